@@ -1,0 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Ledger.Core.Crypto;
+
+/// <summary>The registry of supported suites, looked up by their stable names.</summary>
+public static class CryptoSuites
+{
+    /// <summary>ECDSA P-256 + SHA-256 (.NET platform crypto). The default suite.</summary>
+    public static readonly ICryptoSuite P256Sha256 = new P256Sha256Suite();
+
+    /// <summary>Ed25519 (BouncyCastle); chain hash SHA-256.</summary>
+    public static readonly ICryptoSuite Ed25519 = new Ed25519Suite();
+
+    /// <summary>SM2 with SM3 on sm2p256v1 (BouncyCastle); chain hash SM3.</summary>
+    public static readonly ICryptoSuite Sm2Sm3 = new Sm2Sm3Suite();
+
+    public const string P256Sha256Name = P256Sha256Suite.SuiteName;
+
+    public const string Ed25519Name = Ed25519Suite.SuiteName;
+
+    public const string Sm2Sm3Name = Sm2Sm3Suite.SuiteName;
+
+    public static IReadOnlyList<ICryptoSuite> All { get; } = [P256Sha256, Ed25519, Sm2Sm3];
+
+    public static IReadOnlyList<string> Names { get; } = [P256Sha256Name, Ed25519Name, Sm2Sm3Name];
+
+    /// <summary>The suite with this exact (case-sensitive) name; throws <see cref="UnknownSuiteException"/>.</summary>
+    public static ICryptoSuite Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryGet(name, out var suite) ? suite : throw new UnknownSuiteException(name);
+    }
+
+    public static bool TryGet(string? name, [NotNullWhen(true)] out ICryptoSuite? suite)
+    {
+        suite = name switch
+        {
+            P256Sha256Name => P256Sha256,
+            Ed25519Name => Ed25519,
+            Sm2Sm3Name => Sm2Sm3,
+            _ => null,
+        };
+        return suite is not null;
+    }
+}

@@ -1,0 +1,16 @@
+using Ledger.Core.Crypto;
+
+namespace Ledger.Core.Signing;
+
+/// <summary>An envelope that cannot be signed as asked: unparseable, or its fields name another chain, key or suite.</summary>
+public sealed class EnvelopeBindingException : LedgerCryptoException
+{
+    public EnvelopeBindingException(EnvelopeBindingError error, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Error = error;
+    }
+
+    /// <summary><see cref="EnvelopeBindingError.None"/> when the envelope bytes did not parse at all.</summary>
+    public EnvelopeBindingError Error { get; }
+}
