@@ -1,0 +1,44 @@
+namespace Ledger.Consensus;
+
+/// <summary>
+/// A Raft message. Every field is plain data so the host's transport can serialize it.
+/// Unused fields keep their defaults.
+/// </summary>
+public sealed class Message
+{
+    public MessageType Type { get; init; }
+
+    public ulong To { get; init; }
+
+    public ulong From { get; init; }
+
+    /// <summary>Sender's term; 0 only for local messages. A PreVote carries the term the sender would campaign in.</summary>
+    public ulong Term { get; init; }
+
+    /// <summary>App: term of the entry at <see cref="Index"/>. Vote/PreVote: candidate's last log term.</summary>
+    public ulong LogTerm { get; init; }
+
+    /// <summary>App: index preceding <see cref="Entries"/>. AppResp: last index accepted, or the rejected index.
+    /// Vote/PreVote: candidate's last log index. ReadIndexResp: the read index.</summary>
+    public ulong Index { get; init; }
+
+    public Entry[] Entries { get; init; } = [];
+
+    public ulong Commit { get; init; }
+
+    public Snapshot? Snapshot { get; init; }
+
+    public bool Reject { get; init; }
+
+    /// <summary>AppResp reject: index the follower suggests probing from (fast backtracking, dissertation §5.3).</summary>
+    public ulong RejectHintIndex { get; init; }
+
+    /// <summary>AppResp reject: term of the follower's entry at <see cref="RejectHintIndex"/> (0 if none).</summary>
+    public ulong RejectHintTerm { get; init; }
+
+    /// <summary>ReadIndex request context, heartbeat read-round tag, or the campaign-transfer marker.</summary>
+    public ReadOnlyMemory<byte> Context { get; init; }
+
+    public override string ToString() =>
+        $"{Type} {From}->{To} t{Term} lt{LogTerm} i{Index} c{Commit} n{Entries.Length}{(Reject ? $" reject hint={RejectHintIndex}/{RejectHintTerm}" : string.Empty)}";
+}

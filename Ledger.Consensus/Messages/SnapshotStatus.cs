@@ -1,0 +1,7 @@
+namespace Ledger.Consensus;
+
+public enum SnapshotStatus : byte
+{
+    Finished = 0,
+    Failure = 1,
+}

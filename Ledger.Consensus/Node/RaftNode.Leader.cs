@@ -1,0 +1,241 @@
+namespace Ledger.Consensus;
+
+public sealed partial class RaftNode
+{
+    private void StepLeader(Message m)
+    {
+        switch (m.Type)
+        {
+            case MessageType.Beat:
+                BroadcastHeartbeat(ReadOnlyMemory<byte>.Empty);
+                return;
+            case MessageType.CheckQuorum:
+                CheckQuorum();
+                return;
+            case MessageType.Prop:
+                LeaderAcceptForwardedProposal(m);
+                return;
+            case MessageType.ReadIndex:
+                HandleReadIndex(m);
+                return;
+            default:
+                break;
+        }
+
+        // Everything below is about one peer's progress.
+        if (!tracker.TryGet(m.From, out var pr))
+        {
+            return;
+        }
+
+        switch (m.Type)
+        {
+            case MessageType.AppResp:
+                pr.RecentActive = true;
+                HandleAppendResponse(m, pr);
+                break;
+            case MessageType.HeartbeatResp:
+                pr.RecentActive = true;
+                HandleHeartbeatResponse(m, pr);
+                break;
+            case MessageType.SnapStatus:
+                if (pr.State != ProgressState.Snapshot)
+                {
+                    return;
+                }
+
+                // Either way, probe next; wait for a heartbeat response before sending (the follower
+                // may still be installing the snapshot).
+                pr.BecomeProbe();
+                pr.ProbeSent = true;
+                break;
+            case MessageType.Unreachable:
+                // Optimistic pipelining to an unreachable peer is wasted: go back to probing.
+                if (pr.State == ProgressState.Replicate)
+                {
+                    pr.BecomeProbe();
+                }
+
+                break;
+            case MessageType.TransferLeader:
+                HandleTransferLeader(m.From, pr);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void CheckQuorum()
+    {
+        // §6.2: a leader that cannot reach a quorum within an election timeout steps down, so clients
+        // find the real leader and leases stay sound.
+        if (!tracker.QuorumActive(Id))
+        {
+            BecomeFollower(term, None);
+            return;
+        }
+
+        foreach (var pr in tracker.All)
+        {
+            if (pr.Id != Id)
+            {
+                pr.RecentActive = false;
+            }
+        }
+    }
+
+    private void HandleAppendResponse(Message m, Progress pr)
+    {
+        if (m.Reject)
+        {
+            // §5.3 fast backtracking: skip every index whose term proves a mismatch.
+            var nextProbeIndex = m.RejectHintIndex;
+            if (m.RejectHintTerm > 0)
+            {
+                nextProbeIndex = log.FindConflictByTerm(m.RejectHintIndex, m.RejectHintTerm).Index;
+            }
+
+            if (pr.MaybeDecreaseTo(m.Index, nextProbeIndex))
+            {
+                if (pr.State == ProgressState.Replicate)
+                {
+                    pr.BecomeProbe();
+                }
+
+                SendAppend(pr, sendIfEmpty: true);
+            }
+
+            return;
+        }
+
+        var wasPaused = pr.IsPaused;
+        if (!pr.MaybeUpdate(m.Index))
+        {
+            return;
+        }
+
+        switch (pr.State)
+        {
+            case ProgressState.Probe:
+                pr.BecomeReplicate();
+                break;
+            case ProgressState.Snapshot when pr.Match + 1 >= log.FirstIndex:
+                // The follower restored the snapshot and the log continues from it: resume appends.
+                pr.BecomeProbe();
+                pr.BecomeReplicate();
+                break;
+            case ProgressState.Replicate:
+                pr.Inflights.FreeLessOrEqual(m.Index);
+                break;
+            default:
+                break;
+        }
+
+        if (MaybeCommit())
+        {
+            BroadcastAppend();
+        }
+        else if (wasPaused)
+        {
+            SendAppend(pr, sendIfEmpty: false);
+        }
+
+        // Pipelining: keep sending while the window has room and entries remain.
+        while (SendAppend(pr, sendIfEmpty: false))
+        {
+        }
+
+        if (m.From == leadTransferee && pr.Match == log.LastIndex)
+        {
+            SendTimeoutNow(m.From);
+        }
+    }
+
+    private void HandleHeartbeatResponse(Message m, Progress pr)
+    {
+        pr.ProbeSent = false;
+        if (pr.Match < log.LastIndex || pr.State == ProgressState.Probe)
+        {
+            SendAppend(pr, sendIfEmpty: true);
+        }
+
+        if (config.ReadOnlyOption != ReadOnlyOption.Safe || m.Context.IsEmpty || pr.IsLearner)
+        {
+            return;
+        }
+
+        if (!ReadIndexQueue.TryDecodeSequence(m.Context, out var sequence))
+        {
+            return;
+        }
+
+        if (readIndexQueue.Acknowledge(sequence, m.From) < tracker.Quorum)
+        {
+            return;
+        }
+
+        foreach (var read in readIndexQueue.ReleaseThrough(sequence))
+        {
+            RespondToRead(read.Requester, read.Index, read.Context);
+        }
+    }
+
+    private void HandleTransferLeader(ulong target, Progress pr)
+    {
+        if (pr.IsLearner)
+        {
+            return;
+        }
+
+        if (leadTransferee != None)
+        {
+            if (leadTransferee == target)
+            {
+                return;
+            }
+
+            leadTransferee = None;
+        }
+
+        if (target == Id)
+        {
+            return;
+        }
+
+        // §3.10: stop accepting proposals, bring the target up to date, then tell it to campaign.
+        // The transfer must finish within an election timeout (see TickHeartbeat).
+        electionElapsed = 0;
+        leadTransferee = target;
+        if (pr.Match == log.LastIndex)
+        {
+            SendTimeoutNow(target);
+        }
+        else
+        {
+            SendAppend(pr, sendIfEmpty: true);
+        }
+    }
+
+    private void SendTimeoutNow(ulong to) =>
+        Send(new Message { Type = MessageType.TimeoutNow, To = to, From = Id, Term = term });
+
+    /// <summary>§3.6.2: commit by counting replicas only for an entry of the current term.</summary>
+    private bool MaybeCommit()
+    {
+        var countPriorTerms = (config.Bugs & RaftBugs.CommitPriorTermEntryByCounting) != 0;
+        var wasCommittedInTerm = CommittedEntryInCurrentTerm();
+        if (!log.MaybeCommit(tracker.QuorumCommitted(), term, countPriorTerms))
+        {
+            return false;
+        }
+
+        if (!wasCommittedInTerm && CommittedEntryInCurrentTerm())
+        {
+            ReleasePendingReadIndexMessages();
+        }
+
+        return true;
+    }
+
+    private bool CommittedEntryInCurrentTerm() => log.TermOrZero(log.Committed) == term;
+}

@@ -1,0 +1,116 @@
+namespace Ledger.Consensus;
+
+public sealed partial class RaftNode
+{
+    private bool TryProposeEntry(EntryType type, ReadOnlyMemory<byte> data, out ProposalDropReason reason)
+    {
+        switch (role)
+        {
+            case RaftRole.Leader:
+                return TryLeaderAppend(type, data, out reason);
+            case RaftRole.Follower when leader != None:
+                if (config.DisableProposalForwarding)
+                {
+                    reason = ProposalDropReason.ForwardingDisabled;
+                    return false;
+                }
+
+                Send(new Message
+                {
+                    Type = MessageType.Prop,
+                    To = leader,
+                    From = Id,
+                    Entries = [new Entry(0, 0, type, data)],
+                });
+                reason = default;
+                return true;
+            default:
+                reason = ProposalDropReason.NoLeader;
+                return false;
+        }
+    }
+
+    /// <summary>A follower forwarded proposals; drop silently on refusal (the client will time out and retry).</summary>
+    private void LeaderAcceptForwardedProposal(Message m)
+    {
+        foreach (var entry in m.Entries)
+        {
+            if (!TryLeaderAppend(entry.Type, entry.Data, out _))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool TryLeaderAppend(EntryType type, ReadOnlyMemory<byte> data, out ProposalDropReason reason)
+    {
+        if (!tracker.Contains(Id))
+        {
+            reason = ProposalDropReason.NotMember;
+            return false;
+        }
+
+        if (leadTransferee != None)
+        {
+            reason = ProposalDropReason.LeaderTransferring;
+            return false;
+        }
+
+        if (type == EntryType.ConfChange)
+        {
+            // §4.1: one membership change at a time, and only once an entry of this term is committed
+            // (the fix for the single-server change bug found after the dissertation was published).
+            if (pendingConfIndex > log.Applied || !CommittedEntryInCurrentTerm())
+            {
+                reason = ProposalDropReason.ConfChangePending;
+                return false;
+            }
+        }
+
+        if (!TryIncreaseUncommittedBytes(data.Length))
+        {
+            reason = ProposalDropReason.UncommittedBytesLimit;
+            return false;
+        }
+
+        var entry = new Entry(term, log.LastIndex + 1, type, data);
+        AppendAsLeader(entry);
+        if (type == EntryType.ConfChange)
+        {
+            pendingConfIndex = entry.Index;
+        }
+
+        broadcastPending = true;
+        reason = default;
+        return true;
+    }
+
+    private void AppendAsLeader(Entry entry)
+    {
+        log.AppendAtEnd(entry);
+        if (tracker.TryGet(Id, out var self))
+        {
+            self.MaybeUpdate(entry.Index);
+        }
+
+        // A single-voter cluster commits on its own append.
+        MaybeCommit();
+    }
+
+    private bool TryIncreaseUncommittedBytes(long bytes)
+    {
+        var limit = config.MaxUncommittedEntriesBytes;
+        if (limit > 0 && uncommittedBytes > 0 && bytes > 0 && uncommittedBytes + bytes > limit)
+        {
+            return false;
+        }
+
+        uncommittedBytes += bytes;
+        return true;
+    }
+
+    private void ReduceUncommittedBytes(long bytes)
+    {
+        uncommittedBytes = bytes >= uncommittedBytes ? 0 : uncommittedBytes - bytes;
+    }
+}

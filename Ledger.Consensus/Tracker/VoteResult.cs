@@ -1,0 +1,8 @@
+namespace Ledger.Consensus;
+
+internal enum VoteResult
+{
+    Pending,
+    Won,
+    Lost,
+}
