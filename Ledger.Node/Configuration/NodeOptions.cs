@@ -1,0 +1,107 @@
+using Ledger.Node.Batching;
+
+namespace Ledger.Node.Configuration;
+
+/// <summary>
+/// Everything a node is told at start-up. Bound from appsettings.json, <c>LEDGER_</c> environment
+/// variables (<c>LEDGER_Node__DataDirectory</c>) and the command line (<c>--Node:DataDirectory=…</c>
+/// or the short flags in <see cref="CommandLineFlags"/>). With no settings at all the node runs as a
+/// single-node development ledger under <c>./data</c>.
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string SectionName = "Node";
+
+    /// <summary>This node's id as named in the genesis file. Empty in development mode (taken from the generated consortium).</summary>
+    public string NodeId { get; set; } = "";
+
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Consortium genesis (JSON). Empty: development mode generates one under the data directory.</summary>
+    public string GenesisFile { get; set; } = "";
+
+    /// <summary>This node's signing key file (JSON key file from <c>ledger keygen</c>).</summary>
+    public string NodeKeyFile { get; set; } = "";
+
+    /// <summary>Public gRPC endpoint (plaintext HTTP/2 on loopback by default).</summary>
+    public string PublicUrl { get; set; } = "http://localhost:7050";
+
+    /// <summary>Peer gRPC endpoint; HTTPS with mutual TLS when certificates are configured.</summary>
+    public string PeerUrl { get; set; } = "http://localhost:7051";
+
+    /// <summary>Peers as <c>nodeId=url</c> pairs; overrides the addresses in the genesis file.</summary>
+    public List<string> Peers { get; set; } = [];
+
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>fsync every Raft write (group commit: one synced write per Ready). Never turn off in production.</summary>
+    public bool Fsync { get; set; } = true;
+
+    /// <summary>Largest accepted signed transaction, bytes. A BatchRegister of 100,000 items needs several MiB.</summary>
+    public int TransactionBytesMax { get; set; } = 8 * 1024 * 1024;
+
+    public BatcherOptions Batching { get; set; } = new();
+
+    /// <summary>Milliseconds per Raft tick.</summary>
+    public int TickMilliseconds { get; set; } = 50;
+
+    public int ElectionTicks { get; set; } = 20;
+
+    public int HeartbeatTicks { get; set; } = 2;
+
+    /// <summary>Frames queued per peer before new ones are dropped (Raft retransmits).</summary>
+    public int PeerQueueCapacity { get; set; } = 8_192;
+
+    /// <summary>Submissions waiting for their receipt at once; beyond it, ResourceExhausted.</summary>
+    public int PendingReceiptsMax { get; set; } = 200_000;
+
+    /// <summary>Unary Submit waits at most this long when the caller set no deadline.</summary>
+    public int SubmitTimeoutMilliseconds { get; set; } = 10_000;
+
+    /// <summary>Blocks per GetBlocks call at most.</summary>
+    public int BlocksPerRangeMax { get; set; } = 1_000;
+
+    /// <summary>Take a Raft snapshot (and compact the log) every this many applied entries.</summary>
+    public int SnapshotEveryEntries { get; set; } = 10_000;
+
+    public void Validate()
+    {
+        if (TickMilliseconds is < 1 or > 10_000)
+        {
+            throw new InvalidOperationException($"Node:TickMilliseconds must be within 1..10000, was {TickMilliseconds}");
+        }
+
+        if (ElectionTicks <= HeartbeatTicks)
+        {
+            throw new InvalidOperationException($"Node:ElectionTicks ({ElectionTicks}) must be greater than Node:HeartbeatTicks ({HeartbeatTicks})");
+        }
+
+        if (TransactionBytesMax is < 256 or > 64 * 1024 * 1024)
+        {
+            throw new InvalidOperationException($"Node:TransactionBytesMax must be within 256..64MiB, was {TransactionBytesMax}");
+        }
+
+        if (PeerQueueCapacity < 16)
+        {
+            throw new InvalidOperationException($"Node:PeerQueueCapacity must be at least 16, was {PeerQueueCapacity}");
+        }
+
+        if (PendingReceiptsMax < Batching.TransactionsPerBatchMax)
+        {
+            throw new InvalidOperationException(
+                $"Node:PendingReceiptsMax ({PendingReceiptsMax}) must be at least Batching:TransactionsPerBatchMax ({Batching.TransactionsPerBatchMax})");
+        }
+
+        if (BlocksPerRangeMax < 1)
+        {
+            throw new InvalidOperationException($"Node:BlocksPerRangeMax must be at least 1, was {BlocksPerRangeMax}");
+        }
+
+        if (SnapshotEveryEntries < 100)
+        {
+            throw new InvalidOperationException($"Node:SnapshotEveryEntries must be at least 100, was {SnapshotEveryEntries}");
+        }
+
+        Batching.Validate(TransactionBytesMax);
+    }
+}

@@ -1,0 +1,63 @@
+using Ledger.Consensus;
+
+namespace Ledger.Node.Consensus;
+
+internal enum DriverInputKind : byte
+{
+    Message,
+    Proposal,
+    ConfChange,
+    Read,
+    Transfer,
+    Campaign,
+}
+
+/// <summary>One unit of work for the drive loop; a struct so queuing a peer message allocates nothing extra.</summary>
+internal readonly struct DriverInput
+{
+    private DriverInput(
+        DriverInputKind kind,
+        Message? message = null,
+        ReadOnlyMemory<byte> data = default,
+        ConfChange confChange = default,
+        TaskCompletionSource<ProposalDropReason?>? proposalCompletion = null,
+        TaskCompletionSource<ulong>? readCompletion = null,
+        ulong target = 0)
+    {
+        Kind = kind;
+        Message = message;
+        Data = data;
+        ConfChange = confChange;
+        ProposalCompletion = proposalCompletion;
+        ReadCompletion = readCompletion;
+        Target = target;
+    }
+
+    public DriverInputKind Kind { get; }
+
+    public Message? Message { get; }
+
+    public ReadOnlyMemory<byte> Data { get; }
+
+    public ConfChange ConfChange { get; }
+
+    public TaskCompletionSource<ProposalDropReason?>? ProposalCompletion { get; }
+
+    public TaskCompletionSource<ulong>? ReadCompletion { get; }
+
+    public ulong Target { get; }
+
+    public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
+
+    public static DriverInput ForProposal(ReadOnlyMemory<byte> data, TaskCompletionSource<ProposalDropReason?> completion) =>
+        new(DriverInputKind.Proposal, data: data, proposalCompletion: completion);
+
+    public static DriverInput ForConfChange(ConfChange change, TaskCompletionSource<ProposalDropReason?> completion) =>
+        new(DriverInputKind.ConfChange, confChange: change, proposalCompletion: completion);
+
+    public static DriverInput ForRead(TaskCompletionSource<ulong> completion) => new(DriverInputKind.Read, readCompletion: completion);
+
+    public static DriverInput ForTransfer(ulong target) => new(DriverInputKind.Transfer, target: target);
+
+    public static DriverInput ForCampaign() => new(DriverInputKind.Campaign);
+}
