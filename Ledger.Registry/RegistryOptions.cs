@@ -19,7 +19,7 @@ public sealed class RegistryOptions
         ArgumentNullException.ThrowIfNull(hash);
         Hash = hash;
         DeriveKeyId = deriveKeyId ?? ((_, publicKey) => HashOf(hash, publicKey));
-        PerceptualIndex = new PerceptualHashIndexLayout(perceptualHashSubstringCount);
+        Similarity = new PerceptualHashIndex(new PerceptualHashIndexLayout(perceptualHashSubstringCount));
     }
 
     /// <summary>The consortium suite's hash: batch Merkle roots and the state root use it.</summary>
@@ -31,7 +31,8 @@ public sealed class RegistryOptions
     /// </summary>
     public KeyIdDerivation DeriveKeyId { get; }
 
-    public PerceptualHashIndexLayout PerceptualIndex { get; }
+    /// <summary>Multi-index hashing over 64-bit perceptual hashes; its layout is part of the state's shape.</summary>
+    public PerceptualHashIndex Similarity { get; }
 
     private static byte[] HashOf(IHashAlgorithm hash, ReadOnlySpan<byte> data)
     {
