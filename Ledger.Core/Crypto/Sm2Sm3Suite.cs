@@ -113,7 +113,8 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
     protected override void SignCore(object privateHandle, ReadOnlySpan<byte> message, Span<byte> signature)
     {
         var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-        signer.Init(true, new ParametersWithRandom(new ParametersWithID((ECPrivateKeyParameters)privateHandle, DefaultUserId), SigningRandom));
+        // SM2Signer expects the id outermost: ParametersWithID(ParametersWithRandom(key)).
+        signer.Init(true, new ParametersWithID(new ParametersWithRandom((ECPrivateKeyParameters)privateHandle, SigningRandom), DefaultUserId));
         signer.BlockUpdate(message);
         signer.GenerateSignature().CopyTo(signature);
     }

@@ -1,0 +1,119 @@
+using System.Text;
+using Google.Protobuf;
+using Ledger.Registry.Genesis;
+
+namespace Ledger.Registry.Applying;
+
+/// <summary>Field checks that reject with the matching reason code; the field name goes into the detail.</summary>
+internal static class Check
+{
+    public static RuleViolationException Fail(RejectionReason reason, string detail, byte[]? reference = null) => new(reason, detail, reference);
+
+    public static void Required(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+    }
+
+    public static void Utf8Max(string value, int maxBytes, string field, string limitName)
+    {
+        // Cheap pre-check: UTF-8 needs at most 3 bytes per UTF-16 unit.
+        if (value.Length * 3 <= maxBytes)
+        {
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        if (bytes > maxBytes)
+        {
+            throw Fail(RejectionReason.LimitExceeded, $"{field} is {bytes} bytes, more than {limitName}={maxBytes}");
+        }
+    }
+
+    public static void RequiredUtf8Max(string value, int maxBytes, string field, string limitName)
+    {
+        Required(value, field);
+        Utf8Max(value, maxBytes, field, limitName);
+    }
+
+    public static void Hash(ByteString value, string field)
+    {
+        if (value.IsEmpty)
+        {
+            throw Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+
+        if (value.Length != RegistryLimits.HashBytes)
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} must be {RegistryLimits.HashBytes} bytes, was {value.Length}");
+        }
+    }
+
+    public static void Hashes(IReadOnlyList<ByteString> values, string field)
+    {
+        CountMax(values.Count, RegistryLimits.EvidenceHashesMax, field, nameof(RegistryLimits.EvidenceHashesMax));
+        for (var i = 0; i < values.Count; i++)
+        {
+            Hash(values[i], $"{field}[{i}]");
+        }
+    }
+
+    public static void Id(ByteString value, int expectedBytes, string field)
+    {
+        if (value.IsEmpty)
+        {
+            throw Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+
+        if (value.Length != expectedBytes)
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} must be {expectedBytes} bytes, was {value.Length}");
+        }
+    }
+
+    public static void Identifier(string value, string field)
+    {
+        Required(value, field);
+        if (!ConsortiumGenesis.IsValidIdentifier(value))
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} '{value}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
+        }
+    }
+
+    public static void CountMax(int count, int max, string field, string limitName)
+    {
+        if (count > max)
+        {
+            throw Fail(RejectionReason.LimitExceeded, $"{field} has {count} entries, more than {limitName}={max}");
+        }
+    }
+
+    public static void Defined<TEnum>(TEnum value, string field)
+        where TEnum : struct, Enum
+    {
+        if (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            throw Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+
+        if (!Enum.IsDefined(value))
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} has unknown value {value}");
+        }
+    }
+
+    public static void NotInFuture(long unixMs, BlockContext block, string field)
+    {
+        if (unixMs < 0)
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} is negative");
+        }
+
+        if (unixMs > block.TimestampUnixMs + RegistryLimits.ClaimedTimeFutureSkewMs)
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} {unixMs} is later than the block time {block.TimestampUnixMs} plus {nameof(RegistryLimits.ClaimedTimeFutureSkewMs)}");
+        }
+    }
+}

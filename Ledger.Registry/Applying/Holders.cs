@@ -1,0 +1,52 @@
+using Ledger.Core.Protocol;
+
+namespace Ledger.Registry.Applying;
+
+internal static class Holders
+{
+    /// <summary>A holder must be an active member or a named external party with an identifier.</summary>
+    public static void Validate(TransactionContext context, RightsHolder? holder, string field)
+    {
+        switch (holder?.HolderCase ?? RightsHolder.HolderOneofCase.None)
+        {
+            case RightsHolder.HolderOneofCase.MemberId:
+                var member = context.Member(holder!.MemberId)
+                    ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field}.member_id '{holder.MemberId}' is not a member");
+                if (!member.Active)
+                {
+                    throw Check.Fail(RejectionReason.MemberInactive, $"{field}.member_id '{holder.MemberId}' was removed from the consortium");
+                }
+
+                break;
+            case RightsHolder.HolderOneofCase.External:
+                Check.RequiredUtf8Max(holder!.External.Identifier, RegistryLimits.ExternalHolderIdentifierBytesMax, $"{field}.external.identifier", nameof(RegistryLimits.ExternalHolderIdentifierBytesMax));
+                Check.RequiredUtf8Max(holder.External.Name, RegistryLimits.ExternalHolderNameBytesMax, $"{field}.external.name", nameof(RegistryLimits.ExternalHolderNameBytesMax));
+                break;
+            default:
+                throw Check.Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+    }
+
+    /// <summary>Same party: same member id, or same external identifier (names are display only).</summary>
+    public static bool Same(RightsHolder a, RightsHolder b)
+    {
+        if (a.HolderCase != b.HolderCase)
+        {
+            return false;
+        }
+
+        return a.HolderCase switch
+        {
+            RightsHolder.HolderOneofCase.MemberId => string.Equals(a.MemberId, b.MemberId, StringComparison.Ordinal),
+            RightsHolder.HolderOneofCase.External => string.Equals(a.External.Identifier, b.External.Identifier, StringComparison.Ordinal),
+            _ => true,
+        };
+    }
+
+    public static string Describe(RightsHolder holder) => holder.HolderCase switch
+    {
+        RightsHolder.HolderOneofCase.MemberId => $"member '{holder.MemberId}'",
+        RightsHolder.HolderOneofCase.External => $"external '{holder.External.Identifier}'",
+        _ => "nobody",
+    };
+}

@@ -1,0 +1,51 @@
+namespace Ledger.Registry.Applying;
+
+/// <summary>Every bound the registry enforces. Byte limits count UTF-8 bytes.</summary>
+public static class RegistryLimits
+{
+    public const int TransactionBodyBytesMax = 64 * 1024;
+
+    /// <summary>100,000 items of at most ~115 encoded bytes each fit.</summary>
+    public const int BatchBodyBytesMax = 12 * 1024 * 1024;
+
+    public const int BatchItemsMax = 100_000;
+    public const int BlockTransactionsMax = 65_536;
+
+    public const int HashBytes = 32;
+    public const int TitleBytesMax = 512;
+    public const int MetadataEntriesMax = 32;
+    public const int MetadataKeyBytesMax = 64;
+    public const int MetadataValueBytesMax = 1024;
+    public const int MetadataBytesMax = 8 * 1024;
+    public const int ItemIdBytesMax = 64;
+    public const int MemberIdBytesMax = 64;
+    public const int NodeIdBytesMax = 64;
+    public const int NodeAddressBytesMax = 256;
+    public const int DisplayNameBytesMax = 256;
+    public const int ExternalHolderNameBytesMax = 256;
+    public const int ExternalHolderIdentifierBytesMax = 128;
+    public const int EvidenceHashesMax = 32;
+    public const int PreservedEvidencePerClaimMax = 256;
+    public const int LicenseScopeBytesMax = 256;
+    public const int LicenseTerritoryBytesMax = 128;
+    public const int NoteBytesMax = 1024;
+    public const int DescriptionBytesMax = 1024;
+    public const int CaseNumberBytesMax = 128;
+    public const int RationaleBytesMax = 1024;
+    public const int SuiteBytesMax = 32;
+    public const int PublicKeyBytesMax = 512;
+    public const int KeysPerMemberMax = 16;
+    public const int AdminsMax = 256;
+    public const int NodesMax = 64;
+
+    /// <summary>A claimed creation or capture time may lead the block timestamp by at most this (clock skew).</summary>
+    public const long ClaimedTimeFutureSkewMs = 24L * 60 * 60 * 1000;
+
+    public const int QueryPageSizeMax = 1000;
+    public const int SimilarWorksResultsMax = 1000;
+
+    /// <summary>Index entries a similarity query may visit before it stops and reports truncation.</summary>
+    public const int SimilarWorksCandidatesMax = 1_000_000;
+
+    public const int PerceptualHashDistanceMax = 8;
+}

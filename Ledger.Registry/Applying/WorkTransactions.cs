@@ -1,0 +1,227 @@
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Batches;
+using Ledger.Registry.Model;
+using Ledger.Registry.State;
+
+namespace Ledger.Registry.Applying;
+
+/// <summary>RegisterWork, BatchRegister, TransferOwnership.</summary>
+internal static class WorkTransactions
+{
+    public static TransactionOutcome Register(TransactionContext context, RegisterWork body)
+    {
+        var smSuite = IsSmSuite(context);
+        ValidateContentHash(body.ContentHash, smSuite);
+        Check.Defined(body.MediaType, "media_type");
+        Check.RequiredUtf8Max(body.Title, RegistryLimits.TitleBytesMax, "title", nameof(RegistryLimits.TitleBytesMax));
+        if (body.HasPerceptualHash && !AllowsPerceptualHash(body.MediaType))
+        {
+            throw Check.Fail(RejectionReason.InvalidField, $"perceptual_hash is only for images and product listings, not {body.MediaType}");
+        }
+
+        ValidateMetadata(body.Metadata);
+        ValidateRegistrantHolder(context, body.RightsHolder);
+        if (body.ClaimedCreationUnixMs != 0)
+        {
+            Check.NotInFuture(body.ClaimedCreationUnixMs, context.Block, "claimed_creation_unix_ms");
+        }
+
+        RejectIfRegistered(context.State, ContentHashAlgorithm.Sha256, body.ContentHash.Sha256, "sha256");
+        if (smSuite)
+        {
+            RejectIfRegistered(context.State, ContentHashAlgorithm.Sm3, body.ContentHash.Sm3, "sm3");
+        }
+
+        var workId = WorkIds.Create(context.TxHash, 0);
+        var work = new WorkRecord
+        {
+            WorkId = ByteString.CopyFrom(workId),
+            ContentHash = body.ContentHash.Clone(),
+            MediaType = body.MediaType,
+            Title = body.Title,
+            RightsHolder = body.RightsHolder.Clone(),
+            StewardMemberId = StewardFor(context, body.RightsHolder),
+            RegistrantMemberId = context.SignerId,
+            ClaimedCreationUnixMs = body.ClaimedCreationUnixMs,
+            RegisteredAt = context.Here,
+            RegisteredTxHash = ByteString.CopyFrom(context.TxHash),
+            ItemIndex = 0,
+            RegisteredTimestampUnixMs = context.Block.TimestampUnixMs,
+        };
+        work.Metadata.AddRange(body.Metadata);
+        if (body.HasPerceptualHash)
+        {
+            work.PerceptualHash = body.PerceptualHash;
+        }
+
+        Works.Add(context.State, context.Options.Similarity, work);
+        return TransactionOutcome.Ok($"registered work {Convert.ToHexString(workId)}");
+    }
+
+    public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body)
+    {
+        if (body.Items.Count == 0)
+        {
+            throw Check.Fail(RejectionReason.MissingField, "items is empty");
+        }
+
+        Check.CountMax(body.Items.Count, RegistryLimits.BatchItemsMax, "items", nameof(RegistryLimits.BatchItemsMax));
+        Check.Defined(body.MediaType, "media_type");
+        ValidateRegistrantHolder(context, body.RightsHolder);
+        Check.Hash(body.MerkleRoot, "merkle_root");
+        var allowsPerceptualHash = AllowsPerceptualHash(body.MediaType);
+        for (var i = 0; i < body.Items.Count; i++)
+        {
+            var item = body.Items[i];
+            if (item.ContentSha256.Length != RegistryLimits.HashBytes)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
+            }
+
+            Check.Utf8Max(item.ItemId, RegistryLimits.ItemIdBytesMax, $"items[{i}].item_id", nameof(RegistryLimits.ItemIdBytesMax));
+            if (item.HasPerceptualHash && !allowsPerceptualHash)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].perceptual_hash is only for images and product listings, not {body.MediaType}");
+            }
+        }
+
+        var root = BatchMerkleRoot.Compute(context.Options.Hash, body.Items);
+        if (!body.MerkleRoot.Span.SequenceEqual(root))
+        {
+            throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {body.Items.Count} items");
+        }
+
+        var outcome = new BatchRegisterOutcome { ItemCount = (uint)body.Items.Count };
+        var steward = StewardFor(context, body.RightsHolder);
+        var txHash = ByteString.CopyFrom(context.TxHash);
+        for (var i = 0; i < body.Items.Count; i++)
+        {
+            var item = body.Items[i];
+            var prior = Works.Prior(context.State, ContentHashAlgorithm.Sha256, item.ContentSha256.Span);
+            if (prior is not null)
+            {
+                // Earlier items of this same batch are already indexed, so in-batch duplicates land here too.
+                outcome.Rejections.Add(new BatchItemRejection
+                {
+                    ItemIndex = (uint)i,
+                    ReasonCode = nameof(RejectionReason.DuplicateContentHash),
+                    Reason = $"content already registered as work {Convert.ToHexString(prior)}",
+                    ReferenceWorkId = ByteString.CopyFrom(prior),
+                });
+                continue;
+            }
+
+            var work = new WorkRecord
+            {
+                WorkId = ByteString.CopyFrom(WorkIds.Create(context.TxHash, (uint)i)),
+                ContentHash = new ContentHash { Sha256 = item.ContentSha256 },
+                MediaType = body.MediaType,
+                RightsHolder = body.RightsHolder,
+                StewardMemberId = steward,
+                RegistrantMemberId = context.SignerId,
+                RegisteredAt = context.Here,
+                RegisteredTxHash = txHash,
+                ItemIndex = (uint)i,
+                ItemId = item.ItemId,
+                RegisteredTimestampUnixMs = context.Block.TimestampUnixMs,
+            };
+            if (item.HasPerceptualHash)
+            {
+                work.PerceptualHash = item.PerceptualHash;
+            }
+
+            Works.Add(context.State, context.Options.Similarity, work);
+            outcome.AcceptedCount++;
+        }
+
+        context.State.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
+        return TransactionOutcome.Ok($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome);
+    }
+
+    public static TransactionOutcome Transfer(TransactionContext context, TransferOwnership body)
+    {
+        var work = Works.Require(context, body.WorkId, "work_id");
+        Works.RequireController(context, work, "transfer it");
+        Holders.Validate(context, body.NewHolder, "new_holder");
+        if (Holders.Same(work.RightsHolder, body.NewHolder))
+        {
+            throw Check.Fail(RejectionReason.InvalidField, $"new_holder is already the holder ({Holders.Describe(body.NewHolder)})");
+        }
+
+        Works.ChangeHolder(context.State, work, body.NewHolder, context.SignerId);
+        Works.AddEvent(context, body.WorkId, WorkEventKind.OwnershipTransferred, newHolder: body.NewHolder);
+        return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
+    }
+
+    public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;
+
+    private static bool IsSmSuite(TransactionContext context) => context.Governance.Suite == Suites.Sm2Sm3;
+
+    private static void ValidateContentHash(ContentHash? hash, bool smSuite)
+    {
+        if (hash is null)
+        {
+            throw Check.Fail(RejectionReason.MissingField, "content_hash is required");
+        }
+
+        Check.Hash(hash.Sha256, "content_hash.sha256");
+        if (smSuite)
+        {
+            Check.Hash(hash.Sm3, "content_hash.sm3");
+        }
+        else if (!hash.Sm3.IsEmpty)
+        {
+            throw Check.Fail(RejectionReason.InvalidField, "content_hash.sm3 is only used under the sm2-sm3 suite");
+        }
+    }
+
+    private static void ValidateMetadata(IReadOnlyList<MetadataEntry> metadata)
+    {
+        Check.CountMax(metadata.Count, RegistryLimits.MetadataEntriesMax, "metadata", nameof(RegistryLimits.MetadataEntriesMax));
+        var totalBytes = 0;
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            var entry = metadata[i];
+            Check.RequiredUtf8Max(entry.Key, RegistryLimits.MetadataKeyBytesMax, $"metadata[{i}].key", nameof(RegistryLimits.MetadataKeyBytesMax));
+            Check.Utf8Max(entry.Value, RegistryLimits.MetadataValueBytesMax, $"metadata[{i}].value", nameof(RegistryLimits.MetadataValueBytesMax));
+            if (i > 0 && string.CompareOrdinal(metadata[i - 1].Key, entry.Key) >= 0)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"metadata keys must be unique and in ordinal order; '{entry.Key}' follows '{metadata[i - 1].Key}'");
+            }
+
+            totalBytes += System.Text.Encoding.UTF8.GetByteCount(entry.Key) + System.Text.Encoding.UTF8.GetByteCount(entry.Value);
+        }
+
+        if (totalBytes > RegistryLimits.MetadataBytesMax)
+        {
+            throw Check.Fail(RejectionReason.LimitExceeded, $"metadata is {totalBytes} bytes, more than {nameof(RegistryLimits.MetadataBytesMax)}={RegistryLimits.MetadataBytesMax}");
+        }
+    }
+
+    /// <summary>A platform registers for anyone; a rights holder only for itself.</summary>
+    private static void ValidateRegistrantHolder(TransactionContext context, RightsHolder? holder)
+    {
+        Holders.Validate(context, holder, "rights_holder");
+        if (context.Signer.Role == MemberRole.RightsHolder
+            && !(holder!.HolderCase == RightsHolder.HolderOneofCase.MemberId && holder.MemberId == context.SignerId))
+        {
+            throw Check.Fail(RejectionReason.NotAuthorized, $"a rights holder registers only for itself ('{context.SignerId}'), not for {Holders.Describe(holder!)}");
+        }
+    }
+
+    private static string StewardFor(TransactionContext context, RightsHolder holder) =>
+        holder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? "" : context.SignerId;
+
+    private static void RejectIfRegistered(WriteBuffer state, ContentHashAlgorithm algorithm, ByteString hash, string name)
+    {
+        var prior = Works.Prior(state, algorithm, hash.Span);
+        if (prior is not null)
+        {
+            throw Check.Fail(
+                RejectionReason.DuplicateContentHash,
+                $"{name} content hash already registered as work {Convert.ToHexString(prior)}",
+                WorkIds.TxHashOf(prior).ToArray());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Model;
+using Ledger.Registry.Similarity;
+using Ledger.Registry.State;
+
+namespace Ledger.Registry.Applying;
+
+/// <summary>Work records and their secondary indexes, kept in step.</summary>
+internal static class Works
+{
+    /// <summary>
+    /// The member who may transfer, license and revoke: the holder if it is a member, otherwise
+    /// the steward acting for the external holder.
+    /// </summary>
+    public static string ControllerOf(WorkRecord work) =>
+        work.RightsHolder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? work.RightsHolder.MemberId : work.StewardMemberId;
+
+    public static WorkRecord Require(TransactionContext context, ByteString workId, string field)
+    {
+        Check.Id(workId, WorkIds.WorkIdBytes, field);
+        return context.State.Get(StateKeys.Work(workId.Span), WorkRecord.Parser)
+            ?? throw Check.Fail(RejectionReason.WorkNotFound, $"{field} {Convert.ToHexString(workId.Span)} is not registered");
+    }
+
+    public static void RequireController(TransactionContext context, WorkRecord work, string action)
+    {
+        var controller = ControllerOf(work);
+        if (!string.Equals(controller, context.SignerId, StringComparison.Ordinal))
+        {
+            throw Check.Fail(RejectionReason.NotAuthorized, $"only the work's controller '{controller}' may {action}; signer is '{context.SignerId}'");
+        }
+    }
+
+    /// <summary>The work already registered under this content hash, if any.</summary>
+    public static byte[]? Prior(WriteBuffer state, ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
+        state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? workId : null;
+
+    /// <summary>Stores a new work with its content-hash, owner and perceptual-hash index entries.</summary>
+    public static void Add(WriteBuffer state, PerceptualHashIndex similarity, WorkRecord work)
+    {
+        var workId = work.WorkId.ToByteArray();
+        state.Put(StateKeys.Work(workId), work);
+        state.Put(StateKeys.ContentHash(ContentHashAlgorithm.Sha256, work.ContentHash.Sha256.Span), workId);
+        if (!work.ContentHash.Sm3.IsEmpty)
+        {
+            state.Put(StateKeys.ContentHash(ContentHashAlgorithm.Sm3, work.ContentHash.Sm3.Span), workId);
+        }
+
+        state.PutMarker(StateKeys.Owner(work.RightsHolder, workId));
+        if (work.HasPerceptualHash)
+        {
+            foreach (var key in similarity.EntryKeys(work.PerceptualHash, workId))
+            {
+                state.PutMarker(key);
+            }
+        }
+    }
+
+    public static void ChangeHolder(WriteBuffer state, WorkRecord work, RightsHolder newHolder, string stewardMemberId)
+    {
+        var workId = work.WorkId.ToByteArray();
+        state.Delete(StateKeys.Owner(work.RightsHolder, workId));
+        work.RightsHolder = newHolder.Clone();
+        work.StewardMemberId = newHolder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? "" : stewardMemberId;
+        state.Put(StateKeys.Work(workId), work);
+        state.PutMarker(StateKeys.Owner(work.RightsHolder, workId));
+    }
+
+    /// <summary>Appends to the work's history. One transaction adds at most one event per work.</summary>
+    public static void AddEvent(TransactionContext context, ByteString workId, WorkEventKind kind, ByteString? subjectId = null, RightsHolder? newHolder = null)
+    {
+        var workEvent = new WorkEvent
+        {
+            Kind = kind,
+            At = context.Here,
+            TxHash = ByteString.CopyFrom(context.TxHash),
+            ActorMemberId = context.SignerId,
+            SubjectId = subjectId ?? ByteString.Empty,
+        };
+        if (newHolder is not null)
+        {
+            workEvent.NewHolder = newHolder.Clone();
+        }
+
+        context.State.Put(StateKeys.History(workId.Span, context.Here), workEvent);
+    }
+}

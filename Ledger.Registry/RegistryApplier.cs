@@ -1,0 +1,207 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Applying;
+using Ledger.Registry.Governance;
+using Ledger.Registry.State;
+
+namespace Ledger.Registry;
+
+/// <summary>
+/// Applies committed blocks to registry state, deterministically: the same state, block context
+/// and transactions give the same outcomes, writes, effects and state root on every replica. Reads
+/// only; the host persists <see cref="BlockApplication.Writes"/> atomically with the block.
+/// <para>
+/// Per transaction, in order: chain id; signer key known; nonce unused for that key; key not
+/// retired; envelope suite = key suite; member active; role allowed for the type; body within
+/// bounds and well-formed; then the type's own rules. A rejected transaction changes no registry
+/// state, with one deliberate exception: once its signer key is identified and its nonce is fresh,
+/// the nonce is consumed, so a rejected transaction cannot be replayed into the chain again.
+/// </para>
+/// </summary>
+public sealed class RegistryApplier
+{
+    private readonly RegistryOptions options;
+
+    public RegistryApplier(RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+    }
+
+    /// <exception cref="RegistryInvariantException">The block is not the next height, or the state is not initialized.</exception>
+    public BlockApplication ApplyBlock(IRegistryStateReader state, BlockContext context, IReadOnlyList<RegistryTransaction> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(transactions);
+        if (transactions.Count > RegistryLimits.BlockTransactionsMax)
+        {
+            throw new ArgumentException($"block has {transactions.Count} transactions, more than {nameof(RegistryLimits.BlockTransactionsMax)}={RegistryLimits.BlockTransactionsMax}", nameof(transactions));
+        }
+
+        var applied = AppliedHeight(state);
+        if (context.Height != applied + 1)
+        {
+            throw new RegistryInvariantException($"block height {context.Height} does not follow the applied height {applied}");
+        }
+
+        var block = new WriteBuffer(state);
+        var outcomes = new List<TransactionOutcome>(transactions.Count);
+        var effects = new List<RegistryEffect>();
+        for (var position = 0; position < transactions.Count; position++)
+        {
+            outcomes.Add(ApplyOne(block, context, (uint)position, transactions[position], effects));
+        }
+
+        block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
+        var root = StateCommitment.Fold(state, block, options.Hash);
+        return new BlockApplication(outcomes, block.ToSortedWrites(), effects, root);
+    }
+
+    /// <summary>The last applied height (0 right after genesis).</summary>
+    public static ulong AppliedHeight(IRegistryStateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.TryGet(StateKeys.AppliedHeight(), out var encoded))
+        {
+            throw new RegistryInvariantException("state has no applied height: initialize it from a genesis first");
+        }
+
+        return BinaryPrimitives.ReadUInt64BigEndian(encoded);
+    }
+
+    internal static byte[] EncodeHeight(ulong height)
+    {
+        var encoded = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(encoded, height);
+        return encoded;
+    }
+
+    private TransactionOutcome ApplyOne(WriteBuffer block, BlockContext blockContext, uint position, RegistryTransaction transaction, List<RegistryEffect> blockEffects)
+    {
+        var envelope = transaction.Envelope;
+        if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
+        {
+            return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain '{envelope.ChainId}', this is '{blockContext.ChainId}'");
+        }
+
+        if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > byte.MaxValue)
+        {
+            return TransactionOutcome.Rejected(RejectionReason.UnknownKey, "signer_key_id is empty or too long");
+        }
+
+        var key = block.Get(StateKeys.Key(envelope.SignerKeyId.Span), KeyRecord.Parser);
+        if (key is null)
+        {
+            return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"key {Convert.ToHexString(envelope.SignerKeyId.Span)} is not registered");
+        }
+
+        var nonceKey = StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce);
+        if (block.Contains(nonceKey))
+        {
+            return TransactionOutcome.Rejected(RejectionReason.DuplicateNonce, $"nonce {envelope.Nonce} was already used by this key");
+        }
+
+        var layer = new WriteBuffer(block);
+        var effects = new List<RegistryEffect>();
+        TransactionOutcome outcome;
+        try
+        {
+            var signer = Authenticate(block, envelope, key);
+            var context = new TransactionContext
+            {
+                Block = blockContext,
+                Position = position,
+                TxHash = transaction.TxHash,
+                State = layer,
+                Options = options,
+                Signer = signer,
+                SignerKey = key,
+                Effects = effects,
+            };
+            outcome = Dispatch(context, envelope.Type, envelope.Body);
+        }
+        catch (RuleViolationException violation)
+        {
+            outcome = TransactionOutcome.Rejected(violation.Reason, violation.Detail, violation.ReferenceTxHash);
+        }
+
+        if (outcome.IsOk)
+        {
+            layer.CommitToParent();
+            blockEffects.AddRange(effects);
+        }
+
+        block.PutMarker(nonceKey);
+        return outcome;
+    }
+
+    private static MemberRecord Authenticate(WriteBuffer state, TransactionEnvelope envelope, KeyRecord key)
+    {
+        if (key.ValidUntil is not null)
+        {
+            throw Check.Fail(RejectionReason.KeyRevoked, $"key {Convert.ToHexString(key.KeyId.Span)} was retired at height {key.ValidUntil.Height}");
+        }
+
+        if (!string.Equals(envelope.Suite, key.Suite, StringComparison.Ordinal))
+        {
+            throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite '{envelope.Suite}' differs from the key's suite '{key.Suite}'");
+        }
+
+        var member = state.Get(StateKeys.Member(key.MemberId), MemberRecord.Parser)
+            ?? throw new RegistryInvariantException($"key {Convert.ToHexString(key.KeyId.Span)} belongs to missing member '{key.MemberId}'");
+        if (!member.Active)
+        {
+            throw Check.Fail(RejectionReason.MemberInactive, $"member '{member.MemberId}' was removed");
+        }
+
+        if (!RolePolicy.IsAllowed(envelope.Type, member.Role) && RolePolicy.AllowedRoles(envelope.Type).Count > 0)
+        {
+            throw Check.Fail(RejectionReason.RoleNotPermitted, $"role {member.Role} may not submit {envelope.Type} (allowed: {string.Join(", ", RolePolicy.AllowedRoles(envelope.Type))})");
+        }
+
+        return member;
+    }
+
+    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body)
+    {
+        var bodyBytesMax = type == TransactionType.BatchRegister ? RegistryLimits.BatchBodyBytesMax : RegistryLimits.TransactionBodyBytesMax;
+        if (body.Length > bodyBytesMax)
+        {
+            throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {bodyBytesMax}");
+        }
+
+        return type switch
+        {
+            TransactionType.RegisterWork => WorkTransactions.Register(context, Parse(RegisterWork.Parser, body)),
+            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, Parse(BatchRegister.Parser, body)),
+            TransactionType.TransferOwnership => WorkTransactions.Transfer(context, Parse(TransferOwnership.Parser, body)),
+            TransactionType.GrantLicense => LicenseTransactions.Grant(context, Parse(GrantLicense.Parser, body)),
+            TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, Parse(RevokeLicense.Parser, body)),
+            TransactionType.FileClaim => ClaimTransactions.File(context, Parse(FileClaim.Parser, body)),
+            TransactionType.RespondToClaim => ClaimTransactions.Respond(context, Parse(RespondToClaim.Parser, body)),
+            TransactionType.ResolveClaim => ClaimTransactions.Resolve(context, Parse(ResolveClaim.Parser, body)),
+            TransactionType.PreserveEvidence => ClaimTransactions.PreserveEvidence(context, Parse(PreserveEvidence.Parser, body)),
+            TransactionType.RecordJudgment => ClaimTransactions.RecordJudgment(context, Parse(RecordJudgment.Parser, body)),
+            TransactionType.ProposeChange => GovernanceTransactions.Propose(context, Parse(ProposeChange.Parser, body)),
+            TransactionType.Vote => GovernanceTransactions.Vote(context, Parse(Vote.Parser, body)),
+            TransactionType.Anchor => TransactionOutcome.Ok("anchored"),
+            _ => throw Check.Fail(RejectionReason.UnsupportedTransactionType, $"transaction type {type} is not a registry transaction"),
+        };
+    }
+
+    private static T Parse<T>(MessageParser<T> parser, ByteString body)
+        where T : IMessage<T>
+    {
+        try
+        {
+            // Unknown fields are dropped so nothing unvalidated reaches a stored record.
+            return parser.WithDiscardUnknownFields(true).ParseFrom(body);
+        }
+        catch (InvalidProtocolBufferException exception)
+        {
+            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}: {exception.Message}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Ledger.Core.Hashing;
+using Ledger.Registry.Similarity;
+
+namespace Ledger.Registry;
+
+/// <summary>Key id of a public key: the suite hash of its encoded bytes (see Core's KeyId).</summary>
+public delegate byte[] KeyIdDerivation(string suite, ReadOnlySpan<byte> publicKey);
+
+/// <summary>
+/// What the registry needs injected. Every replica must use identical options: the hash and the
+/// perceptual-index layout shape the state.
+/// </summary>
+public sealed class RegistryOptions
+{
+    public const int DefaultPerceptualHashSubstringCount = 4;
+
+    public RegistryOptions(IHashAlgorithm hash, KeyIdDerivation? deriveKeyId = null, int perceptualHashSubstringCount = DefaultPerceptualHashSubstringCount)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        Hash = hash;
+        DeriveKeyId = deriveKeyId ?? ((_, publicKey) => HashOf(hash, publicKey));
+        Similarity = new PerceptualHashIndex(new PerceptualHashIndexLayout(perceptualHashSubstringCount));
+    }
+
+    /// <summary>The consortium suite's hash: batch Merkle roots and the state root use it.</summary>
+    public IHashAlgorithm Hash { get; }
+
+    /// <summary>
+    /// Placeholder until Ledger.Core's KeyId lands: by default the suite hash of the public key
+    /// bytes exactly as they appear in genesis and governance transactions.
+    /// </summary>
+    public KeyIdDerivation DeriveKeyId { get; }
+
+    /// <summary>Multi-index hashing over 64-bit perceptual hashes; its layout is part of the state's shape.</summary>
+    public PerceptualHashIndex Similarity { get; }
+
+    private static byte[] HashOf(IHashAlgorithm hash, ReadOnlySpan<byte> data)
+    {
+        var digest = new byte[hash.HashSizeBytes];
+        hash.Hash(data, digest);
+        return digest;
+    }
+}

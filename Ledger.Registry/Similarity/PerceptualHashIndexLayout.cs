@@ -1,0 +1,100 @@
+using System.Numerics;
+using Ledger.Registry.Applying;
+
+namespace Ledger.Registry.Similarity;
+
+/// <summary>
+/// Multi-index hashing (Norouzi, Punjani, Fleet, "Fast Search in Hamming Space with Multi-Index
+/// Hashing", CVPR 2012). The 64-bit hash is cut into m contiguous substrings (most significant
+/// first; widths differ by at most one bit) and each substring is an exact-match index.
+/// <para>
+/// Generalized pigeonhole: if two hashes differ in at most k bits, some substring differs in at
+/// most r = floor(k / m) bits (otherwise the total would be at least m(r + 1) &gt; k). A query
+/// therefore probes, for every substring, each value within Hamming distance r of the query's
+/// substring, and filters the candidates by full distance. With m &gt; k this is the plain
+/// exact-match case (r = 0, m probes). The default m = 4 (16-bit substrings) answers k ≤ 3 with 4
+/// probes and k = 8 with 4 × (1 + 16 + 120) = 548 probes; a larger consortium-wide collection
+/// prefers wider substrings (smaller buckets) at the cost of more probes for large k.
+/// </para>
+/// </summary>
+public sealed class PerceptualHashIndexLayout
+{
+    public const int SubstringCountMin = 3;
+    public const int SubstringCountMax = 8;
+
+    /// <summary>Bucket probes one query may need at <see cref="RegistryLimits.PerceptualHashDistanceMax"/>.</summary>
+    public const long ProbesPerQueryMax = 20_000;
+
+    private const int HashBits = 64;
+
+    private readonly int[] widthsBits;
+    private readonly int[] offsetsBits;
+
+    public PerceptualHashIndexLayout(int substringCount)
+    {
+        if (substringCount is < SubstringCountMin or > SubstringCountMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(substringCount), substringCount, $"must be in [{SubstringCountMin}, {SubstringCountMax}]");
+        }
+
+        SubstringCount = substringCount;
+        widthsBits = new int[substringCount];
+        offsetsBits = new int[substringCount];
+        var offset = 0;
+        for (var j = 0; j < substringCount; j++)
+        {
+            widthsBits[j] = (HashBits / substringCount) + (j < HashBits % substringCount ? 1 : 0);
+            offsetsBits[j] = offset;
+            offset += widthsBits[j];
+        }
+
+        var probes = ProbeCount(RegistryLimits.PerceptualHashDistanceMax);
+        if (probes > ProbesPerQueryMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(substringCount), substringCount, $"needs {probes} probes at distance {RegistryLimits.PerceptualHashDistanceMax}, more than {ProbesPerQueryMax}");
+        }
+    }
+
+    public int SubstringCount { get; }
+
+    public int WidthBits(int substring) => widthsBits[substring];
+
+    /// <summary>Bytes used for the substring value inside an index key (big-endian).</summary>
+    public int ValueBytes(int substring) => (widthsBits[substring] + 7) / 8;
+
+    public ulong Substring(ulong hash, int substring)
+    {
+        var width = widthsBits[substring];
+        var shifted = hash << offsetsBits[substring];
+        return shifted >> (HashBits - width);
+    }
+
+    /// <summary>Per-substring search radius for full distance <paramref name="maxDistance"/>.</summary>
+    public int RadiusFor(int maxDistance) => maxDistance / SubstringCount;
+
+    public long ProbeCount(int maxDistance)
+    {
+        var radius = RadiusFor(maxDistance);
+        long total = 0;
+        for (var j = 0; j < SubstringCount; j++)
+        {
+            for (var i = 0; i <= radius; i++)
+            {
+                total += (long)Binomial(widthsBits[j], i);
+            }
+        }
+
+        return total;
+    }
+
+    private static BigInteger Binomial(int n, int k)
+    {
+        BigInteger result = 1;
+        for (var i = 0; i < k; i++)
+        {
+            result = result * (n - i) / (i + 1);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Text;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Model;
+
+namespace Ledger.Registry.State;
+
+/// <summary>
+/// The typed key layouts. Integers are big-endian so that bytewise order is numeric order;
+/// variable-length strings inside composite keys carry a uint16 length so prefixes are
+/// unambiguous.
+/// </summary>
+public static class StateKeys
+{
+    /// <summary>No key is longer; identifier limits in <see cref="RegistryLimits"/> keep it so.</summary>
+    public const int KeyBytesMax = 256;
+
+    private const byte HolderKindMember = 1;
+    private const byte HolderKindExternal = 2;
+
+    public static StateKey Governance() => Single(KeySpace.Governance);
+
+    public static StateKey Member(string memberId) => Build(KeySpace.Member, w => w.Utf8(memberId));
+
+    public static StateKey MemberPrefix() => Single(KeySpace.Member);
+
+    public static StateKey Key(ReadOnlySpan<byte> keyId)
+    {
+        var key = new byte[1 + keyId.Length];
+        key[0] = (byte)KeySpace.Key;
+        keyId.CopyTo(key.AsSpan(1));
+        return Checked(key);
+    }
+
+    public static StateKey Node(string nodeId) => Build(KeySpace.Node, w => w.Utf8(nodeId));
+
+    public static StateKey NodePrefix() => Single(KeySpace.Node);
+
+    public static StateKey Proposal(ReadOnlySpan<byte> proposalId) => WithId(KeySpace.Proposal, proposalId);
+
+    public static StateKey Nonce(ReadOnlySpan<byte> keyId, ulong nonce)
+    {
+        var key = new byte[1 + 1 + keyId.Length + sizeof(ulong)];
+        key[0] = (byte)KeySpace.Nonce;
+        key[1] = checked((byte)keyId.Length);
+        keyId.CopyTo(key.AsSpan(2));
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(2 + keyId.Length), nonce);
+        return Checked(key);
+    }
+
+    public static StateKey Work(ReadOnlySpan<byte> workId) => WithId(KeySpace.Work, workId);
+
+    public static StateKey License(ReadOnlySpan<byte> licenseId) => WithId(KeySpace.License, licenseId);
+
+    public static StateKey Claim(ReadOnlySpan<byte> claimId) => WithId(KeySpace.Claim, claimId);
+
+    public static StateKey Evidence(ReadOnlySpan<byte> evidenceId) => WithId(KeySpace.Evidence, evidenceId);
+
+    public static StateKey ContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash)
+    {
+        var key = new byte[2 + hash.Length];
+        key[0] = (byte)KeySpace.ContentHashIndex;
+        key[1] = (byte)algorithm;
+        hash.CopyTo(key.AsSpan(2));
+        return Checked(key);
+    }
+
+    public static StateKey OwnerPrefix(RightsHolder holder) => Build(KeySpace.OwnerIndex, w => w.Holder(holder));
+
+    public static StateKey Owner(RightsHolder holder, ReadOnlySpan<byte> workId)
+    {
+        var prefix = OwnerPrefix(holder);
+        return Concat(prefix, workId);
+    }
+
+    public static StateKey HistoryPrefix(ReadOnlySpan<byte> workId) => WithId(KeySpace.WorkHistory, workId);
+
+    public static StateKey History(ReadOnlySpan<byte> workId, ChainPosition at)
+    {
+        Span<byte> suffix = stackalloc byte[sizeof(ulong) + sizeof(uint)];
+        BinaryPrimitives.WriteUInt64BigEndian(suffix, at.Height);
+        BinaryPrimitives.WriteUInt32BigEndian(suffix[sizeof(ulong)..], at.Index);
+        return Concat(HistoryPrefix(workId), suffix);
+    }
+
+    public static StateKey ClaimByWorkPrefix(ReadOnlySpan<byte> workId) => WithId(KeySpace.ClaimByWork, workId);
+
+    public static StateKey ClaimByWork(ReadOnlySpan<byte> workId, ReadOnlySpan<byte> claimId) => Concat(ClaimByWorkPrefix(workId), claimId);
+
+    public static StateKey ClaimByStatusPrefix(ClaimStatus status) => new([(byte)KeySpace.ClaimByStatus, checked((byte)status)]);
+
+    public static StateKey ClaimByStatus(ClaimStatus status, ReadOnlySpan<byte> claimId) => Concat(ClaimByStatusPrefix(status), claimId);
+
+    public static StateKey BatchOutcome(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchOutcome, txHash);
+
+    public static StateKey AppliedHeight() => Build(KeySpace.Meta, w => w.Ascii("applied-height"));
+
+    public static StateKey StateAccumulator() => Build(KeySpace.Meta, w => w.Ascii("state-accumulator"));
+
+    /// <summary>The suffix of <paramref name="key"/> after <paramref name="prefix"/> (e.g. a work id in an index key).</summary>
+    public static ReadOnlySpan<byte> SuffixAfter(StateKey key, StateKey prefix) => key.Span[prefix.Length..];
+
+    internal static StateKey Concat(StateKey prefix, ReadOnlySpan<byte> suffix)
+    {
+        var key = new byte[prefix.Length + suffix.Length];
+        prefix.Span.CopyTo(key);
+        suffix.CopyTo(key.AsSpan(prefix.Length));
+        return Checked(key);
+    }
+
+    private static StateKey Single(KeySpace space) => new([(byte)space]);
+
+    private static StateKey WithId(KeySpace space, ReadOnlySpan<byte> id)
+    {
+        var key = new byte[1 + id.Length];
+        key[0] = (byte)space;
+        id.CopyTo(key.AsSpan(1));
+        return Checked(key);
+    }
+
+    private static StateKey Build(KeySpace space, Action<KeyWriter> write)
+    {
+        var writer = new KeyWriter();
+        writer.Byte((byte)space);
+        write(writer);
+        return Checked(writer.ToArray());
+    }
+
+    private static StateKey Checked(byte[] key)
+    {
+        if (key.Length > KeyBytesMax)
+        {
+            throw new ArgumentException($"state key of {key.Length} bytes exceeds {nameof(KeyBytesMax)}={KeyBytesMax}");
+        }
+
+        return new StateKey(key);
+    }
+
+    private sealed class KeyWriter
+    {
+        private readonly List<byte> bytes = [];
+
+        public void Byte(byte value) => bytes.Add(value);
+
+        public void Ascii(string text) => bytes.AddRange(Encoding.ASCII.GetBytes(text));
+
+        // Whole-key strings need no length: nothing follows them.
+        public void Utf8(string text) => bytes.AddRange(Encoding.UTF8.GetBytes(text));
+
+        public void Holder(RightsHolder holder)
+        {
+            switch (holder.HolderCase)
+            {
+                case RightsHolder.HolderOneofCase.MemberId:
+                    Byte(HolderKindMember);
+                    LengthPrefixed(holder.MemberId);
+                    break;
+                case RightsHolder.HolderOneofCase.External:
+                    Byte(HolderKindExternal);
+                    LengthPrefixed(holder.External.Identifier);
+                    break;
+                default:
+                    throw new ArgumentException("rights holder has neither member id nor external holder", nameof(holder));
+            }
+        }
+
+        public byte[] ToArray() => [.. bytes];
+
+        private void LengthPrefixed(string text)
+        {
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            Span<byte> length = stackalloc byte[sizeof(ushort)];
+            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)utf8.Length));
+            bytes.AddRange(length);
+            bytes.AddRange(utf8);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Ledger.Registry.State;
+
+/// <summary>One write of a block: <see cref="Value"/> null means delete.</summary>
+public readonly record struct StateWrite(StateKey Key, byte[]? Value)
+{
+    public bool IsDelete => Value is null;
+}
+
+/// <summary>One entry returned by a scan.</summary>
+public readonly record struct StateEntry(StateKey Key, byte[] Value);
