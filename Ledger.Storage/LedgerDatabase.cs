@@ -132,6 +132,24 @@ public sealed class LedgerDatabase : IDisposable
         }
     }
 
+    /// <summary>Writes the batch atomically, fsynced when <paramref name="sync"/> is true whatever <see cref="SyncWrites"/> says.</summary>
+    public void Write(WriteBatch batch, bool sync)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            _rocks.Write(batch, sync ? SyncedWriteOptions : UnsyncedWriteOptions);
+        }
+        catch (RocksDbException e) when (IsCorruption(e))
+        {
+            throw new StorageCorruptionException($"write to '{DataDirectory}' failed on corruption: {e.Message}", e);
+        }
+    }
+
+    private static readonly WriteOptions SyncedWriteOptions = new WriteOptions().SetSync(true);
+    private static readonly WriteOptions UnsyncedWriteOptions = new WriteOptions().SetSync(false);
+
     /// <summary>The value under <paramref name="key"/>, or null. Checksums are verified; corruption throws <see cref="StorageCorruptionException"/>.</summary>
     public byte[]? Get(ColumnFamilyHandle columnFamily, ReadOnlySpan<byte> key)
     {

@@ -1,0 +1,27 @@
+using System.Buffers.Binary;
+
+namespace Ledger.Storage.Raft;
+
+/// <summary>Key layout of the Raft column families: entries by big-endian index (so iteration is in log order), and fixed names for state.</summary>
+internal static class RaftLogKeys
+{
+    public const int EntryKeyBytes = sizeof(ulong);
+
+    public static ReadOnlySpan<byte> HardState => "hard_state"u8;
+
+    /// <summary>Index and term of the position just before the first stored entry (the snapshot or compaction point).</summary>
+    public static ReadOnlySpan<byte> LogStart => "log_start"u8;
+
+    public static ReadOnlySpan<byte> ConfState => "conf_state"u8;
+
+    public static ReadOnlySpan<byte> Snapshot => "snapshot"u8;
+
+    public static void WriteEntryKey(Span<byte> destination, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(destination, index);
+
+    public static byte[] EntryKey(ulong index)
+    {
+        var key = new byte[EntryKeyBytes];
+        WriteEntryKey(key, index);
+        return key;
+    }
+}

@@ -1,0 +1,366 @@
+using Ledger.Consensus;
+using Ledger.Storage.Errors;
+using RocksDbSharp;
+using Snapshot = Ledger.Consensus.Snapshot;
+
+namespace Ledger.Storage.Raft;
+
+/// <summary>
+/// The Raft log, hard state, membership and snapshot metadata in RocksDB (column families
+/// <c>raft_log</c> and <c>raft_state</c>). <see cref="Persist"/> makes one Ready durable in a single
+/// atomic write — snapshot, conflicting-suffix truncation, new entries and hard state together —
+/// so a crash between "append entries" and "save hard state" cannot happen. Recent entries are
+/// cached in memory because the leader re-reads them for every follower.
+/// Called from the drive loop thread for writes; reads may come from the same thread only
+/// (RaftNode is single-threaded), except <see cref="LastIndex"/> and <see cref="FirstIndex"/>.
+/// </summary>
+public sealed class RocksDbRaftLogStorage : IRaftLogStorage
+{
+    /// <summary>Entries kept in memory behind the log's tail.</summary>
+    public const int CachedEntriesMax = 8_192;
+
+    private readonly LedgerDatabase database;
+    private readonly Entry?[] cache = new Entry?[CachedEntriesMax];
+    private ulong startIndex;
+    private ulong startTerm;
+    private ulong lastIndex;
+    private HardState hardState;
+    private ConfState confState;
+    private Snapshot snapshot;
+
+    /// <summary>
+    /// Opens the Raft state of <paramref name="database"/>; on a fresh directory the log starts empty
+    /// with <paramref name="bootstrap"/> as its membership (recorded at index 0).
+    /// </summary>
+    public RocksDbRaftLogStorage(LedgerDatabase database, ConfState bootstrap)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(bootstrap);
+        this.database = database;
+
+        var hard = database.Get(database.RaftState, RaftLogKeys.HardState);
+        hardState = hard is null ? HardState.Empty : RaftRecordEncoding.DecodeHardState(hard);
+        var start = database.Get(database.RaftState, RaftLogKeys.LogStart);
+        (startIndex, startTerm) = start is null ? (0UL, 0UL) : RaftRecordEncoding.DecodePosition(start);
+        var conf = database.Get(database.RaftState, RaftLogKeys.ConfState);
+        if (conf is null)
+        {
+            confState = bootstrap;
+            using var batch = new WriteBatch();
+            batch.Put(RaftLogKeys.ConfState, RaftRecordEncoding.EncodeConfState(bootstrap), database.RaftState);
+            database.Write(batch, sync: true);
+        }
+        else
+        {
+            confState = RaftRecordEncoding.DecodeConfState(conf, out _);
+        }
+
+        var snap = database.Get(database.RaftState, RaftLogKeys.Snapshot);
+        snapshot = snap is null
+            ? new Snapshot(new SnapshotMetadata(startIndex, startTerm, confState), ReadOnlyMemory<byte>.Empty)
+            : RaftRecordEncoding.DecodeSnapshot(snap);
+        lastIndex = FindLastIndex();
+        CheckInvariants();
+    }
+
+    public HardState HardState => hardState;
+
+    public ConfState ConfState => confState;
+
+    public RaftInitialState InitialState() => new(hardState, confState);
+
+    public ulong FirstIndex() => Volatile.Read(ref startIndex) + 1;
+
+    public ulong LastIndex() => Volatile.Read(ref lastIndex);
+
+    public IReadOnlyList<Entry> Entries(ulong low, ulong high, long maxBytes)
+    {
+        if (low <= startIndex)
+        {
+            throw new RaftLogCompactedException(low, startIndex + 1);
+        }
+
+        if (high > lastIndex + 1)
+        {
+            throw new RaftLogUnavailableException(high - 1, lastIndex);
+        }
+
+        if (low >= high)
+        {
+            return [];
+        }
+
+        var result = new List<Entry>((int)Math.Min(high - low, 1024));
+        long bytes = 0;
+        for (var index = low; index < high; index++)
+        {
+            var entry = ReadEntry(index);
+            bytes += entry.SizeBytes;
+            if (result.Count > 0 && bytes > maxBytes)
+            {
+                break;
+            }
+
+            result.Add(entry);
+        }
+
+        return result;
+    }
+
+    public ulong Term(ulong index)
+    {
+        if (index == startIndex)
+        {
+            return startTerm;
+        }
+
+        if (index < startIndex)
+        {
+            throw new RaftLogCompactedException(index, startIndex + 1);
+        }
+
+        if (index > lastIndex)
+        {
+            throw new RaftLogUnavailableException(index, lastIndex);
+        }
+
+        var cached = cache[index % CachedEntriesMax];
+        if (cached is not null && cached.Index == index)
+        {
+            return cached.Term;
+        }
+
+        Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
+        RaftLogKeys.WriteEntryKey(key, index);
+        var bytes = database.Get(database.RaftLog, key) ?? throw MissingEntry(index);
+        return RaftRecordEncoding.DecodeEntryTerm(index, bytes);
+    }
+
+    public Snapshot Snapshot() => snapshot;
+
+    /// <summary>Makes one Ready durable: see the class summary. Returns after the write (and fsync when <paramref name="sync"/>).</summary>
+    public void Persist(Snapshot? incomingSnapshot, IReadOnlyList<Entry> entries, HardState? newHardState, bool sync)
+    {
+        if (incomingSnapshot is null && entries.Count == 0 && newHardState is null)
+        {
+            return;
+        }
+
+        using var batch = new WriteBatch();
+        var newStart = startIndex;
+        var newStartTerm = startTerm;
+        var newLast = lastIndex;
+        var newConf = confState;
+        if (incomingSnapshot is { IsEmpty: false } snap)
+        {
+            if (snap.Metadata.Index <= snapshot.Metadata.Index)
+            {
+                throw new RaftSnapshotOutOfDateException(snap.Metadata.Index, snapshot.Metadata.Index);
+            }
+
+            // A snapshot replaces the whole log: nothing stored before or after it is kept.
+            DeleteEntries(batch, startIndex + 1, lastIndex);
+            newStart = snap.Metadata.Index;
+            newStartTerm = snap.Metadata.Term;
+            newLast = snap.Metadata.Index;
+            newConf = snap.Metadata.ConfState;
+            batch.Put(RaftLogKeys.LogStart, RaftRecordEncoding.EncodePosition(newStart, newStartTerm), database.RaftState);
+            batch.Put(RaftLogKeys.Snapshot, RaftRecordEncoding.EncodeSnapshot(snap), database.RaftState);
+            batch.Put(RaftLogKeys.ConfState, RaftRecordEncoding.EncodeConfState(newConf), database.RaftState);
+        }
+
+        var firstAppended = 0;
+        if (entries.Count > 0)
+        {
+            // Entries at or below the log start are already covered by the snapshot.
+            while (firstAppended < entries.Count && entries[firstAppended].Index <= newStart)
+            {
+                firstAppended++;
+            }
+
+            if (firstAppended < entries.Count)
+            {
+                var first = entries[firstAppended].Index;
+                if (first > newLast + 1)
+                {
+                    throw new RaftStorageInvariantException($"append would leave a gap: last stored index {newLast}, incoming starts at {first}");
+                }
+
+                if (first <= newLast)
+                {
+                    DeleteEntries(batch, first, newLast);
+                }
+
+                Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
+                for (var i = firstAppended; i < entries.Count; i++)
+                {
+                    var entry = entries[i];
+                    if (entry.Index != first + (ulong)(i - firstAppended))
+                    {
+                        throw new RaftStorageInvariantException($"entries to append are not contiguous at index {entry.Index}");
+                    }
+
+                    RaftLogKeys.WriteEntryKey(key, entry.Index);
+                    batch.Put(key, RaftRecordEncoding.EncodeEntry(entry), database.RaftLog);
+                }
+
+                newLast = entries[^1].Index;
+            }
+        }
+
+        if (newHardState is { } hard)
+        {
+            if (hard.Term < hardState.Term)
+            {
+                throw new RaftStorageInvariantException($"hard state term would go back from {hardState.Term} to {hard.Term}");
+            }
+
+            batch.Put(RaftLogKeys.HardState, RaftRecordEncoding.EncodeHardState(hard), database.RaftState);
+        }
+
+        database.Write(batch, sync);
+
+        // Only after the write succeeded does memory move on.
+        if (incomingSnapshot is { IsEmpty: false } installed)
+        {
+            Array.Clear(cache);
+            snapshot = installed;
+            confState = newConf;
+        }
+
+        for (var i = firstAppended; i < entries.Count; i++)
+        {
+            cache[entries[i].Index % CachedEntriesMax] = entries[i];
+        }
+
+        Volatile.Write(ref startIndex, newStart);
+        startTerm = newStartTerm;
+        Volatile.Write(ref lastIndex, newLast);
+        if (newHardState is { } saved)
+        {
+            hardState = saved;
+        }
+    }
+
+    /// <summary>Records membership after the host applied a conf change, so a restart sees it.</summary>
+    public void SaveConfState(ConfState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var batch = new WriteBatch();
+        batch.Put(RaftLogKeys.ConfState, RaftRecordEncoding.EncodeConfState(state), database.RaftState);
+        database.Write(batch, sync: true);
+        confState = state;
+    }
+
+    /// <summary>Records a snapshot of the state machine at <paramref name="index"/> (which must be applied) with opaque <paramref name="data"/>.</summary>
+    public Snapshot CreateSnapshot(ulong index, ConfState state, ReadOnlyMemory<byte> data)
+    {
+        if (index <= snapshot.Metadata.Index)
+        {
+            throw new RaftSnapshotOutOfDateException(index, snapshot.Metadata.Index);
+        }
+
+        var created = new Snapshot(new SnapshotMetadata(index, Term(index), state), data);
+        using var batch = new WriteBatch();
+        batch.Put(RaftLogKeys.Snapshot, RaftRecordEncoding.EncodeSnapshot(created), database.RaftState);
+        database.Write(batch, sync: true);
+        snapshot = created;
+        return created;
+    }
+
+    /// <summary>Discards entries up to and including <paramref name="compactIndex"/>, which a snapshot must already cover.</summary>
+    public void Compact(ulong compactIndex)
+    {
+        if (compactIndex <= startIndex)
+        {
+            throw new RaftLogCompactedException(compactIndex, startIndex + 1);
+        }
+
+        if (compactIndex > lastIndex)
+        {
+            throw new RaftLogUnavailableException(compactIndex, lastIndex);
+        }
+
+        if (compactIndex > snapshot.Metadata.Index)
+        {
+            throw new RaftStorageInvariantException($"cannot compact to {compactIndex}: the latest snapshot covers only up to {snapshot.Metadata.Index}");
+        }
+
+        var term = Term(compactIndex);
+        using var batch = new WriteBatch();
+        DeleteEntries(batch, startIndex + 1, compactIndex);
+        batch.Put(RaftLogKeys.LogStart, RaftRecordEncoding.EncodePosition(compactIndex, term), database.RaftState);
+        database.Write(batch, sync: true);
+        startTerm = term;
+        Volatile.Write(ref startIndex, compactIndex);
+    }
+
+    private Entry ReadEntry(ulong index)
+    {
+        var cached = cache[index % CachedEntriesMax];
+        if (cached is not null && cached.Index == index)
+        {
+            return cached;
+        }
+
+        Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
+        RaftLogKeys.WriteEntryKey(key, index);
+        var bytes = database.Get(database.RaftLog, key) ?? throw MissingEntry(index);
+        return RaftRecordEncoding.DecodeEntry(index, bytes);
+    }
+
+    private void DeleteEntries(WriteBatch batch, ulong fromIndex, ulong toIndexInclusive)
+    {
+        if (fromIndex > toIndexInclusive)
+        {
+            return;
+        }
+
+        var from = RaftLogKeys.EntryKey(fromIndex);
+        var to = RaftLogKeys.EntryKey(toIndexInclusive + 1);
+        batch.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, database.RaftLog);
+        for (var index = fromIndex; index <= toIndexInclusive && index - fromIndex < CachedEntriesMax; index++)
+        {
+            cache[index % CachedEntriesMax] = null;
+        }
+    }
+
+    private ulong FindLastIndex()
+    {
+        using var iterator = database.NewIterator(database.RaftLog);
+        iterator.SeekToLast();
+        if (!iterator.Valid())
+        {
+            return startIndex;
+        }
+
+        var key = iterator.Key();
+        if (key.Length != RaftLogKeys.EntryKeyBytes)
+        {
+            throw new StorageCorruptionException($"raft log key of {key.Length} bytes, expected {RaftLogKeys.EntryKeyBytes}");
+        }
+
+        return Math.Max(startIndex, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key));
+    }
+
+    private void CheckInvariants()
+    {
+        if (hardState.Commit > lastIndex)
+        {
+            throw new StorageCorruptionException($"persisted commit index {hardState.Commit} is beyond the last stored raft entry {lastIndex}");
+        }
+
+        if (lastIndex > startIndex)
+        {
+            // The log must be contiguous from its start: the first entry is present.
+            Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
+            RaftLogKeys.WriteEntryKey(key, startIndex + 1);
+            if (!database.HasKey(database.RaftLog, key))
+            {
+                throw new StorageCorruptionException($"raft log has a hole: entry {startIndex + 1} after the log start is missing");
+            }
+        }
+    }
+
+    private static StorageCorruptionException MissingEntry(ulong index) => new($"raft entry {index} is missing from the log");
+}
