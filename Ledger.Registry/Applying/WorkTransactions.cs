@@ -149,8 +149,9 @@ internal static class WorkTransactions
             throw Check.Fail(RejectionReason.InvalidField, $"new_holder is already the holder ({Holders.Describe(body.NewHolder)})");
         }
 
+        var previousHolder = work.RightsHolder;
         Works.ChangeHolder(context.State, work, body.NewHolder, context.SignerId);
-        Works.AddEvent(context, body.WorkId, WorkEventKind.OwnershipTransferred, newHolder: body.NewHolder);
+        Works.AddEvent(context, body.WorkId, WorkEventKind.OwnershipTransferred, newHolder: body.NewHolder, previousHolder: previousHolder);
         return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
     }
 

@@ -61,6 +61,7 @@ internal static class Works
     {
         var workId = work.WorkId.ToByteArray();
         state.Delete(StateKeys.Owner(work.RightsHolder, workId));
+        work.RegisteredHolder ??= work.RightsHolder.Clone();
         work.RightsHolder = newHolder.Clone();
         work.StewardMemberId = newHolder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? "" : stewardMemberId;
         state.Put(StateKeys.Work(workId), work);
@@ -68,7 +69,7 @@ internal static class Works
     }
 
     /// <summary>Appends to the work's history. One transaction adds at most one event per work.</summary>
-    public static void AddEvent(TransactionContext context, ByteString workId, WorkEventKind kind, ByteString? subjectId = null, RightsHolder? newHolder = null)
+    public static void AddEvent(TransactionContext context, ByteString workId, WorkEventKind kind, ByteString? subjectId = null, RightsHolder? newHolder = null, RightsHolder? previousHolder = null)
     {
         var workEvent = new WorkEvent
         {
@@ -81,6 +82,11 @@ internal static class Works
         if (newHolder is not null)
         {
             workEvent.NewHolder = newHolder.Clone();
+        }
+
+        if (previousHolder is not null)
+        {
+            workEvent.PreviousHolder = previousHolder.Clone();
         }
 
         context.State.Put(StateKeys.History(workId.Span, context.Here), workEvent);

@@ -1,0 +1,52 @@
+using Ledger.Core.Merkle;
+using Ledger.Storage.Errors;
+
+namespace Ledger.Storage.Merkle;
+
+/// <summary>
+/// Reads complete-subtree hashes of one committed tree size from stored tiles, remembering the last
+/// tile per row (a proof touches each row's tile once or twice). One instance per root or proof.
+/// </summary>
+internal sealed class StoredSubtreeReader(LedgerDatabase database, byte treeId, int tileBytes, int hashSizeBytes, ulong treeSize) : IMerkleSubtreeReader
+{
+    private readonly byte[]?[] _tiles = new byte[]?[MerkleTile.RowCount];
+    private readonly ulong[] _tileIndex = new ulong[MerkleTile.RowCount];
+
+    public ulong TreeSize { get; } = treeSize;
+
+    public void ReadSubtreeHash(int level, ulong index, Span<byte> destination)
+    {
+        if (level < 0 || level >= 64 || index >= (TreeSize >> level))
+        {
+            throw new InvalidOperationException($"subtree ({level}, {index}) is not complete in a tree of {TreeSize} leaves");
+        }
+
+        var row = MerkleTile.Row(level);
+        var tileIndex = MerkleTile.TileIndex(level, index);
+        var tile = _tiles[row];
+        if (tile is null || _tileIndex[row] != tileIndex)
+        {
+            tile = Load(row, tileIndex);
+            _tiles[row] = tile;
+            _tileIndex[row] = tileIndex;
+        }
+
+        tile.AsSpan(MerkleTile.Slot(level, index) * hashSizeBytes, hashSizeBytes).CopyTo(destination);
+    }
+
+    public void ReadTile(int row, ulong tileIndex, Span<byte> destination) => Load(row, tileIndex).CopyTo(destination);
+
+    private byte[] Load(int row, ulong tileIndex)
+    {
+        Span<byte> key = stackalloc byte[MerkleTile.KeyBytes];
+        MerkleTile.WriteKey(key, treeId, row, tileIndex);
+        var tile = database.Get(database.MerkleNodes, key)
+            ?? throw new StorageCorruptionException($"merkle tree {treeId}: tile (level {row * MerkleTile.Height}, index {tileIndex}) is missing at size {TreeSize}");
+        if (tile.Length != tileBytes)
+        {
+            throw new StorageCorruptionException($"merkle tree {treeId}: tile (level {row * MerkleTile.Height}, index {tileIndex}) has {tile.Length} bytes, expected {tileBytes}");
+        }
+
+        return tile;
+    }
+}

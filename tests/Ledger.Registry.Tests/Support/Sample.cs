@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Batches;
+using Ledger.Registry.Model;
+
+namespace Ledger.Registry.Tests.Support;
+
+/// <summary>Builders for transaction bodies with sensible valid defaults.</summary>
+internal static class Sample
+{
+    public static ByteString Hash(string seed) => ByteString.CopyFrom(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
+
+    public static RightsHolder Member(string memberId) => new() { MemberId = memberId };
+
+    public static RightsHolder External(string identifier, string name = "Seller Ltd") => new() { External = new ExternalHolder { Identifier = identifier, Name = name } };
+
+    public static RegisterWork Work(string seed, RightsHolder holder, ulong? perceptualHash = null, MediaType mediaType = MediaType.Image)
+    {
+        var body = new RegisterWork
+        {
+            ContentHash = new ContentHash { Sha256 = Hash(seed) },
+            MediaType = mediaType,
+            Title = $"work {seed}",
+            RightsHolder = holder,
+            ClaimedCreationUnixMs = TestChain.GenesisTimeUnixMs - 1000,
+        };
+        if (perceptualHash is { } value)
+        {
+            body.PerceptualHash = value;
+        }
+
+        return body;
+    }
+
+    public static BatchItem Item(string seed, string itemId, ulong? perceptualHash = null)
+    {
+        var item = new BatchItem { ContentSha256 = Hash(seed), ItemId = itemId };
+        if (perceptualHash is { } value)
+        {
+            item.PerceptualHash = value;
+        }
+
+        return item;
+    }
+
+    public static BatchRegister Batch(RightsHolder holder, IEnumerable<BatchItem> items, MediaType mediaType = MediaType.ProductListing)
+    {
+        var batch = new BatchRegister { MediaType = mediaType, RightsHolder = holder };
+        batch.Items.AddRange(items);
+        batch.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, batch.Items));
+        return batch;
+    }
+
+    public static ByteString WorkIdOf(byte[] txHash, uint itemIndex = 0) => ByteString.CopyFrom(WorkIds.Create(txHash, itemIndex));
+
+    public static FileClaim Claim(ByteString workId, string accusedMemberId = "") => new()
+    {
+        WorkId = workId,
+        InfringingItemId = "listing-123",
+        InfringingContentSha256 = Hash("copy"),
+        EvidenceHashes = { Hash("screenshot") },
+        AccusedMemberId = accusedMemberId,
+    };
+}

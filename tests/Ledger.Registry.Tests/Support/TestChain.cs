@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Hashing;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Applying;
+using Ledger.Registry.Genesis;
+using Ledger.Registry.Queries;
+using Ledger.Registry.State;
+
+namespace Ledger.Registry.Tests.Support;
+
+/// <summary>
+/// A registry on an in-memory state with a standard consortium: three admins, a platform, a court,
+/// two rights holders and an auditor. Fake public keys are the UTF-8 of "pk/{member}/{generation}";
+/// key id = SHA-256 of those bytes (the default derivation).
+/// </summary>
+internal sealed class TestChain
+{
+    public const string ChainId = "test-chain";
+    public const string Admin1 = "admin-1";
+    public const string Admin2 = "admin-2";
+    public const string Admin3 = "admin-3";
+    public const string Platform = "tmall";
+    public const string Court = "court-hz";
+    public const string Alice = "alice";
+    public const string Bob = "bob";
+    public const string Auditor = "auditor";
+    public const long GenesisTimeUnixMs = 1_700_000_000_000;
+
+    private readonly Dictionary<string, byte[]> signingKeys = [];
+    private ulong nextNonce = 1;
+    private ulong nextTxNumber = 1;
+
+    public TestChain(ConsortiumGenesis? genesis = null, int perceptualHashSubstringCount = RegistryOptions.DefaultPerceptualHashSubstringCount)
+    {
+        Genesis = genesis ?? DefaultGenesis();
+        Options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: perceptualHashSubstringCount);
+        Applier = new RegistryApplier(Options);
+        GenesisRoot = RegistryGenesis.Initialize(State, Genesis, Options);
+        Queries = new RegistryQueries(State, Options);
+        foreach (var member in Genesis.Members)
+        {
+            signingKeys[member.Id] = member.Keys[0].PublicKey;
+        }
+    }
+
+    public ConsortiumGenesis Genesis { get; }
+
+    public MemoryRegistryState State { get; } = new();
+
+    public RegistryOptions Options { get; }
+
+    public RegistryApplier Applier { get; }
+
+    public RegistryQueries Queries { get; }
+
+    public byte[] GenesisRoot { get; }
+
+    public ulong Height { get; private set; }
+
+    public byte[] LastTxHash { get; private set; } = [];
+
+    public BlockApplication? LastBlock { get; private set; }
+
+    public static ConsortiumGenesis DefaultGenesis(string suite = "p256-sha256", uint? threshold = null, ulong proposalExpiryBlocks = 10)
+    {
+        GenesisMember Member(string id, string role) => new()
+        {
+            Id = id,
+            Name = id.ToUpperInvariant(),
+            Role = role,
+            Keys = [new GenesisKey { Suite = suite, PublicKey = PublicKey(id) }],
+        };
+
+        return new ConsortiumGenesis
+        {
+            FormatVersion = 1,
+            ChainId = ChainId,
+            Suite = suite,
+            ApprovalThreshold = threshold,
+            ProposalExpiryBlocks = proposalExpiryBlocks,
+            Members =
+            [
+                Member(Admin1, "admin"), Member(Admin2, "admin"), Member(Admin3, "admin"),
+                Member(Platform, "platform"), Member(Court, "court"),
+                Member(Alice, "rights_holder"), Member(Bob, "rights_holder"), Member(Auditor, "auditor"),
+            ],
+            Nodes =
+            [
+                new GenesisNode { Id = "node-1", Address = "https://10.0.0.1:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-1") } },
+                new GenesisNode { Id = "node-2", Address = "https://10.0.0.2:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-2") } },
+                new GenesisNode { Id = "node-3", Address = "https://10.0.0.3:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-3") } },
+            ],
+        };
+    }
+
+    public static byte[] PublicKey(string memberId, int generation = 0) => Encoding.UTF8.GetBytes($"pk/{memberId}/{generation}");
+
+    public static byte[] KeyId(byte[] publicKey) => SHA256.HashData(publicKey);
+
+    public static byte[] KeyIdOf(string memberId, int generation = 0) => KeyId(PublicKey(memberId, generation));
+
+    /// <summary>Makes later transactions of <paramref name="memberId"/> sign with this key.</summary>
+    public void UseKey(string memberId, byte[] publicKey) => signingKeys[memberId] = publicKey;
+
+    public RegistryTransaction Tx(string memberId, TransactionType type, IMessage body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null) =>
+        Tx(memberId, type, body.ToByteString(), nonce, chainId, suite, publicKey);
+
+    public RegistryTransaction Tx(string memberId, TransactionType type, ByteString body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null)
+    {
+        var key = publicKey ?? (signingKeys.TryGetValue(memberId, out var known) ? known : PublicKey(memberId));
+        var envelope = new TransactionEnvelope
+        {
+            ChainId = chainId ?? ChainId,
+            Nonce = nonce ?? nextNonce++,
+            Type = type,
+            Body = body,
+            SignerKeyId = ByteString.CopyFrom(KeyId(key)),
+            Suite = suite ?? Genesis.Suite,
+            CreatedUnixMs = TimestampOf(Height + 1),
+        };
+        var txHash = SHA256.HashData(Encoding.UTF8.GetBytes($"tx/{nextTxNumber++}"));
+        return new RegistryTransaction(txHash, envelope);
+    }
+
+    public BlockApplication ApplyBlock(params RegistryTransaction[] transactions)
+    {
+        var application = Applier.ApplyBlock(State, new BlockContext(ChainId, Height + 1, TimestampOf(Height + 1)), transactions);
+        State.Apply(application.Writes);
+        Height++;
+        LastBlock = application;
+        if (transactions.Length > 0)
+        {
+            LastTxHash = transactions[^1].TxHash;
+        }
+
+        return application;
+    }
+
+    /// <summary>One transaction in its own block.</summary>
+    public TransactionOutcome Apply(string memberId, TransactionType type, IMessage body) => ApplyBlock(Tx(memberId, type, body)).Outcomes[0];
+
+    public static long TimestampOf(ulong height) => GenesisTimeUnixMs + ((long)height * 1000);
+
+    /// <summary>Recomputes the state root from scratch; must equal the incremental one.</summary>
+    public byte[] RecomputedRoot() => StateCommitment.Recompute(State, Options.Hash);
+}
