@@ -25,6 +25,7 @@ public sealed class MerkleTreeStore
     private readonly MerkleHasher _hasher;
     private readonly byte _treeId;
     private readonly int _tileBytes;
+    private readonly CompleteTileCache _tileCache = new();
 
     // The open (rightmost) tile of each row, as it stands including staged appends.
     private readonly byte[][] _openTiles = new byte[MerkleTile.RowCount][];
@@ -168,7 +169,7 @@ public sealed class MerkleTreeStore
             throw new ArgumentOutOfRangeException(parameterName, treeSize, $"the tree has {committed} committed leaves");
         }
 
-        return new StoredSubtreeReader(_database, _treeId, _tileBytes, _hasher.HashSizeBytes, treeSize);
+        return new StoredSubtreeReader(_database, _tileCache, _treeId, _tileBytes, _hasher.HashSizeBytes, treeSize);
     }
 
     private void LoadRightEdge()
@@ -187,7 +188,7 @@ public sealed class MerkleTreeStore
             size = BinaryPrimitives.ReadUInt64BigEndian(sizeBytes);
         }
 
-        var reader = new StoredSubtreeReader(_database, _treeId, _tileBytes, _hasher.HashSizeBytes, size);
+        var reader = new StoredSubtreeReader(_database, _tileCache, _treeId, _tileBytes, _hasher.HashSizeBytes, size);
         _frontier = CompactMerkleTree.Restore(_hasher, reader, size);
         for (var row = 0; row < MerkleTile.RowCount; row++)
         {

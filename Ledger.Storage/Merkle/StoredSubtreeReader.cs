@@ -7,7 +7,7 @@ namespace Ledger.Storage.Merkle;
 /// Reads complete-subtree hashes of one committed tree size from stored tiles, remembering the last
 /// tile per row (a proof touches each row's tile once or twice). One instance per root or proof.
 /// </summary>
-internal sealed class StoredSubtreeReader(LedgerDatabase database, byte treeId, int tileBytes, int hashSizeBytes, ulong treeSize) : IMerkleSubtreeReader
+internal sealed class StoredSubtreeReader(LedgerDatabase database, CompleteTileCache cache, byte treeId, int tileBytes, int hashSizeBytes, ulong treeSize) : IMerkleSubtreeReader
 {
     private readonly byte[]?[] _tiles = new byte[]?[MerkleTile.RowCount];
     private readonly ulong[] _tileIndex = new ulong[MerkleTile.RowCount];
@@ -37,6 +37,29 @@ internal sealed class StoredSubtreeReader(LedgerDatabase database, byte treeId, 
     public void ReadTile(int row, ulong tileIndex, Span<byte> destination) => Load(row, tileIndex).CopyTo(destination);
 
     private byte[] Load(int row, ulong tileIndex)
+    {
+        var cacheable = CompleteTileCache.IsCacheable(row) && IsComplete(row, tileIndex);
+        if (cacheable && cache.TryGet(row, tileIndex, out var cached))
+        {
+            return cached;
+        }
+
+        var tile = LoadStored(row, tileIndex);
+        if (cacheable)
+        {
+            cache.Add(row, tileIndex, tile);
+        }
+
+        return tile;
+    }
+
+    private bool IsComplete(int row, ulong tileIndex)
+    {
+        var baseCount = TreeSize >> (row * MerkleTile.Height);
+        return tileIndex < (baseCount >> MerkleTile.Height);
+    }
+
+    private byte[] LoadStored(int row, ulong tileIndex)
     {
         Span<byte> key = stackalloc byte[MerkleTile.KeyBytes];
         MerkleTile.WriteKey(key, treeId, row, tileIndex);

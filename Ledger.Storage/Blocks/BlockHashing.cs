@@ -1,0 +1,77 @@
+using Google.Protobuf;
+using Ledger.Core.Hashing;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Storage.Blocks;
+
+/// <summary>
+/// How the block store hashes what it stores: block headers, transactions, and the log leaf of a
+/// transaction with its result. A seam: the canonical encodings belong to Ledger.Core.Blocks and
+/// the crypto suites, which the host wires in here. <see cref="CreateInterim"/> is a stand-in over
+/// protobuf bytes for tests and benchmarks until then; it is not the protocol.
+/// </summary>
+public sealed class BlockHashing
+{
+    private readonly Func<BlockHeader, byte[]> _headerHash;
+    private readonly Func<SignedTransaction, byte[]> _transactionHash;
+    private readonly Func<SignedTransaction, TransactionResult, byte[]> _leafHash;
+
+    /// <param name="merkleHasher">Hashes the tx_root and log trees.</param>
+    /// <param name="headerHash">block_hash over the canonical header bytes.</param>
+    /// <param name="transactionHash">The transaction hash clients look transactions up by.</param>
+    /// <param name="leafHash">RFC 9162 leaf hash (with the 0x00 prefix) of a transaction and its result in tx_root and the log.</param>
+    public BlockHashing(
+        MerkleHasher merkleHasher,
+        Func<BlockHeader, byte[]> headerHash,
+        Func<SignedTransaction, byte[]> transactionHash,
+        Func<SignedTransaction, TransactionResult, byte[]> leafHash)
+    {
+        ArgumentNullException.ThrowIfNull(merkleHasher);
+        ArgumentNullException.ThrowIfNull(headerHash);
+        ArgumentNullException.ThrowIfNull(transactionHash);
+        ArgumentNullException.ThrowIfNull(leafHash);
+        MerkleHasher = merkleHasher;
+        _headerHash = headerHash;
+        _transactionHash = transactionHash;
+        _leafHash = leafHash;
+    }
+
+    public MerkleHasher MerkleHasher { get; }
+
+    public int HashSizeBytes => MerkleHasher.HashSizeBytes;
+
+    /// <summary>Stand-in hashing over protobuf bytes (not canonical; tests and benchmarks only).</summary>
+    public static BlockHashing CreateInterim(IHashAlgorithm algorithm)
+    {
+        var merkleHasher = new MerkleHasher(algorithm);
+        byte[] Hash(ReadOnlySpan<byte> data)
+        {
+            var hash = new byte[algorithm.HashSizeBytes];
+            algorithm.Hash(data, hash);
+            return hash;
+        }
+
+        return new BlockHashing(
+            merkleHasher,
+            header => Hash(header.ToByteArray()),
+            transaction => Hash(transaction.ToByteArray()),
+            (transaction, result) => merkleHasher.HashLeaf([.. Hash(transaction.ToByteArray()), .. result.ToByteArray()]));
+    }
+
+    public byte[] HashHeader(BlockHeader header) => Checked(_headerHash(header), "header hash");
+
+    public byte[] HashTransaction(SignedTransaction transaction) => Checked(_transactionHash(transaction), "transaction hash");
+
+    public byte[] LeafHash(SignedTransaction transaction, TransactionResult result) => Checked(_leafHash(transaction, result), "leaf hash");
+
+    private byte[] Checked(byte[] hash, string what)
+    {
+        if (hash is null || hash.Length != HashSizeBytes)
+        {
+            throw new InvalidOperationException($"{what} function returned {hash?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} bytes, expected {HashSizeBytes}");
+        }
+
+        return hash;
+    }
+}

@@ -1,0 +1,502 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+using Ledger.Storage.Errors;
+using Ledger.Storage.Merkle;
+using RocksDbSharp;
+
+namespace Ledger.Storage.Blocks;
+
+/// <summary>
+/// The block log. Appending a block stages, into one <see cref="WriteBatch"/>, the block, its header
+/// and hash, the transaction index entries, the global log tree's nodes and the applied Raft index,
+/// so after a crash the store resumes at the last whole batch. Every block is checked against the
+/// chain before it is staged (<see cref="BlockInvariantException"/>) and again when read back
+/// (<see cref="StorageCorruptionException"/>): height = previous + 1, previous hash = hash of the
+/// previous header, tx_root, log_size and log_root recomputed.
+/// <para>
+/// Heights start at <see cref="FirstHeight"/>; the first block's previous hash is all zero bytes.
+/// One writer thread stages and commits (<see cref="StageAppend"/>, write, <see cref="MarkCommitted"/>,
+/// or simply <see cref="Append"/>); any thread may read, and sees committed blocks only.
+/// </para>
+/// </summary>
+public sealed class BlockStore
+{
+    public const ulong FirstHeight = 1;
+
+    /// <summary>Upper bound on transactions in one block; the batcher's limit must not exceed it.</summary>
+    public const int TransactionsPerBlockMax = 100_000;
+
+    private readonly LedgerDatabase _database;
+    private readonly BlockHashing _hashing;
+    private ChainTip _tip;
+    private ChainTip? _staged;
+
+    public BlockStore(LedgerDatabase database, BlockHashing hashing)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(hashing);
+        _database = database;
+        _hashing = hashing;
+        LogTree = new MerkleTreeStore(database, hashing.MerkleHasher);
+        _tip = LoadTip();
+    }
+
+    /// <summary>The global RFC 9162 log over every transaction leaf since the first block.</summary>
+    public MerkleTreeStore LogTree { get; }
+
+    public BlockHashing Hashing => _hashing;
+
+    /// <summary>The last committed block (height 0 and a zero hash while the chain is empty).</summary>
+    public ChainTip Tip => Volatile.Read(ref _tip);
+
+    public ulong LatestHeight => Tip.Height;
+
+    public ulong AppliedRaftIndex => Tip.AppliedRaftIndex;
+
+    /// <summary>Roots the next block's header must carry for these transactions (nothing is staged).</summary>
+    public BlockRoots ComputeRoots(IReadOnlyList<SignedTransaction> transactions, IReadOnlyList<TransactionResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        ArgumentNullException.ThrowIfNull(results);
+        if (transactions.Count != results.Count)
+        {
+            throw new ArgumentException($"{transactions.Count} transactions but {results.Count} results");
+        }
+
+        var leafHashes = new byte[transactions.Count][];
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            leafHashes[i] = _hashing.LeafHash(transactions[i], results[i]);
+        }
+
+        return ComputeRoots(leafHashes);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="block"/> against the chain and stages it into <paramref name="batch"/>
+    /// with its index entries, log nodes and <paramref name="appliedRaftIndex"/>. Write the batch with
+    /// <see cref="LedgerDatabase.Write"/>, then call <see cref="MarkCommitted"/>; on failure call
+    /// <see cref="DiscardStaged"/> and drop the batch. One block per batch.
+    /// </summary>
+    public void StageAppend(WriteBatch batch, Block block, ulong appliedRaftIndex)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(block);
+        if (_staged is not null)
+        {
+            throw new InvalidOperationException($"block {_staged.Height} is staged and not yet committed or discarded");
+        }
+
+        var tip = Tip;
+        var header = block.Header;
+        var height = header?.Height ?? tip.Height + 1;
+        var leafHashes = CheckBeforeWrite(block, tip, appliedRaftIndex);
+        var blockHash = _hashing.HashHeader(header!);
+
+        Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.Block, height);
+        batch.Put(key, block.ToByteArray(), _database.Blocks);
+        BlockKeys.Write(key, BlockKeys.Header, height);
+        batch.Put(key, header!.ToByteArray(), _database.Blocks);
+        BlockKeys.Write(key, BlockKeys.Hash, height);
+        batch.Put(key, blockHash, _database.Blocks);
+
+        // The index keeps a transaction's first occurrence; a resubmitted copy stays in its block with its own result.
+        var indexed = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        for (var position = 0; position < block.Transactions.Count; position++)
+        {
+            var transactionHash = _hashing.HashTransaction(block.Transactions[position]);
+            if (indexed.Add(transactionHash) && !_database.HasKey(_database.TransactionIndex, transactionHash))
+            {
+                batch.Put(transactionHash, BlockKeys.Location(height, (uint)position), _database.TransactionIndex);
+            }
+        }
+
+        foreach (var leafHash in leafHashes)
+        {
+            LogTree.StageAppend(batch, leafHash);
+        }
+
+        LogTree.StageFlush(batch);
+        PutMeta(batch, MetaKeys.LatestHeight, height);
+        PutMeta(batch, MetaKeys.AppliedRaftIndex, appliedRaftIndex);
+        _staged = new ChainTip(height, blockHash, appliedRaftIndex, LogTree.StagedSize);
+    }
+
+    /// <summary>Records progress of a Raft entry that produced no block (e.g. a configuration change).</summary>
+    public void StageAppliedIndex(WriteBatch batch, ulong appliedRaftIndex)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_staged is not null)
+        {
+            throw new InvalidOperationException($"block {_staged.Height} is staged and not yet committed or discarded");
+        }
+
+        var tip = Tip;
+        if (appliedRaftIndex <= tip.AppliedRaftIndex)
+        {
+            throw new BlockInvariantException(BlockInvariant.RaftIndexNotIncreasing, tip.Height, $"applied Raft index {appliedRaftIndex} does not advance past {tip.AppliedRaftIndex}");
+        }
+
+        PutMeta(batch, MetaKeys.AppliedRaftIndex, appliedRaftIndex);
+        _staged = tip with { AppliedRaftIndex = appliedRaftIndex };
+    }
+
+    /// <summary>Makes the staged block visible after its batch was written.</summary>
+    public void MarkCommitted()
+    {
+        var staged = _staged ?? throw new InvalidOperationException("nothing is staged");
+        LogTree.MarkCommitted();
+        Volatile.Write(ref _tip, staged);
+        _staged = null;
+    }
+
+    /// <summary>Forgets the staged block after its batch failed or was dropped.</summary>
+    public void DiscardStaged()
+    {
+        LogTree.DiscardStaged();
+        _staged = null;
+    }
+
+    /// <summary>Stages, writes and commits one block in its own batch.</summary>
+    public void Append(Block block, ulong appliedRaftIndex)
+    {
+        using var batch = new WriteBatch();
+        StageAppend(batch, block, appliedRaftIndex);
+        try
+        {
+            _database.Write(batch);
+        }
+        catch
+        {
+            DiscardStaged();
+            throw;
+        }
+
+        MarkCommitted();
+    }
+
+    /// <summary>The block at <paramref name="height"/>, checked against its stored hash and its predecessor; null beyond the tip.</summary>
+    public Block? GetBlock(ulong height)
+    {
+        if (height < FirstHeight || height > Tip.Height)
+        {
+            return null;
+        }
+
+        var bytes = ReadRecord(BlockKeys.Block, height, "block");
+        var block = Parse(Block.Parser, bytes, height, "block");
+        if (block.Header is null)
+        {
+            throw new StorageCorruptionException($"block {height} has no header", height);
+        }
+
+        CheckAfterRead(block.Header, height);
+        return block;
+    }
+
+    /// <summary>The header at <paramref name="height"/>, checked like <see cref="GetBlock"/>; null beyond the tip.</summary>
+    public BlockHeader? GetHeader(ulong height)
+    {
+        if (height < FirstHeight || height > Tip.Height)
+        {
+            return null;
+        }
+
+        var header = Parse(BlockHeader.Parser, ReadRecord(BlockKeys.Header, height, "header"), height, "header");
+        CheckAfterRead(header, height);
+        return header;
+    }
+
+    /// <summary>The stored block hash at <paramref name="height"/>; null beyond the tip.</summary>
+    public byte[]? GetBlockHash(ulong height)
+    {
+        if (height < FirstHeight || height > Tip.Height)
+        {
+            return null;
+        }
+
+        return ReadHash(height);
+    }
+
+    /// <summary>Finds a transaction by hash (its first occurrence); null when unknown or not yet committed.</summary>
+    public StoredTransaction? FindTransaction(ReadOnlySpan<byte> transactionHash)
+    {
+        var location = _database.Get(_database.TransactionIndex, transactionHash);
+        if (location is null)
+        {
+            return null;
+        }
+
+        if (location.Length != BlockKeys.LocationBytes)
+        {
+            throw new StorageCorruptionException($"transaction index entry {Convert.ToHexStringLower(transactionHash)} has {location.Length} bytes");
+        }
+
+        var (height, position) = BlockKeys.ReadLocation(location);
+        var block = GetBlock(height);
+        if (block is null)
+        {
+            // Indexed in a batch that is durable but not yet marked committed in this process.
+            return null;
+        }
+
+        if (position >= (uint)block.Transactions.Count)
+        {
+            throw new StorageCorruptionException($"transaction index points at position {position} of block {height}, which has {block.Transactions.Count}", height);
+        }
+
+        var transaction = block.Transactions[(int)position];
+        var actualHash = _hashing.HashTransaction(transaction);
+        if (!actualHash.AsSpan().SequenceEqual(transactionHash))
+        {
+            throw new StorageCorruptionException($"transaction index entry {Convert.ToHexStringLower(transactionHash)} points at a different transaction in block {height}", height);
+        }
+
+        return new StoredTransaction(actualHash, height, position, transaction, block.Results[(int)position]);
+    }
+
+    /// <summary>Inclusion of the transaction at (<paramref name="height"/>, <paramref name="position"/>) in the log as of that block's header.</summary>
+    public InclusionProof GetLogInclusionProof(ulong height, uint position)
+    {
+        var header = GetHeader(height) ?? throw new ArgumentOutOfRangeException(nameof(height), height, $"no committed block at height {height}");
+        if (position >= header.TxCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"block {height} has {header.TxCount} transactions");
+        }
+
+        var leafIndex = header.LogSize - header.TxCount + position;
+        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
+        foreach (var hash in LogTree.GetInclusionProof(leafIndex, header.LogSize))
+        {
+            proof.Path.Add(ByteString.CopyFrom(hash));
+        }
+
+        return proof;
+    }
+
+    /// <summary>Consistency of the log between two sizes (e.g. the log_size of two headers).</summary>
+    public ConsistencyProof GetLogConsistencyProof(ulong firstSize, ulong secondSize)
+    {
+        var proof = new ConsistencyProof { FirstSize = firstSize, SecondSize = secondSize };
+        foreach (var hash in LogTree.GetConsistencyProof(firstSize, secondSize))
+        {
+            proof.Path.Add(ByteString.CopyFrom(hash));
+        }
+
+        return proof;
+    }
+
+    private BlockRoots ComputeRoots(byte[][] leafHashes)
+    {
+        var hasher = _hashing.MerkleHasher;
+        var transactions = new CompactMerkleTree(hasher);
+        var log = LogTree.CloneFrontier();
+        foreach (var leafHash in leafHashes)
+        {
+            transactions.AppendLeafHash(leafHash);
+            log.AppendLeafHash(leafHash);
+        }
+
+        return new BlockRoots(transactions.ComputeRoot(), log.Size, log.ComputeRoot());
+    }
+
+    private byte[][] CheckBeforeWrite(Block block, ChainTip tip, ulong appliedRaftIndex)
+    {
+        var header = block.Header;
+        var expectedHeight = tip.Height + 1;
+        if (header is null)
+        {
+            throw new BlockInvariantException(BlockInvariant.MissingHeader, expectedHeight, "has no header");
+        }
+
+        var height = header.Height;
+        if (!string.Equals(header.ChainId, _database.ChainId, StringComparison.Ordinal))
+        {
+            throw new BlockInvariantException(BlockInvariant.ChainIdMismatch, height, $"chain id '{header.ChainId}' is not this store's '{_database.ChainId}'");
+        }
+
+        if (height != expectedHeight)
+        {
+            throw new BlockInvariantException(BlockInvariant.HeightNotNext, height, $"height must be {expectedHeight} (previous {tip.Height} + 1)");
+        }
+
+        if (!header.PrevBlockHash.Span.SequenceEqual(tip.BlockHash))
+        {
+            throw new BlockInvariantException(
+                BlockInvariant.PreviousHashMismatch, height, $"previous hash {Convert.ToHexStringLower(header.PrevBlockHash.Span)} is not block {tip.Height}'s hash {Convert.ToHexStringLower(tip.BlockHash)}");
+        }
+
+        if (block.Results.Count != block.Transactions.Count)
+        {
+            throw new BlockInvariantException(BlockInvariant.ResultCountMismatch, height, $"{block.Transactions.Count} transactions but {block.Results.Count} results");
+        }
+
+        if (block.Transactions.Count > TransactionsPerBlockMax)
+        {
+            throw new BlockInvariantException(BlockInvariant.TransactionCountMismatch, height, $"{block.Transactions.Count} transactions exceed the maximum of {TransactionsPerBlockMax}");
+        }
+
+        if (header.TxCount != (uint)block.Transactions.Count)
+        {
+            throw new BlockInvariantException(BlockInvariant.TransactionCountMismatch, height, $"header tx_count {header.TxCount} but {block.Transactions.Count} transactions");
+        }
+
+        if (appliedRaftIndex <= tip.AppliedRaftIndex)
+        {
+            throw new BlockInvariantException(BlockInvariant.RaftIndexNotIncreasing, height, $"applied Raft index {appliedRaftIndex} does not advance past {tip.AppliedRaftIndex}");
+        }
+
+        if (header.RaftIndex > appliedRaftIndex)
+        {
+            throw new BlockInvariantException(BlockInvariant.RaftIndexAfterApplied, height, $"header raft_index {header.RaftIndex} is beyond the applied index {appliedRaftIndex}");
+        }
+
+        var leafHashes = new byte[block.Transactions.Count][];
+        for (var i = 0; i < leafHashes.Length; i++)
+        {
+            leafHashes[i] = _hashing.LeafHash(block.Transactions[i], block.Results[i]);
+        }
+
+        var roots = ComputeRoots(leafHashes);
+        if (!header.TxRoot.Span.SequenceEqual(roots.TransactionRoot))
+        {
+            throw new BlockInvariantException(BlockInvariant.TransactionRootMismatch, height, $"tx_root {Convert.ToHexStringLower(header.TxRoot.Span)} but the transactions give {Convert.ToHexStringLower(roots.TransactionRoot)}");
+        }
+
+        if (header.LogSize != roots.LogSize)
+        {
+            throw new BlockInvariantException(BlockInvariant.LogSizeMismatch, height, $"log_size {header.LogSize} but the log would hold {roots.LogSize} leaves");
+        }
+
+        if (!header.LogRoot.Span.SequenceEqual(roots.LogRoot))
+        {
+            throw new BlockInvariantException(BlockInvariant.LogRootMismatch, height, $"log_root {Convert.ToHexStringLower(header.LogRoot.Span)} but the log would have root {Convert.ToHexStringLower(roots.LogRoot)}");
+        }
+
+        return leafHashes;
+    }
+
+    private void CheckAfterRead(BlockHeader header, ulong height)
+    {
+        if (header.Height != height)
+        {
+            throw new StorageCorruptionException($"record stored at height {height} carries height {header.Height}", height);
+        }
+
+        var storedHash = ReadHash(height);
+        var actualHash = _hashing.HashHeader(header);
+        if (!actualHash.AsSpan().SequenceEqual(storedHash))
+        {
+            throw new StorageCorruptionException($"block {height} hashes to {Convert.ToHexStringLower(actualHash)}, but {Convert.ToHexStringLower(storedHash)} is stored", height);
+        }
+
+        var expectedPrevious = height == FirstHeight ? new byte[_hashing.HashSizeBytes] : ReadHash(height - 1);
+        if (!header.PrevBlockHash.Span.SequenceEqual(expectedPrevious))
+        {
+            throw new StorageCorruptionException($"block {height} links to {Convert.ToHexStringLower(header.PrevBlockHash.Span)}, but block {height - 1} is {Convert.ToHexStringLower(expectedPrevious)}", height);
+        }
+    }
+
+    private byte[] ReadHash(ulong height)
+    {
+        var hash = ReadRecord(BlockKeys.Hash, height, "block hash");
+        if (hash.Length != _hashing.HashSizeBytes)
+        {
+            throw new StorageCorruptionException($"block hash at height {height} has {hash.Length} bytes", height);
+        }
+
+        return hash;
+    }
+
+    private byte[] ReadRecord(byte kind, ulong height, string what)
+    {
+        Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, kind, height);
+        try
+        {
+            return _database.Get(_database.Blocks, key) ?? throw new StorageCorruptionException($"{what} at height {height} is missing", height);
+        }
+        catch (StorageCorruptionException e) when (e.Height is null)
+        {
+            throw new StorageCorruptionException($"{what} at height {height}: {e.Message}", e, height);
+        }
+    }
+
+    private static T Parse<T>(MessageParser<T> parser, byte[] bytes, ulong height, string what)
+        where T : IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new StorageCorruptionException($"{what} at height {height} does not parse: {e.Message}", e, height);
+        }
+    }
+
+    private void PutMeta(WriteBatch batch, ReadOnlySpan<byte> key, ulong value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        batch.Put(key, bytes, _database.Meta);
+    }
+
+    private ulong? ReadMeta(ReadOnlySpan<byte> key)
+    {
+        var bytes = _database.Get(_database.Meta, key);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        if (bytes.Length != sizeof(ulong))
+        {
+            throw new StorageCorruptionException($"meta record {System.Text.Encoding.ASCII.GetString(key)} has {bytes.Length} bytes");
+        }
+
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    private ChainTip LoadTip()
+    {
+        var height = ReadMeta(MetaKeys.LatestHeight) ?? 0;
+        var appliedRaftIndex = ReadMeta(MetaKeys.AppliedRaftIndex) ?? 0;
+        var logSize = LogTree.CommittedSize;
+        if (height == 0)
+        {
+            if (logSize != 0)
+            {
+                throw new StorageCorruptionException($"no blocks are stored, but the log holds {logSize} leaves");
+            }
+
+            return new ChainTip(0, new byte[_hashing.HashSizeBytes], appliedRaftIndex, 0);
+        }
+
+        // Publish a provisional tip so the checked readers accept the latest height.
+        _tip = new ChainTip(height, new byte[_hashing.HashSizeBytes], appliedRaftIndex, logSize);
+        var header = GetHeader(height)!;
+        if (header.LogSize != logSize)
+        {
+            throw new StorageCorruptionException($"block {height} says the log holds {header.LogSize} leaves, but the log tree holds {logSize}", height);
+        }
+
+        var logRoot = LogTree.GetRoot(logSize);
+        if (!header.LogRoot.Span.SequenceEqual(logRoot))
+        {
+            throw new StorageCorruptionException($"block {height}'s log_root does not match the stored log tree", height);
+        }
+
+        Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.Hash, height + 1);
+        if (_database.HasKey(_database.Blocks, key))
+        {
+            throw new StorageCorruptionException($"a block is stored beyond the recorded latest height {height}", height + 1);
+        }
+
+        return new ChainTip(height, ReadHash(height), appliedRaftIndex, logSize);
+    }
+}
