@@ -12,8 +12,8 @@ namespace Ledger.Core.Signing;
 /// writes for a SignedTransaction without unknown fields, and what is stored in the block.</item>
 /// <item><b>Transaction hash</b> = H(leaf bytes), H the chain's suite hash (SHA-256 or SM3). It names
 /// the transaction in receipts, indexes and <c>reference_tx_hash</c>.</item>
-/// <item><b>Log leaf</b>: the leaf bytes are the RFC 9162 Merkle leaf of the global log and of the block's
-/// tx tree, so the Merkle leaf hash is H(0x00 || leaf bytes), which differs from the transaction hash.</item>
+/// <item><b>Log leaf</b>: the global log and the block's tx tree commit to the transaction hash together
+/// with the transaction's result: see <see cref="Blocks.LogLeaf"/>.</item>
 /// </list>
 /// A node must accept only submissions whose received bytes are already canonical
 /// (<see cref="IsCanonical"/>), so the hash the submitter computes is the hash the ledger records.

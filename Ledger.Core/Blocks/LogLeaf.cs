@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Text;
+using Ledger.Core.Hashing;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Core.Blocks;
+
+/// <summary>
+/// What the chain commits to for each transaction: the transaction AND the outcome it got, so a
+/// receipt's "accepted" or "rejected because …" is as tamper-evident as the transaction itself.
+/// <para>
+/// Leaf bytes (the RFC 9162 leaf of both the block's tx tree and the global log) =
+/// <c>"ledger/v1/log-leaf\0" || tx_hash || result_hash</c>, where tx_hash is
+/// <see cref="Signing.TransactionHashing"/>'s hash and result_hash = H(canonical result bytes):
+/// <c>code (u8) || reason length (u16 BE) || reason (UTF-8) || reference length (u8) || reference</c>.
+/// The Merkle leaf hash is then H(0x00 || leaf bytes), H being the suite hash.
+/// </para>
+/// </summary>
+public static class LogLeaf
+{
+    public const int ReasonBytesMax = 4_096;
+    public const int ReferenceBytesMax = 64;
+
+    public static ReadOnlySpan<byte> Context => "ledger/v1/log-leaf\0"u8;
+
+    /// <summary>The canonical bytes of a transaction result (see the class summary).</summary>
+    public static byte[] EncodeResult(TransactionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var reason = Encoding.UTF8.GetBytes(result.Reason);
+        if (reason.Length > ReasonBytesMax)
+        {
+            throw new ArgumentException($"result reason is {reason.Length} bytes, more than {ReasonBytesMax}", nameof(result));
+        }
+
+        var reference = result.ReferenceTxHash.Span;
+        if (reference.Length > ReferenceBytesMax)
+        {
+            throw new ArgumentException($"result reference is {reference.Length} bytes, more than {ReferenceBytesMax}", nameof(result));
+        }
+
+        if (result.Code is < 0 or > (ResultCode)byte.MaxValue)
+        {
+            throw new ArgumentException($"result code {(int)result.Code} does not fit the leaf encoding", nameof(result));
+        }
+
+        var bytes = new byte[1 + 2 + reason.Length + 1 + reference.Length];
+        bytes[0] = (byte)result.Code;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), (ushort)reason.Length);
+        reason.CopyTo(bytes.AsSpan(3));
+        bytes[3 + reason.Length] = (byte)reference.Length;
+        reference.CopyTo(bytes.AsSpan(4 + reason.Length));
+        return bytes;
+    }
+
+    /// <summary>The leaf bytes for a transaction hash and its result.</summary>
+    public static byte[] Encode(ReadOnlySpan<byte> transactionHash, TransactionResult result, IHashAlgorithm hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (transactionHash.Length != hash.HashSizeBytes)
+        {
+            throw new ArgumentException($"transaction hash is {transactionHash.Length} bytes, expected {hash.HashSizeBytes}", nameof(transactionHash));
+        }
+
+        var leaf = new byte[Context.Length + (2 * hash.HashSizeBytes)];
+        Context.CopyTo(leaf);
+        transactionHash.CopyTo(leaf.AsSpan(Context.Length));
+        hash.Hash(EncodeResult(result), leaf.AsSpan(Context.Length + hash.HashSizeBytes));
+        return leaf;
+    }
+
+    /// <summary>The RFC 9162 leaf hash H(0x00 || leaf bytes) a proof for this transaction starts from.</summary>
+    public static byte[] MerkleLeafHash(ReadOnlySpan<byte> transactionHash, TransactionResult result, IHashAlgorithm hash) =>
+        new MerkleHasher(hash).HashLeaf(Encode(transactionHash, result, hash));
+}
