@@ -1,6 +1,6 @@
 namespace Ledger.Storage.Blocks;
 
-internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+public sealed class ByteArrayComparer : IEqualityComparer<byte[]>
 {
     public static readonly ByteArrayComparer Instance = new();
 

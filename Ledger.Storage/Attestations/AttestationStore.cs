@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Storage.Errors;
+using RocksDbSharp;
+
+namespace Ledger.Storage.Attestations;
+
+/// <summary>
+/// Node signatures over block hashes, kept per height and node in the <c>meta</c> column family
+/// (<c>attest/</c> + height (u64 BE) + node id), plus the highest certified height. Attestations
+/// arrive asynchronously from peers, so they are written on their own, not with the block.
+/// Callers verify signatures before storing; this store only keeps and returns them.
+/// </summary>
+public sealed class AttestationStore
+{
+    private static readonly byte[] Prefix = "attest/"u8.ToArray();
+    private static readonly byte[] CertifiedHeightKey = "certified_height"u8.ToArray();
+
+    private readonly LedgerDatabase database;
+    private ulong certifiedHeight;
+
+    public AttestationStore(LedgerDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        this.database = database;
+        var stored = database.Get(database.Meta, CertifiedHeightKey);
+        certifiedHeight = stored is null ? 0 : DecodeHeight(stored);
+    }
+
+    /// <summary>Highest height with a quorum of attestations (0 when none).</summary>
+    public ulong CertifiedHeight => Volatile.Read(ref certifiedHeight);
+
+    public void Put(Attestation attestation)
+    {
+        ArgumentNullException.ThrowIfNull(attestation);
+        using var batch = new WriteBatch();
+        batch.Put(Key(attestation.Height, attestation.NodeId), attestation.ToByteArray(), database.Meta);
+        database.Write(batch, sync: false);
+    }
+
+    /// <summary>Records that <paramref name="height"/> is certified; the certified height never goes back.</summary>
+    public void MarkCertified(ulong height)
+    {
+        if (height <= CertifiedHeight)
+        {
+            return;
+        }
+
+        var encoded = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(encoded, height);
+        using var batch = new WriteBatch();
+        batch.Put(CertifiedHeightKey, encoded, database.Meta);
+        database.Write(batch, sync: false);
+        Volatile.Write(ref certifiedHeight, height);
+    }
+
+    /// <summary>Every stored attestation for <paramref name="height"/>, ordered by node id.</summary>
+    public IReadOnlyList<Attestation> Get(ulong height)
+    {
+        var prefix = HeightPrefix(height);
+        var result = new List<Attestation>();
+        using var iterator = database.NewIterator(database.Meta);
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
+        {
+            try
+            {
+                result.Add(Attestation.Parser.ParseFrom(iterator.Value()));
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw new StorageCorruptionException($"attestation record for height {height} does not parse: {e.Message}", e, height);
+            }
+        }
+
+        return result;
+    }
+
+    private static byte[] HeightPrefix(ulong height)
+    {
+        var key = new byte[Prefix.Length + sizeof(ulong)];
+        Prefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(Prefix.Length), height);
+        return key;
+    }
+
+    private static byte[] Key(ulong height, string nodeId)
+    {
+        var prefix = HeightPrefix(height);
+        var id = Encoding.UTF8.GetBytes(nodeId);
+        var key = new byte[prefix.Length + id.Length];
+        prefix.CopyTo(key, 0);
+        id.CopyTo(key, prefix.Length);
+        return key;
+    }
+
+    private static ulong DecodeHeight(byte[] stored)
+    {
+        if (stored.Length != sizeof(ulong))
+        {
+            throw new StorageCorruptionException($"certified height record is {stored.Length} bytes");
+        }
+
+        return BinaryPrimitives.ReadUInt64BigEndian(stored);
+    }
+}
