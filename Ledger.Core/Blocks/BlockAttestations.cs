@@ -70,7 +70,7 @@ public static class BlockAttestations
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(attestation);
         ArgumentNullException.ThrowIfNull(chainId);
-        if (!nodeKey.KeyId.Equals(attestation.KeyId.Span)
+        if (!nodeKey.KeyId.Matches(attestation.KeyId.Span)
             || !string.Equals(attestation.Suite, nodeKey.Suite.Name, StringComparison.Ordinal)
             || attestation.BlockHash.Length > BlockHeaderEncoding.HashBytesMax)
         {

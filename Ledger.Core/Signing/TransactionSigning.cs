@@ -75,7 +75,7 @@ public static class TransactionSigning
             return EnvelopeBindingError.ChainIdMismatch;
         }
 
-        if (!signerKey.KeyId.Equals(envelope.SignerKeyId.Span))
+        if (!signerKey.KeyId.Matches(envelope.SignerKeyId.Span))
         {
             return EnvelopeBindingError.SignerKeyIdMismatch;
         }
