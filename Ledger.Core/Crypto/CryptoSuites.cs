@@ -5,7 +5,11 @@ namespace Ledger.Core.Crypto;
 /// <summary>The registry of supported suites, looked up by their stable names.</summary>
 public static class CryptoSuites
 {
-    /// <summary>ECDSA P-256 + SHA-256 (.NET platform crypto). The default suite.</summary>
+    /// <summary>
+    /// "p256-sha256", the default: ECDSA over NIST P-256 with SHA-256 (.NET platform crypto). Public key:
+    /// uncompressed SEC1 point 0x04 || X || Y (65 bytes). Signature: IEEE P1363 r || s (64 bytes).
+    /// Private key: 32-byte big-endian scalar. Chain hash: SHA-256.
+    /// </summary>
     public static readonly ICryptoSuite P256Sha256 = new P256Sha256Suite();
 
     /// <summary>
