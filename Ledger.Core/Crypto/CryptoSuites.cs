@@ -7,7 +7,8 @@ public static class CryptoSuites
 {
     /// <summary>
     /// "p256-sha256", the default: ECDSA over NIST P-256 with SHA-256 (.NET platform crypto). Public key:
-    /// uncompressed SEC1 point 0x04 || X || Y (65 bytes). Signature: IEEE P1363 r || s (64 bytes).
+    /// uncompressed SEC1 point 0x04 || X || Y (65 bytes). Signature: IEEE P1363 r || s (64 bytes), low s only
+    /// (s &lt;= n/2: signing normalises, verification rejects the malleated high-s twin).
     /// Private key: 32-byte big-endian scalar. Chain hash: SHA-256.
     /// </summary>
     public static readonly ICryptoSuite P256Sha256 = new P256Sha256Suite();

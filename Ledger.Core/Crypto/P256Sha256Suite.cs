@@ -6,7 +6,7 @@ namespace Ledger.Core.Crypto;
 
 /// <summary>
 /// ECDSA over NIST P-256 with SHA-256 (FIPS 186-4) through .NET's platform implementation.
-/// Signature: IEEE P1363 fixed-field r || s, 32 bytes each, big-endian. Public key: uncompressed SEC1
+/// Signature: IEEE P1363 fixed-field r || s, 32 bytes each, big-endian, with s &lt;= n/2. Public key: uncompressed SEC1
 /// point 0x04 || X || Y (65 bytes). Private key: the 32-byte big-endian scalar d.
 /// </summary>
 /// <remarks>
@@ -133,7 +133,7 @@ internal sealed class P256Sha256Suite : CryptoSuiteBase
         && ((ECDsa)publicHandle).VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     /// <summary>True when the signature's s is at most n/2 (the only form this suite accepts).</summary>
-    internal static bool IsLowS(ReadOnlySpan<byte> signature) => signature[ScalarSizeBytes..].SequenceCompareTo(HalfOrder) <= 0;
+    private static bool IsLowS(ReadOnlySpan<byte> signature) => signature[ScalarSizeBytes..].SequenceCompareTo(HalfOrder) <= 0;
 
     /// <summary>value := n - value, for a 32-byte big-endian value in [1, n-1].</summary>
     private static void SubtractFromOrder(Span<byte> value)
