@@ -27,7 +27,7 @@ public static class TransactionSigning
         }
         catch (InvalidProtocolBufferException exception)
         {
-            throw new EnvelopeBindingException(EnvelopeBindingError.None, "envelope bytes are not a TransactionEnvelope", exception);
+            throw new EnvelopeBindingException(EnvelopeBindingError.NotAnEnvelope, "envelope bytes are not a TransactionEnvelope", exception);
         }
 
         var error = CheckBinding(envelope, signer.Public, chainId);
