@@ -16,18 +16,28 @@ public static class BlockAttestations
 {
     public static Attestation Sign(KeyPair nodeKey, string nodeId, BlockHeader header, IHashAlgorithm chainHash)
     {
+        ArgumentNullException.ThrowIfNull(header);
+        return Sign(nodeKey, nodeId, header.ChainId, header.Height, BlockHash.Compute(header, chainHash));
+    }
+
+    /// <summary>Signs a block whose hash the caller already computed with <see cref="BlockHash"/>.</summary>
+    public static Attestation Sign(KeyPair nodeKey, string nodeId, string chainId, ulong height, ReadOnlySpan<byte> blockHash)
+    {
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(nodeId);
-        ArgumentNullException.ThrowIfNull(header);
-        var blockHash = BlockHash.Compute(header, chainHash);
-        var signature = SigningInput.Sign(nodeKey, SigningContexts.BlockAttestation, header.ChainId, Payload(header.Height, blockHash));
+        if (blockHash.IsEmpty || blockHash.Length > BlockHeaderEncoding.HashBytesMax)
+        {
+            throw new ArgumentException($"a block hash is 1..{BlockHeaderEncoding.HashBytesMax} bytes, was {blockHash.Length}", nameof(blockHash));
+        }
+
+        var signature = SigningInput.Sign(nodeKey, SigningContexts.BlockAttestation, chainId, Payload(height, blockHash));
         return new Attestation
         {
             NodeId = nodeId,
             KeyId = ByteString.CopyFrom(nodeKey.KeyId.Bytes),
             Suite = nodeKey.Suite.Name,
             BlockHash = ByteString.CopyFrom(blockHash),
-            Height = header.Height,
+            Height = height,
             Signature = ByteString.CopyFrom(signature),
         };
     }
@@ -70,7 +80,7 @@ public static class BlockAttestations
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(attestation);
         ArgumentNullException.ThrowIfNull(chainId);
-        if (!nodeKey.KeyId.Equals(attestation.KeyId.Span)
+        if (!nodeKey.KeyId.Matches(attestation.KeyId.Span)
             || !string.Equals(attestation.Suite, nodeKey.Suite.Name, StringComparison.Ordinal)
             || attestation.BlockHash.Length > BlockHeaderEncoding.HashBytesMax)
         {

@@ -45,8 +45,6 @@ public static class BlockHeaderEncoding
 
     private const int MagicLength = 23;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>"ledger/v1/block-header" followed by a zero byte.</summary>
     public static ReadOnlySpan<byte> Magic => "ledger/v1/block-header\0"u8;
 
@@ -85,8 +83,8 @@ public static class BlockHeaderEncoding
 
         Span<byte> chainId = stackalloc byte[ChainIdBytesMax];
         Span<byte> nodeId = stackalloc byte[NodeIdBytesMax];
-        var chainIdLength = StrictUtf8.GetBytes(header.ChainId, chainId);
-        var nodeIdLength = StrictUtf8.GetBytes(header.ProposerNodeId, nodeId);
+        var chainIdLength = ChainIdRules.StrictUtf8.GetBytes(header.ChainId, chainId);
+        var nodeIdLength = ChainIdRules.StrictUtf8.GetBytes(header.ProposerNodeId, nodeId);
 
         var writer = new CanonicalWriter(destination);
         var complete = writer.TryWriteBytes(Magic)
@@ -130,7 +128,7 @@ public static class BlockHeaderEncoding
         int length;
         try
         {
-            length = StrictUtf8.GetByteCount(value);
+            length = ChainIdRules.StrictUtf8.GetByteCount(value);
         }
         catch (EncoderFallbackException exception)
         {

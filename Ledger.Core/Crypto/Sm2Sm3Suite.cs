@@ -2,6 +2,7 @@ using Ledger.Core.Hashing;
 using Ledger.Core.Keys;
 using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
@@ -32,7 +33,9 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
     private const int EncodedPublicKeySizeBytes = 1 + (2 * ScalarSizeBytes);
     private const byte UncompressedPointTag = 0x04;
 
-    private static readonly ECDomainParameters Domain = new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, GMNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
+    // CustomNamedCurves gives BouncyCastle's specialised sm2p256v1 arithmetic; GMNamedCurves would give
+    // the generic BigInteger curve, about three times slower and ten times more allocation per verify.
+    private static readonly ECDomainParameters Domain = new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, CustomNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
 
     // SecureRandom serializes access internally, so one shared instance is thread-safe.
     private static readonly SecureRandom SigningRandom = new();
@@ -79,7 +82,7 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
             throw new InvalidKeyException(Name, "private scalar is not in [1, n-2]");
         }
 
-        var privateParameters = new ECPrivateKeyParameters("EC", d, GMObjectIdentifiers.sm2p256v1);
+        var privateParameters = new ECPrivateKeyParameters("EC", d, Domain);
         var point = new FixedPointCombMultiplier().Multiply(Domain.G, d).Normalize();
         var encoded = point.GetEncoded(compressed: false);
         return (privateParameters, encoded, ParsePublicKey(encoded));
@@ -107,7 +110,7 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
             throw new InvalidKeyException(Name, "public key is not a valid point on sm2p256v1");
         }
 
-        return new ECPublicKeyParameters("EC", point, GMObjectIdentifiers.sm2p256v1);
+        return new ECPublicKeyParameters("EC", point, Domain);
     }
 
     protected override void SignCore(object privateHandle, ReadOnlySpan<byte> message, Span<byte> signature)

@@ -61,7 +61,7 @@ public sealed class KeyId : IEquatable<KeyId>
     public bool Equals(KeyId? other) => other is not null && bytes.AsSpan().SequenceEqual(other.bytes);
 
     /// <summary>Compares with raw key id bytes, e.g. an envelope's signer_key_id (key ids are public, so no constant-time compare).</summary>
-    public bool Equals(ReadOnlySpan<byte> other) => bytes.AsSpan().SequenceEqual(other);
+    public bool Matches(ReadOnlySpan<byte> other) => bytes.AsSpan().SequenceEqual(other);
 
     public override bool Equals(object? obj) => Equals(obj as KeyId);
 

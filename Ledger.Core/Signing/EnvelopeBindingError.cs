@@ -5,6 +5,9 @@ public enum EnvelopeBindingError
 {
     None = 0,
 
+    /// <summary>The bytes do not parse as a TransactionEnvelope.</summary>
+    NotAnEnvelope,
+
     /// <summary>envelope.chain_id differs from the chain the signature is made or checked for.</summary>
     ChainIdMismatch,
 

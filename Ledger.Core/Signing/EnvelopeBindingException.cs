@@ -11,6 +11,5 @@ public sealed class EnvelopeBindingException : LedgerCryptoException
         Error = error;
     }
 
-    /// <summary><see cref="EnvelopeBindingError.None"/> when the envelope bytes did not parse at all.</summary>
     public EnvelopeBindingError Error { get; }
 }

@@ -18,6 +18,12 @@ namespace Ledger.Core.Signing;
 /// A node must accept only submissions whose received bytes are already canonical
 /// (<see cref="IsCanonical"/>), so the hash the submitter computes is the hash the ledger records.
 /// </summary>
+/// <remarks>
+/// Nobody but the signer can produce a second valid signature for an envelope (p256-sha256 accepts only
+/// low-s signatures, Ed25519 only S &lt; L, and SM2 has no (r, s) twin), so a relay cannot change a
+/// transaction's hash. The signer itself can: P-256 and SM2 signing is randomised, so re-signing one
+/// envelope gives a new hash. Replay protection is therefore by (signer key id, nonce), never by hash.
+/// </remarks>
 public static class TransactionHashing
 {
     private const byte EnvelopeTag = (1 << 3) | 2;

@@ -27,7 +27,7 @@ public static class TransactionSigning
         }
         catch (InvalidProtocolBufferException exception)
         {
-            throw new EnvelopeBindingException(EnvelopeBindingError.None, "envelope bytes are not a TransactionEnvelope", exception);
+            throw new EnvelopeBindingException(EnvelopeBindingError.NotAnEnvelope, "envelope bytes are not a TransactionEnvelope", exception);
         }
 
         var error = CheckBinding(envelope, signer.Public, chainId);
@@ -75,7 +75,7 @@ public static class TransactionSigning
             return EnvelopeBindingError.ChainIdMismatch;
         }
 
-        if (!signerKey.KeyId.Equals(envelope.SignerKeyId.Span))
+        if (!signerKey.KeyId.Matches(envelope.SignerKeyId.Span))
         {
             return EnvelopeBindingError.SignerKeyIdMismatch;
         }

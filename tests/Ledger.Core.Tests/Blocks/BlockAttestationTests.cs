@@ -49,6 +49,18 @@ public sealed class BlockAttestationTests
     }
 
     [Test]
+    public void SignWithKnownHash_EqualsSigningTheHeaderApartFromRandomisedSignature()
+    {
+        var blockHash = BlockHash.Compute(header, suite.Hash);
+
+        var fromHash = BlockAttestations.Sign(nodeKey, "node-2", header.ChainId, header.Height, blockHash);
+
+        Assert.That(fromHash.BlockHash, Is.EqualTo(attestation.BlockHash));
+        Assert.That(fromHash.Height, Is.EqualTo(attestation.Height));
+        Assert.That(BlockAttestations.Verify(nodeKey.Public, fromHash, header, suite.Hash), Is.True);
+    }
+
+    [Test]
     public void Verify_AfterProtobufRoundTrip_IsAccepted()
     {
         var received = Attestation.Parser.ParseFrom(attestation.ToByteArray());

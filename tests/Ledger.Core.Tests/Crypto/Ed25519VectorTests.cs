@@ -94,6 +94,18 @@ public sealed class Ed25519VectorTests
     }
 
     [Test]
+    public void Verify_Test1SignatureWithSPlusGroupOrder_IsRejected()
+    {
+        // RFC 8032 §5.1.7 requires S < L; accepting S + L would make every signature malleable.
+        var publicKey = CryptoSuites.Ed25519.DecodePublicKey(Hex.Decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+        var malleated = Hex.Decode(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155",
+            "4c8c7872aa064e049dbb3013fbf29380d25bf5f0595bbe24655141438e7a101b");
+
+        Assert.That(CryptoSuites.Ed25519.Verify(publicKey, [], malleated), Is.False);
+    }
+
+    [Test]
     public void DecodePublicKey_SmallOrderPoint_IsRejected()
     {
         // The identity point (y = 1) has order 1: a key that "signs" many messages at once.

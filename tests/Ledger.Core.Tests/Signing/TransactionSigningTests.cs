@@ -135,7 +135,7 @@ public sealed class TransactionSigningTests
     [Test]
     public void Sign_BytesThatAreNotAnEnvelope_ThrowsEnvelopeBinding()
     {
-        Assert.That(() => TransactionSigning.Sign(signer, [0xff, 0xff, 0xff], ChainId), Throws.TypeOf<EnvelopeBindingException>());
+        Assert.That(() => TransactionSigning.Sign(signer, [0xff, 0xff, 0xff], ChainId), Throws.TypeOf<EnvelopeBindingException>().With.Property("Error").EqualTo(EnvelopeBindingError.NotAnEnvelope));
     }
 
     [Test]
