@@ -93,7 +93,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             ChainId = chain.ChainId,
             Height = height,
             PrevBlockHash = ByteString.CopyFrom(tip.BlockHash),
-            TxRoot = ByteString.CopyFrom(roots.TxRoot),
+            TxRoot = ByteString.CopyFrom(roots.TransactionRoot),
             LogSize = roots.LogSize,
             LogRoot = ByteString.CopyFrom(roots.LogRoot),
             StateRoot = ByteString.CopyFrom(application.StateRoot),
