@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Keys;
 using Ledger.Registry.Genesis;

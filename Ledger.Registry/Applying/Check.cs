@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using System.Text;
 using Google.Protobuf;
 using Ledger.Registry.Genesis;

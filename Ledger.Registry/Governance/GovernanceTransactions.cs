@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;

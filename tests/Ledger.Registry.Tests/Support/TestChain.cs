@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ledger.Registry.Genesis;
+namespace Ledger.Core.Consortium;
 
 /// <summary>
 /// The consortium genesis document: human-readable JSON that names the chain, its crypto suite,
