@@ -88,25 +88,25 @@ public sealed class RandomizedClusterTests
                     TryStep(cluster[message.To], message);
                 }
             }
-            else if (roll < 50 && network.Count > 0)
+            else if (roll < 48 && network.Count > 0)
             {
                 network.RemoveAt(random.Next(network.Count));
             }
-            else if (roll < 80)
+            else if (roll < 78)
             {
                 if (!down.Contains(target))
                 {
                     cluster[target].Node.Tick();
                 }
             }
-            else if (roll < 90)
+            else if (roll < 88)
             {
                 if (!down.Contains(target))
                 {
                     cluster[target].Node.TryPropose(System.Text.Encoding.UTF8.GetBytes($"s{seed}-p{proposals++}"), out _);
                 }
             }
-            else if (roll < 93)
+            else if (roll < 90)
             {
                 // Crash, or restart from durable state.
                 if (down.Remove(target))
@@ -118,7 +118,7 @@ public sealed class RandomizedClusterTests
                     down.Add(target);
                 }
             }
-            else if (roll < 96)
+            else if (roll < 93)
             {
                 partition.Clear();
                 if (random.Next(2) == 0)
@@ -127,7 +127,7 @@ public sealed class RandomizedClusterTests
                     partition.Add((ulong)random.Next(1, 6));
                 }
             }
-            else if (roll < 98)
+            else if (roll < 95)
             {
                 var peer = cluster[target];
                 if (!down.Contains(target) && peer.Node.Applied > peer.Storage.FirstIndex() + 5)
