@@ -83,10 +83,10 @@ public sealed class LedgerDatabase : IDisposable
         var columnFamilies = new ColumnFamilies(ColumnFamilyOptions(options, blockCache, compress: true, bloomFilter: false));
         foreach (var name in ColumnFamilyNames.All)
         {
-            // Merkle hashes are incompressible; point lookups by hash benefit from a bloom filter.
+            // Merkle hashes are incompressible. Reads are point lookups, so every family gets a bloom
+            // filter that lets a Get skip the SST files that cannot hold the key.
             var compress = name != ColumnFamilyNames.MerkleNodes;
-            var bloomFilter = name is ColumnFamilyNames.TransactionIndex or ColumnFamilyNames.RegistryState;
-            columnFamilies.Add(name, ColumnFamilyOptions(options, blockCache, compress, bloomFilter));
+            columnFamilies.Add(name, ColumnFamilyOptions(options, blockCache, compress, bloomFilter: true));
         }
 
         RocksDb rocks;

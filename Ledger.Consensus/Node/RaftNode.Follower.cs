@@ -43,7 +43,8 @@ public sealed partial class RaftNode
             case MessageType.ReadIndex:
                 if (leader != None)
                 {
-                    Send(new Message { Type = MessageType.ReadIndex, To = leader, From = Id, Context = m.Context });
+                    // Keep the requester so the leader answers it, not us.
+                    Send(new Message { Type = MessageType.ReadIndex, To = leader, From = m.From, Context = m.Context });
                 }
 
                 break;
@@ -176,12 +177,9 @@ public sealed partial class RaftNode
             RaftInvariantException.Throw($"Only a follower restores a snapshot; this node is {role}.");
         }
 
-        if (!metadata.ConfState.Contains(Id))
-        {
-            // A snapshot whose configuration excludes us is not meant for us.
-            return false;
-        }
-
+        // A snapshot whose configuration excludes us is still restored: a joining node learns the
+        // membership from it and joins when it applies the later conf change that adds it. Until then it
+        // is not promotable, so it never campaigns.
         if (log.MatchTerm(metadata.Index, metadata.Term))
         {
             // We already hold the snapshot's last entry: just fast-forward the commit index.

@@ -22,7 +22,12 @@ public sealed partial class RaftNode
                 break;
         }
 
-        // Everything below is about one peer's progress.
+        // Everything below is about one peer's progress (never our own).
+        if (m.From == Id && m.Type != MessageType.TransferLeader)
+        {
+            return;
+        }
+
         if (!tracker.TryGet(m.From, out var pr))
         {
             return;
@@ -223,13 +228,13 @@ public sealed partial class RaftNode
     private bool MaybeCommit()
     {
         var countPriorTerms = (config.Bugs & RaftBugs.CommitPriorTermEntryByCounting) != 0;
-        var wasCommittedInTerm = CommittedEntryInCurrentTerm();
         if (!log.MaybeCommit(tracker.QuorumCommitted(), term, countPriorTerms))
         {
             return false;
         }
 
-        if (!wasCommittedInTerm && CommittedEntryInCurrentTerm())
+        // Reads wait only until the first commit of this term (§6.4), so the queue empties here once.
+        if (pendingReadIndexMessages.Count > 0 && CommittedEntryInCurrentTerm())
         {
             ReleasePendingReadIndexMessages();
         }

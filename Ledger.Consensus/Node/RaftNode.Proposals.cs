@@ -93,8 +93,11 @@ public sealed partial class RaftNode
             self.MaybeUpdate(entry.Index);
         }
 
-        // A single-voter cluster commits on its own append.
-        MaybeCommit();
+        // A single-voter cluster commits on its own append; otherwise acknowledgements drive commitment.
+        if (tracker.IsSingleton)
+        {
+            MaybeCommit();
+        }
     }
 
     private bool TryIncreaseUncommittedBytes(long bytes)

@@ -140,6 +140,12 @@ public static class MerkleProofBuilder
     /// <summary>MTH(D[start:start+count]) for a range that is a node of the RFC tree (start aligned to the range's ceiling power of two).</summary>
     internal static void RangeHash(MerkleHasher hasher, IMerkleSubtreeReader reader, ulong start, ulong count, Span<byte> destination)
     {
+        var memo = MerkleMath.IsPowerOfTwo(count) ? null : reader as IMerkleRangeMemo;
+        if (memo is not null && memo.TryGetRangeHash(start, count, destination))
+        {
+            return;
+        }
+
         // A right-border node is the fold, right to left, of the complete subtrees named by the bits of its count.
         var end = start + count;
         var remaining = count;
@@ -157,6 +163,8 @@ public static class MerkleProofBuilder
             end -= 1UL << level;
             remaining &= remaining - 1;
         }
+
+        memo?.RememberRangeHash(start, count, destination);
     }
 
     private static byte[][] ReadRanges(MerkleHasher hasher, IMerkleSubtreeReader reader, ReadOnlySpan<ulong> starts, ReadOnlySpan<ulong> counts)

@@ -50,19 +50,26 @@ public sealed class RegistryQueries
     /// </summary>
     public Page<WorkEvent> GetWorkHistory(ReadOnlySpan<byte> workId, byte[]? pageToken, int pageSize)
     {
+        if (pageSize is < 1 or > RegistryLimits.QueryPageSizeMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, $"must be in [1, {RegistryLimits.QueryPageSizeMax}]");
+        }
+
         var work = GetWork(workId);
         if (work is null)
         {
             return new Page<WorkEvent>([], null);
         }
 
-        var page = Paged(StateKeys.HistoryPrefix(workId), pageToken, sizeof(ulong) + sizeof(uint), pageSize, static (_, value) => WorkEvent.Parser.ParseFrom(value));
+        const int eventKeyBytes = sizeof(ulong) + sizeof(uint);
+        var prefix = StateKeys.HistoryPrefix(workId);
         if (pageToken is not null)
         {
-            return page;
+            return Paged(prefix, pageToken, eventKeyBytes, pageSize, static (_, value) => WorkEvent.Parser.ParseFrom(value));
         }
 
-        // The registration is not stored as an event (a batch item would pay a write for it); it is read off the work record.
+        // The registration is not stored as an event (a batch item would pay a write for it); it
+        // is read off the work record and leads the first page.
         var registered = new WorkEvent
         {
             Kind = WorkEventKind.Registered,
@@ -72,9 +79,17 @@ public sealed class RegistryQueries
             SubjectId = work.WorkId,
             NewHolder = (work.RegisteredHolder ?? work.RightsHolder).Clone(),
         };
-        var items = new List<WorkEvent>(page.Items.Count + 1) { registered };
-        items.AddRange(page.Items);
-        return page with { Items = items };
+        if (pageSize == 1)
+        {
+            // Every stored event is at height >= 1, so the all-zero token means "after the registration".
+            var anyEvent = state.Scan(prefix).Any();
+            return new Page<WorkEvent>([registered], anyEvent ? new byte[eventKeyBytes] : null);
+        }
+
+        var rest = Paged(prefix, null, eventKeyBytes, pageSize - 1, static (_, value) => WorkEvent.Parser.ParseFrom(value));
+        var items = new List<WorkEvent>(rest.Items.Count + 1) { registered };
+        items.AddRange(rest.Items);
+        return rest with { Items = items };
     }
 
     public LicenseRecord? GetLicense(ReadOnlySpan<byte> licenseId) => Get(StateKeys.License(licenseId), LicenseRecord.Parser);

@@ -46,7 +46,7 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
         }
 
         var radius = Layout.RadiusFor(maxDistance);
-        var found = new SortedDictionary<StateKey, SimilarWork>();
+        var found = new Dictionary<string, SimilarWork>(StringComparer.Ordinal);
         var visited = 0;
         var truncated = false;
         for (var j = 0; j < Layout.SubstringCount && !truncated; j++)
@@ -71,7 +71,8 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
                     }
 
                     var workId = rest[sizeof(ulong)..].ToArray();
-                    found.TryAdd(new StateKey(workId), new SimilarWork(workId, candidate, distance));
+                    // A work matching on several substrings is found several times; keep it once.
+                    found.TryAdd(Convert.ToHexString(workId), new SimilarWork(workId, candidate, distance));
                 }
 
                 if (truncated)
@@ -152,8 +153,3 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
         return prefix;
     }
 }
-
-public sealed record SimilarWork(byte[] WorkId, ulong PerceptualHash, int Distance);
-
-/// <summary><see cref="Truncated"/>: the candidate bound was hit, so closer matches may be missing.</summary>
-public sealed record SimilarWorksResult(IReadOnlyList<SimilarWork> Matches, bool Truncated);

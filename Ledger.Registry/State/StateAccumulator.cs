@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Ledger.Core.Hashing;
 
 namespace Ledger.Registry.State;
@@ -7,14 +9,16 @@ namespace Ledger.Registry.State;
 /// <summary>
 /// Homomorphic multiset hash over the committed (key, value) entries: LtHash16 (Lewi, Kim,
 /// Maykov, Weis, "Securing Update Propagation with Homomorphic Hashing", 2019) with 1024 lanes of
-/// 16 bits. Adding or removing one entry costs one element expansion (64 suite-hash calls) and
-/// 1024 lane additions, independent of the state size, and the sum does not depend on the order
-/// of updates, so the root is a commitment to the current state, not to its history.
+/// 16 bits. Adding or removing one entry costs one element expansion and 1024 lane additions,
+/// independent of the state size, and the sum does not depend on the order of updates, so the
+/// root is a commitment to the current state, not to its history.
 /// <para>
-/// Element expansion, precisely (H = the suite hash, 32-byte output):
-/// d = H("ledger/v1/state-entry" || 0x00 || uint32 BE len(key) || key || uint32 BE len(value) || value);
-/// block_i = H(d || uint16 BE i) for i = 0..63; the 2048 expanded bytes are read as 1024 uint16
-/// little-endian lanes. The accumulator is the lane-wise sum modulo 2^16 over all entries.
+/// Element expansion, precisely: SHAKE128 (FIPS 202) with 2048 bytes of output over
+/// "ledger/v1/state-entry" || 0x00 || uint32 BE len(key) || key || uint32 BE len(value) || value;
+/// the output is read as 1024 uint16 little-endian lanes. The accumulator is the lane-wise sum
+/// modulo 2^16 over all committed entries. SHAKE128 is an extendable-output function, which is
+/// what LtHash needs; it is used under every suite (one call instead of 64 calls of a 32-byte
+/// hash). The root itself is hashed with the suite hash (<see cref="ComputeRoot"/>).
 /// </para>
 /// </summary>
 public sealed class StateAccumulator
@@ -22,7 +26,6 @@ public sealed class StateAccumulator
     public const int LaneCount = 1024;
     public const int SizeBytes = LaneCount * sizeof(ushort);
 
-    private const int ExpansionBlockCount = SizeBytes / HashBytes;
     private const int HashBytes = 32;
     private static readonly byte[] EntryContext = "ledger/v1/state-entry\0"u8.ToArray();
     private static readonly byte[] RootContext = "ledger/v1/state-root\0"u8.ToArray();
@@ -36,6 +39,11 @@ public sealed class StateAccumulator
         if (hash.HashSizeBytes != HashBytes)
         {
             throw new ArgumentException($"state accumulator expects a {HashBytes}-byte hash, {hash.Name} has {hash.HashSizeBytes}", nameof(hash));
+        }
+
+        if (!Shake128.IsSupported)
+        {
+            throw new PlatformNotSupportedException("the state accumulator needs SHAKE128 (OpenSSL 1.1.1 or later)");
         }
 
         this.hash = hash;
@@ -100,18 +108,26 @@ public sealed class StateAccumulator
             offset += sizeof(uint);
             value.CopyTo(input[offset..]);
 
-            Span<byte> blockInput = stackalloc byte[HashBytes + sizeof(ushort)];
-            hash.Hash(input, blockInput[..HashBytes]);
-            Span<byte> block = stackalloc byte[HashBytes];
-            for (var blockIndex = 0; blockIndex < ExpansionBlockCount; blockIndex++)
+            Span<byte> expanded = stackalloc byte[SizeBytes];
+            Shake128.HashData(input, expanded);
+            var deltas = MemoryMarshal.Cast<byte, ushort>(expanded);
+            if (!BitConverter.IsLittleEndian)
             {
-                BinaryPrimitives.WriteUInt16BigEndian(blockInput[HashBytes..], (ushort)blockIndex);
-                hash.Hash(blockInput, block);
-                var laneBase = blockIndex * (HashBytes / sizeof(ushort));
-                for (var i = 0; i < HashBytes / sizeof(ushort); i++)
+                throw new PlatformNotSupportedException("the state accumulator reads lanes as little-endian and assumes a little-endian host");
+            }
+
+            if (subtract)
+            {
+                for (var lane = 0; lane < LaneCount; lane++)
                 {
-                    var delta = BinaryPrimitives.ReadUInt16LittleEndian(block[(i * 2)..]);
-                    lanes[laneBase + i] = subtract ? (ushort)(lanes[laneBase + i] - delta) : (ushort)(lanes[laneBase + i] + delta);
+                    lanes[lane] -= deltas[lane];
+                }
+            }
+            else
+            {
+                for (var lane = 0; lane < LaneCount; lane++)
+                {
+                    lanes[lane] += deltas[lane];
                 }
             }
         }

@@ -16,7 +16,8 @@ internal static class StateCommitment
         var accumulator = before.TryGet(StateKeys.StateAccumulator(), out var stored)
             ? StateAccumulator.FromBytes(hash, stored)
             : new StateAccumulator(hash);
-        foreach (var write in block.ToSortedWrites())
+        // The lane-wise sum is commutative, so hash-table order cannot change the result.
+        foreach (var write in block.UnorderedWrites())
         {
             if (!KeySpaces.IsCommitted(write.Key.Space))
             {

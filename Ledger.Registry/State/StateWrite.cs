@@ -5,6 +5,3 @@ public readonly record struct StateWrite(StateKey Key, byte[]? Value)
 {
     public bool IsDelete => Value is null;
 }
-
-/// <summary>One entry returned by a scan.</summary>
-public readonly record struct StateEntry(StateKey Key, byte[] Value);

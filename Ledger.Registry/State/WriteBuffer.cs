@@ -66,6 +66,18 @@ internal sealed class WriteBuffer
         pending.Clear();
     }
 
+    /// <summary>
+    /// This layer's writes in no particular order, for order-independent consumers only (the
+    /// state accumulator's sum is commutative); anything persisted or compared uses <see cref="ToSortedWrites"/>.
+    /// </summary>
+    public IEnumerable<StateWrite> UnorderedWrites()
+    {
+        foreach (var (key, value) in pending)
+        {
+            yield return new StateWrite(key, value);
+        }
+    }
+
     /// <summary>This layer's writes in ascending key order (the order they are persisted and hashed in).</summary>
     public List<StateWrite> ToSortedWrites()
     {

@@ -26,6 +26,8 @@ public sealed class MerkleTreeStore
     private readonly byte _treeId;
     private readonly int _tileBytes;
     private readonly CompleteTileCache _tileCache = new();
+    private readonly BorderNodeMemo _borderMemo = new();
+    private CommittedEdge _committedEdge = CommittedEdge.Empty;
 
     // The open (rightmost) tile of each row, as it stands including staged appends.
     private readonly byte[][] _openTiles = new byte[MerkleTile.RowCount][];
@@ -102,7 +104,7 @@ public sealed class MerkleTreeStore
             throw new InvalidOperationException("staged appends were not flushed into the batch before it was committed");
         }
 
-        Volatile.Write(ref _committedSize, _frontier.Size);
+        PublishCommitted(_frontier.Size);
     }
 
     /// <summary>Forgets staged appends after a failed or abandoned write, reloading the right edge from disk.</summary>
@@ -169,7 +171,25 @@ public sealed class MerkleTreeStore
             throw new ArgumentOutOfRangeException(parameterName, treeSize, $"the tree has {committed} committed leaves");
         }
 
-        return new StoredSubtreeReader(_database, _tileCache, _treeId, _tileBytes, _hasher.HashSizeBytes, treeSize);
+        return new StoredSubtreeReader(_database, _tileCache, Volatile.Read(ref _committedEdge), _borderMemo.For(treeSize), _treeId, _tileBytes, _hasher.HashSizeBytes, treeSize);
+    }
+
+    private void PublishCommitted(ulong size)
+    {
+        // The edge goes first: a reader that sees the new size must also see tiles covering it.
+        var tileIndex = new ulong[MerkleTile.RowCount];
+        var tiles = new byte[]?[MerkleTile.RowCount];
+        for (var row = 0; row < MerkleTile.RowCount; row++)
+        {
+            if (_openTileLoaded[row])
+            {
+                tileIndex[row] = _openTileIndex[row];
+                tiles[row] = (byte[])_openTiles[row].Clone();
+            }
+        }
+
+        Volatile.Write(ref _committedEdge, new CommittedEdge(size, tileIndex, tiles));
+        Volatile.Write(ref _committedSize, size);
     }
 
     private void LoadRightEdge()
@@ -188,7 +208,7 @@ public sealed class MerkleTreeStore
             size = BinaryPrimitives.ReadUInt64BigEndian(sizeBytes);
         }
 
-        var reader = new StoredSubtreeReader(_database, _tileCache, _treeId, _tileBytes, _hasher.HashSizeBytes, size);
+        var reader = new StoredSubtreeReader(_database, _tileCache, CommittedEdge.Empty, null, _treeId, _tileBytes, _hasher.HashSizeBytes, size);
         _frontier = CompactMerkleTree.Restore(_hasher, reader, size);
         for (var row = 0; row < MerkleTile.RowCount; row++)
         {
@@ -206,7 +226,7 @@ public sealed class MerkleTreeStore
             _openTileLoaded[row] = true;
         }
 
-        Volatile.Write(ref _committedSize, size);
+        PublishCommitted(size);
     }
 
     private void OnNode(WriteBatch batch, int level, ulong index, ReadOnlySpan<byte> hash)

@@ -7,7 +7,9 @@ namespace Ledger.Storage.Merkle;
 /// Reads complete-subtree hashes of one committed tree size from stored tiles, remembering the last
 /// tile per row (a proof touches each row's tile once or twice). One instance per root or proof.
 /// </summary>
-internal sealed class StoredSubtreeReader(LedgerDatabase database, CompleteTileCache cache, byte treeId, int tileBytes, int hashSizeBytes, ulong treeSize) : IMerkleSubtreeReader
+internal sealed class StoredSubtreeReader(
+    LedgerDatabase database, CompleteTileCache cache, CommittedEdge edge, IMerkleRangeMemo? memo, byte treeId, int tileBytes, int hashSizeBytes, ulong treeSize)
+    : IMerkleSubtreeReader, IMerkleRangeMemo
 {
     private readonly byte[]?[] _tiles = new byte[]?[MerkleTile.RowCount];
     private readonly ulong[] _tileIndex = new ulong[MerkleTile.RowCount];
@@ -36,8 +38,17 @@ internal sealed class StoredSubtreeReader(LedgerDatabase database, CompleteTileC
 
     public void ReadTile(int row, ulong tileIndex, Span<byte> destination) => Load(row, tileIndex).CopyTo(destination);
 
+    public bool TryGetRangeHash(ulong start, ulong count, Span<byte> destination) => memo?.TryGetRangeHash(start, count, destination) ?? false;
+
+    public void RememberRangeHash(ulong start, ulong count, ReadOnlySpan<byte> hash) => memo?.RememberRangeHash(start, count, hash);
+
     private byte[] Load(int row, ulong tileIndex)
     {
+        if (edge.TreeSize >= TreeSize && edge.TryGet(row, tileIndex, out var edgeTile))
+        {
+            return edgeTile;
+        }
+
         var cacheable = CompleteTileCache.IsCacheable(row) && IsComplete(row, tileIndex);
         if (cacheable && cache.TryGet(row, tileIndex, out var cached))
         {

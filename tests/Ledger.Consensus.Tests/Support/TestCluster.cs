@@ -47,7 +47,7 @@ internal sealed class TestCluster
     }
 
     /// <summary>A cluster of voters 1..<paramref name="count"/>, with optional extra learners.</summary>
-    public static TestCluster Create(int count, Func<RaftConfig, RaftConfig>? configure = null, ulong[]? learners = null)
+    public static TestCluster Create(int count, Func<RaftConfig, RaftConfig>? configure = null, ulong[]? learners = null, bool founding = false)
     {
         var voters = new ulong[count];
         for (var i = 0; i < count; i++)
@@ -59,18 +59,29 @@ internal sealed class TestCluster
         var members = new List<TestPeer>();
         foreach (var id in voters)
         {
-            members.Add(new TestPeer(id, new MemoryRaftLogStorage(confState), Config(id, configure)));
+            members.Add(new TestPeer(id, NewStorage(confState, founding), Config(id, configure)));
         }
 
         foreach (var id in learners ?? [])
         {
-            members.Add(new TestPeer(id, new MemoryRaftLogStorage(confState), Config(id, configure)));
+            members.Add(new TestPeer(id, NewStorage(confState, founding), Config(id, configure)));
         }
 
         return new TestCluster(members);
     }
 
     public void Add(TestPeer peer) => peers[peer.Id] = peer;
+
+    /// <summary>Adds a brand-new node with empty storage, as a joining server starts.</summary>
+    public TestPeer AddJoiner(ulong id, Func<RaftConfig, RaftConfig>? configure = null)
+    {
+        var peer = new TestPeer(id, new MemoryRaftLogStorage(ConfState.Empty), Config(id, configure));
+        peers[id] = peer;
+        return peer;
+    }
+
+    private static MemoryRaftLogStorage NewStorage(ConfState confState, bool founding) =>
+        founding ? MemoryRaftLogStorage.ForFoundingMember(confState) : new MemoryRaftLogStorage(confState);
 
     public void Cut(ulong a, ulong b)
     {

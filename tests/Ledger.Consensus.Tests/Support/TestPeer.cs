@@ -57,6 +57,11 @@ internal sealed class TestPeer
 
     public List<ReadState> ReadStates { get; } = [];
 
+    /// <summary>The replicated state machine: texts of normal entries, restored wholesale from snapshots.</summary>
+    public List<string> State { get; } = [];
+
+    public Snapshot? LastRestoredSnapshot { get; private set; }
+
     public List<Ready> Readies { get; } = [];
 
     public IEnumerable<byte[]> AppliedData()
@@ -81,7 +86,13 @@ internal sealed class TestPeer
             if (ready.Snapshot is { } snapshot)
             {
                 Storage.ApplySnapshot(snapshot);
-                Applied.Clear();
+                LastRestoredSnapshot = snapshot;
+                State.Clear();
+                var image = System.Text.Encoding.UTF8.GetString(snapshot.Data.Span);
+                if (image.Length > 0)
+                {
+                    State.AddRange(image.Split('\n'));
+                }
             }
 
             Storage.Append(ready.Entries);
@@ -94,6 +105,11 @@ internal sealed class TestPeer
             foreach (var entry in ready.CommittedEntries)
             {
                 Applied.Add(entry);
+                if (entry.Type == EntryType.Normal && !entry.Data.IsEmpty)
+                {
+                    State.Add(System.Text.Encoding.UTF8.GetString(entry.Data.Span));
+                }
+
                 if (entry.Type == EntryType.ConfChange)
                 {
                     var confState = Node.ApplyConfChange(ConfChange.Decode(entry.Data));
@@ -108,6 +124,16 @@ internal sealed class TestPeer
         return outgoing;
     }
 
+    /// <summary>Host-side log compaction: snapshot the state machine at the applied index and drop the log before it.</summary>
+    public Snapshot CompactAtApplied()
+    {
+        var applied = Node.Applied;
+        var image = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', State));
+        var snapshot = Storage.CreateSnapshot(applied, Node.Status.ConfState, image);
+        Storage.Compact(applied);
+        return snapshot;
+    }
+
     /// <summary>Crash and restart from what was persisted; the applied state machine is rebuilt from the log.</summary>
     public void Restart(Func<RaftConfig, RaftConfig>? reconfigure = null)
     {
@@ -118,6 +144,13 @@ internal sealed class TestPeer
 
         Applied.Clear();
         ReadStates.Clear();
-        Node = new RaftNode(Config, Storage);
+        State.Clear();
+        var snapshot = Storage.Snapshot();
+        if (!snapshot.Data.IsEmpty)
+        {
+            State.AddRange(System.Text.Encoding.UTF8.GetString(snapshot.Data.Span).Split('\n'));
+        }
+
+        Node = new RaftNode(Config with { Applied = Math.Max(Config.Applied, snapshot.Metadata.Index) }, Storage);
     }
 }

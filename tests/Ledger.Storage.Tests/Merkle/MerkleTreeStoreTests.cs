@@ -42,6 +42,35 @@ public sealed class MerkleTreeStoreTests
     }
 
     [Test]
+    public void RepeatedProofsAtOneSize_ServedFromTheBorderMemo_StayCorrect()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+        var store = new MerkleTreeStore(database, Hasher);
+        var reference = new MemoryMerkleTree(Hasher, 2_000);
+        var random = new Random(5);
+        AppendBatch(database, store, reference, random, 1_234);
+        var earlierSize = store.CommittedSize;
+        AppendBatch(database, store, reference, random, 531);
+
+        foreach (var size in new[] { earlierSize, store.CommittedSize })
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                for (ulong index = 0; index < size; index += 97)
+                {
+                    Assert.That(store.GetInclusionProof(index, size), Is.EqualTo(reference.BuildInclusionProof(index, size)), $"round {round}: inclusion {index} in {size}");
+                }
+
+                for (ulong size1 = 1; size1 < size; size1 += 89)
+                {
+                    Assert.That(store.GetConsistencyProof(size1, size), Is.EqualTo(reference.BuildConsistencyProof(size1, size)), $"round {round}: consistency {size1} -> {size}");
+                }
+            }
+        }
+    }
+
+    [Test]
     public void Reopen_ResumesTheRightEdge_AndKeepsAppendingTheSameTree()
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,7 @@
+namespace Ledger.Registry.Applying;
+
+public enum NodeMembershipChangeKind
+{
+    AddNode = 1,
+    RemoveNode = 2,
+}
