@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.Tests.Support;
 
