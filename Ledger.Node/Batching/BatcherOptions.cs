@@ -8,7 +8,7 @@ public sealed class BatcherOptions
 
     public int TransactionsPerBatchMax { get; set; } = 4_096;
 
-    public int BatchBytesMax { get; set; } = 4 * 1024 * 1024;
+    public int BatchBytesMax { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>How long the first transaction of a batch may wait for company.</summary>
     public int LingerMilliseconds { get; set; } = 2;

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Ledger.Consensus;
 using Ledger.Core.Protocol;
 
-namespace Ledger.Node.Ledger;
+namespace Ledger.Node.Applying;
 
 /// <summary>
 /// Reads the leader's batch out of a committed entry. The leader only ever proposes batches of

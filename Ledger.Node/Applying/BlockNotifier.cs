@@ -1,4 +1,4 @@
-namespace Ledger.Node.Ledger;
+namespace Ledger.Node.Applying;
 
 /// <summary>
 /// Wakes readers (Watch streams, attestation) when a new block is committed. Each waiter gets a

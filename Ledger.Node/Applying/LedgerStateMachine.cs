@@ -11,7 +11,7 @@ using Ledger.Storage.Registry;
 using RocksDbSharp;
 using Snapshot = Ledger.Consensus.Snapshot;
 
-namespace Ledger.Node.Ledger;
+namespace Ledger.Node.Applying;
 
 /// <summary>
 /// Turns each committed Raft entry into the next block, deterministically: the entry's batch (leader

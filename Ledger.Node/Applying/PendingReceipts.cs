@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Ledger.Storage.Blocks;
 
-namespace Ledger.Node.Ledger;
+namespace Ledger.Node.Applying;
 
 /// <summary>
 /// Submitters waiting for their transaction to be applied, by transaction hash. Bounded: when
@@ -74,6 +74,16 @@ public sealed class PendingReceipts
         {
             Interlocked.Decrement(ref count);
             waiter.TrySetResult(committed);
+        }
+    }
+
+    /// <summary>Fails the waiter of one transaction (it could not be replicated).</summary>
+    public void Fail(byte[] transactionHash, Exception error)
+    {
+        if (waiters.TryRemove(transactionHash, out var waiter))
+        {
+            Interlocked.Decrement(ref count);
+            waiter.TrySetException(error);
         }
     }
 

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
+using Ledger.Node.Chain;
+using Ledger.Node.Configuration;
+using Ledger.Node.Peers;
+using Ledger.Node.Services;
+using Ledger.Storage.Errors;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>
+/// Start-up: configuration (appsettings.json, LEDGER_ environment variables, command line), the
+/// development consortium when nothing is configured, then the gRPC host. Every start-up failure
+/// is one clear line on stderr and a non-zero exit code, never a stack trace.
+/// </summary>
+public static class NodeProgram
+{
+    public const int ExitConfiguration = 2;
+    public const int ExitStorage = 3;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        LedgerNode node;
+        try
+        {
+            (app, node) = Build(args);
+        }
+        catch (Exception e) when (e is InvalidOperationException or GenesisFormatException or LedgerCryptoException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"ledger-node: {Describe(e)}").ConfigureAwait(false);
+            return e is IOException or UnauthorizedAccessException ? ExitStorage : ExitConfiguration;
+        }
+        catch (StorageException e)
+        {
+            await Console.Error.WriteLineAsync($"ledger-node: {e.Message}").ConfigureAwait(false);
+            return ExitStorage;
+        }
+
+        await using (node.ConfigureAwait(false))
+        {
+            app.Lifetime.ApplicationStarted.Register(node.Start);
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"ledger-node: cannot listen: {e.Message}").ConfigureAwait(false);
+                return ExitConfiguration;
+            }
+        }
+
+        return 0;
+    }
+
+    private static (WebApplication App, LedgerNode Node) Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables("LEDGER_");
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(CommandLineFlags.Map));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        var options = new NodeOptions();
+        builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
+        options.Validate();
+
+        var development = options.GenesisFile.Length == 0;
+        if (development)
+        {
+            var created = DevConsortium.EnsureCreated(options.DataDirectory, options.PeerUrl);
+            options.GenesisFile = DevConsortium.GenesisPath(options.DataDirectory);
+            options.NodeKeyFile = DevConsortium.NodeKeyPath(options.DataDirectory);
+            options.NodeId = DevConsortium.NodeId;
+            PrintDevelopmentBanner(options, created);
+        }
+
+        if (options.NodeId.Length == 0 || options.NodeKeyFile.Length == 0)
+        {
+            throw new InvalidOperationException("with a genesis file, --node-id and --node-key are required");
+        }
+
+        var chain = ChainContext.Load(options.GenesisFile);
+        var nodeKey = KeyFile.Import(File.ReadAllText(options.NodeKeyFile));
+        var peerUrls = ParsePeers(options.Peers);
+        PeerTls? tls = null;
+        if (options.Tls.Enabled)
+        {
+            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(options.Tls.CaCertificateFile));
+            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(options.Tls.CertificateFile), File.ReadAllText(options.Tls.PrivateKeyFile));
+            // Kestrel needs a certificate whose key is exportable through the platform store on Linux.
+            certificate = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+            tls = new PeerTls(certificate, authority);
+        }
+
+        ConfigureKestrel(builder, options, tls);
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.TransactionBytesMax + (64 * 1024);
+            o.MaxSendMessageSize = 64 * 1024 * 1024;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<ErrorInterceptor>();
+        });
+
+        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
+        builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
+        builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null));
+
+        var app = builder.Build();
+        app.MapGrpcService<LedgerApiService>();
+        app.MapGrpcService<LedgerPeerService>();
+        return (app, node);
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeOptions options, PeerTls? tls)
+    {
+        var publicUri = new Uri(options.PublicUrl);
+        var peerUri = new Uri(options.PeerUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.TransactionBytesMax + (1024 * 1024);
+            Listen(kestrel, publicUri, listen => listen.Protocols = HttpProtocols.Http2);
+            Listen(kestrel, peerUri, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (tls is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tls.Certificate,
+                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (certificate, _, _) =>
+                            ConsortiumCertificateAuthority.ChainsTo(certificate, tls.Authority, DateTimeOffset.UtcNow),
+                    });
+                }
+            });
+        });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)
+    {
+        if (uri.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(uri.Port, configure);
+        }
+        else if (IPAddress.TryParse(uri.Host, out var address))
+        {
+            kestrel.Listen(address, uri.Port, configure);
+        }
+        else
+        {
+            throw new InvalidOperationException($"listen address '{uri}' must use localhost or an IP address");
+        }
+    }
+
+    private static Dictionary<string, string> ParsePeers(IEnumerable<string> peers)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var peer in peers)
+        {
+            var separator = peer.IndexOf('=', StringComparison.Ordinal);
+            if (separator <= 0 || separator == peer.Length - 1)
+            {
+                throw new InvalidOperationException($"peer '{peer}' must look like nodeId=url");
+            }
+
+            result[peer[..separator]] = peer[(separator + 1)..];
+        }
+
+        return result;
+    }
+
+    private static void PrintDevelopmentBanner(NodeOptions options, bool created)
+    {
+        var directory = Path.GetFullPath(Path.GetDirectoryName(DevConsortium.GenesisPath(options.DataDirectory))!);
+        Console.WriteLine($"""
+            Ledger development node ({(created ? "new dev consortium generated" : "existing dev consortium")})
+              chain id     : {DevConsortium.ChainId}
+              data         : {Path.GetFullPath(options.DataDirectory)}
+              genesis+keys : {directory}  (member keys: dev-platform.key.json, dev-court.key.json, ...)
+              public gRPC  : {options.PublicUrl}
+            Register a first work:
+              dotnet run --project Ledger.Cli -- register README.md --endpoint {options.PublicUrl} --key {Path.Combine(directory, "dev-platform.key.json")} --genesis {Path.Combine(directory, "genesis.json")}
+            """);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException f => $"file not found: {f.FileName}",
+        DirectoryNotFoundException d => $"directory not found: {d.Message}",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,373 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Ledger.Consensus;
+using Ledger.Core.Blocks;
+using Ledger.Core.Keys;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+using Ledger.Node.Attestation;
+using Ledger.Node.Batching;
+using Ledger.Node.Chain;
+using Ledger.Node.Configuration;
+using Ledger.Node.Consensus;
+using Ledger.Node.Applying;
+using Ledger.Node.Peers;
+using Ledger.Node.Submission;
+using Ledger.Registry.Genesis;
+using Ledger.Registry.State;
+using Ledger.Storage;
+using Ledger.Storage.Attestations;
+using Ledger.Storage.Blocks;
+using Ledger.Storage.Raft;
+using Ledger.Storage.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node;
+
+/// <summary>
+/// One ledger node: storage, Raft and its drive loop, block production, the door, the batcher,
+/// attestations and peer traffic, wired together. The gRPC services are thin adapters over this.
+/// </summary>
+public sealed partial class LedgerNode : IAsyncDisposable
+{
+    private readonly NodeOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly LedgerDatabase database;
+    private readonly RocksDbRaftLogStorage raftLog;
+    private readonly RaftDriver driver;
+    private readonly TransactionBatcher batcher;
+    private readonly PeerNetwork peers;
+    private readonly ulong[] peerRaftIds;
+
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        this.options = options;
+        this.timeProvider = timeProvider;
+        Chain = chain;
+        NodeId = nodeId;
+        logger = loggerFactory.CreateLogger<LedgerNode>();
+        var self = chain.FindNode(nodeId) ?? throw new InvalidOperationException($"node id '{nodeId}' is not a node of consortium '{chain.ChainId}'");
+        if (!self.AttestationKey.KeyId.Equals(nodeKey.KeyId))
+        {
+            throw new InvalidOperationException($"the node key file's key ({nodeKey.KeyId}) is not the key genesis lists for '{nodeId}' ({self.AttestationKey.KeyId})");
+        }
+
+        RaftId = self.RaftId;
+        database = LedgerDatabase.Open(new LedgerDatabaseOptions
+        {
+            DataDirectory = Path.Combine(options.DataDirectory, "db"),
+            ChainId = chain.ChainId,
+            SyncWrites = false,
+        });
+        try
+        {
+            RegistryState = new RocksDbRegistryState(database);
+            if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
+            {
+                RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
+            }
+
+            var merkleHasher = new MerkleHasher(chain.Hash);
+            var hashing = new BlockHashing(
+                merkleHasher,
+                header => BlockHash.Compute(header, chain.Hash),
+                transaction => TransactionHashing.ComputeHash(chain.Hash, transaction),
+                (transaction, result) => LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(chain.Hash, transaction), result, chain.Hash));
+            Blocks = new BlockStore(database, hashing);
+            Attestations = new AttestationStore(database);
+            PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
+            Notifier = new BlockNotifier();
+            Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax);
+
+            var others = new List<ulong>();
+            foreach (var node in chain.FoundingNodes)
+            {
+                if (node.RaftId != RaftId)
+                {
+                    others.Add(node.RaftId);
+                }
+            }
+
+            peerRaftIds = [.. others];
+            peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
+            Collector = new AttestationCollector(chain, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, peerRaftIds), loggerFactory.CreateLogger<AttestationCollector>());
+
+            var voters = new ulong[chain.FoundingNodes.Count];
+            var i = 0;
+            foreach (var node in chain.FoundingNodes)
+            {
+                voters[i++] = node.RaftId;
+            }
+
+            raftLog = new RocksDbRaftLogStorage(database, new ConfState(voters, []));
+            var raftNode = new RaftNode(
+                new RaftConfig
+                {
+                    Id = RaftId,
+                    ElectionTicks = options.ElectionTicks,
+                    HeartbeatTicks = options.HeartbeatTicks,
+                    Applied = Blocks.AppliedRaftIndex,
+                    MaxBytesPerAppend = options.Batching.BatchBytesMax + (64L * 1024),
+                    MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * (options.Batching.BatchBytesMax + (64L * 1024))),
+                    Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
+                },
+                raftLog);
+            StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted);
+            driver = new RaftDriver(
+                raftNode,
+                new RaftLogPersistence(raftLog),
+                peers,
+                StateMachine,
+                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
+                timeProvider,
+                loggerFactory.CreateLogger<RaftDriver>());
+            batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    public ChainContext Chain { get; }
+
+    public string NodeId { get; }
+
+    public ulong RaftId { get; }
+
+    public BlockStore Blocks { get; }
+
+    public RocksDbRegistryState RegistryState { get; }
+
+    public AttestationStore Attestations { get; }
+
+    public AttestationCollector Collector { get; }
+
+    public PendingReceipts PendingReceipts { get; }
+
+    public BlockNotifier Notifier { get; }
+
+    public SubmissionGate Gate { get; }
+
+    public LedgerStateMachine StateMachine { get; }
+
+    public RaftDriver Driver => driver;
+
+    public PeerNetwork Peers => peers;
+
+    public DriverStatus RaftStatus => driver.Status;
+
+    public bool IsLeader => driver.Status.Role == RaftRole.Leader;
+
+    public void Start()
+    {
+        driver.Start();
+        if (Chain.FoundingNodes.Count == 1)
+        {
+            // A lone node need not wait out an election timeout to lead.
+            driver.TryCampaign();
+        }
+    }
+
+    /// <summary>
+    /// Admits and submits one transaction and waits until it is applied. Throws <see cref="RpcException"/>
+    /// with the precise status when it is refused, cannot be replicated, or the deadline passes.
+    /// </summary>
+    public async Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ThrowIfNotServing();
+        PendingTransaction admitted;
+        try
+        {
+            admitted = Gate.Admit(transaction);
+        }
+        catch (SubmissionRejectedException rejected)
+        {
+            throw rejected.ToRpcException();
+        }
+
+        var existing = Blocks.FindTransaction(admitted.TransactionHash);
+        if (existing is not null)
+        {
+            // Idempotent resubmission of an applied transaction: answer with where it already is.
+            var header = Blocks.GetHeader(existing.Height)!;
+            return new CommittedTransaction(existing.TransactionHash, existing.Height, existing.Position, existing.Result, header);
+        }
+
+        if (!PendingReceipts.TryRegister(admitted.TransactionHash, out var committed))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.PendingReceiptsMax} submissions are already waiting for commit; retry later"));
+        }
+
+        if (!batcher.TryEnqueue(admitted))
+        {
+            PendingReceipts.Forget(admitted.TransactionHash);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));
+        }
+
+        try
+        {
+            return await committed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            PendingReceipts.Forget(admitted.TransactionHash);
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the transaction was accepted but not applied before the deadline; query it by hash later"));
+        }
+        catch (TaskCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the transaction could not be replicated (leadership changed); resubmit the same signed transaction"));
+        }
+    }
+
+    /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>
+    public Receipt BuildReceipt(CommittedTransaction committed) => new()
+    {
+        TxHash = ByteString.CopyFrom(committed.TransactionHash),
+        BlockHeight = committed.Height,
+        Position = committed.Position,
+        Result = committed.Result,
+        Header = committed.Header,
+        LogInclusion = Blocks.GetLogInclusionProof(committed.Height, committed.Position),
+    };
+
+    /// <summary>Transactions forwarded by a follower: admitted here again, then batched; the follower waits for apply itself.</summary>
+    public ForwardResponse AcceptForwarded(ForwardRequest request)
+    {
+        var response = new ForwardResponse { LeaderId = LeaderNodeId() ?? "" };
+        foreach (var transaction in request.Transactions)
+        {
+            try
+            {
+                var admitted = Gate.Admit(transaction);
+                response.Errors.Add(batcher.TryEnqueue(admitted) ? "" : "leader submission queue full");
+            }
+            catch (SubmissionRejectedException rejected)
+            {
+                response.Errors.Add(rejected.Message);
+            }
+        }
+
+        return response;
+    }
+
+    public string? LeaderNodeId()
+    {
+        var leader = driver.Status.Leader;
+        return leader == 0 ? null : Chain.FindNode(leader)?.NodeId;
+    }
+
+    public void ThrowIfNotServing()
+    {
+        if (driver.Fault is { } fault)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault: {fault.Message}"));
+        }
+
+        if (Collector.Divergence is { } divergence)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"this node diverged from the consortium and stopped serving: {divergence}"));
+        }
+    }
+
+    private async ValueTask EmitBatchAsync(IReadOnlyList<PendingTransaction> batch, CancellationToken cancellationToken)
+    {
+        var status = driver.Status;
+        if (status.Role == RaftRole.Leader)
+        {
+            var transactions = new byte[batch.Count][];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                transactions[i] = batch[i].SignedTransactionBytes;
+            }
+
+            var data = EntryBatchCodec.Encode(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), NodeId, transactions);
+            ProposalDropReason? dropped;
+            try
+            {
+                dropped = await driver.ProposeAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DriverBusyException)
+            {
+                dropped = ProposalDropReason.NoLeader;
+            }
+
+            if (dropped is { } reason)
+            {
+                FailBatch(batch, $"the leader refused the batch: {reason}");
+            }
+
+            return;
+        }
+
+        await ForwardAsync(batch, status.Leader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ForwardAsync(IReadOnlyList<PendingTransaction> batch, ulong leader, CancellationToken cancellationToken)
+    {
+        var client = leader == 0 ? null : peers.ClientFor(leader);
+        if (client is null)
+        {
+            FailBatch(batch, "no leader is known; retry shortly");
+            return;
+        }
+
+        var request = new ForwardRequest();
+        foreach (var pending in batch)
+        {
+            request.Transactions.Add(SignedTransaction.Parser.ParseFrom(pending.SignedTransactionBytes));
+        }
+
+        try
+        {
+            var response = await client.ForwardAsync(request, deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count && i < response.Errors.Count; i++)
+            {
+                if (response.Errors[i].Length > 0)
+                {
+                    PendingReceipts.Fail(batch[i].TransactionHash, new RpcException(new Status(StatusCode.Unavailable, $"leader refused: {response.Errors[i]}")));
+                }
+            }
+        }
+        catch (RpcException e)
+        {
+            LogForwardFailed(logger, leader, e.Status.Detail);
+            FailBatch(batch, $"forwarding to the leader failed: {e.Status.Detail}");
+        }
+    }
+
+    private void FailBatch(IReadOnlyList<PendingTransaction> batch, string reason)
+    {
+        var error = new RpcException(new Status(StatusCode.Unavailable, reason));
+        foreach (var pending in batch)
+        {
+            PendingReceipts.Fail(pending.TransactionHash, error);
+        }
+    }
+
+    private PeerAddress? ResolvePeer(ulong raftId, IReadOnlyDictionary<string, string> peerUrls)
+    {
+        var node = Chain.FindNode(raftId);
+        if (node is null || node.RaftId == RaftId)
+        {
+            return null;
+        }
+
+        return new PeerAddress(node.NodeId, peerUrls.TryGetValue(node.NodeId, out var url) ? url : node.Address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await batcher.DisposeAsync().ConfigureAwait(false);
+        await driver.DisposeAsync().ConfigureAwait(false);
+        PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
+        await peers.DisposeAsync().ConfigureAwait(false);
+        database.Dispose();
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
+    private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);
+}

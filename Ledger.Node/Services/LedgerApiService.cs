@@ -1,0 +1,264 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Ledger.Core.Blocks;
+using Ledger.Core.Protocol;
+using Ledger.Node.Consensus;
+
+namespace Ledger.Node.Services;
+
+/// <summary>The public gRPC service: thin adapters over <see cref="LedgerNode"/>, with precise statuses for bad input.</summary>
+public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime) : LedgerApi.LedgerApiBase
+{
+    /// <summary>Submissions one SubmitStream may have waiting for commit at once.</summary>
+    public const int StreamInFlightMax = 4_096;
+
+    public override async Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
+    {
+        using var deadline = DeadlineToken(context);
+        var committed = await node.SubmitAsync(request.Transaction, deadline.Token).ConfigureAwait(false);
+        return new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
+    }
+
+    public override async Task SubmitStream(IAsyncStreamReader<SubmitRequest> requestStream, IServerStreamWriter<SubmitResponse> responseStream, ServerCallContext context)
+    {
+        var writeLock = new SemaphoreSlim(1, 1);
+        var inFlight = new SemaphoreSlim(StreamInFlightMax, StreamInFlightMax);
+        var tasks = new List<Task>();
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            await inFlight.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            tasks.Add(HandleOneAsync(request));
+            if (tasks.Count > StreamInFlightMax)
+            {
+                tasks.RemoveAll(t => t.IsCompleted);
+            }
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        async Task HandleOneAsync(SubmitRequest request)
+        {
+            SubmitResponse response;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+                timeout.CancelAfter(runtime.SubmitTimeout);
+                var committed = await node.SubmitAsync(request.Transaction, timeout.Token).ConfigureAwait(false);
+                response = new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
+            }
+            catch (RpcException e)
+            {
+                response = new SubmitResponse { CorrelationId = request.CorrelationId, ErrorCode = (int)e.StatusCode, ErrorMessage = e.Status.Detail };
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+
+            await writeLock.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                writeLock.Release();
+            }
+        }
+    }
+
+    public override async Task<GetTransactionResponse> GetTransaction(GetTransactionRequest request, ServerCallContext context)
+    {
+        RequireHash(request.TxHash, "tx_hash");
+        await ReadBarrierAsync(request.Consistency, context).ConfigureAwait(false);
+        var stored = node.Blocks.FindTransaction(request.TxHash.Span)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)} (as of height {node.Blocks.LatestHeight})"));
+        var response = new GetTransactionResponse
+        {
+            Transaction = stored.Transaction,
+            Result = stored.Result,
+            BlockHeight = stored.Height,
+            Position = stored.Position,
+            AsOfHeight = node.Blocks.LatestHeight,
+        };
+        if (request.IncludeReceipt)
+        {
+            response.Receipt = node.BuildReceipt(new Applying.CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, node.Blocks.GetHeader(stored.Height)!));
+        }
+
+        return response;
+    }
+
+    public override async Task<Block> GetBlock(GetBlockRequest request, ServerCallContext context)
+    {
+        await ReadBarrierAsync(request.Consistency, context).ConfigureAwait(false);
+        if (request.Height == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "heights start at 1"));
+        }
+
+        return node.Blocks.GetBlock(request.Height)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no block at height {request.Height}; the latest is {node.Blocks.LatestHeight}"));
+    }
+
+    public override async Task GetBlocks(GetBlocksRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
+    {
+        if (request.FromHeight == 0 || request.ToHeight < request.FromHeight)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"range [{request.FromHeight}, {request.ToHeight}] is empty or starts below height 1"));
+        }
+
+        if (request.ToHeight - request.FromHeight + 1 > (ulong)runtime.BlocksPerRangeMax)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"at most {runtime.BlocksPerRangeMax} blocks per call"));
+        }
+
+        for (var height = request.FromHeight; height <= request.ToHeight; height++)
+        {
+            var block = node.Blocks.GetBlock(height);
+            if (block is null)
+            {
+                return;
+            }
+
+            await responseStream.WriteAsync(block, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
+    {
+        RequireHash(request.TxHash, "tx_hash");
+        var stored = node.Blocks.FindTransaction(request.TxHash.Span)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
+        var header = node.Blocks.GetHeader(stored.Height)!;
+        var leafIndex = header.LogSize - header.TxCount + stored.Position;
+        var treeSize = request.TreeSize == 0 ? node.Blocks.LogTree.CommittedSize : request.TreeSize;
+        if (treeSize <= leafIndex || treeSize > node.Blocks.LogTree.CommittedSize)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"tree size {treeSize} must be within ({leafIndex}, {node.Blocks.LogTree.CommittedSize}]"));
+        }
+
+        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize };
+        foreach (var hash in node.Blocks.LogTree.GetInclusionProof(leafIndex, treeSize))
+        {
+            proof.Path.Add(ByteString.CopyFrom(hash));
+        }
+
+        return Task.FromResult(new GetInclusionProofResponse
+        {
+            Proof = proof,
+            LeafHash = ByteString.CopyFrom(node.Blocks.LogTree.GetLeafHash(leafIndex)),
+            Root = ByteString.CopyFrom(node.Blocks.LogTree.GetRoot(treeSize)),
+        });
+    }
+
+    public override Task<ConsistencyProof> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
+    {
+        var current = node.Blocks.LogTree.CommittedSize;
+        var second = request.SecondSize == 0 ? current : request.SecondSize;
+        if (request.FirstSize > second || second > current)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"sizes must satisfy first ({request.FirstSize}) <= second ({second}) <= current log size ({current})"));
+        }
+
+        return Task.FromResult(node.Blocks.GetLogConsistencyProof(request.FirstSize, second));
+    }
+
+    public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
+    {
+        var certified = node.Collector.GetCertified(request.Height)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, request.Height == 0
+                ? "no block is certified yet"
+                : $"block {request.Height} is not certified (yet); the latest certified height is {node.Collector.CertifiedHeight}"));
+        return Task.FromResult(certified);
+    }
+
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
+    {
+        var next = Math.Max(1, request.FromHeight);
+        var token = context.CancellationToken;
+        while (!token.IsCancellationRequested)
+        {
+            while (next <= node.Blocks.LatestHeight)
+            {
+                var block = node.Blocks.GetBlock(next) ?? throw new RpcException(new Status(StatusCode.Internal, $"block {next} vanished"));
+                await responseStream.WriteAsync(block, token).ConfigureAwait(false);
+                next++;
+            }
+
+            try
+            {
+                await node.Notifier.WaitBeyondAsync(next - 1, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
+    {
+        var raft = node.RaftStatus;
+        var response = new StatusResponse
+        {
+            NodeId = node.NodeId,
+            Role = raft.Role.ToString(),
+            Term = raft.Term,
+            LeaderId = node.LeaderNodeId() ?? "",
+            CommitIndex = raft.Committed,
+            AppliedIndex = node.Blocks.AppliedRaftIndex,
+            Height = node.Blocks.LatestHeight,
+            LogSize = node.Blocks.LogTree.CommittedSize,
+            ChainId = node.Chain.ChainId,
+            CertifiedHeight = node.Collector.CertifiedHeight,
+        };
+        foreach (var member in node.Chain.FoundingNodes)
+        {
+            response.Voters.Add(member.NodeId);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private async Task ReadBarrierAsync(ReadConsistency consistency, ServerCallContext context)
+    {
+        if (consistency != ReadConsistency.Linearizable)
+        {
+            return;
+        }
+
+        using var deadline = DeadlineToken(context);
+        try
+        {
+            await node.Driver.ReadBarrierAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (ReadNotPossibleException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"linearizable read not possible now ({e.Reason}); retry or read as of the local height"));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "no quorum confirmed the read before the deadline"));
+        }
+    }
+
+    private CancellationTokenSource DeadlineToken(ServerCallContext context)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (context.Deadline == DateTime.MaxValue)
+        {
+            source.CancelAfter(runtime.SubmitTimeout);
+        }
+
+        return source;
+    }
+
+    private static void RequireHash(ByteString hash, string field)
+    {
+        if (hash.Length is 0 or > BlockHeaderEncoding.HashBytesMax)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} must be a hash of 1..{BlockHeaderEncoding.HashBytesMax} bytes, was {hash.Length}"));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Ledger.Core.Consortium;
+using Ledger.Core.Protocol;
+using Ledger.Node.Consensus;
+
+namespace Ledger.Node.Services;
+
+/// <summary>
+/// The node-to-node service. With TLS on, the caller's certificate (already chained to the
+/// consortium CA by Kestrel) must name a node of this consortium, and every frame must claim to be
+/// from that same node; anything else is refused with PermissionDenied.
+/// </summary>
+public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertificates) : LedgerPeer.LedgerPeerBase
+{
+    public override async Task Exchange(IAsyncStreamReader<PeerFrame> requestStream, IServerStreamWriter<PeerAck> responseStream, ServerCallContext context)
+    {
+        var authenticated = AuthenticatedPeer(context);
+        ulong received = 0;
+        await foreach (var frame in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            var sender = node.Chain.FindNode(frame.FromNodeId)
+                ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{frame.FromNodeId}' is not a node of this consortium"));
+            if (authenticated is not null && !string.Equals(authenticated, frame.FromNodeId, StringComparison.Ordinal))
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate of '{authenticated}' cannot send frames as '{frame.FromNodeId}'"));
+            }
+
+            switch (frame.PayloadCase)
+            {
+                case PeerFrame.PayloadOneofCase.Raft:
+                    var message = DecodeRaft(frame.Raft);
+                    if (message.From != sender.RaftId || message.To != node.RaftId)
+                    {
+                        throw new RpcException(new Status(StatusCode.PermissionDenied, $"raft message from {message.From} to {message.To} does not match the stream ({sender.RaftId} to {node.RaftId})"));
+                    }
+
+                    node.Driver.TryDeliver(message);
+                    break;
+                case PeerFrame.PayloadOneofCase.Attestation:
+                    if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))
+                    {
+                        throw new RpcException(new Status(StatusCode.PermissionDenied, "a node may only relay its own attestations"));
+                    }
+
+                    node.Collector.OnAttestationReceived(frame.Attestation);
+                    break;
+                default:
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, "empty peer frame"));
+            }
+
+            if (++received % 1024 == 0)
+            {
+                await responseStream.WriteAsync(new PeerAck { FramesReceived = received }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override Task<ForwardResponse> Forward(ForwardRequest request, ServerCallContext context)
+    {
+        AuthenticatedPeer(context);
+        return Task.FromResult(node.AcceptForwarded(request));
+    }
+
+    public override Task<SnapshotAck> InstallSnapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "snapshot transfer is not implemented yet; a lagging node catches up from the leader's log"));
+
+    private string? AuthenticatedPeer(ServerCallContext context)
+    {
+        if (!requirePeerCertificates)
+        {
+            return null;
+        }
+
+        var certificate = context.GetHttpContext().Connection.ClientCertificate as X509Certificate2
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "peer calls require a client certificate"));
+        var nodeId = ConsortiumCertificateAuthority.NodeIdOf(certificate);
+        if (nodeId is null || node.Chain.FindNode(nodeId) is null)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate names no node of this consortium ('{nodeId}')"));
+        }
+
+        return nodeId;
+    }
+
+    private static global::Ledger.Consensus.Message DecodeRaft(RaftMessage wire)
+    {
+        try
+        {
+            return RaftWireCodec.FromWire(wire);
+        }
+        catch (FormatException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"malformed raft message: {e.Message}"));
+        }
+    }
+}

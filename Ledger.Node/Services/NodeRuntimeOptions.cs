@@ -1,0 +1,4 @@
+namespace Ledger.Node.Services;
+
+/// <summary>The handful of limits the gRPC services apply per call.</summary>
+public sealed record NodeRuntimeOptions(TimeSpan SubmitTimeout, int BlocksPerRangeMax);
