@@ -207,9 +207,11 @@ public sealed class RegistryApplier
             // Unknown fields are dropped so nothing unvalidated reaches a stored record.
             return parser.WithDiscardUnknownFields(true).ParseFrom(body);
         }
-        catch (InvalidProtocolBufferException exception)
+        catch (InvalidProtocolBufferException)
         {
-            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}: {exception.Message}");
+            // The library's message is left out: the reason text is part of the chain and must not
+            // depend on a library version.
+            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}");
         }
     }
 }
