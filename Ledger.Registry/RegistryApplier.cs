@@ -46,6 +46,14 @@ public sealed class RegistryApplier
             throw new RegistryInvariantException($"block height {context.Height} does not follow the applied height {applied}");
         }
 
+        var governance = state.TryGet(StateKeys.Governance(), out var encodedGovernance)
+            ? GovernanceRecord.Parser.ParseFrom(encodedGovernance)
+            : throw new RegistryInvariantException("state has no governance record: initialize it from a genesis first");
+        if (!string.Equals(governance.ChainId, context.ChainId, StringComparison.Ordinal))
+        {
+            throw new RegistryInvariantException($"block is for chain '{context.ChainId}' but the state belongs to '{governance.ChainId}'");
+        }
+
         var block = new WriteBuffer(state);
         var outcomes = new List<TransactionOutcome>(transactions.Count);
         var effects = new List<RegistryEffect>();
@@ -86,9 +94,9 @@ public sealed class RegistryApplier
             return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain '{envelope.ChainId}', this is '{blockContext.ChainId}'");
         }
 
-        if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > byte.MaxValue)
+        if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
         {
-            return TransactionOutcome.Rejected(RejectionReason.UnknownKey, "signer_key_id is empty or too long");
+            return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"signer_key_id is empty or longer than {nameof(RegistryLimits.KeyIdBytesMax)}={RegistryLimits.KeyIdBytesMax}");
         }
 
         var key = block.Get(StateKeys.Key(envelope.SignerKeyId.Span), KeyRecord.Parser);
@@ -199,9 +207,11 @@ public sealed class RegistryApplier
             // Unknown fields are dropped so nothing unvalidated reaches a stored record.
             return parser.WithDiscardUnknownFields(true).ParseFrom(body);
         }
-        catch (InvalidProtocolBufferException exception)
+        catch (InvalidProtocolBufferException)
         {
-            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}: {exception.Message}");
+            // The library's message is left out: the reason text is part of the chain and must not
+            // depend on a library version.
+            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}");
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Ledger.Core.Consortium;
 /// The consortium genesis document: human-readable JSON that names the chain, its crypto suite,
 /// the initial members (roles, public keys) and nodes, and the governance parameters. Parsing is
 /// strict: unknown properties, missing required ones, bad values and duplicates are errors that
-/// name the offending path. Depends on System.Text.Json only, so it can move to Ledger.Core.
+/// name the offending path. (The comments in the example below explain it; the parser rejects
+/// comments.) Depends on System.Text.Json only, so it can move to Ledger.Core.
 /// <code>
 /// {
 ///   "formatVersion": 1,

@@ -10,6 +10,7 @@ internal static class Holders
         switch (holder?.HolderCase ?? RightsHolder.HolderOneofCase.None)
         {
             case RightsHolder.HolderOneofCase.MemberId:
+                Check.Identifier(holder!.MemberId, $"{field}.member_id");
                 var member = context.Member(holder!.MemberId)
                     ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field}.member_id '{holder.MemberId}' is not a member");
                 if (!member.Active)

@@ -12,6 +12,12 @@ public static class RegistryLimits
     public const int BlockTransactionsMax = 65_536;
 
     public const int HashBytes = 32;
+
+    /// <summary>Key ids are suite hashes (32 bytes today); anything longer cannot be a key id.</summary>
+    public const int KeyIdBytesMax = 64;
+
+    /// <summary>Keys a member may hold at once; all keys it ever held are bounded by <see cref="KeyHistoryPerMemberMax"/>.</summary>
+    public const int KeyHistoryPerMemberMax = 256;
     public const int TitleBytesMax = 512;
     public const int MetadataEntriesMax = 32;
     public const int MetadataKeyBytesMax = 64;

@@ -122,6 +122,11 @@ internal static class ChangeExecution
 
         if (!change.OldKeyId.IsEmpty)
         {
+            if (change.OldKeyId.Length > RegistryLimits.KeyIdBytesMax)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"rotate_key.old_key_id is {change.OldKeyId.Length} bytes, longer than any key id");
+            }
+
             var old = context.State.Get(StateKeys.Key(change.OldKeyId.Span), KeyRecord.Parser);
             if (old is null || old.MemberId != member.MemberId)
             {
@@ -139,7 +144,8 @@ internal static class ChangeExecution
 
         if (change.NewKey is not null)
         {
-            Check.CountMax(member.KeyIds.Count + 1, RegistryLimits.KeysPerMemberMax, "member keys (ever)", nameof(RegistryLimits.KeysPerMemberMax));
+            Check.CountMax(member.KeyIds.Count + 1, RegistryLimits.KeyHistoryPerMemberMax, "member keys ever held", nameof(RegistryLimits.KeyHistoryPerMemberMax));
+            Check.CountMax(ValidKeyCount(context, member) + 1, RegistryLimits.KeysPerMemberMax, "member keys held at once", nameof(RegistryLimits.KeysPerMemberMax));
             var key = NewKey(context, change.NewKey, member.MemberId, "rotate_key.new_key");
             member.KeyIds.Add(key.KeyId);
             context.State.Put(StateKeys.Member(member.MemberId), member);
@@ -250,6 +256,18 @@ internal static class ChangeExecution
         {
             throw Check.Fail(RejectionReason.ThresholdUnreachable, $"threshold {governance.ApprovalThreshold} would exceed the {admins} admins");
         }
+    }
+
+    private static int ValidKeyCount(TransactionContext context, MemberRecord member)
+    {
+        var count = 0;
+        foreach (var keyId in member.KeyIds)
+        {
+            var key = context.State.Get(StateKeys.Key(keyId.Span), KeyRecord.Parser);
+            count += key is not null && key.ValidUntil is null ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static MemberRecord RequireActiveMember(TransactionContext context, string memberId, string field)

@@ -80,6 +80,41 @@ public sealed class EnvelopeRuleTests
     }
 
     [Test]
+    public void Transaction_WithOverlongSignerKeyId_IsRejected_UnknownKey()
+    {
+        var chain = new TestChain();
+        var tx = chain.Tx(Alice, TransactionType.RegisterWork, Sample.Work("a", Sample.Member(Alice)));
+        tx.Envelope.SignerKeyId = ByteString.CopyFrom(new byte[300]);
+
+        Assert.That(chain.ApplyBlock(tx).Outcomes[0].Reason, Is.EqualTo(RejectionReason.UnknownKey));
+    }
+
+    [Test]
+    public void HostileIdentifiers_AreRejected_NotThrown()
+    {
+        var chain = new TestChain(DefaultGenesis(threshold: 1));
+        var longId = new string('m', 300);
+
+        var holder = chain.Apply(Platform, TransactionType.RegisterWork, Sample.Work("a", Sample.Member(longId)));
+        var rotate = chain.Apply(Admin1, TransactionType.ProposeChange, new ProposeChange { RotateKey = new RotateMemberKey { MemberId = Alice, OldKeyId = ByteString.CopyFrom(new byte[300]) } });
+        var accused = chain.Apply(Platform, TransactionType.FileClaim, Sample.Claim(Sample.WorkIdOf(new byte[32]), accusedMemberId: longId));
+
+        Assert.That(holder.Reason, Is.EqualTo(RejectionReason.InvalidField));
+        Assert.That(rotate.Reason, Is.EqualTo(RejectionReason.InvalidField));
+        Assert.That(accused.Reason, Is.EqualTo(RejectionReason.WorkNotFound));
+    }
+
+    [Test]
+    public void ApplyBlock_ForAnotherChainThanTheState_Throws()
+    {
+        var chain = new TestChain();
+
+        Assert.That(
+            () => chain.Applier.ApplyBlock(chain.State, new BlockContext("other-chain", 1, 0), []),
+            Throws.TypeOf<RegistryInvariantException>());
+    }
+
+    [Test]
     public void Transaction_WhoseEnvelopeSuiteDiffersFromKeySuite_IsRejected_SuiteMismatch()
     {
         var chain = new TestChain();
