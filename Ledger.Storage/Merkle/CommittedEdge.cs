@@ -5,7 +5,7 @@ namespace Ledger.Storage.Merkle;
 /// Proofs at any committed size read their right-border nodes here instead of from RocksDB: a
 /// partial tile at a larger committed size holds every node the smaller size needs, unchanged.
 /// </summary>
-internal sealed class CommittedEdge(ulong treeSize, ulong[] tileIndex, byte[]?[] tiles)
+internal sealed class CommittedEdge(ulong treeSize, ulong[] tileIndexes, byte[]?[] tiles)
 {
     public static readonly CommittedEdge Empty = new(0, new ulong[MerkleTile.RowCount], new byte[]?[MerkleTile.RowCount]);
 
@@ -23,6 +23,4 @@ internal sealed class CommittedEdge(ulong treeSize, ulong[] tileIndex, byte[]?[]
         tile = null!;
         return false;
     }
-
-    private readonly ulong[] tileIndexes = tileIndex;
 }

@@ -29,6 +29,11 @@ public sealed class MerkleTreeStore
     private readonly BorderNodeMemo _borderMemo = new();
     private CommittedEdge _committedEdge = CommittedEdge.Empty;
 
+    // Upper-row tiles completed by staged appends, handed to the tile cache once committed. Row 0
+    // (leaf hashes, the bulk of the tree) is never cached; the band above follows the tree size.
+    private readonly List<(int Row, ulong TileIndex, byte[] Tile)> _completedUpperTiles = [];
+    private int _upperRowMin = MerkleTile.RowCount;
+
     // The open (rightmost) tile of each row, as it stands including staged appends.
     private readonly byte[][] _openTiles = new byte[MerkleTile.RowCount][];
     private readonly ulong[] _openTileIndex = new ulong[MerkleTile.RowCount];
@@ -93,6 +98,7 @@ public sealed class MerkleTreeStore
         Span<byte> size = stackalloc byte[sizeof(ulong)];
         BinaryPrimitives.WriteUInt64BigEndian(size, _frontier.Size);
         batch.Put(sizeKey, size, _database.Meta);
+        _upperRowMin = Math.Max(1, _tileCache.RowMinFor(_frontier.Size));
         _flushed = true;
     }
 
@@ -105,6 +111,12 @@ public sealed class MerkleTreeStore
         }
 
         PublishCommitted(_frontier.Size);
+        foreach (var (row, tileIndex, tile) in _completedUpperTiles)
+        {
+            _tileCache.Add(row, tileIndex, tile);
+        }
+
+        _completedUpperTiles.Clear();
     }
 
     /// <summary>Forgets staged appends after a failed or abandoned write, reloading the right edge from disk.</summary>
@@ -112,6 +124,7 @@ public sealed class MerkleTreeStore
     {
         Array.Clear(_openTileDirty);
         Array.Clear(_openTileLoaded);
+        _completedUpperTiles.Clear();
         _flushed = true;
         LoadRightEdge();
     }
@@ -226,6 +239,7 @@ public sealed class MerkleTreeStore
             _openTileLoaded[row] = true;
         }
 
+        _upperRowMin = Math.Max(1, _tileCache.RowMinFor(size));
         PublishCommitted(size);
     }
 
@@ -255,6 +269,10 @@ public sealed class MerkleTreeStore
             MerkleTile.WriteKey(key, _treeId, row, tileIndex);
             batch.Put(key, tile, _database.MerkleNodes);
             _openTileDirty[row] = false;
+            if (row >= _upperRowMin)
+            {
+                _completedUpperTiles.Add((row, tileIndex, (byte[])tile.Clone()));
+            }
         }
         else
         {

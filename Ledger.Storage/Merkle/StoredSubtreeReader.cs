@@ -13,6 +13,7 @@ internal sealed class StoredSubtreeReader(
 {
     private readonly byte[]?[] _tiles = new byte[]?[MerkleTile.RowCount];
     private readonly ulong[] _tileIndex = new ulong[MerkleTile.RowCount];
+    private readonly int _cachedRowMin = cache.RowMinFor(treeSize);
 
     public ulong TreeSize { get; } = treeSize;
 
@@ -49,7 +50,7 @@ internal sealed class StoredSubtreeReader(
             return edgeTile;
         }
 
-        var cacheable = CompleteTileCache.IsCacheable(row) && IsComplete(row, tileIndex);
+        var cacheable = row >= _cachedRowMin && IsComplete(row, tileIndex);
         if (cacheable && cache.TryGet(row, tileIndex, out var cached))
         {
             return cached;

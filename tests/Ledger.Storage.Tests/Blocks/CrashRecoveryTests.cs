@@ -1,19 +1,23 @@
-using System.Diagnostics;
-using System.Globalization;
 using Ledger.Storage.Blocks;
+using Ledger.Storage.Errors;
+using Ledger.Storage.Integrity;
 
 namespace Ledger.Storage.Tests.Blocks;
 
 public sealed class CrashRecoveryTests
 {
-    private const int BlocksBeforeKill = 25;
-    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(3);
+    private const ulong BlocksBeforeKill = 25;
 
     [Test]
     public void WriterKilledWithSigkill_ReopensAtAWholePrefixContainingEveryAcknowledgedBlock()
     {
         using var directory = new TempDirectory();
-        var lastAcknowledged = RunWriterAndKill(directory.Path);
+        ulong lastAcknowledged;
+        using (var writer = WriterProcess.Start(directory.Path))
+        {
+            writer.WaitForHeight(BlocksBeforeKill);
+            lastAcknowledged = writer.LastAcknowledgedHeight;
+        }
 
         using var database = TestChain.OpenDatabase(directory.Path);
         var store = new BlockStore(database, TestChain.Hashing);
@@ -33,54 +37,20 @@ public sealed class CrashRecoveryTests
 
         Assert.That(store.Tip.LogSize, Is.EqualTo(logSize));
         Assert.That(store.LogTree.GetRoot(logSize), Is.EqualTo(store.GetHeader(store.LatestHeight)!.LogRoot.ToByteArray()));
+        Assert.That(IntegrityScanner.Scan(database, TestChain.Hashing).IsIntact, Is.True, "the integrity scan agrees");
         TestChain.AppendBlocks(store, 2);
         Assert.That(store.GetBlock(store.LatestHeight), Is.Not.Null, "the chain continues after recovery");
     }
 
-    private static ulong RunWriterAndKill(string dataDirectory)
+    [Test]
+    public void Open_DirectoryHeldByAnotherProcess_ThrowsDataDirectoryLocked()
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(CrashWriter).Assembly.Location);
-        start.ArgumentList.Add(CrashWriter.Command);
-        start.ArgumentList.Add(dataDirectory);
+        using var directory = new TempDirectory();
+        using var writer = WriterProcess.Start(directory.Path);
+        writer.WaitForHeight(1);
 
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the writer process");
-        ulong lastAcknowledged = 0;
-        var deadline = Stopwatch.StartNew();
-        try
-        {
-            while (lastAcknowledged < BlocksBeforeKill)
-            {
-                var line = child.StandardOutput.ReadLine();
-                if (line is null)
-                {
-                    Assert.Fail($"writer exited early with code {(child.WaitForExit(5_000) ? child.ExitCode : -1)}: {child.StandardError.ReadToEnd()}");
-                }
+        var error = Assert.Throws<DataDirectoryLockedException>(() => TestChain.OpenDatabase(directory.Path));
 
-                if (line!.StartsWith(CrashWriter.CommittedPrefix, StringComparison.Ordinal))
-                {
-                    lastAcknowledged = ulong.Parse(line.AsSpan(CrashWriter.CommittedPrefix.Length), CultureInfo.InvariantCulture);
-                }
-
-                if (deadline.Elapsed > ChildTimeout)
-                {
-                    Assert.Fail($"writer acknowledged only {lastAcknowledged} blocks within {ChildTimeout}");
-                }
-            }
-        }
-        finally
-        {
-            // Process.Kill sends SIGKILL on Unix: no flush, no dispose, no finalizers.
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-        }
-
-        return lastAcknowledged;
+        Assert.That(error!.DataDirectory, Is.EqualTo(Path.GetFullPath(directory.Path)));
     }
 }
