@@ -49,9 +49,16 @@ public sealed partial class RaftNode
                     return;
                 }
 
-                // Either way, probe next; wait for a heartbeat response before sending (the follower
-                // may still be installing the snapshot).
-                pr.BecomeProbe();
+                if (m.Reject)
+                {
+                    pr.BecomeProbeAfterFailedSnapshot();
+                }
+                else
+                {
+                    pr.BecomeProbe();
+                }
+
+                // Success: wait for the follower's append response. Failure: retry after a heartbeat round.
                 pr.ProbeSent = true;
                 break;
             case MessageType.Unreachable:

@@ -65,6 +65,12 @@ public sealed partial class RaftNode
                 reason = ProposalDropReason.ConfChangePending;
                 return false;
             }
+
+            if (!IsAcceptableConfChange(data))
+            {
+                reason = ProposalDropReason.InvalidConfChange;
+                return false;
+            }
         }
 
         if (!TryIncreaseUncommittedBytes(data.Length))

@@ -48,10 +48,37 @@ public sealed class RandomizedClusterTests
         Assert.Fail($"No seed exposed {bug}.");
     }
 
-    private static (SafetyChecker Checker, TestCluster Cluster, int ReadsAnswered) Run(int seed, Func<RaftConfig, RaftConfig> configure, RaftBugs bugs)
+    [Test]
+    public void RandomSchedules_WithMembershipChanges_PreserveSafety()
+    {
+        // Three founders, nodes 4 and 5 join (as learners or voters), voters get removed, all under chaos.
+        var changesApplied = 0;
+        var seeds = int.TryParse(Environment.GetEnvironmentVariable("LEDGER_RAFT_SEEDS"), out var configured) ? configured : 12;
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var run = Run(seed, c => c with { PreVote = seed % 2 == 0, CheckQuorum = seed % 3 == 0 }, RaftBugs.None, membershipChanges: true);
+            Assert.That(run.Checker.Violations, Is.Empty, $"seed {seed}");
+            changesApplied += run.Cluster.Peers.Max(p => p.Applied.Count(e => e.Type == EntryType.ConfChange));
+        }
+
+        Assert.That(changesApplied, Is.GreaterThan(seeds), "membership must actually change in these runs");
+    }
+
+    private static (SafetyChecker Checker, TestCluster Cluster, int ReadsAnswered) Run(int seed, Func<RaftConfig, RaftConfig> configure, RaftBugs bugs, bool membershipChanges = false)
     {
         var random = new Random(seed);
-        var cluster = TestCluster.Create(5, c => configure(c with { Random = new SeededRandomSource(seed * 31 + (int)c.Id), Bugs = bugs, MaxInflightMessages = 8 }));
+        Func<RaftConfig, RaftConfig> configureAll = c => configure(c with { Random = new SeededRandomSource(seed * 31 + (int)c.Id), Bugs = bugs, MaxInflightMessages = 8 });
+        TestCluster cluster;
+        if (membershipChanges)
+        {
+            cluster = TestCluster.Create(3, configureAll, founding: true);
+            cluster.AddJoiner(4, configureAll);
+            cluster.AddJoiner(5, configureAll);
+        }
+        else
+        {
+            cluster = TestCluster.Create(5, configureAll);
+        }
         var checker = new SafetyChecker();
         var network = new List<Message>();
         var down = new HashSet<ulong>();
@@ -135,6 +162,10 @@ public sealed class RandomizedClusterTests
                     peer.CompactAtApplied();
                 }
             }
+            else if (membershipChanges && roll < 99 && random.Next(2) == 0 && !down.Contains(target))
+            {
+                ProposeRandomMembershipChange(cluster[target], random);
+            }
             else if (roll < 99 && !down.Contains(target))
             {
                 // A read must observe everything committed anywhere before it was issued (§6.4).
@@ -184,6 +215,37 @@ public sealed class RandomizedClusterTests
         }
 
         return (checker, cluster, readsAnswered);
+    }
+
+    private static void ProposeRandomMembershipChange(TestPeer peer, Random random)
+    {
+        var voters = peer.Node.Status.ConfState.Voters;
+        var node = (ulong)random.Next(1, 6);
+        var type = random.Next(3) switch
+        {
+            0 => ConfChangeType.AddLearner,
+            1 => ConfChangeType.AddNode,
+            _ => ConfChangeType.RemoveNode,
+        };
+
+        // Keep three voters so the cluster stays live, and never re-add a removed id with stale storage.
+        if (type != ConfChangeType.AddNode && voters.Contains(node) && voters.Length <= 3)
+        {
+            return;
+        }
+
+        if (type != ConfChangeType.RemoveNode && node <= 3 && !voters.Contains(node))
+        {
+            return;
+        }
+
+        try
+        {
+            peer.Node.ProposeConfChange(new ConfChange(type, node));
+        }
+        catch (ProposalDroppedException)
+        {
+        }
     }
 
     private static void TryStep(TestPeer peer, Message message)
