@@ -101,7 +101,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 voters[i++] = node.RaftId;
             }
 
-            raftLog = new RocksDbRaftLogStorage(database, new ConfState(voters, []));
+            var founders = new ConfState(voters, []);
+            raftLog = new RocksDbRaftLogStorage(database, founders);
+            if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
+            {
+                // Every founder starts from the same recorded membership, so nodes added later can be sent it.
+                raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
+            }
             var raftNode = new RaftNode(
                 new RaftConfig
                 {
