@@ -192,15 +192,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
         catch (SubmissionRejectedException rejected)
         {
-            throw rejected.ToRpcException();
-        }
+            // A retry of a transaction that is already in the chain is answered with where it is (idempotent submit).
+            if (rejected.StatusCode == StatusCode.AlreadyExists && rejected.TransactionHash is { } hash && FindCommitted(hash) is { } existing)
+            {
+                return existing;
+            }
 
-        var existing = Blocks.FindTransaction(admitted.TransactionHash);
-        if (existing is not null)
-        {
-            // Idempotent resubmission of an applied transaction: answer with where it already is.
-            var header = Blocks.GetHeader(existing.Height)!;
-            return new CommittedTransaction(existing.TransactionHash, existing.Height, existing.Position, existing.Result, header);
+            throw rejected.ToRpcException();
         }
 
         if (!PendingReceipts.TryRegister(admitted.TransactionHash, out var committed))
@@ -227,6 +225,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "the transaction could not be replicated (leadership changed); resubmit the same signed transaction"));
         }
+    }
+
+    /// <summary>Where an applied transaction is, or null.</summary>
+    public CommittedTransaction? FindCommitted(byte[] transactionHash)
+    {
+        var stored = Blocks.FindTransaction(transactionHash);
+        return stored is null ? null : new CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, Blocks.GetHeader(stored.Height)!);
     }
 
     /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>

@@ -59,7 +59,8 @@ public static class NodeProgram
         return 0;
     }
 
-    private static (WebApplication App, LedgerNode Node) Build(string[] args)
+    /// <summary>Builds the host and node without running them (tests start several in one process).</summary>
+    public static (WebApplication App, LedgerNode Node) Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);

@@ -109,13 +109,13 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, "signature does not verify for the envelope and signer key");
         }
 
-        if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
-        {
-            throw Reject(StatusCode.AlreadyExists, $"nonce {envelope.Nonce} of this signer key was already used");
-        }
-
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
         chain.Hash.Hash(leaf, transactionHash);
+        if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
+        {
+            throw new SubmissionRejectedException(StatusCode.AlreadyExists, $"nonce {envelope.Nonce} of this signer key was already used", transactionHash);
+        }
+
         return new PendingTransaction(leaf, transactionHash);
     }
 

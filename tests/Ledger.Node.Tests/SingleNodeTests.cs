@@ -1,0 +1,176 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Ledger.Core.Blocks;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+using Ledger.Node.Tests.Support;
+
+namespace Ledger.Node.Tests;
+
+[NonParallelizable]
+public sealed class SingleNodeTests
+{
+    private TestCluster cluster = null!;
+
+    private InProcessNode Node => cluster.Nodes[0];
+
+    private TestConsortium Consortium => cluster.Consortium;
+
+    [OneTimeSetUp]
+    public async Task StartNode() => cluster = await TestCluster.StartAsync(1);
+
+    [OneTimeTearDown]
+    public async Task StopNode() => await cluster.DisposeAsync();
+
+    [Test]
+    public async Task Submit_ValidRegistration_ReturnsAReceiptWhoseProofVerifiesWithCoreAlone()
+    {
+        var transaction = Consortium.RegisterWork();
+
+        var response = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction, CorrelationId = 7 });
+
+        var receipt = response.Receipt;
+        var hash = Ledger.Core.Hashing.Sha256HashAlgorithm.Instance;
+        var expectedTxHash = TransactionHashing.ComputeHash(hash, transaction);
+        var leafHash = LogLeaf.MerkleLeafHash(expectedTxHash, receipt.Result, hash);
+        var proof = receipt.LogInclusion.Path.Select(p => p.ToByteArray()).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.CorrelationId, Is.EqualTo(7));
+            Assert.That(receipt.TxHash.ToByteArray(), Is.EqualTo(expectedTxHash));
+            Assert.That(receipt.Result.Code, Is.EqualTo(ResultCode.Ok), receipt.Result.Reason);
+            Assert.That(receipt.Header.Height, Is.EqualTo(receipt.BlockHeight));
+            Assert.That(
+                MerkleProofVerifier.CheckInclusion(new MerkleHasher(hash), receipt.LogInclusion.LeafIndex, receipt.LogInclusion.TreeSize, leafHash, proof, receipt.Header.LogRoot.Span),
+                Is.EqualTo(MerkleProofResult.Valid));
+        });
+    }
+
+    [Test]
+    public async Task Submit_SameContentTwice_SecondIsRecordedAsRejectedWithReferenceToFirst()
+    {
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var first = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(contentSha256: content) });
+        var second = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(contentSha256: content) });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Receipt.Result.Code, Is.EqualTo(ResultCode.Ok));
+            Assert.That(second.Receipt.Result.Code, Is.EqualTo(ResultCode.Rejected));
+            Assert.That(second.Receipt.Result.ReferenceTxHash, Is.EqualTo(first.Receipt.TxHash));
+        });
+    }
+
+    [Test]
+    public async Task Submit_SameSignedTransactionAgain_IsIdempotent()
+    {
+        var transaction = Consortium.RegisterWork();
+        var first = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction });
+        var again = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction });
+
+        Assert.That(again.Receipt.BlockHeight, Is.EqualTo(first.Receipt.BlockHeight));
+        Assert.That(again.Receipt.Position, Is.EqualTo(first.Receipt.Position));
+    }
+
+    [Test]
+    public void Submit_WrongChainId_IsInvalidArgument() =>
+        AssertStatus(Consortium.RegisterWork(chainId: "other-chain"), StatusCode.InvalidArgument, "chain");
+
+    [Test]
+    public void Submit_BitFlippedSignature_IsInvalidArgument()
+    {
+        var transaction = Consortium.RegisterWork();
+        var signature = transaction.Signature.ToByteArray();
+        signature[10] ^= 0x01;
+        transaction.Signature = ByteString.CopyFrom(signature);
+
+        AssertStatus(transaction, StatusCode.InvalidArgument, "signature");
+    }
+
+    [Test]
+    public void Submit_GarbageEnvelope_IsInvalidArgument() =>
+        AssertStatus(new SignedTransaction { Envelope = ByteString.CopyFrom(0xFF, 0xFF, 0xFF), Signature = ByteString.CopyFrom(new byte[64]) }, StatusCode.InvalidArgument, "envelope");
+
+    [Test]
+    public void Submit_KeyNotInTheConsortium_IsPermissionDenied() =>
+        AssertStatus(Consortium.RegisterWork(signer: Ledger.Core.Crypto.CryptoSuites.P256Sha256.GenerateKeyPair()), StatusCode.PermissionDenied, "not a consortium key");
+
+    [Test]
+    public void Submit_RoleNotAllowedForTheType_IsPermissionDenied() =>
+        AssertStatus(Consortium.RegisterWork(signer: Consortium.Court), StatusCode.PermissionDenied, "may not submit");
+
+    [Test]
+    public async Task Submit_ReplayedNonceWithDifferentContent_IsAlreadyExists()
+    {
+        await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(nonce: 9_000_001) });
+
+        AssertStatus(Consortium.RegisterWork(nonce: 9_000_001), StatusCode.AlreadyExists, "nonce");
+    }
+
+    [Test]
+    public void Submit_Oversized_IsRefusedWithoutReachingTheLog()
+    {
+        var heightBefore = Node.Node.Blocks.LatestHeight;
+        var exception = Assert.ThrowsAsync<RpcException>(async () =>
+            await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(titleBytes: 9 * 1024 * 1024) }));
+
+        Assert.That(exception!.StatusCode, Is.AnyOf(StatusCode.InvalidArgument, StatusCode.ResourceExhausted));
+        Assert.That(Node.Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
+    }
+
+    [Test]
+    public async Task GetTransaction_AfterSubmit_ReturnsItLinearizably()
+    {
+        var response = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork() });
+
+        var found = await Node.Client.GetTransactionAsync(new GetTransactionRequest { TxHash = response.Receipt.TxHash, Consistency = ReadConsistency.Linearizable, IncludeReceipt = true });
+
+        Assert.That(found.BlockHeight, Is.EqualTo(response.Receipt.BlockHeight));
+        Assert.That(found.Receipt.LogInclusion, Is.EqualTo(response.Receipt.LogInclusion));
+    }
+
+    [Test]
+    public void GetTransaction_UnknownHash_IsNotFound()
+    {
+        var exception = Assert.ThrowsAsync<RpcException>(async () =>
+            await Node.Client.GetTransactionAsync(new GetTransactionRequest { TxHash = ByteString.CopyFrom(new byte[32]) }));
+        Assert.That(exception!.StatusCode, Is.EqualTo(StatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Blocks_AreHashChained_AndCertifiedByTheSingleNode()
+    {
+        await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork() });
+        await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork() });
+        var height = Node.Node.Blocks.LatestHeight;
+
+        var previous = await Node.Client.GetBlockAsync(new GetBlockRequest { Height = height - 1 });
+        var latest = await Node.Client.GetBlockAsync(new GetBlockRequest { Height = height });
+        var certified = await Node.Client.GetCertifiedHeaderAsync(new GetCertifiedHeaderRequest { Height = height });
+
+        var hash = Ledger.Core.Hashing.Sha256HashAlgorithm.Instance;
+        Assert.Multiple(() =>
+        {
+            Assert.That(latest.Header.PrevBlockHash.ToByteArray(), Is.EqualTo(BlockHash.Compute(previous.Header, hash)));
+            Assert.That(certified.Attestations, Has.Count.EqualTo(1));
+            Assert.That(BlockAttestations.Verify(Consortium.Nodes[0].Key.Public, certified.Attestations[0], certified.Header, hash), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Status_ReportsLeaderAndHeight()
+    {
+        var status = await Node.Client.StatusAsync(new StatusRequest());
+
+        Assert.That(status.Role, Is.EqualTo("Leader"));
+        Assert.That(status.ChainId, Is.EqualTo(Consortium.ChainId));
+    }
+
+    private void AssertStatus(SignedTransaction transaction, StatusCode expected, string messageFragment)
+    {
+        var exception = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }));
+        Assert.That(exception!.StatusCode, Is.EqualTo(expected), exception.Status.Detail);
+        Assert.That(exception.Status.Detail, Does.Contain(messageFragment));
+    }
+}

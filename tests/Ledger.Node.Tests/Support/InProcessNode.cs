@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Grpc.Net.Client;
+using Ledger.Core.Protocol;
+using Ledger.Node.Hosting;
+
+namespace Ledger.Node.Tests.Support;
+
+/// <summary>A real node (Kestrel, gRPC over loopback, RocksDB) hosted inside the test process.</summary>
+public sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly string[] arguments;
+    private WebApplication? app;
+    private GrpcChannel? channel;
+
+    public InProcessNode(string[] arguments, string publicUrl)
+    {
+        this.arguments = arguments;
+        PublicUrl = publicUrl;
+    }
+
+    public string PublicUrl { get; }
+
+    public LedgerNode Node { get; private set; } = null!;
+
+    public bool IsRunning => app is not null;
+
+    public LedgerApi.LedgerApiClient Client
+    {
+        get
+        {
+            channel ??= GrpcChannel.ForAddress(PublicUrl, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
+            return new LedgerApi.LedgerApiClient(channel);
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        var (built, node) = NodeProgram.Build(arguments);
+        await built.StartAsync().ConfigureAwait(false);
+        node.Start();
+        app = built;
+        Node = node;
+    }
+
+    public async Task StopAsync()
+    {
+        if (app is null)
+        {
+            return;
+        }
+
+        channel?.Dispose();
+        channel = null;
+        await app.StopAsync().ConfigureAwait(false);
+        await Node.DisposeAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        app = null;
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}

@@ -1,0 +1,83 @@
+using Ledger.Consensus;
+
+namespace Ledger.Node.Tests.Support;
+
+/// <summary>N in-process nodes of one <see cref="TestConsortium"/>.</summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private TestCluster(TestConsortium consortium)
+    {
+        Consortium = consortium;
+        for (var i = 0; i < consortium.Nodes.Count; i++)
+        {
+            Nodes.Add(new InProcessNode(consortium.ArgumentsFor(i), consortium.Nodes[i].PublicUrl));
+        }
+    }
+
+    public TestConsortium Consortium { get; }
+
+    public List<InProcessNode> Nodes { get; } = [];
+
+    public static async Task<TestCluster> StartAsync(int nodeCount, bool withTls = false)
+    {
+        var cluster = new TestCluster(new TestConsortium(nodeCount, withTls: withTls));
+        foreach (var node in cluster.Nodes)
+        {
+            await node.StartAsync().ConfigureAwait(false);
+        }
+
+        await cluster.WaitForLeaderAsync().ConfigureAwait(false);
+        return cluster;
+    }
+
+    public async Task<InProcessNode> WaitForLeaderAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var node in Nodes)
+            {
+                if (node.IsRunning && node.Node.RaftStatus.Role == RaftRole.Leader)
+                {
+                    return node;
+                }
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException("no leader was elected");
+    }
+
+    public async Task WaitForHeightAsync(ulong height, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var all = true;
+            foreach (var node in Nodes)
+            {
+                all &= !node.IsRunning || node.Node.Blocks.LatestHeight >= height;
+            }
+
+            if (all)
+            {
+                return;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"not every running node reached height {height}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Consortium.Dispose();
+    }
+}

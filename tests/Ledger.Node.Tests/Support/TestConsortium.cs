@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+
+namespace Ledger.Node.Tests.Support;
+
+/// <summary>A consortium made for one test: genesis, node keys, member keys and free loopback ports, in a temp directory.</summary>
+public sealed class TestConsortium : IDisposable
+{
+    private long nextNonce = 1;
+
+    public TestConsortium(int nodeCount, string chainId = "test-chain", bool withTls = false)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("ledger-node-test-").FullName;
+        ChainId = chainId;
+        var suite = CryptoSuites.P256Sha256;
+        Platform = suite.GenerateKeyPair();
+        Court = suite.GenerateKeyPair();
+        Admin = suite.GenerateKeyPair();
+        var nodes = new List<GenesisNode>();
+        for (var i = 1; i <= nodeCount; i++)
+        {
+            var key = suite.GenerateKeyPair();
+            var node = new TestNodeConfig($"node-{i}", key, FreePort(), FreePort(), Path.Combine(Directory, $"node-{i}"), withTls ? "https" : "http");
+            Nodes.Add(node);
+            File.WriteAllText(Path.Combine(Directory, $"node-{i}.key.json"), KeyFile.Export(key));
+            nodes.Add(new GenesisNode { Id = node.NodeId, Address = node.PeerUrl, Key = new GenesisKey { Suite = suite.Name, PublicKey = key.Public.ToArray() } });
+        }
+
+        var genesis = new ConsortiumGenesis
+        {
+            FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
+            ChainId = chainId,
+            Suite = suite.Name,
+            ProposalExpiryBlocks = 1000,
+            Members =
+            [
+                Member("admin-1", "admin", Admin),
+                Member("platform-1", "platform", Platform),
+                Member("court-1", "court", Court),
+            ],
+            Nodes = nodes,
+        };
+        GenesisPath = Path.Combine(Directory, "genesis.json");
+        File.WriteAllText(GenesisPath, genesis.ToJson());
+        if (withTls)
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var authority = ConsortiumCertificateAuthority.Create("test", now.AddDays(-1), TimeSpan.FromDays(30));
+            CaPath = Path.Combine(Directory, "ca.pem");
+            File.WriteAllText(CaPath, ConsortiumCertificateAuthority.ExportCertificatePem(authority.Certificate));
+            foreach (var node in Nodes)
+            {
+                using var certificate = authority.IssueNodeCertificate(node.NodeId, ["localhost"], [IPAddress.Loopback], now.AddDays(-1), TimeSpan.FromDays(10));
+                File.WriteAllText(Path.Combine(Directory, $"{node.NodeId}.cert.pem"), ConsortiumCertificateAuthority.ExportCertificatePem(certificate));
+                File.WriteAllText(Path.Combine(Directory, $"{node.NodeId}.key.pem"), ConsortiumCertificateAuthority.ExportPrivateKeyPem(certificate));
+            }
+        }
+    }
+
+    public string Directory { get; }
+
+    public string ChainId { get; }
+
+    public string GenesisPath { get; }
+
+    public string? CaPath { get; }
+
+    public KeyPair Platform { get; }
+
+    public KeyPair Court { get; }
+
+    public KeyPair Admin { get; }
+
+    public List<TestNodeConfig> Nodes { get; } = [];
+
+    /// <summary>Command-line arguments that start node <paramref name="index"/> (0-based) of this consortium.</summary>
+    public string[] ArgumentsFor(int index)
+    {
+        var node = Nodes[index];
+        var args = new List<string>
+        {
+            "--node-id", node.NodeId,
+            "--data-dir", node.DataDirectory,
+            "--genesis", GenesisPath,
+            "--node-key", Path.Combine(Directory, $"{node.NodeId}.key.json"),
+            "--public-url", node.PublicUrl,
+            "--peer-url", node.PeerUrl,
+            "--Node:TickMilliseconds=20",
+            "--Node:ElectionTicks=10",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (CaPath is not null)
+        {
+            args.AddRange(["--tls-ca", CaPath, "--tls-cert", Path.Combine(Directory, $"{node.NodeId}.cert.pem"), "--tls-key", Path.Combine(Directory, $"{node.NodeId}.key.pem")]);
+        }
+
+        return [.. args];
+    }
+
+    /// <summary>A signed RegisterWork of fresh random content by <paramref name="signer"/> (the platform by default).</summary>
+    public SignedTransaction RegisterWork(KeyPair? signer = null, byte[]? contentSha256 = null, string? chainId = null, ulong? nonce = null, int titleBytes = 16)
+    {
+        signer ??= Platform;
+        var content = contentSha256 ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var body = new RegisterWork
+        {
+            ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(content) },
+            MediaType = MediaType.Image,
+            Title = new string('t', titleBytes),
+            RightsHolder = new RightsHolder { MemberId = "platform-1" },
+        };
+        var envelope = new TransactionEnvelope
+        {
+            ChainId = chainId ?? ChainId,
+            Nonce = nonce ?? (ulong)Interlocked.Increment(ref nextNonce),
+            Type = TransactionType.RegisterWork,
+            Body = body.ToByteString(),
+            SignerKeyId = ByteString.CopyFrom(signer.KeyId.Bytes),
+            Suite = signer.Suite.Name,
+        };
+        var envelopeBytes = envelope.ToByteArray();
+        var signature = SigningInput.Sign(signer, SigningContexts.TransactionSignature, envelope.ChainId, envelopeBytes);
+        return new SignedTransaction { Envelope = ByteString.CopyFrom(envelopeBytes), Signature = ByteString.CopyFrom(signature) };
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static GenesisMember Member(string id, string role, KeyPair key) =>
+        new() { Id = id, Role = role, Keys = [new GenesisKey { Suite = key.Suite.Name, PublicKey = key.Public.ToArray() }] };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed record TestNodeConfig(string NodeId, KeyPair Key, int PublicPort, int PeerPort, string DataDirectory, string PeerScheme)
+{
+    public string PublicUrl => $"http://127.0.0.1:{PublicPort}";
+
+    public string PeerUrl => $"{PeerScheme}://127.0.0.1:{PeerPort}";
+}
