@@ -53,7 +53,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(requestStream, responseStream, context).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not RpcException and not OperationCanceledException)
+        catch (Exception e) when (e is not RpcException and not OperationCanceledException and not IOException)
         {
             throw Translate(e, context.Method);
         }

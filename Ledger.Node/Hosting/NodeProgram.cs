@@ -112,7 +112,8 @@ public static class NodeProgram
         var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
-        builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null));
+        builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
 
         var app = builder.Build();
         app.MapGrpcService<LedgerApiService>();

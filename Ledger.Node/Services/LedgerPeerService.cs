@@ -11,13 +11,27 @@ namespace Ledger.Node.Services;
 /// consortium CA by Kestrel) must name a node of this consortium, and every frame must claim to be
 /// from that same node; anything else is refused with PermissionDenied.
 /// </summary>
-public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertificates) : LedgerPeer.LedgerPeerBase
+public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertificates, CancellationToken stopping) : LedgerPeer.LedgerPeerBase
 {
     public override async Task Exchange(IAsyncStreamReader<PeerFrame> requestStream, IServerStreamWriter<PeerAck> responseStream, ServerCallContext context)
     {
         var authenticated = AuthenticatedPeer(context);
+
+        // Peer streams never end on their own; shutting down must not wait for the other side to hang up.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        try
+        {
+            await ReceiveAsync(requestStream, responseStream, authenticated, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (linked.Token.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+        }
+    }
+
+    private async Task ReceiveAsync(IAsyncStreamReader<PeerFrame> requestStream, IServerStreamWriter<PeerAck> responseStream, string? authenticated, CancellationToken token)
+    {
         ulong received = 0;
-        await foreach (var frame in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        await foreach (var frame in requestStream.ReadAllAsync(token).ConfigureAwait(false))
         {
             var sender = node.Chain.FindNode(frame.FromNodeId)
                 ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{frame.FromNodeId}' is not a node of this consortium"));
@@ -51,7 +65,7 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
 
             if (++received % 1024 == 0)
             {
-                await responseStream.WriteAsync(new PeerAck { FramesReceived = received }, context.CancellationToken).ConfigureAwait(false);
+                await responseStream.WriteAsync(new PeerAck { FramesReceived = received }, token).ConfigureAwait(false);
             }
         }
     }

@@ -1,0 +1,107 @@
+using Google.Protobuf;
+using Ledger.Core.Blocks;
+using Ledger.Core.Protocol;
+using Ledger.Node.Tests.Support;
+
+namespace Ledger.Node.Tests;
+
+[NonParallelizable]
+public sealed class ClusterTests
+{
+    [Test]
+    public async Task ThreeNodes_WithMutualTls_SubmitThroughAFollower_EveryNodeBuildsTheSameChain()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, withTls: true);
+        var leader = await cluster.WaitForLeaderAsync();
+        var follower = cluster.Nodes.First(n => n != leader);
+
+        var receipts = new List<Receipt>();
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await follower.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() });
+            receipts.Add(response.Receipt);
+        }
+
+        var height = receipts.Max(r => r.BlockHeight);
+        await cluster.WaitForHeightAsync(height);
+        Assert.That(receipts.All(r => r.Result.Code == ResultCode.Ok), Is.True);
+        for (ulong h = 1; h <= height; h++)
+        {
+            var hashes = cluster.Nodes.Select(n => Convert.ToHexString(n.Node.Blocks.GetBlock(h)!.ToByteArray())).Distinct().ToList();
+            Assert.That(hashes, Has.Count.EqualTo(1), $"nodes disagree on block {h}");
+        }
+    }
+
+    [Test]
+    public async Task ThreeNodes_BlocksBecomeCertifiedByAQuorumOfNodeSignatures()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync();
+        var response = await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() });
+
+        CertifiedHeader? certified = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (certified is null && DateTime.UtcNow < deadline)
+        {
+            certified = leader.Node.Collector.GetCertified(response.Receipt.BlockHeight);
+            await Task.Delay(20);
+        }
+
+        Assert.That(certified, Is.Not.Null, "the block was never certified");
+        var hash = Ledger.Core.Hashing.Sha256HashAlgorithm.Instance;
+        var valid = certified!.Attestations.Count(a =>
+            cluster.Consortium.Nodes.Any(n => n.NodeId == a.NodeId && BlockAttestations.Verify(n.Key.Public, a, certified.Header, hash)));
+        Assert.That(valid, Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task LeaderStopped_RemainingNodesElectANewLeader_AndKeepEveryAcknowledgedTransaction()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync();
+        var acknowledged = new List<ByteString>();
+        for (var i = 0; i < 10; i++)
+        {
+            acknowledged.Add((await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.TxHash);
+        }
+
+        await leader.StopAsync();
+        var newLeader = await cluster.WaitForLeaderAsync();
+        Assert.That(newLeader, Is.Not.SameAs(leader));
+        acknowledged.Add((await newLeader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.TxHash);
+
+        foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
+        {
+            foreach (var txHash in acknowledged)
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while (node.Node.Blocks.FindTransaction(txHash.Span) is null && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+
+                Assert.That(node.Node.Blocks.FindTransaction(txHash.Span), Is.Not.Null, $"{node.Node.NodeId} lost an acknowledged transaction");
+            }
+        }
+    }
+
+    [Test]
+    public async Task StoppedFollower_RestartsAndCatchesUpFromTheLeadersLog()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync();
+        var follower = cluster.Nodes.First(n => n != leader);
+        await follower.StopAsync();
+
+        ulong height = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            height = (await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.BlockHeight;
+        }
+
+        await follower.StartAsync();
+        await cluster.WaitForHeightAsync(height);
+
+        Assert.That(follower.Node.Blocks.GetBlockHash(height), Is.EqualTo(leader.Node.Blocks.GetBlockHash(height)));
+    }
+}
