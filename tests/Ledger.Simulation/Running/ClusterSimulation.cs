@@ -56,7 +56,10 @@ public sealed class ClusterSimulation
         nodes = new SimNode[options.Nodes + SimulationOptions.SpareNodes];
         for (var i = 0; i < nodes.Length; i++)
         {
-            nodes[i] = new SimNode((ulong)(i + 1), i < options.Nodes ? bootstrap : ConfState.Empty);
+            // Spares start from the genesis membership too (as from the genesis file): the log does not carry
+            // the initial configuration, so a node that replays conf changes from an empty membership would
+            // believe, e.g., that it is the only voter after "AddNode(self)" and elect itself.
+            nodes[i] = new SimNode((ulong)(i + 1), bootstrap);
         }
 
         network = new SimNetwork(nodes.Length);
@@ -256,6 +259,7 @@ public sealed class ClusterSimulation
 
     private void Send(Message message)
     {
+        message = FreshSnapshotIfExcluded(message);
         if (chaos && Chance(profile.DropPerMille))
         {
             Trace(TraceKind.Drop, message.From, 1, 0, 0, message);
@@ -269,6 +273,37 @@ public sealed class ClusterSimulation
             Trace(TraceKind.Duplicate, message.From, 0, 0, 0, message);
             network.Enqueue(message, tick + Delay());
         }
+    }
+
+    /// <summary>
+    /// Raft ships the stored snapshot, whose membership may predate the target joining; the target must refuse
+    /// such a snapshot, and the leader would offer it forever. Like etcd's server (createMergedSnapshotMessage),
+    /// the host then sends a fresh image of its applied state, which includes the current membership.
+    /// </summary>
+    private Message FreshSnapshotIfExcluded(Message message)
+    {
+        if (message.Snapshot is not { } snapshot || snapshot.Metadata.ConfState.Contains(message.To))
+        {
+            return message;
+        }
+
+        var sender = nodes[(int)message.From - 1];
+        var image = sender.State;
+        if (image.Applied <= snapshot.Metadata.Index || !image.Conf.Contains(message.To))
+        {
+            return message;
+        }
+
+        var fresh = new Snapshot(new SnapshotMetadata(image.Applied, sender.Storage.Term(image.Applied), image.Conf), image.Encode());
+        Trace(TraceKind.Snapshot, sender.Id, image.Applied, 0, 0, $"fresh image for {message.To}: stored snapshot {snapshot.Metadata.Index} excludes it");
+        return new Message
+        {
+            Type = message.Type,
+            To = message.To,
+            From = message.From,
+            Term = message.Term,
+            Snapshot = fresh,
+        };
     }
 
     private int Delay() => chaos ? random.Next(1, profile.DelayTicksMax + 1) : 1;

@@ -13,13 +13,15 @@ public readonly record struct TraceEvent(long Tick, TraceKind Kind, ulong Node, 
         var prefix = $"t={Tick,5} n{Node} {Kind,-10}";
         return Kind switch
         {
+            TraceKind.Deliver or TraceKind.Drop or TraceKind.Duplicate when Detail is Message { Snapshot: { } snapshot } =>
+                $"{prefix} {Detail} snapshot={snapshot.Metadata.Index}/{snapshot.Metadata.Term} {snapshot.Metadata.ConfState}",
             TraceKind.Deliver or TraceKind.Drop or TraceKind.Duplicate => $"{prefix} {Detail}",
             TraceKind.Ready => $"{prefix} entries={A} last={B} committed={C} {Detail}",
             TraceKind.SlowDisk => $"{prefix} persistence completes at t={A}",
             TraceKind.Apply => $"{prefix} index={A} term={B} {Detail}",
             TraceKind.Role => $"{prefix} {Detail} term={A} leader={B}",
             TraceKind.Propose => $"{prefix} proposals={A} first={B}",
-            TraceKind.Snapshot => $"{prefix} index={A} compacted_to={B}",
+            TraceKind.Snapshot => $"{prefix} index={A} compacted_to={B}{(Detail is null ? string.Empty : $" {Detail}")}",
             TraceKind.Crash => $"{prefix} durable_last={A} durable_commit={B} {Detail}",
             TraceKind.Restart => $"{prefix} term={A} commit={B} applied={C}",
             TraceKind.ClockJump => $"{prefix} ticks={A}",
