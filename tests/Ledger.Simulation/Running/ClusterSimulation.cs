@@ -153,7 +153,7 @@ public sealed class ClusterSimulation
             }
         }
 
-        throw new SimulationViolationException(ViolationKind.Liveness, $"No fresh proposal committed within {options.LivenessTicksMax} ticks after healing (leader: {FindLeader()?.Id.ToString() ?? "none"}).");
+        throw new SimulationViolationException(ViolationKind.Liveness, $"No fresh proposal committed within {options.LivenessTicksMax} ticks after healing ({DescribeLeader()}).");
     }
 
     private void Step()
@@ -686,6 +686,18 @@ public sealed class ClusterSimulation
 
             Trace(TraceKind.Partition, node.Id, 0, 0, 0, $"asymmetric: {(inbound ? "cannot hear" : "cannot reach")} [{string.Join(',', cut)}]");
         }
+    }
+
+    private string DescribeLeader()
+    {
+        if (FindLeader() is not { } leader)
+        {
+            return "no leader";
+        }
+
+        var status = leader.Raft!.Status;
+        var progress = string.Join("; ", status.Progress.Select(p => $"{p.Id}: match={p.Match} next={p.Next} {p.State} inflight={p.InflightCount}{(p.IsLearner ? " learner" : string.Empty)}{(p.RecentActive ? " active" : string.Empty)}"));
+        return $"leader {leader.Id} term {status.HardState.Term} commit {status.HardState.Commit} last {status.LastIndex} {status.ConfState}; progress {progress}";
     }
 
     /// <summary>The up leader with the highest term, if any.</summary>
