@@ -29,6 +29,8 @@ public sealed class ClusterSimulation
     private readonly TraceLog trace;
     private readonly int maxEntriesPerAppend;
     private readonly int downNodesMax;
+    private readonly bool preVote;
+    private readonly bool checkQuorum;
     private long tick;
     private ulong proposalSequence;
     private bool chaos = true;
@@ -65,6 +67,8 @@ public sealed class ClusterSimulation
         network = new SimNetwork(nodes.Length);
         checker = new SafetyChecker(nodes);
         maxEntriesPerAppend = profile.MaxEntriesPerAppendChoices[random.Next(profile.MaxEntriesPerAppendChoices.Count)];
+        preVote = Chance(profile.PreVotePerMille);
+        checkQuorum = Chance(profile.CheckQuorumPerMille);
         downNodesMax = (options.Nodes + 1) / 2;
     }
 
@@ -385,6 +389,22 @@ public sealed class ClusterSimulation
 
         raft.Advance(ready);
         AfterCall(node);
+        if (chaos && ready.MustSync && Chance(profile.CrashAfterSyncPerMille) && DownCount() < downNodesMax)
+        {
+            // A crash at the worst moment: what this Ready promised has been sent; only durable state survives.
+            Crash(node, quickRestart: true);
+        }
+    }
+
+    private int DownCount()
+    {
+        var down = 0;
+        foreach (var node in nodes)
+        {
+            down += node.IsUp ? 0 : 1;
+        }
+
+        return down;
     }
 
     private void Apply(SimNode node, Entry entry)
@@ -442,14 +462,16 @@ public sealed class ClusterSimulation
         Applied = node.DurableState.Applied,
         MaxEntriesPerAppend = maxEntriesPerAppend,
         MaxInflightMessages = 64,
+        PreVote = preVote,
+        CheckQuorum = checkQuorum,
         Random = new SeededRandomSource(random.Next()),
         Bugs = options.Bugs,
     };
 
-    private void Crash(SimNode node)
+    private void Crash(SimNode node, bool quickRestart)
     {
         node.Crash();
-        node.RestartTick = tick + random.Next(profile.RestartTicksMin, profile.RestartTicksMax + 1);
+        node.RestartTick = tick + (quickRestart ? random.Next(1, 4) : random.Next(profile.RestartTicksMin, profile.RestartTicksMax + 1));
         var hardState = node.Storage.HardState;
         Trace(TraceKind.Crash, node.Id, node.Storage.LastIndex(), hardState.Commit, 0, $"restart at t={node.RestartTick}");
         checker.CheckCommittedDurable($"after node {node.Id} crashed");
@@ -494,16 +516,10 @@ public sealed class ClusterSimulation
 
         if (Chance(profile.CrashPerMille))
         {
-            var victim = nodes[random.Next(nodes.Length)];
-            var down = 0;
-            foreach (var node in nodes)
+            var victim = Chance(profile.CrashLeaderPerMille) && FindLeader() is { } target ? target : nodes[random.Next(nodes.Length)];
+            if (victim.IsUp && DownCount() < downNodesMax)
             {
-                down += node.IsUp ? 0 : 1;
-            }
-
-            if (victim.IsUp && down < downNodesMax)
-            {
-                Crash(victim);
+                Crash(victim, quickRestart: false);
             }
         }
 
@@ -635,7 +651,20 @@ public sealed class ClusterSimulation
 
     private void Partition()
     {
-        if (Chance(500))
+        if (Chance(profile.IsolateLeaderPerMille) && FindLeader() is { } leader)
+        {
+            foreach (var other in nodes)
+            {
+                if (other.Id != leader.Id)
+                {
+                    network.Block(leader.Id, other.Id);
+                    network.Block(other.Id, leader.Id);
+                }
+            }
+
+            Trace(TraceKind.Partition, leader.Id, 0, 0, 0, "leader isolated");
+        }
+        else if (Chance(500))
         {
             // Symmetric: a random side cut off from the rest, both directions.
             var side = new bool[nodes.Length];

@@ -50,6 +50,21 @@ public sealed record ScenarioProfile
     /// <summary>Per node per tick: the OS writes back unsynced state on its own.</summary>
     public int BackgroundFlushPerMille { get; init; } = 30;
 
+    /// <summary>Chance per seed that the nodes run with pre-vote (§9.6); without it split votes are common.</summary>
+    public int PreVotePerMille { get; init; } = 700;
+
+    /// <summary>Chance per seed that the nodes run with check-quorum and the follower lease.</summary>
+    public int CheckQuorumPerMille { get; init; } = 700;
+
+    /// <summary>Of the crashes, the share aimed at the current leader rather than a random node.</summary>
+    public int CrashLeaderPerMille { get; init; } = 200;
+
+    /// <summary>Per synced Ready: crash right after it (its messages already sent) and come back within a few ticks.</summary>
+    public int CrashAfterSyncPerMille { get; init; } = 2;
+
+    /// <summary>Of the partitions, the share that isolates the current leader (so it appends alone).</summary>
+    public int IsolateLeaderPerMille { get; init; } = 200;
+
     /// <summary>One of these is drawn per seed as the nodes' <c>MaxEntriesPerAppend</c> (small values expose commit-rule bugs).</summary>
     public IReadOnlyList<int> MaxEntriesPerAppendChoices { get; init; } = [1, 4, 64];
 
@@ -65,7 +80,12 @@ public sealed record ScenarioProfile
         DuplicatePerMille = 20,
         CrashPerMille = 30,
         RestartTicksMin = 1,
-        RestartTicksMax = 25,
+        RestartTicksMax = 10,
+        PreVotePerMille = 300,
+        CheckQuorumPerMille = 500,
+        CrashLeaderPerMille = 500,
+        CrashAfterSyncPerMille = 40,
+        IsolateLeaderPerMille = 500,
         PartitionPerMille = 20,
         HealPerMille = 40,
         ClockJumpPerMille = 6,
