@@ -65,7 +65,8 @@ static int RunMany(CommandLine commandLine)
     }
 
     Console.WriteLine(batch.Recovery());
-    Console.WriteLine($"elapsed_s={batch.Elapsed.TotalSeconds:F1} threads={commandLine.Threads}");
+    var cpuSeconds = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    Console.WriteLine($"elapsed_s={batch.Elapsed.TotalSeconds:F1} cpu_s={cpuSeconds:F1} cpu_ms_per_seed={1000 * cpuSeconds / Math.Max(1, batch.Results.Count):F1} threads={commandLine.Threads}");
     Console.WriteLine($"seeds={batch.Results.Count} violations={batch.Violations} seeds_per_s={batch.SeedsPerSecond:F1}");
     return batch.Violations == 0 ? 0 : 1;
 }
