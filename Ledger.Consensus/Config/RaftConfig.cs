@@ -1,7 +1,7 @@
 namespace Ledger.Consensus;
 
 /// <summary>Every knob and bound of a <see cref="RaftNode"/>. Checked once by <see cref="Validate"/>.</summary>
-public sealed class RaftConfig
+public sealed record RaftConfig
 {
     /// <summary>This node's id; never 0.</summary>
     public ulong Id { get; init; }

@@ -176,12 +176,9 @@ public sealed partial class RaftNode
             RaftInvariantException.Throw($"Only a follower restores a snapshot; this node is {role}.");
         }
 
-        if (!metadata.ConfState.Contains(Id))
-        {
-            // A snapshot whose configuration excludes us is not meant for us.
-            return false;
-        }
-
+        // A snapshot whose configuration excludes us is still restored: a joining node learns the
+        // membership from it and joins when it applies the later conf change that adds it. Until then it
+        // is not promotable, so it never campaigns.
         if (log.MatchTerm(metadata.Index, metadata.Term))
         {
             // We already hold the snapshot's last entry: just fast-forward the commit index.

@@ -22,7 +22,12 @@ public sealed partial class RaftNode
                 break;
         }
 
-        // Everything below is about one peer's progress.
+        // Everything below is about one peer's progress (never our own).
+        if (m.From == Id && m.Type != MessageType.TransferLeader)
+        {
+            return;
+        }
+
         if (!tracker.TryGet(m.From, out var pr))
         {
             return;

@@ -14,6 +14,14 @@ public sealed partial class RaftNode
         }
 
         var current = tracker.ConfState();
+        if (current.Voters.Length == 0)
+        {
+            // A joining node that replays the log from index 1 without a founding snapshot would believe
+            // the cluster is just the nodes added since: it could elect itself alone. Stop instead.
+            RaftInvariantException.Throw(
+                $"Node {Id} applies a conf change without knowing any voters; bootstrap founders with RaftBootstrap so joiners receive the founding membership.");
+        }
+
         var voters = new List<ulong>(current.Voters);
         var learners = new List<ulong>(current.Learners);
         switch (change.Type)

@@ -12,7 +12,11 @@ public sealed class MemoryRaftLogStorage : IRaftLogStorage
     private Snapshot snapshot;
     private ConfState confState;
 
-    /// <summary>A fresh log whose initial membership is <paramref name="bootstrap"/> (a zero-index snapshot carries it).</summary>
+    /// <summary>
+    /// A fresh log whose initial membership is <paramref name="bootstrap"/>, carried by an empty snapshot at
+    /// index 0 that cannot be shipped to other nodes. Fine for tests and fixed clusters; a cluster that will
+    /// add nodes should use <see cref="ForFoundingMember"/>. A joining node uses <see cref="ConfState.Empty"/>.
+    /// </summary>
     public MemoryRaftLogStorage(ConfState bootstrap)
     {
         ArgumentNullException.ThrowIfNull(bootstrap);
@@ -21,7 +25,16 @@ public sealed class MemoryRaftLogStorage : IRaftLogStorage
         entries = [new Entry(0, 0, EntryType.Normal, ReadOnlyMemory<byte>.Empty)];
     }
 
-    /// <summary>A fresh log of voters <paramref name="voters"/>.</summary>
+    /// <summary>Storage of a founding member, bootstrapped as <see cref="RaftBootstrap"/> describes.</summary>
+    public static MemoryRaftLogStorage ForFoundingMember(ConfState founders)
+    {
+        var storage = new MemoryRaftLogStorage(ConfState.Empty);
+        storage.ApplySnapshot(RaftBootstrap.FoundingSnapshot(founders));
+        storage.SetHardState(RaftBootstrap.FoundingHardState);
+        return storage;
+    }
+
+    /// <summary>A fresh log of voters <paramref name="voters"/> (index-0 membership, see the constructor).</summary>
     public static MemoryRaftLogStorage WithVoters(params ulong[] voters) => new(new ConfState(voters, []));
 
     public HardState HardState
