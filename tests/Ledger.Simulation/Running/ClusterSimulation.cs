@@ -263,7 +263,6 @@ public sealed class ClusterSimulation
 
     private void Send(Message message)
     {
-        message = FreshSnapshotIfExcluded(message);
         if (chaos && Chance(profile.DropPerMille))
         {
             Trace(TraceKind.Drop, message.From, 1, 0, 0, message);
@@ -277,37 +276,6 @@ public sealed class ClusterSimulation
             Trace(TraceKind.Duplicate, message.From, 0, 0, 0, message);
             network.Enqueue(message, tick + Delay());
         }
-    }
-
-    /// <summary>
-    /// Raft ships the stored snapshot, whose membership may predate the target joining; the target must refuse
-    /// such a snapshot, and the leader would offer it forever. Like etcd's server (createMergedSnapshotMessage),
-    /// the host then sends a fresh image of its applied state, which includes the current membership.
-    /// </summary>
-    private Message FreshSnapshotIfExcluded(Message message)
-    {
-        if (message.Snapshot is not { } snapshot || snapshot.Metadata.ConfState.Contains(message.To))
-        {
-            return message;
-        }
-
-        var sender = nodes[(int)message.From - 1];
-        var image = sender.State;
-        if (image.Applied <= snapshot.Metadata.Index || !image.Conf.Contains(message.To))
-        {
-            return message;
-        }
-
-        var fresh = new Snapshot(new SnapshotMetadata(image.Applied, sender.Storage.Term(image.Applied), image.Conf), image.Encode());
-        Trace(TraceKind.Snapshot, sender.Id, image.Applied, 0, 0, $"fresh image for {message.To}: stored snapshot {snapshot.Metadata.Index} excludes it");
-        return new Message
-        {
-            Type = message.Type,
-            To = message.To,
-            From = message.From,
-            Term = message.Term,
-            Snapshot = fresh,
-        };
     }
 
     private int Delay() => chaos ? random.Next(1, profile.DelayTicksMax + 1) : 1;

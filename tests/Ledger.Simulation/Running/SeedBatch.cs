@@ -11,7 +11,11 @@ public static class SeedBatch
     /// <paramref name="optionsForSeed"/> builds each seed's options. With <paramref name="stopAtFirstViolation"/>
     /// every seed below the lowest violating one still runs, so the reported first seed is deterministic.
     /// </summary>
-    public static SeedBatchResult Run(int start, int count, Func<int, SimulationOptions> optionsForSeed, int parallelism, bool stopAtFirstViolation = false)
+    public static SeedBatchResult Run(int start, int count, Func<int, SimulationOptions> optionsForSeed, int parallelism, bool stopAtFirstViolation = false) =>
+        Run(start, count, optionsForSeed, parallelism, stopAtFirstViolation ? static result => !result.Passed : null);
+
+    /// <summary>As above, stopping at the first seed whose result satisfies <paramref name="stopWhen"/> (when given).</summary>
+    public static SeedBatchResult Run(int start, int count, Func<int, SimulationOptions> optionsForSeed, int parallelism, Func<SimulationResult, bool>? stopWhen)
     {
         ArgumentNullException.ThrowIfNull(optionsForSeed);
         var results = new SimulationResult?[count];
@@ -25,7 +29,7 @@ public static class SeedBatch
 
             var result = ClusterSimulation.Run(optionsForSeed(start + i));
             results[i] = result;
-            if (!result.Passed && stopAtFirstViolation)
+            if (stopWhen is not null && stopWhen(result))
             {
                 state.Break();
             }
