@@ -64,6 +64,20 @@ static int RunMany(CommandLine commandLine)
         Console.WriteLine($"... and {batch.Violations - violationsPrintedMax} more violations");
     }
 
+    var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
+    foreach (var result in batch.Results)
+    {
+        if (result.Violation is { } violation)
+        {
+            byKind[violation.Kind.ToString()] = byKind.GetValueOrDefault(violation.Kind.ToString()) + 1;
+        }
+    }
+
+    if (byKind.Count > 0)
+    {
+        Console.WriteLine($"violations_by_kind {string.Join(' ', byKind.Select(pair => $"{pair.Key}={pair.Value}"))}");
+    }
+
     Console.WriteLine(batch.Recovery());
     var cpuSeconds = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     Console.WriteLine($"elapsed_s={batch.Elapsed.TotalSeconds:F1} cpu_s={cpuSeconds:F1} cpu_ms_per_seed={1000 * cpuSeconds / Math.Max(1, batch.Results.Count):F1} threads={commandLine.Threads}");
