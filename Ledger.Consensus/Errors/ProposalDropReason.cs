@@ -22,4 +22,7 @@ public enum ProposalDropReason : byte
 
     /// <summary>Too many ReadIndex requests are queued.</summary>
     TooManyPendingReads = 7,
+
+    /// <summary>The membership change is malformed or would leave the cluster without voters.</summary>
+    InvalidConfChange = 8,
 }

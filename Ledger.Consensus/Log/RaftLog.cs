@@ -9,7 +9,6 @@ internal sealed class RaftLog
 {
     private readonly IRaftLogStorage storage;
     private readonly UnstableLog unstable;
-    private readonly List<Entry> scratch = [];
 
     public RaftLog(IRaftLogStorage storage)
     {
@@ -330,39 +329,42 @@ internal sealed class RaftLog
             return [];
         }
 
-        scratch.Clear();
+        // One exact-size array per call: it becomes a message's or a Ready's entry list.
+        IReadOnlyList<Entry>? stored = null;
+        var storedCount = 0;
         long used = 0;
         var unstableOffset = unstable.Offset;
         if (low < unstableOffset)
         {
             var storedHigh = Math.Min(high, unstableOffset);
-            var stored = storage.Entries(low, storedHigh, maxBytes);
-            for (var i = 0; i < stored.Count && scratch.Count < maxCount; i++)
+            stored = storage.Entries(low, storedHigh, maxBytes);
+            storedCount = Math.Min(stored.Count, maxCount);
+            for (var i = 0; i < storedCount; i++)
             {
                 used += stored[i].SizeBytes;
-                scratch.Add(stored[i]);
             }
 
-            if ((ulong)scratch.Count < storedHigh - low || scratch.Count >= maxCount)
+            if ((ulong)storedCount < storedHigh - low || storedCount >= maxCount)
             {
-                return Drain();
+                return Combine(stored, storedCount, 0, 0);
             }
         }
 
+        var unstableCount = 0;
+        var unstableLow = Math.Max(low, unstableOffset);
         if (high > unstableOffset)
         {
-            var unstableLow = Math.Max(low, unstableOffset);
             var unstableHigh = high;
-            var room = (ulong)(maxCount - scratch.Count);
+            var room = (ulong)(maxCount - storedCount);
             if (unstableHigh - unstableLow > room)
             {
                 unstableHigh = unstableLow + room;
             }
 
-            unstable.CopyTo(scratch, unstableLow, unstableHigh, maxBytes - used, scratch.Count == 0);
+            unstableCount = unstable.CountWithin(unstableLow, unstableHigh, maxBytes - used, atLeastOne: storedCount == 0);
         }
 
-        return Drain();
+        return Combine(stored, storedCount, unstableLow, unstableCount);
     }
 
     public void Restore(Snapshot snapshot)
@@ -371,10 +373,24 @@ internal sealed class RaftLog
         unstable.Restore(snapshot);
     }
 
-    private Entry[] Drain()
+    private Entry[] Combine(IReadOnlyList<Entry>? stored, int storedCount, ulong unstableLow, int unstableCount)
     {
-        var result = scratch.ToArray();
-        scratch.Clear();
+        if (storedCount + unstableCount == 0)
+        {
+            return [];
+        }
+
+        var result = new Entry[storedCount + unstableCount];
+        for (var i = 0; i < storedCount; i++)
+        {
+            result[i] = stored![i];
+        }
+
+        if (unstableCount > 0)
+        {
+            unstable.CopyTo(result.AsSpan(storedCount), unstableLow);
+        }
+
         return result;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Ledger.Consensus;
 
 /// <summary>
@@ -149,28 +151,43 @@ internal sealed class UnstableLog
         entries.Add(entry);
     }
 
-    /// <summary>Appends entries [<paramref name="low"/>, <paramref name="high"/>) within <paramref name="bytesBudget"/>; returns bytes used.</summary>
-    public long CopyTo(List<Entry> destination, ulong low, ulong high, long bytesBudget, bool atLeastOne)
+    /// <summary>
+    /// How many entries from <paramref name="low"/> (up to <paramref name="high"/>, exclusive) fit in
+    /// <paramref name="bytesBudget"/>; the first always fits when <paramref name="atLeastOne"/>.
+    /// </summary>
+    public int CountWithin(ulong low, ulong high, long bytesBudget, bool atLeastOne)
+    {
+        CheckBounds(low, high);
+        long used = 0;
+        var count = 0;
+        var end = (int)(high - offset);
+        for (var i = (int)(low - offset); i < end; i++)
+        {
+            var size = entries[i].SizeBytes;
+            if (used + size > bytesBudget && !(atLeastOne && count == 0))
+            {
+                break;
+            }
+
+            used += size;
+            count++;
+        }
+
+        return count;
+    }
+
+    public void CopyTo(Span<Entry> destination, ulong low)
+    {
+        CheckBounds(low, low + (ulong)destination.Length);
+        CollectionsMarshal.AsSpan(entries).Slice((int)(low - offset), destination.Length).CopyTo(destination);
+    }
+
+    private void CheckBounds(ulong low, ulong high)
     {
         if (low < offset || high > offset + (ulong)entries.Count || low > high)
         {
             RaftInvariantException.Throw($"Unstable slice [{low},{high}) out of bounds [{offset},{offset + (ulong)entries.Count}).");
         }
-
-        long used = 0;
-        for (var i = (int)(low - offset); i < (int)(high - offset); i++)
-        {
-            var entry = entries[i];
-            if (used + entry.SizeBytes > bytesBudget && !(atLeastOne && used == 0))
-            {
-                break;
-            }
-
-            used += entry.SizeBytes;
-            destination.Add(entry);
-        }
-
-        return used;
     }
 
     public Entry[] ToArray() => [.. entries];

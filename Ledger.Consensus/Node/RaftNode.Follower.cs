@@ -43,7 +43,8 @@ public sealed partial class RaftNode
             case MessageType.ReadIndex:
                 if (leader != None)
                 {
-                    Send(new Message { Type = MessageType.ReadIndex, To = leader, From = Id, Context = m.Context });
+                    // Keep the requester so the leader answers it, not us.
+                    Send(new Message { Type = MessageType.ReadIndex, To = leader, From = m.From, Context = m.Context });
                 }
 
                 break;

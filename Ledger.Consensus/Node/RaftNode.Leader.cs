@@ -49,9 +49,16 @@ public sealed partial class RaftNode
                     return;
                 }
 
-                // Either way, probe next; wait for a heartbeat response before sending (the follower
-                // may still be installing the snapshot).
-                pr.BecomeProbe();
+                if (m.Reject)
+                {
+                    pr.BecomeProbeAfterFailedSnapshot();
+                }
+                else
+                {
+                    pr.BecomeProbe();
+                }
+
+                // Success: wait for the follower's append response. Failure: retry after a heartbeat round.
                 pr.ProbeSent = true;
                 break;
             case MessageType.Unreachable:
@@ -235,13 +242,13 @@ public sealed partial class RaftNode
     private bool MaybeCommit()
     {
         var countPriorTerms = (config.Bugs & RaftBugs.CommitPriorTermEntryByCounting) != 0;
-        var wasCommittedInTerm = CommittedEntryInCurrentTerm();
         if (!log.MaybeCommit(tracker.QuorumCommitted(), term, countPriorTerms))
         {
             return false;
         }
 
-        if (!wasCommittedInTerm && CommittedEntryInCurrentTerm())
+        // Reads wait only until the first commit of this term (§6.4), so the queue empties here once.
+        if (pendingReadIndexMessages.Count > 0 && CommittedEntryInCurrentTerm())
         {
             ReleasePendingReadIndexMessages();
         }

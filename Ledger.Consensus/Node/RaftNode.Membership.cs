@@ -22,6 +22,19 @@ public sealed partial class RaftNode
                 $"Node {Id} applies a conf change without knowing any voters; bootstrap founders with RaftBootstrap so joiners receive the founding membership.");
         }
 
+        var next = Apply(current, change);
+        if (next.Voters.Length == 0)
+        {
+            RaftInvariantException.Throw($"Committed conf change {change.Type} {change.NodeId} leaves no voters; the leader must refuse such proposals.");
+        }
+
+        tracker.SetMembership(next, log.LastIndex + 1);
+        OnMembershipChanged(change);
+        return next;
+    }
+
+    private static ConfState Apply(ConfState current, ConfChange change)
+    {
         var voters = new List<ulong>(current.Voters);
         var learners = new List<ulong>(current.Learners);
         switch (change.Type)
@@ -50,12 +63,24 @@ public sealed partial class RaftNode
                 throw new ArgumentException($"Unknown conf change type {change.Type}.", nameof(change));
         }
 
-        var next = new ConfState([.. voters], [.. learners]);
-        tracker.SetMembership(next, log.LastIndex + 1);
-        OnMembershipChanged(change);
-        return next;
+        return new ConfState([.. voters], [.. learners]);
     }
 
+    /// <summary>Leader-side check at proposal time: the change must decode and leave at least one voter.</summary>
+    private bool IsAcceptableConfChange(ReadOnlyMemory<byte> data)
+    {
+        ConfChange change;
+        try
+        {
+            change = ConfChange.Decode(data);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return change.NodeId != None && Apply(tracker.ConfState(), change).Voters.Length > 0;
+    }
     private void OnMembershipChanged(ConfChange change)
     {
         if (role != RaftRole.Leader)

@@ -65,6 +65,12 @@ public sealed partial class RaftNode
                 reason = ProposalDropReason.ConfChangePending;
                 return false;
             }
+
+            if (!IsAcceptableConfChange(data))
+            {
+                reason = ProposalDropReason.InvalidConfChange;
+                return false;
+            }
         }
 
         if (!TryIncreaseUncommittedBytes(data.Length))
@@ -93,8 +99,11 @@ public sealed partial class RaftNode
             self.MaybeUpdate(entry.Index);
         }
 
-        // A single-voter cluster commits on its own append.
-        MaybeCommit();
+        // A single-voter cluster commits on its own append; otherwise acknowledgements drive commitment.
+        if (tracker.IsSingleton)
+        {
+            MaybeCommit();
+        }
     }
 
     private bool TryIncreaseUncommittedBytes(long bytes)

@@ -58,7 +58,11 @@ public sealed class Ready
     /// <summary>Entries known committed, to apply in order after persistence.</summary>
     public IReadOnlyList<Entry> CommittedEntries { get; }
 
-    /// <summary>Messages to send after persistence.</summary>
+    /// <summary>
+    /// Messages to send after persistence. A <see cref="MessageType.Snap"/> message's <see cref="Snapshot.Data"/> is
+    /// opaque to Raft (it may be a handle the transport streams); report its outcome with
+    /// <see cref="RaftNode.ReportSnapshot"/>, and report undeliverable peers with <see cref="RaftNode.ReportUnreachable"/>.
+    /// </summary>
     public IReadOnlyList<Message> Messages { get; }
 
     /// <summary>Answers to ReadIndex requests.</summary>

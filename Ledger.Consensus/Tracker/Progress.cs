@@ -54,6 +54,13 @@ internal sealed class Progress
         }
     }
 
+    /// <summary>The snapshot never reached the follower: probe from its last known match, not from the snapshot.</summary>
+    public void BecomeProbeAfterFailedSnapshot()
+    {
+        PendingSnapshot = 0;
+        BecomeProbe();
+    }
+
     public void BecomeReplicate()
     {
         ResetState(ProgressState.Replicate);

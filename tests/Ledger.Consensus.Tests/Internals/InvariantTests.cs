@@ -121,6 +121,21 @@ public sealed class InvariantTests
     }
 
     [Test]
+    public void Progress_AfterFailedSnapshot_ProbesFromMatch_AfterFinishedSnapshot_FromSnapshotIndex()
+    {
+        var failed = new Progress(2, next: 5, maxInflight: 4, isLearner: false) { Match = 4 };
+        failed.BecomeSnapshot(100);
+        failed.BecomeProbeAfterFailedSnapshot();
+
+        var finished = new Progress(2, next: 5, maxInflight: 4, isLearner: false) { Match = 4 };
+        finished.BecomeSnapshot(100);
+        finished.BecomeProbe();
+
+        Assert.That(failed.Next, Is.EqualTo(5UL));
+        Assert.That(finished.Next, Is.EqualTo(101UL));
+    }
+
+    [Test]
     public void UnstableLog_StableTo_IgnoresEntriesReplacedMeanwhile()
     {
         var unstable = new UnstableLog(1);

@@ -30,6 +30,18 @@ public sealed class MembershipTests
         Assert.That(() => leader.Node.ProposeConfChange(new ConfChange(ConfChangeType.AddLearner, 5)), Throws.Nothing);
     }
 
+    [TestCase(ConfChangeType.RemoveNode)]
+    [TestCase(ConfChangeType.AddLearner)]
+    public void ConfChange_LeavingNoVoters_IsRefused(ConfChangeType type)
+    {
+        var cluster = TestCluster.Create(1);
+        var leader = cluster.Elect(1);
+
+        var error = Assert.Throws<ProposalDroppedException>(() => leader.Node.ProposeConfChange(new ConfChange(type, 1)));
+
+        Assert.That(error!.Reason, Is.EqualTo(ProposalDropReason.InvalidConfChange));
+    }
+
     [Test]
     public void ConfChange_BeforeLeaderCommitsAnEntryOfItsTerm_IsRefused()
     {

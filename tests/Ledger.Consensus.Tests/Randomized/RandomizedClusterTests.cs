@@ -48,10 +48,37 @@ public sealed class RandomizedClusterTests
         Assert.Fail($"No seed exposed {bug}.");
     }
 
-    private static (SafetyChecker Checker, TestCluster Cluster, int ReadsAnswered) Run(int seed, Func<RaftConfig, RaftConfig> configure, RaftBugs bugs)
+    [Test]
+    public void RandomSchedules_WithMembershipChanges_PreserveSafety()
+    {
+        // Three founders, nodes 4 and 5 join (as learners or voters), voters get removed, all under chaos.
+        var changesApplied = 0;
+        var seeds = int.TryParse(Environment.GetEnvironmentVariable("LEDGER_RAFT_SEEDS"), out var configured) ? configured : 12;
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var run = Run(seed, c => c with { PreVote = seed % 2 == 0, CheckQuorum = seed % 3 == 0 }, RaftBugs.None, membershipChanges: true);
+            Assert.That(run.Checker.Violations, Is.Empty, $"seed {seed}");
+            changesApplied += run.Cluster.Peers.Max(p => p.Applied.Count(e => e.Type == EntryType.ConfChange));
+        }
+
+        Assert.That(changesApplied, Is.GreaterThan(seeds), "membership must actually change in these runs");
+    }
+
+    private static (SafetyChecker Checker, TestCluster Cluster, int ReadsAnswered) Run(int seed, Func<RaftConfig, RaftConfig> configure, RaftBugs bugs, bool membershipChanges = false)
     {
         var random = new Random(seed);
-        var cluster = TestCluster.Create(5, c => configure(c with { Random = new SeededRandomSource(seed * 31 + (int)c.Id), Bugs = bugs, MaxInflightMessages = 8 }));
+        Func<RaftConfig, RaftConfig> configureAll = c => configure(c with { Random = new SeededRandomSource(seed * 31 + (int)c.Id), Bugs = bugs, MaxInflightMessages = 8 });
+        TestCluster cluster;
+        if (membershipChanges)
+        {
+            cluster = TestCluster.Create(3, configureAll, founding: true);
+            cluster.AddJoiner(4, configureAll);
+            cluster.AddJoiner(5, configureAll);
+        }
+        else
+        {
+            cluster = TestCluster.Create(5, configureAll);
+        }
         var checker = new SafetyChecker();
         var network = new List<Message>();
         var down = new HashSet<ulong>();
@@ -88,25 +115,25 @@ public sealed class RandomizedClusterTests
                     TryStep(cluster[message.To], message);
                 }
             }
-            else if (roll < 50 && network.Count > 0)
+            else if (roll < 48 && network.Count > 0)
             {
                 network.RemoveAt(random.Next(network.Count));
             }
-            else if (roll < 80)
+            else if (roll < 78)
             {
                 if (!down.Contains(target))
                 {
                     cluster[target].Node.Tick();
                 }
             }
-            else if (roll < 90)
+            else if (roll < 88)
             {
                 if (!down.Contains(target))
                 {
                     cluster[target].Node.TryPropose(System.Text.Encoding.UTF8.GetBytes($"s{seed}-p{proposals++}"), out _);
                 }
             }
-            else if (roll < 93)
+            else if (roll < 90)
             {
                 // Crash, or restart from durable state.
                 if (down.Remove(target))
@@ -118,7 +145,7 @@ public sealed class RandomizedClusterTests
                     down.Add(target);
                 }
             }
-            else if (roll < 96)
+            else if (roll < 93)
             {
                 partition.Clear();
                 if (random.Next(2) == 0)
@@ -127,13 +154,17 @@ public sealed class RandomizedClusterTests
                     partition.Add((ulong)random.Next(1, 6));
                 }
             }
-            else if (roll < 98)
+            else if (roll < 95)
             {
                 var peer = cluster[target];
                 if (!down.Contains(target) && peer.Node.Applied > peer.Storage.FirstIndex() + 5)
                 {
                     peer.CompactAtApplied();
                 }
+            }
+            else if (membershipChanges && roll < 99 && random.Next(2) == 0 && !down.Contains(target))
+            {
+                ProposeRandomMembershipChange(cluster[target], random);
             }
             else if (roll < 99 && !down.Contains(target))
             {
@@ -184,6 +215,37 @@ public sealed class RandomizedClusterTests
         }
 
         return (checker, cluster, readsAnswered);
+    }
+
+    private static void ProposeRandomMembershipChange(TestPeer peer, Random random)
+    {
+        var voters = peer.Node.Status.ConfState.Voters;
+        var node = (ulong)random.Next(1, 6);
+        var type = random.Next(3) switch
+        {
+            0 => ConfChangeType.AddLearner,
+            1 => ConfChangeType.AddNode,
+            _ => ConfChangeType.RemoveNode,
+        };
+
+        // Keep three voters so the cluster stays live, and never re-add a removed id with stale storage.
+        if (type != ConfChangeType.AddNode && voters.Contains(node) && voters.Length <= 3)
+        {
+            return;
+        }
+
+        if (type != ConfChangeType.RemoveNode && node <= 3 && !voters.Contains(node))
+        {
+            return;
+        }
+
+        try
+        {
+            peer.Node.ProposeConfChange(new ConfChange(type, node));
+        }
+        catch (ProposalDroppedException)
+        {
+        }
     }
 
     private static void TryStep(TestPeer peer, Message message)
