@@ -236,6 +236,7 @@ public sealed class ClusterSimulation
             {
                 Trace(TraceKind.Drop, message.To, 0, 0, 0, message);
                 ReportSnapshotOutcome(message, SnapshotStatus.Failure);
+                ReportUnreachable(message);
                 continue;
             }
 
@@ -257,6 +258,17 @@ public sealed class ClusterSimulation
         if (sender.IsUp)
         {
             sender.Raft!.ReportSnapshot(message.To, status);
+            AfterCall(sender);
+        }
+    }
+
+    /// <summary>A transport notices a peer that is down or cut off (the connection fails); lost packets it cannot notice.</summary>
+    private void ReportUnreachable(Message message)
+    {
+        var sender = nodes[(int)message.From - 1];
+        if (sender.IsUp && message.Type is MessageType.App or MessageType.Heartbeat)
+        {
+            sender.Raft!.ReportUnreachable(message.To);
             AfterCall(sender);
         }
     }
