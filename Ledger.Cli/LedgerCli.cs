@@ -18,6 +18,13 @@ public static class LedgerCli
         root.Subcommands.Add(KeygenCommand.Create(environment));
         root.Subcommands.Add(ConsortiumInitCommand.Create(environment));
         root.Subcommands.Add(EvidenceCommands.Create(environment));
+        root.Subcommands.Add(ReceiptCommands.Create(environment));
+        foreach (var command in NodeCommands.Create(environment))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(AuditCommand.Create(environment));
         return root;
     }
 

@@ -179,33 +179,10 @@ public static class EvidenceVerifier
                 return Fail("no valid genesis or header");
             }
 
-            var quorum = (genesis.Nodes.Count / 2) + 1;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var attestation in bundle.CertifiedHeader.Attestations)
-            {
-                var node = genesis.Nodes.FirstOrDefault(n => n.Id == attestation.NodeId);
-                if (node is null)
-                {
-                    return Fail($"attestation by '{attestation.NodeId}', which is not a genesis node");
-                }
-
-                if (!seen.Add(node.Id))
-                {
-                    return Fail($"two attestations by node '{node.Id}'");
-                }
-
-                var key = CryptoSuites.Get(node.Key.Suite).DecodePublicKey(node.Key.PublicKey);
-                if (!BlockAttestations.Verify(key, attestation, Header, chainHash))
-                {
-                    return Fail($"attestation by node '{node.Id}' does not verify against this header with the node's genesis key");
-                }
-
-                attestingNodes.Add(node.Id);
-            }
-
-            return attestingNodes.Count >= quorum
-                ? Pass($"signed by {attestingNodes.Count} of {genesis.Nodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {quorum}")
-                : Fail($"only {attestingNodes.Count} valid attestations, quorum is {quorum} of {genesis.Nodes.Count}");
+            var failure = CertifiedHeaderVerifier.Check(bundle.CertifiedHeader, genesis, attestingNodes);
+            return failure is null
+                ? Pass($"signed by {attestingNodes.Count} of {genesis.Nodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {(genesis.Nodes.Count / 2) + 1}")
+                : Fail(failure);
         }
 
         private (EvidenceCheckStatus, string) VerifyTransactionHash()
