@@ -24,6 +24,7 @@ public sealed class TestChain
     public static readonly byte[] WorkContent = Encoding.UTF8.GetBytes("the registered photograph");
 
     private readonly MemoryMerkleTree log;
+    private readonly List<Block> blocks = [];
 
     public TestChain(ICryptoSuite? suite = null)
     {
@@ -99,6 +100,11 @@ public sealed class TestChain
 
     public MemoryMerkleTree Log => log;
 
+    /// <summary>Blocks 1 and 2 with their transactions and results.</summary>
+    public IReadOnlyList<Block> Blocks => blocks;
+
+    public ConsortiumGenesis Genesis => ConsortiumGenesis.Parse(GenesisBytes);
+
     /// <summary>The bundle for the RegisterWork (block 2, position 1).</summary>
     public EvidenceBundle WorkBundle() => BundleFor(Work, 1, null);
 
@@ -156,6 +162,10 @@ public sealed class TestChain
             RaftIndex = 10 + height,
             TxCount = (uint)transactions.Count,
         };
+        var block = new Block { Header = header };
+        block.Transactions.AddRange(transactions.Select(t => t.Transaction));
+        block.Results.AddRange(transactions.Select(t => t.Result));
+        blocks.Add(block);
         var certified = new CertifiedHeader { Header = header };
         for (var i = 0; i < NodeKeys.Count; i++)
         {
