@@ -25,6 +25,7 @@ public static class LedgerCli
         }
 
         root.Subcommands.Add(AuditCommand.Create(environment));
+        root.Subcommands.Add(BenchCommand.Create(environment));
         return root;
     }
 

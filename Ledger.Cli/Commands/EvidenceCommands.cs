@@ -45,7 +45,67 @@ public static class EvidenceCommands
 
             return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;
         });
-        return new Command("evidence", "Offline evidence bundles") { verify };
+        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment) };
+    }
+
+    private static Command CreateExport(CliEnvironment environment)
+    {
+        var tx = new Option<string>("--tx") { Description = "Transaction hash (hex)", Required = true };
+        var output = new Option<string>("--out") { Description = "Bundle file to write", Required = true };
+        var manifest = new Option<string?>("--manifest") { Description = "Batch manifest (JSON lines) of a BatchRegister, for --item" };
+        var item = new Option<int?>("--item") { Description = "Index of the batch item the bundle is evidence for" };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing file" };
+        var command = new Command("export", "Fetch a transaction, its proof and certified header from a node and write a verified evidence bundle (needs --genesis)")
+        {
+            tx, output, manifest, item, force,
+        };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            var outPath = parse.GetValue(output)!;
+            Files.EnsureWritable(outPath, parse.GetValue(force));
+            var genesisPath = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+                ?? throw CliException.Usage("evidence export needs --genesis (the bundle carries it verbatim)");
+            var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
+            await using var client = ClientFactory.Create(parse, console);
+            var txHash = Hex.Parse(parse.GetValue(tx)!, "--tx");
+            var receipt = await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false);
+            var transaction = await client.GetTransactionAsync(txHash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
+            var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, cancellation).ConfigureAwait(false);
+            BatchItemEvidence? batchItem = null;
+            if (parse.GetValue(item) is { } index)
+            {
+                var manifestPath = parse.GetValue(manifest) ?? throw CliException.Usage("--item needs --manifest");
+                using var reader = new StreamReader(manifestPath);
+                batchItem = Ledger.Client.Batches.BatchRegistration.ProofFromManifest(reader, index, client.ChainHash);
+            }
+
+            var bundle = new EvidenceBundle
+            {
+                Transaction = transaction.Transaction,
+                TransactionHash = txHash,
+                Result = receipt.Result,
+                BlockHeight = receipt.BlockHeight,
+                Position = receipt.Position,
+                LogInclusion = receipt.LogInclusion,
+                CertifiedHeader = certified,
+                Genesis = genesisBytes,
+                BatchItem = batchItem,
+            };
+            var bytes = EvidenceBundleJson.Write(bundle);
+            var report = EvidenceVerifier.Verify(EvidenceBundleJson.Parse(bytes), new EvidenceVerificationOptions { TrustedGenesisSha256 = SHA256.HashData(genesisBytes) });
+            if (!report.Passed)
+            {
+                throw CliException.VerificationFailed($"the node's data does not make a valid bundle: {report.FirstFailure!.Name}: {report.FirstFailure.Detail}");
+            }
+
+            await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            console.Result(
+                new JsonObject { ["file"] = outPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = receipt.BlockHeight, ["bytes"] = bytes.Length },
+                $"wrote {outPath} ({bytes.Length} bytes): tx {Convert.ToHexStringLower(txHash)} in block {receipt.BlockHeight}, verified");
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static byte[]? TrustedGenesis(string? path, string? hex)

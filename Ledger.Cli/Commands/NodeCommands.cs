@@ -151,6 +151,7 @@ public static class NodeCommands
             await using var client = ClientFactory.Create(parse, console);
             var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
             var results = new JsonArray();
+            var rejected = 0;
             foreach (var path in parse.GetValue(files)!)
             {
                 byte[] sha256;
@@ -174,6 +175,7 @@ public static class NodeCommands
                 }
 
                 var receipt = await client.SubmitAsync(builder.RegisterWork(body), cancellation).ConfigureAwait(false);
+                rejected += receipt.Result?.Code == ResultCode.Ok ? 0 : 1;
                 var json = ReceiptJson(receipt);
                 json["file"] = path;
                 json["contentSha256"] = Convert.ToHexStringLower(sha256);
@@ -189,7 +191,7 @@ public static class NodeCommands
                 console.Json(results);
             }
 
-            return ExitCodes.Ok;
+            return rejected == 0 ? ExitCodes.Ok : ExitCodes.Rejected;
         });
         return command;
     }
