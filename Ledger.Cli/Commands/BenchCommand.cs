@@ -56,16 +56,14 @@ public static class BenchCommand
                     }
                 }
             });
-            var verifySeconds = Time(() =>
+            // The ceiling is measured the way the auditor runs: verification spread over all cores.
+            var verifySeconds = Time(() => Parallel.ForEach(transactions, transaction =>
             {
-                foreach (var transaction in transactions)
+                if (!TransactionSigning.Verify(signer.Public, transaction, genesis.ChainId))
                 {
-                    if (!TransactionSigning.Verify(signer.Public, transaction, genesis.ChainId))
-                    {
-                        throw new InvalidOperationException("signature did not verify");
-                    }
+                    throw new InvalidOperationException("signature did not verify");
                 }
-            });
+            }));
             var hashSeconds = Time(() =>
             {
                 var digest = new byte[hash.HashSizeBytes];
@@ -90,8 +88,8 @@ public static class BenchCommand
             }
             else
             {
-                console.Out.WriteLine($"audit:             {auditRate,12:F0} tx/s  ({transactions.Count} tx in {blockCount} blocks, {cryptoSuite.Name}, one thread)");
-                console.Out.WriteLine($"signature verify:  {verifyRate,12:F0} tx/s  (ceiling: verification alone)");
+                console.Out.WriteLine($"audit:             {auditRate,12:F0} tx/s  ({transactions.Count} tx in {blockCount} blocks, {cryptoSuite.Name}, {Environment.ProcessorCount} cores)");
+                console.Out.WriteLine($"signature verify:  {verifyRate,12:F0} tx/s  (ceiling: verification alone, all cores)");
                 console.Out.WriteLine($"hash of leaves:    {hashRate,12:F0} tx/s  (ceiling: {hash.Name} alone)");
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit_tx_per_s={auditRate:F0} sigverify_ceiling_ratio={ratio:F3}"));
             }

@@ -21,14 +21,16 @@ public sealed class ChainAuditor
     private readonly ConsortiumGenesis genesis;
     private readonly IHashAlgorithm hash;
     private readonly MerkleHasher hasher;
+    private readonly int parallelism;
     private readonly Dictionary<string, PublicKey> memberKeys = new(StringComparer.Ordinal);
     private CompactMerkleTree log;
     private BlockHeader? previous;
     private byte[]? previousHash;
 
-    public ChainAuditor(ConsortiumGenesis genesis)
+    public ChainAuditor(ConsortiumGenesis genesis, int parallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(genesis);
+        this.parallelism = parallelism;
         this.genesis = genesis;
         hash = CryptoSuites.Get(genesis.Suite).Hash;
         hasher = new MerkleHasher(hash);
@@ -97,21 +99,28 @@ public sealed class ChainAuditor
             return Fail(header.Height, $"{block.Transactions.Count} transactions, {block.Results.Count} results, header says {header.TxCount}");
         }
 
-        var txTree = new CompactMerkleTree(hasher);
-        var nextLog = log.Clone();
-        for (var i = 0; i < block.Transactions.Count; i++)
+        // Signatures dominate the cost: check them (and hash the leaves) across cores, then fold
+        // the leaves into the trees in order.
+        var count = block.Transactions.Count;
+        var problems = new string?[count];
+        var leaves = new byte[count][];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
         {
             var transaction = block.Transactions[i];
-            var problem = CheckSignature(transaction);
-            if (problem is not null)
+            problems[i] = CheckSignature(transaction);
+            leaves[i] = LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(hash, transaction), block.Results[i], hash);
+        });
+        var txTree = new CompactMerkleTree(hasher);
+        var nextLog = log.Clone();
+        for (var i = 0; i < count; i++)
+        {
+            if (problems[i] is { } problem)
             {
                 return Fail(header.Height, $"transaction {i}: {problem}");
             }
 
-            var txHash = TransactionHashing.ComputeHash(hash, transaction);
-            var leaf = LogLeaf.MerkleLeafHash(txHash, block.Results[i], hash);
-            txTree.AppendLeafHash(leaf);
-            nextLog.AppendLeafHash(leaf);
+            txTree.AppendLeafHash(leaves[i]);
+            nextLog.AppendLeafHash(leaves[i]);
         }
 
         var root = new byte[hash.HashSizeBytes];
