@@ -25,6 +25,7 @@ public sealed class ChainAuditor
     private readonly Dictionary<string, PublicKey> memberKeys = new(StringComparer.Ordinal);
     private CompactMerkleTree log;
     private BlockHeader? previous;
+    private ulong previousHeight;
     private byte[]? previousHash;
 
     public ChainAuditor(ConsortiumGenesis genesis, int parallelism = -1)
@@ -47,7 +48,7 @@ public sealed class ChainAuditor
 
     public IHashAlgorithm ChainHash => hash;
 
-    public ulong VerifiedHeight => previous?.Height ?? 0;
+    public ulong VerifiedHeight => previousHeight;
 
     public ulong TransactionsVerified { get; private set; }
 
@@ -66,7 +67,7 @@ public sealed class ChainAuditor
         }
 
         var header = block.Header;
-        var expectedHeight = (previous?.Height ?? 0) + 1;
+        var expectedHeight = previousHeight + 1;
         if (header is null)
         {
             return Fail(expectedHeight, "block has no header");
@@ -143,9 +144,71 @@ public sealed class ChainAuditor
 
         log = nextLog;
         previous = header;
+        previousHeight = header.Height;
         previousHash = BlockHash.Compute(header, hash);
         TransactionsVerified += (ulong)block.Transactions.Count;
         return true;
+    }
+
+    /// <summary>The state to resume from later: the last verified block's height and hash and the log it commits to.</summary>
+    public AuditCheckpoint? Checkpoint()
+    {
+        if (previousHash is null)
+        {
+            return null;
+        }
+
+        var root = new byte[hash.HashSizeBytes];
+        log.ComputeRoot(root);
+        return new AuditCheckpoint(previousHeight, Convert.ToHexStringLower(previousHash), log.Size, Convert.ToHexStringLower(root));
+    }
+
+    /// <summary>
+    /// Resumes after a checkpoint without re-reading the blocks before it. The log frontier is
+    /// rebuilt from the inclusion proof of the checkpoint log's last leaf, which is verified
+    /// against the checkpoint's log root first: for leaf n-1 of n that path is exactly the
+    /// complete subtrees on the tree's right edge.
+    /// </summary>
+    public static ChainAuditor FromCheckpoint(ConsortiumGenesis genesis, AuditCheckpoint checkpoint, ReadOnlySpan<byte> lastLeafHash, IReadOnlyList<byte[]> lastLeafPath, int parallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(lastLeafPath);
+        var auditor = new ChainAuditor(genesis, parallelism);
+        var size = checkpoint.LogSize;
+        var root = Convert.FromHexString(checkpoint.LogRoot);
+        if (size > 0)
+        {
+            MerkleProofVerifier.VerifyInclusion(auditor.hasher, size - 1, size, lastLeafHash, lastLeafPath, root);
+            var nodes = new Dictionary<(int, ulong), byte[]>();
+            var level = System.Numerics.BitOperations.TrailingZeroCount(size);
+            var subtree = lastLeafHash.ToArray();
+            for (var i = 0; i < level; i++)
+            {
+                subtree = auditor.hasher.HashChildren(lastLeafPath[i], subtree);
+            }
+
+            nodes[(level, (size >> level) - 1)] = subtree;
+            var next = level;
+            for (var bit = level + 1; bit < 64; bit++)
+            {
+                if (((size >> bit) & 1) == 1)
+                {
+                    nodes[(bit, (size >> bit) - 1)] = lastLeafPath[next++];
+                }
+            }
+
+            auditor.log = CompactMerkleTree.Restore(auditor.hasher, new DictionaryReader(nodes), size);
+            var restored = new byte[auditor.hash.HashSizeBytes];
+            auditor.log.ComputeRoot(restored);
+            if (!restored.AsSpan().SequenceEqual(root))
+            {
+                throw new ClientVerificationException("log frontier rebuilt from the checkpoint does not reproduce its root");
+            }
+        }
+
+        auditor.previousHeight = checkpoint.Height;
+        auditor.previousHash = Convert.FromHexString(checkpoint.BlockHash);
+        return auditor;
     }
 
     /// <summary>Records a problem found outside the block contents (e.g. a store that cannot read a block).</summary>
@@ -182,5 +245,21 @@ public sealed class ChainAuditor
     }
 }
 
+/// <summary>Where an audit stopped: resume with <see cref="ChainAuditor.FromCheckpoint"/>.</summary>
+public sealed record AuditCheckpoint(ulong Height, string BlockHash, ulong LogSize, string LogRoot);
+
 /// <summary>The first block that failed an audit and why.</summary>
 public sealed record AuditFailure(ulong Height, string Reason);
+
+internal sealed class DictionaryReader(Dictionary<(int Level, ulong Index), byte[]> nodes) : IMerkleSubtreeReader
+{
+    public void ReadSubtreeHash(int level, ulong index, Span<byte> destination)
+    {
+        if (!nodes.TryGetValue((level, index), out var value))
+        {
+            throw new InvalidOperationException($"no subtree ({level}, {index}) in the checkpoint frontier");
+        }
+
+        value.CopyTo(destination);
+    }
+}

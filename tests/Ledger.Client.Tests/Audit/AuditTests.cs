@@ -88,3 +88,75 @@ public sealed class AuditTests
         database.Write(batch);
     }
 }
+
+public sealed class AuditCheckpointTests
+{
+    [Test]
+    public void FromCheckpoint_AfterBlock1_AuditsBlock2WithoutReadingBlock1()
+    {
+        var chain = new TestChain();
+        var full = new ChainAuditor(chain.Genesis);
+        full.Append(chain.Blocks[0]);
+        var checkpoint = full.Checkpoint()!;
+        var size = checkpoint.LogSize;
+        var path = chain.Log.BuildInclusionProof(size - 1, size);
+
+        var resumed = ChainAuditor.FromCheckpoint(chain.Genesis, checkpoint, chain.Log.LeafHash(size - 1), path);
+        var accepted = resumed.Append(chain.Blocks[1]);
+
+        Assert.That(accepted, Is.True, resumed.Failure?.Reason);
+        Assert.That(resumed.VerifiedHeight, Is.EqualTo(2UL));
+    }
+
+    [Test]
+    public void FromCheckpoint_WrongLastLeaf_IsRefused()
+    {
+        var chain = new TestChain();
+        var full = new ChainAuditor(chain.Genesis);
+        full.Append(chain.Blocks[0]);
+        var checkpoint = full.Checkpoint()!;
+        var size = checkpoint.LogSize;
+
+        Assert.That(
+            () => ChainAuditor.FromCheckpoint(chain.Genesis, checkpoint, chain.Log.LeafHash(size - 2), chain.Log.BuildInclusionProof(size - 1, size)),
+            Throws.InstanceOf<Ledger.Core.Merkle.MerkleProofException>());
+    }
+
+    [Test]
+    public void FromCheckpoint_ForeignBlock2_FailsAtHeight2()
+    {
+        var chain = new TestChain();
+        var other = new TestChain();
+        var full = new ChainAuditor(chain.Genesis);
+        full.Append(chain.Blocks[0]);
+        var checkpoint = full.Checkpoint()!;
+        var size = checkpoint.LogSize;
+        var resumed = ChainAuditor.FromCheckpoint(chain.Genesis, checkpoint, chain.Log.LeafHash(size - 1), chain.Log.BuildInclusionProof(size - 1, size));
+
+        var accepted = resumed.Append(other.Blocks[1]);
+
+        Assert.That(accepted, Is.False);
+        Assert.That(resumed.Failure!.Height, Is.EqualTo(2UL));
+    }
+}
+
+public sealed class AuditFrontierTests
+{
+    [Test]
+    public void FromCheckpoint_EveryLogSizeUpTo33_RebuildsTheFrontierExactly()
+    {
+        var chain = new TestChain();
+        var hasher = new Ledger.Core.Merkle.MerkleHasher(chain.Suite.Hash);
+        var tree = new Ledger.Core.Merkle.MemoryMerkleTree(hasher, 64);
+        for (ulong size = 1; size <= 33; size++)
+        {
+            tree.AppendLeaf(BitConverter.GetBytes(size));
+            var checkpoint = new AuditCheckpoint(5, new string('0', 64), size, Convert.ToHexStringLower(tree.ComputeRoot()));
+
+            Assert.That(
+                () => ChainAuditor.FromCheckpoint(chain.Genesis, checkpoint, tree.LeafHash(size - 1), tree.BuildInclusionProof(size - 1, size)),
+                Throws.Nothing,
+                $"size {size}");
+        }
+    }
+}
