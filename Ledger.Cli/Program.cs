@@ -1,3 +1,4 @@
-// The `ledger` command-line tool arrives with issue #7.
-Console.Error.WriteLine("ledger: not yet implemented (issue #7)");
-return 2;
+using Ledger.Cli;
+using Ledger.Cli.Infrastructure;
+
+return LedgerCli.Run(args, CliEnvironment.FromConsole());

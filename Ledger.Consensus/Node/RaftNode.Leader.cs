@@ -166,6 +166,13 @@ public sealed partial class RaftNode
     private void HandleHeartbeatResponse(Message m, Progress pr)
     {
         pr.ProbeSent = false;
+        if (pr.State == ProgressState.Replicate && pr.Inflights.Full)
+        {
+            // The appends filling the window may all have been lost; without freeing one, replication to this
+            // live follower would stay paused forever (no response will ever arrive to free them).
+            pr.Inflights.FreeFirstOne();
+        }
+
         if (pr.Match < log.LastIndex || pr.State == ProgressState.Probe)
         {
             SendAppend(pr, sendIfEmpty: true);

@@ -57,6 +57,9 @@ internal sealed class Inflights
         }
     }
 
+    /// <summary>Frees the oldest in-flight message (it was probably lost) so one more may be sent.</summary>
+    public void FreeFirstOne() => FreeLessOrEqual(count > 0 ? lastIndexes[start] : 0);
+
     public void Reset()
     {
         start = 0;

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Ledger.Cli.Infrastructure;
+using Ledger.Client.Audit;
+using Ledger.Client.Signing;
+using Ledger.Core.Blocks;
+using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>
+/// <c>ledger bench audit</c>: how fast the auditor verifies a synthetic chain, against two
+/// ceilings measured on the same transactions — raw signature verification alone and SHA-256 of
+/// the leaves alone. Ends with one machine-readable line.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var blocks = new Option<int>("--blocks") { Description = "Blocks in the synthetic chain", DefaultValueFactory = _ => 20 };
+        var perBlock = new Option<int>("--tx-per-block") { Description = "Transactions per block", DefaultValueFactory = _ => 500 };
+        var suite = new Option<string>("--suite") { Description = "Crypto suite", DefaultValueFactory = _ => CryptoSuites.P256Sha256Name };
+        suite.AcceptOnlyFromAmong([.. CryptoSuites.Names]);
+        var audit = new Command("audit", "Audit throughput vs signature-verify and SHA-256 ceilings") { blocks, perBlock, suite };
+        CommandAction.Set(audit, environment, (parse, console) =>
+        {
+            var blockCount = parse.GetValue(blocks);
+            var txPerBlock = parse.GetValue(perBlock);
+            if (blockCount is < 1 or > 10_000 || txPerBlock is < 1 or > 100_000)
+            {
+                throw CliException.Usage("--blocks must be 1..10000 and --tx-per-block 1..100000");
+            }
+
+            var cryptoSuite = CryptoSuites.Get(parse.GetValue(suite)!);
+            console.Error.WriteLine($"building a {blockCount}-block chain of {blockCount * txPerBlock} {cryptoSuite.Name} transactions...");
+            var (genesis, chain, signer) = BuildChain(cryptoSuite, blockCount, txPerBlock);
+            var transactions = chain.SelectMany(b => b.Transactions).ToList();
+            var hash = cryptoSuite.Hash;
+
+            var auditSeconds = Time(() =>
+            {
+                var auditor = new ChainAuditor(genesis);
+                foreach (var block in chain)
+                {
+                    if (!auditor.Append(block))
+                    {
+                        throw new InvalidOperationException($"synthetic chain failed audit: {auditor.Failure}");
+                    }
+                }
+            });
+            // The ceiling is measured the way the auditor runs: verification spread over all cores.
+            var verifySeconds = Time(() => Parallel.ForEach(transactions, transaction =>
+            {
+                if (!TransactionSigning.Verify(signer.Public, transaction, genesis.ChainId))
+                {
+                    throw new InvalidOperationException("signature did not verify");
+                }
+            }));
+            var hashSeconds = Time(() =>
+            {
+                var digest = new byte[hash.HashSizeBytes];
+                foreach (var transaction in transactions)
+                {
+                    hash.Hash(TransactionHashing.EncodeLeaf(transaction), digest);
+                }
+            });
+
+            var count = (double)transactions.Count;
+            var auditRate = count / auditSeconds;
+            var verifyRate = count / verifySeconds;
+            var hashRate = count / hashSeconds;
+            var ratio = auditRate / verifyRate;
+            if (console.IsJson)
+            {
+                console.Json(new JsonObject
+                {
+                    ["suite"] = cryptoSuite.Name, ["transactions"] = transactions.Count, ["auditTxPerSecond"] = auditRate,
+                    ["sigVerifyPerSecond"] = verifyRate, ["sha256LeavesPerSecond"] = hashRate, ["sigVerifyCeilingRatio"] = ratio,
+                });
+            }
+            else
+            {
+                console.Out.WriteLine($"audit:             {auditRate,12:F0} tx/s  ({transactions.Count} tx in {blockCount} blocks, {cryptoSuite.Name}, {Environment.ProcessorCount} cores)");
+                console.Out.WriteLine($"signature verify:  {verifyRate,12:F0} tx/s  (ceiling: verification alone, all cores)");
+                console.Out.WriteLine($"hash of leaves:    {hashRate,12:F0} tx/s  (ceiling: {hash.Name} alone)");
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit_tx_per_s={auditRate:F0} sigverify_ceiling_ratio={ratio:F3}"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return new Command("bench", "Measurements") { audit };
+    }
+
+    private static double Time(Action action)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        return Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-6);
+    }
+
+    private static (ConsortiumGenesis Genesis, List<Block> Chain, KeyPair Signer) BuildChain(ICryptoSuite suite, int blockCount, int txPerBlock)
+    {
+        var signer = suite.GenerateKeyPair();
+        var node = suite.GenerateKeyPair();
+        var genesis = new ConsortiumGenesis
+        {
+            FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
+            ChainId = "bench",
+            Suite = suite.Name,
+            ProposalExpiryBlocks = 100,
+            Members = [new GenesisMember { Id = "admin", Role = "admin", Keys = [new GenesisKey { Suite = suite.Name, PublicKey = signer.Public.ToArray() }] }],
+            Nodes = [new GenesisNode { Id = "node-1", Address = "https://127.0.0.1:7051", Key = new GenesisKey { Suite = suite.Name, PublicKey = node.Public.ToArray() } }],
+        };
+        ulong nonce = 0;
+        var builder = new TransactionBuilder(signer, genesis.ChainId, nonceSource: () => ++nonce);
+        var hasher = new MerkleHasher(suite.Hash);
+        var log = new CompactMerkleTree(hasher);
+        var chain = new List<Block>(blockCount);
+        var previousHash = new byte[suite.Hash.HashSizeBytes];
+        var ok = new TransactionResult { Code = ResultCode.Ok };
+        var root = new byte[suite.Hash.HashSizeBytes];
+        for (var height = 1UL; height <= (ulong)blockCount; height++)
+        {
+            var block = new Block();
+            var txTree = new CompactMerkleTree(hasher);
+            for (var i = 0; i < txPerBlock; i++)
+            {
+                var transaction = builder.Build(TransactionType.Anchor, ByteString.CopyFrom(BitConverter.GetBytes(nonce)));
+                var leaf = LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(suite.Hash, transaction), ok, suite.Hash);
+                txTree.AppendLeafHash(leaf);
+                log.AppendLeafHash(leaf);
+                block.Transactions.Add(transaction);
+                block.Results.Add(ok);
+            }
+
+            txTree.ComputeRoot(root);
+            var header = new BlockHeader
+            {
+                ChainId = genesis.ChainId, Height = height, PrevBlockHash = ByteString.CopyFrom(previousHash), TxRoot = ByteString.CopyFrom(root),
+                LogSize = log.Size, TimestampUnixMs = 1_764_000_000_000 + (long)height, ProposerNodeId = "node-1", RaftTerm = 1, RaftIndex = height,
+                TxCount = (uint)txPerBlock,
+            };
+            log.ComputeRoot(root);
+            header.LogRoot = ByteString.CopyFrom(root);
+            block.Header = header;
+            previousHash = BlockHash.Compute(header, suite.Hash);
+            chain.Add(block);
+        }
+
+        return (genesis, chain, signer);
+    }
+}

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Ledger.Cli.Infrastructure;
+using Ledger.Client;
+using Ledger.Client.Signing;
+using Ledger.Core.Evidence;
+using Ledger.Core.Keys;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>Commands that talk to a running node through <see cref="LedgerClient"/>.</summary>
+public static class NodeCommands
+{
+    public static IEnumerable<Command> Create(CliEnvironment environment)
+    {
+        yield return Status(environment);
+        yield return Watch(environment);
+        yield return Get(environment);
+        yield return Register(environment);
+        yield return BatchRegisterCommand.Create(environment);
+        yield return Unsupported(environment, "history", "A work's full history (needs a work query RPC the public API does not have yet)", "WORK");
+        yield return Unsupported(environment, "similar", "Works with a similar perceptual hash (needs a similarity query RPC the public API does not have yet)", "IMAGE");
+        yield return ClaimCommands.Create(environment);
+        yield return ClaimCommands.CreateJudgment(environment);
+    }
+
+    internal static Option<string> KeyOption() => new("--key", "-k") { Description = "Signer's JSON key file", Required = true };
+
+    internal static async Task<TransactionBuilder> BuilderAsync(ParseResult parse, Option<string> keyOption, LedgerClient client, CancellationToken cancellation)
+    {
+        var key = KeyFile.Import(await File.ReadAllTextAsync(parse.GetValue(keyOption)!, cancellation).ConfigureAwait(false));
+        var chainId = client.Genesis?.ChainId ?? (await client.StatusAsync(cancellation).ConfigureAwait(false)).ChainId;
+        return new TransactionBuilder(key, chainId);
+    }
+
+    internal static JsonObject ReceiptJson(Receipt receipt) => new()
+    {
+        ["txHash"] = Convert.ToHexStringLower(receipt.TxHash.Span),
+        ["blockHeight"] = receipt.BlockHeight,
+        ["position"] = receipt.Position,
+        ["result"] = receipt.Result?.Code.ToString(),
+        ["reason"] = receipt.Result?.Reason,
+        ["logSize"] = receipt.Header?.LogSize,
+        ["blockTimestampUnixMs"] = receipt.Header?.TimestampUnixMs,
+    };
+
+    internal static string ReceiptLine(Receipt receipt) =>
+        $"tx {Convert.ToHexStringLower(receipt.TxHash.Span)}: {receipt.Result?.Code} in block {receipt.BlockHeight} position {receipt.Position}{(string.IsNullOrEmpty(receipt.Result?.Reason) ? "" : $" ({receipt.Result.Reason})")} — inclusion verified";
+
+    private static Command Status(CliEnvironment environment)
+    {
+        var command = new Command("status", "Show a node's role, leader, heights and members");
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            await using var client = ClientFactory.Create(parse, console);
+            var status = await client.StatusAsync(cancellation).ConfigureAwait(false);
+            console.Result(
+                JsonNode.Parse(JsonFormatter.Default.Format(status))!,
+                $"node {status.NodeId} ({status.Role}, term {status.Term}) on chain '{status.ChainId}' at {client.CurrentEndpoint}",
+                $"leader:    {status.LeaderId} {status.LeaderAddress}",
+                $"height:    {status.Height} (certified {status.CertifiedHeight}), log size {status.LogSize}",
+                $"raft:      commit {status.CommitIndex}, applied {status.AppliedIndex}",
+                $"voters:    {string.Join(", ", status.Voters)}{(status.Learners.Count > 0 ? $"; learners {string.Join(", ", status.Learners)}" : "")}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Watch(CliEnvironment environment)
+    {
+        var from = new Option<ulong>("--from") { Description = "First height to stream", DefaultValueFactory = _ => 1 };
+        var count = new Option<ulong>("--count") { Description = "Stop after this many blocks (0 = follow forever)" };
+        var command = new Command("watch", "Stream blocks as they are committed (one line per block; JSON lines with --output json)") { from, count };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            await using var client = ClientFactory.Create(parse, console);
+            var limit = parse.GetValue(count);
+            ulong seen = 0;
+            await foreach (var block in client.WatchAsync(parse.GetValue(from), cancellation).ConfigureAwait(false))
+            {
+                var header = block.Header;
+                if (console.IsJson)
+                {
+                    console.Out.WriteLine(new JsonObject
+                    {
+                        ["height"] = header.Height, ["txCount"] = header.TxCount, ["logSize"] = header.LogSize,
+                        ["timestampUnixMs"] = header.TimestampUnixMs, ["proposer"] = header.ProposerNodeId,
+                        ["logRoot"] = Convert.ToHexStringLower(header.LogRoot.Span),
+                    }.ToJsonString());
+                }
+                else
+                {
+                    console.Out.WriteLine($"block {header.Height}: {header.TxCount} tx, log size {header.LogSize}, {DateTimeOffset.FromUnixTimeMilliseconds(header.TimestampUnixMs):u} by {header.ProposerNodeId}");
+                }
+
+                if (limit != 0 && ++seen >= limit)
+                {
+                    break;
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Get(CliEnvironment environment)
+    {
+        var tx = new Argument<string>("TX_HASH") { Description = "Transaction hash (hex)" };
+        var command = new Command("get", "Fetch a transaction with its verified receipt") { tx };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            await using var client = ClientFactory.Create(parse, console);
+            var hash = Hex.Parse(parse.GetValue(tx)!, "TX_HASH");
+            var receipt = await client.GetReceiptAsync(hash, cancellation).ConfigureAwait(false);
+            var response = await client.GetTransactionAsync(hash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
+            var envelope = TransactionEnvelope.Parser.ParseFrom(response.Transaction.Envelope);
+            var json = ReceiptJson(receipt);
+            json["type"] = EvidenceVerifier.TypeName(envelope.Type);
+            json["signerKeyId"] = Convert.ToHexStringLower(envelope.SignerKeyId.Span);
+            json["nonce"] = envelope.Nonce;
+            console.Result(json, ReceiptLine(receipt), $"type {EvidenceVerifier.TypeName(envelope.Type)}, signer key {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}, nonce {envelope.Nonce}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Register(CliEnvironment environment)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Files to register", Arity = ArgumentArity.OneOrMore };
+        var key = KeyOption();
+        var holder = new Option<string>("--holder") { Description = "Rights holder member id", Required = true };
+        var title = new Option<string?>("--title") { Description = "Title (default: the file name)" };
+        var phash = new Option<string?>("--phash")
+        {
+            Description = "64-bit perceptual hash (16 hex digits) for an image. Computed hashes need an image decoder this tool does not ship; compute it elsewhere and pass it here.",
+        };
+        var command = new Command("register", "Register works by content hash (SHA-256; media type from the extension)") { files, key, holder, title, phash };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            await using var client = ClientFactory.Create(parse, console);
+            var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            var results = new JsonArray();
+            var rejected = 0;
+            foreach (var path in parse.GetValue(files)!)
+            {
+                byte[] sha256;
+                await using (var stream = File.OpenRead(path))
+                {
+                    sha256 = await SHA256.HashDataAsync(stream, cancellation).ConfigureAwait(false);
+                }
+
+                var body = new RegisterWork
+                {
+                    ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(sha256) },
+                    MediaType = MediaTypes.FromPath(path),
+                    Title = parse.GetValue(title) ?? Path.GetFileName(path),
+                    RightsHolder = new RightsHolder { MemberId = parse.GetValue(holder)! },
+                };
+                if (parse.GetValue(phash) is { } hex)
+                {
+                    body.PerceptualHash = ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value) && hex.Length == 16
+                        ? value
+                        : throw CliException.Usage("--phash must be 16 hex digits");
+                }
+
+                var receipt = await client.SubmitAsync(builder.RegisterWork(body), cancellation).ConfigureAwait(false);
+                rejected += receipt.Result?.Code == ResultCode.Ok ? 0 : 1;
+                var json = ReceiptJson(receipt);
+                json["file"] = path;
+                json["contentSha256"] = Convert.ToHexStringLower(sha256);
+                results.Add(json);
+                if (!console.IsJson)
+                {
+                    console.Out.WriteLine($"{path}: {ReceiptLine(receipt)}");
+                }
+            }
+
+            if (console.IsJson)
+            {
+                console.Json(results);
+            }
+
+            return rejected == 0 ? ExitCodes.Ok : ExitCodes.Rejected;
+        });
+        return command;
+    }
+
+    private static Command Unsupported(CliEnvironment environment, string name, string description, string argument)
+    {
+        var value = new Argument<string>(argument);
+        var command = new Command(name, description) { value };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.Set(command, environment, (_, _) =>
+            throw new CliException(ExitCodes.Unavailable, $"'{name}' needs a query the node's public API (ledger.v1.LedgerApi) does not offer yet"));
+        return command;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Ledger.Client;
+using Ledger.Core.Consortium;
+
+namespace Ledger.Cli.Infrastructure;
+
+/// <summary>Builds a <see cref="LedgerClient"/> from the connection options every node command takes.</summary>
+public static class ClientFactory
+{
+    public const string DefaultEndpoint = "https://127.0.0.1:7050";
+
+    public static Option<string?> Genesis { get; } = new("--genesis")
+    {
+        Description = "Consortium genesis (or LEDGER_GENESIS): enables certified-header checks and the chain's hash suite",
+    };
+
+    public static Option<string?> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "Consortium TLS CA PEM (or LEDGER_TLS_CA): node certificates must chain to it",
+    };
+
+    public static Option<bool> NoVerify { get; } = new("--no-verify")
+    {
+        Description = "Do not verify receipts and headers client-side (trust the node)",
+    };
+
+    public static void AddConnectionOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(GlobalOptions.Endpoints);
+        command.Options.Add(Genesis);
+        command.Options.Add(TlsCa);
+        command.Options.Add(NoVerify);
+    }
+
+    public static LedgerClient Create(ParseResult parse, CliOutput console)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var endpoints = parse.GetValue(GlobalOptions.Endpoints) is { Length: > 0 } given
+            ? given
+            : (Environment.GetEnvironmentVariable("LEDGER_ENDPOINTS") ?? DefaultEndpoint).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var uris = new List<Uri>();
+        foreach (var endpoint in endpoints)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw CliException.Usage($"endpoint '{endpoint}' is not an http(s) URL");
+            }
+
+            uris.Add(uri);
+        }
+
+        var genesisPath = SafeGet(parse, Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS");
+        var caPath = SafeGet(parse, TlsCa) ?? Environment.GetEnvironmentVariable("LEDGER_TLS_CA");
+        return new LedgerClient(new LedgerClientOptions
+        {
+            Endpoints = uris,
+            Genesis = genesisPath is null ? null : ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis")),
+            TlsCaPem = caPath is null ? null : File.ReadAllText(caPath),
+            VerifyResponses = !SafeGetBool(parse, NoVerify),
+        });
+    }
+
+    private static string? SafeGet(ParseResult parse, Option<string?> option) =>
+        parse.CommandResult.Command.Options.Contains(option) ? parse.GetValue(option) : null;
+
+    private static bool SafeGetBool(ParseResult parse, Option<bool> option) =>
+        parse.CommandResult.Command.Options.Contains(option) && parse.GetValue(option);
+}

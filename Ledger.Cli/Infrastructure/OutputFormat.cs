@@ -1,0 +1,7 @@
+namespace Ledger.Cli.Infrastructure;
+
+public enum OutputFormat
+{
+    Text,
+    Json,
+}

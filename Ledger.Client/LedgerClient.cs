@@ -1,0 +1,411 @@
+using System.Net.Security;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Ledger.Client.Verification;
+using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
+using Ledger.Core.Evidence;
+using Ledger.Core.Hashing;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+
+namespace Ledger.Client;
+
+/// <summary>
+/// Typed client of the public <c>LedgerApi</c>. Calls go to the current endpoint; on
+/// <c>Unavailable</c> carrying a <c>ledger-leader</c> trailer the call is retried at that URL,
+/// otherwise at the next endpoint, with capped exponential backoff. Every call here is safe to
+/// retry: reads trivially, submits because a signed transaction has one hash and the ledger
+/// de-duplicates it. Receipts and headers are verified client-side unless disabled.
+/// </summary>
+public sealed class LedgerClient : IAsyncDisposable
+{
+    public const string LeaderHintKey = "ledger-leader";
+
+    private readonly LedgerClientOptions options;
+    private readonly Dictionary<string, GrpcChannel> channels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock gate = new();
+    private readonly LogStateTracker tracker;
+    private readonly X509Certificate2? tlsCa;
+    private Uri current;
+
+    public LedgerClient(LedgerClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        current = options.Endpoints[0];
+        ChainHash = options.Genesis is null ? Sha256HashAlgorithm.Instance : CryptoSuites.Get(options.Genesis.Suite).Hash;
+        tracker = new LogStateTracker(ChainHash);
+        tlsCa = options.TlsCaPem is null ? null : X509Certificate2.CreateFromPem(options.TlsCaPem);
+    }
+
+    public IHashAlgorithm ChainHash { get; }
+
+    public ConsortiumGenesis? Genesis => options.Genesis;
+
+    /// <summary>The newest verified log state (null until the first header is seen).</summary>
+    public TrustedLogState? TrustedState => tracker.Trusted;
+
+    public Uri CurrentEndpoint
+    {
+        get
+        {
+            lock (gate)
+            {
+                return current;
+            }
+        }
+    }
+
+    /// <summary>Submits and waits for the receipt, which is verified (inclusion, consistency) before it is returned.</summary>
+    public async Task<Receipt> SubmitAsync(SignedTransaction transaction, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var request = new SubmitRequest { Transaction = transaction };
+        var response = await InvokeAsync((api, call) => api.SubmitAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+        if (response.Receipt is null)
+        {
+            throw new ClientVerificationException($"node answered Submit without a receipt (error {response.ErrorCode}: {response.ErrorMessage})");
+        }
+
+        await VerifyReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transaction), cancellation).ConfigureAwait(false);
+        return response.Receipt;
+    }
+
+    /// <summary>
+    /// Submits many transactions over one SubmitStream; returns one response per transaction in
+    /// input order. Receipts are verified; failed submissions carry their error code and message.
+    /// </summary>
+    public async Task<IReadOnlyList<SubmitResponse>> SubmitManyAsync(IReadOnlyList<SignedTransaction> transactions, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var responses = await InvokeAsync(async (api, call) =>
+        {
+            using var stream = api.SubmitStream(call);
+            var results = new SubmitResponse?[transactions.Count];
+            var reader = Task.Run(async () =>
+            {
+                while (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+                {
+                    var response = stream.ResponseStream.Current;
+                    if (response.CorrelationId < (ulong)results.Length)
+                    {
+                        results[response.CorrelationId] = response;
+                    }
+                }
+            }, cancellation);
+            for (var i = 0; i < transactions.Count; i++)
+            {
+                await stream.RequestStream.WriteAsync(new SubmitRequest { Transaction = transactions[i], CorrelationId = (ulong)i }, cancellation).ConfigureAwait(false);
+            }
+
+            await stream.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await reader.ConfigureAwait(false);
+            return results;
+        }, cancellation, streaming: true).ConfigureAwait(false);
+        var list = new List<SubmitResponse>(transactions.Count);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var response = responses[i] ?? new SubmitResponse { CorrelationId = (ulong)i, ErrorCode = (int)StatusCode.Unknown, ErrorMessage = "no response" };
+            if (response.Receipt is not null)
+            {
+                await VerifyReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transactions[i]), cancellation).ConfigureAwait(false);
+            }
+
+            list.Add(response);
+        }
+
+        return list;
+    }
+
+    public Task<GetTransactionResponse> GetTransactionAsync(byte[] txHash, bool includeReceipt = true, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetTransactionRequest { TxHash = ByteString.CopyFrom(txHash), IncludeReceipt = includeReceipt, Consistency = consistency };
+        return InvokeAsync((api, call) => api.GetTransactionAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>The verified receipt of a committed transaction.</summary>
+    public async Task<Receipt> GetReceiptAsync(byte[] txHash, CancellationToken cancellation = default)
+    {
+        var response = await GetTransactionAsync(txHash, includeReceipt: true, cancellation: cancellation).ConfigureAwait(false);
+        var receipt = response.Receipt ?? throw new ClientVerificationException("node returned the transaction without a receipt");
+        if (response.Transaction is not null && !TransactionHashing.ComputeHash(ChainHash, response.Transaction).AsSpan().SequenceEqual(txHash))
+        {
+            throw new ClientVerificationException("node returned a transaction that does not hash to the requested hash");
+        }
+
+        await VerifyReceiptAsync(receipt, txHash, cancellation).ConfigureAwait(false);
+        return receipt;
+    }
+
+    public Task<Block> GetBlockAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetBlockRequest { Height = height, Consistency = consistency };
+        return InvokeAsync((api, call) => api.GetBlockAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>Blocks [from, to] in order; resumes after the last received block if a node fails mid-stream.</summary>
+    public async IAsyncEnumerable<Block> GetBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var next = fromHeight;
+        while (next <= toHeight)
+        {
+            var batch = await InvokeAsync(async (api, call) =>
+            {
+                var received = new List<Block>();
+                using var stream = api.GetBlocks(new GetBlocksRequest { FromHeight = next, ToHeight = toHeight }, call);
+                while (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+                {
+                    received.Add(stream.ResponseStream.Current);
+                }
+
+                return received;
+            }, cancellation, streaming: true).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var block in batch)
+            {
+                if (block.Header?.Height != next)
+                {
+                    throw new ClientVerificationException($"expected block {next}, node sent {block.Header?.Height}");
+                }
+
+                next++;
+                yield return block;
+            }
+        }
+    }
+
+    public Task<GetInclusionProofResponse> GetInclusionProofAsync(byte[] txHash, ulong treeSize = 0, CancellationToken cancellation = default)
+    {
+        var request = new GetInclusionProofRequest { TxHash = ByteString.CopyFrom(txHash), TreeSize = treeSize };
+        return InvokeAsync((api, call) => api.GetInclusionProofAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<ConsistencyProof> GetConsistencyProofAsync(ulong firstSize, ulong secondSize, CancellationToken cancellation = default)
+    {
+        var request = new GetConsistencyProofRequest { FirstSize = firstSize, SecondSize = secondSize };
+        return InvokeAsync((api, call) => api.GetConsistencyProofAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>A certified header (0 = latest), checked against the genesis node keys when a genesis is configured.</summary>
+    public async Task<CertifiedHeader> GetCertifiedHeaderAsync(ulong height = 0, CancellationToken cancellation = default)
+    {
+        var request = new GetCertifiedHeaderRequest { Height = height };
+        var certified = await InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+        if (options.VerifyResponses && options.Genesis is not null)
+        {
+            var failure = CertifiedHeaderVerifier.Check(certified, options.Genesis);
+            if (failure is not null)
+            {
+                throw new ClientVerificationException($"certified header {certified.Header?.Height}: {failure}");
+            }
+
+            await tracker.ObserveAsync(certified.Header!, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
+        }
+
+        return certified;
+    }
+
+    public Task<StatusResponse> StatusAsync(CancellationToken cancellation = default) =>
+        InvokeAsync((api, call) => api.StatusAsync(new StatusRequest(), call).ResponseAsync, cancellation);
+
+    /// <summary>Every block from <paramref name="fromHeight"/> on, forever; reconnects (to another node if needed) and resumes after the last block.</summary>
+    public async IAsyncEnumerable<Block> WatchAsync(ulong fromHeight, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var next = Math.Max(fromHeight, 1);
+        var failures = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            var channel = Channel(CurrentEndpoint);
+            var api = new LedgerApi.LedgerApiClient(channel);
+            AsyncServerStreamingCall<Block>? stream = null;
+            var received = new List<Block>();
+            Exception? failure = null;
+            try
+            {
+                stream = api.Watch(new WatchRequest { FromHeight = next }, new CallOptions(cancellationToken: cancellation));
+                if (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+                {
+                    received.Add(stream.ResponseStream.Current);
+                }
+            }
+            catch (RpcException exception) when (IsRetryable(exception.StatusCode))
+            {
+                failure = exception;
+            }
+
+            if (failure is null && received.Count > 0)
+            {
+                failures = 0;
+                foreach (var block in received)
+                {
+                    next = block.Header.Height + 1;
+                    yield return block;
+                }
+
+                while (true)
+                {
+                    Block? block = null;
+                    try
+                    {
+                        if (await stream!.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+                        {
+                            block = stream.ResponseStream.Current;
+                        }
+                    }
+                    catch (RpcException exception) when (IsRetryable(exception.StatusCode))
+                    {
+                        Redirect(exception);
+                    }
+
+                    if (block is null)
+                    {
+                        break;
+                    }
+
+                    next = block.Header.Height + 1;
+                    yield return block;
+                }
+            }
+            else if (failure is RpcException rpc)
+            {
+                Redirect(rpc);
+                failures++;
+            }
+
+            stream?.Dispose();
+            await Task.Delay(Backoff(Math.Min(failures, 8)), options.TimeProvider, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one call with failover, leader redirects, per-attempt deadlines and capped backoff.</summary>
+    public async Task<T> InvokeAsync<T>(Func<LedgerApi.LedgerApiClient, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        RpcException? last = null;
+        for (var attempt = 0; attempt < options.AttemptsMax; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(Backoff(attempt), options.TimeProvider, cancellation).ConfigureAwait(false);
+            }
+
+            var endpoint = CurrentEndpoint;
+            var api = new LedgerApi.LedgerApiClient(Channel(endpoint));
+            var deadline = streaming ? (DateTime?)null : options.TimeProvider.GetUtcNow().UtcDateTime + options.AttemptDeadline;
+            try
+            {
+                return await call(api, new CallOptions(deadline: deadline, cancellationToken: cancellation)).ConfigureAwait(false);
+            }
+            catch (RpcException exception) when (IsRetryable(exception.StatusCode) && !cancellation.IsCancellationRequested)
+            {
+                last = exception;
+                Redirect(exception);
+            }
+        }
+
+        throw new LedgerUnavailableException($"no node answered after {options.AttemptsMax} attempts (last: {last?.StatusCode} {last?.Status.Detail} at {CurrentEndpoint})", last!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<GrpcChannel> all;
+        lock (gate)
+        {
+            all = [.. channels.Values];
+            channels.Clear();
+        }
+
+        foreach (var channel in all)
+        {
+            await channel.ShutdownAsync().ConfigureAwait(false);
+            channel.Dispose();
+        }
+
+        tlsCa?.Dispose();
+    }
+
+    internal TimeSpan Backoff(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Max(0, attempt - 1));
+        var delay = TimeSpan.FromTicks((long)Math.Min(options.BackoffMax.Ticks, options.BackoffInitial.Ticks * factor));
+        return delay;
+    }
+
+    private static bool IsRetryable(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted;
+
+    private async Task VerifyReceiptAsync(Receipt receipt, byte[] txHash, CancellationToken cancellation)
+    {
+        if (!options.VerifyResponses)
+        {
+            return;
+        }
+
+        ReceiptVerifier.Verify(receipt, txHash, ChainHash);
+        await tracker.ObserveAsync(receipt.Header, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Follows a leader hint if the node gave one, else moves to the next configured endpoint.</summary>
+    private void Redirect(RpcException exception)
+    {
+        var hint = exception.Trailers?.GetValue(LeaderHintKey);
+        lock (gate)
+        {
+            if (!string.IsNullOrWhiteSpace(hint) && Uri.TryCreate(hint, UriKind.Absolute, out var leader) && leader != current)
+            {
+                current = leader;
+                return;
+            }
+
+            var index = -1;
+            for (var i = 0; i < options.Endpoints.Count; i++)
+            {
+                if (options.Endpoints[i] == current)
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            current = options.Endpoints[(index + 1) % options.Endpoints.Count];
+        }
+    }
+
+    private GrpcChannel Channel(Uri endpoint)
+    {
+        lock (gate)
+        {
+            if (!channels.TryGetValue(endpoint.AbsoluteUri, out var channel))
+            {
+                channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { HttpHandler = options.HttpHandler ?? CreateHandler(), DisposeHttpClient = options.HttpHandler is null });
+                channels[endpoint.AbsoluteUri] = channel;
+            }
+
+            return channel;
+        }
+    }
+
+    private SocketsHttpHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) };
+        if (tlsCa is not null)
+        {
+            var ca = tlsCa;
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && ConsortiumCertificateAuthority.ChainsTo(new X509Certificate2(certificate), ca, DateTimeOffset.UtcNow),
+            };
+        }
+
+        return handler;
+    }
+}

@@ -1,0 +1,60 @@
+using Ledger.Core.Consortium;
+
+namespace Ledger.Client;
+
+/// <summary>How a <see cref="LedgerClient"/> reaches and trusts the consortium.</summary>
+public sealed class LedgerClientOptions
+{
+    /// <summary>Public URLs of the nodes; calls start at the first and fail over in order.</summary>
+    public required IReadOnlyList<Uri> Endpoints { get; init; }
+
+    /// <summary>The consortium genesis: gives the chain hash and the node keys certified headers are checked against.</summary>
+    public ConsortiumGenesis? Genesis { get; init; }
+
+    /// <summary>PEM of the consortium TLS CA; when set, node certificates must chain to it.</summary>
+    public string? TlsCaPem { get; init; }
+
+    /// <summary>Deadline of one attempt of one call.</summary>
+    public TimeSpan AttemptDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts of one call across endpoints and leader redirects, including the first.</summary>
+    public int AttemptsMax { get; init; } = 8;
+
+    public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Check every receipt's inclusion proof against its header and every header against the last
+    /// trusted one (consistency proof). On by default; turning it off trusts the node's word.
+    /// </summary>
+    public bool VerifyResponses { get; init; } = true;
+
+    /// <summary>Replaces the HTTP handler (tests, proxies).</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public void Validate()
+    {
+        if (Endpoints is null || Endpoints.Count == 0)
+        {
+            throw new ArgumentException("at least one endpoint is needed", nameof(Endpoints));
+        }
+
+        if (AttemptsMax < 1)
+        {
+            throw new ArgumentException($"{nameof(AttemptsMax)} must be at least 1, was {AttemptsMax}", nameof(AttemptsMax));
+        }
+
+        if (BackoffInitial <= TimeSpan.Zero || BackoffMax < BackoffInitial)
+        {
+            throw new ArgumentException($"backoff must satisfy 0 < {nameof(BackoffInitial)} <= {nameof(BackoffMax)}");
+        }
+
+        if (AttemptDeadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(AttemptDeadline)} must be positive", nameof(AttemptDeadline));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Ledger.Core.Blocks;
+using Ledger.Core.Hashing;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Client.Verification;
+
+/// <summary>Client-side check of a receipt: the transaction's log leaf proves to the log root in the receipt's own header.</summary>
+public static class ReceiptVerifier
+{
+    public static void Verify(Receipt receipt, ReadOnlySpan<byte> expectedTxHash, IHashAlgorithm chainHash)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(chainHash);
+        if (!expectedTxHash.IsEmpty && !receipt.TxHash.Span.SequenceEqual(expectedTxHash))
+        {
+            throw new ClientVerificationException($"receipt is for transaction {Convert.ToHexStringLower(receipt.TxHash.Span)}, expected {Convert.ToHexStringLower(expectedTxHash)}");
+        }
+
+        var header = receipt.Header ?? throw new ClientVerificationException("receipt has no header");
+        var shape = BlockHeaderValidation.CheckShape(header, chainHash);
+        if (shape != BlockValidationError.None)
+        {
+            throw new ClientVerificationException($"receipt header is malformed: {shape}");
+        }
+
+        if (header.Height != receipt.BlockHeight)
+        {
+            throw new ClientVerificationException($"receipt says block {receipt.BlockHeight}, its header is block {header.Height}");
+        }
+
+        var proof = receipt.LogInclusion ?? throw new ClientVerificationException("receipt has no inclusion proof");
+        if (proof.TreeSize != header.LogSize)
+        {
+            throw new ClientVerificationException($"inclusion proof is against log size {proof.TreeSize}, the header's is {header.LogSize}");
+        }
+
+        if (receipt.Position >= header.TxCount || proof.LeafIndex != header.LogSize - header.TxCount + receipt.Position)
+        {
+            throw new ClientVerificationException($"receipt position {receipt.Position} does not match proof leaf {proof.LeafIndex} in block {header.Height}");
+        }
+
+        var leafHash = LogLeaf.MerkleLeafHash(receipt.TxHash.Span, receipt.Result ?? new TransactionResult(), chainHash);
+        var result = MerkleProofVerifier.CheckInclusion(
+            new MerkleHasher(chainHash), proof.LeafIndex, proof.TreeSize, leafHash, [.. proof.Path.Select(p => p.ToByteArray())], header.LogRoot.Span);
+        if (result != MerkleProofResult.Valid)
+        {
+            throw new ClientVerificationException($"receipt inclusion proof does not verify: {result}");
+        }
+    }
+}

@@ -1,0 +1,452 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Ledger.Core.Blocks;
+using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
+using Ledger.Core.Hashing;
+using Ledger.Core.Keys;
+using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
+
+namespace Ledger.Core.Evidence;
+
+/// <summary>
+/// Checks an evidence bundle offline, with nothing but the bundle (and optionally a trusted
+/// genesis fingerprint and a content file's digest). Every check is reported on its own; a check
+/// that cannot run because an earlier one failed is reported as failed with the reason, so the
+/// report always lists the same checks in the same order.
+/// </summary>
+public static class EvidenceVerifier
+{
+    public const string CheckGenesis = "genesis";
+    public const string CheckGovernance = "governance changes";
+    public const string CheckHeaderShape = "block header shape";
+    public const string CheckCertification = "block certification (node quorum)";
+    public const string CheckTransactionHash = "transaction hash";
+    public const string CheckEnvelope = "transaction envelope";
+    public const string CheckSigner = "signer is a consortium member";
+    public const string CheckSignature = "transaction signature";
+    public const string CheckPosition = "block height and position";
+    public const string CheckInclusion = "inclusion in the ledger log";
+    public const string CheckResult = "ledger accepted the transaction";
+    public const string CheckBatchItem = "batch item inclusion";
+    public const string CheckContent = "content file matches registered hash";
+
+    public static EvidenceReport Verify(EvidenceBundle bundle, EvidenceVerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        options ??= new EvidenceVerificationOptions();
+        var run = new Run(bundle, options);
+        run.Execute();
+        return run.ToReport();
+    }
+
+    private sealed class Run
+    {
+        private readonly EvidenceBundle bundle;
+        private readonly EvidenceVerificationOptions options;
+        private readonly List<EvidenceCheck> checks = [];
+        private readonly List<string> subject = [];
+        private readonly List<string> attestingNodes = [];
+        private ConsortiumGenesis? genesis;
+        private IHashAlgorithm? chainHash;
+        private TransactionEnvelope? envelope;
+        private GenesisMember? signer;
+        private byte[]? genesisSha256;
+
+        public Run(EvidenceBundle bundle, EvidenceVerificationOptions options)
+        {
+            this.bundle = bundle;
+            this.options = options;
+        }
+
+        private BlockHeader Header => bundle.CertifiedHeader.Header ?? new BlockHeader();
+
+        public void Execute()
+        {
+            Check(CheckGenesis, VerifyGenesis);
+            Check(CheckGovernance, VerifyGovernance);
+            Check(CheckHeaderShape, VerifyHeaderShape);
+            Check(CheckCertification, VerifyCertification);
+            Check(CheckTransactionHash, VerifyTransactionHash);
+            Check(CheckEnvelope, VerifyEnvelope);
+            Check(CheckSigner, VerifySigner);
+            Check(CheckSignature, VerifySignature);
+            Check(CheckPosition, VerifyPosition);
+            Check(CheckInclusion, VerifyInclusion);
+            Check(CheckResult, VerifyResult);
+            Check(CheckBatchItem, VerifyBatchItem);
+            Check(CheckContent, VerifyContent);
+        }
+
+        public EvidenceReport ToReport() => new()
+        {
+            Checks = checks,
+            ChainId = genesis?.ChainId,
+            Suite = genesis?.Suite,
+            GenesisSha256Hex = genesisSha256 is null ? null : Convert.ToHexStringLower(genesisSha256),
+            TxHashHex = Convert.ToHexStringLower(bundle.TransactionHash),
+            TransactionType = envelope is null ? null : TypeName(envelope.Type),
+            Subject = subject,
+            SignerMemberId = signer?.Id,
+            SignerRole = signer?.Role,
+            SignerKeyIdHex = envelope is null ? null : Convert.ToHexStringLower(envelope.SignerKeyId.Span),
+            BlockHeight = bundle.BlockHeight,
+            Position = bundle.Position,
+            BlockTimestampUnixMs = bundle.CertifiedHeader.Header?.TimestampUnixMs,
+            AttestingNodeIds = attestingNodes,
+        };
+
+        private void Check(string name, Func<(EvidenceCheckStatus, string)> body)
+        {
+            try
+            {
+                var (status, detail) = body();
+                checks.Add(new EvidenceCheck(name, status, detail));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Hostile input must produce a failed check, never an escaping exception.
+                checks.Add(new EvidenceCheck(name, EvidenceCheckStatus.Failed, $"{exception.GetType().Name}: {exception.Message}"));
+            }
+        }
+
+        private static (EvidenceCheckStatus, string) Pass(string detail) => (EvidenceCheckStatus.Passed, detail);
+
+        private static (EvidenceCheckStatus, string) Fail(string detail) => (EvidenceCheckStatus.Failed, detail);
+
+        private static (EvidenceCheckStatus, string) Skip(string detail) => (EvidenceCheckStatus.Skipped, detail);
+
+        private (EvidenceCheckStatus, string) VerifyGenesis()
+        {
+            genesisSha256 = SHA256.HashData(bundle.Genesis);
+            genesis = ConsortiumGenesis.Parse(bundle.Genesis);
+            chainHash = CryptoSuites.Get(genesis.Suite).Hash;
+            var fingerprint = Convert.ToHexStringLower(genesisSha256);
+            if (options.TrustedGenesisSha256 is null)
+            {
+                return Pass($"chain '{genesis.ChainId}', suite {genesis.Suite}, {genesis.Members.Count} members, {genesis.Nodes.Count} nodes; sha256 {fingerprint} — NOT pinned: compare this fingerprint with the consortium's published one");
+            }
+
+            return genesisSha256.AsSpan().SequenceEqual(options.TrustedGenesisSha256)
+                ? Pass($"chain '{genesis.ChainId}', suite {genesis.Suite}; sha256 {fingerprint} matches the trusted genesis")
+                : Fail($"sha256 {fingerprint} differs from the trusted genesis {Convert.ToHexStringLower(options.TrustedGenesisSha256)}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyGovernance()
+        {
+            // Format version 1 verifies against the genesis alone; later node/member/key changes
+            // must be carried and replayed, which this version does not yet do (docs/evidence-bundle.md).
+            return bundle.GovernanceChanges.Count == 0
+                ? Pass("none included: keys are taken from the genesis")
+                : Fail($"{bundle.GovernanceChanges.Count} governance changes included, but this verifier (format 1) cannot replay them");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyHeaderShape()
+        {
+            if (genesis is null || chainHash is null)
+            {
+                return Fail("no valid genesis");
+            }
+
+            if (bundle.CertifiedHeader.Header is null)
+            {
+                return Fail("certified header has no header");
+            }
+
+            var error = BlockHeaderValidation.CheckShape(Header, chainHash);
+            if (error != BlockValidationError.None)
+            {
+                return Fail($"header is malformed: {error}");
+            }
+
+            if (Header.ChainId != genesis.ChainId)
+            {
+                return Fail($"header chain id '{Header.ChainId}' is not the genesis chain '{genesis.ChainId}'");
+            }
+
+            return Header.Height == 0
+                ? Fail("height 0 is not a block (blocks start at 1)")
+                : Pass($"height {Header.Height}, {Header.TxCount} transactions, log size {Header.LogSize}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyCertification()
+        {
+            if (genesis is null || chainHash is null || bundle.CertifiedHeader.Header is null)
+            {
+                return Fail("no valid genesis or header");
+            }
+
+            var failure = CertifiedHeaderVerifier.Check(bundle.CertifiedHeader, genesis, attestingNodes);
+            return failure is null
+                ? Pass($"signed by {attestingNodes.Count} of {genesis.Nodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {(genesis.Nodes.Count / 2) + 1}")
+                : Fail(failure);
+        }
+
+        private (EvidenceCheckStatus, string) VerifyTransactionHash()
+        {
+            if (chainHash is null)
+            {
+                return Fail("no valid genesis");
+            }
+
+            var computed = TransactionHashing.ComputeHash(chainHash, bundle.Transaction);
+            return computed.AsSpan().SequenceEqual(bundle.TransactionHash)
+                ? Pass(Convert.ToHexStringLower(computed))
+                : Fail($"transaction hashes to {Convert.ToHexStringLower(computed)}, bundle says {Convert.ToHexStringLower(bundle.TransactionHash)}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyEnvelope()
+        {
+            if (genesis is null)
+            {
+                return Fail("no valid genesis");
+            }
+
+            envelope = TransactionEnvelope.Parser.ParseFrom(bundle.Transaction.Envelope);
+            if (envelope.ChainId != genesis.ChainId)
+            {
+                return Fail($"signed for chain '{envelope.ChainId}', not '{genesis.ChainId}'");
+            }
+
+            if (envelope.Suite != genesis.Suite)
+            {
+                return Fail($"signed with suite '{envelope.Suite}', the consortium uses '{genesis.Suite}'");
+            }
+
+            Describe(envelope);
+            return Pass($"{TypeName(envelope.Type)}, nonce {envelope.Nonce}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifySigner()
+        {
+            if (genesis is null || envelope is null)
+            {
+                return Fail("no valid genesis or envelope");
+            }
+
+            foreach (var member in genesis.Members)
+            {
+                foreach (var key in member.Keys)
+                {
+                    if (CryptoSuites.TryGet(key.Suite, out var suite) && suite.DeriveKeyId(key.PublicKey).Matches(envelope.SignerKeyId.Span))
+                    {
+                        signer = member;
+                        return Pass($"member '{member.Id}' ({member.Role}), key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}");
+                    }
+                }
+            }
+
+            return Fail($"key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} belongs to no genesis member");
+        }
+
+        private (EvidenceCheckStatus, string) VerifySignature()
+        {
+            if (signer is null || envelope is null || genesis is null)
+            {
+                return Fail("no signer key");
+            }
+
+            foreach (var key in signer.Keys)
+            {
+                var suite = CryptoSuites.Get(key.Suite);
+                if (!suite.DeriveKeyId(key.PublicKey).Matches(envelope.SignerKeyId.Span))
+                {
+                    continue;
+                }
+
+                var publicKey = suite.DecodePublicKey(key.PublicKey);
+                return TransactionSigning.Verify(publicKey, bundle.Transaction, genesis.ChainId)
+                    ? Pass($"valid {suite.Name} signature by '{signer.Id}'")
+                    : Fail($"the signature does not verify with member '{signer.Id}''s key");
+            }
+
+            return Fail("signer key vanished");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyPosition()
+        {
+            var header = Header;
+            if (bundle.BlockHeight != header.Height)
+            {
+                return Fail($"bundle says block {bundle.BlockHeight}, the certified header is block {header.Height}");
+            }
+
+            if (bundle.Position >= header.TxCount)
+            {
+                return Fail($"position {bundle.Position} is outside the block's {header.TxCount} transactions");
+            }
+
+            var expectedLeafIndex = header.LogSize - header.TxCount + bundle.Position;
+            if (bundle.LogInclusion.LeafIndex != expectedLeafIndex)
+            {
+                return Fail($"proof is for log leaf {bundle.LogInclusion.LeafIndex}; block {header.Height} position {bundle.Position} is leaf {expectedLeafIndex}");
+            }
+
+            return bundle.LogInclusion.TreeSize == header.LogSize
+                ? Pass($"block {header.Height}, position {bundle.Position} (log leaf {expectedLeafIndex})")
+                : Fail($"proof is against log size {bundle.LogInclusion.TreeSize}, the header's log size is {header.LogSize}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyInclusion()
+        {
+            if (chainHash is null)
+            {
+                return Fail("no valid genesis");
+            }
+
+            var leafHash = LogLeaf.MerkleLeafHash(bundle.TransactionHash, bundle.Result, chainHash);
+            var path = bundle.LogInclusion.Path.Select(p => p.ToByteArray()).ToArray();
+            var result = MerkleProofVerifier.CheckInclusion(
+                new MerkleHasher(chainHash), bundle.LogInclusion.LeafIndex, bundle.LogInclusion.TreeSize, leafHash, path, Header.LogRoot.Span);
+            return result == MerkleProofResult.Valid
+                ? Pass($"leaf {bundle.LogInclusion.LeafIndex} of {bundle.LogInclusion.TreeSize} proves to the certified log root")
+                : Fail($"inclusion proof: {result}");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyResult()
+        {
+            return bundle.Result.Code switch
+            {
+                ResultCode.Ok => Pass("recorded as OK"),
+                ResultCode.Rejected => Fail($"the ledger recorded this transaction as REJECTED: {bundle.Result.Reason}"),
+                _ => Fail($"unknown result code {(int)bundle.Result.Code}"),
+            };
+        }
+
+        private (EvidenceCheckStatus, string) VerifyBatchItem()
+        {
+            if (bundle.BatchItem is null)
+            {
+                return envelope?.Type == TransactionType.BatchRegister
+                    ? Fail("a BatchRegister bundle must name the item it is evidence for")
+                    : Skip("not a batch item");
+            }
+
+            if (envelope is null || chainHash is null || envelope.Type != TransactionType.BatchRegister)
+            {
+                return Fail("batch item given, but the transaction is not a BatchRegister");
+            }
+
+            var body = BatchRegister.Parser.ParseFrom(envelope.Body);
+            var proof = bundle.BatchItem.ItemProof;
+            if (proof.TreeSize != (ulong)body.Items.Count)
+            {
+                return Fail($"item proof is for a batch of {proof.TreeSize}, the transaction has {body.Items.Count} items");
+            }
+
+            var leafHash = new MerkleHasher(chainHash).HashLeaf(BatchItemLeaf.Encode(bundle.BatchItem.Item));
+            var result = MerkleProofVerifier.CheckInclusion(
+                new MerkleHasher(chainHash), proof.LeafIndex, proof.TreeSize, leafHash, proof.Path.Select(p => p.ToByteArray()).ToArray(), body.MerkleRoot.Span);
+            if (result != MerkleProofResult.Valid)
+            {
+                return Fail($"item proof to the batch's merkle_root: {result}");
+            }
+
+            subject.Add($"batch item #{proof.LeafIndex} '{bundle.BatchItem.Item.ItemId}', content sha256 {Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSha256.Span)}");
+            return Pass($"item {proof.LeafIndex} of {proof.TreeSize} proves to the batch merkle_root");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyContent()
+        {
+            if (options.Content is null)
+            {
+                return Skip("no content file given");
+            }
+
+            if (envelope is null)
+            {
+                return Fail("no valid envelope");
+            }
+
+            byte[] registeredSha256;
+            byte[]? registeredSm3 = null;
+            if (bundle.BatchItem is not null)
+            {
+                registeredSha256 = bundle.BatchItem.Item.ContentSha256.ToByteArray();
+            }
+            else if (envelope.Type == TransactionType.RegisterWork)
+            {
+                var body = RegisterWork.Parser.ParseFrom(envelope.Body);
+                registeredSha256 = body.ContentHash?.Sha256.ToByteArray() ?? [];
+                registeredSm3 = body.ContentHash?.Sm3.IsEmpty == false ? body.ContentHash.Sm3.ToByteArray() : null;
+            }
+            else
+            {
+                return Fail($"a {TypeName(envelope.Type)} transaction registers no content");
+            }
+
+            if (!options.Content.Sha256.AsSpan().SequenceEqual(registeredSha256))
+            {
+                return Fail($"file sha256 {Convert.ToHexStringLower(options.Content.Sha256)} differs from the registered {Convert.ToHexStringLower(registeredSha256)}");
+            }
+
+            if (registeredSm3 is not null)
+            {
+                if (options.Content.Sm3 is null)
+                {
+                    return Fail("the registration also names an SM3 hash, but no SM3 digest of the file was computed");
+                }
+
+                if (!options.Content.Sm3.AsSpan().SequenceEqual(registeredSm3))
+                {
+                    return Fail($"file sm3 {Convert.ToHexStringLower(options.Content.Sm3)} differs from the registered {Convert.ToHexStringLower(registeredSm3)}");
+                }
+            }
+
+            return Pass($"sha256 {Convert.ToHexStringLower(registeredSha256)}{(registeredSm3 is null ? "" : " and sm3")} match");
+        }
+
+        private void Describe(TransactionEnvelope transaction)
+        {
+            switch (transaction.Type)
+            {
+                case TransactionType.RegisterWork:
+                    var work = RegisterWork.Parser.ParseFrom(transaction.Body);
+                    subject.Add($"work \"{work.Title}\" ({work.MediaType})");
+                    subject.Add($"content sha256 {Convert.ToHexStringLower(work.ContentHash is null ? [] : work.ContentHash.Sha256.ToByteArray())}");
+                    if (work.HasPerceptualHash)
+                    {
+                        subject.Add($"perceptual hash {work.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture)}");
+                    }
+
+                    subject.Add($"rights holder {HolderName(work.RightsHolder)}");
+                    break;
+                case TransactionType.BatchRegister:
+                    var batch = BatchRegister.Parser.ParseFrom(transaction.Body);
+                    subject.Add($"batch of {batch.Items.Count} items ({batch.MediaType}), merkle root {Convert.ToHexStringLower(batch.MerkleRoot.Span)}, rights holder {HolderName(batch.RightsHolder)}");
+                    break;
+                default:
+                    subject.Add($"{TypeName(transaction.Type)} ({transaction.Body.Length} body bytes)");
+                    break;
+            }
+        }
+
+        private static string HolderName(RightsHolder? holder) => holder?.HolderCase switch
+        {
+            RightsHolder.HolderOneofCase.MemberId => $"member '{holder.MemberId}'",
+            RightsHolder.HolderOneofCase.External => $"'{holder.External.Name}' ({holder.External.Identifier})",
+            _ => "(none)",
+        };
+    }
+
+    public static string TypeName(TransactionType type) => type switch
+    {
+        TransactionType.RegisterWork => "RegisterWork",
+        TransactionType.BatchRegister => "BatchRegister",
+        TransactionType.TransferOwnership => "TransferOwnership",
+        TransactionType.GrantLicense => "GrantLicense",
+        TransactionType.RevokeLicense => "RevokeLicense",
+        TransactionType.FileClaim => "FileClaim",
+        TransactionType.RespondToClaim => "RespondToClaim",
+        TransactionType.ResolveClaim => "ResolveClaim",
+        TransactionType.PreserveEvidence => "PreserveEvidence",
+        TransactionType.RecordJudgment => "RecordJudgment",
+        TransactionType.ProposeChange => "ProposeChange",
+        TransactionType.Vote => "Vote",
+        TransactionType.Anchor => "Anchor",
+        _ => $"type {(int)type}",
+    };
+}

@@ -1,0 +1,5 @@
+using Ledger.Consensus;
+
+namespace Ledger.Simulation;
+
+internal readonly record struct InFlightMessage(long DeliverTick, long Sequence, Message Message);
