@@ -51,13 +51,19 @@ public static class AuditCommand
                     auditor = await ResumeAsync(client, genesis, checkpointPath, cancellation).ConfigureAwait(false);
                 }
 
-                await foreach (var block in client.GetBlocksAsync(auditor.VerifiedHeight + 1, status.Height, cancellation).ConfigureAwait(false))
+                var first = auditor.VerifiedHeight + 1;
+                await ProgressRunner.RunAsync(console, "auditing blocks", status.Height, auditor.VerifiedHeight, async advance =>
                 {
-                    if (!auditor.Append(block))
+                    await foreach (var block in client.GetBlocksAsync(first, status.Height, cancellation).ConfigureAwait(false))
                     {
-                        break;
+                        if (!auditor.Append(block))
+                        {
+                            break;
+                        }
+
+                        advance(1);
                     }
-                }
+                }).ConfigureAwait(false);
 
                 if (auditor.Failure is null && auditor.VerifiedHeight > 0)
                 {
