@@ -18,14 +18,16 @@ public static class AuditCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var genesisFile = new Option<string>("--genesis-file") { Description = "Consortium genesis the chain is checked against", Required = true };
+        var genesisFile = new Option<string?>("--genesis-file") { Description = "Consortium genesis the chain is checked against (same as --genesis / LEDGER_GENESIS)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Audit a stopped node's database instead of a running node" };
         var fromCheckpoint = new Option<string?>("--from-checkpoint") { Description = "Resume after a checkpoint written by --checkpoint-out (node mode)" };
         var checkpointOut = new Option<string?>("--checkpoint-out") { Description = "Write the verified state (height, block hash, log size and root) here" };
         var command = new Command("audit", "Re-verify every block of a chain; exits 1 naming the first bad height") { genesisFile, dataDir, fromCheckpoint, checkpointOut };
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var genesis = ConsortiumGenesis.Parse(Files.ReadAllBytes(parse.GetValue(genesisFile)!, ConsortiumGenesis.DocumentBytesMax, "genesis"));
+            var genesisPath = parse.GetValue(genesisFile) ?? parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+                ?? throw CliException.Usage("audit needs the consortium genesis: --genesis FILE (or LEDGER_GENESIS)");
+            var genesis = ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis"));
             var auditor = new ChainAuditor(genesis);
             var checkpointPath = parse.GetValue(fromCheckpoint);
             var stopwatch = Stopwatch.StartNew();
