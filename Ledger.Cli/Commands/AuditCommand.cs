@@ -18,14 +18,16 @@ public static class AuditCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var genesisFile = new Option<string>("--genesis-file") { Description = "Consortium genesis the chain is checked against", Required = true };
+        var genesisFile = new Option<string?>("--genesis-file") { Description = "Consortium genesis the chain is checked against (same as --genesis / LEDGER_GENESIS)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Audit a stopped node's database instead of a running node" };
         var fromCheckpoint = new Option<string?>("--from-checkpoint") { Description = "Resume after a checkpoint written by --checkpoint-out (node mode)" };
         var checkpointOut = new Option<string?>("--checkpoint-out") { Description = "Write the verified state (height, block hash, log size and root) here" };
         var command = new Command("audit", "Re-verify every block of a chain; exits 1 naming the first bad height") { genesisFile, dataDir, fromCheckpoint, checkpointOut };
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var genesis = ConsortiumGenesis.Parse(Files.ReadAllBytes(parse.GetValue(genesisFile)!, ConsortiumGenesis.DocumentBytesMax, "genesis"));
+            var genesisPath = parse.GetValue(genesisFile) ?? parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+                ?? throw CliException.Usage("audit needs the consortium genesis: --genesis FILE (or LEDGER_GENESIS)");
+            var genesis = ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis"));
             var auditor = new ChainAuditor(genesis);
             var checkpointPath = parse.GetValue(fromCheckpoint);
             var stopwatch = Stopwatch.StartNew();
@@ -51,13 +53,19 @@ public static class AuditCommand
                     auditor = await ResumeAsync(client, genesis, checkpointPath, cancellation).ConfigureAwait(false);
                 }
 
-                await foreach (var block in client.GetBlocksAsync(auditor.VerifiedHeight + 1, status.Height, cancellation).ConfigureAwait(false))
+                var first = auditor.VerifiedHeight + 1;
+                await ProgressRunner.RunAsync(console, "auditing blocks", status.Height, auditor.VerifiedHeight, async advance =>
                 {
-                    if (!auditor.Append(block))
+                    await foreach (var block in client.GetBlocksAsync(first, status.Height, cancellation).ConfigureAwait(false))
                     {
-                        break;
+                        if (!auditor.Append(block))
+                        {
+                            break;
+                        }
+
+                        advance(1);
                     }
-                }
+                }).ConfigureAwait(false);
 
                 if (auditor.Failure is null && auditor.VerifiedHeight > 0)
                 {

@@ -8,7 +8,6 @@ using Ledger.Cli.Infrastructure;
 using Ledger.Client.Batches;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
-using Spectre.Console;
 
 namespace Ledger.Cli.Commands;
 
@@ -78,21 +77,7 @@ public static class BatchRegisterCommand
                 }
             }
 
-            if (console.Interactive && !console.IsJson)
-            {
-                await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) }).Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .StartAsync(async context =>
-                    {
-                        var task = context.AddTask("anchoring", maxValue: items.Count);
-                        task.Increment(Math.Min(items.Count, done * (double)size));
-                        await RunAsync(n => task.Increment(n)).ConfigureAwait(false);
-                    }).ConfigureAwait(false);
-            }
-            else
-            {
-                await RunAsync(_ => { }).ConfigureAwait(false);
-            }
+            await ProgressRunner.RunAsync(console, "anchoring", items.Count, Math.Min(items.Count, done * (double)size), advance => RunAsync(n => advance(n))).ConfigureAwait(false);
 
             var seconds = Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-3);
             console.Result(
