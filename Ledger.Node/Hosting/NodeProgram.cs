@@ -67,6 +67,8 @@ public static class NodeProgram
         builder.Configuration.AddEnvironmentVariables("LEDGER_");
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(CommandLineFlags.Map));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Per-request framework logs would drown the ledger's own events at thousands of calls per second.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
@@ -100,6 +102,11 @@ public static class NodeProgram
             tls = new PeerTls(certificate, authority);
         }
 
+        if (tls is null && (options.PublicUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase) || options.PeerUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException("an https URL needs TLS material: --tls-ca, --tls-cert and --tls-key");
+        }
+
         ConfigureKestrel(builder, options, tls);
         builder.Services.AddGrpc(o =>
         {
@@ -128,11 +135,19 @@ public static class NodeProgram
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.TransactionBytesMax + (1024 * 1024);
-            Listen(kestrel, publicUri, listen => listen.Protocols = HttpProtocols.Http2);
+            Listen(kestrel, publicUri, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (publicUri.Scheme == Uri.UriSchemeHttps)
+                {
+                    // Clients authenticate the node by the consortium CA; they present no certificate themselves.
+                    listen.UseHttps(tls?.Certificate ?? throw new InvalidOperationException($"public URL {publicUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)"));
+                }
+            });
             Listen(kestrel, peerUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                if (tls is not null)
+                if (tls is not null && peerUri.Scheme == Uri.UriSchemeHttps)
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
