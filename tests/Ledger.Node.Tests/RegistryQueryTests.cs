@@ -116,6 +116,30 @@ public sealed class RegistryQueryTests
     }
 
     [Test]
+    public async Task GetWorkHistory_PagesOfOne_ListRegistrationThenTransfer_AndTheOwnerIndexFollows()
+    {
+        var registration = await RegisterAsync();
+        var buyer = new RightsHolder { External = new ExternalHolder { Name = "Buyer", Identifier = $"buyer-{Guid.NewGuid():N}" } };
+        var transfer = await SubmitAsync(TransactionType.TransferOwnership, new TransferOwnership { WorkId = WorkId(registration), NewHolder = buyer });
+
+        var first = await queries.GetWorkHistoryAsync(new GetWorkHistoryRequest { WorkId = WorkId(registration), PageSize = 1, Consistency = ReadConsistency.Linearizable });
+        var second = await queries.GetWorkHistoryAsync(new GetWorkHistoryRequest { WorkId = WorkId(registration), PageSize = 1, PageToken = first.NextPageToken });
+        var owned = await queries.ListWorksByOwnerAsync(new ListWorksByOwnerRequest { Holder = buyer });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Events.Single().Kind, Is.EqualTo(WorkEventKind.Registered));
+            Assert.That(first.NextPageToken.IsEmpty, Is.False);
+            Assert.That(second.Events.Single().Kind, Is.EqualTo(WorkEventKind.OwnershipTransferred));
+            Assert.That(second.Events.Single().At.Height, Is.EqualTo(transfer.BlockHeight));
+            Assert.That(second.Events.Single().TxHash, Is.EqualTo(transfer.TxHash));
+            Assert.That(second.Events.Single().NewHolder, Is.EqualTo(buyer));
+            Assert.That(second.NextPageToken.IsEmpty, Is.True);
+            Assert.That(owned.Works.Select(w => w.WorkId), Is.EqualTo(new[] { WorkId(registration) }));
+        });
+    }
+
+    [Test]
     public void GetWorkHistory_UnknownWork_IsNotFound() =>
         AssertStatus(() => queries.GetWorkHistoryAsync(new GetWorkHistoryRequest { WorkId = ByteString.CopyFrom(new byte[36]) }).ResponseAsync, StatusCode.NotFound, "no work");
 
@@ -246,12 +270,17 @@ public sealed class RegistryQueryTests
             body.PerceptualHash = phash;
         }
 
+        return await SubmitAsync(TransactionType.RegisterWork, body);
+    }
+
+    private async Task<Receipt> SubmitAsync(TransactionType type, IMessage body)
+    {
         var signer = Consortium.Platform;
         var envelope = new TransactionEnvelope
         {
             ChainId = Consortium.ChainId,
             Nonce = (ulong)Interlocked.Increment(ref nextNonce),
-            Type = TransactionType.RegisterWork,
+            Type = type,
             Body = body.ToByteString(),
             SignerKeyId = ByteString.CopyFrom(signer.KeyId.Bytes),
             Suite = signer.Suite.Name,
