@@ -196,6 +196,30 @@ public sealed class RegistryQueryTests
     }
 
     [Test]
+    public async Task GetKey_AGenesisMemberKey_ReturnsItsOwnerAndValidity()
+    {
+        var response = await queries.GetKeyAsync(new GetKeyRequest { KeyId = ByteString.CopyFrom(Consortium.Court.KeyId.Bytes) });
+
+        Assert.That(response.Key.MemberId, Is.EqualTo("court-1"));
+        Assert.That(response.Key.ValidUntil, Is.Null);
+    }
+
+    [Test]
+    public void ListClaimsByWork_UnknownWork_IsNotFound() =>
+        AssertStatus(() => queries.ListClaimsByWorkAsync(new ListClaimsByWorkRequest { WorkId = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(36)) }).ResponseAsync, StatusCode.NotFound, "no work");
+
+    [Test]
+    public async Task ListClaimsByWork_WorkWithoutClaims_IsAnEmptyLastPage()
+    {
+        var receipt = await RegisterAsync();
+
+        var response = await queries.ListClaimsByWorkAsync(new ListClaimsByWorkRequest { WorkId = WorkId(receipt), Consistency = ReadConsistency.Linearizable });
+
+        Assert.That(response.Claims, Is.Empty);
+        Assert.That(response.NextPageToken.IsEmpty, Is.True);
+    }
+
+    [Test]
     public void GetWork_UnknownWork_IsNotFound() =>
         AssertStatus(() => queries.GetWorkAsync(new GetWorkRequest { WorkId = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(36)) }).ResponseAsync, StatusCode.NotFound, "no work");
 
