@@ -21,7 +21,7 @@ namespace Ledger.Client;
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
 /// de-duplicates it. Receipts and headers are verified client-side unless disabled.
 /// </summary>
-public sealed class LedgerClient : IAsyncDisposable
+public sealed partial class LedgerClient : IAsyncDisposable
 {
     public const string LeaderHintKey = "ledger-leader";
 
@@ -287,9 +287,15 @@ public sealed class LedgerClient : IAsyncDisposable
     }
 
     /// <summary>Runs one call with failover, leader redirects, per-attempt deadlines and capped backoff.</summary>
-    public async Task<T> InvokeAsync<T>(Func<LedgerApi.LedgerApiClient, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
+    public Task<T> InvokeAsync<T>(Func<LedgerApi.LedgerApiClient, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
     {
         ArgumentNullException.ThrowIfNull(call);
+        return InvokeOnChannelAsync((channel, options) => call(new LedgerApi.LedgerApiClient(channel), options), cancellation, streaming);
+    }
+
+    /// <summary><see cref="InvokeAsync{T}"/> for any service of the node's public port.</summary>
+    private async Task<T> InvokeOnChannelAsync<T>(Func<GrpcChannel, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
+    {
         RpcException? last = null;
         for (var attempt = 0; attempt < options.AttemptsMax; attempt++)
         {
@@ -299,11 +305,11 @@ public sealed class LedgerClient : IAsyncDisposable
             }
 
             var endpoint = CurrentEndpoint;
-            var api = new LedgerApi.LedgerApiClient(Channel(endpoint));
+            var channel = Channel(endpoint);
             var deadline = streaming ? (DateTime?)null : options.TimeProvider.GetUtcNow().UtcDateTime + options.AttemptDeadline;
             try
             {
-                return await call(api, new CallOptions(deadline: deadline, cancellationToken: cancellation)).ConfigureAwait(false);
+                return await call(channel, new CallOptions(deadline: deadline, cancellationToken: cancellation)).ConfigureAwait(false);
             }
             catch (RpcException exception) when (IsRetryable(exception.StatusCode) && !cancellation.IsCancellationRequested)
             {

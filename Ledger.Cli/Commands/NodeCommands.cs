@@ -24,8 +24,11 @@ public static class NodeCommands
         yield return Get(environment);
         yield return Register(environment);
         yield return BatchRegisterCommand.Create(environment);
-        yield return Unsupported(environment, "history", "A work's full history (needs a work query RPC the public API does not have yet)", "WORK");
-        yield return Unsupported(environment, "similar", "Works with a similar perceptual hash (needs a similarity query RPC the public API does not have yet)", "IMAGE");
+        foreach (var query in QueryCommands.Create(environment))
+        {
+            yield return query;
+        }
+
         yield return ClaimCommands.Create(environment);
         yield return ClaimCommands.CreateJudgment(environment);
     }
@@ -193,16 +196,6 @@ public static class NodeCommands
 
             return rejected == 0 ? ExitCodes.Ok : ExitCodes.Rejected;
         });
-        return command;
-    }
-
-    private static Command Unsupported(CliEnvironment environment, string name, string description, string argument)
-    {
-        var value = new Argument<string>(argument);
-        var command = new Command(name, description) { value };
-        ClientFactory.AddConnectionOptions(command);
-        CommandAction.Set(command, environment, (_, _) =>
-            throw new CliException(ExitCodes.Unavailable, $"'{name}' needs a query the node's public API (ledger.v1.LedgerApi) does not offer yet"));
         return command;
     }
 }

@@ -125,6 +125,7 @@ public static class NodeProgram
         var app = builder.Build();
         app.MapGrpcService<LedgerApiService>();
         app.MapGrpcService<LedgerPeerService>();
+        app.MapGrpcService<RegistryQueryService>();
         return (app, node);
     }
 

@@ -1,0 +1,136 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Grpc.Core;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Client;
+
+/// <summary>
+/// Registry queries (the node's <c>RegistryQuery</c> service), with the same failover, leader
+/// redirects and retries as every other call. Unknown records surface as <see cref="RpcException"/>
+/// with <see cref="StatusCode.NotFound"/>; malformed input as <see cref="StatusCode.InvalidArgument"/>.
+/// Registry answers are the node's word: unlike receipts they carry no proof.
+/// </summary>
+public sealed partial class LedgerClient
+{
+    /// <summary>Page size the enumerating helpers ask for (the server allows up to 1000).</summary>
+    public const int RegistryPageSize = 500;
+
+    public Task<GetWorkResponse> GetWorkAsync(byte[] workId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetWorkRequest { WorkId = ByteString.CopyFrom(workId), Consistency = consistency };
+        return Registry((api, call) => api.GetWorkAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>The work registered with this content hash (SHA-256, or SM3 with <paramref name="sm3"/>).</summary>
+    public Task<GetWorkResponse> FindByContentHashAsync(byte[] contentHash, bool sm3 = false, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var hash = ByteString.CopyFrom(contentHash);
+        var request = sm3
+            ? new FindByContentHashRequest { Sm3 = hash, Consistency = consistency }
+            : new FindByContentHashRequest { Sha256 = hash, Consistency = consistency };
+        return Registry((api, call) => api.FindByContentHashAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<ListWorksResponse> ListWorksByOwnerAsync(ListWorksByOwnerRequest request, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Registry((api, call) => api.ListWorksByOwnerAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>One page of a work's history; pass the response's next_page_token back for the next.</summary>
+    public Task<GetWorkHistoryResponse> GetWorkHistoryAsync(GetWorkHistoryRequest request, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Registry((api, call) => api.GetWorkHistoryAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>Every event of a work's history in chain order, fetched page by page.</summary>
+    public async IAsyncEnumerable<WorkEvent> ReadWorkHistoryAsync(byte[] workId, ReadConsistency consistency = ReadConsistency.Local, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var request = new GetWorkHistoryRequest { WorkId = ByteString.CopyFrom(workId), PageSize = RegistryPageSize, Consistency = consistency };
+        while (true)
+        {
+            var page = await GetWorkHistoryAsync(request, cancellation).ConfigureAwait(false);
+            foreach (var workEvent in page.Events)
+            {
+                yield return workEvent;
+            }
+
+            if (page.NextPageToken.IsEmpty)
+            {
+                yield break;
+            }
+
+            // Later pages need not be linearizable again: the first page fixed the starting point.
+            request = new GetWorkHistoryRequest { WorkId = request.WorkId, PageSize = RegistryPageSize, PageToken = page.NextPageToken };
+        }
+    }
+
+    public Task<GetLicenseResponse> GetLicenseAsync(byte[] licenseId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = Record(licenseId, consistency);
+        return Registry((api, call) => api.GetLicenseAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<GetClaimResponse> GetClaimAsync(byte[] claimId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = Record(claimId, consistency);
+        return Registry((api, call) => api.GetClaimAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<GetEvidenceResponse> GetEvidenceAsync(byte[] evidenceId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = Record(evidenceId, consistency);
+        return Registry((api, call) => api.GetEvidenceAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<ListClaimsResponse> ListClaimsByWorkAsync(ListClaimsByWorkRequest request, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Registry((api, call) => api.ListClaimsByWorkAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<ListClaimsResponse> ListClaimsByStatusAsync(ListClaimsByStatusRequest request, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Registry((api, call) => api.ListClaimsByStatusAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<GetProposalResponse> GetProposalAsync(byte[] proposalId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = Record(proposalId, consistency);
+        return Registry((api, call) => api.GetProposalAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<GetKeyResponse> GetKeyAsync(byte[] keyId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetKeyRequest { KeyId = ByteString.CopyFrom(keyId), Consistency = consistency };
+        return Registry((api, call) => api.GetKeyAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>Members, roles and valid keys at the end of block <paramref name="height"/> (0 = genesis).</summary>
+    public Task<GetMembersAtResponse> GetMembersAtAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetMembersAtRequest { Height = height, Consistency = consistency };
+        return Registry((api, call) => api.GetMembersAtAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    public Task<GetNodesResponse> GetNodesAsync(ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetNodesRequest { Consistency = consistency };
+        return Registry((api, call) => api.GetNodesAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    /// <summary>Works within <paramref name="maxDistance"/> bits (≤ 8) of <paramref name="perceptualHash"/>, nearest first; <paramref name="limit"/> 0 = the server default.</summary>
+    public Task<FindSimilarWorksResponse> FindSimilarWorksAsync(ulong perceptualHash, uint maxDistance, uint limit = 0, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new FindSimilarWorksRequest { PerceptualHash = perceptualHash, MaxDistance = maxDistance, Limit = limit, Consistency = consistency };
+        return Registry((api, call) => api.FindSimilarWorksAsync(request, call).ResponseAsync, cancellation);
+    }
+
+    private static GetRecordRequest Record(byte[] id, ReadConsistency consistency) => new() { Id = ByteString.CopyFrom(id), Consistency = consistency };
+
+    private Task<T> Registry<T>(Func<RegistryQuery.RegistryQueryClient, CallOptions, Task<T>> call, CancellationToken cancellation) =>
+        InvokeOnChannelAsync((channel, options) => call(new RegistryQuery.RegistryQueryClient(channel), options), cancellation);
+}
