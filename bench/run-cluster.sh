@@ -90,12 +90,12 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 sample_cpu() {
   local hz; hz=$(getconf CLK_TCK)
   local -a before=() now=()
-  local bench_pid="" start=$SECONDS
+  local bench_pid=""
   for pid in "${pids[@]}"; do before+=("$(cpu_ticks "$pid")"); done
   local bench_before=0
   while sleep 5; do
     [[ -z "$bench_pid" ]] && bench_pid=$(pgrep -n -f 'Ledger.Bench.dll cluster' || true)
-    local line="t=+$((SECONDS - start))s"
+    local line; line="$(date -u +%T)"
     now=()
     for k in "${!pids[@]}"; do
       now+=("$(cpu_ticks "${pids[$k]}")")
@@ -118,16 +118,17 @@ echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work
 set +e
 timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
   --ledger "$(join "${ledger_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
-  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" "$@" >"$work/result.txt"
+  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" "$@" >"$work/result.txt" \
+  2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)
 bench_status=$?
 set -e
 
 echo "--- CPU per process, %% of one core per 5 s interval (2 cores total) ---" | sed 's/%%/%/'
 cat "$work/cpu.log"
 for log in "$work"/ledger-*.log "$work"/etcd-*.log; do
-  if [[ -s "$log" ]]; then
-    echo "--- last lines of $(basename "$log") ---"
-    tail -n 5 "$log"
+  if grep -qiE 'error|fatal|panic|exception' "$log"; then
+    echo "--- last errors in $(basename "$log") ---"
+    grep -iE 'error|fatal|panic|exception' "$log" | tail -n 5
   fi
 done
 echo "--- results ---"
