@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# 3-node ledger vs 3-node etcd on loopback, driven by the same C# load generator
+# (`Ledger.Bench cluster`): same clients (64), same payload (256 bytes), both fsyncing.
+# Everything it starts is stopped and its temp directory deleted on exit.
+# Last line: ratio_vs_etcd=X.XX ledger_tps=N etcd_tps=N p99_ms_at_3500=N
+# Extra arguments are passed to the load generator (e.g. --seconds 10).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d -t ledger-cluster-bench-XXXXXX)"
+pids=()
+sampler_pid=""
+
+cleanup() {
+  local status=$?
+  if [[ -n "$sampler_pid" ]]; then
+    kill "$sampler_pid" 2>/dev/null || true
+  fi
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
+  echo "installing etcd-server and etcd-client" >&2
+  apt-get update >/dev/null && apt-get install -y etcd-server etcd-client >/dev/null
+fi
+
+echo "building (Release)" >&2
+for project in Ledger.Node Ledger.Cli bench/Ledger.Bench; do
+  dotnet build "$repo/$project" -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---- ledger: consortium from the CLI, run in plaintext (etcd runs plaintext too) with fsync on.
+base_port=$(( 30000 + RANDOM % 20000 ))
+dotnet "$repo/Ledger.Cli/bin/Release/net10.0/ledger.dll" consortium init --nodes 3 --members platform,court,auditor \
+  --out "$work/consortium" --base-port "$base_port" >/dev/null
+sed -i 's#https://127\.0\.0\.1#http://127.0.0.1#g' "$work/consortium/genesis.json"
+ledger_urls=()
+for i in 1 2 3; do
+  public_port=$(( base_port + 2 * (i - 1) ))
+  peer_port=$(( public_port + 1 ))
+  mkdir -p "$work/ledger/node-$i"
+  (cd "$work/consortium" && exec dotnet "$repo/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" \
+    --node-id "node-$i" --data-dir "$work/ledger/node-$i" --genesis genesis.json \
+    --node-key "nodes/node-$i/node.key.json" \
+    --public-url "http://127.0.0.1:$public_port" --peer-url "http://127.0.0.1:$peer_port" \
+    --Node:Fsync=true --Logging:LogLevel:Default=Warning) >"$work/ledger-$i.log" 2>&1 &
+  pids+=("$!")
+  ledger_urls+=("http://127.0.0.1:$public_port")
+done
+
+# ---- etcd: 3 members, default fsync (WAL fsync on every commit).
+etcd_client=() etcd_peer=()
+for i in 1 2 3; do
+  etcd_client+=("$(free_port)")
+  etcd_peer+=("$(free_port)")
+done
+initial_cluster="e1=http://127.0.0.1:${etcd_peer[0]},e2=http://127.0.0.1:${etcd_peer[1]},e3=http://127.0.0.1:${etcd_peer[2]}"
+etcd_urls=()
+for i in 0 1 2; do
+  etcd --name "e$((i + 1))" --data-dir "$work/etcd/e$((i + 1))" \
+    --listen-client-urls "http://127.0.0.1:${etcd_client[$i]}" --advertise-client-urls "http://127.0.0.1:${etcd_client[$i]}" \
+    --listen-peer-urls "http://127.0.0.1:${etcd_peer[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${etcd_peer[$i]}" \
+    --initial-cluster "$initial_cluster" --initial-cluster-token ledger-bench --initial-cluster-state new \
+    --logger zap --log-level warn >"$work/etcd-$((i + 1)).log" 2>&1 &
+  pids+=("$!")
+  etcd_urls+=("http://127.0.0.1:${etcd_client[$i]}")
+done
+
+# ---- coarse CPU signal: %CPU of each process per 5 s interval, from /proc/<pid>/stat (utime+stime).
+names=(ledger-1 ledger-2 ledger-3 etcd-1 etcd-2 etcd-3)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+sample_cpu() {
+  local hz; hz=$(getconf CLK_TCK)
+  local -a before=() now=()
+  local bench_pid=""
+  for pid in "${pids[@]}"; do before+=("$(cpu_ticks "$pid")"); done
+  local bench_before=0
+  while sleep 5; do
+    [[ -z "$bench_pid" ]] && bench_pid=$(pgrep -n -f 'Ledger.Bench.dll cluster' || true)
+    local line; line="$(date -u +%T)"
+    now=()
+    for k in "${!pids[@]}"; do
+      now+=("$(cpu_ticks "${pids[$k]}")")
+      line+=" ${names[$k]}=$(( (now[k] - before[k]) * 100 / (hz * 5) ))%"
+    done
+    before=("${now[@]}")
+    if [[ -n "$bench_pid" ]]; then
+      local b; b=$(cpu_ticks "$bench_pid")
+      line+=" loadgen=$(( (b - bench_before) * 100 / (hz * 5) ))%"
+      bench_before=$b
+    fi
+    echo "$line"
+  done
+}
+sample_cpu >"$work/cpu.log" &
+sampler_pid=$!
+
+join() { local IFS=,; echo "$*"; }
+echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
+set +e
+timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
+  --ledger "$(join "${ledger_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
+  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" "$@" >"$work/result.txt" \
+  2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)
+bench_status=$?
+set -e
+
+echo "--- CPU per process, %% of one core per 5 s interval (2 cores total) ---" | sed 's/%%/%/'
+cat "$work/cpu.log"
+for log in "$work"/ledger-*.log "$work"/etcd-*.log; do
+  if grep -qiE 'error|fatal|panic|exception' "$log"; then
+    echo "--- last errors in $(basename "$log") ---"
+    grep -iE 'error|fatal|panic|exception' "$log" | tail -n 5
+  fi
+done
+echo "--- results ---"
+cat "$work/result.txt"
+exit "$bench_status"
