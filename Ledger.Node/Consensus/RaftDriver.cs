@@ -22,6 +22,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly Channel<DriverInput> inputs;
+
+    // Wakes the loop when an input arrives; no spinning (Task.Wait spins first, which steals a core on small machines).
+    private readonly ManualResetEventSlim inputArrived = new(initialState: false, spinCount: 1);
     private readonly Dictionary<ulong, PendingRead> pendingReads = [];
     private readonly List<(ulong Index, PendingRead Read)> readsAwaitingApply = [];
     private readonly CancellationTokenSource stopping = new();
@@ -70,7 +73,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public void Start() => thread.Start();
 
     /// <summary>Hands a peer's message to the loop; false when the input queue is full (the message is dropped, Raft retransmits).</summary>
-    public bool TryDeliver(Message message) => inputs.Writer.TryWrite(DriverInput.ForMessage(message));
+    public bool TryDeliver(Message message) => Enqueue(DriverInput.ForMessage(message));
 
     /// <summary>
     /// Proposes <paramref name="data"/> as one log entry. Completes with null when the entry was
@@ -79,7 +82,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public Task<ProposalDropReason?> ProposeAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<ProposalDropReason?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!inputs.Writer.TryWrite(DriverInput.ForProposal(data, completion)))
+        if (!Enqueue(DriverInput.ForProposal(data, completion)))
         {
             return Task.FromException<ProposalDropReason?>(new DriverBusyException("the consensus input queue is full"));
         }
@@ -90,7 +93,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public Task<ProposalDropReason?> ProposeConfChangeAsync(ConfChange change, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<ProposalDropReason?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!inputs.Writer.TryWrite(DriverInput.ForConfChange(change, completion)))
+        if (!Enqueue(DriverInput.ForConfChange(change, completion)))
         {
             return Task.FromException<ProposalDropReason?>(new DriverBusyException("the consensus input queue is full"));
         }
@@ -106,7 +109,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public Task<ulong> ReadBarrierAsync(CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!inputs.Writer.TryWrite(DriverInput.ForRead(completion)))
+        if (!Enqueue(DriverInput.ForRead(completion)))
         {
             return Task.FromException<ulong>(new DriverBusyException("the consensus input queue is full"));
         }
@@ -114,10 +117,21 @@ public sealed partial class RaftDriver : IAsyncDisposable
         return completion.Task.WaitAsync(cancellationToken);
     }
 
-    public bool TryTransferLeadership(ulong target) => inputs.Writer.TryWrite(DriverInput.ForTransfer(target));
+    public bool TryTransferLeadership(ulong target) => Enqueue(DriverInput.ForTransfer(target));
 
     /// <summary>Starts an election now (used to make a freshly bootstrapped single node leader without waiting a timeout).</summary>
-    public bool TryCampaign() => inputs.Writer.TryWrite(DriverInput.ForCampaign());
+    public bool TryCampaign() => Enqueue(DriverInput.ForCampaign());
+
+    private bool Enqueue(DriverInput input)
+    {
+        if (!inputs.Writer.TryWrite(input))
+        {
+            return false;
+        }
+
+        inputArrived.Set();
+        return true;
+    }
 
     private void Run()
     {
@@ -183,12 +197,18 @@ public sealed partial class RaftDriver : IAsyncDisposable
             return;
         }
 
+        inputArrived.Reset();
+        if (inputs.Reader.TryPeek(out _))
+        {
+            // Arrived between the caller's check and the reset.
+            return;
+        }
+
         try
         {
-            var wait = inputs.Reader.WaitToReadAsync(stopping.Token).AsTask();
-            wait.Wait(timeout);
+            inputArrived.Wait(timeout, stopping.Token);
         }
-        catch (AggregateException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
     }
