@@ -205,7 +205,7 @@ public static class NodeProgram
               genesis+keys : {directory}  (member keys: dev-platform.key.json, dev-court.key.json, ...)
               public gRPC  : {options.PublicUrl}
             Register a first work:
-              dotnet run --project Ledger.Cli -- register README.md --endpoint {options.PublicUrl} --key {Path.Combine(directory, "dev-platform.key.json")} --genesis {Path.Combine(directory, "genesis.json")}
+              dotnet run --project Ledger.Cli -- register README.md --endpoint {options.PublicUrl} --key {Path.Combine(directory, "dev-platform.key.json")} --holder dev-platform --genesis {Path.Combine(directory, "genesis.json")}
             """);
     }
 
