@@ -61,9 +61,6 @@ public sealed class NodeOptions
     /// <summary>Blocks per GetBlocks call at most.</summary>
     public int BlocksPerRangeMax { get; set; } = 1_000;
 
-    /// <summary>Take a Raft snapshot (and compact the log) every this many applied entries.</summary>
-    public int SnapshotEveryEntries { get; set; } = 10_000;
-
     public void Validate()
     {
         if (TickMilliseconds is < 1 or > 10_000)
@@ -95,11 +92,6 @@ public sealed class NodeOptions
         if (BlocksPerRangeMax < 1)
         {
             throw new InvalidOperationException($"Node:BlocksPerRangeMax must be at least 1, was {BlocksPerRangeMax}");
-        }
-
-        if (SnapshotEveryEntries < 100)
-        {
-            throw new InvalidOperationException($"Node:SnapshotEveryEntries must be at least 100, was {SnapshotEveryEntries}");
         }
 
         Batching.Validate(TransactionBytesMax);
