@@ -235,15 +235,27 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>
-    public Receipt BuildReceipt(CommittedTransaction committed) => new()
+    public Receipt BuildReceipt(CommittedTransaction committed)
     {
-        TxHash = ByteString.CopyFrom(committed.TransactionHash),
-        BlockHeight = committed.Height,
-        Position = committed.Position,
-        Result = committed.Result,
-        Header = committed.Header,
-        LogInclusion = Blocks.GetLogInclusionProof(committed.Height, committed.Position),
-    };
+        // The header is already at hand: prove straight from the log tree instead of re-reading the block.
+        var header = committed.Header;
+        var leafIndex = header.LogSize - header.TxCount + committed.Position;
+        var inclusion = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
+        foreach (var hash in Blocks.LogTree.GetInclusionProof(leafIndex, header.LogSize))
+        {
+            inclusion.Path.Add(UnsafeByteOperations.UnsafeWrap(hash));
+        }
+
+        return new Receipt
+        {
+            TxHash = ByteString.CopyFrom(committed.TransactionHash),
+            BlockHeight = committed.Height,
+            Position = committed.Position,
+            Result = committed.Result,
+            Header = header,
+            LogInclusion = inclusion,
+        };
+    }
 
     /// <summary>Transactions forwarded by a follower: admitted here again, then batched; the follower waits for apply itself.</summary>
     public ForwardResponse AcceptForwarded(ForwardRequest request)
