@@ -70,8 +70,7 @@ public sealed class NodeProcess : IDisposable
     /// <summary>SIGKILL: no graceful shutdown, no flush; what is on disk is what the node had written.</summary>
     public void Kill()
     {
-        channel?.Dispose();
-        channel = null;
+        // The channel stays: clients keep retrying through it, and it reconnects once the node is started again.
         if (process is null)
         {
             return;
@@ -103,7 +102,12 @@ public sealed class NodeProcess : IDisposable
         }
     }
 
-    public void Dispose() => Kill();
+    public void Dispose()
+    {
+        Kill();
+        channel?.Dispose();
+        channel = null;
+    }
 
     private void Keep(string? line)
     {

@@ -133,7 +133,7 @@ public sealed class ProcessCluster : IDisposable
     {
         foreach (var node in Nodes)
         {
-            node.Kill();
+            node.Dispose();
         }
 
         Consortium.Dispose();
