@@ -3,6 +3,7 @@ using System.Globalization;
 using Ledger.Registry;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Genesis;
+using Ledger.Registry.State;
 using Ledger.Storage;
 using Ledger.Storage.Registry;
 using RocksDbSharp;
@@ -39,8 +40,11 @@ public sealed class RegistryBenchCommand : IBenchCommand
             double batchItemsPerSecond;
             using (var database = OpenDatabase(Path.Combine(root, "rules"), 64UL * 1024 * 1024))
             {
-                var chain = new AppliedChain(database, workload);
+                var chain = AppliedChain.InRocksDb(database, workload);
                 rulesPerSecond = MeasureRules(chain, workload, ruleBlocks, blockTransactions);
+                // The same rules over the in-memory state separate rule cost from RocksDB cost.
+                Console.Write("  baseline, same blocks on MemoryRegistryState: ");
+                MeasureRules(AppliedChain.InMemory(workload), workload, ruleBlocks, blockTransactions);
                 var inProcessItemsPerSecond = MeasureBatches(chain, workload, batches, batchItems);
                 batchItemsPerSecond = inProcessItemsPerSecond;
                 if (Array.IndexOf(args, "--ledger") >= 0)
@@ -96,7 +100,7 @@ public sealed class RegistryBenchCommand : IBenchCommand
         var rules = (double)blocks * blockTransactions;
         var perSecond = rules / totals.WallSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rules: {rules:F0} RegisterWork in {blocks} blocks of {blockTransactions}, one thread: {perSecond:F0}/s wall ({rules / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / rules:F1} state writes per tx"));
+            $"rules: {rules:F0} RegisterWork in {blocks} blocks of {blockTransactions}, one thread: {perSecond:F0}/s wall ({rules / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / rules:F1} state writes per tx, {totals.CommittedWrites / rules:F1} of them in the state root"));
         return perSecond;
     }
 
@@ -119,24 +123,60 @@ public sealed class RegistryBenchCommand : IBenchCommand
         var items = (double)batches * batchItems;
         var perSecond = items / totals.WallSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"batches in process: {items:F0} items in {batches} BatchRegister of {batchItems} (one per block, each item with a perceptual hash): {perSecond:F0} items/s wall ({items / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / items:F1} state writes per item"));
+            $"batches in process: {items:F0} items in {batches} BatchRegister of {batchItems} (one per block, each item with a perceptual hash): {perSecond:F0} items/s wall ({items / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / items:F1} state writes per item, {totals.CommittedWrites / items:F1} of them in the state root"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  state-root cost: one StateAccumulator entry update (SHAKE128 to 2 KiB + 1,024 lane additions) = {AccumulatorMicroseconds():F1} µs CPU"));
         return perSecond;
+    }
+
+    // CPU per LtHash entry update, the fixed price of every write that enters the state root.
+    private static double AccumulatorMicroseconds()
+    {
+        const int updates = 20_000;
+        var accumulator = new StateAccumulator(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance);
+        var key = new byte[37];
+        var value = new byte[120];
+        var started = ThreadCpuClock.NowMicroseconds();
+        for (var i = 0; i < updates; i++)
+        {
+            key[^1] = (byte)i;
+            accumulator.Add(key, value);
+        }
+
+        return (ThreadCpuClock.NowMicroseconds() - started) / updates;
     }
 
     /// <summary>A registry state in RocksDB, initialized from the workload's genesis, with blocks applied and persisted as the node does.</summary>
     private sealed class AppliedChain
     {
-        private readonly LedgerDatabase database;
-        private readonly RocksDbRegistryState state;
+        private readonly IRegistryState state;
+        private readonly Action<IReadOnlyList<StateWrite>> persist;
         private readonly RegistryApplier applier;
         private ulong height;
 
-        public AppliedChain(LedgerDatabase database, RegistryWorkload workload)
+        private AppliedChain(IRegistryState state, Action<IReadOnlyList<StateWrite>> persist, RegistryWorkload workload)
         {
-            this.database = database;
-            state = new RocksDbRegistryState(database);
+            this.state = state;
+            this.persist = persist;
             RegistryGenesis.Initialize(state, workload.Genesis, workload.Options);
             applier = new RegistryApplier(workload.Options);
+        }
+
+        /// <summary>As the node persists a block's registry writes: staged into one WriteBatch, written unsynced.</summary>
+        public static AppliedChain InRocksDb(LedgerDatabase database, RegistryWorkload workload)
+        {
+            var state = new RocksDbRegistryState(database);
+            return new AppliedChain(state, writes =>
+            {
+                using var batch = new WriteBatch();
+                state.Stage(batch, writes);
+                database.Write(batch, sync: false);
+            }, workload);
+        }
+
+        public static AppliedChain InMemory(RegistryWorkload workload)
+        {
+            var state = new MemoryRegistryState();
+            return new AppliedChain(state, state.Apply, workload);
         }
 
         public BlockTiming Apply(IReadOnlyList<RegistryTransaction> transactions)
@@ -146,10 +186,11 @@ public sealed class RegistryBenchCommand : IBenchCommand
             var started = Stopwatch.GetTimestamp();
             var application = applier.ApplyBlock(state, new BlockContext(RegistryWorkload.ChainId, height, 1_700_000_000_000 + ((long)height * 1000)), transactions);
             var applied = Stopwatch.GetTimestamp();
-            using (var batch = new WriteBatch())
+            persist(application.Writes);
+            var committed = 0;
+            foreach (var write in application.Writes)
             {
-                state.Stage(batch, application.Writes);
-                database.Write(batch, sync: false);
+                committed += KeySpaces.IsCommitted(write.Key.Space) ? 1 : 0;
             }
 
             var written = Stopwatch.GetTimestamp();
@@ -166,11 +207,12 @@ public sealed class RegistryBenchCommand : IBenchCommand
                 Stopwatch.GetElapsedTime(started, applied).TotalSeconds,
                 Stopwatch.GetElapsedTime(applied, written).TotalSeconds,
                 cpuMicroseconds / 1e6,
-                application.Writes.Count);
+                application.Writes.Count,
+                committed);
         }
     }
 
-    private readonly record struct BlockTiming(double ApplySeconds, double WriteSeconds, double CpuSeconds, int Writes);
+    private readonly record struct BlockTiming(double ApplySeconds, double WriteSeconds, double CpuSeconds, int Writes, int CommittedWrites);
 
     private sealed class PhaseTotals
     {
@@ -184,8 +226,11 @@ public sealed class RegistryBenchCommand : IBenchCommand
 
         public long Writes { get; private set; }
 
+        public long CommittedWrites { get; private set; }
+
         public void Add(BlockTiming timing)
         {
+            CommittedWrites += timing.CommittedWrites;
             ApplySeconds += timing.ApplySeconds;
             WriteSeconds += timing.WriteSeconds;
             CpuSeconds += timing.CpuSeconds;
