@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ledger.Registry;
+using Ledger.Registry.Applying;
+using Ledger.Registry.Genesis;
+using Ledger.Registry.State;
+using Ledger.Storage;
+using Ledger.Storage.Registry;
+using RocksDbSharp;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// <c>registry</c> (issue #6): registry rule applications per second through the applier and
+/// RocksDB (no consensus); BatchRegister items anchored per second (in process, or end to end
+/// against a running cluster with <c>--ledger</c>); similar-work query p99 over a large
+/// perceptual-hash index. Single thread throughout; writes unsynced (the cluster bench measures
+/// fsync).
+/// </summary>
+public sealed class RegistryBenchCommand : IBenchCommand
+{
+    private const double AnchorTargetItems = 1.5e9;
+
+    public string Name => "registry";
+
+    public string Usage =>
+        "[--rule-blocks 30] [--block-tx 1000] [--batches 20] [--batch-items 10000] [--similar-items 10000000] [--similar-build-s 180] [--similar-queries 1000] [--substrings 4] [--ledger URL[,URL..] --genesis FILE --key platform.key.json]";
+
+    public int Run(string[] args)
+    {
+        var ruleBlocks = (int)BenchArguments.PositiveLong(args, "--rule-blocks", 30);
+        var blockTransactions = (int)BenchArguments.PositiveLong(args, "--block-tx", 1_000);
+        var batches = (int)BenchArguments.PositiveLong(args, "--batches", 20);
+        var batchItems = (int)BenchArguments.PositiveLong(args, "--batch-items", 10_000);
+        var root = Path.Combine(Path.GetTempPath(), "ledger-registry-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var workload = new RegistryWorkload();
+            double rulesPerSecond;
+            double batchItemsPerSecond;
+            using (var database = OpenDatabase(Path.Combine(root, "rules"), 64UL * 1024 * 1024))
+            {
+                var chain = AppliedChain.InRocksDb(database, workload);
+                rulesPerSecond = MeasureRules(chain, workload, ruleBlocks, blockTransactions);
+                // The same rules over the in-memory state separate rule cost from RocksDB cost.
+                Console.Write("  baseline, same blocks on MemoryRegistryState: ");
+                MeasureRules(AppliedChain.InMemory(workload), workload, ruleBlocks, blockTransactions);
+                var inProcessItemsPerSecond = MeasureBatches(chain, workload, batches, batchItems);
+                batchItemsPerSecond = inProcessItemsPerSecond;
+                if (Array.IndexOf(args, "--ledger") >= 0)
+                {
+                    batchItemsPerSecond = BatchClusterRun.Run(args, batches, batchItems);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch items end to end (3-node cluster, consensus + fsync): {batchItemsPerSecond:F0} items/s; 1.5e9 items in {AnchorTargetItems / batchItemsPerSecond / 3600:F1} h"));
+                }
+                else
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch items: NOT end to end (in process: applier + RocksDB, no consensus, no network, no fsync; run with --ledger/--genesis/--key for the cluster figure): {batchItemsPerSecond:F0} items/s; 1.5e9 items in {AnchorTargetItems / batchItemsPerSecond / 3600:F1} h"));
+                }
+            }
+
+            var similarP99 = SimilarityIndexBench.Run(args, Path.Combine(root, "similar"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rules_per_s={rulesPerSecond:F0} batch_items_per_s={batchItemsPerSecond:F0} similar_p99_ms={similarP99:F2}"));
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    internal static LedgerDatabase OpenDatabase(string path, ulong blockCacheBytes) => LedgerDatabase.Open(new LedgerDatabaseOptions
+    {
+        DataDirectory = path,
+        ChainId = RegistryWorkload.ChainId,
+        SyncWrites = false,
+        BlockCacheBytes = blockCacheBytes,
+    });
+
+    private static double MeasureRules(AppliedChain chain, RegistryWorkload workload, int blocks, int blockTransactions)
+    {
+        Console.Error.WriteLine($"rules: building {blocks + 2} blocks of {blockTransactions} RegisterWork (not timed)");
+        var prepared = new RegistryTransaction[blocks + 2][];
+        for (var b = 0; b < prepared.Length; b++)
+        {
+            prepared[b] = workload.RegisterWorks(blockTransactions);
+        }
+
+        // Two blocks of warm-up: JIT, RocksDB memtable and caches.
+        chain.Apply(prepared[0]);
+        chain.Apply(prepared[1]);
+        var totals = new PhaseTotals();
+        for (var b = 2; b < prepared.Length; b++)
+        {
+            totals.Add(chain.Apply(prepared[b]));
+        }
+
+        var rules = (double)blocks * blockTransactions;
+        var perSecond = rules / totals.WallSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rules: {rules:F0} RegisterWork in {blocks} blocks of {blockTransactions}, one thread: {perSecond:F0}/s wall ({rules / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / rules:F1} state writes per tx, {totals.CommittedWrites / rules:F1} of them in the state root"));
+        return perSecond;
+    }
+
+    private static double MeasureBatches(AppliedChain chain, RegistryWorkload workload, int batches, int batchItems)
+    {
+        Console.Error.WriteLine($"batches: building {batches + 1} BatchRegister of {batchItems} items with their Merkle roots (not timed)");
+        var prepared = new RegistryTransaction[batches + 1];
+        for (var b = 0; b < prepared.Length; b++)
+        {
+            prepared[b] = workload.BatchRegister(batchItems);
+        }
+
+        chain.Apply([prepared[0]]);
+        var totals = new PhaseTotals();
+        for (var b = 1; b < prepared.Length; b++)
+        {
+            totals.Add(chain.Apply([prepared[b]]));
+        }
+
+        var items = (double)batches * batchItems;
+        var perSecond = items / totals.WallSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batches in process: {items:F0} items in {batches} BatchRegister of {batchItems} (one per block, each item with a perceptual hash): {perSecond:F0} items/s wall ({items / totals.CpuSeconds:F0}/s per CPU-second); apply {totals.ApplySeconds / totals.WallSeconds:P0} of wall, stage+write {totals.WriteSeconds / totals.WallSeconds:P0}; {totals.Writes / items:F1} state writes per item, {totals.CommittedWrites / items:F1} of them in the state root"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  state-root cost: one StateAccumulator entry update (SHAKE128 to 2 KiB + 1,024 lane additions) = {AccumulatorMicroseconds():F1} µs CPU"));
+        return perSecond;
+    }
+
+    // CPU per LtHash entry update, the fixed price of every write that enters the state root.
+    private static double AccumulatorMicroseconds()
+    {
+        const int updates = 20_000;
+        var accumulator = new StateAccumulator(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance);
+        var key = new byte[37];
+        var value = new byte[120];
+        var started = ThreadCpuClock.NowMicroseconds();
+        for (var i = 0; i < updates; i++)
+        {
+            key[^1] = (byte)i;
+            accumulator.Add(key, value);
+        }
+
+        return (ThreadCpuClock.NowMicroseconds() - started) / updates;
+    }
+
+    /// <summary>A registry state in RocksDB, initialized from the workload's genesis, with blocks applied and persisted as the node does.</summary>
+    private sealed class AppliedChain
+    {
+        private readonly IRegistryState state;
+        private readonly Action<IReadOnlyList<StateWrite>> persist;
+        private readonly RegistryApplier applier;
+        private ulong height;
+
+        private AppliedChain(IRegistryState state, Action<IReadOnlyList<StateWrite>> persist, RegistryWorkload workload)
+        {
+            this.state = state;
+            this.persist = persist;
+            RegistryGenesis.Initialize(state, workload.Genesis, workload.Options);
+            applier = new RegistryApplier(workload.Options);
+        }
+
+        /// <summary>As the node persists a block's registry writes: staged into one WriteBatch, written unsynced.</summary>
+        public static AppliedChain InRocksDb(LedgerDatabase database, RegistryWorkload workload)
+        {
+            var state = new RocksDbRegistryState(database);
+            return new AppliedChain(state, writes =>
+            {
+                using var batch = new WriteBatch();
+                state.Stage(batch, writes);
+                database.Write(batch, sync: false);
+            }, workload);
+        }
+
+        public static AppliedChain InMemory(RegistryWorkload workload)
+        {
+            var state = new MemoryRegistryState();
+            return new AppliedChain(state, state.Apply, workload);
+        }
+
+        public BlockTiming Apply(IReadOnlyList<RegistryTransaction> transactions)
+        {
+            height++;
+            var cpuStarted = ThreadCpuClock.NowMicroseconds();
+            var started = Stopwatch.GetTimestamp();
+            var application = applier.ApplyBlock(state, new BlockContext(RegistryWorkload.ChainId, height, 1_700_000_000_000 + ((long)height * 1000)), transactions);
+            var applied = Stopwatch.GetTimestamp();
+            persist(application.Writes);
+            var committed = 0;
+            foreach (var write in application.Writes)
+            {
+                committed += KeySpaces.IsCommitted(write.Key.Space) ? 1 : 0;
+            }
+
+            var written = Stopwatch.GetTimestamp();
+            var cpuMicroseconds = ThreadCpuClock.NowMicroseconds() - cpuStarted;
+            foreach (var outcome in application.Outcomes)
+            {
+                if (!outcome.IsOk)
+                {
+                    throw new InvalidOperationException($"block {height}: a benchmark transaction was rejected: {outcome}");
+                }
+            }
+
+            return new BlockTiming(
+                Stopwatch.GetElapsedTime(started, applied).TotalSeconds,
+                Stopwatch.GetElapsedTime(applied, written).TotalSeconds,
+                cpuMicroseconds / 1e6,
+                application.Writes.Count,
+                committed);
+        }
+    }
+
+    private readonly record struct BlockTiming(double ApplySeconds, double WriteSeconds, double CpuSeconds, int Writes, int CommittedWrites);
+
+    private sealed class PhaseTotals
+    {
+        public double ApplySeconds { get; private set; }
+
+        public double WriteSeconds { get; private set; }
+
+        public double CpuSeconds { get; private set; }
+
+        public double WallSeconds => ApplySeconds + WriteSeconds;
+
+        public long Writes { get; private set; }
+
+        public long CommittedWrites { get; private set; }
+
+        public void Add(BlockTiming timing)
+        {
+            CommittedWrites += timing.CommittedWrites;
+            ApplySeconds += timing.ApplySeconds;
+            WriteSeconds += timing.WriteSeconds;
+            CpuSeconds += timing.CpuSeconds;
+            Writes += timing.Writes;
+        }
+    }
+}

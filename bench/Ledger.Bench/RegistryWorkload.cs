@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Consortium;
+using Ledger.Core.Hashing;
+using Ledger.Core.Protocol;
+using Ledger.Registry;
+using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// Registry transactions built before any timed phase for the in-process registry benchmark. The
+/// applier trusts that signatures were checked at the door, so these carry a real signer key id
+/// and a fresh nonce but no signature; the transaction hash is the SHA-256 of the envelope.
+/// </summary>
+public sealed class RegistryWorkload
+{
+    public const string ChainId = "registry-bench";
+    public const string PlatformMemberId = "platform-1";
+    private const string Suite = "p256-sha256";
+
+    private readonly byte[] platformKeyId;
+    private ulong nextNonce = 1;
+
+    public RegistryWorkload()
+    {
+        Options = new RegistryOptions(Sha256HashAlgorithm.Instance);
+        Genesis = CreateGenesis();
+        platformKeyId = SHA256.HashData(FakePublicKey(PlatformMemberId));
+    }
+
+    public ConsortiumGenesis Genesis { get; }
+
+    public RegistryOptions Options { get; }
+
+    /// <summary><paramref name="count"/> single RegisterWork transactions (image, ~200-byte title, perceptual hash), each with fresh random content.</summary>
+    public RegistryTransaction[] RegisterWorks(int count)
+    {
+        var transactions = new RegistryTransaction[count];
+        var holder = new RightsHolder { MemberId = PlatformMemberId };
+        for (var i = 0; i < count; i++)
+        {
+            var body = new RegisterWork
+            {
+                ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)) },
+                MediaType = MediaType.Image,
+                Title = "bench work " + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                PerceptualHash = RandomHash(),
+                RightsHolder = holder,
+            };
+            transactions[i] = Wrap(TransactionType.RegisterWork, body.ToByteString());
+        }
+
+        return transactions;
+    }
+
+    /// <summary>One BatchRegister of <paramref name="items"/> image items (random content hash, 20-byte item id, perceptual hash) with its RFC 9162 root.</summary>
+    public RegistryTransaction BatchRegister(int items) => Wrap(TransactionType.BatchRegister, BatchBody(Options.Hash, items, PlatformMemberId).ToByteString());
+
+    /// <summary>A BatchRegister body; shared with the end-to-end mode, which signs it with a real key.</summary>
+    public static BatchRegister BatchBody(IHashAlgorithm hash, int items, string holderMemberId)
+    {
+        var body = new BatchRegister
+        {
+            MediaType = MediaType.Image,
+            RightsHolder = new RightsHolder { MemberId = holderMemberId },
+        };
+        var content = RandomNumberGenerator.GetBytes(32 * items);
+        var prefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+        for (var i = 0; i < items; i++)
+        {
+            body.Items.Add(new BatchItem
+            {
+                ContentSha256 = ByteString.CopyFrom(content, 32 * i, 32),
+                ItemId = prefix + "-" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture),
+                PerceptualHash = RandomHash(),
+            });
+        }
+
+        body.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(hash, body.Items));
+        return body;
+    }
+
+    public static ulong RandomHash()
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        RandomNumberGenerator.Fill(bytes);
+        return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+    }
+
+    private RegistryTransaction Wrap(TransactionType type, ByteString body)
+    {
+        var envelope = new TransactionEnvelope
+        {
+            ChainId = ChainId,
+            Nonce = nextNonce++,
+            Type = type,
+            Body = body,
+            SignerKeyId = ByteString.CopyFrom(platformKeyId),
+            Suite = Suite,
+        };
+        return new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope);
+    }
+
+    private static byte[] FakePublicKey(string id) => Encoding.UTF8.GetBytes("bench-pk/" + id);
+
+    private static ConsortiumGenesis CreateGenesis()
+    {
+        static GenesisMember Member(string id, string role) => new()
+        {
+            Id = id,
+            Name = id,
+            Role = role,
+            Keys = [new GenesisKey { Suite = Suite, PublicKey = FakePublicKey(id) }],
+        };
+
+        static GenesisNode Node(int n) => new()
+        {
+            Id = "node-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Address = "http://127.0.0.1:" + (7400 + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Key = new GenesisKey { Suite = Suite, PublicKey = FakePublicKey("node-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+        };
+
+        return new ConsortiumGenesis
+        {
+            FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
+            ChainId = ChainId,
+            Suite = Suite,
+            ProposalExpiryBlocks = 100,
+            Members = [Member("admin-1", "admin"), Member(PlatformMemberId, "platform"), Member("court-1", "court")],
+            Nodes = [Node(1), Node(2), Node(3)],
+        };
+    }
+}
