@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Ledger.Cluster.Tests.Support;
 using Ledger.Core.Protocol;
+using Ledger.Node.Tests.Support;
 
 namespace Ledger.Cluster.Tests;
 

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Ledger.Cluster.Tests.Support;
 using Ledger.Core.Protocol;
+using Ledger.Node.Tests.Support;
 
 namespace Ledger.Cluster.Tests;
 

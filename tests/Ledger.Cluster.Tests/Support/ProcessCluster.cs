@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ledger.Core.Protocol;
+using Ledger.Node.Tests.Support;
 
 namespace Ledger.Cluster.Tests.Support;
 

@@ -9,7 +9,8 @@ using Ledger.Core.Signing;
 
 namespace Ledger.Node.Tests.Support;
 
-/// <summary>A consortium made for one test: genesis, node keys, member keys and free loopback ports, in a temp directory.</summary>
+/// <summary>A consortium made for one test: genesis, node keys, member keys and free loopback ports, in a temp directory.
+/// Shared by Ledger.Node.Tests (in-process nodes) and Ledger.Cluster.Tests (node processes), which links this file.</summary>
 public sealed class TestConsortium : IDisposable
 {
     private long nextNonce = 1;
@@ -79,8 +80,8 @@ public sealed class TestConsortium : IDisposable
 
     public List<TestNodeConfig> Nodes { get; } = [];
 
-    /// <summary>Command-line arguments that start node <paramref name="index"/> (0-based) of this consortium.</summary>
-    public string[] ArgumentsFor(int index)
+    /// <summary>Command-line arguments that start node <paramref name="index"/> (0-based) of this consortium, plus <paramref name="extra"/> settings.</summary>
+    public string[] ArgumentsFor(int index, IReadOnlyList<string>? extra = null)
     {
         var node = Nodes[index];
         var args = new List<string>
@@ -99,6 +100,8 @@ public sealed class TestConsortium : IDisposable
         {
             args.AddRange(["--tls-ca", CaPath, "--tls-cert", Path.Combine(Directory, $"{node.NodeId}.cert.pem"), "--tls-key", Path.Combine(Directory, $"{node.NodeId}.key.pem")]);
         }
+
+        args.AddRange(extra ?? []);
 
         return [.. args];
     }
