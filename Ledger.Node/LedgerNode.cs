@@ -235,27 +235,16 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>
-    public Receipt BuildReceipt(CommittedTransaction committed)
+    public Receipt BuildReceipt(CommittedTransaction committed) => new()
     {
-        // The header is already at hand: prove straight from the log tree instead of re-reading the block.
-        var header = committed.Header;
-        var leafIndex = header.LogSize - header.TxCount + committed.Position;
-        var inclusion = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
-        foreach (var hash in Blocks.LogTree.GetInclusionProof(leafIndex, header.LogSize))
-        {
-            inclusion.Path.Add(UnsafeByteOperations.UnsafeWrap(hash));
-        }
-
-        return new Receipt
-        {
-            TxHash = ByteString.CopyFrom(committed.TransactionHash),
-            BlockHeight = committed.Height,
-            Position = committed.Position,
-            Result = committed.Result,
-            Header = header,
-            LogInclusion = inclusion,
-        };
-    }
+        TxHash = ByteString.CopyFrom(committed.TransactionHash),
+        BlockHeight = committed.Height,
+        Position = committed.Position,
+        Result = committed.Result,
+        Header = committed.Header,
+        // The header is already at hand: prove from it instead of re-reading the block.
+        LogInclusion = Blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
+    };
 
     /// <summary>Transactions forwarded by a follower: admitted here again, then batched; the follower waits for apply itself.</summary>
     public ForwardResponse AcceptForwarded(ForwardRequest request)

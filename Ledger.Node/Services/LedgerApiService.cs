@@ -138,12 +138,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             throw new RpcException(new Status(StatusCode.OutOfRange, $"tree size {treeSize} must be within ({leafIndex}, {node.Blocks.LogTree.CommittedSize}]"));
         }
 
-        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize };
-        foreach (var hash in node.Blocks.LogTree.GetInclusionProof(leafIndex, treeSize))
-        {
-            proof.Path.Add(ByteString.CopyFrom(hash));
-        }
-
+        var proof = node.Blocks.GetLogInclusionProof(header, stored.Position, treeSize);
         return Task.FromResult(new GetInclusionProofResponse
         {
             Proof = proof,

@@ -262,16 +262,26 @@ public sealed class BlockStore
     public InclusionProof GetLogInclusionProof(ulong height, uint position)
     {
         var header = GetHeader(height) ?? throw new ArgumentOutOfRangeException(nameof(height), height, $"no committed block at height {height}");
+        return GetLogInclusionProof(header, position, header.LogSize);
+    }
+
+    /// <summary>
+    /// Inclusion of the transaction at <paramref name="position"/> of the block with <paramref name="header"/> in the log
+    /// of <paramref name="treeSize"/> leaves (the header's own log_size, or any later committed size).
+    /// </summary>
+    public InclusionProof GetLogInclusionProof(BlockHeader header, uint position, ulong treeSize)
+    {
+        ArgumentNullException.ThrowIfNull(header);
         if (position >= header.TxCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(position), position, $"block {height} has {header.TxCount} transactions");
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"block {header.Height} has {header.TxCount} transactions");
         }
 
         var leafIndex = header.LogSize - header.TxCount + position;
-        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
-        foreach (var hash in LogTree.GetInclusionProof(leafIndex, header.LogSize))
+        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize };
+        foreach (var hash in LogTree.GetInclusionProof(leafIndex, treeSize))
         {
-            proof.Path.Add(ByteString.CopyFrom(hash));
+            proof.Path.Add(UnsafeByteOperations.UnsafeWrap(hash));
         }
 
         return proof;
