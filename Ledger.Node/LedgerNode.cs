@@ -11,6 +11,7 @@ using Ledger.Node.Batching;
 using Ledger.Node.Chain;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
+using Ledger.Node.Governance;
 using Ledger.Node.Applying;
 using Ledger.Node.Peers;
 using Ledger.Node.Submission;
@@ -39,7 +40,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly RaftDriver driver;
     private readonly TransactionBatcher batcher;
     private readonly PeerNetwork peers;
-    private readonly ulong[] peerRaftIds;
+    private readonly MembershipReconciler reconciler;
+
+    /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
+    private const int MembershipReconcileTicks = 5;
 
     public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -48,13 +52,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
-        var self = chain.FindNode(nodeId) ?? throw new InvalidOperationException($"node id '{nodeId}' is not a node of consortium '{chain.ChainId}'");
-        if (!self.AttestationKey.KeyId.Equals(nodeKey.KeyId))
-        {
-            throw new InvalidOperationException($"the node key file's key ({nodeKey.KeyId}) is not the key genesis lists for '{nodeId}' ({self.AttestationKey.KeyId})");
-        }
-
-        RaftId = self.RaftId;
+        RaftId = Core.Consortium.RaftNodeIds.Of(nodeId);
         database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
             DataDirectory = Path.Combine(options.DataDirectory, "db"),
@@ -81,33 +79,31 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Notifier = new BlockNotifier();
             Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax);
 
-            var others = new List<ulong>();
+            var voters = new List<ulong>();
             foreach (var node in chain.FoundingNodes)
             {
-                if (node.RaftId != RaftId)
-                {
-                    others.Add(node.RaftId);
-                }
+                voters.Add(node.RaftId);
             }
 
-            peerRaftIds = [.. others];
-            peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
-            Collector = new AttestationCollector(chain, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, peerRaftIds), loggerFactory.CreateLogger<AttestationCollector>());
-
-            var voters = new ulong[chain.FoundingNodes.Count];
-            var i = 0;
-            foreach (var node in chain.FoundingNodes)
-            {
-                voters[i++] = node.RaftId;
-            }
-
-            var founders = new ConfState(voters, []);
+            // Founders and joiners alike start from the same recorded founding membership at index 1, so a
+            // node added later receives the log from index 2 by ordinary appends; until a conf change makes
+            // it a voter it is not promotable and never campaigns.
+            var founders = new ConfState([.. voters], []);
             raftLog = new RocksDbRaftLogStorage(database, founders);
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
-                // Every founder starts from the same recorded membership, so nodes added later can be sent it.
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
             }
+
+            Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState);
+            if (Directory.IsJoining)
+            {
+                LogJoining(logger, nodeId);
+            }
+
+            peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
+            Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
+
             var raftNode = new RaftNode(
                 new RaftConfig
                 {
@@ -121,6 +117,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted);
+            StateMachine.EffectsApplied += OnRegistryEffects;
+            StateMachine.MembershipApplied += OnRaftMembershipApplied;
             driver = new RaftDriver(
                 raftNode,
                 new RaftLogPersistence(raftLog),
@@ -130,6 +128,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>());
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
+            reconciler = new MembershipReconciler(driver, Directory, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
         catch
         {
@@ -139,6 +138,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>The consortium's current nodes (from the registry) and this node's applied Raft membership.</summary>
+    public NodeDirectory Directory { get; }
 
     public string NodeId { get; }
 
@@ -171,7 +173,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public void Start()
     {
         driver.Start();
-        if (Chain.FoundingNodes.Count == 1)
+        reconciler.Start();
+        if (Chain.FoundingNodes.Count == 1 && Chain.FindNode(RaftId) is not null)
         {
             // A lone node need not wait out an election timeout to lead.
             driver.TryCampaign();
@@ -269,7 +272,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public string? LeaderNodeId()
     {
         var leader = driver.Status.Leader;
-        return leader == 0 ? null : Chain.FindNode(leader)?.NodeId;
+        return leader == 0 ? null : Directory.Nodes.Find(leader)?.NodeId;
     }
 
     public void ThrowIfNotServing()
@@ -360,20 +363,65 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Where a Raft peer listens: a --peers flag wins (operators know their network), then the address
+    /// the registry records. A node this node's registry does not know yet (added in blocks it has not
+    /// applied) is reachable only through a flag.
+    /// </summary>
     private PeerAddress? ResolvePeer(ulong raftId, IReadOnlyDictionary<string, string> peerUrls)
     {
-        var node = Chain.FindNode(raftId);
-        if (node is null || node.RaftId == RaftId)
+        if (raftId == RaftId)
         {
             return null;
         }
 
-        return new PeerAddress(node.NodeId, peerUrls.TryGetValue(node.NodeId, out var url) ? url : node.Address);
+        var node = Directory.Nodes.Find(raftId);
+        if (node is not null)
+        {
+            return new PeerAddress(node.NodeId, peerUrls.TryGetValue(node.NodeId, out var url) ? url : node.Address);
+        }
+
+        foreach (var (peerId, peerUrl) in peerUrls)
+        {
+            if (Core.Consortium.RaftNodeIds.Of(peerId) == raftId)
+            {
+                return new PeerAddress(peerId, peerUrl);
+            }
+        }
+
+        return null;
+    }
+
+    private void OnRegistryEffects(IReadOnlyList<Registry.Applying.RegistryEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            if (effect is Registry.Applying.NodeMembershipChange change)
+            {
+                LogNodeMembershipChange(logger, change.Kind.ToString(), change.NodeId, change.Height);
+                Directory.Reload(RegistryState);
+                return;
+            }
+        }
+    }
+
+    private void OnRaftMembershipApplied(ConfState membership)
+    {
+        Directory.OnRaftMembershipApplied(membership);
+        LogRaftMembership(logger, membership.ToString());
+        foreach (var peer in peers.ConnectedPeers())
+        {
+            if (!membership.Contains(peer) && !Directory.Nodes.IsActive(peer))
+            {
+                peers.Forget(peer);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await batcher.DisposeAsync().ConfigureAwait(false);
+        await reconciler.DisposeAsync().ConfigureAwait(false);
         await driver.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
@@ -382,4 +430,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
+    private static partial void LogJoining(ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Governance: {Kind} '{NodeId}' at height {Height}")]
+    private static partial void LogNodeMembershipChange(ILogger logger, string kind, string nodeId, ulong height);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Raft membership is now {Membership}")]
+    private static partial void LogRaftMembership(ILogger logger, string membership);
 }

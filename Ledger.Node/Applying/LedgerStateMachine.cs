@@ -52,6 +52,12 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
 
     public ulong AppliedIndex => blocks.AppliedRaftIndex;
 
+    /// <summary>Raised on the drive loop after a block with registry effects (e.g. node membership) is persisted.</summary>
+    public event Action<IReadOnlyList<RegistryEffect>>? EffectsApplied;
+
+    /// <summary>Raised on the drive loop after a conf change entry is applied, with the resulting Raft membership.</summary>
+    public event Action<ConfState>? MembershipApplied;
+
     public void ApplyEntry(Entry entry)
     {
         if (entry.Data.IsEmpty)
@@ -125,6 +131,11 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             blocks.MarkCommitted();
         }
 
+        if (application.Effects.Count > 0)
+        {
+            EffectsApplied?.Invoke(application.Effects);
+        }
+
         for (var i = 0; i < transactions.Length; i++)
         {
             pendingReceipts.Complete(new CommittedTransaction(registryTransactions[i].TxHash, height, (uint)i, results[i], header));
@@ -134,7 +145,11 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         blockCommitted?.Invoke(header);
     }
 
-    public void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting) => RecordProgressOnly(entry.Index);
+    public void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting)
+    {
+        RecordProgressOnly(entry.Index);
+        MembershipApplied?.Invoke(resulting);
+    }
 
     public void RestoreSnapshot(Snapshot snapshot)
     {

@@ -2,6 +2,7 @@ using Ledger.Core.Blocks;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Node.Chain;
+using Ledger.Node.Governance;
 using Ledger.Storage.Attestations;
 using Ledger.Storage.Blocks;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace Ledger.Node.Attestation;
 
 /// <summary>
 /// Signs every block this node applies and gathers the other nodes' signatures. A header signed
-/// by a quorum (a majority of the consortium's nodes) is certified. Attestations arrive before or
+/// by a quorum (a majority of the nodes active when that block was produced, per the registry's
+/// node records: see <see cref="DirectoryNode.AttestsAt"/>) is certified; old headers keep the set
+/// of their height, so certifications stay verifiable after nodes join or leave. Attestations arrive before or
 /// after the block is applied here; early ones wait in a bounded buffer. When a quorum signs a
 /// different hash than this node computed, the node has diverged: it logs loudly and stops serving.
 /// </summary>
@@ -20,6 +23,7 @@ public sealed partial class AttestationCollector
     public const int EarlyAttestationsMax = 16_384;
 
     private readonly ChainContext chain;
+    private readonly NodeDirectory directory;
     private readonly string nodeId;
     private readonly KeyPair nodeKey;
     private readonly BlockStore blocks;
@@ -33,6 +37,7 @@ public sealed partial class AttestationCollector
 
     public AttestationCollector(
         ChainContext chain,
+        NodeDirectory directory,
         string nodeId,
         KeyPair nodeKey,
         BlockStore blocks,
@@ -41,6 +46,7 @@ public sealed partial class AttestationCollector
         ILogger logger)
     {
         this.chain = chain;
+        this.directory = directory;
         this.nodeId = nodeId;
         this.nodeKey = nodeKey;
         this.blocks = blocks;
@@ -54,15 +60,19 @@ public sealed partial class AttestationCollector
 
     public ulong CertifiedHeight => store.CertifiedHeight;
 
-    /// <summary>Votes needed: a strict majority of the consortium's nodes.</summary>
-    public int Quorum => (chain.FoundingNodes.Count / 2) + 1;
+    /// <summary>Votes needed to certify block <paramref name="height"/>: a strict majority of its attesters.</summary>
+    public int QuorumAt(ulong height) => directory.Nodes.QuorumAt(height);
 
-    /// <summary>Called after a block is committed locally: sign it, keep it, share it, and check early arrivals.</summary>
+    /// <summary>Called after a block is committed locally: sign it (when this node is one of its attesters), keep it, share it, and check early arrivals.</summary>
     public void OnBlockCommitted(BlockHeader header)
     {
-        var own = BlockAttestations.Sign(nodeKey, nodeId, header, chain.Hash);
-        store.Put(own);
-        broadcast(own);
+        if (directory.Nodes.Find(nodeId) is { } self && self.AttestsAt(header.Height))
+        {
+            var own = BlockAttestations.Sign(nodeKey, nodeId, header, chain.Hash);
+            store.Put(own);
+            broadcast(own);
+        }
+
         List<Core.Protocol.Attestation>? waiting;
         lock (sync)
         {
@@ -132,21 +142,22 @@ public sealed partial class AttestationCollector
 
         var certified = new CertifiedHeader { Header = header };
         var hash = BlockHash.Compute(header, chain.Hash);
+        var nodes = directory.Nodes;
         foreach (var attestation in store.Get(target))
         {
-            if (attestation.BlockHash.Span.SequenceEqual(hash))
+            if (attestation.BlockHash.Span.SequenceEqual(hash) && nodes.Find(attestation.NodeId) is { } signer && signer.AttestsAt(target))
             {
                 certified.Attestations.Add(attestation);
             }
         }
 
-        return certified.Attestations.Count >= Quorum ? certified : null;
+        return certified.Attestations.Count >= nodes.QuorumAt(target) ? certified : null;
     }
 
     private bool Accept(Core.Protocol.Attestation attestation, BlockHeader header)
     {
-        var signer = chain.FindNode(attestation.NodeId);
-        if (signer is null)
+        var signer = directory.Nodes.Find(attestation.NodeId);
+        if (signer is null || !signer.AttestsAt(header.Height))
         {
             LogUnknownSigner(logger, attestation.NodeId, attestation.Height);
             return false;
@@ -171,10 +182,17 @@ public sealed partial class AttestationCollector
     private void Evaluate(BlockHeader header)
     {
         var ours = BlockHash.Compute(header, chain.Hash);
+        var nodes = directory.Nodes;
+        var quorum = nodes.QuorumAt(header.Height);
         var agreeing = 0;
         var disagreeing = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var attestation in store.Get(header.Height))
         {
+            if (nodes.Find(attestation.NodeId) is not { } signer || !signer.AttestsAt(header.Height))
+            {
+                continue;
+            }
+
             if (attestation.BlockHash.Span.SequenceEqual(ours))
             {
                 agreeing++;
@@ -188,20 +206,20 @@ public sealed partial class AttestationCollector
 
         foreach (var (otherHash, count) in disagreeing)
         {
-            if (count >= Quorum)
+            if (count >= quorum)
             {
                 divergence = $"a quorum of nodes certified block {header.Height} as {otherHash}, but this node built {Convert.ToHexStringLower(ours)}";
                 LogDivergence(logger, divergence);
             }
         }
 
-        if (agreeing >= Quorum)
+        if (agreeing >= quorum)
         {
             store.MarkCertified(header.Height);
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Attestation from unknown node {NodeId} for height {Height} ignored")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Attestation from {NodeId}, which is not an attester of height {Height}, ignored")]
     private static partial void LogUnknownSigner(ILogger logger, string nodeId, ulong height);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Attestation from {NodeId} for height {Height} has a bad signature; ignored")]

@@ -244,6 +244,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
             case DriverInputKind.Campaign:
                 node.Campaign();
                 break;
+            case DriverInputKind.Inspect:
+                input.InspectCompletion!.TrySetResult(node.Status);
+                break;
             default:
                 throw new InvalidOperationException($"unknown driver input {input.Kind}");
         }
@@ -368,6 +371,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         {
             input.ProposalCompletion?.TrySetException(error);
             input.ReadCompletion?.TrySetException(error);
+            input.InspectCompletion?.TrySetException(error);
         }
     }
 

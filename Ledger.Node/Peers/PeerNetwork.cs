@@ -73,6 +73,36 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the connections to <paramref name="raftId"/> (a node that left the consortium) so they stop
+    /// reconnecting; a later send to it opens a new one.
+    /// </summary>
+    public void Forget(ulong raftId)
+    {
+        PeerSender? sender;
+        GrpcChannel? channel;
+        lock (sync)
+        {
+            senders.Remove(raftId, out sender);
+            forwardChannels.Remove(raftId, out channel);
+        }
+
+        channel?.Dispose();
+        if (sender is not null)
+        {
+            _ = sender.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>Raft ids this network holds connections to.</summary>
+    public IReadOnlyList<ulong> ConnectedPeers()
+    {
+        lock (sync)
+        {
+            return [.. senders.Keys, .. forwardChannels.Keys];
+        }
+    }
+
     public IReadOnlyDictionary<ulong, (bool Connected, long Sent, long Dropped)> Stats()
     {
         lock (sync)

@@ -208,9 +208,9 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             ChainId = node.Chain.ChainId,
             CertifiedHeight = node.Collector.CertifiedHeight,
         };
-        foreach (var member in node.Chain.FoundingNodes)
+        foreach (var voter in node.Directory.RaftMembership.Voters)
         {
-            response.Voters.Add(member.NodeId);
+            response.Voters.Add(node.Directory.Nodes.Find(voter)?.NodeId ?? voter.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return Task.FromResult(response);

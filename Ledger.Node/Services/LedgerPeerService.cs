@@ -8,8 +8,10 @@ namespace Ledger.Node.Services;
 
 /// <summary>
 /// The node-to-node service. With TLS on, the caller's certificate (already chained to the
-/// consortium CA by Kestrel) must name a node of this consortium, and every frame must claim to be
-/// from that same node; anything else is refused with PermissionDenied.
+/// consortium CA by Kestrel) must name a node the registry admits now (see
+/// <see cref="Governance.NodeDirectory.RefusalFor"/>), and every frame must claim to be from that
+/// same node; anything else is refused with PermissionDenied. Admission is re-checked per frame, so
+/// a node governance removed is cut off once its removal is applied.
 /// </summary>
 public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertificates, CancellationToken stopping) : LedgerPeer.LedgerPeerBase
 {
@@ -31,10 +33,26 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
     private async Task ReceiveAsync(IAsyncStreamReader<PeerFrame> requestStream, IServerStreamWriter<PeerAck> responseStream, string? authenticated, CancellationToken token)
     {
         ulong received = 0;
+        string? senderId = null;
+        ulong senderRaftId = 0;
         await foreach (var frame in requestStream.ReadAllAsync(token).ConfigureAwait(false))
         {
-            var sender = node.Chain.FindNode(frame.FromNodeId)
-                ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{frame.FromNodeId}' is not a node of this consortium"));
+            if (!string.Equals(senderId, frame.FromNodeId, StringComparison.Ordinal))
+            {
+                // Hashing the id once per stream, not per frame.
+                senderRaftId = frame.FromNodeId.Length == 0 ? 0 : RaftNodeIds.Of(frame.FromNodeId);
+                senderId = frame.FromNodeId;
+            }
+
+            if (senderRaftId == 0)
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "peer frame names no sender"));
+            }
+
+            if (node.Directory.RefusalFor(frame.FromNodeId) is { } refusal)
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+            }
             if (authenticated is not null && !string.Equals(authenticated, frame.FromNodeId, StringComparison.Ordinal))
             {
                 throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate of '{authenticated}' cannot send frames as '{frame.FromNodeId}'"));
@@ -44,9 +62,9 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
             {
                 case PeerFrame.PayloadOneofCase.Raft:
                     var message = DecodeRaft(frame.Raft);
-                    if (message.From != sender.RaftId || message.To != node.RaftId)
+                    if (message.From != senderRaftId || message.To != node.RaftId)
                     {
-                        throw new RpcException(new Status(StatusCode.PermissionDenied, $"raft message from {message.From} to {message.To} does not match the stream ({sender.RaftId} to {node.RaftId})"));
+                        throw new RpcException(new Status(StatusCode.PermissionDenied, $"raft message from {message.From} to {message.To} does not match the stream ({senderRaftId} to {node.RaftId})"));
                     }
 
                     node.Driver.TryDeliver(message);
@@ -88,10 +106,11 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
 
         var certificate = context.GetHttpContext().Connection.ClientCertificate as X509Certificate2
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "peer calls require a client certificate"));
-        var nodeId = ConsortiumCertificateAuthority.NodeIdOf(certificate);
-        if (nodeId is null || node.Chain.FindNode(nodeId) is null)
+        var nodeId = ConsortiumCertificateAuthority.NodeIdOf(certificate)
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "the certificate names no node"));
+        if (node.Directory.RefusalFor(nodeId) is { } refusal)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate names no node of this consortium ('{nodeId}')"));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate refused: {refusal}"));
         }
 
         return nodeId;
