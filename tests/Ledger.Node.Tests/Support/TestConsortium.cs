@@ -14,6 +14,7 @@ namespace Ledger.Node.Tests.Support;
 public sealed class TestConsortium : IDisposable
 {
     private long nextNonce = 1;
+    private readonly ConsortiumCertificateAuthority? authority;
 
     public TestConsortium(int nodeCount, string chainId = "test-chain", bool withTls = false)
     {
@@ -52,7 +53,8 @@ public sealed class TestConsortium : IDisposable
         if (withTls)
         {
             var now = DateTimeOffset.UtcNow;
-            using var authority = ConsortiumCertificateAuthority.Create("test", now.AddDays(-1), TimeSpan.FromDays(30));
+            // Kept to issue certificates to nodes that join later (CreateJoiningNode).
+            authority = ConsortiumCertificateAuthority.Create("test", now.AddDays(-1), TimeSpan.FromDays(30));
             CaPath = Path.Combine(Directory, "ca.pem");
             File.WriteAllText(CaPath, ConsortiumCertificateAuthority.ExportCertificatePem(authority.Certificate));
             foreach (var node in Nodes)
@@ -106,6 +108,28 @@ public sealed class TestConsortium : IDisposable
         return [.. args];
     }
 
+    /// <summary>
+    /// A node outside genesis, to be added by governance: its key file, ports and data directory and,
+    /// with TLS, a certificate from the consortium CA. Appended to <see cref="Nodes"/> so
+    /// <see cref="ArgumentsFor"/> starts it; it knows the founders from genesis.
+    /// </summary>
+    public TestNodeConfig CreateJoiningNode(string nodeId)
+    {
+        var key = CryptoSuites.P256Sha256.GenerateKeyPair();
+        var node = new TestNodeConfig(nodeId, key, FreePort(), FreePort(), Path.Combine(Directory, nodeId), authority is null ? "http" : "https");
+        File.WriteAllText(Path.Combine(Directory, $"{nodeId}.key.json"), KeyFile.Export(key));
+        if (authority is not null)
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var certificate = authority.IssueNodeCertificate(nodeId, ["localhost"], [IPAddress.Loopback], now.AddDays(-1), TimeSpan.FromDays(10));
+            File.WriteAllText(Path.Combine(Directory, $"{nodeId}.cert.pem"), ConsortiumCertificateAuthority.ExportCertificatePem(certificate));
+            File.WriteAllText(Path.Combine(Directory, $"{nodeId}.key.pem"), ConsortiumCertificateAuthority.ExportPrivateKeyPem(certificate));
+        }
+
+        Nodes.Add(node);
+        return node;
+    }
+
     /// <summary>A signed RegisterWork of fresh random content by <paramref name="signer"/> (the platform by default).</summary>
     public SignedTransaction RegisterWork(KeyPair? signer = null, byte[]? contentSha256 = null, string? chainId = null, ulong? nonce = null, int titleBytes = 16)
     {
@@ -134,6 +158,7 @@ public sealed class TestConsortium : IDisposable
 
     public void Dispose()
     {
+        authority?.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
