@@ -125,6 +125,16 @@ public sealed class GovernanceFlowTests
         // An old header keeps the attesters of its height: node-2's signature still counts for block 1.
         Assert.That(certifier.Collector.QuorumAt(1), Is.EqualTo(2));
         Assert.That(certifier.Collector.GetCertified(1)!.Attestations.Select(a => a.NodeId), Is.SubsetOf(new[] { "node-1", "node-2", "node-3" }));
+
+        // The membership survives a leader change and a restart: nothing is re-proposed, node-2 stays out.
+        var oldLeader = await cluster.WaitForLeaderAsync();
+        await oldLeader.StopAsync();
+        await SubmitOkAsync(cluster, consortium.RegisterWork());
+        await oldLeader.StartAsync();
+        await WaitUntilAsync(async () => await EveryRunningNodeHasVotersAsync(cluster, ["node-1", "node-3", "node-4"]), "the restarted node rejoins with the same membership");
+        var afterRestart = await SubmitOkAsync(cluster, consortium.RegisterWork());
+        await cluster.WaitForHeightAsync(afterRestart.BlockHeight, WaitMax);
+        AssertChainsIdentical(cluster, afterRestart.BlockHeight);
     }
 
     private static async Task<Receipt> SubmitOkAsync(TestCluster cluster, SignedTransaction transaction, InProcessNode? through = null)

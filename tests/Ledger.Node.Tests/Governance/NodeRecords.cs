@@ -1,0 +1,35 @@
+using Google.Protobuf;
+using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
+using Ledger.Core.Protocol;
+using Ledger.Registry.State;
+
+namespace Ledger.Node.Tests.Governance;
+
+/// <summary>A registry state holding hand-made node records, for directory and plan tests.</summary>
+internal sealed class NodeRecords
+{
+    private readonly MemoryRegistryState state = new();
+
+    public IRegistryStateReader State => state;
+
+    public Dictionary<string, KeyPair> Keys { get; } = new(StringComparer.Ordinal);
+
+    public NodeRecords Add(string nodeId, ulong addedAtHeight, ulong? removedAtHeight = null)
+    {
+        var key = CryptoSuites.P256Sha256.GenerateKeyPair();
+        Keys[nodeId] = key;
+        var record = new NodeRecord
+        {
+            NodeId = nodeId,
+            Address = $"https://{nodeId}:7000",
+            Key = GovernanceTransactionFactory.PublicKeyOf(key),
+            KeyId = ByteString.CopyFrom(key.KeyId.Bytes),
+            Active = removedAtHeight is null,
+            AddedAt = new ChainPosition { Height = addedAtHeight, Index = addedAtHeight == 0 ? 0u : 1u },
+            RemovedAt = removedAtHeight is { } removed ? new ChainPosition { Height = removed, Index = 1 } : null,
+        };
+        state.Apply([new StateWrite(StateKeys.Node(nodeId), record.ToByteArray())]);
+        return this;
+    }
+}
