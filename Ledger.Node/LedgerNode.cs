@@ -95,7 +95,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
             }
 
-            Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState);
+            Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState, Blocks.AppliedRaftIndex);
             if (Directory.IsJoining)
             {
                 LogJoining(logger, nodeId);
@@ -399,15 +399,15 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (effect is Registry.Applying.NodeMembershipChange change)
             {
                 LogNodeMembershipChange(logger, change.Kind.ToString(), change.NodeId, change.Height);
-                Directory.Reload(RegistryState);
+                Directory.Reload();
                 return;
             }
         }
     }
 
-    private void OnRaftMembershipApplied(ConfState membership)
+    private void OnRaftMembershipApplied(ulong index, ConfState membership)
     {
-        Directory.OnRaftMembershipApplied(membership);
+        Directory.OnRaftMembershipApplied(index, membership);
         LogRaftMembership(logger, membership.ToString());
         foreach (var peer in peers.ConnectedPeers())
         {

@@ -55,8 +55,8 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
     /// <summary>Raised on the drive loop after a block with registry effects (e.g. node membership) is persisted.</summary>
     public event Action<IReadOnlyList<RegistryEffect>>? EffectsApplied;
 
-    /// <summary>Raised on the drive loop after a conf change entry is applied, with the resulting Raft membership.</summary>
-    public event Action<ConfState>? MembershipApplied;
+    /// <summary>Raised on the drive loop after a conf change entry is applied, with its index and the resulting Raft membership.</summary>
+    public event Action<ulong, ConfState>? MembershipApplied;
 
     public void ApplyEntry(Entry entry)
     {
@@ -148,7 +148,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
     public void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting)
     {
         RecordProgressOnly(entry.Index);
-        MembershipApplied?.Invoke(resulting);
+        MembershipApplied?.Invoke(entry.Index, resulting);
     }
 
     public void RestoreSnapshot(Snapshot snapshot)

@@ -10,7 +10,9 @@ namespace Ledger.Node.Governance;
 /// <see cref="MembershipPlan"/> step at a time. It wakes when the registry's nodes or the applied
 /// membership change, when leadership changes, and every <c>interval</c> otherwise (a learner catching
 /// up, a refused or lost proposal, a transfer that timed out). Nothing is remembered between rounds:
-/// each round re-reads Raft's status, so a new leader or a restarted node simply continues.
+/// each round re-reads Raft's status, so a new leader or a restarted node simply continues. On every
+/// node (leader or not) a round also refreshes the <see cref="NodeDirectory"/> from Raft's status and
+/// the registry, which covers state installed from a snapshot.
 /// </summary>
 public sealed partial class MembershipReconciler : IAsyncDisposable
 {
@@ -49,10 +51,7 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
             try
             {
                 await WaitForWakeAsync(token).ConfigureAwait(false);
-                if (driver.Status.Role == RaftRole.Leader)
-                {
-                    await RoundAsync(token).ConfigureAwait(false);
-                }
+                await RoundAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -84,7 +83,10 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
 
     private async Task RoundAsync(CancellationToken token)
     {
+        // Every node keeps its directory honest, also after a snapshot replaced state without an apply hook.
+        directory.ReloadIfStale();
         var status = await driver.InspectAsync(token).ConfigureAwait(false);
+        directory.OnRaftMembershipApplied(status.Applied, status.ConfState);
         if (status.SoftState.Role != RaftRole.Leader)
         {
             return;

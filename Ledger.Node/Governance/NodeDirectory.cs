@@ -14,18 +14,26 @@ namespace Ledger.Node.Governance;
 public sealed class NodeDirectory
 {
     private readonly KeyId localKeyId;
+    private readonly IRegistryStateReader state;
+
+    // Loads and swaps are serialized so that a slower reader never installs an older view over a newer one.
+    private readonly Lock sync = new();
     private volatile NodeSet nodes;
     private volatile ulong[] broadcastTargets;
-    private volatile ConfState raftMembership;
+    private volatile AppliedMembership raftMembership;
+    private byte[]? governanceSeen;
 
-    public NodeDirectory(string localNodeId, KeyId localKeyId, IRegistryStateReader state, ConfState raftMembership)
+    public NodeDirectory(string localNodeId, KeyId localKeyId, IRegistryStateReader state, ConfState raftMembership, ulong raftMembershipIndex = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(localNodeId);
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(raftMembership);
         LocalNodeId = localNodeId;
         LocalRaftId = Core.Consortium.RaftNodeIds.Of(localNodeId);
         this.localKeyId = localKeyId;
-        this.raftMembership = raftMembership;
+        this.state = state;
+        this.raftMembership = new AppliedMembership(raftMembershipIndex, raftMembership);
+        governanceSeen = GovernanceBytes(state);
         nodes = NodeSet.Load(state);
         broadcastTargets = TargetsOf(nodes, LocalRaftId);
         CheckLocalKey(nodes);
@@ -41,7 +49,7 @@ public sealed class NodeDirectory
     public NodeSet Nodes => nodes;
 
     /// <summary>The Raft membership as of this node's applied index.</summary>
-    public ConfState RaftMembership => raftMembership;
+    public ConfState RaftMembership => raftMembership.State;
 
     /// <summary>True until governance has added this node (a joiner replaying the chain from genesis).</summary>
     public bool IsJoining => nodes.Find(LocalNodeId) is null;
@@ -51,19 +59,62 @@ public sealed class NodeDirectory
 
     /// <summary>Re-reads the node records after a block changed them.</summary>
     /// <exception cref="InvalidOperationException">Governance recorded this node with a different key than the one it runs with.</exception>
-    public void Reload(IRegistryStateReader state)
+    public void Reload()
     {
-        var next = NodeSet.Load(state);
-        CheckLocalKey(next);
-        nodes = next;
-        broadcastTargets = TargetsOf(next, LocalRaftId);
+        lock (sync)
+        {
+            var seen = GovernanceBytes(state);
+            var next = NodeSet.Load(state);
+            CheckLocalKey(next);
+            governanceSeen = seen;
+            nodes = next;
+            broadcastTargets = TargetsOf(next, LocalRaftId);
+        }
+
         Changed?.Invoke();
     }
 
-    public void OnRaftMembershipApplied(ConfState membership)
+    /// <summary>
+    /// Reloads when the registry's governance record changed behind the apply hook's back (a state
+    /// image installed from a snapshot replaces the registry wholesale). One point read when nothing changed.
+    /// </summary>
+    public void ReloadIfStale()
+    {
+        var current = GovernanceBytes(state);
+        byte[]? seen;
+        lock (sync)
+        {
+            seen = governanceSeen;
+        }
+
+        if (!current.AsSpan().SequenceEqual(seen))
+        {
+            Reload();
+        }
+    }
+
+    /// <summary>
+    /// Records the Raft membership in force once entries up to <paramref name="appliedIndex"/> are applied.
+    /// A report older than the one held is ignored (the apply hook and the periodic status read race).
+    /// </summary>
+    public void OnRaftMembershipApplied(ulong appliedIndex, ConfState membership)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        raftMembership = membership;
+        lock (sync)
+        {
+            var held = raftMembership;
+            if (appliedIndex < held.Index || (Same(held.State, membership) && appliedIndex == held.Index))
+            {
+                return;
+            }
+
+            raftMembership = new AppliedMembership(appliedIndex, membership);
+            if (Same(held.State, membership))
+            {
+                return;
+            }
+        }
+
         Changed?.Invoke();
     }
 
@@ -83,7 +134,7 @@ public sealed class NodeDirectory
             return null;
         }
 
-        var membership = raftMembership;
+        var membership = raftMembership.State;
         if (membership.Contains(Core.Consortium.RaftNodeIds.Of(nodeId)))
         {
             return null;
@@ -104,6 +155,14 @@ public sealed class NodeDirectory
             throw new InvalidOperationException($"the node key file's key ({localKeyId}) is not the key the consortium records for '{LocalNodeId}' ({self.AttestationKey.KeyId})");
         }
     }
+
+    private static bool Same(ConfState left, ConfState right) =>
+        left.Voters.AsSpan().SequenceEqual(right.Voters) && left.Learners.AsSpan().SequenceEqual(right.Learners);
+
+    private static byte[] GovernanceBytes(IRegistryStateReader state) =>
+        state.TryGet(StateKeys.Governance(), out var bytes) ? bytes : [];
+
+    private sealed record AppliedMembership(ulong Index, ConfState State);
 
     private static ulong[] TargetsOf(NodeSet set, ulong localRaftId)
     {

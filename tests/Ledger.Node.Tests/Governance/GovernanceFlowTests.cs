@@ -93,12 +93,26 @@ public sealed class GovernanceFlowTests
         var withNewKey = await SubmitOkAsync(cluster, transactions.RegisterOwnWork(newMemberKey, "member-x"));
         Assert.That(withNewKey.Result.Code, Is.EqualTo(ResultCode.Ok));
 
-        // Remove node-2 by vote: it leaves Raft's membership everywhere else.
+        // Remove node-2 by vote while it leads (the harder case: it must hand leadership over first),
+        // and it leaves Raft's membership everywhere else.
+        var node2 = cluster.Nodes.Single(n => n.Node.NodeId == "node-2");
+        await WaitUntilAsync(async () =>
+        {
+            var current = await cluster.WaitForLeaderAsync();
+            if (current == node2)
+            {
+                return true;
+            }
+
+            current.Node.Driver.TryTransferLeadership(RaftNodeIds.Of("node-2"));
+            await Task.Delay(200);
+            return node2.Node.IsLeader;
+        }, "node-2 leads");
         var proposeRemoval = await SubmitOkAsync(cluster, transactions.RemoveNode(consortium.Admin, "node-2"));
         var removed = await SubmitOkAsync(cluster, transactions.Vote(admin2, proposeRemoval.TxHash));
-        var node2 = cluster.Nodes.Single(n => n.Node.NodeId == "node-2");
         var remaining = cluster.Nodes.Where(n => n != node2).ToList();
         await WaitUntilAsync(async () => await EveryNodeHasVotersAsync(remaining, ["node-1", "node-3", "node-4"]), "node-2 leaves the Raft membership");
+        Assert.That(node2.Node.IsLeader, Is.False, "the removed leader handed over");
         await node2.StopAsync();
 
         // The remaining three keep committing, and blocks after the removal are certified by a quorum of them.

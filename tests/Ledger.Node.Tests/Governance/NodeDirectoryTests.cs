@@ -58,7 +58,7 @@ public sealed class NodeDirectoryTests
         var directory = new NodeDirectory("node-1", records.Keys["node-1"].KeyId, records.State, new ConfState([Raft("node-1"), Raft("node-2")], []));
         Assert.That(directory.RefusalFor("node-2"), Is.Null);
 
-        directory.OnRaftMembershipApplied(new ConfState([Raft("node-1")], []));
+        directory.OnRaftMembershipApplied(12, new ConfState([Raft("node-1")], []));
 
         Assert.That(directory.RefusalFor("node-2"), Does.Contain("removed").And.Contain("height 7"));
     }
@@ -83,7 +83,7 @@ public sealed class NodeDirectoryTests
         var directory = new NodeDirectory("node-4", CryptoSuites.P256Sha256.GenerateKeyPair().KeyId, records.State, new ConfState([Raft("node-1")], []));
         records.Add("node-4", 3);
 
-        Assert.That(() => directory.Reload(records.State), Throws.InvalidOperationException.With.Message.Contains("node-4"));
+        Assert.That(directory.Reload, Throws.InvalidOperationException.With.Message.Contains("node-4"));
     }
 
     [Test]
@@ -95,9 +95,36 @@ public sealed class NodeDirectoryTests
         directory.Changed += () => changes++;
         records.Add("node-4", 3);
 
-        directory.Reload(records.State);
+        directory.Reload();
 
         Assert.That(changes, Is.EqualTo(1));
         Assert.That(directory.Nodes.Find(Raft("node-4"))?.NodeId, Is.EqualTo("node-4"));
+    }
+
+    [Test]
+    public void OnRaftMembershipApplied_AnOlderReport_DoesNotReplaceANewerMembership()
+    {
+        var records = new NodeRecords().Add("node-1", 0).Add("node-4", 3);
+        var directory = new NodeDirectory("node-1", records.Keys["node-1"].KeyId, records.State, new ConfState([Raft("node-1")], []), 5);
+        directory.OnRaftMembershipApplied(20, new ConfState([Raft("node-1"), Raft("node-4")], []));
+
+        directory.OnRaftMembershipApplied(19, new ConfState([Raft("node-1")], [Raft("node-4")]));
+
+        Assert.That(directory.RaftMembership.Voters, Is.EqualTo(new[] { Raft("node-1"), Raft("node-4") }.Order()));
+    }
+
+    [Test]
+    public void ReloadIfStale_SeesNodesChangedWithoutTheApplyHook_OnlyWhenGovernanceChanged()
+    {
+        var records = new NodeRecords().Add("node-1", 0).WithGovernance(["node-1"]);
+        var directory = new NodeDirectory("node-1", records.Keys["node-1"].KeyId, records.State, new ConfState([Raft("node-1")], []));
+        records.Add("node-4", 3);
+        directory.ReloadIfStale();
+        Assert.That(directory.Nodes.Find("node-4"), Is.Null, "the governance record did not change, so no reload");
+
+        records.WithGovernance(["node-1", "node-4"]);
+        directory.ReloadIfStale();
+
+        Assert.That(directory.Nodes.Find("node-4"), Is.Not.Null);
     }
 }

@@ -15,6 +15,13 @@ internal sealed class NodeRecords
 
     public Dictionary<string, KeyPair> Keys { get; } = new(StringComparer.Ordinal);
 
+    public NodeRecords WithGovernance(string[] activeNodeIds)
+    {
+        var governance = new GovernanceRecord { ChainId = "test-chain", ActiveNodeIds = { activeNodeIds } };
+        state.Apply([new StateWrite(StateKeys.Governance(), governance.ToByteArray())]);
+        return this;
+    }
+
     public NodeRecords Add(string nodeId, ulong addedAtHeight, ulong? removedAtHeight = null)
     {
         var key = CryptoSuites.P256Sha256.GenerateKeyPair();
