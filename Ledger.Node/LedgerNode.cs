@@ -431,7 +431,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
     private static partial void LogJoining(ILogger logger, string nodeId);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Governance: {Kind} '{NodeId}' at height {Height}")]

@@ -9,7 +9,9 @@ namespace Ledger.Node.Chain;
 
 /// <summary>
 /// What a node knows about its chain from the genesis file: chain id, suite, the founding nodes
-/// (their Raft ids and attestation keys) and the registry's options. Immutable.
+/// (their Raft ids and attestation keys) and the registry's options. Immutable. The founders fix
+/// only the Raft membership at index 1; the nodes of today come from the registry
+/// (<see cref="Governance.NodeDirectory"/>).
 /// </summary>
 public sealed class ChainContext
 {
