@@ -53,6 +53,7 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
             {
                 throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
             }
+
             if (authenticated is not null && !string.Equals(authenticated, frame.FromNodeId, StringComparison.Ordinal))
             {
                 throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate of '{authenticated}' cannot send frames as '{frame.FromNodeId}'"));

@@ -1,5 +1,8 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Ledger.Consensus;
 using Ledger.Core.Blocks;
 using Ledger.Core.Consortium;
@@ -113,6 +116,13 @@ public sealed class GovernanceFlowTests
         var remaining = cluster.Nodes.Where(n => n != node2).ToList();
         await WaitUntilAsync(async () => await EveryNodeHasVotersAsync(remaining, ["node-1", "node-3", "node-4"]), "node-2 leaves the Raft membership");
         Assert.That(node2.Node.IsLeader, Is.False, "the removed leader handed over");
+
+        // At the peer port: node-4's certificate is admitted, node-2's no longer, and a CA certificate
+        // for a node governance never added is refused by a voter.
+        consortium.CreateJoiningNode("node-9");
+        Assert.That(await PeerCallStatusAsync(consortium, remaining[0], "node-4"), Is.EqualTo(StatusCode.OK));
+        Assert.That(await PeerCallStatusAsync(consortium, remaining[0], "node-2"), Is.EqualTo(StatusCode.PermissionDenied));
+        Assert.That(await PeerCallStatusAsync(consortium, remaining[0], "node-9"), Is.EqualTo(StatusCode.PermissionDenied));
         await node2.StopAsync();
 
         // The remaining three keep committing, and blocks after the removal are certified by a quorum of them.
@@ -168,6 +178,35 @@ public sealed class GovernanceFlowTests
                 // Leadership moved (e.g. a removed leader handed over); resubmitting the same signed transaction is idempotent.
                 await Task.Delay(50);
             }
+        }
+    }
+
+    /// <summary>Calls the peer service of <paramref name="target"/> presenting <paramref name="certificateNodeId"/>'s certificate.</summary>
+    private static async Task<StatusCode> PeerCallStatusAsync(TestConsortium consortium, InProcessNode target, string certificateNodeId)
+    {
+        var pem = X509Certificate2.CreateFromPem(
+            File.ReadAllText(Path.Combine(consortium.Directory, $"{certificateNodeId}.cert.pem")),
+            File.ReadAllText(Path.Combine(consortium.Directory, $"{certificateNodeId}.key.pem")));
+        using var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        pem.Dispose();
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [certificate],
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            },
+        };
+        var peerUrl = consortium.Nodes.Single(n => n.NodeId == target.Node.NodeId).PeerUrl;
+        using var channel = GrpcChannel.ForAddress(peerUrl, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
+        try
+        {
+            await new LedgerPeer.LedgerPeerClient(channel).ForwardAsync(new ForwardRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
         }
     }
 
