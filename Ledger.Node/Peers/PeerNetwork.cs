@@ -90,7 +90,8 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
         channel?.Dispose();
         if (sender is not null)
         {
-            _ = sender.DisposeAsync().AsTask();
+            // Called on the drive loop: the sender's shutdown runs elsewhere.
+            _ = Task.Run(async () => await sender.DisposeAsync().ConfigureAwait(false));
         }
     }
 

@@ -38,21 +38,25 @@ public sealed class GovernanceFlowTests
         var admin2 = suite.GenerateKeyPair();
         await SubmitOkAsync(cluster, transactions.AddMember(consortium.Admin, "admin-2", MemberRole.Admin, admin2));
 
-        // Member X and node-4 are proposed by admin-1 and pass with admin-2's vote.
-        var memberKey = suite.GenerateKeyPair();
+        // node-4 is started first, from genesis with its own key and CA-issued certificate, told where the
+        // founders are. Not being a node yet, it replays nothing and must not campaign.
         var node4 = consortium.CreateJoiningNode("node-4");
-        var proposeMember = await SubmitOkAsync(cluster, transactions.AddMember(consortium.Admin, "member-x", MemberRole.RightsHolder, memberKey));
-        var proposeNode = await SubmitOkAsync(cluster, transactions.AddNode(consortium.Admin, "node-4", node4.PeerUrl, node4.Key));
-        var leader = await cluster.WaitForLeaderAsync();
-        Assert.That(leader.Node.Directory.Nodes.Find("node-4"), Is.Null, "one admin's proposal alone must not add the node");
-        await SubmitOkAsync(cluster, transactions.Vote(admin2, proposeMember.TxHash));
-        var nodeAdded = await SubmitOkAsync(cluster, transactions.Vote(admin2, proposeNode.TxHash));
-
-        // node-4 starts from genesis with its own key and CA-issued certificate, and is told where the founders are.
         var peerFlags = consortium.Nodes.Take(3).Select((n, i) => $"--Node:Peers:{i}={n.NodeId}={n.PeerUrl}").ToList();
         var joiner = new InProcessNode(consortium.ArgumentsFor(3, peerFlags), node4.PublicUrl);
         cluster.Nodes.Add(joiner);
         await joiner.StartAsync();
+        Assert.That(joiner.Node.Directory.IsJoining, Is.True);
+
+        // Member X and node-4 are proposed by admin-1 and pass with admin-2's vote.
+        var memberKey = suite.GenerateKeyPair();
+        var proposeMember = await SubmitOkAsync(cluster, transactions.AddMember(consortium.Admin, "member-x", MemberRole.RightsHolder, memberKey));
+        var proposeNode = await SubmitOkAsync(cluster, transactions.AddNode(consortium.Admin, "node-4", node4.PeerUrl, node4.Key));
+        var leader = await cluster.WaitForLeaderAsync();
+        Assert.That(leader.Node.Directory.Nodes.Find("node-4"), Is.Null, "one admin's proposal alone must not add the node");
+        Assert.That(joiner.Node.RaftStatus.Role, Is.EqualTo(RaftRole.Follower), "a node outside the membership never campaigns");
+        Assert.That(joiner.Node.RaftStatus.Term, Is.EqualTo(RaftBootstrap.FoundingTerm), "nor raises its term");
+        await SubmitOkAsync(cluster, transactions.Vote(admin2, proposeMember.TxHash));
+        var nodeAdded = await SubmitOkAsync(cluster, transactions.Vote(admin2, proposeNode.TxHash));
         await WaitUntilAsync(async () => await EveryRunningNodeHasVotersAsync(cluster, ["node-1", "node-2", "node-3", "node-4"]), "node-4 becomes a voter on every node");
 
         var probe = await SubmitOkAsync(cluster, consortium.RegisterWork());
