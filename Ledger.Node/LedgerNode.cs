@@ -128,7 +128,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>());
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
-            reconciler = new MembershipReconciler(driver, Directory, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
+            reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
         catch
         {

@@ -16,8 +16,11 @@ public static class MembershipPlan
     /// <summary>Promote a learner once its replicated log is within this many entries of the leader's last index.</summary>
     public const ulong LearnerLagEntriesMax = 16;
 
+    /// <param name="leader">The leader's status, with progress.</param>
+    /// <param name="registry">The registry's nodes at the leader's applied height.</param>
+    /// <param name="raftIndexOfBlock">The Raft index of the entry that produced a block height (0 for genesis), when known.</param>
     /// <returns>The next step, or null when Raft's membership already matches the registry (or must wait).</returns>
-    public static MembershipStep? Next(RaftStatus leader, NodeSet registry)
+    public static MembershipStep? Next(RaftStatus leader, NodeSet registry, Func<ulong, ulong?>? raftIndexOfBlock = null)
     {
         ArgumentNullException.ThrowIfNull(leader);
         ArgumentNullException.ThrowIfNull(registry);
@@ -63,6 +66,52 @@ public static class MembershipPlan
             if (!registry.IsActive(learner))
             {
                 return new MembershipStep.Propose(new ConfChange(ConfChangeType.RemoveNode, learner));
+            }
+        }
+
+        return raftIndexOfBlock is null ? null : HandOverToAKnownLeader(leader, registry, raftIndexOfBlock);
+    }
+
+    /// <summary>
+    /// A voter whose log stops before the block that added this leader cannot know this leader yet and
+    /// refuses its stream (see <see cref="NodeDirectory.RefusalFor"/>): it would never catch up while this
+    /// node leads. Hand leadership to a caught-up voter that voter does know (added before its log ends).
+    /// </summary>
+    private static MembershipStep? HandOverToAKnownLeader(RaftStatus leader, NodeSet registry, Func<ulong, ulong?> raftIndexOfBlock)
+    {
+        if (registry.Find(leader.Id) is not { AddedAtHeight: > 0 } self || raftIndexOfBlock(self.AddedAtHeight) is not { } selfAddedIndex)
+        {
+            return null;
+        }
+
+        foreach (var lagging in leader.Progress)
+        {
+            if (lagging.Id == leader.Id || lagging.IsLearner || lagging.RecentActive || lagging.Match >= selfAddedIndex)
+            {
+                continue;
+            }
+
+            ulong best = 0;
+            ulong bestMatch = 0;
+            foreach (var candidate in leader.Progress)
+            {
+                if (candidate.Id == leader.Id || candidate.Id == lagging.Id || candidate.IsLearner || !IsCaughtUp(leader, candidate.Id)
+                    || registry.Find(candidate.Id) is not { IsActive: true } node
+                    || (node.AddedAtHeight > 0 && (raftIndexOfBlock(node.AddedAtHeight) is not { } addedIndex || addedIndex > lagging.Match)))
+                {
+                    continue;
+                }
+
+                if (best == 0 || candidate.Match > bestMatch)
+                {
+                    best = candidate.Id;
+                    bestMatch = candidate.Match;
+                }
+            }
+
+            if (best != 0)
+            {
+                return new MembershipStep.TransferLeadership(best);
             }
         }
 

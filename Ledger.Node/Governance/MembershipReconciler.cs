@@ -28,9 +28,12 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
 
-    public MembershipReconciler(RaftDriver driver, NodeDirectory directory, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
+    private readonly Func<ulong, ulong?> raftIndexOfBlock;
+
+    public MembershipReconciler(RaftDriver driver, NodeDirectory directory, Func<ulong, ulong?> raftIndexOfBlock, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
     {
         this.driver = driver;
+        this.raftIndexOfBlock = raftIndexOfBlock;
         this.directory = directory;
         this.interval = interval;
         this.timeProvider = timeProvider;
@@ -92,7 +95,7 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
             return;
         }
 
-        var step = MembershipPlan.Next(status, directory.Nodes);
+        var step = MembershipPlan.Next(status, directory.Nodes, raftIndexOfBlock);
         switch (step)
         {
             case null:
@@ -135,6 +138,6 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
     [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "Membership: {Step} refused for now ({Reason}); retrying")]
     private static partial void LogRefused(ILogger logger, string step, ProposalDropReason reason);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Membership: governance removed this leader; transferring leadership to {Target}")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Membership: transferring leadership to {Target} (this leader was removed, or a lagging voter cannot know it yet)")]
     private static partial void LogTransferring(ILogger logger, ulong target);
 }

@@ -11,7 +11,10 @@ public sealed class MembershipPlanTests
     private static readonly ulong N3 = RaftNodeIds.Of("node-3");
     private static readonly ulong N4 = RaftNodeIds.Of("node-4");
 
-    private static RaftStatus Leader(ulong self, ConfState membership, ulong lastIndex, params (ulong Id, ulong Match)[] progress) => new()
+    private static RaftStatus Leader(ulong self, ConfState membership, ulong lastIndex, params (ulong Id, ulong Match)[] progress) =>
+        Leader(self, membership, lastIndex, _ => true, progress);
+
+    private static RaftStatus Leader(ulong self, ConfState membership, ulong lastIndex, Func<ulong, bool> recentActive, params (ulong Id, ulong Match)[] progress) => new()
     {
         Id = self,
         HardState = new HardState(3, self, lastIndex),
@@ -20,7 +23,7 @@ public sealed class MembershipPlanTests
         LastIndex = lastIndex,
         LeadTransferee = 0,
         ConfState = membership,
-        Progress = [.. progress.Select(p => new ProgressStatus(p.Id, p.Match, p.Match + 1, ProgressState.Replicate, membership.IsLearner(p.Id), true, 0))],
+        Progress = [.. progress.Select(p => new ProgressStatus(p.Id, p.Match, p.Match + 1, ProgressState.Replicate, membership.IsLearner(p.Id), recentActive(p.Id), 0))],
     };
 
     private static NodeSet Registry(bool node2Removed = false, bool node4Added = false)
@@ -88,6 +91,26 @@ public sealed class MembershipPlanTests
         var step = MembershipPlan.Next(status, Registry(node2Removed: true));
 
         Assert.That(step, Is.EqualTo(new MembershipStep.TransferLeadership(N3)));
+    }
+
+    [Test]
+    public void Next_AVoterLagsBehindTheBlockThatAddedThisLeader_HandsOverToALeaderItKnows()
+    {
+        // node-4 (added in block 5 = raft index 40) leads; node-1 went quiet at index 30, before that block.
+        var status = Leader(N4, new ConfState([N1, N2, N3, N4], []), 500, id => id != N1, (N1, 30), (N2, 490), (N3, 500), (N4, 500));
+        ulong? RaftIndexOf(ulong height) => height == 5 ? 40 : null;
+
+        var step = MembershipPlan.Next(status, Registry(node4Added: true), RaftIndexOf);
+
+        Assert.That(step, Is.EqualTo(new MembershipStep.TransferLeadership(N3)));
+    }
+
+    [Test]
+    public void Next_EveryVoterKnowsThisLeader_DoesNotHandOver()
+    {
+        var status = Leader(N4, new ConfState([N1, N2, N3, N4], []), 500, id => id != N1, (N1, 45), (N2, 490), (N3, 500), (N4, 500));
+
+        Assert.That(MembershipPlan.Next(status, Registry(node4Added: true), height => height == 5 ? 40UL : null), Is.Null);
     }
 
     private static bool SameChange(MembershipStep? left, MembershipStep? right) =>
