@@ -9,7 +9,8 @@ namespace Ledger.Node.Governance;
 /// of the genesis file: where peers listen, who receives attestations, whose certificates are
 /// admitted, whose signatures certify a block. Also tracks the Raft membership this node has applied,
 /// which lags the registry until the leader's reconciler has proposed the matching conf changes.
-/// Read from any thread; updated on the drive loop after a block or conf change is applied.
+/// Read from any thread; updated on the drive loop after a block or conf change is applied, and by
+/// the <see cref="MembershipReconciler"/>'s periodic refresh (which covers snapshot installs).
 /// </summary>
 public sealed class NodeDirectory
 {
@@ -39,7 +40,7 @@ public sealed class NodeDirectory
         CheckLocalKey(nodes);
     }
 
-    /// <summary>Raised on the drive loop after the registry's node set or the applied Raft membership changed.</summary>
+    /// <summary>Raised (on the drive loop or the reconciler's task) after the registry's nodes or the applied Raft membership changed.</summary>
     public event Action? Changed;
 
     public string LocalNodeId { get; }
