@@ -10,6 +10,7 @@ internal enum DriverInputKind : byte
     Read,
     Transfer,
     Campaign,
+    SnapshotStatus,
 }
 
 /// <summary>One unit of work for the drive loop; a struct so queuing a peer message allocates nothing extra.</summary>
@@ -22,7 +23,8 @@ internal readonly struct DriverInput
         ConfChange confChange = default,
         TaskCompletionSource<ProposalDropReason?>? proposalCompletion = null,
         TaskCompletionSource<ulong>? readCompletion = null,
-        ulong target = 0)
+        ulong target = 0,
+        SnapshotStatus snapshotStatus = default)
     {
         Kind = kind;
         Message = message;
@@ -31,6 +33,7 @@ internal readonly struct DriverInput
         ProposalCompletion = proposalCompletion;
         ReadCompletion = readCompletion;
         Target = target;
+        SnapshotStatus = snapshotStatus;
     }
 
     public DriverInputKind Kind { get; }
@@ -47,6 +50,8 @@ internal readonly struct DriverInput
 
     public ulong Target { get; }
 
+    public SnapshotStatus SnapshotStatus { get; }
+
     public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
 
     public static DriverInput ForProposal(ReadOnlyMemory<byte> data, TaskCompletionSource<ProposalDropReason?> completion) =>
@@ -60,4 +65,6 @@ internal readonly struct DriverInput
     public static DriverInput ForTransfer(ulong target) => new(DriverInputKind.Transfer, target: target);
 
     public static DriverInput ForCampaign() => new(DriverInputKind.Campaign);
+
+    public static DriverInput ForSnapshotStatus(ulong peer, SnapshotStatus status) => new(DriverInputKind.SnapshotStatus, target: peer, snapshotStatus: status);
 }
