@@ -55,7 +55,7 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
                         throw new RpcException(new Status(StatusCode.InvalidArgument, "snapshot messages must be sent through InstallSnapshot"));
                     }
 
-                    node.Driver.TryDeliver(message);
+                    node.Driver.TryDeliver(WithoutUnheldCommit(message));
                     break;
                 case PeerFrame.PayloadOneofCase.Attestation:
                     if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))
@@ -162,6 +162,36 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
         }
 
         return nodeId;
+    }
+
+    /// <summary>
+    /// A heartbeat may carry a commit index this node does not hold when its data directory was wiped
+    /// and it rejoined under the same id (the leader still remembers its old match). Raft treats that
+    /// as a lost log and stops; dropping the commit advance instead (never unsafe: it only commits less)
+    /// lets the node answer, so the leader finds it behind its compacted log and sends a snapshot.
+    /// </summary>
+    private global::Ledger.Consensus.Message WithoutUnheldCommit(global::Ledger.Consensus.Message message)
+    {
+        if (message.Type != global::Ledger.Consensus.MessageType.Heartbeat || message.Commit <= node.RaftStatus.LastIndex)
+        {
+            return message;
+        }
+
+        return new global::Ledger.Consensus.Message
+        {
+            Type = message.Type,
+            To = message.To,
+            From = message.From,
+            Term = message.Term,
+            LogTerm = message.LogTerm,
+            Index = message.Index,
+            Entries = message.Entries,
+            Commit = 0,
+            Reject = message.Reject,
+            RejectHintIndex = message.RejectHintIndex,
+            RejectHintTerm = message.RejectHintTerm,
+            Context = message.Context,
+        };
     }
 
     private static global::Ledger.Consensus.Message DecodeRaft(RaftMessage wire)

@@ -53,6 +53,7 @@ public sealed partial class SnapshotReceiver(
             return new SnapshotAck { Complete = true, NextOffset = total };
         }
 
+        CheckExtendsOurChain(manifest);
         if (!await transferGate.WaitAsync(TimeSpan.Zero, token).ConfigureAwait(false))
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "another snapshot transfer is in progress"));
@@ -169,7 +170,11 @@ public sealed partial class SnapshotReceiver(
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "the snapshot's last header does not hash to its last block hash"));
         }
+    }
 
+    /// <summary>What can be checked before the transfer: the snapshot's chain is not shorter than ours and, one block ahead, links to our tip (the full check runs after install).</summary>
+    private void CheckExtendsOurChain(SnapshotManifest manifest)
+    {
         var tip = blocks.Tip;
         if (manifest.Height < tip.Height)
         {
