@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
 using Ledger.Consensus;
@@ -27,7 +26,8 @@ public sealed partial class SnapshotSender : IAsyncDisposable
     private readonly SnapshotTransferOptions options;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly ConcurrentDictionary<ulong, Task> transfers = new();
+    private readonly Lock sync = new();
+    private readonly Dictionary<ulong, Task> transfers = [];
     private readonly CancellationTokenSource stopping = new();
     private long transfersCompleted;
     private long transfersFailed;
@@ -63,7 +63,16 @@ public sealed partial class SnapshotSender : IAsyncDisposable
     public long TransfersFailed => Interlocked.Read(ref transfersFailed);
 
     /// <summary>Transfers running now (at most one per follower).</summary>
-    public int TransfersActive => transfers.Count;
+    public int TransfersActive
+    {
+        get
+        {
+            lock (sync)
+            {
+                return transfers.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// Raft asked to send a snapshot to <paramref name="peer"/> in <paramref name="term"/>. Never blocks
@@ -72,16 +81,15 @@ public sealed partial class SnapshotSender : IAsyncDisposable
     /// </summary>
     public void Request(ulong peer, ulong term)
     {
-        if (stopping.IsCancellationRequested || transfers.ContainsKey(peer))
+        lock (sync)
         {
-            return;
-        }
+            if (stopping.IsCancellationRequested || transfers.ContainsKey(peer))
+            {
+                return;
+            }
 
-        var started = new TaskCompletionSource();
-        var transfer = started.Task.ContinueWith(_ => TransferAsync(peer, term), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
-        if (transfers.TryAdd(peer, transfer))
-        {
-            started.SetResult();
+            // Under the lock, so the transfer's own removal (also under it) cannot run before this add.
+            transfers[peer] = Task.Run(() => TransferAsync(peer, term));
         }
     }
 
@@ -104,15 +112,20 @@ public sealed partial class SnapshotSender : IAsyncDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or RocksDbSharp.RocksDbException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever broke the export or the stream, Raft must hear of it or it waits for this follower forever.
             LogTransferFailed(logger, peer, e.Message);
         }
         finally
         {
             TryDelete(directory);
             Interlocked.Increment(ref status == SnapshotStatus.Finished ? ref transfersCompleted : ref transfersFailed);
-            transfers.TryRemove(peer, out _);
+            lock (sync)
+            {
+                transfers.Remove(peer);
+            }
+
             if (!token.IsCancellationRequested)
             {
                 reportSnapshot(peer, status);
@@ -227,8 +240,14 @@ public sealed partial class SnapshotSender : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var transfer in transfers.Values)
+        Task[] running;
+        lock (sync)
+        {
+            stopping.Cancel();
+            running = [.. transfers.Values];
+        }
+
+        foreach (var transfer in running)
         {
             try
             {

@@ -61,7 +61,7 @@ public static class StateSnapshotExporter
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(directory, SnapshotColumnFamilies.FileName(family));
-            if (WriteSst(rocks, rocks.GetColumnFamily(family), read, path, cancellationToken))
+            if (WriteSst(rocks, family, read, path, cancellationToken))
             {
                 var size = SnapshotHashing.AppendFile(path, sha);
                 manifest.Files.Add(new SnapshotFile { ColumnFamily = family, SizeBytes = (ulong)size });
@@ -105,16 +105,18 @@ public static class StateSnapshotExporter
     }
 
     /// <summary>Copies one column family into an SST file in key order; false (and no file) when the family is empty.</summary>
-    private static bool WriteSst(RocksDb rocks, ColumnFamilyHandle family, ReadOptions read, string path, CancellationToken cancellationToken)
+    private static bool WriteSst(RocksDb rocks, string family, ReadOptions read, string path, CancellationToken cancellationToken)
     {
-        using var iterator = rocks.NewIterator(family, read);
+        using var iterator = rocks.NewIterator(rocks.GetColumnFamily(family), read);
         iterator.SeekToFirst();
         if (!iterator.Valid())
         {
             return false;
         }
 
-        using var writer = new SstFileWriter(new EnvOptions(), new ColumnFamilyOptions());
+        // Same compression choice as the live families: Merkle hashes do not compress.
+        var compression = family == ColumnFamilyNames.MerkleNodes ? Compression.No : Compression.Lz4;
+        using var writer = new SstFileWriter(new EnvOptions(), new ColumnFamilyOptions().SetCompression(compression));
         writer.Open(path);
         var keys = 0;
         for (; iterator.Valid(); iterator.Next())
