@@ -13,6 +13,7 @@ public sealed class WipedNodeSnapshotTests
 
     private static readonly TimeSpan ElectionTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
 
     private ProcessCluster? cluster;
 
@@ -53,15 +54,31 @@ public sealed class WipedNodeSnapshotTests
         await LeaderKillTests.AssertIdenticalChainsAsync(cluster, height);
     }
 
-    /// <summary>Submits one transaction at a time (one block each) and returns the last block height.</summary>
+    /// <summary>
+    /// Submits one transaction at a time (one block each) to whichever node leads and returns the last
+    /// block height. A submission that meets a leader change is retried unchanged (submit is idempotent).
+    /// </summary>
     private async Task<ulong> SubmitAsync(NodeProcess leader, int count)
     {
         ulong height = 0;
         for (var i = 0; i < count; i++)
         {
-            var response = await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster!.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30));
-            Assert.That(response.Receipt, Is.Not.Null);
-            height = response.Receipt.BlockHeight;
+            var transaction = cluster!.Consortium.RegisterWork();
+            var deadline = DateTime.UtcNow + ElectionTimeout;
+            while (true)
+            {
+                try
+                {
+                    var response = await leader.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }, deadline: DateTime.UtcNow.AddSeconds(10));
+                    height = response.Receipt.BlockHeight;
+                    break;
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(RetryDelay);
+                    leader = await cluster.WaitForLeaderAsync(ElectionTimeout);
+                }
+            }
         }
 
         return height;
