@@ -14,6 +14,7 @@ using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
 using Ledger.Node.Applying;
 using Ledger.Node.Peers;
+using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
@@ -22,6 +23,7 @@ using Ledger.Storage.Attestations;
 using Ledger.Storage.Blocks;
 using Ledger.Storage.Raft;
 using Ledger.Storage.Registry;
+using Ledger.Storage.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node;
@@ -44,6 +46,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
+    private readonly SnapshotSender snapshotSender;
 
     public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -61,6 +64,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
         });
         try
         {
+            // Before any store reads the state: finish a snapshot install a crash interrupted.
+            var snapshotStaging = new SnapshotStaging(Path.Combine(options.DataDirectory, "snapshots"));
+            StateSnapshotInstaller.CompleteInterrupted(database, snapshotStaging);
             RegistryState = new RocksDbRegistryState(database);
             if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
             {
@@ -119,14 +125,20 @@ public sealed partial class LedgerNode : IAsyncDisposable
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted);
             StateMachine.EffectsApplied += OnRegistryEffects;
             StateMachine.MembershipApplied += OnRaftMembershipApplied;
+            StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted,
+                new StateSnapshotRestorer(chain, database, Blocks, Attestations, snapshotStaging, Notifier));
+            snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
+                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
+            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
             driver = new RaftDriver(
                 raftNode,
                 new RaftLogPersistence(raftLog),
-                peers,
+                new SnapshotRoutingTransport(peers, snapshotSender),
                 StateMachine,
                 new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
                 timeProvider,
-                loggerFactory.CreateLogger<RaftDriver>());
+                loggerFactory.CreateLogger<RaftDriver>(),
+                new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft));
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
@@ -163,6 +175,15 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public LedgerStateMachine StateMachine { get; }
 
     public RaftDriver Driver => driver;
+
+    /// <summary>The follower side of snapshot transfer (the peer service's InstallSnapshot).</summary>
+    public SnapshotReceiver SnapshotReceiver { get; }
+
+    /// <summary>The leader side of snapshot transfer.</summary>
+    public SnapshotSender SnapshotSender => snapshotSender;
+
+    /// <summary>The Raft log's first retained index (compaction moves it forward).</summary>
+    public ulong RaftLogFirstIndex => raftLog.FirstIndex();
 
     public PeerNetwork Peers => peers;
 
@@ -422,6 +443,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     {
         await batcher.DisposeAsync().ConfigureAwait(false);
         await reconciler.DisposeAsync().ConfigureAwait(false);
+        await snapshotSender.DisposeAsync().ConfigureAwait(false);
         await driver.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);

@@ -196,6 +196,16 @@ public sealed class LedgerDatabase : IDisposable
         }
     }
 
+    /// <summary>The RocksDB instance, for snapshot export and install (consistent views, SST ingestion).</summary>
+    internal RocksDb Rocks
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _rocks;
+        }
+    }
+
     /// <summary>A RocksDB property such as "rocksdb.estimate-num-keys", for diagnostics.</summary>
     public string? GetProperty(string propertyName, ColumnFamilyHandle columnFamily) => _rocks.GetProperty(propertyName, columnFamily);
 

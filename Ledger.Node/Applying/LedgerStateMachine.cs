@@ -3,6 +3,7 @@ using Ledger.Consensus;
 using Ledger.Core.Protocol;
 using Ledger.Node.Chain;
 using Ledger.Node.Consensus;
+using Ledger.Node.Snapshots;
 using Ledger.Registry;
 using Ledger.Registry.Applying;
 using Ledger.Storage;
@@ -29,6 +30,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
     private readonly PendingReceipts pendingReceipts;
     private readonly BlockNotifier notifier;
     private readonly Action<BlockHeader>? blockCommitted;
+    private readonly StateSnapshotRestorer? snapshotRestorer;
 
     public LedgerStateMachine(
         ChainContext chain,
@@ -37,7 +39,8 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         RocksDbRegistryState registryState,
         PendingReceipts pendingReceipts,
         BlockNotifier notifier,
-        Action<BlockHeader>? blockCommitted)
+        Action<BlockHeader>? blockCommitted,
+        StateSnapshotRestorer? snapshotRestorer = null)
     {
         this.chain = chain;
         this.database = database;
@@ -46,6 +49,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         this.pendingReceipts = pendingReceipts;
         this.notifier = notifier;
         this.blockCommitted = blockCommitted;
+        this.snapshotRestorer = snapshotRestorer;
         applier = new RegistryApplier(chain.RegistryOptions);
         notifier.Publish(blocks.LatestHeight);
     }
@@ -151,6 +155,10 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         MembershipApplied?.Invoke(entry.Index, resulting);
     }
 
+    /// <summary>
+    /// Raft accepted a snapshot (its record is already durable in the Raft state): swap in the state
+    /// image the snapshot receiver verified and staged. Never goes back to an index already applied.
+    /// </summary>
     public void RestoreSnapshot(Snapshot snapshot)
     {
         if (snapshot.Metadata.Index <= AppliedIndex)
@@ -158,10 +166,13 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             return;
         }
 
-        // Installing the leader's state image is done by the snapshot receiver before Raft sees the
-        // snapshot; reaching here with a newer index means that transfer did not happen.
-        throw new InvalidOperationException(
-            $"snapshot at raft index {snapshot.Metadata.Index} is ahead of the applied index {AppliedIndex}, but no state image was installed");
+        if (snapshotRestorer is null)
+        {
+            throw new InvalidOperationException(
+                $"snapshot at raft index {snapshot.Metadata.Index} is ahead of the applied index {AppliedIndex}, but this node cannot install state snapshots");
+        }
+
+        snapshotRestorer.Restore(snapshot);
     }
 
     private void RecordProgressOnly(ulong index)

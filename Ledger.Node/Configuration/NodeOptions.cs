@@ -1,4 +1,5 @@
 using Ledger.Node.Batching;
+using Ledger.Node.Snapshots;
 
 namespace Ledger.Node.Configuration;
 
@@ -61,6 +62,12 @@ public sealed class NodeOptions
     /// <summary>Blocks per GetBlocks call at most.</summary>
     public int BlocksPerRangeMax { get; set; } = 1_000;
 
+    /// <summary>Raft log compaction.</summary>
+    public LogCompactionOptions Raft { get; set; } = new();
+
+    /// <summary>State snapshot transfer to followers that fell behind the compacted log.</summary>
+    public SnapshotTransferOptions Snapshots { get; set; } = new();
+
     public void Validate()
     {
         if (TickMilliseconds is < 1 or > 10_000)
@@ -95,5 +102,9 @@ public sealed class NodeOptions
         }
 
         Batching.Validate(TransactionBytesMax);
+        Raft.Validate();
+
+        // The peer server accepts messages up to TransactionBytesMax + 64 KiB; a chunk plus its framing must fit.
+        Snapshots.Validate(TransactionBytesMax + (32 * 1024));
     }
 }

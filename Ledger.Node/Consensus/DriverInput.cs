@@ -11,6 +11,7 @@ internal enum DriverInputKind : byte
     Transfer,
     Campaign,
     Inspect,
+    SnapshotStatus,
 }
 
 /// <summary>One unit of work for the drive loop; a struct so queuing a peer message allocates nothing extra.</summary>
@@ -24,7 +25,8 @@ internal readonly struct DriverInput
         TaskCompletionSource<ProposalDropReason?>? proposalCompletion = null,
         TaskCompletionSource<ulong>? readCompletion = null,
         ulong target = 0,
-        TaskCompletionSource<RaftStatus>? inspectCompletion = null)
+        TaskCompletionSource<RaftStatus>? inspectCompletion = null,
+        SnapshotStatus snapshotStatus = default)
     {
         Kind = kind;
         Message = message;
@@ -34,6 +36,7 @@ internal readonly struct DriverInput
         ReadCompletion = readCompletion;
         Target = target;
         InspectCompletion = inspectCompletion;
+        SnapshotStatus = snapshotStatus;
     }
 
     public DriverInputKind Kind { get; }
@@ -51,6 +54,7 @@ internal readonly struct DriverInput
     public ulong Target { get; }
 
     public TaskCompletionSource<RaftStatus>? InspectCompletion { get; }
+    public SnapshotStatus SnapshotStatus { get; }
 
     public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
 
@@ -67,4 +71,5 @@ internal readonly struct DriverInput
     public static DriverInput ForCampaign() => new(DriverInputKind.Campaign);
 
     public static DriverInput ForInspect(TaskCompletionSource<RaftStatus> completion) => new(DriverInputKind.Inspect, inspectCompletion: completion);
+    public static DriverInput ForSnapshotStatus(ulong peer, SnapshotStatus status) => new(DriverInputKind.SnapshotStatus, target: peer, snapshotStatus: status);
 }

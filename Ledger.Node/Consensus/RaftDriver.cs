@@ -21,6 +21,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly RaftDriverOptions options;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
+    private readonly IAppliedIndexListener? appliedIndexListener;
     private readonly Channel<DriverInput> inputs;
 
     // Wakes the loop when an input arrives; no spinning (Task.Wait spins first, which steals a core on small machines).
@@ -41,7 +42,8 @@ public sealed partial class RaftDriver : IAsyncDisposable
         IReplicatedStateMachine stateMachine,
         RaftDriverOptions options,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        IAppliedIndexListener? appliedIndexListener = null)
     {
         this.node = node;
         this.persistence = persistence;
@@ -50,6 +52,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         this.options = options;
         this.timeProvider = timeProvider;
         this.logger = logger;
+        this.appliedIndexListener = appliedIndexListener;
         inputs = Channel.CreateBounded<DriverInput>(new BoundedChannelOptions(options.InputQueueCapacity)
         {
             SingleReader = true,
@@ -118,6 +121,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     }
 
     public bool TryTransferLeadership(ulong target) => Enqueue(DriverInput.ForTransfer(target));
+
+    /// <summary>Tells Raft how sending a snapshot to <paramref name="peer"/> ended (the transfer runs outside the loop).</summary>
+    public bool TryReportSnapshot(ulong peer, SnapshotStatus snapshotStatus) => Enqueue(DriverInput.ForSnapshotStatus(peer, snapshotStatus));
 
     /// <summary>Starts an election now (used to make a freshly bootstrapped single node leader without waiting a timeout).</summary>
     public bool TryCampaign() => Enqueue(DriverInput.ForCampaign());
@@ -247,6 +253,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
             case DriverInputKind.Inspect:
                 input.InspectCompletion!.TrySetResult(node.Status);
                 break;
+            case DriverInputKind.SnapshotStatus:
+                node.ReportSnapshot(input.Target, input.SnapshotStatus);
+                break;
             default:
                 throw new InvalidOperationException($"unknown driver input {input.Kind}");
         }
@@ -309,6 +318,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             {
                 stateMachine.ApplyEntry(entry);
             }
+        }
+
+        if (ready.CommittedEntries.Count > 0)
+        {
+            appliedIndexListener?.OnApplied(stateMachine.AppliedIndex);
         }
 
         foreach (var readState in ready.ReadStates)

@@ -68,7 +68,13 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
                         throw new RpcException(new Status(StatusCode.PermissionDenied, $"raft message from {message.From} to {message.To} does not match the stream ({senderRaftId} to {node.RaftId})"));
                     }
 
-                    node.Driver.TryDeliver(message);
+                    if (message.Type == global::Ledger.Consensus.MessageType.Snap)
+                    {
+                        // State snapshots travel only through InstallSnapshot, where they are staged and verified first.
+                        throw new RpcException(new Status(StatusCode.InvalidArgument, "snapshot messages must be sent through InstallSnapshot"));
+                    }
+
+                    node.Driver.TryDeliver(WithoutUnheldCommit(message));
                     break;
                 case PeerFrame.PayloadOneofCase.Attestation:
                     if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))
@@ -95,8 +101,69 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
         return Task.FromResult(node.AcceptForwarded(request));
     }
 
-    public override Task<SnapshotAck> InstallSnapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "snapshot transfer is not implemented yet; a lagging node catches up from the leader's log"));
+    /// <summary>
+    /// Snapshot transfer from the leader: the certificate (with TLS) and the claimed sender must name
+    /// the same consortium node; the receiver stages, verifies and hands the snapshot to Raft.
+    /// </summary>
+    public override async Task<SnapshotAck> InstallSnapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context)
+    {
+        var authenticated = AuthenticatedPeer(context);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        var sender = new PeekedSenderReader(requestStream);
+        if (!await sender.PeekAsync(linked.Token).ConfigureAwait(false))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "empty snapshot stream"));
+        }
+
+        var fromNodeId = sender.First!.FromNodeId;
+        var peer = node.Chain.FindNode(fromNodeId)
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{fromNodeId}' is not a node of this consortium"));
+        if (authenticated is not null && !string.Equals(authenticated, fromNodeId, StringComparison.Ordinal))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate of '{authenticated}' cannot send snapshots as '{fromNodeId}'"));
+        }
+
+        if (peer.RaftId == node.RaftId)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "a node cannot send a snapshot to itself"));
+        }
+
+        return await node.SnapshotReceiver.ReceiveAsync(sender, peer.RaftId, linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the first chunk ahead (to authenticate its sender) and replays it to the receiver.</summary>
+    private sealed class PeekedSenderReader(IAsyncStreamReader<SnapshotChunk> inner) : IAsyncStreamReader<SnapshotChunk>
+    {
+        // 0: the peeked chunk is yet to be replayed; 1: it is Current; 2: reading through.
+        private int replayState;
+
+        public SnapshotChunk? First { get; private set; }
+
+        public SnapshotChunk Current => replayState == 1 ? First! : inner.Current;
+
+        public async Task<bool> PeekAsync(CancellationToken token)
+        {
+            if (!await inner.MoveNext(token).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            First = inner.Current;
+            return true;
+        }
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (replayState == 0 && First is not null)
+            {
+                replayState = 1;
+                return Task.FromResult(true);
+            }
+
+            replayState = 2;
+            return inner.MoveNext(cancellationToken);
+        }
+    }
 
     private string? AuthenticatedPeer(ServerCallContext context)
     {
@@ -115,6 +182,36 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
         }
 
         return nodeId;
+    }
+
+    /// <summary>
+    /// A heartbeat may carry a commit index this node does not hold when its data directory was wiped
+    /// and it rejoined under the same id (the leader still remembers its old match). Raft treats that
+    /// as a lost log and stops; dropping the commit advance instead (never unsafe: it only commits less)
+    /// lets the node answer, so the leader finds it behind its compacted log and sends a snapshot.
+    /// </summary>
+    private global::Ledger.Consensus.Message WithoutUnheldCommit(global::Ledger.Consensus.Message message)
+    {
+        if (message.Type != global::Ledger.Consensus.MessageType.Heartbeat || message.Commit <= node.RaftStatus.LastIndex)
+        {
+            return message;
+        }
+
+        return new global::Ledger.Consensus.Message
+        {
+            Type = message.Type,
+            To = message.To,
+            From = message.From,
+            Term = message.Term,
+            LogTerm = message.LogTerm,
+            Index = message.Index,
+            Entries = message.Entries,
+            Commit = 0,
+            Reject = message.Reject,
+            RejectHintIndex = message.RejectHintIndex,
+            RejectHintTerm = message.RejectHintTerm,
+            Context = message.Context,
+        };
     }
 
     private static global::Ledger.Consensus.Message DecodeRaft(RaftMessage wire)

@@ -29,6 +29,13 @@ public sealed class AttestationStore
         certifiedHeight = stored is null ? 0 : DecodeHeight(stored);
     }
 
+    /// <summary>Re-reads the certified height after the state underneath was replaced by a snapshot install.</summary>
+    public void ReloadAfterStateReplaced()
+    {
+        var stored = database.Get(database.Meta, CertifiedHeightKey);
+        Volatile.Write(ref certifiedHeight, stored is null ? 0 : DecodeHeight(stored));
+    }
+
     /// <summary>Highest height with a quorum of attestations (0 when none).</summary>
     public ulong CertifiedHeight => Volatile.Read(ref certifiedHeight);
 

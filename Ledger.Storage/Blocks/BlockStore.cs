@@ -160,6 +160,21 @@ public sealed class BlockStore
         _staged = null;
     }
 
+    /// <summary>
+    /// Re-reads the tip and the log tree's right edge after the state underneath was replaced by a
+    /// snapshot install (writer thread, nothing staged).
+    /// </summary>
+    public void ReloadAfterStateReplaced()
+    {
+        if (_staged is not null)
+        {
+            throw new InvalidOperationException("a block is staged; the state cannot be replaced under it");
+        }
+
+        LogTree.DiscardStaged();
+        Volatile.Write(ref _tip, LoadTip());
+    }
+
     /// <summary>Stages, writes and commits one block in its own batch.</summary>
     public void Append(Block block, ulong appliedRaftIndex)
     {

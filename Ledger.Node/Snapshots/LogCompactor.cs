@@ -1,0 +1,59 @@
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Node.Consensus;
+using Ledger.Storage.Blocks;
+using Ledger.Storage.Raft;
+
+namespace Ledger.Node.Snapshots;
+
+/// <summary>
+/// Keeps the Raft log bounded: every <see cref="LogCompactionOptions.CompactionIntervalEntries"/>
+/// applied entries it records a snapshot descriptor at the applied index (what Raft offers a follower
+/// that needs compacted entries; the state itself is exported only when one is actually sent) and
+/// deletes the log up to <c>applied − CompactionRetainEntries</c>. Runs on the drive loop thread, the
+/// only writer of the Raft log.
+/// </summary>
+public sealed class LogCompactor(RocksDbRaftLogStorage raftLog, BlockStore blocks, string chainId, LogCompactionOptions options) : IAppliedIndexListener
+{
+    public void OnApplied(ulong appliedIndex)
+    {
+        var snapshotIndex = raftLog.Snapshot().Metadata.Index;
+        if (appliedIndex < snapshotIndex + (ulong)options.CompactionIntervalEntries)
+        {
+            return;
+        }
+
+        if (appliedIndex > raftLog.LastIndex())
+        {
+            // Applied entries are always stored first; anything else is a broken invariant.
+            throw new InvalidOperationException($"applied index {appliedIndex} is beyond the last stored raft entry {raftLog.LastIndex()}");
+        }
+
+        raftLog.CreateSnapshot(appliedIndex, raftLog.ConfState, Descriptor(appliedIndex));
+        var retain = (ulong)options.CompactionRetainEntries;
+        if (appliedIndex > retain)
+        {
+            var compactTo = appliedIndex - retain;
+            if (compactTo >= raftLog.FirstIndex())
+            {
+                raftLog.Compact(compactTo);
+            }
+        }
+    }
+
+    /// <summary>A manifest without files: names the chain and tip, carries no state (<see cref="Storage.Snapshots.SnapshotManifests.CarriesState"/> is false).</summary>
+    private byte[] Descriptor(ulong appliedIndex)
+    {
+        var tip = blocks.Tip;
+        var descriptor = new SnapshotManifest
+        {
+            ChainId = chainId,
+            Meta = new RaftSnapshotMeta { Index = appliedIndex, Term = raftLog.Term(appliedIndex) },
+            Height = tip.Height,
+            LastBlockHash = ByteString.CopyFrom(tip.BlockHash),
+        };
+        descriptor.Meta.Voters.Add(raftLog.ConfState.Voters);
+        descriptor.Meta.Learners.Add(raftLog.ConfState.Learners);
+        return descriptor.ToByteArray();
+    }
+}

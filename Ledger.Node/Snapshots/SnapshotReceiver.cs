@@ -1,0 +1,213 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Ledger.Consensus;
+using Ledger.Core.Blocks;
+using Ledger.Core.Protocol;
+using Ledger.Node.Chain;
+using Ledger.Storage.Blocks;
+using Ledger.Storage.Snapshots;
+using Microsoft.Extensions.Logging;
+using Snapshot = Ledger.Consensus.Snapshot;
+
+namespace Ledger.Node.Snapshots;
+
+/// <summary>
+/// The follower's side of <c>InstallSnapshot</c>. One transfer at a time: chunks are written to the
+/// staging directory at their offsets (a call whose first chunk carries no data is a probe answered
+/// with the staged length, which is how a broken transfer resumes); after the last chunk the copy is
+/// verified (sizes, SHA-256) and moved to ready, then handed to Raft as a snapshot message from the
+/// sender. Raft persists it and the apply thread installs the state (<see cref="StateSnapshotRestorer"/>);
+/// the call is answered complete only once the applied index reached the snapshot's.
+/// Refused before a byte is staged: a manifest of another chain, a snapshot not newer than the applied
+/// state, a last header that does not hash to the manifest's last block hash.
+/// </summary>
+public sealed partial class SnapshotReceiver(
+    ChainContext chain,
+    ulong localRaftId,
+    BlockStore blocks,
+    SnapshotStaging staging,
+    Func<Message, bool> deliverToRaft,
+    SnapshotTransferOptions options,
+    TimeProvider timeProvider,
+    ILogger logger)
+{
+    /// <summary>Transfers are serialized: one staging directory, one writer.</summary>
+    private readonly SemaphoreSlim transferGate = new(1, 1);
+
+    public SnapshotStaging Staging => staging;
+
+    public async Task<SnapshotAck> ReceiveAsync(IAsyncStreamReader<SnapshotChunk> chunks, ulong senderRaftId, CancellationToken token)
+    {
+        if (!await chunks.MoveNext(token).ConfigureAwait(false))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "empty snapshot stream"));
+        }
+
+        var first = chunks.Current;
+        var manifest = first.Manifest ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "the first snapshot chunk of a call must carry the manifest"));
+        CheckManifest(manifest, first.Term);
+        var total = SnapshotManifests.TotalBytes(manifest);
+        if (manifest.Meta.Index <= blocks.AppliedRaftIndex)
+        {
+            // Already at or past it: nothing to install, and Raft must not be offered an older state.
+            return new SnapshotAck { Complete = true, NextOffset = total };
+        }
+
+        CheckExtendsOurChain(manifest);
+        if (!await transferGate.WaitAsync(TimeSpan.Zero, token).ConfigureAwait(false))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "another snapshot transfer is in progress"));
+        }
+
+        try
+        {
+            var staged = Stage(() => staging.Begin(manifest));
+            if (first.Data.IsEmpty && !first.Last)
+            {
+                return new SnapshotAck { NextOffset = staged };
+            }
+
+            var chunk = first;
+            while (true)
+            {
+                if (chunk.Data.Length > options.ChunkBytes)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"snapshot chunk of {chunk.Data.Length} bytes exceeds {options.ChunkBytes}"));
+                }
+
+                if (staged < total)
+                {
+                    try
+                    {
+                        Stage(() => staging.Write(chunk.Offset, chunk.Data.Span));
+                    }
+                    catch (SnapshotOffsetMismatchException mismatch)
+                    {
+                        return new SnapshotAck { NextOffset = mismatch.ExpectedOffset };
+                    }
+
+                    staged = staging.ReceivedBytes;
+                }
+
+                if (chunk.Last)
+                {
+                    break;
+                }
+
+                if (!await chunks.MoveNext(token).ConfigureAwait(false))
+                {
+                    // The sender stopped early; it resumes from here.
+                    return new SnapshotAck { NextOffset = staged };
+                }
+
+                chunk = chunks.Current;
+            }
+
+            if (staging.FindReady(manifest) is null)
+            {
+                Stage(staging.Complete);
+                LogStaged(logger, senderRaftId, manifest.Meta.Index, total);
+            }
+        }
+        finally
+        {
+            transferGate.Release();
+        }
+
+        await InstallAsync(manifest, first.Term, senderRaftId, token).ConfigureAwait(false);
+        return new SnapshotAck { Complete = true, NextOffset = total };
+    }
+
+    /// <summary>Offers the verified snapshot to Raft and waits until the apply thread installed it (or the log overtook it).</summary>
+    private async Task InstallAsync(SnapshotManifest manifest, ulong term, ulong senderRaftId, CancellationToken token)
+    {
+        var voters = manifest.Meta.Voters.ToArray();
+        var learners = manifest.Meta.Learners.ToArray();
+        var message = new Message
+        {
+            Type = MessageType.Snap,
+            From = senderRaftId,
+            To = localRaftId,
+            Term = term,
+            Snapshot = new Snapshot(new SnapshotMetadata(manifest.Meta.Index, manifest.Meta.Term, new ConfState(voters, learners)), manifest.ToByteArray()),
+        };
+        if (!deliverToRaft(message))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the consensus input queue is full; retry"));
+        }
+
+        var deadline = timeProvider.GetTimestamp() + (long)(options.InstallWaitMilliseconds / 1000.0 * timeProvider.TimestampFrequency);
+        while (blocks.AppliedRaftIndex < manifest.Meta.Index)
+        {
+            if (timeProvider.GetTimestamp() > deadline)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the snapshot at raft index {manifest.Meta.Index} is staged but was not installed within {options.InstallWaitMilliseconds} ms"));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider, token).ConfigureAwait(false);
+        }
+
+        LogInstalled(logger, manifest.Meta.Index, manifest.Height);
+    }
+
+    private void CheckManifest(SnapshotManifest manifest, ulong term)
+    {
+        try
+        {
+            SnapshotManifests.Validate(manifest, chain.ChainId);
+        }
+        catch (SnapshotRejectedException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+
+        if (term == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first snapshot chunk of a call must carry the sender's term"));
+        }
+
+        if (manifest.Height > 0 && !BlockHash.Compute(manifest.LastHeader, chain.Hash).AsSpan().SequenceEqual(manifest.LastBlockHash.Span))
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "the snapshot's last header does not hash to its last block hash"));
+        }
+    }
+
+    /// <summary>What can be checked before the transfer: the snapshot's chain is not shorter than ours and, one block ahead, links to our tip (the full check runs after install).</summary>
+    private void CheckExtendsOurChain(SnapshotManifest manifest)
+    {
+        var tip = blocks.Tip;
+        if (manifest.Height < tip.Height)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"the snapshot's chain (height {manifest.Height}) is shorter than this node's (height {tip.Height})"));
+        }
+
+        if (manifest.Height == tip.Height + 1 && tip.Height > 0 && !manifest.LastHeader.PrevBlockHash.Span.SequenceEqual(tip.BlockHash))
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"the snapshot's last block does not link to this node's block {tip.Height}"));
+        }
+    }
+
+    private static T Stage<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SnapshotRejectedException e)
+        {
+            throw new RpcException(new Status(StatusCode.DataLoss, e.Message));
+        }
+    }
+
+    private static void Stage(Action action) => Stage(() =>
+    {
+        action();
+        return 0;
+    });
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Snapshot from raft node {Sender} at raft index {Index} ({Bytes} bytes) received and verified")]
+    private static partial void LogStaged(ILogger logger, ulong sender, ulong index, ulong bytes);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Snapshot at raft index {Index} installed: height {Height}")]
+    private static partial void LogInstalled(ILogger logger, ulong index, ulong height);
+}
