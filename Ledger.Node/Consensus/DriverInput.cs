@@ -22,8 +22,10 @@ internal readonly struct DriverInput
         ConfChange confChange = default,
         TaskCompletionSource<ProposalDropReason?>? proposalCompletion = null,
         TaskCompletionSource<ulong>? readCompletion = null,
-        ulong target = 0)
+        ulong target = 0,
+        ProposalTicket? ticket = null)
     {
+        Ticket = ticket;
         Kind = kind;
         Message = message;
         Data = data;
@@ -47,10 +49,16 @@ internal readonly struct DriverInput
 
     public ulong Target { get; }
 
+    /// <summary>Set for tracked proposals: only a leader appends them, and the ticket records where.</summary>
+    public ProposalTicket? Ticket { get; }
+
     public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
 
     public static DriverInput ForProposal(ReadOnlyMemory<byte> data, TaskCompletionSource<ProposalDropReason?> completion) =>
         new(DriverInputKind.Proposal, data: data, proposalCompletion: completion);
+
+    public static DriverInput ForTrackedProposal(ReadOnlyMemory<byte> data, ProposalTicket ticket, TaskCompletionSource<ProposalDropReason?> completion) =>
+        new(DriverInputKind.Proposal, data: data, proposalCompletion: completion, ticket: ticket);
 
     public static DriverInput ForConfChange(ConfChange change, TaskCompletionSource<ProposalDropReason?> completion) =>
         new(DriverInputKind.ConfChange, confChange: change, proposalCompletion: completion);
