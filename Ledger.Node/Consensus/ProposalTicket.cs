@@ -19,7 +19,8 @@ public sealed class ProposalTicket(Action<ProposalTicket>? appended = null)
 
     public bool IsAppended => Index != 0;
 
-    internal void MarkAppended(ulong entryIndex, ulong entryTerm)
+    /// <summary>Records where the entry was appended; the drive loop calls it on its thread (tests may too).</summary>
+    public void MarkAppended(ulong entryIndex, ulong entryTerm)
     {
         if (entryIndex == 0 || entryTerm == 0)
         {

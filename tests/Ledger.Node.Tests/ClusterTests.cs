@@ -104,4 +104,59 @@ public sealed class ClusterTests
 
         Assert.That(follower.Node.Blocks.GetBlockHash(height), Is.EqualTo(leader.Node.Blocks.GetBlockHash(height)));
     }
+
+    [Test]
+    public async Task LeaderLosesQuorum_AppendedSubmissionWaitsForItsEntrysFate_NewOnesAreRefusedAtOnce_NoneRunsOutItsDeadline()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync();
+        var followers = cluster.Nodes.Where(n => n != leader).ToList();
+        foreach (var follower in followers)
+        {
+            await follower.StopAsync();
+        }
+
+        // Appended to the isolated leader's log, cannot commit yet.
+        var appended = leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
+        await WaitUntilAsync(() => leader.Node.PendingReceipts.TrackedBatches >= 1);
+        await WaitUntilAsync(() => leader.Node.RaftStatus.Role != Ledger.Consensus.RaftRole.Leader);
+
+        var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+            await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(20)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.Unavailable), "a submission with no leader to reach is refused at once");
+        Assert.That(appended.IsCompleted, Is.False, "the appended entry may still commit: its submitter keeps waiting after the step-down");
+
+        foreach (var follower in followers)
+        {
+            await follower.StartAsync();
+        }
+
+        // Either the old leader wins again and the entry commits, or another node leads and overwrites it:
+        // the submitter learns which as soon as the old leader applies that index, not at its deadline.
+        var outcome = Grpc.Core.StatusCode.OK;
+        try
+        {
+            await appended;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            outcome = e.StatusCode;
+        }
+
+        Assert.That(outcome, Is.AnyOf(Grpc.Core.StatusCode.OK, Grpc.Core.StatusCode.Unavailable));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the condition did not hold in time");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 }
