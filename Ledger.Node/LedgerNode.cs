@@ -42,6 +42,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly ulong[] peerRaftIds;
     private ulong knownLeader;
 
+    // Log indexes of this leader's batches not yet known applied, oldest first; only the batcher's loop touches it.
+    private readonly Queue<ulong> batchesInFlight = new();
+
+    /// <summary>Longest wait for an earlier batch to apply before proposing anyway (leadership may have moved meanwhile).</summary>
+    private static readonly TimeSpan BatchInFlightWaitMax = TimeSpan.FromSeconds(1);
+
     public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         this.options = options;
@@ -316,6 +322,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
             return;
         }
 
+        batchesInFlight.Clear();
+
         await ForwardAsync(batch, status.Leader, cancellationToken).ConfigureAwait(false);
     }
 
@@ -326,6 +334,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             // Backpressure: while blocks are being built slower than entries commit, admission waits here
             // and the bounded batcher queue in front of it fills, so submitters get ResourceExhausted.
             await driver.WaitForApplyRoomAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForBatchSlotAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DriverStoppedException e)
         {
@@ -383,6 +392,26 @@ public sealed partial class LedgerNode : IAsyncDisposable
         if (dropped is { } reason)
         {
             FailBatch(batch, StatusCode.Unavailable, $"the leader refused the batch: {reason}", driver.Status.Leader);
+            return;
+        }
+
+        batchesInFlight.Enqueue(ticket.Index);
+    }
+
+    private async Task WaitForBatchSlotAsync(CancellationToken cancellationToken)
+    {
+        while (batchesInFlight.Count >= options.Batching.BatchesInFlightMax)
+        {
+            try
+            {
+                await driver.WaitForAppliedAsync(batchesInFlight.Peek(), cancellationToken).WaitAsync(BatchInFlightWaitMax, cancellationToken).ConfigureAwait(false);
+                batchesInFlight.Dequeue();
+            }
+            catch (Exception e) when (e is TimeoutException or DriverBusyException)
+            {
+                // Not applied in time (lost leadership, overwritten, a stalled follower): stop pacing on it.
+                batchesInFlight.Clear();
+            }
         }
     }
 

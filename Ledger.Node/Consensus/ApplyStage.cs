@@ -29,6 +29,7 @@ internal sealed class ApplyStage
     private long queuedBytes;
     private bool stopping;
     private TaskCompletionSource? room;
+    private readonly List<(ulong Index, TaskCompletionSource Applied)> appliedWaiters = [];
     private volatile Exception? fault;
     private long appliedIndex;
 
@@ -112,6 +113,35 @@ internal sealed class ApplyStage
         }
     }
 
+    /// <summary>Waiters for an applied index at once (the batcher needs one); beyond it callers are refused.</summary>
+    public const int AppliedWaitersMax = 64;
+
+    /// <summary>Completes once the state machine has applied <paramref name="index"/> (at once when it has).</summary>
+    public Task WaitForAppliedAsync(ulong index, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (AppliedIndex >= index)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (fault is not null || stopping)
+            {
+                return Task.FromException(new DriverStoppedException(fault));
+            }
+
+            if (appliedWaiters.Count >= AppliedWaitersMax)
+            {
+                return Task.FromException(new DriverBusyException($"{AppliedWaitersMax} callers already wait for an applied index"));
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            appliedWaiters.Add((index, waiter));
+            return waiter.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Stops after the item being applied; items still queued are applied again after restart (from the Raft log).</summary>
     public void Stop()
     {
@@ -120,6 +150,7 @@ internal sealed class ApplyStage
             stopping = true;
             Monitor.PulseAll(gate);
             ReleaseRoom(new DriverStoppedException(fault));
+            ReleaseAppliedWaiters(new DriverStoppedException(fault));
         }
 
         if (thread.IsAlive && Thread.CurrentThread != thread)
@@ -163,6 +194,8 @@ internal sealed class ApplyStage
                     {
                         ReleaseRoom(null);
                     }
+
+                    ReleaseAppliedWaiters(null);
                 }
 
                 progressed();
@@ -175,6 +208,7 @@ internal sealed class ApplyStage
                 fault = ex;
                 Monitor.PulseAll(gate);
                 ReleaseRoom(new DriverStoppedException(ex));
+                ReleaseAppliedWaiters(new DriverStoppedException(ex));
             }
 
             progressed();
@@ -215,6 +249,34 @@ internal sealed class ApplyStage
         }
 
         Interlocked.Exchange(ref appliedIndex, (long)applied);
+    }
+
+    private void ReleaseAppliedWaiters(Exception? error)
+    {
+        if (appliedWaiters.Count == 0)
+        {
+            return;
+        }
+
+        var applied = AppliedIndex;
+        for (var i = appliedWaiters.Count - 1; i >= 0; i--)
+        {
+            var (index, waiter) = appliedWaiters[i];
+            if (error is not null)
+            {
+                waiter.TrySetException(error);
+            }
+            else if (index <= applied)
+            {
+                waiter.TrySetResult();
+            }
+            else
+            {
+                continue;
+            }
+
+            appliedWaiters.RemoveAt(i);
+        }
     }
 
     private void ReleaseRoom(Exception? error)

@@ -136,6 +136,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     /// </summary>
     public Task WaitForApplyRoomAsync(CancellationToken cancellationToken) => applyStage.WaitForRoomAsync(cancellationToken);
 
+    /// <summary>Completes once the apply stage has applied <paramref name="index"/>.</summary>
+    public Task WaitForAppliedAsync(ulong index, CancellationToken cancellationToken) => applyStage.WaitForAppliedAsync(index, cancellationToken);
+
     public Task<ProposalDropReason?> ProposeConfChangeAsync(ConfChange change, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<ProposalDropReason?>(TaskCreationOptions.RunContinuationsAsynchronously);
