@@ -222,7 +222,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.PendingReceiptsMax} submissions are already waiting for commit; retry later"));
         }
 
-        if (!batcher.TryEnqueue(admitted with { Waiter = waiter }))
+        if (!batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
         {
             PendingReceipts.Forget(waiter);
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));
@@ -344,6 +344,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
         var transactions = new List<byte[]>(batch.Count);
         var batchWaiters = new List<ReceiptWaiter>(batch.Count);
+        var now = timeProvider.GetTimestamp();
+        RpcException? overloaded = null;
         foreach (var pending in batch)
         {
             if (pending.Waiter is { } waiter)
@@ -351,6 +353,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 if (!waiter.IsPending)
                 {
                     // Answered while queued (leadership changed, deadline passed): the client has moved on.
+                    continue;
+                }
+
+                if (pending.QueuedTimestamp != 0 && timeProvider.GetElapsedTime(pending.QueuedTimestamp, now).TotalMilliseconds > options.Batching.QueueWaitMaxMilliseconds)
+                {
+                    overloaded ??= new RpcException(new Status(StatusCode.ResourceExhausted, $"the transaction waited more than {options.Batching.QueueWaitMaxMilliseconds} ms for a batch (the leader is overloaded); retry later"));
+                    PendingReceipts.Fail(waiter, overloaded);
                     continue;
                 }
 

@@ -25,6 +25,13 @@ public sealed class BatcherOptions
     /// </summary>
     public int BatchesInFlightMax { get; set; } = 3;
 
+    /// <summary>
+    /// A submission that waited longer than this for a batch is answered ResourceExhausted instead of
+    /// being proposed: under overload a FIFO queue otherwise makes every submission wait out its deadline
+    /// (work done for answers nobody receives), while this keeps serving the fresh ones at full rate.
+    /// </summary>
+    public int QueueWaitMaxMilliseconds { get; set; } = 3_000;
+
     public void Validate(int transactionBytesMax)
     {
         if (QueueCapacity < 1)
@@ -41,6 +48,11 @@ public sealed class BatcherOptions
         {
             throw new InvalidOperationException(
                 $"Batching:BatchBytesMax ({BatchBytesMax}) must be at least the largest accepted transaction ({transactionBytesMax}), or such a transaction could never be batched");
+        }
+
+        if (QueueWaitMaxMilliseconds < 1)
+        {
+            throw new InvalidOperationException($"Batching:QueueWaitMaxMilliseconds must be at least 1, was {QueueWaitMaxMilliseconds}");
         }
 
         if (BatchesInFlightMax < 1)

@@ -9,4 +9,7 @@ namespace Ledger.Node.Batching;
 public sealed record PendingTransaction(byte[] SignedTransactionBytes, byte[] TransactionHash)
 {
     public ReceiptWaiter? Waiter { get; init; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when it was queued for batching (0 when not recorded).</summary>
+    public long QueuedTimestamp { get; init; }
 }

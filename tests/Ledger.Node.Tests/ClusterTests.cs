@@ -108,21 +108,47 @@ public sealed class ClusterTests
     [Test]
     public async Task LeaderLosesQuorum_AppendedSubmissionWaitsForItsEntrysFate_NewOnesAreRefusedAtOnce_NoneRunsOutItsDeadline()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
-        var leader = await cluster.WaitForLeaderAsync();
-        var followers = cluster.Nodes.Where(n => n != leader).ToList();
+        // A 3 s election timeout: long enough that the leader is still leader when the followers are down
+        // and the submission arrives, however slow stopping them is on a loaded machine.
+        using var consortium = new TestConsortium(3);
+        var nodes = Enumerable.Range(0, 3)
+            .Select(i => new InProcessNode(consortium.ArgumentsFor(i, ["--Node:ElectionTicks=150"]), consortium.Nodes[i].PublicUrl))
+            .ToList();
+        try
+        {
+            await RunLeaderLosesQuorumAsync(consortium, nodes);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RunLeaderLosesQuorumAsync(TestConsortium consortium, List<InProcessNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.StartAsync();
+        }
+
+        InProcessNode? leader = null;
+        await WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
+        var followers = nodes.Where(n => n != leader).ToList();
         foreach (var follower in followers)
         {
             await follower.StopAsync();
         }
 
         // Appended to the isolated leader's log, cannot commit yet.
-        var appended = leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
+        var appended = leader!.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
         await WaitUntilAsync(() => leader.Node.PendingReceipts.TrackedBatches >= 1);
         await WaitUntilAsync(() => leader.Node.RaftStatus.Role != Ledger.Consensus.RaftRole.Leader);
 
         var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
-            await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(20)));
+            await leader.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)));
         Assert.That(refused!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.Unavailable), "a submission with no leader to reach is refused at once");
         Assert.That(appended.IsCompleted, Is.False, "the appended entry may still commit: its submitter keeps waiting after the step-down");
 
