@@ -42,6 +42,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly ulong[] peerRaftIds;
     private ulong knownLeader;
 
+    // Longest time the last proposed batch's submissions waited in the batcher queue, ms; read at the door.
+    private int lastQueueWaitMilliseconds;
+
     // Log indexes of this leader's batches not yet known applied, oldest first; only the batcher's loop touches it.
     private readonly Queue<ulong> batchesInFlight = new();
 
@@ -201,6 +204,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
             throw LeaderUnavailable("no leader is known; retry shortly", 0);
         }
 
+        if (Volatile.Read(ref lastQueueWaitMilliseconds) > options.Batching.QueueWaitMaxMilliseconds / 2 && batcher.QueuedCount > 0)
+        {
+            // Overloaded: refuse before the signature check, the costliest step, so the CPU goes to
+            // submissions that can still be answered in time (shedding load cheaply keeps goodput up).
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "the leader is overloaded (submissions wait too long for a batch); retry later"));
+        }
+
         PendingTransaction admitted;
         try
         {
@@ -346,8 +356,15 @@ public sealed partial class LedgerNode : IAsyncDisposable
         var batchWaiters = new List<ReceiptWaiter>(batch.Count);
         var now = timeProvider.GetTimestamp();
         RpcException? overloaded = null;
+        var longestWait = TimeSpan.Zero;
         foreach (var pending in batch)
         {
+            if (pending.QueuedTimestamp != 0)
+            {
+                var waited = timeProvider.GetElapsedTime(pending.QueuedTimestamp, now);
+                longestWait = waited > longestWait ? waited : longestWait;
+            }
+
             if (pending.Waiter is { } waiter)
             {
                 if (!waiter.IsPending)
@@ -369,6 +386,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             transactions.Add(pending.SignedTransactionBytes);
         }
 
+        Volatile.Write(ref lastQueueWaitMilliseconds, (int)Math.Min(int.MaxValue, longestWait.TotalMilliseconds));
         if (transactions.Count == 0)
         {
             return;

@@ -15,6 +15,9 @@ internal static class ThreadPriorityBoost
 
     private const int PriorityProcess = 0;
 
+    // The versioned name: "libc" alone resolves to libc.so, a linker script dlopen cannot load.
+    private const string LibC = "libc.so.6";
+
     /// <summary>Returns true when the operating system accepted the higher priority.</summary>
     public static bool TryRaiseCurrentThread()
     {
@@ -45,10 +48,10 @@ internal static class ThreadPriorityBoost
     // DllImport, not LibraryImport: these take and return plain ints (no marshalling), and LibraryImport
     // would need unsafe code enabled for the whole project.
 #pragma warning disable SYSLIB1054
-    [DllImport("libc", EntryPoint = "gettid")]
+    [DllImport(LibC, EntryPoint = "gettid")]
     private static extern int GetThreadId();
 
-    [DllImport("libc", EntryPoint = "setpriority")]
+    [DllImport(LibC, EntryPoint = "setpriority")]
     private static extern int SetPriority(int which, int who, int priority);
 #pragma warning restore SYSLIB1054
 }
