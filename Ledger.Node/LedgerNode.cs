@@ -332,8 +332,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
             return;
         }
 
+        // Not leading: nothing to pace, and a queue-wait measured as leader says nothing about forwarding.
         batchesInFlight.Clear();
-
+        Volatile.Write(ref lastQueueWaitMilliseconds, 0);
         await ForwardAsync(batch, status.Leader, cancellationToken).ConfigureAwait(false);
     }
 
