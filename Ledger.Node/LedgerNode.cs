@@ -47,6 +47,16 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
+    private ulong knownLeader;
+
+    // Longest time the last proposed batch's submissions waited in the batcher queue, ms; read at the door.
+    private int lastQueueWaitMilliseconds;
+
+    // Log indexes of this leader's batches not yet known applied, oldest first; only the batcher's loop touches it.
+    private readonly Queue<ulong> batchesInFlight = new();
+
+    /// <summary>Longest wait for an earlier batch to apply before proposing anyway (leadership may have moved meanwhile).</summary>
+    private static readonly TimeSpan BatchInFlightWaitMax = TimeSpan.FromSeconds(1);
 
     public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -83,7 +93,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Attestations = new AttestationStore(database);
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
             Notifier = new BlockNotifier();
-            Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax);
+            Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax, () => Blocks.LatestHeight);
 
             var voters = new List<ulong>();
             foreach (var node in chain.FoundingNodes)
@@ -122,11 +132,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                 },
                 raftLog);
-            StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted);
-            StateMachine.EffectsApplied += OnRegistryEffects;
-            StateMachine.MembershipApplied += OnRaftMembershipApplied;
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted,
                 new StateSnapshotRestorer(chain, database, Blocks, Attestations, snapshotStaging, Notifier));
+            StateMachine.EffectsApplied += OnRegistryEffects;
+            StateMachine.MembershipApplied += OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
                 (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
             SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
@@ -139,6 +148,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft));
+            driver.SoftStateChanged += OnSoftStateChanged;
+            driver.EntryApplied += PendingReceipts.OnEntryApplied;
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
@@ -209,6 +220,20 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public async Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, CancellationToken cancellationToken)
     {
         ThrowIfNotServing();
+        var raft = driver.Status;
+        if (raft.Role != RaftRole.Leader && raft.Leader == 0)
+        {
+            // Nowhere to send it now; queueing it would only run out the caller's deadline.
+            throw LeaderUnavailable("no leader is known; retry shortly", 0);
+        }
+
+        if (Volatile.Read(ref lastQueueWaitMilliseconds) > options.Batching.QueueWaitMaxMilliseconds / 2 && batcher.QueuedCount > 0)
+        {
+            // Overloaded: refuse before the signature check, the costliest step, so the CPU goes to
+            // submissions that can still be answered in time (shedding load cheaply keeps goodput up).
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "the leader is overloaded (submissions wait too long for a batch); retry later"));
+        }
+
         PendingTransaction admitted;
         try
         {
@@ -225,24 +250,24 @@ public sealed partial class LedgerNode : IAsyncDisposable
             throw rejected.ToRpcException();
         }
 
-        if (!PendingReceipts.TryRegister(admitted.TransactionHash, out var committed))
+        if (!PendingReceipts.TryRegister(admitted.TransactionHash, out var waiter))
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.PendingReceiptsMax} submissions are already waiting for commit; retry later"));
         }
 
-        if (!batcher.TryEnqueue(admitted))
+        if (!batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
         {
-            PendingReceipts.Forget(admitted.TransactionHash);
+            PendingReceipts.Forget(waiter);
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));
         }
 
         try
         {
-            return await committed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            PendingReceipts.Forget(admitted.TransactionHash);
+            PendingReceipts.Forget(waiter);
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the transaction was accepted but not applied before the deadline; query it by hash later"));
         }
         catch (TaskCanceledException)
@@ -274,19 +299,31 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public ForwardResponse AcceptForwarded(ForwardRequest request)
     {
         var response = new ForwardResponse { LeaderId = LeaderNodeId() ?? "" };
-        foreach (var transaction in request.Transactions)
+        var transactions = request.Transactions;
+        var errors = new string[transactions.Count];
+        // A forwarded batch arrives on one call: verify its signatures on every core, then queue in order.
+        var admitted = new PendingTransaction?[transactions.Count];
+        Parallel.For(0, transactions.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             try
             {
-                var admitted = Gate.Admit(transaction);
-                response.Errors.Add(batcher.TryEnqueue(admitted) ? "" : "leader submission queue full");
+                admitted[i] = Gate.Admit(transactions[i]);
+                errors[i] = "";
             }
             catch (SubmissionRejectedException rejected)
             {
-                response.Errors.Add(rejected.Message);
+                errors[i] = rejected.Message;
+            }
+        });
+        for (var i = 0; i < admitted.Length; i++)
+        {
+            if (admitted[i] is { } pending && !batcher.TryEnqueue(pending))
+            {
+                errors[i] = "leader submission queue full";
             }
         }
 
+        response.Errors.Add(errors);
         return response;
     }
 
@@ -314,40 +351,163 @@ public sealed partial class LedgerNode : IAsyncDisposable
         var status = driver.Status;
         if (status.Role == RaftRole.Leader)
         {
-            var transactions = new byte[batch.Count][];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                transactions[i] = batch[i].SignedTransactionBytes;
-            }
-
-            var data = EntryBatchCodec.Encode(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), NodeId, transactions);
-            ProposalDropReason? dropped;
-            try
-            {
-                dropped = await driver.ProposeAsync(data, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DriverBusyException)
-            {
-                dropped = ProposalDropReason.NoLeader;
-            }
-
-            if (dropped is { } reason)
-            {
-                FailBatch(batch, $"the leader refused the batch: {reason}");
-            }
-
+            await ProposeBatchAsync(batch, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        // Not leading: nothing to pace, and a queue-wait measured as leader says nothing about forwarding.
+        batchesInFlight.Clear();
+        Volatile.Write(ref lastQueueWaitMilliseconds, 0);
         await ForwardAsync(batch, status.Leader, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task ProposeBatchAsync(IReadOnlyList<PendingTransaction> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Backpressure: while blocks are being built slower than entries commit, admission waits here
+            // and the bounded batcher queue in front of it fills, so submitters get ResourceExhausted.
+            await driver.WaitForApplyRoomAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForBatchSlotAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DriverStoppedException e)
+        {
+            FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
+            return;
+        }
+
+        var transactions = new List<byte[]>(batch.Count);
+        var batchWaiters = new List<ReceiptWaiter>(batch.Count);
+        var now = timeProvider.GetTimestamp();
+        RpcException? overloaded = null;
+        var longestWait = TimeSpan.Zero;
+        foreach (var pending in batch)
+        {
+            if (pending.QueuedTimestamp != 0)
+            {
+                var waited = timeProvider.GetElapsedTime(pending.QueuedTimestamp, now);
+                longestWait = waited > longestWait ? waited : longestWait;
+            }
+
+            if (pending.Waiter is { } waiter)
+            {
+                if (!waiter.IsPending)
+                {
+                    // Answered while queued (leadership changed, deadline passed): the client has moved on.
+                    continue;
+                }
+
+                if (pending.QueuedTimestamp != 0 && timeProvider.GetElapsedTime(pending.QueuedTimestamp, now).TotalMilliseconds > options.Batching.QueueWaitMaxMilliseconds)
+                {
+                    overloaded ??= new RpcException(new Status(StatusCode.ResourceExhausted, $"the transaction waited more than {options.Batching.QueueWaitMaxMilliseconds} ms for a batch (the leader is overloaded); retry later"));
+                    PendingReceipts.Fail(waiter, overloaded);
+                    continue;
+                }
+
+                batchWaiters.Add(waiter);
+            }
+
+            transactions.Add(pending.SignedTransactionBytes);
+        }
+
+        Volatile.Write(ref lastQueueWaitMilliseconds, (int)Math.Min(int.MaxValue, longestWait.TotalMilliseconds));
+        if (transactions.Count == 0)
+        {
+            return;
+        }
+
+        var waitersOfBatch = batchWaiters.ToArray();
+        var ticket = new ProposalTicket(appended => PendingReceipts.TrackAppended(appended, waitersOfBatch));
+        foreach (var waiter in waitersOfBatch)
+        {
+            waiter.Ticket = ticket;
+        }
+
+        var data = EntryBatchCodec.Encode(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), NodeId, [.. transactions]);
+        ProposalDropReason? dropped;
+        try
+        {
+            dropped = await driver.ProposeTrackedAsync(data, ticket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DriverBusyException)
+        {
+            FailBatch(batch, StatusCode.ResourceExhausted, "the consensus input queue is full; retry later", 0);
+            return;
+        }
+        catch (DriverStoppedException e)
+        {
+            FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
+            return;
+        }
+
+        if (dropped is { } reason)
+        {
+            FailBatch(batch, StatusCode.Unavailable, $"the leader refused the batch: {reason}", driver.Status.Leader);
+            return;
+        }
+
+        batchesInFlight.Enqueue(ticket.Index);
+    }
+
+    private async Task WaitForBatchSlotAsync(CancellationToken cancellationToken)
+    {
+        while (batchesInFlight.Count >= options.Batching.BatchesInFlightMax)
+        {
+            try
+            {
+                await driver.WaitForAppliedAsync(batchesInFlight.Peek(), cancellationToken).WaitAsync(BatchInFlightWaitMax, cancellationToken).ConfigureAwait(false);
+                batchesInFlight.Dequeue();
+            }
+            catch (Exception e) when (e is TimeoutException or DriverBusyException)
+            {
+                // Not applied in time (lost leadership, overwritten, a stalled follower): stop pacing on it.
+                batchesInFlight.Clear();
+            }
+        }
+    }
+
+    private void OnSoftStateChanged(SoftState soft)
+    {
+        // Runs on the drive loop's thread, in order with appends: see PendingReceipts for why appended
+        // submissions keep waiting and everything else is answered now.
+        if (soft.Leader == knownLeader)
+        {
+            return;
+        }
+
+        var previous = knownLeader;
+        knownLeader = soft.Leader;
+        if (previous == 0 && PendingReceipts.Count == 0)
+        {
+            return;
+        }
+
+        var failed = PendingReceipts.FailUnappended(LeaderUnavailable(
+            soft.Leader == RaftId ? "leadership changed while the transaction waited for a batch; resubmit" : "the leader changed before the transaction reached its log; resubmit the same signed transaction",
+            soft.Leader));
+        if (failed > 0)
+        {
+            LogFailedOnLeaderChange(logger, failed, previous, soft.Leader);
+        }
+    }
+
+    /// <summary>Unavailable with a <c>ledger-leader</c> trailer naming the leader when one is known (clients retry there).</summary>
+    public RpcException LeaderUnavailable(string message, ulong leaderRaftId)
+    {
+        var leaderNode = leaderRaftId == 0 ? null : Chain.FindNode(leaderRaftId)?.NodeId;
+        var status = new Status(StatusCode.Unavailable, leaderNode is null ? message : $"{message} (leader: {leaderNode})");
+        return leaderNode is null ? new RpcException(status) : new RpcException(status, new Metadata { { LeaderHintKey, leaderNode } });
+    }
+
+    /// <summary>Response trailer naming the current leader's node id on Unavailable.</summary>
+    public const string LeaderHintKey = "ledger-leader";
 
     private async Task ForwardAsync(IReadOnlyList<PendingTransaction> batch, ulong leader, CancellationToken cancellationToken)
     {
         var client = leader == 0 ? null : peers.ClientFor(leader);
         if (client is null)
         {
-            FailBatch(batch, "no leader is known; retry shortly");
+            FailBatch(batch, StatusCode.Unavailable, leader == 0 ? "no leader is known; retry shortly" : "the leader cannot be reached from this node; retry at the leader", leader);
             return;
         }
 
@@ -364,23 +524,30 @@ public sealed partial class LedgerNode : IAsyncDisposable
             {
                 if (response.Errors[i].Length > 0)
                 {
-                    PendingReceipts.Fail(batch[i].TransactionHash, new RpcException(new Status(StatusCode.Unavailable, $"leader refused: {response.Errors[i]}")));
+                    PendingReceipts.Fail(batch[i].TransactionHash, LeaderUnavailable($"leader refused: {response.Errors[i]}", leader));
                 }
             }
         }
         catch (RpcException e)
         {
             LogForwardFailed(logger, leader, e.Status.Detail);
-            FailBatch(batch, $"forwarding to the leader failed: {e.Status.Detail}");
+            FailBatch(batch, StatusCode.Unavailable, $"forwarding to the leader failed: {e.Status.Detail}", leader);
         }
     }
 
-    private void FailBatch(IReadOnlyList<PendingTransaction> batch, string reason)
+    private void FailBatch(IReadOnlyList<PendingTransaction> batch, StatusCode code, string reason, ulong leader)
     {
-        var error = new RpcException(new Status(StatusCode.Unavailable, reason));
+        var error = code == StatusCode.Unavailable ? LeaderUnavailable(reason, leader) : new RpcException(new Status(code, reason));
         foreach (var pending in batch)
         {
-            PendingReceipts.Fail(pending.TransactionHash, error);
+            if (pending.Waiter is { } waiter)
+            {
+                PendingReceipts.Fail(waiter, error);
+            }
+            else
+            {
+                PendingReceipts.Fail(pending.TransactionHash, error);
+            }
         }
     }
 
@@ -449,6 +616,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await peers.DisposeAsync().ConfigureAwait(false);
         database.Dispose();
     }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Leader changed from {Previous} to {Leader}: {Failed} submissions that had not reached the log were answered Unavailable")]
+    private static partial void LogFailedOnLeaderChange(ILogger logger, int failed, ulong previous, ulong leader);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # 3-node ledger vs 3-node etcd on loopback, driven by the same C# load generator
 # (`Ledger.Bench cluster`): same clients (64), same payload (256 bytes), both fsyncing.
-# Everything it starts is stopped and its temp directory deleted on exit.
+# Everything it starts is stopped and its temp directory deleted on exit. The ledger side uses unary
+# Submit (one in flight per client, like etcd) and SubmitStream (--stream-window in flight per client
+# stream); the open loop runs over SubmitStream with latency from each submission's due time. Each
+# phase also reports CPU seconds per process and ops per CPU-second of the leader (the machine is
+# shared: that figure moves far less with other load than ops/s does).
 # Last line: ratio_vs_etcd=X.XX ledger_tps=N etcd_tps=N p99_ms_at_3500=N
 # Extra arguments are passed to the load generator (e.g. --seconds 10).
 set -euo pipefail
@@ -57,7 +61,9 @@ for i in 1 2 3; do
   public_port=$(( base_port + 2 * (i - 1) ))
   peer_port=$(( public_port + 1 ))
   mkdir -p "$work/ledger/node-$i"
-  (cd "$work/consortium" && exec dotnet "$repo/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" \
+  # Thread-pool workers spin before sleeping; on a small shared machine that spinning is pure waste
+  # (10 % of the leader's CPU in a profile), so it is turned off, as a deployment on such a box should.
+  (cd "$work/consortium" && DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec dotnet "$repo/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" \
     --node-id "node-$i" --data-dir "$work/ledger/node-$i" --genesis genesis.json \
     --node-key "nodes/node-$i/node.key.json" \
     --public-url "http://127.0.0.1:$public_port" --peer-url "http://127.0.0.1:$peer_port" \
@@ -114,11 +120,14 @@ sample_cpu >"$work/cpu.log" &
 sampler_pid=$!
 
 join() { local IFS=,; echo "$*"; }
+cpu_pids=()
+for k in "${!pids[@]}"; do cpu_pids+=("${names[$k]}=${pids[$k]}"); done
 echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
 set +e
 timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
   --ledger "$(join "${ledger_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
-  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" "$@" >"$work/result.txt" \
+  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" \
+  --pids "$(join "${cpu_pids[@]}")" "$@" >"$work/result.txt" \
   2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)
 bench_status=$?
 set -e
@@ -131,6 +140,8 @@ for log in "$work"/ledger-*.log "$work"/etcd-*.log; do
     grep -iE 'error|fatal|panic|exception' "$log" | tail -n 5
   fi
 done
+echo "--- machine load (uptime) at the end ---"
+uptime
 echo "--- results ---"
 cat "$work/result.txt"
 exit "$bench_status"

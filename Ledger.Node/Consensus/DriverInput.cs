@@ -26,8 +26,10 @@ internal readonly struct DriverInput
         TaskCompletionSource<ulong>? readCompletion = null,
         ulong target = 0,
         TaskCompletionSource<RaftStatus>? inspectCompletion = null,
-        SnapshotStatus snapshotStatus = default)
+        SnapshotStatus snapshotStatus = default,
+        ProposalTicket? ticket = null)
     {
+        Ticket = ticket;
         Kind = kind;
         Message = message;
         Data = data;
@@ -56,10 +58,16 @@ internal readonly struct DriverInput
     public TaskCompletionSource<RaftStatus>? InspectCompletion { get; }
     public SnapshotStatus SnapshotStatus { get; }
 
+    /// <summary>Set for tracked proposals: only a leader appends them, and the ticket records where.</summary>
+    public ProposalTicket? Ticket { get; }
+
     public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
 
     public static DriverInput ForProposal(ReadOnlyMemory<byte> data, TaskCompletionSource<ProposalDropReason?> completion) =>
         new(DriverInputKind.Proposal, data: data, proposalCompletion: completion);
+
+    public static DriverInput ForTrackedProposal(ReadOnlyMemory<byte> data, ProposalTicket ticket, TaskCompletionSource<ProposalDropReason?> completion) =>
+        new(DriverInputKind.Proposal, data: data, proposalCompletion: completion, ticket: ticket);
 
     public static DriverInput ForConfChange(ConfChange change, TaskCompletionSource<ProposalDropReason?> completion) =>
         new(DriverInputKind.ConfChange, confChange: change, proposalCompletion: completion);

@@ -6,11 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Consensus;
 
 /// <summary>
-/// The one loop that drives a <see cref="RaftNode"/>: it steps inputs (peer messages, proposals,
-/// read requests, ticks), then for each <see cref="Ready"/> persists (one write, fsynced: group
-/// commit), sends, applies committed entries, answers reads and calls <see cref="RaftNode.Advance"/>
-/// — exactly the order the Ready contract demands. The node is touched only on this loop's thread.
-/// Every input queue is bounded; callers get a refusal instead of unbounded buffering.
+/// The one loop that drives a <see cref="RaftNode"/>: it ticks first, steps a bounded number of inputs
+/// (peer messages, proposals, read requests), then for each <see cref="Ready"/> persists (one write,
+/// fsynced: group commit), sends, hands committed entries in log order to the <see cref="ApplyStage"/>
+/// (its own thread), answers reads once that stage has applied far enough, and calls
+/// <see cref="RaftNode.Advance"/>. The node is touched only on this loop's thread, which runs above
+/// normal priority so request processing cannot starve ticks and heartbeats. Conf changes are applied
+/// to the Raft node here, when handed over (Raft only needs them applied in log order, which they
+/// are), and reach the state machine in their place between normal entries. Every input queue is
+/// bounded; callers get a refusal instead of unbounded buffering.
 /// </summary>
 public sealed partial class RaftDriver : IAsyncDisposable
 {
@@ -23,6 +27,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly ILogger logger;
     private readonly IAppliedIndexListener? appliedIndexListener;
     private readonly Channel<DriverInput> inputs;
+    private readonly ApplyStage applyStage;
 
     // Wakes the loop when an input arrives; no spinning (Task.Wait spins first, which steals a core on small machines).
     private readonly ManualResetEventSlim inputArrived = new(initialState: false, spinCount: 1);
@@ -33,6 +38,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile DriverStatus status;
     private ulong nextReadId;
+    private volatile bool readsAwaitApply;
     private Exception? fault;
 
     public RaftDriver(
@@ -53,6 +59,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         this.timeProvider = timeProvider;
         this.logger = logger;
         this.appliedIndexListener = appliedIndexListener;
+        options.Validate();
         inputs = Channel.CreateBounded<DriverInput>(new BoundedChannelOptions(options.InputQueueCapacity)
         {
             SingleReader = true,
@@ -60,7 +67,20 @@ public sealed partial class RaftDriver : IAsyncDisposable
         });
         status = DriverStatus.From(node);
         thread = new Thread(Run) { IsBackground = true, Name = $"raft-driver-{node.Id}" };
+        applyStage = new ApplyStage(stateMachine, options, $"ledger-apply-{node.Id}", OnApplyProgress, OnEntryApplied);
     }
+
+    /// <summary>
+    /// Raised on the apply thread after each committed entry (normal or conf change) was applied, with
+    /// its index and term; a leader uses it to learn that an entry it appended was overwritten.
+    /// </summary>
+    public event Action<ulong, ulong>? EntryApplied;
+
+    /// <summary>The state machine's applied index as the apply stage last published it; safe from any thread.</summary>
+    public ulong AppliedIndex => applyStage.AppliedIndex;
+
+    /// <summary>Committed items handed to the apply stage and not yet applied.</summary>
+    public int ApplyBacklog => applyStage.Backlog;
 
     /// <summary>Raised on the loop thread whenever this node's view of the leader or its role changes.</summary>
     public event Action<SoftState>? SoftStateChanged;
@@ -69,11 +89,15 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public DriverStatus Status => status;
 
     /// <summary>Set when the loop stopped because an invariant broke or storage failed; the node must not serve.</summary>
-    public Exception? Fault => fault;
+    public Exception? Fault => fault ?? applyStage.Fault;
 
     public Task Stopped => stopped.Task;
 
-    public void Start() => thread.Start();
+    public void Start()
+    {
+        applyStage.Start();
+        thread.Start();
+    }
 
     /// <summary>Hands a peer's message to the loop; false when the input queue is full (the message is dropped, Raft retransmits).</summary>
     public bool TryDeliver(Message message) => Enqueue(DriverInput.ForMessage(message));
@@ -92,6 +116,31 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         return completion.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Proposes <paramref name="data"/> only if this node leads when the loop takes it (never forwarded
+    /// through Raft), and marks <paramref name="ticket"/> with the entry's index and term on the loop
+    /// thread the moment it is appended. Completes with null when appended, with the reason otherwise.
+    /// </summary>
+    public Task<ProposalDropReason?> ProposeTrackedAsync(ReadOnlyMemory<byte> data, ProposalTicket ticket, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<ProposalDropReason?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Enqueue(DriverInput.ForTrackedProposal(data, ticket, completion)))
+        {
+            return Task.FromException<ProposalDropReason?>(new DriverBusyException("the consensus input queue is full"));
+        }
+
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes when the apply stage has room for more (its backlog is under half its bounds): the
+    /// batcher awaits this before proposing, so a slow apply slows admission instead of growing queues.
+    /// </summary>
+    public Task WaitForApplyRoomAsync(CancellationToken cancellationToken) => applyStage.WaitForRoomAsync(cancellationToken);
+
+    /// <summary>Completes once the apply stage has applied <paramref name="index"/>.</summary>
+    public Task WaitForAppliedAsync(ulong index, CancellationToken cancellationToken) => applyStage.WaitForAppliedAsync(index, cancellationToken);
 
     public Task<ProposalDropReason?> ProposeConfChangeAsync(ConfChange change, CancellationToken cancellationToken)
     {
@@ -141,6 +190,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     private void Run()
     {
+        if (options.RaisePriority && !ThreadPriorityBoost.TryRaiseCurrentThread())
+        {
+            LogPriorityNotRaised(logger);
+        }
+
         try
         {
             var tickTicks = (long)(options.TickInterval.TotalSeconds * timeProvider.TimestampFrequency);
@@ -148,8 +202,13 @@ public sealed partial class RaftDriver : IAsyncDisposable
             var reader = inputs.Reader;
             while (!stopping.IsCancellationRequested)
             {
+                if (applyStage.Fault is { } applyFault)
+                {
+                    throw new InvalidOperationException("applying a committed entry failed; the state machine no longer follows the log", applyFault);
+                }
+
                 var now = timeProvider.GetTimestamp();
-                if (now < nextTick && !reader.TryPeek(out _) && !node.HasReady())
+                if (now < nextTick && !reader.TryPeek(out _) && !node.HasReady() && !ReadsReadyToComplete())
                 {
                     WaitForInput(timeProvider.GetElapsedTime(now, nextTick));
                     now = timeProvider.GetTimestamp();
@@ -181,6 +240,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
                     HandleReady(node.GetReady());
                 }
 
+                CompleteAppliedReads();
                 status = DriverStatus.From(node);
             }
         }
@@ -204,7 +264,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
 
         inputArrived.Reset();
-        if (inputs.Reader.TryPeek(out _))
+        if (inputs.Reader.TryPeek(out _) || ReadsReadyToComplete())
         {
             // Arrived between the caller's check and the reset.
             return;
@@ -225,6 +285,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
         {
             case DriverInputKind.Message:
                 node.Step(input.Message!);
+                break;
+            case DriverInputKind.Proposal when input.Ticket is { } ticket:
+                ProposeTracked(input.Data, ticket, input.ProposalCompletion!);
                 break;
             case DriverInputKind.Proposal:
                 input.ProposalCompletion!.TrySetResult(node.TryPropose(input.Data, out var reason) ? null : reason);
@@ -259,6 +322,25 @@ public sealed partial class RaftDriver : IAsyncDisposable
             default:
                 throw new InvalidOperationException($"unknown driver input {input.Kind}");
         }
+    }
+
+    private void ProposeTracked(ReadOnlyMemory<byte> data, ProposalTicket ticket, TaskCompletionSource<ProposalDropReason?> completion)
+    {
+        if (node.Role != RaftRole.Leader)
+        {
+            // Forwarding through Raft would leave the submitter unable to tell whether it was appended.
+            completion.TrySetResult(ProposalDropReason.NoLeader);
+            return;
+        }
+
+        if (!node.TryPropose(data, out var reason))
+        {
+            completion.TrySetResult(reason);
+            return;
+        }
+
+        ticket.MarkAppended(node.LastIndex, node.Term);
+        completion.TrySetResult(null);
     }
 
     private void StartRead(TaskCompletionSource<ulong> completion)
@@ -297,26 +379,22 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         if (ready.Snapshot is { IsEmpty: false } snapshot)
         {
-            stateMachine.RestoreSnapshot(snapshot);
+            // Restored in its place: after every entry handed over before it, before every entry after it.
+            applyStage.Enqueue(ApplyWork.ForSnapshot(snapshot));
         }
 
         foreach (var entry in ready.CommittedEntries)
         {
-            if (entry.Index <= stateMachine.AppliedIndex)
-            {
-                continue;
-            }
-
             if (entry.Type == EntryType.ConfChange)
             {
                 var change = ConfChange.Decode(entry.Data);
                 var resulting = node.ApplyConfChange(change);
                 persistence.SaveConfState(resulting, entry.Index);
-                stateMachine.ApplyConfChangeEntry(entry, change, resulting);
+                applyStage.Enqueue(ApplyWork.ForConfChange(entry, change, resulting));
             }
             else
             {
-                stateMachine.ApplyEntry(entry);
+                applyStage.Enqueue(ApplyWork.ForEntry(entry));
             }
         }
 
@@ -331,6 +409,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
             if (pendingReads.Remove(id, out var read))
             {
                 readsAwaitingApply.Add((readState.Index, read));
+                readsAwaitApply = true;
             }
         }
 
@@ -354,9 +433,29 @@ public sealed partial class RaftDriver : IAsyncDisposable
         node.Advance(ready);
     }
 
+    private bool ReadsReadyToComplete()
+    {
+        var applied = applyStage.AppliedIndex;
+        foreach (var (index, _) in readsAwaitingApply)
+        {
+            if (index <= applied)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void CompleteAppliedReads()
     {
-        var applied = stateMachine.AppliedIndex;
+        if (readsAwaitingApply.Count == 0)
+        {
+            readsAwaitApply = false;
+            return;
+        }
+
+        var applied = applyStage.AppliedIndex;
         for (var i = readsAwaitingApply.Count - 1; i >= 0; i--)
         {
             if (readsAwaitingApply[i].Index <= applied)
@@ -365,7 +464,19 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 readsAwaitingApply.RemoveAt(i);
             }
         }
+
+        readsAwaitApply = readsAwaitingApply.Count > 0;
     }
+
+    private void OnApplyProgress()
+    {
+        if (readsAwaitApply || applyStage.Fault is not null)
+        {
+            inputArrived.Set();
+        }
+    }
+
+    private void OnEntryApplied(ulong index, ulong term) => EntryApplied?.Invoke(index, term);
 
     private void FailPending()
     {
@@ -397,10 +508,16 @@ public sealed partial class RaftDriver : IAsyncDisposable
             await stopped.Task.ConfigureAwait(false);
         }
 
+        // After the loop: nothing more is handed over. Items still queued are applied again after a restart.
+        applyStage.Stop();
+
         stopping.Dispose();
     }
 
     private sealed record PendingRead(TaskCompletionSource<ulong> Completion);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Could not raise the Raft drive loop's thread priority; under CPU contention heartbeats may be delayed")]
+    private static partial void LogPriorityNotRaised(ILogger logger);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Critical, Message = "Raft drive loop stopped: the node will not serve until restarted")]
     private static partial void LogFault(ILogger logger, Exception exception);

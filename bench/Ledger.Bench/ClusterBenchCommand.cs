@@ -7,19 +7,25 @@ namespace Ledger.Bench;
 /// <summary>
 /// <c>cluster</c>: a running 3-node ledger against a running 3-node etcd (both started by
 /// <c>bench/run-cluster.sh</c>), same client count, same payload size, same gRPC client stack.
-/// Closed loop on each (ledger both by unary Submit and by SubmitStream; the better one is the
-/// ledger's figure), then an open loop at a fixed offered rate against the ledger.
+/// Closed loop on each (ledger both by unary Submit, one in flight per client like etcd, and by
+/// SubmitStream with <c>--stream-window</c> submissions in flight per client stream; the better one is
+/// the ledger's figure), then an open loop at a fixed offered rate against the ledger over
+/// SubmitStream, latency measured from each submission's due time. With <c>--pids name=pid,..</c>
+/// every phase also reports the CPU seconds each process used and ops per leader CPU-second.
 /// </summary>
 public sealed class ClusterBenchCommand : IBenchCommand
 {
     private const int EtcdPoolFactor = 4;
+
+    /// <summary>Pre-signed transactions for the pipelined SubmitStream phase, in units of --ops-max.</summary>
+    private const int StreamOpsFactor = 3;
 
     private static readonly TimeSpan LeaderWaitMax = TimeSpan.FromSeconds(60);
 
     public string Name => "cluster";
 
     public string Usage =>
-        "--ledger URL[,URL..] --etcd URL[,URL..] --genesis FILE --key MEMBER.key.json [--clients 64] [--payload-bytes 256] [--seconds 20] [--ops-max 100000] [--open-rate 3500]";
+        "--ledger URL[,URL..] --etcd URL[,URL..] --genesis FILE --key MEMBER.key.json [--clients 64] [--payload-bytes 256] [--seconds 20] [--ops-max 100000] [--open-rate 3500] [--stream-window 16] [--pids name=pid,..]";
 
     public int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
 
@@ -45,41 +51,52 @@ public sealed class ClusterBenchCommand : IBenchCommand
         var openRate = BenchArguments.PositiveLong(args, "--open-rate", 3_500);
         var warmup = Math.Min(2_000, operationsMax);
         var openOperations = (int)(openRate * phase.TotalSeconds);
+        var streamWindow = (int)BenchArguments.PositiveLong(args, "--stream-window", 16);
+        var streamOperations = StreamOpsFactor * operationsMax;
+        var cpu = ClusterProcessCpu.Parse(Optional(args, "--pids"));
 
         using var ledger = await LedgerTarget.ConnectAsync(ledgerUrls, LeaderWaitMax).ConfigureAwait(false);
+        var leaderName = $"ledger-{Array.IndexOf(ledgerUrls, ledger.Url) + 1}";
         // etcd requests cost nothing to pre-build, so etcd gets a pool large enough to be bounded by time, not count.
         var etcdOperations = EtcdPoolFactor * operationsMax;
         using var etcd = await EtcdTarget.ConnectAsync(etcdUrls, warmup + etcdOperations, payloadBytes, LeaderWaitMax).ConfigureAwait(false);
 
         // Nonces only need to be unique per signer key; start past anything an earlier run on the same chain used.
         var firstNonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;
-        var signed = SignedRegistrations.Create(genesis, signer, warmup + (2 * operationsMax) + openOperations, payloadBytes, firstNonce);
+        var signed = SignedRegistrations.Create(genesis, signer, warmup + operationsMax + streamOperations + openOperations, payloadBytes, firstNonce);
         var warm = signed.Slice(0, warmup);
         var unary = signed.Slice(warmup, operationsMax);
-        var stream = signed.Slice(warmup + operationsMax, operationsMax);
-        var open = signed.Slice(warmup + (2 * operationsMax), openOperations);
+        var stream = signed.Slice(warmup + operationsMax, streamOperations);
+        var open = signed.Slice(warmup + operationsMax + streamOperations, openOperations);
 
         Console.Error.WriteLine($"warm-up: {warmup} ops on each (not measured)");
         await ClosedLoop.RunAsync("ledger warm-up", clients, warmup, phase, (c, i, t) => ledger.SubmitAsync(warm[i], t)).ConfigureAwait(false);
         await ClosedLoop.RunAsync("etcd warm-up", clients, warmup, phase, (c, i, t) => etcd.PutAsync(i, t)).ConfigureAwait(false);
 
         var results = new List<PhaseSummary>();
+        var cpuLines = new List<string>();
         Console.Error.WriteLine($"phase: ledger unary Submit, {clients} clients, {phase.TotalSeconds} s");
+        var before = cpu.Sample();
         var ledgerUnary = await ClosedLoop.RunAsync("ledger Submit (unary)", clients, operationsMax, phase, (c, i, t) => ledger.SubmitAsync(unary[i], t)).ConfigureAwait(false);
+        cpuLines.Add(cpu.Describe(ledgerUnary.Label, before, cpu.Sample(), ledgerUnary.Committed, leaderName));
         results.Add(ledgerUnary);
 
-        Console.Error.WriteLine($"phase: ledger SubmitStream, {clients} streams, {phase.TotalSeconds} s");
-        ledger.OpenStreams(clients);
-        var ledgerStream = await ClosedLoop.RunAsync("ledger SubmitStream", clients, operationsMax, phase, (c, i, t) => ledger.SubmitOnStreamAsync(c, stream[i], t)).ConfigureAwait(false);
-        await ledger.CloseStreamsAsync().ConfigureAwait(false);
+        Console.Error.WriteLine($"phase: ledger SubmitStream, {clients} streams x {streamWindow} in flight, {phase.TotalSeconds} s");
+        before = cpu.Sample();
+        var ledgerStream = await ClusterStreamLoad.RunClosedAsync($"ledger SubmitStream x{streamWindow}", ledger.Url, clients, streamWindow, stream, phase).ConfigureAwait(false);
+        cpuLines.Add(cpu.Describe(ledgerStream.Label, before, cpu.Sample(), ledgerStream.Committed, leaderName));
         results.Add(ledgerStream);
 
         Console.Error.WriteLine($"phase: etcd Put, {clients} clients, {phase.TotalSeconds} s");
+        before = cpu.Sample();
         var etcdPut = await ClosedLoop.RunAsync("etcd Put", clients, etcdOperations, phase, (c, i, t) => etcd.PutAsync(warmup + i, t)).ConfigureAwait(false);
+        cpuLines.Add(cpu.Describe(etcdPut.Label, before, cpu.Sample(), etcdPut.Committed, "etcd-1"));
         results.Add(etcdPut);
 
-        Console.Error.WriteLine($"phase: ledger open loop at {openRate} tx/s offered (unary Submit), {phase.TotalSeconds} s");
-        var openLoop = await OpenLoop.RunAsync($"ledger open loop {openRate}/s", openRate, openOperations, (c, i, t) => ledger.SubmitAsync(open[i], t)).ConfigureAwait(false);
+        Console.Error.WriteLine($"phase: ledger open loop at {openRate} tx/s offered (SubmitStream, {clients} streams), {phase.TotalSeconds} s");
+        before = cpu.Sample();
+        var openLoop = await ClusterStreamLoad.RunOpenAsync($"ledger open loop {openRate}/s", ledger.Url, clients, openRate, open).ConfigureAwait(false);
+        cpuLines.Add(cpu.Describe(openLoop.Label, before, cpu.Sample(), openLoop.Committed, leaderName));
         results.Add(openLoop);
 
         var best = ledgerStream.OpsPerSecond > ledgerUnary.OpsPerSecond ? ledgerStream : ledgerUnary;
@@ -92,9 +109,14 @@ public sealed class ClusterBenchCommand : IBenchCommand
             Console.WriteLine(result.Row());
         }
 
-        foreach (var result in new[] { ledgerUnary, ledgerStream })
+        foreach (var line in cpuLines)
         {
-            if (result.Committed >= operationsMax)
+            Console.WriteLine(line);
+        }
+
+        foreach (var (result, available) in new[] { (ledgerUnary, operationsMax), (ledgerStream, streamOperations) })
+        {
+            if (result.Committed >= available)
             {
                 Console.WriteLine($"  ({result.Label} used every pre-signed transaction before the time limit: raise --ops-max for a longer phase)");
             }
@@ -111,6 +133,12 @@ public sealed class ClusterBenchCommand : IBenchCommand
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio_vs_etcd={ratio:F2} ledger_tps={best.OpsPerSecond:F0} etcd_tps={etcdPut.OpsPerSecond:F0} p99_ms_at_3500={p99:F0}"));
         return 0;
+    }
+
+    private static string? Optional(string[] args, string flag)
+    {
+        var at = Array.IndexOf(args, flag);
+        return at < 0 || at + 1 >= args.Length ? null : args[at + 1];
     }
 
     private static string Required(string[] args, string flag)

@@ -104,4 +104,85 @@ public sealed class ClusterTests
 
         Assert.That(follower.Node.Blocks.GetBlockHash(height), Is.EqualTo(leader.Node.Blocks.GetBlockHash(height)));
     }
+
+    [Test]
+    public async Task LeaderLosesQuorum_AppendedSubmissionWaitsForItsEntrysFate_NewOnesAreRefusedAtOnce_NoneRunsOutItsDeadline()
+    {
+        // A 3 s election timeout: long enough that the leader is still leader when the followers are down
+        // and the submission arrives, however slow stopping them is on a loaded machine.
+        using var consortium = new TestConsortium(3);
+        var nodes = Enumerable.Range(0, 3)
+            .Select(i => new InProcessNode(consortium.ArgumentsFor(i, ["--Node:ElectionTicks=150"]), consortium.Nodes[i].PublicUrl))
+            .ToList();
+        try
+        {
+            await RunLeaderLosesQuorumAsync(consortium, nodes);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RunLeaderLosesQuorumAsync(TestConsortium consortium, List<InProcessNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.StartAsync();
+        }
+
+        InProcessNode? leader = null;
+        await WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
+        var followers = nodes.Where(n => n != leader).ToList();
+        foreach (var follower in followers)
+        {
+            await follower.StopAsync();
+        }
+
+        // Appended to the isolated leader's log, cannot commit yet.
+        var appended = leader!.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
+        await WaitUntilAsync(() => leader.Node.PendingReceipts.TrackedBatches >= 1);
+        await WaitUntilAsync(() => leader.Node.RaftStatus.Role != Ledger.Consensus.RaftRole.Leader);
+
+        var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+            await leader.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.Unavailable), "a submission with no leader to reach is refused at once");
+        Assert.That(appended.IsCompleted, Is.False, "the appended entry may still commit: its submitter keeps waiting after the step-down");
+
+        foreach (var follower in followers)
+        {
+            await follower.StartAsync();
+        }
+
+        // Either the old leader wins again and the entry commits, or another node leads and overwrites it:
+        // the submitter learns which as soon as the old leader applies that index, not at its deadline.
+        var outcome = Grpc.Core.StatusCode.OK;
+        try
+        {
+            await appended;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            outcome = e.StatusCode;
+        }
+
+        Assert.That(outcome, Is.AnyOf(Grpc.Core.StatusCode.OK, Grpc.Core.StatusCode.Unavailable));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the condition did not hold in time");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 }
