@@ -157,7 +157,7 @@ internal static class WorkTransactions
 
     public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;
 
-    private static bool IsSmSuite(TransactionContext context) => context.Governance.Suite == Suites.Sm2Sm3;
+    private static bool IsSmSuite(TransactionContext context) => context.Suite == Suites.Sm2Sm3;
 
     private static void ValidateContentHash(ContentHash? hash, bool smSuite)
     {
