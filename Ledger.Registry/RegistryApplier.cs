@@ -64,7 +64,7 @@ public sealed class RegistryApplier
 
         block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
         var root = StateCommitment.Fold(block, options.Hash, options.ParallelismMax);
-        return new BlockApplication(outcomes, block.ToSortedWrites(), effects, root);
+        return new BlockApplication(outcomes, block.ToSortedWrites(options.ParallelismMax), effects, root);
     }
 
     /// <summary>The last applied height (0 right after genesis).</summary>

@@ -48,6 +48,20 @@ internal sealed class WriteBuffer
         return parent is not null ? parent.TryGet(key, out value) : TryGetStored(key, out value);
     }
 
+    /// <summary>
+    /// <see cref="TryGet"/> without filling the block's read cache: safe from several threads at
+    /// once while nothing writes to any layer.
+    /// </summary>
+    public bool Peek(StateKey key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (pending.TryGetValue(key, out value))
+        {
+            return value is not null;
+        }
+
+        return parent is not null ? parent.Peek(key, out value) : PeekStored(key, out value);
+    }
+
     /// <summary>The value in the stored state under this block (before any of its writes); bottom buffer only.</summary>
     public bool TryGetStored(StateKey key, [NotNullWhen(true)] out byte[]? value)
     {
@@ -159,8 +173,15 @@ internal sealed class WriteBuffer
     /// </summary>
     public IEnumerable<KeyValuePair<StateKey, byte[]?>> UnorderedWrites() => pending;
 
-    /// <summary>This layer's writes in ascending key order (the order they are persisted and hashed in).</summary>
-    public List<StateWrite> ToSortedWrites()
+    /// <summary>Below this many writes <see cref="ToSortedWrites"/> sorts on the calling thread.</summary>
+    public const int ParallelSortWritesMin = 65_536;
+
+    /// <summary>
+    /// This layer's writes in ascending key order (the order they are persisted and hashed in).
+    /// Large sets are split by their first two key bytes and the parts sorted concurrently; keys
+    /// are distinct, so the order is the same whatever the split.
+    /// </summary>
+    public List<StateWrite> ToSortedWrites(int parallelismMax = 1)
     {
         var writes = new StateWrite[pending.Count];
         var i = 0;
@@ -169,9 +190,46 @@ internal sealed class WriteBuffer
             writes[i++] = new StateWrite(key, value);
         }
 
-        Array.Sort(writes, StateWriteKeyOrder.Instance);
-        return [.. writes];
+        if (parallelismMax <= 1 || writes.Length < ParallelSortWritesMin)
+        {
+            Array.Sort(writes, StateWriteKeyOrder.Instance);
+            return [.. writes];
+        }
+
+        var starts = new int[(1 << 16) + 1];
+        foreach (var write in writes)
+        {
+            starts[Prefix16(write.Key) + 1]++;
+        }
+
+        for (var p = 1; p < starts.Length; p++)
+        {
+            starts[p] += starts[p - 1];
+        }
+
+        var partitioned = new StateWrite[writes.Length];
+        var next = (int[])starts.Clone();
+        foreach (var write in writes)
+        {
+            partitioned[next[Prefix16(write.Key)]++] = write;
+        }
+
+        var ranges = new List<(int Start, int Length)>();
+        for (var p = 0; p < starts.Length - 1; p++)
+        {
+            if (starts[p + 1] - starts[p] > 1)
+            {
+                ranges.Add((starts[p], starts[p + 1] - starts[p]));
+            }
+        }
+
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelismMax }, range =>
+            Array.Sort(partitioned, range.Start, range.Length, StateWriteKeyOrder.Instance));
+        return [.. partitioned];
     }
+
+    // A key of one byte sorts before every longer key with that first byte, and lands in the same part.
+    private static int Prefix16(StateKey key) => key.Length > 1 ? (key.Span[0] << 8) | key.Span[1] : key.Span[0] << 8;
 
     private WriteBuffer Bottom()
     {
