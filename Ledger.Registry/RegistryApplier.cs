@@ -205,7 +205,7 @@ public sealed class RegistryApplier
         try
         {
             // Unknown fields are dropped so nothing unvalidated reaches a stored record.
-            return parser.WithDiscardUnknownFields(true).ParseFrom(body);
+            return (DiscardingParser<T>.Instance ??= parser.WithDiscardUnknownFields(true)).ParseFrom(body);
         }
         catch (InvalidProtocolBufferException)
         {
@@ -213,5 +213,12 @@ public sealed class RegistryApplier
             // depend on a library version.
             throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}");
         }
+    }
+
+    // One unknown-field-discarding parser per message type instead of one per transaction.
+    private static class DiscardingParser<T>
+        where T : IMessage<T>
+    {
+        public static MessageParser<T>? Instance;
     }
 }
