@@ -63,8 +63,8 @@ public sealed class RegistryApplier
         }
 
         block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
-        var root = StateCommitment.Fold(state, block, options.Hash);
-        return new BlockApplication(outcomes, block.ToSortedWrites(), effects, root);
+        var root = StateCommitment.Fold(block, options.Hash, options.ParallelismMax);
+        return new BlockApplication(outcomes, block.ToSortedWrites(options.ParallelismMax), effects, root);
     }
 
     /// <summary>The last applied height (0 right after genesis).</summary>
@@ -99,7 +99,7 @@ public sealed class RegistryApplier
             return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"signer_key_id is empty or longer than {nameof(RegistryLimits.KeyIdBytesMax)}={RegistryLimits.KeyIdBytesMax}");
         }
 
-        var key = block.Get(StateKeys.Key(envelope.SignerKeyId.Span), KeyRecord.Parser);
+        var key = block.GetShared(StateKeys.Key(envelope.SignerKeyId.Span), KeyRecord.Parser);
         if (key is null)
         {
             return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"key {Convert.ToHexString(envelope.SignerKeyId.Span)} is not registered");
@@ -157,7 +157,7 @@ public sealed class RegistryApplier
             throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite '{envelope.Suite}' differs from the key's suite '{key.Suite}'");
         }
 
-        var member = state.Get(StateKeys.Member(key.MemberId), MemberRecord.Parser)
+        var member = state.GetShared(StateKeys.Member(key.MemberId), MemberRecord.Parser)
             ?? throw new RegistryInvariantException($"key {Convert.ToHexString(key.KeyId.Span)} belongs to missing member '{key.MemberId}'");
         if (!member.Active)
         {
@@ -205,7 +205,7 @@ public sealed class RegistryApplier
         try
         {
             // Unknown fields are dropped so nothing unvalidated reaches a stored record.
-            return parser.WithDiscardUnknownFields(true).ParseFrom(body);
+            return (DiscardingParser<T>.Instance ??= parser.WithDiscardUnknownFields(true)).ParseFrom(body);
         }
         catch (InvalidProtocolBufferException)
         {
@@ -213,5 +213,12 @@ public sealed class RegistryApplier
             // depend on a library version.
             throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}");
         }
+    }
+
+    // One unknown-field-discarding parser per message type instead of one per transaction.
+    private static class DiscardingParser<T>
+        where T : IMessage<T>
+    {
+        public static MessageParser<T>? Instance;
     }
 }

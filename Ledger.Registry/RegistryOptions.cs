@@ -22,6 +22,17 @@ public sealed class RegistryOptions
         Similarity = new PerceptualHashIndex(new PerceptualHashIndexLayout(perceptualHashSubstringCount));
     }
 
+    /// <summary>
+    /// Threads the applier may use for pure per-item work inside one block (state-root element
+    /// expansion, batch item checks). Results never depend on it; 1 keeps everything on the
+    /// calling thread.
+    /// </summary>
+    public int ParallelismMax
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ParallelismMax), value, "must be at least 1");
+    } = Environment.ProcessorCount;
+
     /// <summary>The consortium suite's hash: batch Merkle roots and the state root use it.</summary>
     public IHashAlgorithm Hash { get; }
 

@@ -37,5 +37,10 @@ internal sealed class TransactionContext
         State.Get(StateKeys.Governance(), GovernanceRecord.Parser)
         ?? throw new RegistryInvariantException("governance record missing: state was not initialized from a genesis");
 
+    /// <summary>The consortium's suite, from a governance record shared across the block (read only).</summary>
+    public string Suite =>
+        (State.GetShared(StateKeys.Governance(), GovernanceRecord.Parser)
+        ?? throw new RegistryInvariantException("governance record missing: state was not initialized from a genesis")).Suite;
+
     public MemberRecord? Member(string memberId) => State.Get(StateKeys.Member(memberId), MemberRecord.Parser);
 }

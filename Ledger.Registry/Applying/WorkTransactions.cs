@@ -9,6 +9,9 @@ namespace Ledger.Registry.Applying;
 /// <summary>RegisterWork, BatchRegister, TransferOwnership.</summary>
 internal static class WorkTransactions
 {
+    /// <summary>Below this many batch items the per-item work stays on the applying thread.</summary>
+    public const int ParallelItemsMin = 2_048;
+
     public static TransactionOutcome Register(TransactionContext context, RegisterWork body)
     {
         var smSuite = IsSmSuite(context);
@@ -86,32 +89,54 @@ internal static class WorkTransactions
             }
         }
 
-        var root = BatchMerkleRoot.Compute(context.Options.Hash, body.Items);
+        var parallelism = context.Options.ParallelismMax;
+        var root = BatchMerkleRoot.Compute(context.Options.Hash, body.Items, parallelism);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
             throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {body.Items.Count} items");
         }
 
-        var outcome = new BatchRegisterOutcome { ItemCount = (uint)body.Items.Count };
+        // Pure per-item work (content-hash lookups against the state before this transaction,
+        // record encoding, index keys) runs in parallel into per-item slots; outcomes and writes
+        // are then taken in item order, so nothing depends on thread timing.
+        var count = body.Items.Count;
+        var contentKeys = new StateKey[count];
+        var storedPrior = new byte[]?[count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+        var state = context.State;
+        For(count, options, i =>
+        {
+            contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, body.Items[i].ContentSha256.Span);
+            storedPrior[i] = state.Peek(contentKeys[i], out var workId) ? workId : null;
+        });
+
+        // Earlier items of this same batch count as prior registrations too.
+        var firstInBatch = new Dictionary<StateKey, int>(count);
+        var priorWorkIds = new byte[]?[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (storedPrior[i] is { } stored)
+            {
+                priorWorkIds[i] = stored;
+            }
+            else if (!firstInBatch.TryAdd(contentKeys[i], i))
+            {
+                priorWorkIds[i] = WorkIds.Create(context.TxHash, (uint)firstInBatch[contentKeys[i]]);
+            }
+        }
+
         var steward = StewardFor(context, body.RightsHolder);
         var txHash = ByteString.CopyFrom(context.TxHash);
-        for (var i = 0; i < body.Items.Count; i++)
+        var ownerPrefix = StateKeys.OwnerPrefix(body.RightsHolder);
+        var prepared = new Works.PreparedWork[count];
+        For(count, options, i =>
         {
-            var item = body.Items[i];
-            var prior = Works.Prior(context.State, ContentHashAlgorithm.Sha256, item.ContentSha256.Span);
-            if (prior is not null)
+            if (priorWorkIds[i] is not null)
             {
-                // Earlier items of this same batch are already indexed, so in-batch duplicates land here too.
-                outcome.Rejections.Add(new BatchItemRejection
-                {
-                    ItemIndex = (uint)i,
-                    ReasonCode = nameof(RejectionReason.DuplicateContentHash),
-                    Reason = $"content already registered as work {Convert.ToHexString(prior)}",
-                    ReferenceWorkId = ByteString.CopyFrom(prior),
-                });
-                continue;
+                return;
             }
 
+            var item = body.Items[i];
             var work = new WorkRecord
             {
                 WorkId = ByteString.CopyFrom(WorkIds.Create(context.TxHash, (uint)i)),
@@ -131,11 +156,29 @@ internal static class WorkTransactions
                 work.PerceptualHash = item.PerceptualHash;
             }
 
-            Works.Add(context.State, context.Options.Similarity, work);
+            prepared[i] = Works.Prepare(context.Options.Similarity, work, contentKeys[i], ownerPrefix);
+        });
+
+        var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
+        for (var i = 0; i < count; i++)
+        {
+            if (priorWorkIds[i] is { } prior)
+            {
+                outcome.Rejections.Add(new BatchItemRejection
+                {
+                    ItemIndex = (uint)i,
+                    ReasonCode = nameof(RejectionReason.DuplicateContentHash),
+                    Reason = $"content already registered as work {Convert.ToHexString(prior)}",
+                    ReferenceWorkId = ByteString.CopyFrom(prior),
+                });
+                continue;
+            }
+
+            Works.Put(state, prepared[i]);
             outcome.AcceptedCount++;
         }
 
-        context.State.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
+        state.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
         return TransactionOutcome.Ok($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome);
     }
 
@@ -155,9 +198,24 @@ internal static class WorkTransactions
         return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
     }
 
+    private static void For(int count, ParallelOptions options, Action<int> body)
+    {
+        if (options.MaxDegreeOfParallelism <= 1 || count < ParallelItemsMin)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, count, options, body);
+    }
+
     public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;
 
-    private static bool IsSmSuite(TransactionContext context) => context.Governance.Suite == Suites.Sm2Sm3;
+    private static bool IsSmSuite(TransactionContext context) => context.Suite == Suites.Sm2Sm3;
 
     private static void ValidateContentHash(ContentHash? hash, bool smSuite)
     {

@@ -57,6 +57,28 @@ internal static class Works
         }
     }
 
+    /// <summary>A new work's record and index entries, encoded (off the applying thread for batches).</summary>
+    public readonly record struct PreparedWork(StateKey WorkKey, byte[] Record, StateKey ContentKey, byte[] WorkId, StateKey OwnerKey, StateKey[] PerceptualKeys);
+
+    /// <summary>What <see cref="Add"/> writes for a SHA-256-only work, without writing it.</summary>
+    public static PreparedWork Prepare(PerceptualHashIndex similarity, WorkRecord work, StateKey contentKey, StateKey ownerPrefix)
+    {
+        var workId = work.WorkId.ToByteArray();
+        var perceptualKeys = work.HasPerceptualHash ? [.. similarity.EntryKeys(work.PerceptualHash, workId)] : Array.Empty<StateKey>();
+        return new PreparedWork(StateKeys.Work(workId), work.ToByteArray(), contentKey, workId, StateKeys.Concat(ownerPrefix, workId), perceptualKeys);
+    }
+
+    public static void Put(WriteBuffer state, PreparedWork work)
+    {
+        state.Put(work.WorkKey, work.Record);
+        state.Put(work.ContentKey, work.WorkId);
+        state.PutMarker(work.OwnerKey);
+        foreach (var key in work.PerceptualKeys)
+        {
+            state.PutMarker(key);
+        }
+    }
+
     public static void ChangeHolder(WriteBuffer state, WorkRecord work, RightsHolder newHolder, string stewardMemberId)
     {
         var workId = work.WorkId.ToByteArray();

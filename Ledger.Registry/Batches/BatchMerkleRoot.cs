@@ -11,6 +11,67 @@ namespace Ledger.Registry.Batches;
 /// </summary>
 public static class BatchMerkleRoot
 {
+    /// <summary>Below this many items the root is computed on the calling thread.</summary>
+    public const int ParallelItemsMin = 8_192;
+
+    // Subtrees at most this large are reduced by one thread.
+    private const int SequentialSubtreeLeavesMax = 4_096;
+
+    /// <summary>
+    /// The same root with up to <paramref name="parallelismMax"/> threads: leaf hashes in parallel,
+    /// then the RFC 9162 recursion (split at the largest power of two below n) with both halves
+    /// of large subtrees reduced concurrently. The tree's shape fixes the result.
+    /// </summary>
+    public static byte[] Compute(IHashAlgorithm hash, IReadOnlyList<BatchItem> items, int parallelismMax)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentNullException.ThrowIfNull(items);
+        if (parallelismMax <= 1 || items.Count < ParallelItemsMin)
+        {
+            return Compute(hash, items);
+        }
+
+        var hasher = new MerkleHasher(hash);
+        var size = hasher.HashSizeBytes;
+        var leafHashes = new byte[items.Count * size];
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelismMax }, () => new byte[BatchItemEncoding.EncodedBytesMax], (i, _, leaf) =>
+        {
+            var length = BatchItemEncoding.Encode(items[i], leaf);
+            hasher.HashLeaf(leaf.AsSpan(0, length), leafHashes.AsSpan(i * size, size));
+            return leaf;
+        }, static _ => { });
+        var root = new byte[size];
+        Reduce(hasher, leafHashes, 0, items.Count, root);
+        return root;
+    }
+
+    private static void Reduce(MerkleHasher hasher, byte[] leafHashes, int start, int count, Span<byte> destination)
+    {
+        var size = hasher.HashSizeBytes;
+        if (count == 1)
+        {
+            leafHashes.AsSpan(start * size, size).CopyTo(destination);
+            return;
+        }
+
+        var split = 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)(count - 1)));
+        var left = new byte[size];
+        var right = new byte[size];
+        if (count > SequentialSubtreeLeavesMax)
+        {
+            Parallel.Invoke(
+                () => Reduce(hasher, leafHashes, start, split, left),
+                () => Reduce(hasher, leafHashes, start + split, count - split, right));
+        }
+        else
+        {
+            Reduce(hasher, leafHashes, start, split, left);
+            Reduce(hasher, leafHashes, start + split, count - split, right);
+        }
+
+        hasher.HashChildren(left, right, destination);
+    }
+
     public static byte[] Compute(IHashAlgorithm hash, IReadOnlyList<BatchItem> items)
     {
         ArgumentNullException.ThrowIfNull(hash);

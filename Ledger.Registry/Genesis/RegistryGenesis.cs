@@ -78,7 +78,7 @@ public static class RegistryGenesis
 
         state.Put(StateKeys.Governance(), governance);
         state.Put(StateKeys.AppliedHeight(), RegistryApplier.EncodeHeight(0));
-        var root = StateCommitment.Fold(empty, state, options.Hash);
+        var root = StateCommitment.Fold(state, options.Hash);
         return (state.ToSortedWrites(), root);
     }
 

@@ -31,10 +31,17 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
     /// <summary>
     /// Works whose perceptual hash is within <paramref name="maxDistance"/> bits of
     /// <paramref name="query"/>, nearest first (ties by work id), at most <paramref name="limit"/>.
+    /// From the state's in-memory tables when it keeps them (<see cref="ISimilarityIndexedState"/>),
+    /// else by one prefix scan per bucket probe.
     /// </summary>
     public SimilarWorksResult FindSimilar(IRegistryStateReader state, ulong query, int maxDistance, int limit)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state is ISimilarityIndexedState indexed)
+        {
+            return indexed.SimilarityIndex(Layout).FindSimilar(query, maxDistance, limit);
+        }
+
         if (maxDistance is < 0 or > RegistryLimits.PerceptualHashDistanceMax)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDistance), maxDistance, $"must be in [0, {RegistryLimits.PerceptualHashDistanceMax}]");

@@ -2,7 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Ledger.Registry.State;
 
-/// <summary>Read access to registry state, as of the last applied block.</summary>
+/// <summary>
+/// Read access to registry state, as of the last applied block. Point reads may come from several
+/// threads at once (the applier's state-root fold and batch checks read in parallel while nothing
+/// writes), so implementations must allow concurrent readers.
+/// </summary>
 public interface IRegistryStateReader
 {
     bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value);

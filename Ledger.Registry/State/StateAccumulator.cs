@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Ledger.Core.Hashing;
 
 namespace Ledger.Registry.State;
@@ -13,12 +12,12 @@ namespace Ledger.Registry.State;
 /// independent of the state size, and the sum does not depend on the order of updates, so the
 /// root is a commitment to the current state, not to its history.
 /// <para>
-/// Element expansion, precisely: SHAKE128 (FIPS 202) with 2048 bytes of output over
-/// "ledger/v1/state-entry" || 0x00 || uint32 BE len(key) || key || uint32 BE len(value) || value;
-/// the output is read as 1024 uint16 little-endian lanes. The accumulator is the lane-wise sum
-/// modulo 2^16 over all committed entries. SHAKE128 is an extendable-output function, which is
-/// what LtHash needs; it is used under every suite (one call instead of 64 calls of a 32-byte
-/// hash). The root itself is hashed with the suite hash (<see cref="ComputeRoot"/>).
+/// Element expansion (<see cref="EntryExpansion"/>): SHA-256 over
+/// "ledger/v1/state-entry" || 0x00 || uint32 BE len(key) || key || uint32 BE len(value) || value
+/// gives a 32-byte seed; AES-128-CTR keyed by its first 16 bytes, with counter blocks
+/// seed[16..28] || uint32 BE i, gives 2048 bytes, read as 1024 uint16 little-endian lanes. The
+/// accumulator is the lane-wise sum modulo 2^16 over all committed entries. The expansion is the
+/// same under every suite; the root itself is hashed with the suite hash (<see cref="ComputeRoot"/>).
 /// </para>
 /// </summary>
 public sealed class StateAccumulator
@@ -27,7 +26,6 @@ public sealed class StateAccumulator
     public const int SizeBytes = LaneCount * sizeof(ushort);
 
     private const int HashBytes = 32;
-    private static readonly byte[] EntryContext = "ledger/v1/state-entry\0"u8.ToArray();
     private static readonly byte[] RootContext = "ledger/v1/state-root\0"u8.ToArray();
 
     private readonly IHashAlgorithm hash;
@@ -41,9 +39,9 @@ public sealed class StateAccumulator
             throw new ArgumentException($"state accumulator expects a {HashBytes}-byte hash, {hash.Name} has {hash.HashSizeBytes}", nameof(hash));
         }
 
-        if (!Shake128.IsSupported)
+        if (!BitConverter.IsLittleEndian)
         {
-            throw new PlatformNotSupportedException("the state accumulator needs SHAKE128 (OpenSSL 1.1.1 or later)");
+            throw new PlatformNotSupportedException("the state accumulator reads lanes as little-endian and assumes a little-endian host");
         }
 
         this.hash = hash;
@@ -69,6 +67,13 @@ public sealed class StateAccumulator
 
     public void Remove(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Update(key, value, subtract: true);
 
+    /// <summary>Adds another accumulator's lanes (partial sums computed apart, e.g. on other threads).</summary>
+    public void Merge(StateAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        AddLanes(lanes, MemoryMarshal.AsBytes(other.lanes.AsSpan()));
+    }
+
     public byte[] ToBytes()
     {
         var encoded = new byte[SizeBytes];
@@ -91,49 +96,39 @@ public sealed class StateAccumulator
         return root;
     }
 
+    private static void AddLanes(Span<ushort> target, ReadOnlySpan<byte> deltaBytes)
+    {
+        var deltas = MemoryMarshal.Cast<byte, ushort>(deltaBytes);
+        var width = Vector<ushort>.Count;
+        for (var lane = 0; lane < LaneCount; lane += width)
+        {
+            (new Vector<ushort>(target[lane..]) + new Vector<ushort>(deltas[lane..])).CopyTo(target[lane..]);
+        }
+    }
+
+    private static void SubtractLanes(Span<ushort> target, ReadOnlySpan<byte> deltaBytes)
+    {
+        var deltas = MemoryMarshal.Cast<byte, ushort>(deltaBytes);
+        var width = Vector<ushort>.Count;
+        for (var lane = 0; lane < LaneCount; lane += width)
+        {
+            (new Vector<ushort>(target[lane..]) - new Vector<ushort>(deltas[lane..])).CopyTo(target[lane..]);
+        }
+    }
+
     private void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool subtract)
     {
-        var inputLength = EntryContext.Length + sizeof(uint) + key.Length + sizeof(uint) + value.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(inputLength);
-        try
+        Span<byte> seed = stackalloc byte[EntryExpansion.SeedBytes];
+        EntryExpansion.Seed(key, value, seed);
+        Span<byte> expanded = stackalloc byte[EntryExpansion.OutputBytes];
+        EntryExpansion.Expand(seed, expanded);
+        if (subtract)
         {
-            var input = rented.AsSpan(0, inputLength);
-            EntryContext.CopyTo(input);
-            var offset = EntryContext.Length;
-            BinaryPrimitives.WriteUInt32BigEndian(input[offset..], (uint)key.Length);
-            offset += sizeof(uint);
-            key.CopyTo(input[offset..]);
-            offset += key.Length;
-            BinaryPrimitives.WriteUInt32BigEndian(input[offset..], (uint)value.Length);
-            offset += sizeof(uint);
-            value.CopyTo(input[offset..]);
-
-            Span<byte> expanded = stackalloc byte[SizeBytes];
-            Shake128.HashData(input, expanded);
-            var deltas = MemoryMarshal.Cast<byte, ushort>(expanded);
-            if (!BitConverter.IsLittleEndian)
-            {
-                throw new PlatformNotSupportedException("the state accumulator reads lanes as little-endian and assumes a little-endian host");
-            }
-
-            if (subtract)
-            {
-                for (var lane = 0; lane < LaneCount; lane++)
-                {
-                    lanes[lane] -= deltas[lane];
-                }
-            }
-            else
-            {
-                for (var lane = 0; lane < LaneCount; lane++)
-                {
-                    lanes[lane] += deltas[lane];
-                }
-            }
+            SubtractLanes(lanes, expanded);
         }
-        finally
+        else
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            AddLanes(lanes, expanded);
         }
     }
 }

@@ -7,36 +7,72 @@ namespace Ledger.Registry.State;
 /// Folds a block's writes into the stored <see cref="StateAccumulator"/> and yields the new state
 /// root. Only committed key spaces count (<see cref="KeySpaces.IsCommitted"/>); each written key
 /// costs one removal of its old entry (if any) and one addition of its new entry (if any),
-/// however often the block changed it.
+/// however often the block changed it. The lane-wise sum is commutative, so neither hash-table
+/// order nor the split of the work across threads can change the result.
 /// </summary>
 internal static class StateCommitment
 {
-    public static byte[] Fold(IRegistryStateReader before, WriteBuffer block, IHashAlgorithm hash)
+    /// <summary>Below this many committed writes the fold stays on the calling thread.</summary>
+    public const int ParallelFoldWritesMin = 2_048;
+
+    public static byte[] Fold(WriteBuffer block, IHashAlgorithm hash, int parallelismMax = 1)
     {
-        var accumulator = before.TryGet(StateKeys.StateAccumulator(), out var stored)
+        var accumulator = block.TryGetStored(StateKeys.StateAccumulator(), out var stored)
             ? StateAccumulator.FromBytes(hash, stored)
             : new StateAccumulator(hash);
-        // The lane-wise sum is commutative, so hash-table order cannot change the result.
+        var committed = new List<KeyValuePair<StateKey, byte[]?>>();
         foreach (var write in block.UnorderedWrites())
         {
-            if (!KeySpaces.IsCommitted(write.Key.Space))
+            if (KeySpaces.IsCommitted(write.Key.Space))
             {
-                continue;
+                committed.Add(write);
             }
+        }
 
-            if (before.TryGet(write.Key, out var old))
+        var workers = committed.Count < ParallelFoldWritesMin ? 1 : Math.Max(1, Math.Min(parallelismMax, committed.Count / (ParallelFoldWritesMin / 2)));
+        if (workers == 1)
+        {
+            foreach (var write in committed)
             {
-                accumulator.Remove(write.Key.Span, old);
+                FoldOne(accumulator, block, write, cacheReads: true);
             }
-
-            if (write.Value is not null)
+        }
+        else
+        {
+            var partials = new StateAccumulator[workers];
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
-                accumulator.Add(write.Key.Span, write.Value);
+                var partial = new StateAccumulator(hash);
+                for (var i = worker; i < committed.Count; i += workers)
+                {
+                    // Concurrent readers must not fill the block's read cache (a plain dictionary).
+                    FoldOne(partial, block, committed[i], cacheReads: false);
+                }
+
+                partials[worker] = partial;
+            });
+            foreach (var partial in partials)
+            {
+                accumulator.Merge(partial);
             }
         }
 
         block.Put(StateKeys.StateAccumulator(), accumulator.ToBytes());
         return accumulator.ComputeRoot();
+    }
+
+    private static void FoldOne(StateAccumulator accumulator, WriteBuffer block, KeyValuePair<StateKey, byte[]?> write, bool cacheReads)
+    {
+        var hadOld = cacheReads ? block.TryGetStored(write.Key, out var old) : block.PeekStored(write.Key, out old);
+        if (hadOld)
+        {
+            accumulator.Remove(write.Key.Span, old);
+        }
+
+        if (write.Value is not null)
+        {
+            accumulator.Add(write.Key.Span, write.Value);
+        }
     }
 
     /// <summary>Recomputes the root from every committed entry (audit and tests: must equal the incremental root).</summary>

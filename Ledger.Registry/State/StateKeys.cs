@@ -18,9 +18,15 @@ public static class StateKeys
     private const byte HolderKindMember = 1;
     private const byte HolderKindExternal = 2;
 
-    public static StateKey Governance() => Single(KeySpace.Governance);
+    public static StateKey Governance() => new(GovernanceKey);
 
-    public static StateKey Member(string memberId) => Build(KeySpace.Member, w => w.Utf8(memberId));
+    public static StateKey Member(string memberId)
+    {
+        var key = new byte[1 + Encoding.UTF8.GetByteCount(memberId)];
+        key[0] = (byte)KeySpace.Member;
+        Encoding.UTF8.GetBytes(memberId, key.AsSpan(1));
+        return Checked(key);
+    }
 
     public static StateKey MemberPrefix() => Single(KeySpace.Member);
 
@@ -93,9 +99,10 @@ public static class StateKeys
 
     public static StateKey BatchOutcome(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchOutcome, txHash);
 
-    public static StateKey AppliedHeight() => Build(KeySpace.Meta, w => w.Ascii("applied-height"));
+    // Shared arrays: StateKey never hands out its bytes for writing.
+    public static StateKey AppliedHeight() => new(AppliedHeightKey);
 
-    public static StateKey StateAccumulator() => Build(KeySpace.Meta, w => w.Ascii("state-accumulator"));
+    public static StateKey StateAccumulator() => new(StateAccumulatorKey);
 
     /// <summary>The suffix of <paramref name="key"/> after <paramref name="prefix"/> (e.g. a work id in an index key).</summary>
     public static ReadOnlySpan<byte> SuffixAfter(StateKey key, StateKey prefix) => key.Span[prefix.Length..];
@@ -117,6 +124,10 @@ public static class StateKeys
         id.CopyTo(key.AsSpan(1));
         return Checked(key);
     }
+
+    private static readonly byte[] AppliedHeightKey = Build(KeySpace.Meta, w => w.Ascii("applied-height")).UnsafeBytes;
+    private static readonly byte[] StateAccumulatorKey = Build(KeySpace.Meta, w => w.Ascii("state-accumulator")).UnsafeBytes;
+    private static readonly byte[] GovernanceKey = [(byte)KeySpace.Governance];
 
     private static StateKey Build(KeySpace space, Action<KeyWriter> write)
     {

@@ -7,21 +7,33 @@ namespace Ledger.Registry.State;
 /// Pending writes layered over a parent view: the block's buffer sits on the stored state and each
 /// transaction's buffer sits on the block's, so a rejected transaction is dropped whole and
 /// changes nothing. Reads see this layer first. Only point reads: the applier never scans.
+/// <para>
+/// The block's buffer also remembers what the stored state answered for every key it was asked
+/// (present or absent), so a key is read from storage at most once per block, and the state-root
+/// fold reuses those answers. Its size is bounded by the block's own reads, which the block's
+/// transaction count and body limits bound.
+/// </para>
 /// </summary>
 internal sealed class WriteBuffer
 {
     private readonly IRegistryStateReader? baseState;
     private readonly WriteBuffer? parent;
-    private readonly Dictionary<StateKey, byte[]?> pending = [];
+    private readonly Dictionary<StateKey, byte[]?>? storedReads;
+    private readonly Dictionary<StateKey, SharedRecord>? sharedRecords;
+    private Dictionary<StateKey, byte[]?> pending;
 
-    public WriteBuffer(IRegistryStateReader baseState)
+    public WriteBuffer(IRegistryStateReader baseState, int capacity = 0)
     {
         this.baseState = baseState;
+        pending = new Dictionary<StateKey, byte[]?>(capacity);
+        storedReads = [];
+        sharedRecords = [];
     }
 
-    public WriteBuffer(WriteBuffer parent)
+    public WriteBuffer(WriteBuffer parent, int capacity = 0)
     {
         this.parent = parent;
+        pending = new Dictionary<StateKey, byte[]?>(capacity);
     }
 
     public int PendingCount => pending.Count;
@@ -33,7 +45,57 @@ internal sealed class WriteBuffer
             return value is not null;
         }
 
-        return parent is not null ? parent.TryGet(key, out value) : baseState!.TryGet(key, out value);
+        return parent is not null ? parent.TryGet(key, out value) : TryGetStored(key, out value);
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> without filling the block's read cache: safe from several threads at
+    /// once while nothing writes to any layer.
+    /// </summary>
+    public bool Peek(StateKey key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (pending.TryGetValue(key, out value))
+        {
+            return value is not null;
+        }
+
+        return parent is not null ? parent.Peek(key, out value) : PeekStored(key, out value);
+    }
+
+    /// <summary>The value in the stored state under this block (before any of its writes); bottom buffer only.</summary>
+    public bool TryGetStored(StateKey key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (storedReads is null)
+        {
+            return parent!.TryGetStored(key, out value);
+        }
+
+        if (!storedReads.TryGetValue(key, out value))
+        {
+            value = baseState!.TryGet(key, out var stored) ? stored : null;
+            storedReads[key] = value;
+        }
+
+        return value is not null;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetStored"/> without filling the read cache: safe from several threads at once
+    /// while nothing writes to this buffer (the stored state allows concurrent reads).
+    /// </summary>
+    public bool PeekStored(StateKey key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (storedReads is null)
+        {
+            return parent!.PeekStored(key, out value);
+        }
+
+        if (storedReads.TryGetValue(key, out value))
+        {
+            return value is not null;
+        }
+
+        return baseState!.TryGet(key, out value);
     }
 
     public bool Contains(StateKey key) => TryGet(key, out _);
@@ -41,6 +103,31 @@ internal sealed class WriteBuffer
     public T? Get<T>(StateKey key, MessageParser<T> parser)
         where T : class, IMessage<T>
         => TryGet(key, out var bytes) ? parser.ParseFrom(bytes) : null;
+
+    /// <summary>
+    /// Like <see cref="Get{T}"/>, but the parsed record is shared across the block's transactions
+    /// while its bytes are unchanged (every put stores a new array, so identity of the bytes is
+    /// identity of the value). Callers must not mutate the result: use <see cref="Get{T}"/> to
+    /// change a record.
+    /// </summary>
+    public T? GetShared<T>(StateKey key, MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        if (!TryGet(key, out var bytes))
+        {
+            return null;
+        }
+
+        var cache = Bottom().sharedRecords!;
+        if (cache.TryGetValue(key, out var shared) && ReferenceEquals(shared.Bytes, bytes) && shared.Record is T record)
+        {
+            return record;
+        }
+
+        var parsed = parser.ParseFrom(bytes);
+        cache[key] = new SharedRecord(bytes, parsed);
+        return parsed;
+    }
 
     public void Put(StateKey key, byte[] value) => pending[key] = value;
 
@@ -58,6 +145,20 @@ internal sealed class WriteBuffer
             throw new InvalidOperationException("the bottom write buffer has no parent to commit to");
         }
 
+        if (pending.Count > parent.pending.Count)
+        {
+            // A large transaction (a batch) into a small block: move the parent's few writes under
+            // ours (ours are newer and win) and hand over the dictionary instead of copying it.
+            foreach (var (key, value) in parent.pending)
+            {
+                pending.TryAdd(key, value);
+            }
+
+            (parent.pending, pending) = (pending, parent.pending);
+            pending.Clear();
+            return;
+        }
+
         foreach (var (key, value) in pending)
         {
             parent.pending[key] = value;
@@ -70,26 +171,83 @@ internal sealed class WriteBuffer
     /// This layer's writes in no particular order, for order-independent consumers only (the
     /// state accumulator's sum is commutative); anything persisted or compared uses <see cref="ToSortedWrites"/>.
     /// </summary>
-    public IEnumerable<StateWrite> UnorderedWrites()
+    public IEnumerable<KeyValuePair<StateKey, byte[]?>> UnorderedWrites() => pending;
+
+    /// <summary>Below this many writes <see cref="ToSortedWrites"/> sorts on the calling thread.</summary>
+    public const int ParallelSortWritesMin = 65_536;
+
+    /// <summary>
+    /// This layer's writes in ascending key order (the order they are persisted and hashed in).
+    /// Large sets are split by their first two key bytes and the parts sorted concurrently; keys
+    /// are distinct, so the order is the same whatever the split.
+    /// </summary>
+    public List<StateWrite> ToSortedWrites(int parallelismMax = 1)
     {
+        var writes = new StateWrite[pending.Count];
+        var i = 0;
         foreach (var (key, value) in pending)
         {
-            yield return new StateWrite(key, value);
+            writes[i++] = new StateWrite(key, value);
         }
+
+        if (parallelismMax <= 1 || writes.Length < ParallelSortWritesMin)
+        {
+            Array.Sort(writes, StateWriteKeyOrder.Instance);
+            return [.. writes];
+        }
+
+        var starts = new int[(1 << 16) + 1];
+        foreach (var write in writes)
+        {
+            starts[Prefix16(write.Key) + 1]++;
+        }
+
+        for (var p = 1; p < starts.Length; p++)
+        {
+            starts[p] += starts[p - 1];
+        }
+
+        var partitioned = new StateWrite[writes.Length];
+        var next = (int[])starts.Clone();
+        foreach (var write in writes)
+        {
+            partitioned[next[Prefix16(write.Key)]++] = write;
+        }
+
+        var ranges = new List<(int Start, int Length)>();
+        for (var p = 0; p < starts.Length - 1; p++)
+        {
+            if (starts[p + 1] - starts[p] > 1)
+            {
+                ranges.Add((starts[p], starts[p + 1] - starts[p]));
+            }
+        }
+
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelismMax }, range =>
+            Array.Sort(partitioned, range.Start, range.Length, StateWriteKeyOrder.Instance));
+        return [.. partitioned];
     }
 
-    /// <summary>This layer's writes in ascending key order (the order they are persisted and hashed in).</summary>
-    public List<StateWrite> ToSortedWrites()
+    // A key of one byte sorts before every longer key with that first byte, and lands in the same part.
+    private static int Prefix16(StateKey key) => key.Length > 1 ? (key.Span[0] << 8) | key.Span[1] : key.Span[0] << 8;
+
+    private WriteBuffer Bottom()
     {
-        var keys = new StateKey[pending.Count];
-        pending.Keys.CopyTo(keys, 0);
-        Array.Sort(keys);
-        var writes = new List<StateWrite>(keys.Length);
-        foreach (var key in keys)
+        var buffer = this;
+        while (buffer.parent is not null)
         {
-            writes.Add(new StateWrite(key, pending[key]));
+            buffer = buffer.parent;
         }
 
-        return writes;
+        return buffer;
+    }
+
+    private readonly record struct SharedRecord(byte[] Bytes, IMessage Record);
+
+    private sealed class StateWriteKeyOrder : IComparer<StateWrite>
+    {
+        public static readonly StateWriteKeyOrder Instance = new();
+
+        public int Compare(StateWrite x, StateWrite y) => x.Key.Span.SequenceCompareTo(y.Key.Span);
     }
 }

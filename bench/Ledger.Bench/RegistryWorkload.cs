@@ -25,9 +25,10 @@ public sealed class RegistryWorkload
     private readonly byte[] platformKeyId;
     private ulong nextNonce = 1;
 
-    public RegistryWorkload()
+    /// <param name="parallelismMax">Threads the applier may use inside a block (1: the one-core figure).</param>
+    public RegistryWorkload(int parallelismMax)
     {
-        Options = new RegistryOptions(Sha256HashAlgorithm.Instance);
+        Options = new RegistryOptions(Sha256HashAlgorithm.Instance) { ParallelismMax = parallelismMax };
         Genesis = CreateGenesis();
         platformKeyId = SHA256.HashData(FakePublicKey(PlatformMemberId));
     }

@@ -33,10 +33,10 @@ internal sealed class TestChain
     private ulong nextNonce = 1;
     private ulong nextTxNumber = 1;
 
-    public TestChain(ConsortiumGenesis? genesis = null, int perceptualHashSubstringCount = RegistryOptions.DefaultPerceptualHashSubstringCount)
+    public TestChain(ConsortiumGenesis? genesis = null, int perceptualHashSubstringCount = RegistryOptions.DefaultPerceptualHashSubstringCount, int parallelismMax = 1)
     {
         Genesis = genesis ?? DefaultGenesis();
-        Options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: perceptualHashSubstringCount);
+        Options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: perceptualHashSubstringCount) { ParallelismMax = parallelismMax };
         Applier = new RegistryApplier(Options);
         GenesisRoot = RegistryGenesis.Initialize(State, Genesis, Options);
         Queries = new RegistryQueries(State, Options);
