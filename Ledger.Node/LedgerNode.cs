@@ -133,7 +133,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted,
-                new StateSnapshotRestorer(chain, database, Blocks, Attestations, snapshotStaging, Notifier));
+                new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier));
             StateMachine.EffectsApplied += OnRegistryEffects;
             StateMachine.MembershipApplied += OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,

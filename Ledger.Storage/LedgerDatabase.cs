@@ -16,7 +16,8 @@ namespace Ledger.Storage;
 public sealed class LedgerDatabase : IDisposable
 {
     /// <summary>On-disk format written by this build. Bump it whenever a key or value layout changes.</summary>
-    public const uint FormatVersion = 1;
+    /// Version 2: registry state-root element expansion changed from SHAKE128 to SHA-256 + AES-128-CTR.
+    public const uint FormatVersion = 2;
 
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;

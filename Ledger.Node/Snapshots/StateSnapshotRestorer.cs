@@ -6,6 +6,7 @@ using Ledger.Node.Chain;
 using Ledger.Storage;
 using Ledger.Storage.Attestations;
 using Ledger.Storage.Blocks;
+using Ledger.Storage.Registry;
 using Ledger.Storage.Snapshots;
 using Snapshot = Ledger.Consensus.Snapshot;
 
@@ -14,11 +15,11 @@ namespace Ledger.Node.Snapshots;
 /// <summary>
 /// Installs a state snapshot Raft has accepted (after its record is durable in the Raft state) on
 /// the apply thread: finds the verified copy the receiver staged, swaps the state column families in,
-/// reloads the stores' in-memory views, and checks the result — the new tip is the manifest's, and the
+/// reloads the stores' in-memory views (blocks, attestations, the similarity index), and checks the result — the new tip is the manifest's, and the
 /// block at our old tip's height is our old tip (the snapshot extends our chain instead of replacing
 /// it). A failed check throws: the drive loop stops and the node stops serving.
 /// </summary>
-public sealed class StateSnapshotRestorer(ChainContext chain, LedgerDatabase database, BlockStore blocks, AttestationStore attestations, SnapshotStaging staging, BlockNotifier notifier)
+public sealed class StateSnapshotRestorer(ChainContext chain, LedgerDatabase database, BlockStore blocks, AttestationStore attestations, RocksDbRegistryState registryState, SnapshotStaging staging, BlockNotifier notifier)
 {
     public SnapshotStaging Staging => staging;
 
@@ -40,6 +41,7 @@ public sealed class StateSnapshotRestorer(ChainContext chain, LedgerDatabase dat
         StateSnapshotInstaller.Install(database, ready, manifest);
         blocks.ReloadAfterStateReplaced();
         attestations.ReloadAfterStateReplaced();
+        registryState.InvalidateSimilarityIndex();
 
         CheckInstalled(manifest, oldTip);
         staging.RemoveReadyUpTo(blocks.AppliedRaftIndex);
