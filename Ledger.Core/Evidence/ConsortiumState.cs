@@ -35,6 +35,7 @@ public sealed class ConsortiumState
     private readonly Dictionary<byte[], ProposeChange> openProposals = new(ByteKeyComparer.Instance);
     private readonly List<GovernanceTransaction> history = [];
     private readonly Dictionary<string, List<ConsortiumKey>> keysByMember = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> memberRoles = new(StringComparer.Ordinal);
 
     public ConsortiumState(ConsortiumGenesis genesis)
     {
@@ -43,6 +44,7 @@ public sealed class ConsortiumState
         Suite = CryptoSuites.Get(genesis.Suite);
         foreach (var member in genesis.Members)
         {
+            memberRoles[member.Id] = member.Role;
             foreach (var key in member.Keys)
             {
                 AddKey(member.Id, key.Suite, key.PublicKey, 0);
@@ -74,6 +76,9 @@ public sealed class ConsortiumState
     /// <summary>Any key ever added up to now (genesis or governance), retired or not; null if unknown.</summary>
     public ConsortiumKey? FindKey(ReadOnlySpan<byte> keyId) =>
         keys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(keyId, out var key) ? key : null;
+
+    /// <summary>A member's role as the genesis names them (admin, platform, court, rights_holder, auditor); "removed" after removal; null if unknown.</summary>
+    public string? RoleOf(string memberId) => memberRoles.GetValueOrDefault(memberId);
 
     /// <summary>
     /// Every accepted ProposeChange and Vote replayed so far, in chain order: replaying them into a
@@ -165,13 +170,18 @@ public sealed class ConsortiumState
                 NodeSetChangedAtHeight = height;
                 break;
             case ProposeChange.ChangeOneofCase.AddMember:
+                memberRoles[change.AddMember.MemberId] = RoleName(change.AddMember.Role);
                 foreach (var key in change.AddMember.Keys)
                 {
                     AddKey(change.AddMember.MemberId, key.Suite, key.PublicKey.Span, height);
                 }
 
                 break;
+            case ProposeChange.ChangeOneofCase.ChangeRole:
+                memberRoles[change.ChangeRole.MemberId] = RoleName(change.ChangeRole.Role);
+                break;
             case ProposeChange.ChangeOneofCase.RemoveMember:
+                memberRoles[change.RemoveMember.MemberId] = "removed";
                 if (keysByMember.TryGetValue(change.RemoveMember.MemberId, out var memberKeys))
                 {
                     foreach (var key in memberKeys)
@@ -197,10 +207,20 @@ public sealed class ConsortiumState
 
                 break;
             default:
-                // Role and threshold changes move no key and no node.
+                // Threshold changes move no key, no node and no role.
                 break;
         }
     }
+
+    private static string RoleName(MemberRole role) => role switch
+    {
+        MemberRole.Admin => "admin",
+        MemberRole.Platform => "platform",
+        MemberRole.Court => "court",
+        MemberRole.RightsHolder => "rights_holder",
+        MemberRole.Auditor => "auditor",
+        _ => $"role {(int)role}",
+    };
 
     private void AddKey(string memberId, string suiteName, ReadOnlySpan<byte> encoded, ulong height)
     {
