@@ -76,14 +76,31 @@ public sealed class LedgerClientClusterTests : ClusterFixture
     }
 
     [Test]
-    public async Task InvokeAsync_AttemptDeadlineShorterThanACommit_GivesUpAfterTheAttemptsWithDeadlineExceeded()
+    public async Task InvokeAsync_NodeHangsPastTheAttemptDeadline_MovesOnToTheNextNode()
     {
-        await using var client = NewClient(attemptDeadline: TimeSpan.FromMilliseconds(1), attemptsMax: 2);
+        var hung = new Uri("http://hung-node.invalid:7000");
+        using var handler = new InterceptingHandler();
+        handler.HungHosts.Add(hung.Host);
+        await using var client = NewClient([hung, .. Endpoints], handler, attemptDeadline: TimeSpan.FromMilliseconds(500));
 
-        var failure = Assert.ThrowsAsync<LedgerUnavailableException>(() => client.SubmitAsync(Platform().RegisterWork(Work("too slow"))));
+        var status = await client.StatusAsync();
 
-        Assert.That(failure!.InnerException, Is.TypeOf<RpcException>());
-        Assert.That(((RpcException)failure.InnerException!).StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded));
+        Assert.That(status.NodeId, Is.Not.Empty);
+        Assert.That(client.CurrentEndpoint, Is.Not.EqualTo(hung));
+    }
+
+    [Test]
+    public async Task InvokeAsync_OnlyNodeHangs_GivesUpAfterTheAttemptsWithDeadlineExceeded()
+    {
+        var hung = new Uri("http://hung-node.invalid:7000");
+        using var handler = new InterceptingHandler();
+        handler.HungHosts.Add(hung.Host);
+        await using var client = NewClient([hung], handler, attemptDeadline: TimeSpan.FromMilliseconds(200), attemptsMax: 2);
+
+        var failure = Assert.ThrowsAsync<LedgerUnavailableException>(() => client.StatusAsync());
+
+        Assert.That(((RpcException)failure!.InnerException!).StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded));
+        Assert.That(handler.Calls("/ledger.v1.LedgerApi/Status"), Is.EqualTo(2));
     }
 
     [Test]

@@ -14,13 +14,18 @@ public sealed class InterceptingHandler : DelegatingHandler
 {
     private readonly Dictionary<string, int> calls = new(StringComparer.Ordinal);
 
+    // HttpClientHandler rather than SocketsHttpHandler: Grpc.Net.Client resolves and connects
+    // addresses itself when it finds a SocketsHttpHandler, before this handler could fake a host.
     public InterceptingHandler()
-        : base(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
+        : base(new HttpClientHandler())
     {
     }
 
     /// <summary>Returns a response to fake the call, or null to let it through to the real node.</summary>
     public Func<HttpRequestMessage, HttpResponseMessage?> Intercept { get; set; } = _ => null;
+
+    /// <summary>Hosts that accept calls and never answer (until the call's deadline cancels them).</summary>
+    public HashSet<string> HungHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public int Calls(string method)
     {
@@ -58,7 +63,7 @@ public sealed class InterceptingHandler : DelegatingHandler
         return response;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var method = request.RequestUri!.AbsolutePath;
         lock (calls)
@@ -66,7 +71,11 @@ public sealed class InterceptingHandler : DelegatingHandler
             calls[method] = calls.GetValueOrDefault(method) + 1;
         }
 
-        var faked = Intercept(request);
-        return faked is not null ? Task.FromResult(faked) : base.SendAsync(request, cancellationToken);
+        if (HungHosts.Contains(request.RequestUri.Host))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Intercept(request) ?? await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }
