@@ -214,6 +214,29 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return certified;
     }
 
+    /// <summary>
+    /// A certified header checked against <paramref name="consortium"/>, the node set in force
+    /// for it (genesis plus the governance changes before its height; see <see cref="ConsortiumState"/>).
+    /// </summary>
+    public async Task<CertifiedHeader> GetCertifiedHeaderAsync(ulong height, ConsortiumState consortium, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(consortium);
+        var request = new GetCertifiedHeaderRequest { Height = height };
+        var certified = await InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+        if (options.VerifyResponses)
+        {
+            var failure = CertifiedHeaderVerifier.Check(certified, consortium);
+            if (failure is not null)
+            {
+                throw new ClientVerificationException($"certified header {certified.Header?.Height}: {failure}");
+            }
+
+            await tracker.ObserveAsync(certified.Header!, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
+        }
+
+        return certified;
+    }
+
     public Task<StatusResponse> StatusAsync(CancellationToken cancellation = default) =>
         InvokeAsync((api, call) => api.StatusAsync(new StatusRequest(), call).ResponseAsync, cancellation);
 

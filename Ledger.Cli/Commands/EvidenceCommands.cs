@@ -71,7 +71,8 @@ public static class EvidenceCommands
             var txHash = Hex.Parse(parse.GetValue(tx)!, "--tx");
             var receipt = await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false);
             var transaction = await client.GetTransactionAsync(txHash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
-            var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, cancellation).ConfigureAwait(false);
+            var governance = await Ledger.Client.Evidence.GovernanceCollector.CollectAsync(client, receipt.Header, receipt.Position, cancellation).ConfigureAwait(false);
+            var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, governance.NodeSetForHeader, cancellation).ConfigureAwait(false);
             BatchItemEvidence? batchItem = null;
             if (parse.GetValue(item) is { } index)
             {
@@ -90,6 +91,7 @@ public static class EvidenceCommands
                 LogInclusion = receipt.LogInclusion,
                 CertifiedHeader = certified,
                 Genesis = genesisBytes,
+                GovernanceChanges = governance.Changes,
                 BatchItem = batchItem,
             };
             var bytes = EvidenceBundleJson.Write(bundle);

@@ -145,7 +145,7 @@ public static class NodeCommands
         var title = new Option<string?>("--title") { Description = "Title (default: the file name)" };
         var phash = new Option<string?>("--phash")
         {
-            Description = "64-bit perceptual hash (16 hex digits) for an image. Computed hashes need an image decoder this tool does not ship; compute it elsewhere and pass it here.",
+            Description = "64-bit perceptual hash (16 hex digits), overriding the one computed from a PNG/JPEG file (other files get none)",
         };
         var command = new Command("register", "Register works by content hash (SHA-256; media type from the extension)") { files, key, holder, title, phash };
         ClientFactory.AddConnectionOptions(command);
@@ -176,12 +176,21 @@ public static class NodeCommands
                         ? value
                         : throw CliException.Usage("--phash must be 16 hex digits");
                 }
+                else if (ImageHashing.TryCompute(path) is { } computed)
+                {
+                    body.PerceptualHash = computed;
+                }
 
                 var receipt = await client.SubmitAsync(builder.RegisterWork(body), cancellation).ConfigureAwait(false);
                 rejected += receipt.Result?.Code == ResultCode.Ok ? 0 : 1;
                 var json = ReceiptJson(receipt);
                 json["file"] = path;
                 json["contentSha256"] = Convert.ToHexStringLower(sha256);
+                if (body.HasPerceptualHash)
+                {
+                    json["phash"] = body.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture);
+                }
+
                 results.Add(json);
                 if (!console.IsJson)
                 {

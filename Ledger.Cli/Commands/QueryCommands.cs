@@ -118,18 +118,27 @@ public static class QueryCommands
 
     private static Command Similar(CliEnvironment environment)
     {
-        var phash = new Option<string>("--phash") { Description = "64-bit perceptual hash (16 hex digits), computed elsewhere", Required = true };
+        var image = new Argument<string?>("IMAGE") { Description = "PNG or JPEG file whose perceptual hash is searched for", Arity = ArgumentArity.ZeroOrOne };
+        var phash = new Option<string?>("--phash") { Description = "Search for this 64-bit perceptual hash (16 hex digits) instead of an image's" };
         var distance = new Option<uint>("--distance", "-k") { Description = $"Largest Hamming distance in bits (at most {SimilarDistanceMax})", DefaultValueFactory = _ => SimilarDistanceDefault };
         var limit = new Option<uint>("--limit") { Description = "Most matches to show (at most 1000)", DefaultValueFactory = _ => SimilarLimitDefault };
         var linearizable = LinearizableOption();
-        var command = new Command("similar", "Registered works whose perceptual hash is within --distance bits, nearest first") { phash, distance, limit, linearizable };
+        var command = new Command("similar", "Registered works whose perceptual hash is within --distance bits, nearest first") { image, phash, distance, limit, linearizable };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var hex = parse.GetValue(phash)!;
-            if (hex.Length != 16 || !ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var query))
+            ulong query;
+            if (parse.GetValue(phash) is { } hex)
             {
-                throw CliException.Usage("--phash must be 16 hex digits");
+                if (hex.Length != 16 || !ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out query))
+                {
+                    throw CliException.Usage("--phash must be 16 hex digits");
+                }
+            }
+            else
+            {
+                var imagePath = parse.GetValue(image) ?? throw CliException.Usage("similar needs an IMAGE (PNG or JPEG) or --phash");
+                query = ImageHashing.TryCompute(imagePath) ?? throw CliException.InvalidInput($"{imagePath} is not a PNG or JPEG image");
             }
 
             var maxDistance = parse.GetValue(distance);

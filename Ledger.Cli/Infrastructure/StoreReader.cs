@@ -1,19 +1,45 @@
+using System.Threading.Channels;
 using Ledger.Client.Audit;
 using Ledger.Core.Blocks;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
 using Ledger.Storage;
+using Ledger.Storage.Attestations;
 using Ledger.Storage.Blocks;
 using Ledger.Storage.Errors;
 
 namespace Ledger.Cli.Infrastructure;
 
-/// <summary>Feeds a stopped node's stored blocks to a <see cref="ChainAuditor"/>.</summary>
+/// <summary>
+/// Feeds a stopped node's stored blocks and their stored attestations to a
+/// <see cref="ChainAuditor"/>. A reader task decodes the next group of blocks from RocksDB while
+/// the auditor verifies the current one, so reads and decoding overlap signature checks.
+/// </summary>
 public static class StoreReader
 {
-    public static void Audit(string dataDirectory, ConsortiumGenesis genesis, ChainAuditor auditor)
+    /// <summary>Transactions per group handed to the auditor (one parallel pass each).</summary>
+    public const int GroupTransactionsMax = 8_192;
+
+    /// <summary>Groups read ahead of the auditor.</summary>
+    public const int GroupsAheadMax = 2;
+
+    /// <summary>The stored chain's height (opens and closes the database).</summary>
+    public static ulong TipHeight(string dataDirectory, ConsortiumGenesis genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        if (!Directory.Exists(dataDirectory))
+        {
+            throw new DirectoryNotFoundException($"data directory {dataDirectory} does not exist");
+        }
+
+        using var database = Open(dataDirectory, genesis);
+        return new BlockStore(database, Hashing(genesis)).LatestHeight;
+    }
+
+    public static StoreAuditSummary Audit(string dataDirectory, ConsortiumGenesis genesis, ChainAuditor auditor, Action<ulong>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(auditor);
@@ -22,45 +48,53 @@ public static class StoreReader
             throw new DirectoryNotFoundException($"data directory {dataDirectory} does not exist");
         }
 
-        // Ledger.Storage has no read-only open yet: the node must be stopped (its lock is checked).
-        using var database = LedgerDatabase.Open(new LedgerDatabaseOptions
-        {
-            DataDirectory = dataDirectory,
-            ChainId = genesis.ChainId,
-            SyncWrites = false,
-            BlockCacheBytes = 16UL * 1024 * 1024,
-        });
+        using var database = Open(dataDirectory, genesis);
         var store = new BlockStore(database, Hashing(genesis));
+        var attestationStore = new AttestationStore(database);
         var tip = store.LatestHeight;
-        for (var height = BlockStore.FirstHeight; height <= tip; height++)
+        var certifiedHeight = attestationStore.CertifiedHeight;
+        var groups = Channel.CreateBounded<Group>(new BoundedChannelOptions(GroupsAheadMax) { SingleReader = true, SingleWriter = true });
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() => ReadGroups(store, attestationStore, tip, groups.Writer, stop.Token));
+        try
         {
-            Ledger.Core.Protocol.Block? block;
-            try
+            while (groups.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                block = store.GetBlock(height);
-            }
-            catch (StorageCorruptionException exception)
-            {
-                auditor.RecordFailure(exception.Height ?? height, $"stored block is corrupt: {exception.Message}");
-                return;
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException exception)
-            {
-                auditor.RecordFailure(height, $"stored block does not parse: {exception.Message}");
-                return;
-            }
+                while (groups.Reader.TryRead(out var group))
+                {
+                    if (group.Blocks.Count > 0 && !auditor.Append(group.Blocks, group.Attestations))
+                    {
+                        return new StoreAuditSummary(tip, certifiedHeight);
+                    }
 
-            if (block is null)
-            {
-                auditor.RecordFailure(height, "block is missing from the store");
-                return;
-            }
-
-            if (!auditor.Append(block))
-            {
-                return;
+                    progress?.Invoke((ulong)group.Blocks.Count);
+                    if (group.Failure is { } failure)
+                    {
+                        auditor.RecordFailure(failure.Height, failure.Reason);
+                        return new StoreAuditSummary(tip, certifiedHeight);
+                    }
+                }
             }
         }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                reader.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // The auditor stopped early; the reader was told to stop.
+            }
+        }
+
+        if (certifiedHeight > 0)
+        {
+            auditor.RequireCertified(Math.Min(certifiedHeight, tip));
+        }
+
+        return new StoreAuditSummary(tip, certifiedHeight);
     }
 
     public static BlockHashing Hashing(ConsortiumGenesis genesis)
@@ -73,4 +107,83 @@ public static class StoreReader
             transaction => TransactionHashing.ComputeHash(hash, transaction),
             (transaction, result) => LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(hash, transaction), result, hash));
     }
+
+    // Ledger.Storage has no read-only open yet: the node must be stopped (its lock is checked).
+    private static LedgerDatabase Open(string dataDirectory, ConsortiumGenesis genesis) => LedgerDatabase.Open(new LedgerDatabaseOptions
+    {
+        DataDirectory = dataDirectory,
+        ChainId = genesis.ChainId,
+        SyncWrites = false,
+        BlockCacheBytes = 16UL * 1024 * 1024,
+    });
+
+    private static async Task ReadGroups(BlockStore store, AttestationStore attestations, ulong tip, ChannelWriter<Group> writer, CancellationToken cancellation)
+    {
+        var blocks = new List<Block>();
+        var signatures = new List<IReadOnlyList<Attestation>?>();
+        var transactions = 0;
+        AuditFailure? failure = null;
+        try
+        {
+            for (var height = BlockStore.FirstHeight; height <= tip && failure is null; height++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Block? block = null;
+                try
+                {
+                    block = store.GetBlock(height);
+                    if (block is null)
+                    {
+                        failure = new AuditFailure(height, "block is missing from the store");
+                    }
+                }
+                catch (StorageCorruptionException exception)
+                {
+                    failure = new AuditFailure(exception.Height ?? height, $"stored block is corrupt: {exception.Message}");
+                }
+                catch (Google.Protobuf.InvalidProtocolBufferException exception)
+                {
+                    failure = new AuditFailure(height, $"stored block does not parse: {exception.Message}");
+                }
+
+                if (block is null)
+                {
+                    break;
+                }
+
+                IReadOnlyList<Attestation> stored;
+                try
+                {
+                    stored = attestations.Get(height);
+                }
+                catch (StorageCorruptionException exception)
+                {
+                    failure = new AuditFailure(height, $"stored attestation is corrupt: {exception.Message}");
+                    break;
+                }
+
+                blocks.Add(block);
+                signatures.Add(stored);
+                transactions += block.Transactions.Count;
+                if (transactions >= GroupTransactionsMax)
+                {
+                    await writer.WriteAsync(new Group(blocks, signatures, null), cancellation).ConfigureAwait(false);
+                    blocks = [];
+                    signatures = [];
+                    transactions = 0;
+                }
+            }
+
+            await writer.WriteAsync(new Group(blocks, signatures, failure), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    private sealed record Group(List<Block> Blocks, List<IReadOnlyList<Attestation>?> Attestations, AuditFailure? Failure);
 }
+
+/// <summary>What the store itself claims: its tip and the highest height it marked certified.</summary>
+public sealed record StoreAuditSummary(ulong TipHeight, ulong CertifiedHeight);

@@ -1,51 +1,79 @@
 using Ledger.Core.Blocks;
 using Ledger.Core.Consortium;
-using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Core.Evidence;
 
 /// <summary>
-/// Is a header certified by the genesis nodes? Every attestation must be by a distinct genesis node
-/// and verify over the header's hash with that node's key, and a majority of the genesis nodes must attest.
+/// Is a header certified by the consortium's nodes? Every attestation must be by a distinct node
+/// of the node set in force for that header and verify over the header's hash with that node's
+/// key, and a strict majority of that node set must attest.
 /// </summary>
 public static class CertifiedHeaderVerifier
 {
-    /// <summary>Returns null when certified, else why not; <paramref name="attestingNodeIds"/> receives the valid attesters.</summary>
+    /// <summary>Checks against the genesis nodes only (a chain without node changes).</summary>
     public static string? Check(CertifiedHeader certified, ConsortiumGenesis genesis, List<string>? attestingNodeIds = null)
     {
-        ArgumentNullException.ThrowIfNull(certified);
         ArgumentNullException.ThrowIfNull(genesis);
+        return Check(certified, new ConsortiumState(genesis), attestingNodeIds);
+    }
+
+    /// <summary>
+    /// Returns null when certified, else why not; <paramref name="attestingNodeIds"/> receives the
+    /// valid attesters. <paramref name="nodeSet"/> must be the state before the header's block
+    /// (changes recorded at lower heights only).
+    /// </summary>
+    public static string? Check(CertifiedHeader certified, ConsortiumState nodeSet, List<string>? attestingNodeIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(certified);
+        ArgumentNullException.ThrowIfNull(nodeSet);
         if (certified.Header is null)
         {
             return "certified header has no header";
         }
 
-        var chainHash = CryptoSuites.Get(genesis.Suite).Hash;
-        var quorum = (genesis.Nodes.Count / 2) + 1;
+        var chainHash = nodeSet.Suite.Hash;
+        var blockHash = BlockHash.Compute(certified.Header, chainHash);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var attestation in certified.Attestations)
         {
-            var node = genesis.Nodes.FirstOrDefault(n => n.Id == attestation.NodeId);
-            if (node is null)
+            var failure = CheckOne(attestation, certified.Header, blockHash, nodeSet);
+            if (failure is not null)
             {
-                return $"attestation by '{attestation.NodeId}', which is not a genesis node";
+                return failure;
             }
 
-            if (!seen.Add(node.Id))
+            if (!seen.Add(attestation.NodeId))
             {
-                return $"two attestations by node '{node.Id}'";
+                return $"two attestations by node '{attestation.NodeId}'";
             }
 
-            var key = CryptoSuites.Get(node.Key.Suite).DecodePublicKey(node.Key.PublicKey);
-            if (!BlockAttestations.Verify(key, attestation, certified.Header, chainHash))
-            {
-                return $"attestation by node '{node.Id}' does not verify against this header with the node's genesis key";
-            }
-
-            attestingNodeIds?.Add(node.Id);
+            attestingNodeIds?.Add(attestation.NodeId);
         }
 
-        return seen.Count >= quorum ? null : $"only {seen.Count} valid attestations, quorum is {quorum} of {genesis.Nodes.Count}";
+        return seen.Count >= nodeSet.Quorum
+            ? null
+            : $"only {seen.Count} valid attestations, quorum is {nodeSet.Quorum} of {nodeSet.ActiveNodes.Count}";
+    }
+
+    /// <summary>One attestation of <paramref name="header"/> (whose hash is <paramref name="blockHash"/>): null when valid.</summary>
+    public static string? CheckOne(Attestation attestation, BlockHeader header, ReadOnlySpan<byte> blockHash, ConsortiumState nodeSet)
+    {
+        ArgumentNullException.ThrowIfNull(attestation);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(nodeSet);
+        if (!nodeSet.ActiveNodes.TryGetValue(attestation.NodeId, out var node))
+        {
+            return $"attestation by '{attestation.NodeId}', which is not a consortium node at height {header.Height}";
+        }
+
+        if (attestation.Height != header.Height || !attestation.BlockHash.Span.SequenceEqual(blockHash))
+        {
+            return $"attestation by node '{node.NodeId}' is for another block (height {attestation.Height}, hash {Convert.ToHexStringLower(attestation.BlockHash.Span)})";
+        }
+
+        return BlockAttestations.VerifySignature(node.PublicKey, attestation, header.ChainId)
+            ? null
+            : $"attestation by node '{node.NodeId}' does not verify with the node's key at height {header.Height}";
     }
 }

@@ -5,7 +5,7 @@ namespace Ledger.Core.Evidence;
 /// <summary>
 /// Everything needed to check one transaction offline: the signed transaction, its recorded
 /// result and position, the inclusion proof of its log leaf, the certified header the proof ends
-/// in, and the consortium genesis that names the keys. The JSON form is specified in
+/// in, the consortium genesis, and the governance transactions that changed keys or nodes since. The JSON form is specified in
 /// docs/evidence-bundle.md and read/written by <see cref="EvidenceBundleJson"/>.
 /// </summary>
 public sealed class EvidenceBundle
@@ -30,7 +30,7 @@ public sealed class EvidenceBundle
     /// <summary>The consortium genesis document, byte for byte as the nodes loaded it.</summary>
     public required byte[] Genesis { get; init; }
 
-    /// <summary>Governance transactions after genesis up to the block (empty in format version 1; see the docs).</summary>
+    /// <summary>Accepted governance transactions (ProposeChange, Vote) before the transaction, in chain order, each proven into the certified log; replayed from the genesis to know the node set and the signer's key (docs/evidence-bundle.md).</summary>
     public IReadOnlyList<GovernanceChangeEvidence> GovernanceChanges { get; init; } = [];
 
     /// <summary>Set when the evidence is for one item of a BatchRegister transaction.</summary>

@@ -53,7 +53,9 @@ public static class EvidenceVerifier
         private ConsortiumGenesis? genesis;
         private IHashAlgorithm? chainHash;
         private TransactionEnvelope? envelope;
-        private GenesisMember? signer;
+        private ConsortiumKey? signer;
+        private ConsortiumState? consortium;
+        private List<GovernanceChangeEvidence> sameBlockChanges = [];
         private byte[]? genesisSha256;
 
         public Run(EvidenceBundle bundle, EvidenceVerificationOptions options)
@@ -90,8 +92,8 @@ public static class EvidenceVerifier
             TxHashHex = Convert.ToHexStringLower(bundle.TransactionHash),
             TransactionType = envelope is null ? null : TypeName(envelope.Type),
             Subject = subject,
-            SignerMemberId = signer?.Id,
-            SignerRole = signer?.Role,
+            SignerMemberId = signer?.MemberId,
+            SignerRole = signer is null ? null : consortium?.RoleOf(signer.MemberId),
             SignerKeyIdHex = envelope is null ? null : Convert.ToHexStringLower(envelope.SignerKeyId.Span),
             BlockHeight = bundle.BlockHeight,
             Position = bundle.Position,
@@ -135,13 +137,69 @@ public static class EvidenceVerifier
                 : Fail($"sha256 {fingerprint} differs from the trusted genesis {Convert.ToHexStringLower(options.TrustedGenesisSha256)}");
         }
 
+        /// <summary>
+        /// Replays the bundle's governance transactions (each proven into the same certified log)
+        /// from the genesis: those before the transaction's block give the node set that must
+        /// certify the header; those earlier in the same block only matter for the signer's key.
+        /// Log leaf order is the chain order, so it is checked on the proofs, not taken on trust.
+        /// </summary>
         private (EvidenceCheckStatus, string) VerifyGovernance()
         {
-            // Format version 1 verifies against the genesis alone; later node/member/key changes
-            // must be carried and replayed, which this version does not yet do (docs/evidence-bundle.md).
-            return bundle.GovernanceChanges.Count == 0
-                ? Pass("none included: keys are taken from the genesis")
-                : Fail($"{bundle.GovernanceChanges.Count} governance changes included, but this verifier (format 1) cannot replay them");
+            if (genesis is null || chainHash is null)
+            {
+                return Fail("no valid genesis");
+            }
+
+            consortium = new ConsortiumState(genesis);
+            var header = Header;
+            if (bundle.GovernanceChanges.Count == 0)
+            {
+                return Pass("none included: node and member keys are the genesis ones");
+            }
+
+            var blockFirstLeaf = header.LogSize - header.TxCount;
+            var transactionLeaf = blockFirstLeaf + bundle.Position;
+            var merkle = new MerkleHasher(chainHash);
+            ulong? previousLeaf = null;
+            for (var i = 0; i < bundle.GovernanceChanges.Count; i++)
+            {
+                var change = bundle.GovernanceChanges[i];
+                var proof = change.LogInclusion;
+                if (proof.TreeSize != header.LogSize)
+                {
+                    return Fail($"change {i}: proof is against log size {proof.TreeSize}, the header's is {header.LogSize}");
+                }
+
+                if (previousLeaf is { } before && proof.LeafIndex <= before)
+                {
+                    return Fail($"change {i}: log leaf {proof.LeafIndex} is not after the previous change's leaf {before}");
+                }
+
+                if (proof.LeafIndex >= transactionLeaf)
+                {
+                    return Fail($"change {i}: log leaf {proof.LeafIndex} is not before the transaction (leaf {transactionLeaf})");
+                }
+
+                var txHash = TransactionHashing.ComputeHash(chainHash, change.Transaction);
+                var leaf = LogLeaf.MerkleLeafHash(txHash, change.Result, chainHash);
+                var result = MerkleProofVerifier.CheckInclusion(merkle, proof.LeafIndex, proof.TreeSize, leaf, [.. proof.Path.Select(p => p.ToByteArray())], header.LogRoot.Span);
+                if (result != MerkleProofResult.Valid)
+                {
+                    return Fail($"change {i} (block {change.BlockHeight}): inclusion proof: {result}");
+                }
+
+                previousLeaf = proof.LeafIndex;
+                if (proof.LeafIndex >= blockFirstLeaf)
+                {
+                    sameBlockChanges.Add(change);
+                    continue;
+                }
+
+                consortium.Observe(change.BlockHeight, change.Position, change.Transaction, txHash, change.Result);
+            }
+
+            var nodes = string.Join(", ", consortium.ActiveNodes.Keys.Order(StringComparer.Ordinal));
+            return Pass($"{bundle.GovernanceChanges.Count} governance transactions proven into the certified log and replayed ({consortium.ChangesExecuted} changes executed); nodes at block {header.Height}: {nodes}");
         }
 
         private (EvidenceCheckStatus, string) VerifyHeaderShape()
@@ -174,14 +232,14 @@ public static class EvidenceVerifier
 
         private (EvidenceCheckStatus, string) VerifyCertification()
         {
-            if (genesis is null || chainHash is null || bundle.CertifiedHeader.Header is null)
+            if (consortium is null || bundle.CertifiedHeader.Header is null)
             {
-                return Fail("no valid genesis or header");
+                return Fail("no valid genesis, governance or header");
             }
 
-            var failure = CertifiedHeaderVerifier.Check(bundle.CertifiedHeader, genesis, attestingNodes);
+            var failure = CertifiedHeaderVerifier.Check(bundle.CertifiedHeader, consortium, attestingNodes);
             return failure is null
-                ? Pass($"signed by {attestingNodes.Count} of {genesis.Nodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {(genesis.Nodes.Count / 2) + 1}")
+                ? Pass($"signed by {attestingNodes.Count} of {consortium.ActiveNodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {consortium.Quorum}")
                 : Fail(failure);
         }
 
@@ -222,48 +280,43 @@ public static class EvidenceVerifier
 
         private (EvidenceCheckStatus, string) VerifySigner()
         {
-            if (genesis is null || envelope is null)
+            if (consortium is null || envelope is null || chainHash is null)
             {
-                return Fail("no valid genesis or envelope");
+                return Fail("no valid genesis, governance or envelope");
             }
 
-            foreach (var member in genesis.Members)
+            foreach (var change in sameBlockChanges)
             {
-                foreach (var key in member.Keys)
-                {
-                    if (CryptoSuites.TryGet(key.Suite, out var suite) && suite.DeriveKeyId(key.PublicKey).Matches(envelope.SignerKeyId.Span))
-                    {
-                        signer = member;
-                        return Pass($"member '{member.Id}' ({member.Role}), key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}");
-                    }
-                }
+                consortium.Observe(change.BlockHeight, change.Position, change.Transaction, TransactionHashing.ComputeHash(chainHash, change.Transaction), change.Result);
             }
 
-            return Fail($"key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} belongs to no genesis member");
+            sameBlockChanges = [];
+            var key = consortium.FindKey(envelope.SignerKeyId.Span);
+            if (key is null)
+            {
+                return Fail($"key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} belongs to no member (genesis or added by the included governance changes)");
+            }
+
+            signer = key;
+            if (key.RetiredAt is { } retired)
+            {
+                return Fail($"member '{key.MemberId}''s key {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} was retired at block {retired}, before this transaction");
+            }
+
+            var origin = key.ValidFromHeight == 0 ? "genesis key" : $"key added at block {key.ValidFromHeight}";
+            return Pass($"member '{key.MemberId}' ({consortium.RoleOf(key.MemberId)}), {origin}, key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}");
         }
 
         private (EvidenceCheckStatus, string) VerifySignature()
         {
-            if (signer is null || envelope is null || genesis is null)
+            if (signer is null || genesis is null)
             {
                 return Fail("no signer key");
             }
 
-            foreach (var key in signer.Keys)
-            {
-                var suite = CryptoSuites.Get(key.Suite);
-                if (!suite.DeriveKeyId(key.PublicKey).Matches(envelope.SignerKeyId.Span))
-                {
-                    continue;
-                }
-
-                var publicKey = suite.DecodePublicKey(key.PublicKey);
-                return TransactionSigning.Verify(publicKey, bundle.Transaction, genesis.ChainId)
-                    ? Pass($"valid {suite.Name} signature by '{signer.Id}'")
-                    : Fail($"the signature does not verify with member '{signer.Id}''s key");
-            }
-
-            return Fail("signer key vanished");
+            return TransactionSigning.Verify(signer.PublicKey, bundle.Transaction, genesis.ChainId)
+                ? Pass($"valid {signer.PublicKey.Suite.Name} signature by '{signer.MemberId}'")
+                : Fail($"the signature does not verify with member '{signer.MemberId}''s key");
         }
 
         private (EvidenceCheckStatus, string) VerifyPosition()

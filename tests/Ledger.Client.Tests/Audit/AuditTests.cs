@@ -16,7 +16,7 @@ public sealed class AuditTests
         var chain = new TestChain();
         var auditor = new ChainAuditor(chain.Genesis);
 
-        var accepted = chain.Blocks.All(auditor.Append);
+        var accepted = chain.Blocks.All(block => auditor.Append(block));
 
         Assert.That(accepted, Is.True);
         Assert.That(auditor.VerifiedHeight, Is.EqualTo(2UL));
