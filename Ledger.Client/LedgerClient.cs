@@ -16,7 +16,7 @@ namespace Ledger.Client;
 
 /// <summary>
 /// Typed client of the public <c>LedgerApi</c>. Calls go to the current endpoint; on
-/// <c>Unavailable</c> carrying a <c>ledger-leader</c> trailer the call is retried at that URL,
+/// <c>Unavailable</c> carrying a <c>ledger-leader</c> trailer (a URL, or the leader's node id, matched to an endpoint by asking each endpoint its status) the call is retried there,
 /// otherwise at the next endpoint, with capped exponential backoff. Every call here is safe to
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
 /// de-duplicates it. Receipts and headers are verified client-side unless disabled.
@@ -27,6 +27,8 @@ public sealed partial class LedgerClient : IAsyncDisposable
 
     private readonly LedgerClientOptions options;
     private readonly Dictionary<string, GrpcChannel> channels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Uri> endpointByNodeId = new(StringComparer.Ordinal);
+    private static readonly TimeSpan NodeIdLookupDeadline = TimeSpan.FromSeconds(2);
     private readonly Lock gate = new();
     private readonly LogStateTracker tracker;
     private readonly X509Certificate2? tlsCa;
@@ -337,6 +339,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
             catch (RpcException exception) when (IsRetryable(exception.StatusCode) && !cancellation.IsCancellationRequested)
             {
                 last = exception;
+                await LearnLeaderEndpointAsync(exception, cancellation).ConfigureAwait(false);
                 Redirect(exception);
             }
         }
@@ -382,7 +385,45 @@ public sealed partial class LedgerClient : IAsyncDisposable
         await tracker.ObserveAsync(receipt.Header, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Follows a leader hint if the node gave one, else moves to the next configured endpoint.</summary>
+    /// <summary>
+    /// Nodes name the leader by node id (they know each other's peer addresses, not the public ones), so
+    /// the first time a hint names an unknown id the client asks each configured endpoint for its id.
+    /// </summary>
+    private async Task LearnLeaderEndpointAsync(RpcException exception, CancellationToken cancellation)
+    {
+        var hint = exception.Trailers?.GetValue(LeaderHintKey);
+        if (string.IsNullOrWhiteSpace(hint) || Uri.TryCreate(hint, UriKind.Absolute, out _))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (endpointByNodeId.ContainsKey(hint))
+            {
+                return;
+            }
+        }
+
+        foreach (var endpoint in options.Endpoints)
+        {
+            try
+            {
+                var deadline = options.TimeProvider.GetUtcNow().UtcDateTime + NodeIdLookupDeadline;
+                var status = await new LedgerApi.LedgerApiClient(Channel(endpoint)).StatusAsync(new StatusRequest(), new CallOptions(deadline: deadline, cancellationToken: cancellation)).ResponseAsync.ConfigureAwait(false);
+                lock (gate)
+                {
+                    endpointByNodeId[status.NodeId] = endpoint;
+                }
+            }
+            catch (RpcException)
+            {
+                // That endpoint is down or slow; the others may still name the leader.
+            }
+        }
+    }
+
+    /// <summary>Follows a leader hint (a URL, or a node id learned from the endpoints' status) if the node gave one, else moves to the next configured endpoint.</summary>
     private void Redirect(RpcException exception)
     {
         var hint = exception.Trailers?.GetValue(LeaderHintKey);
@@ -391,6 +432,12 @@ public sealed partial class LedgerClient : IAsyncDisposable
             if (!string.IsNullOrWhiteSpace(hint) && Uri.TryCreate(hint, UriKind.Absolute, out var leader) && leader != current)
             {
                 current = leader;
+                return;
+            }
+
+            if (!string.IsNullOrWhiteSpace(hint) && endpointByNodeId.TryGetValue(hint, out var leaderEndpoint) && leaderEndpoint != current)
+            {
+                current = leaderEndpoint;
                 return;
             }
 

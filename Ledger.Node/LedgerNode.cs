@@ -494,7 +494,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>Unavailable with a <c>ledger-leader</c> trailer naming the leader when one is known (clients retry there).</summary>
     public RpcException LeaderUnavailable(string message, ulong leaderRaftId)
     {
-        var leaderNode = leaderRaftId == 0 ? null : Chain.FindNode(leaderRaftId)?.NodeId;
+        var leaderNode = leaderRaftId == 0 ? null : (Directory.Nodes.Find(leaderRaftId)?.NodeId ?? Chain.FindNode(leaderRaftId)?.NodeId);
         var status = new Status(StatusCode.Unavailable, leaderNode is null ? message : $"{message} (leader: {leaderNode})");
         return leaderNode is null ? new RpcException(status) : new RpcException(status, new Metadata { { LeaderHintKey, leaderNode } });
     }

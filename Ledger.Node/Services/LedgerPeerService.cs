@@ -116,19 +116,29 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
         }
 
         var fromNodeId = sender.First!.FromNodeId;
-        var peer = node.Chain.FindNode(fromNodeId)
-            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{fromNodeId}' is not a node of this consortium"));
+        if (fromNodeId.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "snapshot stream names no sender"));
+        }
+
+        // Same admission as Raft frames: a leader added by governance may send snapshots too.
+        if (node.Directory.RefusalFor(fromNodeId) is { } refusal)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+        }
+
+        var peerRaftId = RaftNodeIds.Of(fromNodeId);
         if (authenticated is not null && !string.Equals(authenticated, fromNodeId, StringComparison.Ordinal))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"certificate of '{authenticated}' cannot send snapshots as '{fromNodeId}'"));
         }
 
-        if (peer.RaftId == node.RaftId)
+        if (peerRaftId == node.RaftId)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "a node cannot send a snapshot to itself"));
         }
 
-        return await node.SnapshotReceiver.ReceiveAsync(sender, peer.RaftId, linked.Token).ConfigureAwait(false);
+        return await node.SnapshotReceiver.ReceiveAsync(sender, peerRaftId, linked.Token).ConfigureAwait(false);
     }
 
     /// <summary>Reads the first chunk ahead (to authenticate its sender) and replays it to the receiver.</summary>
