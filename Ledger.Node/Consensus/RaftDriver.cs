@@ -7,9 +7,9 @@ namespace Ledger.Node.Consensus;
 
 /// <summary>
 /// The one loop that drives a <see cref="RaftNode"/>: it steps inputs (peer messages, proposals,
-/// read requests, ticks), then for each <see cref="Ready"/> persists (one write, fsynced: group
-/// commit), sends, applies committed entries, answers reads and calls <see cref="RaftNode.Advance"/>
-/// — exactly the order the Ready contract demands. The node is touched only on this loop's thread.
+/// read requests, ticks), then for each <see cref="Ready"/> sends the early messages, persists (one
+/// write, fsynced: group commit), sends the rest, applies committed entries, answers reads and calls
+/// <see cref="RaftNode.Advance"/> — exactly the order the Ready contract demands. The node is touched only on this loop's thread.
 /// Every input queue is bounded; callers get a refusal instead of unbounded buffering.
 /// </summary>
 public sealed partial class RaftDriver : IAsyncDisposable
@@ -273,15 +273,10 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     private void HandleReady(Ready ready)
     {
+        // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
+        Send(ready.MessagesBeforePersist);
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
-
-        foreach (var message in ready.Messages)
-        {
-            if (!transport.Send(message))
-            {
-                node.ReportUnreachable(message.To);
-            }
-        }
+        Send(ready.MessagesAfterPersist);
 
         if (ready.Snapshot is { IsEmpty: false } snapshot)
         {
@@ -335,6 +330,17 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
 
         node.Advance(ready);
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (!transport.Send(message))
+            {
+                node.ReportUnreachable(message.To);
+            }
+        }
     }
 
     private void CompleteAppliedReads()
