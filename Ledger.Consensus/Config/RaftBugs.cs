@@ -27,4 +27,11 @@ public enum RaftBugs
 
     /// <summary>On construction from storage, ignores the persisted vote, so a restarted node may vote twice in a term.</summary>
     ForgetVoteOnRestart = 1 << 3,
+
+    /// <summary>
+    /// The leader counts an entry it appends toward the commit quorum at once, although its appends leave
+    /// before its own write (dissertation §10.2.1 requires counting itself only once the entry is durable). A
+    /// leader that crashes before writing can then have committed an entry that only a minority holds.
+    /// </summary>
+    LeaderCountsItselfBeforeDurable = 1 << 4,
 }

@@ -97,7 +97,16 @@ public sealed partial class RaftNode
     /// appends may reach followers before its own write completes (§10.2.1). A single voter therefore commits at
     /// the Advance that persists the entry.
     /// </summary>
-    private void AppendAsLeader(Entry entry) => log.AppendAtEnd(entry);
+    private void AppendAsLeader(Entry entry)
+    {
+        log.AppendAtEnd(entry);
+        if ((config.Bugs & RaftBugs.LeaderCountsItselfBeforeDurable) != 0 && tracker.TryGet(Id, out var self))
+        {
+            // Deliberate bug: the leader's unwritten entry counts toward the quorum.
+            self.MaybeUpdate(entry.Index);
+            MaybeCommit();
+        }
+    }
 
     private bool TryIncreaseUncommittedBytes(long bytes)
     {
