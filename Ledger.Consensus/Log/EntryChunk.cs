@@ -19,8 +19,6 @@ internal sealed class EntryChunk
 
     public int Capacity => Slots.Length;
 
-    public bool IsStandard => Slots.Length == StandardSlots;
-
     public int Generation { get; private set; }
 
     /// <summary>Slots [0, Written) hold entries of this generation; slots are only ever appended.</summary>

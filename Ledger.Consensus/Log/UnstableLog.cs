@@ -23,12 +23,16 @@ internal sealed class UnstableLog
     private readonly Stack<EntryChunk> free = new();
     private readonly List<EntryChunk> retiredSinceReady = [];
     private readonly List<EntryChunk> retiredAwaitingAdvance = [];
+    private readonly int chunkSlots;
     private ulong heldFirst;
     private ulong offset;
     private ulong next;
 
-    public UnstableLog(ulong offset)
+    /// <param name="offset">First index not in storage.</param>
+    /// <param name="chunkSlots">Entries per block; tests use tiny blocks to exercise every block transition.</param>
+    public UnstableLog(ulong offset, int chunkSlots = EntryChunk.StandardSlots)
     {
+        this.chunkSlots = chunkSlots;
         this.offset = offset;
         heldFirst = offset;
         next = offset;
@@ -239,7 +243,17 @@ internal sealed class UnstableLog
     }
 
     /// <summary>The unstable entries, always one window (see the remarks).</summary>
-    public EntrySlice UnstableWindow() => Window(offset, next, long.MaxValue, int.MaxValue);
+    public EntrySlice UnstableWindow()
+    {
+        var window = Window(offset, next, long.MaxValue, int.MaxValue);
+        if ((ulong)window.Length != next - offset)
+        {
+            // A Ready must carry every unstable entry, or its hard state could commit past what it persists.
+            RaftInvariantException.Throw($"Unstable entries [{offset},{next}) are not contiguous in memory ({window.Length} in one block).");
+        }
+
+        return window;
+    }
 
     /// <summary>A Ready was handed out: blocks retired before now may be referenced by it, so wait for its Advance.</summary>
     public void OnReadyHandedOut()
@@ -254,7 +268,7 @@ internal sealed class UnstableLog
         foreach (var chunk in retiredAwaitingAdvance)
         {
             chunk.Recycle();
-            if (chunk.IsStandard && free.Count < FreeChunksMax)
+            if (chunk.Capacity == chunkSlots && free.Count < FreeChunksMax)
             {
                 free.Push(chunk);
             }
@@ -377,13 +391,13 @@ internal sealed class UnstableLog
 
     private EntryChunk Rent(int slotsNeeded)
     {
-        if (slotsNeeded > EntryChunk.StandardSlots)
+        if (slotsNeeded > chunkSlots)
         {
             // More unstable entries than a standard block holds (a huge append): a one-off block.
-            return new EntryChunk(Math.Max(slotsNeeded * 2, EntryChunk.StandardSlots));
+            return new EntryChunk(Math.Max(slotsNeeded * 2, chunkSlots));
         }
 
-        return free.Count > 0 ? free.Pop() : new EntryChunk(EntryChunk.StandardSlots);
+        return free.Count > 0 ? free.Pop() : new EntryChunk(chunkSlots);
     }
 
     /// <summary>Indexes [FirstIndex, FirstIndex + Count) stored at slots [Start, Start + Count) of one block.</summary>

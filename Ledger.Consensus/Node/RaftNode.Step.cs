@@ -161,6 +161,11 @@ public sealed partial class RaftNode
                 }
             }
 
+            if (pending.IsEmpty)
+            {
+                RaftInvariantException.Throw($"Committed entries from {low} to {log.Committed} could not be read.");
+            }
+
             low += (ulong)pending.Length;
         }
 
