@@ -9,7 +9,8 @@ namespace Ledger.Node.Consensus;
 /// The one loop that drives a <see cref="RaftNode"/>: it steps inputs (peer messages, proposals,
 /// read requests, ticks), then for each <see cref="Ready"/> sends the early messages, persists (one
 /// write, fsynced: group commit), sends the rest, applies committed entries, answers reads and calls
-/// <see cref="RaftNode.Advance"/> — exactly the order the Ready contract demands. The node is touched only on this loop's thread.
+/// <see cref="RaftNode.Advance"/> — exactly the order the Ready contract demands. The node is touched
+/// only on this loop's thread.
 /// Every input queue is bounded; callers get a refusal instead of unbounded buffering.
 /// </summary>
 public sealed partial class RaftDriver : IAsyncDisposable
