@@ -14,12 +14,11 @@ public enum RaftBugs
     CommitPriorTermEntryByCounting = 1 << 0,
 
     /// <summary>
-    /// Messages are released one Ready before the entries and hard state they depend on: a Ready that
-    /// would carry both new messages and new persistence carries only the messages, and the entries,
-    /// hard state, snapshot and committed entries follow in the next Ready. The simulator honours the
-    /// normal host contract unchanged (persist the Ready, then send, then apply, then Advance); the bug
-    /// shows when a node crashes between the two Readies and loses its unsynced writes (e.g. a vote
-    /// acknowledged but never recorded, so it votes twice in one term).
+    /// Every message of a Ready that persists something is put in <see cref="Ready.MessagesBeforePersist"/>, so
+    /// votes, vote responses and append acknowledgements may leave before the hard state and entries they promise
+    /// are durable (the correct node puts only a leader's appends, heartbeats and snapshots there). The simulator
+    /// honours the contract (early messages, then the write, then the rest); the bug shows when a node crashes
+    /// after sending and before writing, e.g. a vote granted but never recorded, so it votes twice in one term.
     /// </summary>
     SendBeforePersist = 1 << 1,
 
@@ -28,4 +27,11 @@ public enum RaftBugs
 
     /// <summary>On construction from storage, ignores the persisted vote, so a restarted node may vote twice in a term.</summary>
     ForgetVoteOnRestart = 1 << 3,
+
+    /// <summary>
+    /// The leader counts an entry it appends toward the commit quorum at once, although its appends leave
+    /// before its own write (dissertation §10.2.1 requires counting itself only once the entry is durable). A
+    /// leader that crashes before writing can then have committed an entry that only a minority holds.
+    /// </summary>
+    LeaderCountsItselfBeforeDurable = 1 << 4,
 }

@@ -125,7 +125,7 @@ internal sealed class RaftLog
     /// Follower side of AppendEntries (§3.5): if the entry at <paramref name="index"/> has
     /// <paramref name="logTerm"/>, append <paramref name="entries"/> (truncating conflicts) and advance commit.
     /// </summary>
-    public bool TryAppend(ulong index, ulong logTerm, ulong leaderCommit, Entry[] entries, out ulong lastNewIndex)
+    public bool TryAppend(ulong index, ulong logTerm, ulong leaderCommit, EntrySlice entries, out ulong lastNewIndex)
     {
         lastNewIndex = 0;
         if (!MatchTerm(index, logTerm))
@@ -134,7 +134,7 @@ internal sealed class RaftLog
         }
 
         lastNewIndex = index + (ulong)entries.Length;
-        var conflict = FindConflict(entries);
+        var conflict = FindConflict(entries.Span);
         if (conflict != 0)
         {
             if (conflict <= Committed)
@@ -143,7 +143,7 @@ internal sealed class RaftLog
             }
 
             var start = (int)(conflict - (index + 1));
-            Append(entries.AsSpan(start));
+            Append(entries.Span[start..]);
         }
 
         CommitTo(Math.Min(leaderCommit, lastNewIndex));
@@ -265,7 +265,11 @@ internal sealed class RaftLog
 
     public bool HasUnstableEntries => unstable.Count > 0;
 
-    public Entry[] UnstableEntries() => unstable.ToArray();
+    /// <summary>Last index the host has made durable (entries below the unstable offset).</summary>
+    public ulong DurableLastIndex => unstable.Offset - 1;
+
+    /// <summary>All unstable entries as one window (valid until the Ready carrying it is advanced).</summary>
+    public EntrySlice UnstableEntries() => unstable.UnstableWindow();
 
     public bool HasNextCommittedEntries()
     {
@@ -273,26 +277,38 @@ internal sealed class RaftLog
         return Committed + 1 > low;
     }
 
-    public Entry[] NextCommittedEntries(long maxBytes)
+    /// <summary>Committed entries not yet handed out to apply; may be fewer than all of them (bytes, block boundary).</summary>
+    public EntrySlice NextCommittedEntries(long maxBytes)
     {
         var low = Math.Max(Applied + 1, FirstIndex);
         if (Committed + 1 <= low)
         {
-            return [];
+            return EntrySlice.Empty;
         }
 
         return Slice(low, Committed + 1, maxBytes, int.MaxValue);
     }
 
+    /// <summary>
+    /// Lets go of in-memory copies of durable entries that are applied, or that lie more than
+    /// <paramref name="heldDurableEntriesMax"/> behind the durable end; later reads of them go to storage.
+    /// </summary>
+    public void ReleaseHeldEntries(int heldDurableEntriesMax)
+    {
+        var durable = DurableLastIndex;
+        var behind = durable > (ulong)heldDurableEntriesMax ? durable - (ulong)heldDurableEntriesMax : 0;
+        unstable.ReleaseTo(Math.Max(Applied, behind));
+    }
+
     public Snapshot Snapshot() => unstable.Snapshot ?? storage.Snapshot();
 
     /// <summary>Up to <paramref name="maxCount"/> entries from <paramref name="low"/> to the end within <paramref name="maxBytes"/>.</summary>
-    public Entry[] EntriesFrom(ulong low, long maxBytes, int maxCount)
+    public EntrySlice EntriesFrom(ulong low, long maxBytes, int maxCount)
     {
         var last = LastIndex;
         if (low > last)
         {
-            return [];
+            return EntrySlice.Empty;
         }
 
         var high = last + 1;
@@ -304,8 +320,13 @@ internal sealed class RaftLog
         return Slice(low, high, maxBytes, maxCount);
     }
 
-    /// <summary>Entries [<paramref name="low"/>, <paramref name="high"/>); throws <see cref="RaftLogCompactedException"/> below the first index.</summary>
-    public Entry[] Slice(ulong low, ulong high, long maxBytes, int maxCount)
+    /// <summary>
+    /// A prefix (at least one entry) of [<paramref name="low"/>, <paramref name="high"/>) within the limits; throws
+    /// <see cref="RaftLogCompactedException"/> below the first index. The prefix may stop early where the entries
+    /// move from storage to memory or between memory blocks: callers take what they get and come back for the rest.
+    /// Entries held in memory come back as a window, without copying; entries read from storage are copied once.
+    /// </summary>
+    public EntrySlice Slice(ulong low, ulong high, long maxBytes, int maxCount)
     {
         if (low > high)
         {
@@ -326,71 +347,35 @@ internal sealed class RaftLog
 
         if (low == high)
         {
-            return [];
+            return EntrySlice.Empty;
         }
 
-        // One exact-size array per call: it becomes a message's or a Ready's entry list.
-        IReadOnlyList<Entry>? stored = null;
-        var storedCount = 0;
-        long used = 0;
-        var unstableOffset = unstable.Offset;
-        if (low < unstableOffset)
+        var heldFirst = unstable.HeldFirst;
+        if (low >= heldFirst)
         {
-            var storedHigh = Math.Min(high, unstableOffset);
-            stored = storage.Entries(low, storedHigh, maxBytes);
-            storedCount = Math.Min(stored.Count, maxCount);
-            for (var i = 0; i < storedCount; i++)
-            {
-                used += stored[i].SizeBytes;
-            }
-
-            if ((ulong)storedCount < storedHigh - low || storedCount >= maxCount)
-            {
-                return Combine(stored, storedCount, 0, 0);
-            }
+            return unstable.Window(low, high, maxBytes, maxCount);
         }
 
-        var unstableCount = 0;
-        var unstableLow = Math.Max(low, unstableOffset);
-        if (high > unstableOffset)
+        // Older than what memory holds (after a restart, or for a lagging follower): one copy from storage.
+        var stored = storage.Entries(low, Math.Min(high, heldFirst), maxBytes);
+        var count = Math.Min(stored.Count, maxCount);
+        if (count == 0)
         {
-            var unstableHigh = high;
-            var room = (ulong)(maxCount - storedCount);
-            if (unstableHigh - unstableLow > room)
-            {
-                unstableHigh = unstableLow + room;
-            }
-
-            unstableCount = unstable.CountWithin(unstableLow, unstableHigh, maxBytes - used, atLeastOne: storedCount == 0);
+            return EntrySlice.Empty;
         }
 
-        return Combine(stored, storedCount, unstableLow, unstableCount);
+        var result = new Entry[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = stored[i];
+        }
+
+        return result;
     }
 
     public void Restore(Snapshot snapshot)
     {
         Committed = snapshot.Metadata.Index;
         unstable.Restore(snapshot);
-    }
-
-    private Entry[] Combine(IReadOnlyList<Entry>? stored, int storedCount, ulong unstableLow, int unstableCount)
-    {
-        if (storedCount + unstableCount == 0)
-        {
-            return [];
-        }
-
-        var result = new Entry[storedCount + unstableCount];
-        for (var i = 0; i < storedCount; i++)
-        {
-            result[i] = stored![i];
-        }
-
-        if (unstableCount > 0)
-        {
-            unstable.CopyTo(result.AsSpan(storedCount), unstableLow);
-        }
-
-        return result;
     }
 }

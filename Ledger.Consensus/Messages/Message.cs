@@ -22,7 +22,11 @@ public sealed class Message
     /// Vote/PreVote: candidate's last log index. ReadIndexResp: the read index.</summary>
     public ulong Index { get; init; }
 
-    public Entry[] Entries { get; init; } = [];
+    /// <summary>
+    /// App: the entries; Prop: the proposals. A window onto the sender's log is valid only until the Ready
+    /// carrying this message is advanced (see <see cref="EntrySlice"/>); <see cref="Detach"/> makes a copy that lasts.
+    /// </summary>
+    public EntrySlice Entries { get; init; }
 
     public ulong Commit { get; init; }
 
@@ -38,6 +42,26 @@ public sealed class Message
 
     /// <summary>ReadIndex request context, heartbeat read-round tag, or the campaign-transfer marker.</summary>
     public ReadOnlyMemory<byte> Context { get; init; }
+
+    /// <summary>This message if it owns its entries, otherwise a copy whose entries are copied: keep that one past Advance.</summary>
+    public Message Detach() => Entries.IsWindow
+        ? new Message
+        {
+            Type = Type,
+            To = To,
+            From = From,
+            Term = Term,
+            LogTerm = LogTerm,
+            Index = Index,
+            Entries = Entries.Detach(),
+            Commit = Commit,
+            Snapshot = Snapshot,
+            Reject = Reject,
+            RejectHintIndex = RejectHintIndex,
+            RejectHintTerm = RejectHintTerm,
+            Context = Context,
+        }
+        : this;
 
     public override string ToString() =>
         $"{Type} {From}->{To} t{Term} lt{LogTerm} i{Index} c{Commit} n{Entries.Length}{(Reject ? $" reject hint={RejectHintIndex}/{RejectHintTerm}" : string.Empty)}";

@@ -91,17 +91,19 @@ public sealed partial class RaftNode
         return true;
     }
 
+    /// <summary>
+    /// Appends to the leader's own log. The leader's progress is not advanced here: it counts itself toward the
+    /// commit quorum only when the host reports the entry durable (see AcknowledgeOwnDurableEntries), since its
+    /// appends may reach followers before its own write completes (§10.2.1). A single voter therefore commits at
+    /// the Advance that persists the entry.
+    /// </summary>
     private void AppendAsLeader(Entry entry)
     {
         log.AppendAtEnd(entry);
-        if (tracker.TryGet(Id, out var self))
+        if ((config.Bugs & RaftBugs.LeaderCountsItselfBeforeDurable) != 0 && tracker.TryGet(Id, out var self))
         {
+            // Deliberate bug: the leader's unwritten entry counts toward the quorum.
             self.MaybeUpdate(entry.Index);
-        }
-
-        // A single-voter cluster commits on its own append; otherwise acknowledgements drive commitment.
-        if (tracker.IsSingleton)
-        {
             MaybeCommit();
         }
     }

@@ -51,42 +51,26 @@ public sealed partial class RaftNode
         }
 
         var hardStateChanged = !hardState.IsEmpty && hardState != previousHardState;
+        var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote;
         var snapshot = log.Unstable.Snapshot;
-        var persistencePending = hardStateChanged || snapshot is not null || log.HasUnstableEntries;
-        var outgoing = TakeMessages();
+        var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
+        var persistsSomething = hardStateChanged || snapshot is not null || entries.Length > 0;
+        var mustSync = snapshot is not null || entries.Length > 0 || termOrVoteChanged;
 
-        Ready ready;
-        if ((config.Bugs & RaftBugs.SendBeforePersist) != 0 && persistencePending && outgoing.Count > 0)
-        {
-            // Deliberate bug: release the messages now and the state they depend on in the next Ready.
-            ready = new Ready(
-                softState != previousSoftState ? softState : null,
-                null,
-                [],
-                null,
-                [],
-                outgoing,
-                TakeReadStates(),
-                mustSync: false);
-        }
-        else
-        {
-            var entries = log.HasUnstableEntries ? log.UnstableEntries() : [];
-            var mustSync = snapshot is not null
-                || entries.Length > 0
-                || hardState.Term != previousHardState.Term
-                || hardState.Vote != previousHardState.Vote;
-            ready = new Ready(
-                softState != previousSoftState ? softState : null,
-                hardStateChanged ? hardState : null,
-                entries,
-                snapshot,
-                log.NextCommittedEntries(config.MaxCommittedBytesPerReady),
-                outgoing,
-                TakeReadStates(),
-                mustSync);
-        }
-
+        // Deliberate bug: every message may leave before the state it depends on is durable.
+        var everythingEarly = (config.Bugs & RaftBugs.SendBeforePersist) != 0 && persistsSomething;
+        SplitMessages(earlyAllowed: !termOrVoteChanged && snapshot is null, everythingEarly);
+        var ready = new Ready(
+            softState != previousSoftState ? softState : null,
+            hardStateChanged ? hardState : null,
+            entries,
+            snapshot,
+            log.NextCommittedEntries(config.MaxCommittedBytesPerReady),
+            readyMessagesBeforePersist,
+            readyMessagesAfterPersist,
+            TakeReadStates(),
+            mustSync);
+        log.Unstable.OnReadyHandedOut();
         outstandingReady = ready;
         return ready;
     }
@@ -123,37 +107,78 @@ public sealed partial class RaftNode
             }
         }
 
-        if (ready.Entries.Count > 0)
+        if (!ready.Entries.IsEmpty)
         {
-            var last = ready.Entries[ready.Entries.Count - 1];
+            var last = ready.Entries[^1];
             log.StableTo(last.Index, last.Term);
         }
 
         var committed = ready.CommittedEntries;
-        if (committed.Count > 0)
+        if (!committed.IsEmpty)
         {
-            log.AppliedTo(committed[committed.Count - 1].Index);
+            log.AppliedTo(committed[^1].Index);
             long appliedBytes = 0;
-            for (var i = 0; i < committed.Count; i++)
+            foreach (var entry in committed)
             {
-                appliedBytes += committed[i].Data.Length;
+                appliedBytes += entry.Data.Length;
             }
 
             ReduceUncommittedBytes(appliedBytes);
         }
+
+        ready.MarkAdvanced();
+        log.ReleaseHeldEntries(HeldDurableEntriesMax);
+        log.Unstable.OnReadyAdvanced();
+        AcknowledgeOwnDurableEntries();
     }
 
-    private List<Message> TakeMessages()
+    /// <summary>
+    /// §10.2.1: the leader's own vote toward committing an entry counts only once the host reports the entry
+    /// durable (here, at Advance), never at append time, because its appends may leave before its own write.
+    /// </summary>
+    private void AcknowledgeOwnDurableEntries()
     {
-        if (messages.Count == 0)
+        if (role != RaftRole.Leader || !tracker.TryGet(Id, out var self))
         {
-            return Ready.NoMessages;
+            return;
         }
 
-        var taken = messages;
-        messages = [];
-        return taken;
+        if (!self.MaybeUpdate(Math.Min(log.DurableLastIndex, log.LastIndex)))
+        {
+            return;
+        }
+
+        if (MaybeCommit())
+        {
+            BroadcastAppend();
+        }
     }
+
+    /// <summary>
+    /// Moves the pending messages into the Ready's two lists, keeping their order within each. Only a leader's
+    /// appends, heartbeats and snapshots may leave before persistence, and only when this Ready changes neither
+    /// term nor vote (a node that won an election alone, with learners only, must not ship entries of a term
+    /// it has not recorded) and installs no snapshot.
+    /// </summary>
+    private void SplitMessages(bool earlyAllowed, bool everythingEarly)
+    {
+        foreach (var message in messages)
+        {
+            if (everythingEarly || (earlyAllowed && MayLeaveBeforePersist(message.Type)))
+            {
+                readyMessagesBeforePersist.Add(message);
+            }
+            else
+            {
+                readyMessagesAfterPersist.Add(message);
+            }
+        }
+
+        messages.Clear();
+    }
+
+    private static bool MayLeaveBeforePersist(MessageType type) =>
+        type is MessageType.App or MessageType.Heartbeat or MessageType.Snap;
 
     private List<ReadState> TakeReadStates()
     {

@@ -16,7 +16,7 @@ public sealed partial class RaftNode
             return SendSnapshot(pr);
         }
 
-        Entry[] entries;
+        EntrySlice entries;
         try
         {
             entries = log.EntriesFrom(pr.Next, config.MaxBytesPerAppend, config.MaxEntriesPerAppend);

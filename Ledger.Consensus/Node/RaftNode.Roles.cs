@@ -94,7 +94,8 @@ public sealed partial class RaftNode
             pr.ResetForNewTerm(next);
             if (pr.Id == Id)
             {
-                pr.Match = log.LastIndex;
+                // Only what is durable counts toward a quorum (§10.2.1); unstable entries count at their Advance.
+                pr.Match = Math.Min(log.DurableLastIndex, log.LastIndex);
             }
         }
 

@@ -139,22 +139,34 @@ public sealed partial class RaftNode
             return false;
         }
 
-        Entry[] pending;
-        try
+        // Scan in pieces: a slice may stop early where entries move between storage and memory blocks.
+        var low = Math.Max(log.Applied + 1, log.FirstIndex);
+        while (low <= log.Committed)
         {
-            pending = log.Slice(Math.Max(log.Applied + 1, log.FirstIndex), log.Committed + 1, long.MaxValue, int.MaxValue);
-        }
-        catch (RaftLogCompactedException)
-        {
-            return false;
-        }
-
-        foreach (var entry in pending)
-        {
-            if (entry.Type == EntryType.ConfChange)
+            EntrySlice pending;
+            try
             {
-                return true;
+                pending = log.Slice(low, log.Committed + 1, long.MaxValue, int.MaxValue);
             }
+            catch (RaftLogCompactedException)
+            {
+                return false;
+            }
+
+            foreach (var entry in pending)
+            {
+                if (entry.Type == EntryType.ConfChange)
+                {
+                    return true;
+                }
+            }
+
+            if (pending.IsEmpty)
+            {
+                RaftInvariantException.Throw($"Committed entries from {low} to {log.Committed} could not be read.");
+            }
+
+            low += (ulong)pending.Length;
         }
 
         return false;

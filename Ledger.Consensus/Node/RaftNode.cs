@@ -14,8 +14,9 @@ namespace Ledger.Consensus;
 ///   client calls:               node.Propose(data) / ProposeConfChange / ReadIndex / TransferLeadership
 ///   if (node.HasReady()):
 ///     var ready = node.GetReady();
+///     send ready.MessagesBeforePersist              (a leader's appends: its disk write runs in parallel)
 ///     persist ready.Snapshot, ready.Entries, ready.HardState (fsync if ready.MustSync)
-///     send ready.Messages
+///     send ready.MessagesAfterPersist
 ///     apply ready.CommittedEntries (ApplyConfChange for conf change entries); serve ready.ReadStates
 ///     node.Advance(ready);
 /// </code>
@@ -34,7 +35,14 @@ public sealed partial class RaftNode
     private readonly ProgressTracker tracker;
     private readonly ReadIndexQueue readIndexQueue = new();
     private readonly List<Message> pendingReadIndexMessages = [];
-    private List<Message> messages = [];
+    /// <summary>Durable entries kept in memory past their persistence at most (four blocks), when not yet applied.</summary>
+    private const int HeldDurableEntriesMax = 4 * EntryChunk.StandardSlots;
+
+    // Messages wait in `messages` until GetReady splits them into the two lists the Ready hands out; Advance
+    // empties those, so the three lists are reused for the node's lifetime.
+    private readonly List<Message> messages = [];
+    private readonly List<Message> readyMessagesBeforePersist = [];
+    private readonly List<Message> readyMessagesAfterPersist = [];
     private List<ReadState> readStates = [];
 
     private ulong term;

@@ -247,6 +247,15 @@ public sealed class MemoryRaftLogStorage : IRaftLogStorage
     public void Append(IReadOnlyList<Entry> incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
+        AppendCore(incoming);
+    }
+
+    /// <summary>As <see cref="Append(IReadOnlyList{Entry})"/>, for a Ready's entries without boxing them.</summary>
+    public void Append(EntrySlice incoming) => AppendCore(incoming);
+
+    private void AppendCore<TList>(TList incoming)
+        where TList : IReadOnlyList<Entry>
+    {
         if (incoming.Count == 0)
         {
             return;

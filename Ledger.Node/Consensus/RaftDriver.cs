@@ -7,14 +7,16 @@ namespace Ledger.Node.Consensus;
 
 /// <summary>
 /// The one loop that drives a <see cref="RaftNode"/>: it ticks first, steps a bounded number of inputs
-/// (peer messages, proposals, read requests), then for each <see cref="Ready"/> persists (one write,
-/// fsynced: group commit), sends, hands committed entries in log order to the <see cref="ApplyStage"/>
-/// (its own thread), answers reads once that stage has applied far enough, and calls
-/// <see cref="RaftNode.Advance"/>. The node is touched only on this loop's thread, which runs above
-/// normal priority so request processing cannot starve ticks and heartbeats. Conf changes are applied
-/// to the Raft node here, when handed over (Raft only needs them applied in log order, which they
-/// are), and reach the state machine in their place between normal entries. Every input queue is
-/// bounded; callers get a refusal instead of unbounded buffering.
+/// (peer messages, proposals, read requests), then for each <see cref="Ready"/> sends the messages that
+/// may leave before persistence (a leader's appends: its own write runs in parallel with the
+/// followers', dissertation §10.2.1), persists (one write, fsynced: group commit), sends the rest,
+/// hands committed entries in log order to the <see cref="ApplyStage"/> (its own thread), answers
+/// reads once that stage has applied far enough, and calls <see cref="RaftNode.Advance"/>. The node is
+/// touched only on this loop's thread, which runs above normal priority so request processing cannot
+/// starve ticks and heartbeats. Conf changes are applied to the Raft node here, when handed over (Raft
+/// only needs them applied in log order, which they are), and reach the state machine in their place
+/// between normal entries. Every input queue is bounded; callers get a refusal instead of unbounded
+/// buffering.
 /// </summary>
 public sealed partial class RaftDriver : IAsyncDisposable
 {
@@ -367,15 +369,10 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     private void HandleReady(Ready ready)
     {
+        // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
+        Send(ready.MessagesBeforePersist);
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
-
-        foreach (var message in ready.Messages)
-        {
-            if (!transport.Send(message))
-            {
-                node.ReportUnreachable(message.To);
-            }
-        }
+        Send(ready.MessagesAfterPersist);
 
         if (ready.Snapshot is { IsEmpty: false } snapshot)
         {
@@ -445,6 +442,17 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
 
         return false;
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (!transport.Send(message))
+            {
+                node.ReportUnreachable(message.To);
+            }
+        }
     }
 
     private void CompleteAppliedReads()

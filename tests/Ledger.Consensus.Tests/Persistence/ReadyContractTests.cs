@@ -16,7 +16,8 @@ public sealed class ReadyContractTests
 
         var ready = peer.Node.GetReady();
 
-        Assert.That(ready.Messages.Single().Type, Is.EqualTo(MessageType.VoteResp));
+        Assert.That(ready.MessagesAfterPersist.Single().Type, Is.EqualTo(MessageType.VoteResp));
+        Assert.That(ready.MessagesBeforePersist, Is.Empty);
         Assert.That(ready.HardState, Is.EqualTo(new HardState(1, 2, 0)));
         Assert.That(ready.MustSync, Is.True);
     }
@@ -34,7 +35,8 @@ public sealed class ReadyContractTests
         var ready = peer.Node.GetReady();
 
         Assert.That(ready.Entries.Select(e => e.Index), Is.EqualTo(new[] { 1UL }));
-        Assert.That(ready.Messages.Single().Type, Is.EqualTo(MessageType.AppResp));
+        Assert.That(ready.MessagesAfterPersist.Single().Type, Is.EqualTo(MessageType.AppResp));
+        Assert.That(ready.MessagesBeforePersist, Is.Empty);
         Assert.That(ready.MustSync, Is.True);
     }
 
@@ -139,30 +141,26 @@ public sealed class ReadyContractTests
     }
 
     [Test]
-    public void Bug_SendBeforePersist_ReleasesTheVoteOneReadyBeforeItsHardState()
+    public void Bug_SendBeforePersist_PutsTheVoteGrantAmongTheMessagesThatLeaveBeforePersistence()
     {
         var peer = TestPeer.Create(1, ThreeVoters, c => c with { Bugs = RaftBugs.SendBeforePersist });
         peer.Node.Step(new Message { Type = MessageType.Vote, From = 2, To = 1, Term = 1 });
 
-        var first = peer.Node.GetReady();
-        peer.Node.Advance(first);
-        var second = peer.Node.GetReady();
+        var ready = peer.Node.GetReady();
 
-        Assert.That(first.Messages.Single().Type, Is.EqualTo(MessageType.VoteResp));
-        Assert.That(first.HardState, Is.Null);
-        Assert.That(second.HardState, Is.EqualTo(new HardState(1, 2, 0)));
-        Assert.That(second.Messages, Is.Empty);
+        Assert.That(ready.MessagesBeforePersist.Single().Type, Is.EqualTo(MessageType.VoteResp));
+        Assert.That(ready.MessagesAfterPersist, Is.Empty);
+        Assert.That(ready.HardState, Is.EqualTo(new HardState(1, 2, 0)));
     }
 
     [Test]
-    public void Bug_SendBeforePersist_CrashBetweenReadies_LetsANodeVoteTwice()
+    public void Bug_SendBeforePersist_CrashBeforeTheWrite_LetsANodeVoteTwice()
     {
-        // How the simulator sees the bug: honour the contract, crash before the second Ready persists.
+        // How the simulator sees the bug: send the early messages, crash before the Ready is persisted.
         var peer = TestPeer.Create(1, ThreeVoters, c => c with { Bugs = RaftBugs.SendBeforePersist });
         peer.Node.Step(new Message { Type = MessageType.Vote, From = 2, To = 1, Term = 1 });
-        var first = peer.Node.GetReady();
-        Assert.That(first.Messages.Single().Reject, Is.False);
-        peer.Node.Advance(first);
+        var ready = peer.Node.GetReady();
+        Assert.That(ready.MessagesBeforePersist.Single().Reject, Is.False);
 
         peer.Restart();
         var sent = peer.StepAndCollect(new Message { Type = MessageType.Vote, From = 3, To = 1, Term = 1 });

@@ -86,7 +86,16 @@ public sealed class InflightWindowRecoveryTests
                             storages[i].SetHardState(hardState);
                         }
 
-                        network.AddRange(ready.Messages);
+                        foreach (var message in ready.MessagesBeforePersist)
+                        {
+                            network.Add(message.Detach());
+                        }
+
+                        foreach (var message in ready.MessagesAfterPersist)
+                        {
+                            network.Add(message.Detach());
+                        }
+
                         nodes[i].Advance(ready);
                     }
                 }

@@ -28,6 +28,7 @@ public sealed class SimulationFindsBugsTests
     [TestCase(RaftBugs.SendBeforePersist)]
     [TestCase(RaftBugs.VoteWithoutLogCheck)]
     [TestCase(RaftBugs.ForgetVoteOnRestart)]
+    [TestCase(RaftBugs.LeaderCountsItselfBeforeDurable)]
     public void Simulator_WithBugSwitchedOn_CheckerFindsSafetyViolationWithinSeedBudget(RaftBugs bug)
     {
         var batch = SeedBatch.Run(0, SeedBudget, seed => SeedBatch.DefaultOptions(seed, bugs: bug), Parallelism, stopWhen: IsCheckerFinding);

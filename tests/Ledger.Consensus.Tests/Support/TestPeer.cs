@@ -62,7 +62,8 @@ internal sealed class TestPeer
 
     public Snapshot? LastRestoredSnapshot { get; private set; }
 
-    public List<Ready> Readies { get; } = [];
+    /// <summary>Copies of every Ready processed (a Ready itself is valid only until its Advance).</summary>
+    public List<ReadyRecord> Readies { get; } = [];
 
     public IEnumerable<byte[]> AppliedData()
     {
@@ -75,14 +76,19 @@ internal sealed class TestPeer
         }
     }
 
-    /// <summary>Runs every pending Ready through the host contract; returns the messages to send.</summary>
+    /// <summary>
+    /// Runs every pending Ready through the host contract; returns the messages to send (copies that outlive
+    /// the Readies), each Ready's early messages before its later ones.
+    /// </summary>
     public List<Message> Process()
     {
         var outgoing = new List<Message>();
         while (Node.HasReady())
         {
             var ready = Node.GetReady();
-            Readies.Add(ready);
+            var record = ReadyRecord.Of(ready);
+            Readies.Add(record);
+            outgoing.AddRange(record.MessagesBeforePersist);
             if (ready.Snapshot is { } snapshot)
             {
                 Storage.ApplySnapshot(snapshot);
@@ -101,7 +107,7 @@ internal sealed class TestPeer
                 Storage.SetHardState(hardState);
             }
 
-            outgoing.AddRange(ready.Messages);
+            outgoing.AddRange(record.MessagesAfterPersist);
             foreach (var entry in ready.CommittedEntries)
             {
                 Applied.Add(entry);

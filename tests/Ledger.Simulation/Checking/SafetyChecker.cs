@@ -219,26 +219,37 @@ internal sealed class SafetyChecker
 
         EnsureSlots(committed, (int)commit);
         var firstDurable = node.Storage.FirstIndex();
+        var recordedTo = node.CommitRecordedTo;
         for (var index = Math.Max(node.CommitRecordedTo + 1, firstDurable); index <= commit; index++)
         {
-            var record = committed[(int)index];
+            // A leader may commit entries a quorum of followers holds before its own write completes (§10.2.1):
+            // record up to what its disk holds, and come back for the rest once it does.
             var term = node.DurableTermOrZero(index);
-            if (record.EntryTerm != 0 && term != 0 && record.EntryTerm != term)
+            if (term == 0)
+            {
+                break;
+            }
+
+            var record = committed[(int)index];
+            if (record.EntryTerm != 0 && record.EntryTerm != term)
             {
                 throw new SimulationViolationException(ViolationKind.StateMachineSafety, $"Leader {node.Id} of term {raft.Term} committed {index}/term {term}, but {index}/term {record.EntryTerm} was committed before.");
             }
 
             var commitTerm = record.CommitTerm == 0 ? raft.Term : Math.Min(record.CommitTerm, raft.Term);
-            committed[(int)index] = new CommittedEntry(record.EntryTerm != 0 ? record.EntryTerm : term, commitTerm);
+            committed[(int)index] = new CommittedEntry(term, commitTerm);
+            recordedTo = index;
         }
 
-        node.CommitRecordedTo = commit;
-        var maxTerm = node.DurableTermOrZero(commit);
-        if (commit > committedMax && maxTerm != 0)
+        if (recordedTo > node.CommitRecordedTo)
         {
-            committedMax = commit;
-            committedMaxTerm = maxTerm;
-            committedMaxConf = node.State.Conf;
+            node.CommitRecordedTo = recordedTo;
+            if (recordedTo > committedMax)
+            {
+                committedMax = recordedTo;
+                committedMaxTerm = node.DurableTermOrZero(recordedTo);
+                committedMaxConf = node.State.Conf;
+            }
         }
     }
 

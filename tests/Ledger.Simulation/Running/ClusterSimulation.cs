@@ -6,8 +6,8 @@ namespace Ledger.Simulation;
 /// <summary>
 /// One deterministic run: N Raft nodes in this process, driven tick by tick by a single seeded
 /// <see cref="Random"/> (each node's election jitter draws from a source seeded by it), with a
-/// host loop per node that follows the <see cref="Ready"/> contract (persist, sync when required,
-/// send, apply, advance). Phase one is chaos; phase two heals everything and measures recovery.
+/// host loop per node that follows the <see cref="Ready"/> contract (send the early messages, persist,
+/// sync when required, send the rest, apply, advance), crashing at the worst moments in between. Phase one is chaos; phase two heals everything and measures recovery.
 /// </summary>
 public sealed class ClusterSimulation
 {
@@ -282,6 +282,8 @@ public sealed class ClusterSimulation
             return;
         }
 
+        // In flight for several ticks, past the Advance of its Ready: the network keeps its own copy of the entries.
+        message = message.Detach();
         network.Enqueue(message, tick + Delay());
         if (chaos && Chance(profile.DuplicatePerMille))
         {
@@ -304,6 +306,21 @@ public sealed class ClusterSimulation
 
             var ready = node.Raft.GetReady();
             var persists = ready.Snapshot is not null || ready.Entries.Count > 0 || ready.MustSync;
+
+            // Contract step 1: a leader's appends leave before its own write (§10.2.1), also while a slow disk works.
+            foreach (var message in ready.MessagesBeforePersist)
+            {
+                Send(message);
+            }
+
+            if (chaos && persists && ready.MessagesBeforePersist.Count > 0 && Chance(profile.CrashBeforePersistPerMille) && DownCount() < downNodesMax)
+            {
+                // The early messages are out, the write never happened: the node loses everything this Ready held.
+                Trace(TraceKind.Crash, node.Id, 0, 0, 0, "between sending early messages and persisting");
+                Crash(node, quickRestart: true);
+                return;
+            }
+
             if (chaos && persists && Chance(profile.SlowDiskPerMille))
             {
                 node.SlowReady = ready;
@@ -316,7 +333,10 @@ public sealed class ClusterSimulation
         }
     }
 
-    /// <summary>Carries out one Ready in contract order: snapshot, entries and hard state (fsync if MustSync), send, apply, Advance.</summary>
+    /// <summary>
+    /// Carries out the rest of one Ready in contract order (its early messages already left in <see cref="Drain"/>):
+    /// snapshot, entries and hard state (fsync if MustSync), the messages that wait for persistence, apply, Advance.
+    /// </summary>
     private void Complete(SimNode node, Ready ready)
     {
         var raft = node.Raft!;
@@ -331,7 +351,7 @@ public sealed class ClusterSimulation
             (ulong)ready.Entries.Count,
             ready.Entries.Count > 0 ? ready.Entries[^1].Index : 0,
             (ulong)ready.CommittedEntries.Count,
-            ready.HardState is { } hs ? $"hs={hs.Term}/{hs.Vote}/{hs.Commit} sync={ready.MustSync} msgs={ready.Messages.Count}{(ready.Snapshot is null ? string.Empty : $" snapshot={ready.Snapshot.Metadata.Index}")}" : $"msgs={ready.Messages.Count}{(ready.Snapshot is null ? string.Empty : $" snapshot={ready.Snapshot.Metadata.Index}")}");
+            ready.HardState is { } hs ? $"hs={hs.Term}/{hs.Vote}/{hs.Commit} sync={ready.MustSync} msgs={ready.MessagesBeforePersist.Count}+{ready.MessagesAfterPersist.Count}{(ready.Snapshot is null ? string.Empty : $" snapshot={ready.Snapshot.Metadata.Index}")}" : $"msgs={ready.MessagesBeforePersist.Count}+{ready.MessagesAfterPersist.Count}{(ready.Snapshot is null ? string.Empty : $" snapshot={ready.Snapshot.Metadata.Index}")}");
 
         if (ready.Snapshot is { } snapshot)
         {
@@ -357,7 +377,7 @@ public sealed class ClusterSimulation
         }
 
         checker.OnLeaderPersisted(node, ready.Entries);
-        foreach (var message in ready.Messages)
+        foreach (var message in ready.MessagesAfterPersist)
         {
             Send(message);
         }

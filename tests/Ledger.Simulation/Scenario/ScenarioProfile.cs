@@ -62,6 +62,12 @@ public sealed record ScenarioProfile
     /// <summary>Per synced Ready: crash right after it (its messages already sent) and come back within a few ticks.</summary>
     public int CrashAfterSyncPerMille { get; init; } = 2;
 
+    /// <summary>
+    /// Per Ready that sends messages before persisting: crash after they left and before the write (a leader's
+    /// entries reach followers, then vanish from the leader), and come back within a few ticks.
+    /// </summary>
+    public int CrashBeforePersistPerMille { get; init; } = 2;
+
     /// <summary>Of the partitions, the share that isolates the current leader (so it appends alone).</summary>
     public int IsolateLeaderPerMille { get; init; } = 200;
 
@@ -85,6 +91,7 @@ public sealed record ScenarioProfile
         CheckQuorumPerMille = 500,
         CrashLeaderPerMille = 500,
         CrashAfterSyncPerMille = 40,
+        CrashBeforePersistPerMille = 40,
         IsolateLeaderPerMille = 500,
         PartitionPerMille = 20,
         HealPerMille = 40,
