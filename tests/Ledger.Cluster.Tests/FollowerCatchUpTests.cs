@@ -77,7 +77,7 @@ public sealed class FollowerCatchUpTests
                 {
                     if (response.Receipt is null)
                     {
-                        Assert.That((StatusCode)response.ErrorCode, Is.AnyOf(StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.Cancelled), response.ErrorMessage);
+                        Assert.That((StatusCode)response.ErrorCode, Is.AnyOf(StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.Cancelled, StatusCode.ResourceExhausted), response.ErrorMessage);
                         windowFailed++;
                     }
                     else
@@ -100,7 +100,7 @@ public sealed class FollowerCatchUpTests
                 receipts.AddRange(windowReceipts);
                 failed += windowFailed;
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled)
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled or StatusCode.ResourceExhausted)
             {
                 // The stream itself broke (leader went away): start a new window on the new leader.
                 failed++;

@@ -100,7 +100,7 @@ public sealed class LeaderKillTests
 
         Assert.That(settledAtKill, Is.LessThan(SubmissionCount), "every submission settled before the kill, so the kill tested nothing");
         Assert.That(acknowledged, Has.Count.GreaterThanOrEqualTo(AcknowledgedBeforeKill));
-        Assert.That(failures.Where(c => c is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Aborted or StatusCode.AlreadyExists)), Is.Empty, "only transient failures (or a retry of an already-committed nonce) are acceptable");
+        Assert.That(failures.Where(c => c is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Aborted or StatusCode.ResourceExhausted or StatusCode.AlreadyExists)), Is.Empty, "only transient failures (or a retry of an already-committed nonce) are acceptable");
         foreach (var node in cluster.Nodes)
         {
             var missing = new List<string>();
@@ -139,7 +139,7 @@ public sealed class LeaderKillTests
                     await node.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(5));
                     break;
                 }
-                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(RetryDelay);
                 }

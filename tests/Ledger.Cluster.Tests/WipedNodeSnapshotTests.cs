@@ -73,7 +73,7 @@ public sealed class WipedNodeSnapshotTests
                     height = response.Receipt.BlockHeight;
                     break;
                 }
-                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(RetryDelay);
                     leader = await cluster.WaitForLeaderAsync(ElectionTimeout);
