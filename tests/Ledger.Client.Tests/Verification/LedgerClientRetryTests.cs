@@ -32,6 +32,30 @@ public sealed class LedgerClientRetryTests
     }
 
     [Test]
+    public async Task StatusAsync_HintNamesTheLeaderByNodeId_LearnsEndpointsNodeIdsOnceAndGoesStraightToTheLeader()
+    {
+        // Nodes know each other's peer addresses, not public ones, so they hint with the leader's node id.
+        using var handler = new FakeGrpcHandler(uri => uri.Port switch
+        {
+            7054 => (0, new StatusResponse { NodeId = "node-3", Role = "leader" }, null),
+            7050 => (Unavailable, null, new Dictionary<string, string> { [LedgerClient.LeaderHintKey] = "node-3" }),
+            _ => (Unavailable, null, null),
+        });
+        await using var client = Client(handler, "http://127.0.0.1:7050", "http://127.0.0.1:7052", "http://127.0.0.1:7056", "http://127.0.0.1:7054");
+
+        var status = await client.StatusAsync();
+
+        Assert.That(status.NodeId, Is.EqualTo("node-3"));
+        Assert.That(handler.Calls, Is.EqualTo(new[]
+        {
+            "http://127.0.0.1:7050",
+            "http://127.0.0.1:7050", "http://127.0.0.1:7052", "http://127.0.0.1:7056", "http://127.0.0.1:7054",
+            "http://127.0.0.1:7054",
+        }));
+        Assert.That(client.CurrentEndpoint.Port, Is.EqualTo(7054));
+    }
+
+    [Test]
     public async Task StatusAsync_UnavailableWithoutHint_FailsOverToNextEndpoint()
     {
         using var handler = new FakeGrpcHandler(uri => uri.Port == 7052
