@@ -58,7 +58,7 @@ internal static class WorkTransactions
             work.PerceptualHash = body.PerceptualHash;
         }
 
-        Works.Add(context.State, context.Options.Similarity, work);
+        Works.Add(context.State, work);
         return TransactionOutcome.Ok($"registered work {Convert.ToHexString(workId)}");
     }
 
@@ -156,7 +156,7 @@ internal static class WorkTransactions
                 work.PerceptualHash = item.PerceptualHash;
             }
 
-            prepared[i] = Works.Prepare(context.Options.Similarity, work, contentKeys[i], ownerPrefix);
+            prepared[i] = Works.Prepare(work, contentKeys[i], ownerPrefix);
         });
 
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };

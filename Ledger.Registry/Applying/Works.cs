@@ -37,7 +37,7 @@ internal static class Works
         state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? workId : null;
 
     /// <summary>Stores a new work with its content-hash, owner and perceptual-hash index entries.</summary>
-    public static void Add(WriteBuffer state, PerceptualHashIndex similarity, WorkRecord work)
+    public static void Add(WriteBuffer state, WorkRecord work)
     {
         var workId = work.WorkId.ToByteArray();
         state.Put(StateKeys.Work(workId), work);
@@ -50,10 +50,7 @@ internal static class Works
         state.PutMarker(StateKeys.Owner(work.RightsHolder, workId));
         if (work.HasPerceptualHash)
         {
-            foreach (var key in similarity.EntryKeys(work.PerceptualHash, workId))
-            {
-                state.PutMarker(key);
-            }
+            state.PutMarker(PerceptualHashIndex.EntryKey(work.PerceptualHash, workId));
         }
     }
 
@@ -61,10 +58,10 @@ internal static class Works
     public readonly record struct PreparedWork(StateKey WorkKey, byte[] Record, StateKey ContentKey, byte[] WorkId, StateKey OwnerKey, StateKey[] PerceptualKeys);
 
     /// <summary>What <see cref="Add"/> writes for a SHA-256-only work, without writing it.</summary>
-    public static PreparedWork Prepare(PerceptualHashIndex similarity, WorkRecord work, StateKey contentKey, StateKey ownerPrefix)
+    public static PreparedWork Prepare(WorkRecord work, StateKey contentKey, StateKey ownerPrefix)
     {
         var workId = work.WorkId.ToByteArray();
-        var perceptualKeys = work.HasPerceptualHash ? [.. similarity.EntryKeys(work.PerceptualHash, workId)] : Array.Empty<StateKey>();
+        var perceptualKeys = work.HasPerceptualHash ? [PerceptualHashIndex.EntryKey(work.PerceptualHash, workId)] : Array.Empty<StateKey>();
         return new PreparedWork(StateKeys.Work(workId), work.ToByteArray(), contentKey, workId, StateKeys.Concat(ownerPrefix, workId), perceptualKeys);
     }
 

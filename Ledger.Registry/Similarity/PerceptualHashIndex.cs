@@ -1,106 +1,75 @@
 using System.Buffers.Binary;
-using System.Numerics;
-using Ledger.Registry.Applying;
+using Ledger.Registry.Model;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry.Similarity;
 
 /// <summary>
-/// Index entries and queries for <see cref="PerceptualHashIndexLayout"/>. Entry key:
-/// [PerceptualHashIndex][substring j][substring value, big-endian][full hash, uint64 BE][work id];
-/// empty value. Carrying the full hash in the key lets a probe filter candidates without reading
-/// the work records.
+/// Index entries and queries for <see cref="PerceptualHashIndexLayout"/>. One entry per image, key
+/// [PerceptualHashIndex][full hash, uint64 BE][work id], empty value. Queries are answered by the
+/// in-memory multi-index hashing tables (<see cref="PerceptualHashMemoryIndex"/>), which are built
+/// from these entries; the substring buckets exist only in memory, so an image costs one state
+/// write instead of m.
 /// </summary>
 public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
 {
+    /// <summary>Bytes of an entry key: space byte, hash, work id.</summary>
+    public const int EntryKeyBytes = 1 + sizeof(ulong) + WorkIds.WorkIdBytes;
+
     public PerceptualHashIndexLayout Layout { get; } = layout;
 
+    /// <summary>The prefix under which every entry lies (a full scan of it names every image once).</summary>
+    public static StateKey EntriesPrefix { get; } = new([(byte)KeySpace.PerceptualHashIndex]);
+
+    public static StateKey EntryKey(ulong perceptualHash, byte[] workId)
+    {
+        ArgumentNullException.ThrowIfNull(workId);
+        if (workId.Length != WorkIds.WorkIdBytes)
+        {
+            throw new ArgumentException($"work id must be {WorkIds.WorkIdBytes} bytes, was {workId.Length}", nameof(workId));
+        }
+
+        var key = new byte[EntryKeyBytes];
+        key[0] = (byte)KeySpace.PerceptualHashIndex;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), perceptualHash);
+        workId.CopyTo(key, 1 + sizeof(ulong));
+        return new StateKey(key);
+    }
+
+    /// <summary>The state entries of one image (exactly one: <see cref="EntryKey"/>).</summary>
     public IEnumerable<StateKey> EntryKeys(ulong perceptualHash, byte[] workId)
     {
-        for (var j = 0; j < Layout.SubstringCount; j++)
+        yield return EntryKey(perceptualHash, workId);
+    }
+
+    /// <summary>The hash and work id of an index entry key, or false for any other key.</summary>
+    public static bool TryReadEntry(StateKey key, out ulong hash, out byte[] workId)
+    {
+        var span = key.Span;
+        if (span.Length != EntryKeyBytes || span[0] != (byte)KeySpace.PerceptualHashIndex)
         {
-            var prefix = BucketPrefix(j, Layout.Substring(perceptualHash, j));
-            var key = new byte[prefix.Length + sizeof(ulong) + workId.Length];
-            prefix.CopyTo(key, 0);
-            BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(prefix.Length), perceptualHash);
-            workId.CopyTo(key, prefix.Length + sizeof(ulong));
-            yield return new StateKey(key);
+            hash = 0;
+            workId = [];
+            return false;
         }
+
+        hash = BinaryPrimitives.ReadUInt64BigEndian(span[1..]);
+        workId = span[(1 + sizeof(ulong))..].ToArray();
+        return true;
     }
 
     /// <summary>
     /// Works whose perceptual hash is within <paramref name="maxDistance"/> bits of
     /// <paramref name="query"/>, nearest first (ties by work id), at most <paramref name="limit"/>.
-    /// From the state's in-memory tables when it keeps them (<see cref="ISimilarityIndexedState"/>),
-    /// else by one prefix scan per bucket probe.
+    /// From the state's in-memory tables when it keeps them (<see cref="ISimilarityIndexedState"/>);
+    /// any other state (the in-memory state of tests and tools) builds the tables from its entries
+    /// for this one query, which costs a scan of every entry.
     /// </summary>
     public SimilarWorksResult FindSimilar(IRegistryStateReader state, ulong query, int maxDistance, int limit)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state is ISimilarityIndexedState indexed)
-        {
-            return indexed.SimilarityIndex(Layout).FindSimilar(query, maxDistance, limit);
-        }
-
-        if (maxDistance is < 0 or > RegistryLimits.PerceptualHashDistanceMax)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDistance), maxDistance, $"must be in [0, {RegistryLimits.PerceptualHashDistanceMax}]");
-        }
-
-        if (limit is < 1 or > RegistryLimits.SimilarWorksResultsMax)
-        {
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"must be in [1, {RegistryLimits.SimilarWorksResultsMax}]");
-        }
-
-        var radius = Layout.RadiusFor(maxDistance);
-        var found = new Dictionary<string, SimilarWork>(StringComparer.Ordinal);
-        var visited = 0;
-        var truncated = false;
-        for (var j = 0; j < Layout.SubstringCount && !truncated; j++)
-        {
-            foreach (var value in Neighbours(Layout.Substring(query, j), Layout.WidthBits(j), radius))
-            {
-                var prefix = new StateKey(BucketPrefix(j, value));
-                foreach (var entry in state.Scan(prefix))
-                {
-                    if (++visited > RegistryLimits.SimilarWorksCandidatesMax)
-                    {
-                        truncated = true;
-                        break;
-                    }
-
-                    var rest = entry.Key.Span[prefix.Length..];
-                    var candidate = BinaryPrimitives.ReadUInt64BigEndian(rest);
-                    var distance = BitOperations.PopCount(candidate ^ query);
-                    if (distance > maxDistance)
-                    {
-                        continue;
-                    }
-
-                    var workId = rest[sizeof(ulong)..].ToArray();
-                    // A work matching on several substrings is found several times; keep it once.
-                    found.TryAdd(Convert.ToHexString(workId), new SimilarWork(workId, candidate, distance));
-                }
-
-                if (truncated)
-                {
-                    break;
-                }
-            }
-        }
-
-        var matches = new List<SimilarWork>(found.Values);
-        matches.Sort(static (a, b) =>
-        {
-            var byDistance = a.Distance.CompareTo(b.Distance);
-            return byDistance != 0 ? byDistance : a.WorkId.AsSpan().SequenceCompareTo(b.WorkId);
-        });
-        if (matches.Count > limit)
-        {
-            matches.RemoveRange(limit, matches.Count - limit);
-        }
-
-        return new SimilarWorksResult(matches, truncated);
+        var memory = state is ISimilarityIndexedState indexed ? indexed.SimilarityIndex(Layout) : PerceptualHashMemoryIndex.Build(state, Layout);
+        return memory.FindSimilar(query, maxDistance, limit);
     }
 
     /// <summary>Every value of <paramref name="widthBits"/> bits within <paramref name="radius"/> of <paramref name="center"/>.</summary>
@@ -144,19 +113,5 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
                 }
             }
         }
-    }
-
-    private byte[] BucketPrefix(int substring, ulong value)
-    {
-        var valueBytes = Layout.ValueBytes(substring);
-        var prefix = new byte[2 + valueBytes];
-        prefix[0] = (byte)KeySpace.PerceptualHashIndex;
-        prefix[1] = (byte)substring;
-        for (var i = 0; i < valueBytes; i++)
-        {
-            prefix[2 + i] = (byte)(value >> (8 * (valueBytes - 1 - i)));
-        }
-
-        return prefix;
     }
 }

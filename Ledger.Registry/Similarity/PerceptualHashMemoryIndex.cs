@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Model;
@@ -9,7 +8,7 @@ namespace Ledger.Registry.Similarity;
 /// <summary>
 /// The multi-index hashing tables of <see cref="PerceptualHashIndexLayout"/> held in memory, so a
 /// similar-works query reads arrays instead of opening a storage iterator per bucket probe. It is
-/// a cache of the state's perceptual-hash index entries, rebuilt from them (<see cref="Build"/>)
+/// a cache of the state's perceptual-hash index entries (one per image), rebuilt from them (<see cref="Build"/>)
 /// and fed the same entries as blocks are applied (<see cref="AddRange"/>).
 /// <para>
 /// Table j holds every hash rotated left by the bit offset of substring j, sorted, so substring j
@@ -60,44 +59,26 @@ public sealed class PerceptualHashMemoryIndex
     /// <summary>Images indexed so far.</summary>
     public int Count => Volatile.Read(ref current).Count;
 
-    /// <summary>Builds the index from a state's perceptual-hash entries (those of substring 0 name every image once).</summary>
+    /// <summary>Builds the index from a state's perceptual-hash entries (one per image).</summary>
     public static PerceptualHashMemoryIndex Build(IRegistryStateReader state, PerceptualHashIndexLayout layout, int tailEntriesMax = TailEntriesMax)
     {
         ArgumentNullException.ThrowIfNull(state);
         var index = new PerceptualHashMemoryIndex(layout, tailEntriesMax);
-        var prefix = new StateKey([(byte)KeySpace.PerceptualHashIndex, 0]);
-        var valueBytes = layout.ValueBytes(0);
         var hashes = new List<ulong>();
         var workIds = new List<byte[]>();
-        foreach (var entry in state.Scan(prefix))
+        foreach (var entry in state.Scan(PerceptualHashIndex.EntriesPrefix))
         {
-            var rest = entry.Key.Span[(prefix.Length + valueBytes)..];
-            hashes.Add(BinaryPrimitives.ReadUInt64BigEndian(rest));
-            workIds.Add(rest[sizeof(ulong)..].ToArray());
+            if (!PerceptualHashIndex.TryReadEntry(entry.Key, out var hash, out var workId))
+            {
+                throw new InvalidDataException($"malformed perceptual-hash index key {Convert.ToHexString(entry.Key.Span)}");
+            }
+
+            hashes.Add(hash);
+            workIds.Add(workId);
         }
 
         index.Load(hashes, workIds);
         return index;
-    }
-
-    /// <summary>
-    /// The hash and work id of a perceptual-hash index entry of substring 0 (the one of the m
-    /// entries per image that this index reads), or false for any other key.
-    /// </summary>
-    public bool TryReadEntry(StateKey key, out ulong hash, out byte[] workId)
-    {
-        var span = key.Span;
-        var headerBytes = 2 + layout.ValueBytes(0);
-        if (span.Length != headerBytes + sizeof(ulong) + WorkIds.WorkIdBytes || span[0] != (byte)KeySpace.PerceptualHashIndex || span[1] != 0)
-        {
-            hash = 0;
-            workId = [];
-            return false;
-        }
-
-        hash = BinaryPrimitives.ReadUInt64BigEndian(span[headerBytes..]);
-        workId = span[(headerBytes + sizeof(ulong))..].ToArray();
-        return true;
     }
 
     /// <summary>Replaces the contents with these images, sorting once (bulk load).</summary>

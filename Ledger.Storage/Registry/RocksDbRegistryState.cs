@@ -135,8 +135,7 @@ public sealed class RocksDbRegistryState : IRegistryState, ISimilarityIndexedSta
         lock (similarityLock)
         {
             PublishStagedIfWritten();
-            var index = similarity;
-            if (index is null)
+            if (similarity is null)
             {
                 staged = null;
                 return;
@@ -161,7 +160,7 @@ public sealed class RocksDbRegistryState : IRegistryState, ISimilarityIndexedSta
                         return;
                     }
 
-                    if (index.TryReadEntry(write.Key, out var hash, out var workId))
+                    if (PerceptualHashIndex.TryReadEntry(write.Key, out var hash, out var workId))
                     {
                         images.Add((hash, workId));
                     }
