@@ -48,7 +48,7 @@ internal static class SimilarityIndexBench
             var buildStarted = Stopwatch.GetTimestamp();
             var index = state.SimilarityIndex(options.Similarity.Layout);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"similar (RocksDB path): N={loaded} images ({loaded * substrings} index entries) written in {Stopwatch.GetElapsedTime(loadStarted, buildStarted).TotalSeconds:F0} s; memory tables built from RocksDB on first query in {Stopwatch.GetElapsedTime(buildStarted).TotalSeconds:F1} s ({index.Count} images)"));
+                $"similar (RocksDB path): N={loaded} images ({loaded} index entries, one per image) written in {Stopwatch.GetElapsedTime(loadStarted, buildStarted).TotalSeconds:F0} s; memory tables built from RocksDB on first query in {Stopwatch.GetElapsedTime(buildStarted).TotalSeconds:F1} s ({index.Count} images)"));
             Measure("similar (RocksDB path)", new RegistryQueries(state, options), options, rocksHashes, (int)loaded, Math.Min(queries, 300), random);
         }
 
