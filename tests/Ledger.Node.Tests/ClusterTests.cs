@@ -68,7 +68,7 @@ public sealed class ClusterTests
         await leader.StopAsync();
         var newLeader = await cluster.WaitForLeaderAsync();
         Assert.That(newLeader, Is.Not.SameAs(leader));
-        acknowledged.Add((await newLeader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.TxHash);
+        acknowledged.Add(await SubmitRetryingWhileUnavailableAsync(cluster, cluster.Consortium.RegisterWork()));
 
         foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
         {
@@ -183,6 +183,24 @@ public sealed class ClusterTests
             }
 
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Like a real client: a just-elected leader may still be settling (Unavailable); retry the same signed transaction.</summary>
+    private static async Task<ByteString> SubmitRetryingWhileUnavailableAsync(TestCluster cluster, SignedTransaction transaction)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var leader = await cluster.WaitForLeaderAsync();
+            try
+            {
+                return (await leader.Client.SubmitAsync(new SubmitRequest { Transaction = transaction })).Receipt.TxHash;
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
         }
     }
 }

@@ -26,8 +26,36 @@ public sealed class TestCluster : IAsyncDisposable
             await node.StartAsync().ConfigureAwait(false);
         }
 
-        await cluster.WaitForLeaderAsync().ConfigureAwait(false);
+        await cluster.WaitForEveryNodeToKnowTheLeaderAsync().ConfigureAwait(false);
         return cluster;
+    }
+
+    /// <summary>
+    /// A leader is elected and every running node has heard from it: a follower that has not yet
+    /// learned the leader refuses submissions with Unavailable (clients retry), which tests should not race.
+    /// </summary>
+    public async Task<InProcessNode> WaitForEveryNodeToKnowTheLeaderAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var leader = await WaitForLeaderAsync(deadline - DateTime.UtcNow).ConfigureAwait(false);
+            var leaderId = leader.Node.RaftStatus.Id;
+            var agreed = true;
+            foreach (var node in Nodes)
+            {
+                agreed &= !node.IsRunning || node.Node.RaftStatus.Leader == leaderId;
+            }
+
+            if (agreed)
+            {
+                return leader;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException("the nodes did not agree on a leader");
     }
 
     public async Task<InProcessNode> WaitForLeaderAsync(TimeSpan? timeout = null)
