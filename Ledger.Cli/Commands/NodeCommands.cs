@@ -31,6 +31,7 @@ public static class NodeCommands
 
         yield return ClaimCommands.Create(environment);
         yield return ClaimCommands.CreateJudgment(environment);
+        yield return GovernanceCommands.Create(environment);
     }
 
     internal static Option<string> KeyOption() => new("--key", "-k") { Description = "Signer's JSON key file", Required = true };
