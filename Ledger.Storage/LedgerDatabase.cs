@@ -17,7 +17,9 @@ public sealed class LedgerDatabase : IDisposable
 {
     /// <summary>On-disk format written by this build. Bump it whenever a key or value layout changes.</summary>
     /// Version 2: registry state-root element expansion changed from SHAKE128 to SHA-256 + AES-128-CTR.
-    public const uint FormatVersion = 2;
+    /// Version 3: BatchRegister items' work records moved to the uncommitted BatchWork space (0x47);
+    /// each batch commits one BatchCommitment entry (0x14: item root, count, acceptance bitmap).
+    public const uint FormatVersion = 3;
 
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;

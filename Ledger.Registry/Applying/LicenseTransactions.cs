@@ -52,7 +52,7 @@ internal static class LicenseTransactions
             throw Check.Fail(RejectionReason.LicenseAlreadyRevoked, $"license was revoked at height {license.RevokedAt.Height}", license.RevokedTxHash.ToByteArray());
         }
 
-        var work = context.State.Get(StateKeys.Work(license.WorkId.Span), WorkRecord.Parser)
+        var work = Works.Find(context.State, license.WorkId.Span)
             ?? throw new RegistryInvariantException($"license {Convert.ToHexString(body.LicenseId.Span)} refers to a missing work");
         Works.RequireController(context, work, "revoke its licenses");
         license.Revoked = true;

@@ -160,6 +160,7 @@ internal static class WorkTransactions
         });
 
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
+        var accepted = new bool[count];
         for (var i = 0; i < count; i++)
         {
             if (priorWorkIds[i] is { } prior)
@@ -175,9 +176,12 @@ internal static class WorkTransactions
             }
 
             Works.Put(state, prepared[i]);
+            accepted[i] = true;
             outcome.AcceptedCount++;
         }
 
+        // The batch's only state-root entry; the item records above are outside the root.
+        state.Put(StateKeys.BatchCommitment(context.TxHash), BatchCommitment.Encode(root, accepted));
         state.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
         return TransactionOutcome.Ok($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome);
     }

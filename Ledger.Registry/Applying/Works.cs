@@ -19,7 +19,7 @@ internal static class Works
     public static WorkRecord Require(TransactionContext context, ByteString workId, string field)
     {
         Check.Id(workId, WorkIds.WorkIdBytes, field);
-        return context.State.Get(StateKeys.Work(workId.Span), WorkRecord.Parser)
+        return Find(context.State, workId.Span)
             ?? throw Check.Fail(RejectionReason.WorkNotFound, $"{field} {Convert.ToHexString(workId.Span)} is not registered");
     }
 
@@ -31,6 +31,13 @@ internal static class Works
             throw Check.Fail(RejectionReason.NotAuthorized, $"only the work's controller '{controller}' may {action}; signer is '{context.SignerId}'");
         }
     }
+
+    /// <summary>
+    /// The work's record: the committed <see cref="KeySpace.Work"/> entry if it has one (every
+    /// single registration, and a batch item once changed), else its batch-item record.
+    /// </summary>
+    public static WorkRecord? Find(WriteBuffer state, ReadOnlySpan<byte> workId) =>
+        state.Get(StateKeys.Work(workId), WorkRecord.Parser) ?? state.Get(StateKeys.BatchWork(workId), WorkRecord.Parser);
 
     /// <summary>The work already registered under this content hash, if any.</summary>
     public static byte[]? Prior(WriteBuffer state, ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
@@ -57,12 +64,12 @@ internal static class Works
     /// <summary>A new work's record and index entries, encoded (off the applying thread for batches).</summary>
     public readonly record struct PreparedWork(StateKey WorkKey, byte[] Record, StateKey ContentKey, byte[] WorkId, StateKey OwnerKey, StateKey[] PerceptualKeys);
 
-    /// <summary>What <see cref="Add"/> writes for a SHA-256-only work, without writing it.</summary>
+    /// <summary>What <see cref="Add"/> writes for a SHA-256-only batch item, without writing it; its record goes to <see cref="KeySpace.BatchWork"/>, outside the state root.</summary>
     public static PreparedWork Prepare(WorkRecord work, StateKey contentKey, StateKey ownerPrefix)
     {
         var workId = work.WorkId.ToByteArray();
         var perceptualKeys = work.HasPerceptualHash ? [PerceptualHashIndex.EntryKey(work.PerceptualHash, workId)] : Array.Empty<StateKey>();
-        return new PreparedWork(StateKeys.Work(workId), work.ToByteArray(), contentKey, workId, StateKeys.Concat(ownerPrefix, workId), perceptualKeys);
+        return new PreparedWork(StateKeys.BatchWork(workId), work.ToByteArray(), contentKey, workId, StateKeys.Concat(ownerPrefix, workId), perceptualKeys);
     }
 
     public static void Put(WriteBuffer state, PreparedWork work)

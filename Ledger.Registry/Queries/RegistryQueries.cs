@@ -32,7 +32,8 @@ public sealed class RegistryQueries
     public GovernanceRecord Governance => Get(StateKeys.Governance(), GovernanceRecord.Parser)
         ?? throw new RegistryInvariantException("governance record missing");
 
-    public WorkRecord? GetWork(ReadOnlySpan<byte> workId) => Get(StateKeys.Work(workId), WorkRecord.Parser);
+    public WorkRecord? GetWork(ReadOnlySpan<byte> workId) =>
+        Get(StateKeys.Work(workId), WorkRecord.Parser) ?? Get(StateKeys.BatchWork(workId), WorkRecord.Parser);
 
     public WorkRecord? FindByContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
         state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? GetWork(workId) : null;

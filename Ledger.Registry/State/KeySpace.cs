@@ -20,6 +20,9 @@ public enum KeySpace : byte
     Claim = 0x12,
     Evidence = 0x13,
 
+    /// <summary>One entry per BatchRegister: its item root, item count and per-item acceptance bitmap (<see cref="Batches.BatchCommitment"/>).</summary>
+    BatchCommitment = 0x14,
+
     FirstIndexSpace = 0x40,
     ContentHashIndex = 0x40,
     OwnerIndex = 0x41,
@@ -28,6 +31,13 @@ public enum KeySpace : byte
     ClaimByStatus = 0x44,
     PerceptualHashIndex = 0x45,
     BatchOutcome = 0x46,
+
+    /// <summary>
+    /// Work records of accepted batch items, a deterministic function of the batch transaction
+    /// (in the log) and its committed <see cref="BatchCommitment"/> entry. A later change to such a
+    /// work (transfer) writes the committed <see cref="Work"/> key, which then takes precedence.
+    /// </summary>
+    BatchWork = 0x47,
 
     /// <summary>Bookkeeping: last applied height and the state-root accumulator.</summary>
     Meta = 0x7F,

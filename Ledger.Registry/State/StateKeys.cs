@@ -56,6 +56,10 @@ public static class StateKeys
 
     public static StateKey Work(ReadOnlySpan<byte> workId) => WithId(KeySpace.Work, workId);
 
+    public static StateKey BatchWork(ReadOnlySpan<byte> workId) => WithId(KeySpace.BatchWork, workId);
+
+    public static StateKey BatchCommitment(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchCommitment, txHash);
+
     public static StateKey License(ReadOnlySpan<byte> licenseId) => WithId(KeySpace.License, licenseId);
 
     public static StateKey Claim(ReadOnlySpan<byte> claimId) => WithId(KeySpace.Claim, claimId);
