@@ -107,7 +107,7 @@ public static class ConsortiumAddNodeCommand
                 },
                 $"node '{nodeId}': key, TLS certificate and flags written to {nodeDirectory}",
                 $"admit it by vote:  {proposal}",
-                $"then start it:     dotnet run --project Ledger.Node -- {arguments}   (from {root})");
+                $"then start it:     Ledger.Node {arguments}   (paths relative to {root})");
             return ExitCodes.Ok;
         });
         return command;
