@@ -48,7 +48,13 @@ public sealed class WipedNodeSnapshotTests
         wiped.Start();
         var height = await cluster.WaitForSameHeightAsync(tip, CatchUpTimeout);
 
-        // Assert
+        // Assert. The console logger writes from a background queue, so the install line can trail
+        // the height the node already reports: give it a bounded moment to reach the captured output.
+        for (var attempt = 0; attempt < 100 && !wiped.RecentOutput().Contains("installed: height", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.That(wiped.RecentOutput(), Does.Contain("installed: height"), "the node caught up without a snapshot");
         Assert.That(height, Is.GreaterThanOrEqualTo(tip));
         await LeaderKillTests.AssertIdenticalChainsAsync(cluster, height);
