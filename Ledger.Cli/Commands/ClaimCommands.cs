@@ -28,7 +28,7 @@ public static class ClaimCommands
         var caseNumber = new Option<string>("--case-number") { Description = "Court case number", Required = true };
         var key = NodeCommands.KeyOption();
         var record = new Command("record", "Record a court judgment on a claim (court members only)") { claim, ruling, document, caseNumber, key };
-        Submit(record, environment, key, parse => (TransactionType.RecordJudgment, new RecordJudgment
+        NodeCommands.SetSubmit(record, environment, key, parse => (TransactionType.RecordJudgment, new RecordJudgment
         {
             ClaimId = Id(parse.GetValue(claim)!, "--claim"),
             Ruling = parse.GetValue(ruling) switch
@@ -53,7 +53,7 @@ public static class ClaimCommands
         var accused = new Option<string?>("--accused") { Description = "Accused member id, if a consortium member" };
         var key = NodeCommands.KeyOption();
         var command = new Command("file", "File an infringement claim against a registered work") { work, item, content, evidence, accused, key };
-        Submit(command, environment, key, parse =>
+        NodeCommands.SetSubmit(command, environment, key, parse =>
         {
             var body = new FileClaim
             {
@@ -79,7 +79,7 @@ public static class ClaimCommands
         var evidence = new Option<string[]>("--evidence") { Description = "Evidence files (repeatable)" };
         var key = NodeCommands.KeyOption();
         var command = new Command("respond", "Respond to a claim (counter-notice)") { claim, statement, evidence, key };
-        Submit(command, environment, key, parse =>
+        NodeCommands.SetSubmit(command, environment, key, parse =>
         {
             var body = new RespondToClaim { ClaimId = Id(parse.GetValue(claim)!, "--claim"), StatementHash = FileHash(parse.GetValue(statement)!) };
             body.EvidenceHashes.AddRange((parse.GetValue(evidence) ?? []).Select(FileHash));
@@ -96,7 +96,7 @@ public static class ClaimCommands
         var note = new Option<string>("--note") { Description = "Note", DefaultValueFactory = _ => "" };
         var key = NodeCommands.KeyOption();
         var command = new Command("resolve", "Resolve a claim (platform members)") { claim, resolution, note, key };
-        Submit(command, environment, key, parse => (TransactionType.ResolveClaim, new ResolveClaim
+        NodeCommands.SetSubmit(command, environment, key, parse => (TransactionType.ResolveClaim, new ResolveClaim
         {
             ClaimId = Id(parse.GetValue(claim)!, "--claim"),
             Resolution = parse.GetValue(resolution) switch
@@ -108,20 +108,6 @@ public static class ClaimCommands
             Note = parse.GetValue(note)!,
         }));
         return command;
-    }
-
-    private static void Submit(Command command, CliEnvironment environment, Option<string> key, Func<ParseResult, (TransactionType, IMessage)> build)
-    {
-        ClientFactory.AddConnectionOptions(command);
-        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
-        {
-            var (type, body) = build(parse);
-            await using var client = ClientFactory.Create(parse, console);
-            var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
-            var receipt = await client.SubmitAsync(builder.Build(type, body), cancellation).ConfigureAwait(false);
-            console.Result(NodeCommands.ReceiptJson(receipt), NodeCommands.ReceiptLine(receipt));
-            return receipt.Result?.Code == ResultCode.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
-        });
     }
 
     private static ByteString Id(string hex, string what) => ByteString.CopyFrom(Hex.Parse(hex, what));

@@ -28,14 +28,9 @@ public static class ConsortiumAddNodeCommand
         CommandAction.Set(command, environment, (parse, console) =>
         {
             var root = parse.GetValue(directory)!;
-            var nodeId = parse.GetValue(node)!;
-            if (!ConsortiumGenesis.IsValidIdentifier(nodeId))
-            {
-                throw CliException.Usage($"--node-id '{nodeId}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
-            }
-
-            var publicUri = Url(parse.GetValue(publicUrl)!, "--public-url");
-            var peerUri = Url(parse.GetValue(peerUrl)!, "--peer-url");
+            var nodeId = ArgumentChecks.Identifier(parse.GetValue(node)!, "--node-id");
+            var publicUri = ArgumentChecks.HttpUrl(parse.GetValue(publicUrl)!, "--public-url");
+            var peerUri = ArgumentChecks.HttpUrl(parse.GetValue(peerUrl)!, "--peer-url");
             var genesis = ConsortiumGenesis.Parse(File.ReadAllBytes(Existing(root, "genesis.json")));
             if (genesis.Nodes.Any(n => n.Id == nodeId))
             {
@@ -85,16 +80,7 @@ public static class ConsortiumAddNodeCommand
                 Files.WritePrivate(Path.Combine(nodeDirectory, "tls.key.pem"), ConsortiumCertificateAuthority.ExportPrivateKeyPem(certificate));
             }
 
-            var arguments = string.Join(' ',
-                $"--node-id {nodeId}",
-                $"--data-dir data/{nodeId}",
-                "--genesis genesis.json",
-                $"--node-key nodes/{nodeId}/node.key.json",
-                $"--public-url {publicUri.OriginalString}",
-                $"--peer-url {peerUri.OriginalString}",
-                "--tls-ca ca.pem",
-                $"--tls-cert nodes/{nodeId}/tls.pem",
-                $"--tls-key nodes/{nodeId}/tls.key.pem");
+            var arguments = ConsortiumInitCommand.NodeArguments(nodeId, publicUri.OriginalString, peerUri.OriginalString);
             Files.WritePublic(Path.Combine(nodeDirectory, "args"), arguments + "\n");
             var proposal = $"ledger governance propose add-node --node {nodeId} --address {peerUri.OriginalString} --node-key {Path.Combine(nodeDirectory, "node.key.json")} --key <admin key file> --endpoint <a node's public URL>";
             console.Result(
@@ -112,11 +98,6 @@ public static class ConsortiumAddNodeCommand
         });
         return command;
     }
-
-    private static Uri Url(string text, string what) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? uri
-            : throw CliException.Usage($"{what} '{text}' is not an http(s) URL");
 
     private static string Existing(string directory, string name)
     {

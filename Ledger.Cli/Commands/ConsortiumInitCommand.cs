@@ -72,11 +72,7 @@ public static class ConsortiumInitCommand
         var result = new List<(string, string)> { (AdminMemberId, "admin") };
         foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!ConsortiumGenesis.IsValidIdentifier(raw))
-            {
-                throw CliException.Usage($"member id '{raw}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
-            }
-
+            ArgumentChecks.Identifier(raw, "member id");
             if (result.Exists(m => m.Item1 == raw))
             {
                 if (raw == AdminMemberId)
@@ -94,6 +90,18 @@ public static class ConsortiumInitCommand
         return result;
     }
 
+    /// <summary>A node's flags, with paths relative to the consortium directory (the layout this command writes).</summary>
+    internal static string NodeArguments(string nodeId, string publicUrl, string peerUrl) => string.Join(' ',
+        $"--node-id {nodeId}",
+        $"--data-dir data/{nodeId}",
+        "--genesis genesis.json",
+        $"--node-key nodes/{nodeId}/node.key.json",
+        $"--public-url {publicUrl}",
+        $"--peer-url {peerUrl}",
+        "--tls-ca ca.pem",
+        $"--tls-cert nodes/{nodeId}/tls.pem",
+        $"--tls-key nodes/{nodeId}/tls.key.pem");
+
     /// <summary>Writes the consortium; returns the written paths relative to the directory.</summary>
     public static IReadOnlyList<string> Run(Settings settings)
     {
@@ -108,10 +116,7 @@ public static class ConsortiumInitCommand
             throw CliException.Usage($"--base-port {settings.BasePort} leaves no room for {settings.NodeCount} nodes' ports");
         }
 
-        if (!ConsortiumGenesis.IsValidIdentifier(settings.ChainId))
-        {
-            throw CliException.Usage($"--chain-id '{settings.ChainId}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
-        }
+        ArgumentChecks.Identifier(settings.ChainId, "--chain-id");
 
         if (Directory.Exists(settings.Directory) && Directory.EnumerateFileSystemEntries(settings.Directory).Any() && !settings.Force)
         {
@@ -178,16 +183,7 @@ public static class ConsortiumInitCommand
             }
 
             genesisNodes.Add(new GenesisNode { Id = nodeId, Address = peerUrl, Key = new GenesisKey { Suite = suite.Name, PublicKey = nodeKey.Public.ToArray() } });
-            var arguments = string.Join(' ',
-                $"--node-id {nodeId}",
-                $"--data-dir data/{nodeId}",
-                "--genesis genesis.json",
-                $"--node-key nodes/{nodeId}/node.key.json",
-                $"--public-url {publicUrl}",
-                $"--peer-url {peerUrl}",
-                "--tls-ca ca.pem",
-                $"--tls-cert nodes/{nodeId}/tls.pem",
-                $"--tls-key nodes/{nodeId}/tls.key.pem");
+            var arguments = NodeArguments(nodeId, publicUrl, peerUrl);
             Public($"nodes/{nodeId}/args", arguments + "\n");
             environmentFile.Append(CultureInfo.InvariantCulture, $"NODE{i + 1}_ID={nodeId}\nNODE{i + 1}_PUBLIC_URL={publicUrl}\nNODE{i + 1}_PEER_URL={peerUrl}\nNODE{i + 1}_ARGS=\"{arguments}\"\n");
         }

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Ledger.Cli.Infrastructure;
 using Ledger.Core.Consortium;
 using Ledger.Core.Protocol;
+using Ledger.Registry.Genesis;
 
 namespace Ledger.Cli.Commands;
 
@@ -44,9 +45,9 @@ public static class GovernanceCommands
         {
             var body = new Core.Protocol.AddMember
             {
-                MemberId = Identifier(parse.GetValue(member)!, "--member"),
+                MemberId = ArgumentChecks.Identifier(parse.GetValue(member)!, "--member"),
                 DisplayName = parse.GetValue(name) ?? parse.GetValue(member)!,
-                Role = Role(parse.GetValue(role)!),
+                Role = RegistryGenesis.RoleOf(parse.GetValue(role)!),
             };
             foreach (var path in parse.GetValue(keys)!)
             {
@@ -61,7 +62,7 @@ public static class GovernanceCommands
     {
         var member = MemberOption();
         return Proposal(environment, "remove-member", "Deactivate a member (its earlier signatures stay valid for audit)", [member], parse =>
-            new ProposeChange { RemoveMember = new Core.Protocol.RemoveMember { MemberId = Identifier(parse.GetValue(member)!, "--member") } });
+            new ProposeChange { RemoveMember = new Core.Protocol.RemoveMember { MemberId = ArgumentChecks.Identifier(parse.GetValue(member)!, "--member") } });
     }
 
     private static Command ChangeRole(CliEnvironment environment)
@@ -69,7 +70,7 @@ public static class GovernanceCommands
         var member = MemberOption();
         var role = RoleOption();
         return Proposal(environment, "change-role", "Change a member's role", [member, role], parse =>
-            new ProposeChange { ChangeRole = new ChangeMemberRole { MemberId = Identifier(parse.GetValue(member)!, "--member"), Role = Role(parse.GetValue(role)!) } });
+            new ProposeChange { ChangeRole = new ChangeMemberRole { MemberId = ArgumentChecks.Identifier(parse.GetValue(member)!, "--member"), Role = RegistryGenesis.RoleOf(parse.GetValue(role)!) } });
     }
 
     private static Command RotateKey(CliEnvironment environment)
@@ -79,7 +80,7 @@ public static class GovernanceCommands
         var newKey = new Option<string?>("--public-key") { Description = "Key file of the key to add (only suite and public_key are read)" };
         return Proposal(environment, "rotate-key", "Add a member key, retire one, or both (a revocation alone: --old-key-id only)", [member, oldKey, newKey], parse =>
         {
-            var body = new RotateMemberKey { MemberId = Identifier(parse.GetValue(member)!, "--member") };
+            var body = new RotateMemberKey { MemberId = ArgumentChecks.Identifier(parse.GetValue(member)!, "--member") };
             if (parse.GetValue(oldKey) is { } oldKeyId)
             {
                 body.OldKeyId = ByteString.CopyFrom(Hex.Parse(oldKeyId, "--old-key-id"));
@@ -106,17 +107,12 @@ public static class GovernanceCommands
         var key = new Option<string>("--node-key") { Description = "The node's key file (only suite and public_key are read)", Required = true };
         return Proposal(environment, "add-node", "Add a node: once executed it joins Raft as a learner and is promoted to voter", [node, address, key], parse =>
         {
-            var url = parse.GetValue(address)!;
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                throw CliException.Usage($"--address '{url}' is not an http(s) URL");
-            }
-
+            var url = ArgumentChecks.HttpUrl(parse.GetValue(address)!, "--address").OriginalString;
             return new ProposeChange
             {
                 AddNode = new Core.Protocol.AddNode
                 {
-                    NodeId = Identifier(parse.GetValue(node)!, "--node"),
+                    NodeId = ArgumentChecks.Identifier(parse.GetValue(node)!, "--node"),
                     Address = url,
                     Key = PublicKeyFile.Read(parse.GetValue(key)!, "--node-key"),
                 },
@@ -128,7 +124,7 @@ public static class GovernanceCommands
     {
         var node = NodeOption();
         return Proposal(environment, "remove-node", "Remove a node from the consortium (a leader hands over first)", [node], parse =>
-            new ProposeChange { RemoveNode = new Core.Protocol.RemoveNode { NodeId = Identifier(parse.GetValue(node)!, "--node") } });
+            new ProposeChange { RemoveNode = new Core.Protocol.RemoveNode { NodeId = ArgumentChecks.Identifier(parse.GetValue(node)!, "--node") } });
     }
 
     private static Command ChangeThreshold(CliEnvironment environment)
@@ -145,24 +141,18 @@ public static class GovernanceCommands
         var reject = new Option<bool>("--reject") { Description = "Vote against the proposal" };
         var key = NodeCommands.KeyOption();
         var command = new Command("vote", "Vote on an open proposal (admins only)") { proposal, approve, reject, key };
-        ClientFactory.AddConnectionOptions(command);
-        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        NodeCommands.SetSubmit(command, environment, key, parse =>
         {
             if (parse.GetValue(approve) == parse.GetValue(reject))
             {
                 throw CliException.Usage("pass exactly one of --approve and --reject");
             }
 
-            var body = new Core.Protocol.Vote
+            return (TransactionType.Vote, new Core.Protocol.Vote
             {
                 ProposalId = ByteString.CopyFrom(Hex.Parse(parse.GetValue(proposal)!, "PROPOSAL_ID")),
                 Approve = parse.GetValue(approve),
-            };
-            await using var client = ClientFactory.Create(parse, console);
-            var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
-            var receipt = await client.SubmitAsync(builder.Build(TransactionType.Vote, body), cancellation).ConfigureAwait(false);
-            console.Result(NodeCommands.ReceiptJson(receipt), NodeCommands.ReceiptLine(receipt));
-            return receipt.Result?.Code == ResultCode.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
+            });
         });
         return command;
     }
@@ -196,20 +186,23 @@ public static class GovernanceCommands
             command.Options.Add(option);
         }
 
-        ClientFactory.AddConnectionOptions(command);
-        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
-        {
-            var body = build(parse);
-            body.Rationale = parse.GetValue(rationale)!;
-            await using var client = ClientFactory.Create(parse, console);
-            var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
-            var receipt = await client.SubmitAsync(builder.Build(TransactionType.ProposeChange, body), cancellation).ConfigureAwait(false);
-            var json = NodeCommands.ReceiptJson(receipt);
-            var accepted = receipt.Result?.Code == ResultCode.Ok;
-            json["proposalId"] = accepted ? Convert.ToHexStringLower(receipt.TxHash.Span) : null;
-            console.Result(json, NodeCommands.ReceiptLine(receipt), accepted ? $"proposal id: {Convert.ToHexStringLower(receipt.TxHash.Span)}" : "no proposal was opened");
-            return accepted ? ExitCodes.Ok : ExitCodes.Rejected;
-        });
+        NodeCommands.SetSubmit(
+            command,
+            environment,
+            key,
+            parse =>
+            {
+                var body = build(parse);
+                body.Rationale = parse.GetValue(rationale)!;
+                return (TransactionType.ProposeChange, body);
+            },
+            (receipt, json, lines) =>
+            {
+                // A proposal's id is the hash of the transaction that opened it.
+                var accepted = receipt.Result?.Code == ResultCode.Ok;
+                json["proposalId"] = accepted ? Convert.ToHexStringLower(receipt.TxHash.Span) : null;
+                lines.Add(accepted ? $"proposal id: {Convert.ToHexStringLower(receipt.TxHash.Span)}" : "no proposal was opened");
+            });
         return command;
     }
 
@@ -217,24 +210,11 @@ public static class GovernanceCommands
 
     private static Option<string> NodeOption() => new("--node") { Description = "Node id", Required = true };
 
+    // Only the genesis file's role names, so RegistryGenesis.RoleOf maps every accepted value.
     private static Option<string> RoleOption()
     {
         var role = new Option<string>("--role") { Description = string.Join(" | ", ConsortiumGenesis.KnownRoles), Required = true };
         role.AcceptOnlyFromAmong([.. ConsortiumGenesis.KnownRoles]);
         return role;
     }
-
-    private static string Identifier(string id, string what) => ConsortiumGenesis.IsValidIdentifier(id)
-        ? id
-        : throw CliException.Usage($"{what} '{id}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
-
-    private static MemberRole Role(string role) => role switch
-    {
-        "admin" => MemberRole.Admin,
-        "platform" => MemberRole.Platform,
-        "court" => MemberRole.Court,
-        "rights_holder" => MemberRole.RightsHolder,
-        "auditor" => MemberRole.Auditor,
-        _ => throw CliException.Usage($"unknown role '{role}'"),
-    };
 }

@@ -43,6 +43,29 @@ public static class NodeCommands
         return new TransactionBuilder(key, chainId);
     }
 
+    /// <summary>
+    /// Makes <paramref name="command"/> sign one transaction built from its arguments, submit it and
+    /// print the verified receipt; exit 0 when the ledger accepted it, else <see cref="ExitCodes.Rejected"/>.
+    /// The body is built before any connection, so a usage error submits nothing. <paramref name="annotate"/>
+    /// adds command-specific fields and lines to the output.
+    /// </summary>
+    internal static void SetSubmit(Command command, CliEnvironment environment, Option<string> key, Func<ParseResult, (TransactionType Type, IMessage Body)> build, Action<Receipt, JsonObject, List<string>>? annotate = null)
+    {
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            var (type, body) = build(parse);
+            await using var client = ClientFactory.Create(parse, console);
+            var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            var receipt = await client.SubmitAsync(builder.Build(type, body), cancellation).ConfigureAwait(false);
+            var json = ReceiptJson(receipt);
+            var lines = new List<string> { ReceiptLine(receipt) };
+            annotate?.Invoke(receipt, json, lines);
+            console.Result(json, [.. lines]);
+            return receipt.Result?.Code == ResultCode.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
+        });
+    }
+
     internal static JsonObject ReceiptJson(Receipt receipt) => new()
     {
         ["txHash"] = Convert.ToHexStringLower(receipt.TxHash.Span),

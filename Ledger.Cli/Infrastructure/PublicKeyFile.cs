@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Cli.Infrastructure;
@@ -12,8 +13,6 @@ namespace Ledger.Cli.Infrastructure;
 /// </summary>
 public static class PublicKeyFile
 {
-    private const int FileBytesMax = 64 * 1024;
-
     public static MemberPublicKey Read(string path, string what)
     {
         var info = new FileInfo(path);
@@ -22,9 +21,9 @@ public static class PublicKeyFile
             throw new CliException(ExitCodes.NotFound, $"{what}: no such file {path}");
         }
 
-        if (info.Length > FileBytesMax)
+        if (info.Length > KeyFile.FileBytesMax)
         {
-            throw CliException.Usage($"{what}: {path} exceeds {FileBytesMax} bytes");
+            throw CliException.Usage($"{what}: {path} exceeds {KeyFile.FileBytesMax} bytes");
         }
 
         try
