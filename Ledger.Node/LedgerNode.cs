@@ -13,6 +13,7 @@ using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
 using Ledger.Node.Applying;
+using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
@@ -66,6 +67,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
         RaftId = Core.Consortium.RaftNodeIds.Of(nodeId);
+        Metrics = new NodeMetrics();
         database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
             DataDirectory = Path.Combine(options.DataDirectory, "db"),
@@ -133,7 +135,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted,
-                new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier));
+                new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics);
             StateMachine.EffectsApplied += OnRegistryEffects;
             StateMachine.MembershipApplied += OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
@@ -147,7 +149,16 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
-                new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft));
+                new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
+                Metrics);
+            Metrics.RefreshBeforeScrape(m =>
+            {
+                var raft = driver.Status;
+                m.Height.Set(Blocks.LatestHeight);
+                m.AppliedIndex.Set(StateMachine.AppliedIndex);
+                m.Term.Set(raft.Term);
+                m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
+            });
             driver.SoftStateChanged += OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
@@ -161,6 +172,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>This node's Prometheus metrics (served on <c>Node:MetricsUrl</c> when set).</summary>
+    public NodeMetrics Metrics { get; }
 
     /// <summary>The consortium's current nodes (from the registry) and this node's applied Raft membership.</summary>
     public NodeDirectory Directory { get; }
@@ -219,6 +233,24 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// </summary>
     public async Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, CancellationToken cancellationToken)
     {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            return await SubmitCoreAsync(transaction, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException refused)
+        {
+            Metrics.Refused.WithLabels(refused.StatusCode.ToString()).Inc();
+            throw;
+        }
+        finally
+        {
+            Metrics.Submit.Observe(timeProvider.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<CommittedTransaction> SubmitCoreAsync(SignedTransaction? transaction, long started, CancellationToken cancellationToken)
+    {
         ThrowIfNotServing();
         var raft = driver.Status;
         if (raft.Role != RaftRole.Leader && raft.Leader == 0)
@@ -238,6 +270,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         try
         {
             admitted = Gate.Admit(transaction);
+            Metrics.Admission.Observe(timeProvider.GetElapsedTime(started).TotalSeconds);
         }
         catch (SubmissionRejectedException rejected)
         {
@@ -387,6 +420,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             {
                 var waited = timeProvider.GetElapsedTime(pending.QueuedTimestamp, now);
                 longestWait = waited > longestWait ? waited : longestWait;
+                Metrics.QueueWait.Observe(waited.TotalSeconds);
             }
 
             if (pending.Waiter is { } waiter)
@@ -416,6 +450,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             return;
         }
 
+        Metrics.BatchTransactions.Observe(transactions.Count);
         var waitersOfBatch = batchWaiters.ToArray();
         var ticket = new ProposalTicket(appended => PendingReceipts.TrackAppended(appended, waitersOfBatch));
         foreach (var waiter in waitersOfBatch)

@@ -52,11 +52,29 @@ free_port() {
 }
 
 # ---- ledger: consortium from the CLI, run in plaintext (etcd runs plaintext too) with fsync on.
-base_port=$(( 30000 + RANDOM % 20000 ))
+# Below the kernel's ephemeral range (32768+), where outgoing connections — etcd's, the load
+# generator's — would otherwise take a node's port before it binds; re-drawn until all nine (public, peer, metrics) are free.
+ports_free() {
+  python3 - "$@" <<'PY'
+import socket, sys
+for port in map(int, sys.argv[1:]):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        sys.exit(1)
+    finally:
+        s.close()
+PY
+}
+while true; do
+  base_port=$(( 20000 + RANDOM % 12000 ))
+  ports_free $(seq "$base_port" $(( base_port + 8 ))) && break
+done
 dotnet "$repo/Ledger.Cli/bin/Release/net10.0/ledger.dll" consortium init --nodes 3 --members platform,court,auditor \
   --out "$work/consortium" --base-port "$base_port" >/dev/null
 sed -i 's#https://127\.0\.0\.1#http://127.0.0.1#g' "$work/consortium/genesis.json"
-ledger_urls=()
+ledger_urls=() metrics_urls=()
 for i in 1 2 3; do
   public_port=$(( base_port + 2 * (i - 1) ))
   peer_port=$(( public_port + 1 ))
@@ -67,9 +85,11 @@ for i in 1 2 3; do
     --node-id "node-$i" --data-dir "$work/ledger/node-$i" --genesis genesis.json \
     --node-key "nodes/node-$i/node.key.json" \
     --public-url "http://127.0.0.1:$public_port" --peer-url "http://127.0.0.1:$peer_port" \
+    --metrics-url "http://127.0.0.1:$(( base_port + 6 + i - 1 ))" \
     --Node:Fsync=true --Logging:LogLevel:Default=Warning) >"$work/ledger-$i.log" 2>&1 &
   pids+=("$!")
   ledger_urls+=("http://127.0.0.1:$public_port")
+  metrics_urls+=("http://127.0.0.1:$(( base_port + 6 + i - 1 ))")
 done
 
 # ---- etcd: 3 members, default fsync (WAL fsync on every commit).
@@ -125,7 +145,7 @@ for k in "${!pids[@]}"; do cpu_pids+=("${names[$k]}=${pids[$k]}"); done
 echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
 set +e
 timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
-  --ledger "$(join "${ledger_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
+  --ledger "$(join "${ledger_urls[@]}")" --ledger-metrics "$(join "${metrics_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
   --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" \
   --pids "$(join "${cpu_pids[@]}")" "$@" >"$work/result.txt" \
   2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)

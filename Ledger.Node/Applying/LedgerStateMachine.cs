@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using Ledger.Consensus;
 using Ledger.Core.Protocol;
 using Ledger.Node.Chain;
 using Ledger.Node.Consensus;
+using Ledger.Node.Metrics;
 using Ledger.Node.Snapshots;
 using Ledger.Registry;
 using Ledger.Registry.Applying;
@@ -31,6 +33,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
     private readonly BlockNotifier notifier;
     private readonly Action<BlockHeader>? blockCommitted;
     private readonly StateSnapshotRestorer? snapshotRestorer;
+    private readonly NodeMetrics metrics;
 
     public LedgerStateMachine(
         ChainContext chain,
@@ -40,8 +43,10 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         PendingReceipts pendingReceipts,
         BlockNotifier notifier,
         Action<BlockHeader>? blockCommitted,
-        StateSnapshotRestorer? snapshotRestorer = null)
+        StateSnapshotRestorer? snapshotRestorer = null,
+        NodeMetrics? metrics = null)
     {
+        this.metrics = metrics ?? new NodeMetrics();
         this.chain = chain;
         this.database = database;
         this.blocks = blocks;
@@ -78,6 +83,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var tip = blocks.Tip;
         var height = tip.Height + 1;
         var transactions = new SignedTransaction[batch.Transactions.Count];
@@ -147,6 +153,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
 
         notifier.Publish(height);
         blockCommitted?.Invoke(header);
+        metrics.BlockApply.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     public void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting)

@@ -11,6 +11,7 @@ public static class CommandLineFlags
         ["--node-key"] = "Node:NodeKeyFile",
         ["--public-url"] = "Node:PublicUrl",
         ["--peer-url"] = "Node:PeerUrl",
+        ["--metrics-url"] = "Node:MetricsUrl",
         ["--fsync"] = "Node:Fsync",
         ["--tls-ca"] = "Node:Tls:CaCertificateFile",
         ["--tls-cert"] = "Node:Tls:CertificateFile",

@@ -30,6 +30,12 @@ public sealed class NodeOptions
     /// <summary>Peer gRPC endpoint; HTTPS with mutual TLS when certificates are configured.</summary>
     public string PeerUrl { get; set; } = "http://localhost:7051";
 
+    /// <summary>
+    /// Prometheus scrape endpoint (<c>GET /metrics</c>, plaintext HTTP/1.1), e.g. <c>http://127.0.0.1:9464</c>.
+    /// Empty: no metrics listener. Bind it to loopback or a monitoring network only: it is unauthenticated.
+    /// </summary>
+    public string MetricsUrl { get; set; } = "";
+
     /// <summary>Peers as <c>nodeId=url</c> pairs; overrides the addresses in the genesis file.</summary>
     public List<string> Peers { get; set; } = [];
 
@@ -94,6 +100,11 @@ public sealed class NodeOptions
         {
             throw new InvalidOperationException(
                 $"Node:PendingReceiptsMax ({PendingReceiptsMax}) must be at least Batching:TransactionsPerBatchMax ({Batching.TransactionsPerBatchMax})");
+        }
+
+        if (MetricsUrl.Length > 0 && (!Uri.TryCreate(MetricsUrl, UriKind.Absolute, out var metrics) || metrics.Scheme != Uri.UriSchemeHttp || metrics.AbsolutePath != "/"))
+        {
+            throw new InvalidOperationException($"Node:MetricsUrl must be a plain http://host:port URL, was '{MetricsUrl}'");
         }
 
         if (BlocksPerRangeMax < 1)

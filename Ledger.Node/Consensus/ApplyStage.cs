@@ -1,4 +1,5 @@
 using Ledger.Consensus;
+using Prometheus;
 
 namespace Ledger.Node.Consensus;
 
@@ -24,7 +25,10 @@ internal sealed class ApplyStage
     private readonly Action progressed;
     private readonly Action<ulong, ulong>? entryApplied;
     private readonly object gate = new();
-    private readonly Queue<ApplyWork> queue;
+    private readonly Queue<(ApplyWork Work, long EnqueuedAt)> queue;
+    private readonly TimeProvider timeProvider;
+    private readonly Histogram queueWait;
+    private readonly bool raisePriority;
     private readonly Thread thread;
     private long queuedBytes;
     private bool stopping;
@@ -35,14 +39,18 @@ internal sealed class ApplyStage
 
     /// <param name="progressed">Called on the apply thread after each item, so the drive loop can answer reads that waited for it.</param>
     /// <param name="entryApplied">Called on the apply thread with the index and term of each applied entry.</param>
-    public ApplyStage(IReplicatedStateMachine stateMachine, RaftDriverOptions options, string name, Action progressed, Action<ulong, ulong>? entryApplied)
+    /// <param name="queueWait">Observes how long each item waited in the queue before its apply began.</param>
+    public ApplyStage(IReplicatedStateMachine stateMachine, RaftDriverOptions options, string name, Action progressed, Action<ulong, ulong>? entryApplied, TimeProvider timeProvider, Histogram queueWait)
     {
+        this.timeProvider = timeProvider;
+        this.queueWait = queueWait;
+        raisePriority = options.RaisePriority;
         this.stateMachine = stateMachine;
         entriesMax = options.ApplyQueueEntriesMax;
         bytesMax = options.ApplyQueueBytesMax;
         this.progressed = progressed;
         this.entryApplied = entryApplied;
-        queue = new Queue<ApplyWork>(Math.Min(entriesMax, 1_024));
+        queue = new Queue<(ApplyWork, long)>(Math.Min(entriesMax, 1_024));
         appliedIndex = (long)stateMachine.AppliedIndex;
         thread = new Thread(Run) { IsBackground = true, Name = name };
     }
@@ -87,7 +95,7 @@ internal sealed class ApplyStage
                 throw new DriverStoppedException(fault);
             }
 
-            queue.Enqueue(work);
+            queue.Enqueue((work, timeProvider.GetTimestamp()));
             queuedBytes += size;
             Monitor.PulseAll(gate);
         }
@@ -163,11 +171,19 @@ internal sealed class ApplyStage
 
     private void Run()
     {
+        // Applying is the one serial step every transaction passes on every node: when the machine is
+        // busy it must win the CPU over request threads (signature checks), which only queue up meanwhile.
+        if (raisePriority)
+        {
+            ThreadPriorityBoost.TryRaiseCurrentThread();
+        }
+
         try
         {
             while (true)
             {
                 ApplyWork work;
+                long enqueuedAt;
                 lock (gate)
                 {
                     while (queue.Count == 0 && !stopping)
@@ -181,9 +197,10 @@ internal sealed class ApplyStage
                     }
 
                     // Peek, not dequeue: the item counts against the bound until it is applied.
-                    work = queue.Peek();
+                    (work, enqueuedAt) = queue.Peek();
                 }
 
+                queueWait.Observe(timeProvider.GetElapsedTime(enqueuedAt).TotalSeconds);
                 Apply(work);
                 lock (gate)
                 {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Threading.Channels;
 using Ledger.Consensus;
+using Ledger.Node.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Consensus;
@@ -30,6 +31,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly IAppliedIndexListener? appliedIndexListener;
     private readonly Channel<DriverInput> inputs;
     private readonly ApplyStage applyStage;
+    private readonly NodeMetrics metrics;
 
     // Wakes the loop when an input arrives; no spinning (Task.Wait spins first, which steals a core on small machines).
     private readonly ManualResetEventSlim inputArrived = new(initialState: false, spinCount: 1);
@@ -51,8 +53,10 @@ public sealed partial class RaftDriver : IAsyncDisposable
         RaftDriverOptions options,
         TimeProvider timeProvider,
         ILogger logger,
-        IAppliedIndexListener? appliedIndexListener = null)
+        IAppliedIndexListener? appliedIndexListener = null,
+        NodeMetrics? metrics = null)
     {
+        this.metrics = metrics ?? new NodeMetrics();
         this.node = node;
         this.persistence = persistence;
         this.transport = transport;
@@ -69,7 +73,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         });
         status = DriverStatus.From(node);
         thread = new Thread(Run) { IsBackground = true, Name = $"raft-driver-{node.Id}" };
-        applyStage = new ApplyStage(stateMachine, options, $"ledger-apply-{node.Id}", OnApplyProgress, OnEntryApplied);
+        applyStage = new ApplyStage(stateMachine, options, $"ledger-apply-{node.Id}", OnApplyProgress, OnEntryApplied, timeProvider, this.metrics.ApplyQueueWait);
     }
 
     /// <summary>
@@ -371,7 +375,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     {
         // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
         Send(ready.MessagesBeforePersist);
+        var persistStarted = timeProvider.GetTimestamp();
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
+        metrics.RaftPersist.Observe(timeProvider.GetElapsedTime(persistStarted).TotalSeconds);
         Send(ready.MessagesAfterPersist);
 
         if (ready.Snapshot is { IsEmpty: false } snapshot)

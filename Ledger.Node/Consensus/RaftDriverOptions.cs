@@ -29,8 +29,9 @@ public sealed class RaftDriverOptions
     public long ApplyQueueBytesMax { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// Run the drive loop above normal scheduling priority, so ticks and heartbeats are not starved by
-    /// request processing on a small machine (a starved leader's followers start elections).
+    /// Run the drive loop and the apply thread above normal scheduling priority, so ticks and heartbeats
+    /// are not starved by request processing on a small machine (a starved leader's followers start
+    /// elections), and blocks are built ahead of admitting more work.
     /// </summary>
     public bool RaisePriority { get; init; } = true;
 

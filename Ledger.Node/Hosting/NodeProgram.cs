@@ -10,6 +10,7 @@ using Ledger.Node.Services;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Prometheus;
 
 namespace Ledger.Node.Hosting;
 
@@ -126,6 +127,12 @@ public static class NodeProgram
         app.MapGrpcService<LedgerApiService>();
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
+        if (options.MetricsUrl.Length > 0)
+        {
+            // Only on the metrics listener: the gRPC ports serve nothing but their services.
+            app.MapMetrics("/metrics", node.Metrics.Registry).RequireHost($"*:{new Uri(options.MetricsUrl).Port}");
+        }
+
         return (app, node);
     }
 
@@ -145,6 +152,12 @@ public static class NodeProgram
                     listen.UseHttps(tls?.Certificate ?? throw new InvalidOperationException($"public URL {publicUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)"));
                 }
             });
+            if (options.MetricsUrl.Length > 0)
+            {
+                // Prometheus scrapes over HTTP/1.1.
+                Listen(kestrel, new Uri(options.MetricsUrl), listen => listen.Protocols = HttpProtocols.Http1);
+            }
+
             Listen(kestrel, peerUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

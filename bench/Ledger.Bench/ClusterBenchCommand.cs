@@ -25,7 +25,7 @@ public sealed class ClusterBenchCommand : IBenchCommand
     public string Name => "cluster";
 
     public string Usage =>
-        "--ledger URL[,URL..] --etcd URL[,URL..] --genesis FILE --key MEMBER.key.json [--clients 64] [--payload-bytes 256] [--seconds 20] [--ops-max 100000] [--open-rate 3500] [--stream-window 16] [--pids name=pid,..]";
+        "--ledger URL[,URL..] --etcd URL[,URL..] --genesis FILE --key MEMBER.key.json [--clients 64] [--payload-bytes 256] [--seconds 20] [--ops-max 100000] [--open-rate 3500] [--stream-window 16] [--pids name=pid,..] [--phases unary,stream,etcd,open] [--ledger-metrics URL,..] [--warmup-ops 40000] [--warmup-seconds 15]";
 
     public int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
 
@@ -50,54 +50,89 @@ public sealed class ClusterBenchCommand : IBenchCommand
         var operationsMax = (int)BenchArguments.PositiveLong(args, "--ops-max", 100_000);
         var openRate = BenchArguments.PositiveLong(args, "--open-rate", 3_500);
         var warmup = Math.Min(2_000, operationsMax);
+        // The nodes' JIT keeps re-compiling hot code (tiered compilation) for well over the first
+        // seconds of load; a node in service has long finished, so the stream warm-up runs until then.
+        var streamWarmup = (int)BenchArguments.PositiveLong(args, "--warmup-ops", 40_000);
+        var streamWarmupTime = TimeSpan.FromSeconds(BenchArguments.PositiveLong(args, "--warmup-seconds", 15));
         var openOperations = (int)(openRate * phase.TotalSeconds);
         var streamWindow = (int)BenchArguments.PositiveLong(args, "--stream-window", 16);
         var streamOperations = StreamOpsFactor * operationsMax;
         var cpu = ClusterProcessCpu.Parse(Optional(args, "--pids"));
+        // A subset of phases is for diagnosis (e.g. only the open loop while working on latency); the
+        // closing line needs every phase, so a partial run does not print it.
+        var phases = BenchPhases.Parse(Optional(args, "--phases"));
 
         using var ledger = await LedgerTarget.ConnectAsync(ledgerUrls, LeaderWaitMax).ConfigureAwait(false);
         var leaderName = $"ledger-{Array.IndexOf(ledgerUrls, ledger.Url) + 1}";
+        // The leader's own stage timings per phase, when the nodes serve metrics (same order as --ledger).
+        var metricsUrls = Optional(args, "--ledger-metrics")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var leaderMetrics = metricsUrls is not null && metricsUrls.Length == ledgerUrls.Length ? metricsUrls[Array.IndexOf(ledgerUrls, ledger.Url)] : null;
+        using var metricsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         // etcd requests cost nothing to pre-build, so etcd gets a pool large enough to be bounded by time, not count.
         var etcdOperations = EtcdPoolFactor * operationsMax;
         using var etcd = await EtcdTarget.ConnectAsync(etcdUrls, warmup + etcdOperations, payloadBytes, LeaderWaitMax).ConfigureAwait(false);
 
         // Nonces only need to be unique per signer key; start past anything an earlier run on the same chain used.
         var firstNonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;
-        var signed = SignedRegistrations.Create(genesis, signer, warmup + operationsMax + streamOperations + openOperations, payloadBytes, firstNonce);
+        var signed = SignedRegistrations.Create(genesis, signer, warmup + streamWarmup + operationsMax + streamOperations + openOperations, payloadBytes, firstNonce);
         var warm = signed.Slice(0, warmup);
-        var unary = signed.Slice(warmup, operationsMax);
-        var stream = signed.Slice(warmup + operationsMax, streamOperations);
-        var open = signed.Slice(warmup + operationsMax + streamOperations, openOperations);
+        var warmStream = signed.Slice(warmup, streamWarmup);
+        var unary = signed.Slice(warmup + streamWarmup, operationsMax);
+        var stream = signed.Slice(warmup + streamWarmup + operationsMax, streamOperations);
+        var open = signed.Slice(warmup + streamWarmup + operationsMax + streamOperations, openOperations);
 
-        Console.Error.WriteLine($"warm-up: {warmup} ops on each (not measured)");
+        Console.Error.WriteLine($"warm-up: {warmup} unary ops on each, then up to {streamWarmup} streamed ops or {streamWarmupTime.TotalSeconds} s on the ledger (not measured)");
         await ClosedLoop.RunAsync("ledger warm-up", clients, warmup, phase, (c, i, t) => ledger.SubmitAsync(warm[i], t)).ConfigureAwait(false);
+        await ClusterStreamLoad.RunClosedAsync("ledger stream warm-up", ledger.Url, clients, streamWindow, warmStream, streamWarmupTime).ConfigureAwait(false);
         await ClosedLoop.RunAsync("etcd warm-up", clients, warmup, phase, (c, i, t) => etcd.PutAsync(i, t)).ConfigureAwait(false);
 
         var results = new List<PhaseSummary>();
         var cpuLines = new List<string>();
-        Console.Error.WriteLine($"phase: ledger unary Submit, {clients} clients, {phase.TotalSeconds} s");
-        var before = cpu.Sample();
-        var ledgerUnary = await ClosedLoop.RunAsync("ledger Submit (unary)", clients, operationsMax, phase, (c, i, t) => ledger.SubmitAsync(unary[i], t)).ConfigureAwait(false);
-        cpuLines.Add(cpu.Describe(ledgerUnary.Label, before, cpu.Sample(), ledgerUnary.Committed, leaderName));
-        results.Add(ledgerUnary);
+        var ledgerUnary = PhaseSummary.Skipped("ledger Submit (unary)");
+        if (phases.Unary)
+        {
+            Console.Error.WriteLine($"phase: ledger unary Submit, {clients} clients, {phase.TotalSeconds} s");
+            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
+            var before = cpu.Sample();
+            ledgerUnary = await ClosedLoop.RunAsync(ledgerUnary.Label, clients, operationsMax, phase, (c, i, t) => ledger.SubmitAsync(unary[i], t)).ConfigureAwait(false);
+            cpuLines.Add(cpu.Describe(ledgerUnary.Label, before, cpu.Sample(), ledgerUnary.Committed, leaderName));
+            cpuLines.Add(NodeMetricsScrape.Describe(ledgerUnary.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
+            results.Add(ledgerUnary);
+        }
 
-        Console.Error.WriteLine($"phase: ledger SubmitStream, {clients} streams x {streamWindow} in flight, {phase.TotalSeconds} s");
-        before = cpu.Sample();
-        var ledgerStream = await ClusterStreamLoad.RunClosedAsync($"ledger SubmitStream x{streamWindow}", ledger.Url, clients, streamWindow, stream, phase).ConfigureAwait(false);
-        cpuLines.Add(cpu.Describe(ledgerStream.Label, before, cpu.Sample(), ledgerStream.Committed, leaderName));
-        results.Add(ledgerStream);
+        var ledgerStream = PhaseSummary.Skipped($"ledger SubmitStream x{streamWindow}");
+        if (phases.Stream)
+        {
+            Console.Error.WriteLine($"phase: ledger SubmitStream, {clients} streams x {streamWindow} in flight, {phase.TotalSeconds} s");
+            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
+            var before = cpu.Sample();
+            ledgerStream = await ClusterStreamLoad.RunClosedAsync(ledgerStream.Label, ledger.Url, clients, streamWindow, stream, phase).ConfigureAwait(false);
+            cpuLines.Add(cpu.Describe(ledgerStream.Label, before, cpu.Sample(), ledgerStream.Committed, leaderName));
+            cpuLines.Add(NodeMetricsScrape.Describe(ledgerStream.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
+            results.Add(ledgerStream);
+        }
 
-        Console.Error.WriteLine($"phase: etcd Put, {clients} clients, {phase.TotalSeconds} s");
-        before = cpu.Sample();
-        var etcdPut = await ClosedLoop.RunAsync("etcd Put", clients, etcdOperations, phase, (c, i, t) => etcd.PutAsync(warmup + i, t)).ConfigureAwait(false);
-        cpuLines.Add(cpu.Describe(etcdPut.Label, before, cpu.Sample(), etcdPut.Committed, "etcd-1"));
-        results.Add(etcdPut);
+        var etcdPut = PhaseSummary.Skipped("etcd Put");
+        if (phases.Etcd)
+        {
+            Console.Error.WriteLine($"phase: etcd Put, {clients} clients, {phase.TotalSeconds} s");
+            var before = cpu.Sample();
+            etcdPut = await ClosedLoop.RunAsync(etcdPut.Label, clients, etcdOperations, phase, (c, i, t) => etcd.PutAsync(warmup + i, t)).ConfigureAwait(false);
+            cpuLines.Add(cpu.Describe(etcdPut.Label, before, cpu.Sample(), etcdPut.Committed, "etcd-1"));
+            results.Add(etcdPut);
+        }
 
-        Console.Error.WriteLine($"phase: ledger open loop at {openRate} tx/s offered (SubmitStream, {clients} streams), {phase.TotalSeconds} s");
-        before = cpu.Sample();
-        var openLoop = await ClusterStreamLoad.RunOpenAsync($"ledger open loop {openRate}/s", ledger.Url, clients, openRate, open).ConfigureAwait(false);
-        cpuLines.Add(cpu.Describe(openLoop.Label, before, cpu.Sample(), openLoop.Committed, leaderName));
-        results.Add(openLoop);
+        var openLoop = PhaseSummary.Skipped($"ledger open loop {openRate}/s");
+        if (phases.Open)
+        {
+            Console.Error.WriteLine($"phase: ledger open loop at {openRate} tx/s offered (SubmitStream, {clients} streams), {phase.TotalSeconds} s");
+            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
+            var before = cpu.Sample();
+            openLoop = await ClusterStreamLoad.RunOpenAsync(openLoop.Label, ledger.Url, clients, openRate, open).ConfigureAwait(false);
+            cpuLines.Add(cpu.Describe(openLoop.Label, before, cpu.Sample(), openLoop.Committed, leaderName));
+            cpuLines.Add(NodeMetricsScrape.Describe(openLoop.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
+            results.Add(openLoop);
+        }
 
         var best = ledgerStream.OpsPerSecond > ledgerUnary.OpsPerSecond ? ledgerStream : ledgerUnary;
         var ratio = etcdPut.OpsPerSecond > 0 ? best.OpsPerSecond / etcdPut.OpsPerSecond : 0;
@@ -129,6 +164,12 @@ public sealed class ClusterBenchCommand : IBenchCommand
         if (!double.IsFinite(openLoop.P99Milliseconds))
         {
             Console.WriteLine($"  (more than 1% of the open loop went unanswered: p99 is at least {p99:F0} ms)");
+        }
+
+        if (!phases.All)
+        {
+            Console.WriteLine($"  (diagnostic run of phases {phases}: no closing line)");
+            return 0;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio_vs_etcd={ratio:F2} ledger_tps={best.OpsPerSecond:F0} etcd_tps={etcdPut.OpsPerSecond:F0} p99_ms_at_3500={p99:F0}"));

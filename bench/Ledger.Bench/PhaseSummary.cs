@@ -25,6 +25,9 @@ public sealed record PhaseSummary(string Label, long Committed, long Failed, dou
             Percentile(latencyTicks, count, total, 0.999));
     }
 
+    /// <summary>A phase left out of a diagnostic run (<c>--phases</c>): nothing committed, no latencies.</summary>
+    public static PhaseSummary Skipped(string label) => new(label, 0, 0, 0, double.NaN, double.NaN, double.NaN);
+
     public string Row() =>
         $"| {Label,-24} | {OpsPerSecond,10:F0} | {P50Milliseconds,8:F1} | {P99Milliseconds,8:F1} | {P999Milliseconds,8:F1} | {Committed,9} | {Failed,6} |";
 

@@ -171,7 +171,7 @@ public sealed class TestConsortium : IDisposable
     private static GenesisMember Member(string id, string role, KeyPair key) =>
         new() { Id = id, Role = role, Keys = [new GenesisKey { Suite = key.Suite.Name, PublicKey = key.Public.ToArray() }] };
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

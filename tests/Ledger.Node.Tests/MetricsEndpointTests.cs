@@ -1,0 +1,80 @@
+using System.Net;
+using Grpc.Core;
+using Ledger.Core.Protocol;
+using Ledger.Node.Tests.Support;
+
+namespace Ledger.Node.Tests;
+
+[NonParallelizable]
+public sealed class MetricsEndpointTests
+{
+    [Test]
+    public async Task Metrics_AfterSubmissions_ReportEachStageRefusalsAndTheHeight()
+    {
+        using var consortium = new TestConsortium(1);
+        var metricsUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
+        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--metrics-url", metricsUrl]), consortium.Nodes[0].PublicUrl);
+        await node.StartAsync();
+        await WaitUntilLeaderAsync(node);
+
+        await node.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() });
+        var tampered = consortium.RegisterWork();
+        tampered.Signature = Google.Protobuf.ByteString.CopyFrom(new byte[tampered.Signature.Length]);
+        Assert.ThrowsAsync<RpcException>(async () => await node.Client.SubmitAsync(new SubmitRequest { Transaction = tampered }));
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{metricsUrl}/metrics");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(text, "ledger_submit_seconds_count"), Is.EqualTo(2), "both submissions, the refused one included");
+            Assert.That(Value(text, "ledger_admission_seconds_count"), Is.EqualTo(1), "only the admitted one passed the door");
+            Assert.That(Value(text, "ledger_batch_transactions_sum"), Is.EqualTo(1));
+            Assert.That(Value(text, "ledger_block_apply_seconds_count"), Is.GreaterThanOrEqualTo(1));
+            Assert.That(Value(text, "ledger_raft_persist_seconds_count"), Is.GreaterThanOrEqualTo(1));
+            Assert.That(Value(text, "ledger_apply_queue_wait_seconds_count"), Is.GreaterThanOrEqualTo(1));
+            Assert.That(Value(text, "ledger_submissions_refused_total{code=\"InvalidArgument\"}"), Is.EqualTo(1));
+            Assert.That(Value(text, "ledger_height"), Is.GreaterThanOrEqualTo(1));
+            Assert.That(Value(text, "ledger_raft_is_leader"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Metrics_AreNotServedOnThePublicGrpcPort()
+    {
+        using var consortium = new TestConsortium(1);
+        var metricsUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
+        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--metrics-url", metricsUrl]), consortium.Nodes[0].PublicUrl);
+        await node.StartAsync();
+
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.GetAsync($"{consortium.Nodes[0].PublicUrl}/metrics");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    private static double Value(string exposition, string series)
+    {
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.Fail($"series {series} missing from the exposition");
+        return double.NaN;
+    }
+
+    private static async Task WaitUntilLeaderAsync(InProcessNode node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!node.Node.IsLeader && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(node.Node.IsLeader, Is.True, "a single node leads");
+    }
+}
