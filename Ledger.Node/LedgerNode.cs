@@ -85,13 +85,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
 
-            var merkleHasher = new MerkleHasher(chain.Hash);
-            var hashing = new BlockHashing(
-                merkleHasher,
-                header => BlockHash.Compute(header, chain.Hash),
-                transaction => TransactionHashing.ComputeHash(chain.Hash, transaction),
-                (transaction, result) => LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(chain.Hash, transaction), result, chain.Hash));
-            Blocks = new BlockStore(database, hashing);
+            Blocks = new BlockStore(database, BlockHashing.Canonical(chain.Hash));
             Attestations = new AttestationStore(database);
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
             Notifier = new BlockNotifier();

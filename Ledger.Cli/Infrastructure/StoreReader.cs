@@ -100,12 +100,7 @@ public static class StoreReader
     public static BlockHashing Hashing(ConsortiumGenesis genesis)
     {
         ArgumentNullException.ThrowIfNull(genesis);
-        var hash = CryptoSuites.Get(genesis.Suite).Hash;
-        return new BlockHashing(
-            new MerkleHasher(hash),
-            header => BlockHash.Compute(header, hash),
-            transaction => TransactionHashing.ComputeHash(hash, transaction),
-            (transaction, result) => LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(hash, transaction), result, hash));
+        return BlockHashing.Canonical(CryptoSuites.Get(genesis.Suite).Hash);
     }
 
     // Ledger.Storage has no read-only open yet: the node must be stopped (its lock is checked).

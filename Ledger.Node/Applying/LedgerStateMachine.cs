@@ -87,12 +87,13 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         var tip = blocks.Tip;
         var height = tip.Height + 1;
         var transactions = new SignedTransaction[batch.Transactions.Count];
+        var transactionHashes = new byte[transactions.Length][];
         var registryTransactions = new RegistryTransaction[transactions.Length];
         for (var i = 0; i < transactions.Length; i++)
         {
             transactions[i] = EntryBatchCodec.DecodeTransaction(entry, batch.Transactions[i]);
-            var transactionHash = blocks.Hashing.HashTransaction(transactions[i]);
-            registryTransactions[i] = new RegistryTransaction(transactionHash, EntryBatchCodec.DecodeEnvelope(entry, transactions[i]));
+            transactionHashes[i] = blocks.Hashing.HashTransaction(transactions[i]);
+            registryTransactions[i] = new RegistryTransaction(transactionHashes[i], EntryBatchCodec.DecodeEnvelope(entry, transactions[i]));
         }
 
         var context = new BlockContext(chain.ChainId, height, batch.TimestampUnixMs);
@@ -103,7 +104,8 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             results[i] = application.Outcomes[i].ToProto();
         }
 
-        var roots = blocks.ComputeRoots(transactions, results);
+        // Keeps the hashes, so staging the block below does not hash every transaction again.
+        var roots = blocks.ComputeRoots(transactions, transactionHashes, results);
         var header = new BlockHeader
         {
             ChainId = chain.ChainId,
@@ -125,7 +127,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
 
         using (var writeBatch = new WriteBatch())
         {
-            blocks.StageAppend(writeBatch, block, entry.Index);
+            blocks.StageAppend(writeBatch, block, entry.Index, roots);
             try
             {
                 registryState.Stage(writeBatch, application.Writes);

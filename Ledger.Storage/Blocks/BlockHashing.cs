@@ -1,7 +1,9 @@
 using Google.Protobuf;
+using Ledger.Core.Blocks;
 using Ledger.Core.Hashing;
 using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
 
 namespace Ledger.Storage.Blocks;
 
@@ -15,17 +17,17 @@ public sealed class BlockHashing
 {
     private readonly Func<BlockHeader, byte[]> _headerHash;
     private readonly Func<SignedTransaction, byte[]> _transactionHash;
-    private readonly Func<SignedTransaction, TransactionResult, byte[]> _leafHash;
+    private readonly Func<byte[], TransactionResult, byte[]> _leafHash;
 
     /// <param name="merkleHasher">Hashes the tx_root and log trees.</param>
     /// <param name="headerHash">block_hash over the canonical header bytes.</param>
     /// <param name="transactionHash">The transaction hash clients look transactions up by.</param>
-    /// <param name="leafHash">RFC 9162 leaf hash (with the 0x00 prefix) of a transaction and its result in tx_root and the log.</param>
+    /// <param name="leafHash">RFC 9162 leaf hash (with the 0x00 prefix) of a transaction, given by its transaction hash, and its result in tx_root and the log.</param>
     public BlockHashing(
         MerkleHasher merkleHasher,
         Func<BlockHeader, byte[]> headerHash,
         Func<SignedTransaction, byte[]> transactionHash,
-        Func<SignedTransaction, TransactionResult, byte[]> leafHash)
+        Func<byte[], TransactionResult, byte[]> leafHash)
     {
         ArgumentNullException.ThrowIfNull(merkleHasher);
         ArgumentNullException.ThrowIfNull(headerHash);
@@ -40,6 +42,17 @@ public sealed class BlockHashing
     public MerkleHasher MerkleHasher { get; }
 
     public int HashSizeBytes => MerkleHasher.HashSizeBytes;
+
+    /// <summary>The protocol's hashing (Ledger.Core's canonical header, transaction and log-leaf encodings) under a suite's hash.</summary>
+    public static BlockHashing Canonical(IHashAlgorithm hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return new BlockHashing(
+            new MerkleHasher(hash),
+            header => BlockHash.Compute(header, hash),
+            transaction => TransactionHashing.ComputeHash(hash, transaction),
+            (transactionHash, result) => LogLeaf.MerkleLeafHash(transactionHash, result, hash));
+    }
 
     /// <summary>Stand-in hashing over protobuf bytes (not canonical; tests and benchmarks only).</summary>
     public static BlockHashing CreateInterim(IHashAlgorithm algorithm)
@@ -56,14 +69,17 @@ public sealed class BlockHashing
             merkleHasher,
             header => Hash(header.ToByteArray()),
             transaction => Hash(transaction.ToByteArray()),
-            (transaction, result) => merkleHasher.HashLeaf([.. Hash(transaction.ToByteArray()), .. result.ToByteArray()]));
+            (transactionHash, result) => merkleHasher.HashLeaf([.. transactionHash, .. result.ToByteArray()]));
     }
 
     public byte[] HashHeader(BlockHeader header) => Checked(_headerHash(header), "header hash");
 
     public byte[] HashTransaction(SignedTransaction transaction) => Checked(_transactionHash(transaction), "transaction hash");
 
-    public byte[] LeafHash(SignedTransaction transaction, TransactionResult result) => Checked(_leafHash(transaction, result), "leaf hash");
+    public byte[] LeafHash(SignedTransaction transaction, TransactionResult result) => LeafHashOf(HashTransaction(transaction), result);
+
+    /// <summary>The leaf hash of a transaction already hashed (<see cref="HashTransaction"/>) with its result.</summary>
+    public byte[] LeafHashOf(byte[] transactionHash, TransactionResult result) => Checked(_leafHash(transactionHash, result), "leaf hash");
 
     private byte[] Checked(byte[] hash, string what)
     {

@@ -75,12 +75,42 @@ public sealed class BlockStore
     }
 
     /// <summary>
+    /// The roots for <paramref name="transactions"/> (already hashed: <paramref name="transactionHashes"/>)
+    /// appended next, keeping what they were computed from: staging a block of exactly these
+    /// transaction and result objects then reuses the hashes instead of computing them again.
+    /// </summary>
+    public BlockRoots ComputeRoots(IReadOnlyList<SignedTransaction> transactions, IReadOnlyList<byte[]> transactionHashes, IReadOnlyList<TransactionResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        ArgumentNullException.ThrowIfNull(transactionHashes);
+        ArgumentNullException.ThrowIfNull(results);
+        if (transactions.Count != results.Count || transactions.Count != transactionHashes.Count)
+        {
+            throw new ArgumentException($"{transactions.Count} transactions, {transactionHashes.Count} hashes and {results.Count} results");
+        }
+
+        var leafHashes = new byte[transactions.Count][];
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            leafHashes[i] = _hashing.LeafHashOf(transactionHashes[i], results[i]);
+        }
+
+        var baseLogSize = LogTree.StagedSize;
+        return ComputeRoots(leafHashes) with { Leaves = new ComputedLeaves(transactions, results, transactionHashes, leafHashes, baseLogSize) };
+    }
+
+    /// <summary>
     /// Checks <paramref name="block"/> against the chain and stages it into <paramref name="batch"/>
     /// with its index entries, log nodes and <paramref name="appliedRaftIndex"/>. Write the batch with
     /// <see cref="LedgerDatabase.Write"/>, then call <see cref="MarkCommitted"/>; on failure call
     /// <see cref="DiscardStaged"/> and drop the batch. One block per batch.
     /// </summary>
-    public void StageAppend(WriteBatch batch, Block block, ulong appliedRaftIndex)
+    /// <param name="computed">
+    /// The roots <see cref="ComputeRoots(IReadOnlyList{SignedTransaction}, IReadOnlyList{byte[]}, IReadOnlyList{TransactionResult})"/>
+    /// gave for this block's very transaction and result objects, at this tip: the header is checked
+    /// against them without hashing everything again. Anything else is recomputed from the block.
+    /// </param>
+    public void StageAppend(WriteBatch batch, Block block, ulong appliedRaftIndex, BlockRoots? computed = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(block);
@@ -92,7 +122,8 @@ public sealed class BlockStore
         var tip = Tip;
         var header = block.Header;
         var height = header?.Height ?? tip.Height + 1;
-        var leafHashes = CheckBeforeWrite(block, tip, appliedRaftIndex);
+        var leaves = computed?.Leaves is { } candidate && IsComputedFrom(candidate, block) ? candidate : null;
+        var leafHashes = CheckBeforeWrite(block, tip, appliedRaftIndex, leaves is null ? null : computed);
         var blockHash = _hashing.HashHeader(header!);
 
         Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
@@ -107,7 +138,7 @@ public sealed class BlockStore
         var indexed = new HashSet<byte[]>(ByteArrayComparer.Instance);
         for (var position = 0; position < block.Transactions.Count; position++)
         {
-            var transactionHash = _hashing.HashTransaction(block.Transactions[position]);
+            var transactionHash = leaves is null ? _hashing.HashTransaction(block.Transactions[position]) : leaves.TransactionHashes[position];
             if (indexed.Add(transactionHash) && !_database.HasKey(_database.TransactionIndex, transactionHash))
             {
                 batch.Put(transactionHash, BlockKeys.Location(height, (uint)position), _database.TransactionIndex);
@@ -328,7 +359,26 @@ public sealed class BlockStore
         return new BlockRoots(transactions.ComputeRoot(), log.Size, log.ComputeRoot());
     }
 
-    private byte[][] CheckBeforeWrite(Block block, ChainTip tip, ulong appliedRaftIndex)
+    /// <summary>Whether <paramref name="leaves"/> were computed from exactly this block's transaction and result objects, after the current log.</summary>
+    private bool IsComputedFrom(ComputedLeaves leaves, Block block)
+    {
+        if (leaves.BaseLogSize != LogTree.StagedSize || leaves.Transactions.Count != block.Transactions.Count || leaves.Results.Count != block.Results.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < leaves.Transactions.Count; i++)
+        {
+            if (!ReferenceEquals(leaves.Transactions[i], block.Transactions[i]) || !ReferenceEquals(leaves.Results[i], block.Results[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private byte[][] CheckBeforeWrite(Block block, ChainTip tip, ulong appliedRaftIndex, BlockRoots? computed)
     {
         var header = block.Header;
         var expectedHeight = tip.Height + 1;
@@ -379,13 +429,24 @@ public sealed class BlockStore
             throw new BlockInvariantException(BlockInvariant.RaftIndexAfterApplied, height, $"header raft_index {header.RaftIndex} is beyond the applied index {appliedRaftIndex}");
         }
 
-        var leafHashes = new byte[block.Transactions.Count][];
-        for (var i = 0; i < leafHashes.Length; i++)
+        byte[][] leafHashes;
+        BlockRoots roots;
+        if (computed?.Leaves is { } leaves)
         {
-            leafHashes[i] = _hashing.LeafHash(block.Transactions[i], block.Results[i]);
+            // Hashed from these very objects at this tip a moment ago (see IsComputedFrom): same bytes, same roots.
+            leafHashes = leaves.LeafHashes;
+            roots = computed;
         }
+        else
+        {
+            leafHashes = new byte[block.Transactions.Count][];
+            for (var i = 0; i < leafHashes.Length; i++)
+            {
+                leafHashes[i] = _hashing.LeafHash(block.Transactions[i], block.Results[i]);
+            }
 
-        var roots = ComputeRoots(leafHashes);
+            roots = ComputeRoots(leafHashes);
+        }
         if (!header.TxRoot.Span.SequenceEqual(roots.TransactionRoot))
         {
             throw new BlockInvariantException(BlockInvariant.TransactionRootMismatch, height, $"tx_root {Convert.ToHexStringLower(header.TxRoot.Span)} but the transactions give {Convert.ToHexStringLower(roots.TransactionRoot)}");

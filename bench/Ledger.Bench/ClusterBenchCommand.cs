@@ -75,6 +75,8 @@ public sealed class ClusterBenchCommand : IBenchCommand
         // Nonces only need to be unique per signer key; start past anything an earlier run on the same chain used.
         var firstNonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;
         var signed = SignedRegistrations.Create(genesis, signer, warmup + streamWarmup + operationsMax + streamOperations + openOperations, payloadBytes, firstNonce);
+        // Before the clusters are loaded: the machine's ceiling for signature checks, which the door makes once per submission.
+        var (verifyCeiling, verifyCpuMicroseconds) = signed.MeasureVerification(genesis, signer, 20_000, TimeSpan.FromSeconds(3));
         var warm = signed.Slice(0, warmup);
         var warmStream = signed.Slice(warmup, streamWarmup);
         var unary = signed.Slice(warmup + streamWarmup, operationsMax);
@@ -158,6 +160,8 @@ public sealed class ClusterBenchCommand : IBenchCommand
         }
 
         Console.WriteLine($"ledger figure: {best.Label}; ledger/etcd = {ratio:F2}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"signature check ceiling ({genesis.Suite}, all {Environment.ProcessorCount} cores, nothing else running): {verifyCeiling:F0}/s, {verifyCpuMicroseconds:F1} CPU-µs each; the ledger figure spent {best.OpsPerSecond * verifyCpuMicroseconds / 1e6:F2} cores on them alone"));
         var p99 = double.IsFinite(openLoop.P99Milliseconds)
             ? openLoop.P99Milliseconds
             : (phase + OpenLoop.DrainLimit).TotalMilliseconds;
