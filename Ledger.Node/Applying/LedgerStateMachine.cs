@@ -92,7 +92,7 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         for (var i = 0; i < transactions.Length; i++)
         {
             transactions[i] = EntryBatchCodec.DecodeTransaction(entry, batch.Transactions[i]);
-            transactionHashes[i] = blocks.Hashing.HashTransaction(transactions[i]);
+            transactionHashes[i] = EntryBatchCodec.HashTransaction(entry, batch.Transactions[i], transactions[i], chain.Hash);
             registryTransactions[i] = new RegistryTransaction(transactionHashes[i], EntryBatchCodec.DecodeEnvelope(entry, transactions[i]));
         }
 
