@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Ledger.Core.Blocks;
@@ -21,20 +22,33 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override async Task SubmitStream(IAsyncStreamReader<SubmitRequest> requestStream, IServerStreamWriter<SubmitResponse> responseStream, ServerCallContext context)
     {
-        var writeLock = new SemaphoreSlim(1, 1);
         var inFlight = new SemaphoreSlim(StreamInFlightMax, StreamInFlightMax);
+        // Receipts of one block complete together: one writer sends all that are ready and flushes
+        // once, instead of a flush (a syscall, an HTTP/2 frame on its own) per answer. Never more than
+        // the in-flight bound waits here.
+        var answers = Channel.CreateBounded<SubmitResponse>(new BoundedChannelOptions(StreamInFlightMax) { SingleReader = true });
+        var writer = WriteAnswersAsync(answers.Reader, responseStream, context.CancellationToken);
         var tasks = new List<Task>();
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        try
         {
-            await inFlight.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-            tasks.Add(HandleOneAsync(request));
-            if (tasks.Count > StreamInFlightMax)
+            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                tasks.RemoveAll(t => t.IsCompleted);
+                await inFlight.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+                tasks.Add(HandleOneAsync(request));
+                if (tasks.Count > StreamInFlightMax)
+                {
+                    tasks.RemoveAll(t => t.IsCompleted);
+                }
             }
+
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            answers.Writer.TryComplete();
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
 
         async Task HandleOneAsync(SubmitRequest request)
         {
@@ -55,14 +69,20 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
                 inFlight.Release();
             }
 
-            await writeLock.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-            try
+            await answers.Writer.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteAnswersAsync(ChannelReader<SubmitResponse> answers, IServerStreamWriter<SubmitResponse> responseStream, CancellationToken cancellationToken)
+    {
+        var buffered = new WriteOptions(WriteFlags.BufferHint);
+        while (await answers.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (answers.TryRead(out var answer))
             {
-                await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                writeLock.Release();
+                // Buffer while more answers are ready; the last one of a run flushes them all.
+                responseStream.WriteOptions = answers.TryPeek(out _) ? buffered : null;
+                await responseStream.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
             }
         }
     }

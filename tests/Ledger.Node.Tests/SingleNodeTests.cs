@@ -48,6 +48,45 @@ public sealed class SingleNodeTests
     }
 
     [Test]
+    public async Task SubmitStream_ManyInFlight_AnswersEachByCorrelationIdAndRefusesTheBadOneAlone()
+    {
+        const int count = 200;
+        const ulong badCorrelation = 1_000;
+        using var call = Node.Client.SubmitStream(deadline: DateTime.UtcNow.AddSeconds(60));
+        var answers = new Dictionary<ulong, SubmitResponse>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync())
+            {
+                answers.Add(response.CorrelationId, response);
+            }
+        });
+
+        for (var i = 0; i < count; i++)
+        {
+            await call.RequestStream.WriteAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(), CorrelationId = (ulong)i });
+        }
+
+        var bad = Consortium.RegisterWork();
+        bad.Signature = ByteString.CopyFrom(new byte[bad.Signature.Length]);
+        await call.RequestStream.WriteAsync(new SubmitRequest { Transaction = bad, CorrelationId = badCorrelation });
+        await call.RequestStream.CompleteAsync();
+        await reading;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers, Has.Count.EqualTo(count + 1));
+            for (var i = 0UL; i < count; i++)
+            {
+                Assert.That(answers[i].Receipt?.Result.Code, Is.EqualTo(ResultCode.Ok), $"submission {i}: {answers[i].ErrorMessage}");
+            }
+
+            Assert.That(answers[badCorrelation].Receipt, Is.Null);
+            Assert.That((StatusCode)answers[badCorrelation].ErrorCode, Is.EqualTo(StatusCode.InvalidArgument));
+        });
+    }
+
+    [Test]
     public async Task Submit_SameContentTwice_SecondIsRecordedAsRejectedWithReferenceToFirst()
     {
         var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
