@@ -15,23 +15,15 @@ work="$(mktemp -d -t ledger-cluster-bench-XXXXXX)"
 pids=()
 sampler_pid=""
 
+# shellcheck source=lib/ledger-cluster.sh
+source "$repo/bench/lib/ledger-cluster.sh"
+
 cleanup() {
   local status=$?
   if [[ -n "$sampler_pid" ]]; then
     kill "$sampler_pid" 2>/dev/null || true
   fi
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
+  stop_started
   exit "$status"
 }
 trap cleanup EXIT
@@ -42,55 +34,14 @@ if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
   apt-get update >/dev/null && apt-get install -y etcd-server etcd-client >/dev/null
 fi
 
-echo "building (Release)" >&2
-for project in Ledger.Node Ledger.Cli bench/Ledger.Bench; do
-  dotnet build "$repo/$project" -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-done
+build_release
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# ---- ledger: consortium from the CLI, run in plaintext (etcd runs plaintext too) with fsync on.
-# Below the kernel's ephemeral range (32768+), where outgoing connections — etcd's, the load
-# generator's — would otherwise take a node's port before it binds; re-drawn until all nine (public, peer, metrics) are free.
-ports_free() {
-  python3 - "$@" <<'PY'
-import socket, sys
-for port in map(int, sys.argv[1:]):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        sys.exit(1)
-    finally:
-        s.close()
-PY
-}
-while true; do
-  base_port=$(( 20000 + RANDOM % 12000 ))
-  ports_free $(seq "$base_port" $(( base_port + 8 ))) && break
-done
-dotnet "$repo/Ledger.Cli/bin/Release/net10.0/ledger.dll" consortium init --nodes 3 --members platform,court,auditor \
-  --out "$work/consortium" --base-port "$base_port" >/dev/null
-sed -i 's#https://127\.0\.0\.1#http://127.0.0.1#g' "$work/consortium/genesis.json"
-ledger_urls=() metrics_urls=()
-for i in 1 2 3; do
-  public_port=$(( base_port + 2 * (i - 1) ))
-  peer_port=$(( public_port + 1 ))
-  mkdir -p "$work/ledger/node-$i"
-  # Thread-pool workers spin before sleeping; on a small shared machine that spinning is pure waste
-  # (10 % of the leader's CPU in a profile), so it is turned off, as a deployment on such a box should.
-  (cd "$work/consortium" && DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec dotnet "$repo/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" \
-    --node-id "node-$i" --data-dir "$work/ledger/node-$i" --genesis genesis.json \
-    --node-key "nodes/node-$i/node.key.json" \
-    --public-url "http://127.0.0.1:$public_port" --peer-url "http://127.0.0.1:$peer_port" \
-    --metrics-url "http://127.0.0.1:$(( base_port + 6 + i - 1 ))" \
-    --Node:Fsync=true --Logging:LogLevel:Default=Warning) >"$work/ledger-$i.log" 2>&1 &
-  pids+=("$!")
-  ledger_urls+=("http://127.0.0.1:$public_port")
-  metrics_urls+=("http://127.0.0.1:$(( base_port + 6 + i - 1 ))")
-done
+# ---- ledger: 3 nodes, plaintext (etcd runs plaintext too), fsync on.
+start_ledger_cluster
 
 # ---- etcd: 3 members, default fsync (WAL fsync on every commit).
 etcd_client=() etcd_peer=()
@@ -139,14 +90,13 @@ sample_cpu() {
 sample_cpu >"$work/cpu.log" &
 sampler_pid=$!
 
-join() { local IFS=,; echo "$*"; }
 cpu_pids=()
 for k in "${!pids[@]}"; do cpu_pids+=("${names[$k]}=${pids[$k]}"); done
 echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
 set +e
 timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
   --ledger "$(join "${ledger_urls[@]}")" --ledger-metrics "$(join "${metrics_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
-  --genesis "$work/consortium/genesis.json" --key "$work/consortium/members/platform.key.json" \
+  --genesis "$ledger_genesis" --key "$ledger_platform_key" \
   --pids "$(join "${cpu_pids[@]}")" "$@" >"$work/result.txt" \
   2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)
 bench_status=$?
