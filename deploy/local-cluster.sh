@@ -33,6 +33,9 @@ ledger() { (cd "$state/consortium" && dotnet "$cli_dll" "$@"); }
 
 endpoint_of() { sed -n "s/^NODE$1_PUBLIC_URL=//p" "$state/consortium/nodes.env"; }
 
+# Prometheus metrics of node i (1-based): the ports after every node's public and peer port.
+metrics_of() { echo "http://127.0.0.1:$((base_port + 2 * count + $1 - 1))"; }
+
 start() {
   if [ -n "$(running_pids 2>/dev/null || true)" ]; then
     echo "local cluster already running (see '$0 status'); stop it first" >&2
@@ -49,7 +52,7 @@ start() {
     (
       cd "$state/consortium"
       # shellcheck disable=SC2046
-      nohup dotnet "$node_dll" $(cat "nodes/$id/args") --Logging:LogLevel:Default=Warning >"$state/logs/$id.log" 2>&1 &
+      nohup dotnet "$node_dll" $(cat "nodes/$id/args") --metrics-url "$(metrics_of "${id#node-}")" --Logging:LogLevel:Default=Warning >"$state/logs/$id.log" 2>&1 &
       echo $! >"$state/pids/$id.pid"
     )
   done
@@ -68,7 +71,7 @@ start() {
   fi
 
   echo "local cluster of $count nodes is up; leader: $leader"
-  for i in $(seq 1 "$count"); do echo "  node-$i  $(endpoint_of "$i")"; done
+  for i in $(seq 1 "$count"); do echo "  node-$i  $(endpoint_of "$i")  metrics: $(metrics_of "$i")/metrics"; done
   echo "consortium (genesis, CA, member keys): $state/consortium"
   echo "try: (cd $state/consortium && dotnet $cli_dll status --endpoint $(endpoint_of 1) --tls-ca ca.pem)"
 }
