@@ -54,12 +54,18 @@ public sealed class RegistryApplier
             throw new RegistryInvariantException($"block is for chain '{context.ChainId}' but the state belongs to '{governance.ChainId}'");
         }
 
-        var block = new WriteBuffer(state);
+        // Sized for a block of single registrations (5 writes and ~3 stored reads each) so the
+        // block's tables do not rehash while it runs; a batch grows them itself.
+        var block = new WriteBuffer(state, Math.Min(transactions.Count, BlockPresizeTransactionsMax) * WritesPerTransactionEstimate);
+        // One transaction layer and effect list for the whole block, emptied after each
+        // transaction, instead of a new dictionary and list per transaction.
+        var layer = new WriteBuffer(block);
+        var transactionEffects = new List<RegistryEffect>();
         var outcomes = new List<TransactionOutcome>(transactions.Count);
         var effects = new List<RegistryEffect>();
         for (var position = 0; position < transactions.Count; position++)
         {
-            outcomes.Add(ApplyOne(block, context, (uint)position, transactions[position], effects));
+            outcomes.Add(ApplyOne(block, layer, transactionEffects, context, (uint)position, transactions[position], effects));
         }
 
         block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
@@ -86,7 +92,12 @@ public sealed class RegistryApplier
         return encoded;
     }
 
-    private TransactionOutcome ApplyOne(WriteBuffer block, BlockContext blockContext, uint position, RegistryTransaction transaction, List<RegistryEffect> blockEffects)
+    private const int WritesPerTransactionEstimate = 6;
+
+    // Presizing stops here (~6 MB of tables); bigger blocks grow as needed.
+    private const int BlockPresizeTransactionsMax = 16_384;
+
+    private TransactionOutcome ApplyOne(WriteBuffer block, WriteBuffer layer, List<RegistryEffect> effects, BlockContext blockContext, uint position, RegistryTransaction transaction, List<RegistryEffect> blockEffects)
     {
         var envelope = transaction.Envelope;
         if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
@@ -111,8 +122,11 @@ public sealed class RegistryApplier
             return TransactionOutcome.Rejected(RejectionReason.DuplicateNonce, $"nonce {envelope.Nonce} was already used by this key");
         }
 
-        var layer = new WriteBuffer(block);
-        var effects = new List<RegistryEffect>();
+        if (layer.PendingCount != 0 || effects.Count != 0)
+        {
+            throw new RegistryInvariantException($"transaction {position} starts on a write layer holding {layer.PendingCount} writes and {effects.Count} effects of an earlier transaction");
+        }
+
         TransactionOutcome outcome;
         try
         {
@@ -140,6 +154,12 @@ public sealed class RegistryApplier
             layer.CommitToParent();
             blockEffects.AddRange(effects);
         }
+        else
+        {
+            layer.Discard();
+        }
+
+        effects.Clear();
 
         block.PutMarker(nonceKey);
         return outcome;

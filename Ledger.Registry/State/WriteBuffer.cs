@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 
 namespace Ledger.Registry.State;
@@ -26,7 +27,7 @@ internal sealed class WriteBuffer
     {
         this.baseState = baseState;
         pending = new Dictionary<StateKey, byte[]?>(capacity);
-        storedReads = [];
+        storedReads = new Dictionary<StateKey, byte[]?>(capacity);
         sharedRecords = [];
     }
 
@@ -137,7 +138,21 @@ internal sealed class WriteBuffer
 
     public void Delete(StateKey key) => pending[key] = null;
 
-    /// <summary>Moves this layer's writes into the parent layer (a transaction that succeeded).</summary>
+    /// <summary>Above this capacity an emptied layer gets a fresh table: clearing costs its capacity, not its count.</summary>
+    public const int ReusedCapacityMax = 1_024;
+
+    /// <summary>Drops this layer's writes (a transaction that was rejected); the layer can be reused.</summary>
+    public void Discard()
+    {
+        if (parent is null)
+        {
+            throw new InvalidOperationException("the bottom write buffer is never discarded");
+        }
+
+        Empty();
+    }
+
+    /// <summary>Moves this layer's writes into the parent layer (a transaction that succeeded); the layer can be reused.</summary>
     public void CommitToParent()
     {
         if (parent is null)
@@ -155,13 +170,24 @@ internal sealed class WriteBuffer
             }
 
             (parent.pending, pending) = (pending, parent.pending);
-            pending.Clear();
+            Empty();
             return;
         }
 
         foreach (var (key, value) in pending)
         {
             parent.pending[key] = value;
+        }
+
+        Empty();
+    }
+
+    private void Empty()
+    {
+        if (pending.EnsureCapacity(0) > ReusedCapacityMax)
+        {
+            pending = [];
+            return;
         }
 
         pending.Clear();
@@ -183,17 +209,27 @@ internal sealed class WriteBuffer
     /// </summary>
     public List<StateWrite> ToSortedWrites(int parallelismMax = 1)
     {
+        if (parallelismMax <= 1 || pending.Count < ParallelSortWritesMin)
+        {
+            // Sorted in the list's own array: no second copy of the block's writes.
+            var sorted = new List<StateWrite>(pending.Count);
+            CollectionsMarshal.SetCount(sorted, pending.Count);
+            var span = CollectionsMarshal.AsSpan(sorted);
+            var filled = 0;
+            foreach (var (key, value) in pending)
+            {
+                span[filled++] = new StateWrite(key, value);
+            }
+
+            span.Sort(StateWriteKeyOrder.Instance);
+            return sorted;
+        }
+
         var writes = new StateWrite[pending.Count];
         var i = 0;
         foreach (var (key, value) in pending)
         {
             writes[i++] = new StateWrite(key, value);
-        }
-
-        if (parallelismMax <= 1 || writes.Length < ParallelSortWritesMin)
-        {
-            Array.Sort(writes, StateWriteKeyOrder.Instance);
-            return [.. writes];
         }
 
         var starts = new int[(1 << 16) + 1];
