@@ -23,6 +23,9 @@ internal sealed class WriteBuffer
     private readonly Dictionary<StateKey, SharedRecord>? sharedRecords;
     private Dictionary<StateKey, byte[]?> pending;
 
+    /// <summary>Whether <see cref="Prefetch"/> reads anything (the stored state answers many keys in one call).</summary>
+    public bool CanPrefetch => baseState is IMultiGetStateReader;
+
     public WriteBuffer(IRegistryStateReader baseState, int capacity = 0)
     {
         this.baseState = baseState;
@@ -78,6 +81,33 @@ internal sealed class WriteBuffer
         }
 
         return value is not null;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="keys"/> from the stored state in one call, when it can
+    /// (<see cref="IMultiGetStateReader"/>), into the block's read cache, so the transactions
+    /// that read them later find them there; otherwise does nothing and they are read one by one
+    /// as before. Bottom buffer only. Changes no answer: the cache holds the stored state's
+    /// answers, which do not change while the block is applied.
+    /// </summary>
+    public void Prefetch(List<StateKey> keys)
+    {
+        if (storedReads is null)
+        {
+            throw new InvalidOperationException("only the bottom write buffer reads the stored state");
+        }
+
+        if (baseState is not IMultiGetStateReader multiGet || keys.Count == 0)
+        {
+            return;
+        }
+
+        var values = new byte[]?[keys.Count];
+        multiGet.TryGetMany(CollectionsMarshal.AsSpan(keys), values);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            storedReads.TryAdd(keys[i], values[i]);
+        }
     }
 
     /// <summary>
