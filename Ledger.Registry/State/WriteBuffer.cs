@@ -251,7 +251,7 @@ internal sealed class WriteBuffer
                 span[filled++] = new StateWrite(key, value);
             }
 
-            span.Sort(StateWriteKeyOrder.Instance);
+            StateWriteSort.Sort(span);
             return sorted;
         }
 
