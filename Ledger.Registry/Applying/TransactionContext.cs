@@ -42,5 +42,13 @@ internal sealed class TransactionContext
         (State.GetShared(StateKeys.Governance(), GovernanceRecord.Parser)
         ?? throw new RegistryInvariantException("governance record missing: state was not initialized from a genesis")).Suite;
 
+    /// <summary>The member's record, parsed afresh: the caller may change it and put it back.</summary>
     public MemberRecord? Member(string memberId) => State.Get(StateKeys.Member(memberId), MemberRecord.Parser);
+
+    /// <summary>
+    /// The member's record for reading only, parsed once per block while its bytes are unchanged
+    /// (a governance change earlier in the block stores new bytes, so it is seen): every
+    /// RegisterWork checks its holder, usually the same member. Never mutate the result.
+    /// </summary>
+    public MemberRecord? MemberReadOnly(string memberId) => State.GetShared(StateKeys.Member(memberId), MemberRecord.Parser);
 }

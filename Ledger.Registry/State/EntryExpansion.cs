@@ -51,13 +51,24 @@ internal static class EntryExpansion
             BinaryPrimitives.WriteUInt32BigEndian(input[offset..], (uint)value.Length);
             offset += sizeof(uint);
             value.CopyTo(input[offset..]);
-            SHA256.HashData(input, seed);
+            var sha256 = threadSha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha256.AppendData(input);
+            if (sha256.GetHashAndReset(seed) != SeedBytes)
+            {
+                throw new InvalidOperationException($"SHA-256 gave other than {SeedBytes} bytes");
+            }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    // One SHA-256 context per thread (the fold may run on several), reset after every digest:
+    // SHA256.HashData sets up and frees an OpenSSL context per call, ~0.2-0.4 µs of a ~1 µs
+    // digest of a RegisterWork's ~300-byte entry. Same bytes either way.
+    [ThreadStatic]
+    private static IncrementalHash? threadSha256;
 
     /// <summary>Writes the 2048-byte element of <paramref name="seed"/> into <paramref name="output"/>.</summary>
     public static void Expand(ReadOnlySpan<byte> seed, Span<byte> output)
@@ -121,13 +132,18 @@ internal static class EntryExpansion
         Span<byte> counterBytes = stackalloc byte[BlockBytes];
         seed.Slice(BlockBytes, CounterOffset).CopyTo(counterBytes);
         var nonce = Vector128.Create((ReadOnlySpan<byte>)counterBytes).AsUInt32();
-        // Four independent blocks per step keep the AES unit's pipeline full.
-        for (var block = 0; block < Blocks; block += 4)
+        // Eight independent blocks per step: AESENC has a latency of about 4 cycles and recent
+        // x64 cores issue one or two per cycle, so four in flight left the AES units half idle.
+        for (var block = 0; block < Blocks; block += 8)
         {
             var b0 = WithCounter(nonce, (uint)block).AsByte() ^ roundKeys[0];
             var b1 = WithCounter(nonce, (uint)block + 1).AsByte() ^ roundKeys[0];
             var b2 = WithCounter(nonce, (uint)block + 2).AsByte() ^ roundKeys[0];
             var b3 = WithCounter(nonce, (uint)block + 3).AsByte() ^ roundKeys[0];
+            var b4 = WithCounter(nonce, (uint)block + 4).AsByte() ^ roundKeys[0];
+            var b5 = WithCounter(nonce, (uint)block + 5).AsByte() ^ roundKeys[0];
+            var b6 = WithCounter(nonce, (uint)block + 6).AsByte() ^ roundKeys[0];
+            var b7 = WithCounter(nonce, (uint)block + 7).AsByte() ^ roundKeys[0];
             for (var round = 1; round < RoundKeys - 1; round++)
             {
                 var roundKey = roundKeys[round];
@@ -135,6 +151,10 @@ internal static class EntryExpansion
                 b1 = X86Aes.Encrypt(b1, roundKey);
                 b2 = X86Aes.Encrypt(b2, roundKey);
                 b3 = X86Aes.Encrypt(b3, roundKey);
+                b4 = X86Aes.Encrypt(b4, roundKey);
+                b5 = X86Aes.Encrypt(b5, roundKey);
+                b6 = X86Aes.Encrypt(b6, roundKey);
+                b7 = X86Aes.Encrypt(b7, roundKey);
             }
 
             var last = roundKeys[RoundKeys - 1];
@@ -142,6 +162,10 @@ internal static class EntryExpansion
             X86Aes.EncryptLast(b1, last).CopyTo(output[((block + 1) * BlockBytes)..]);
             X86Aes.EncryptLast(b2, last).CopyTo(output[((block + 2) * BlockBytes)..]);
             X86Aes.EncryptLast(b3, last).CopyTo(output[((block + 3) * BlockBytes)..]);
+            X86Aes.EncryptLast(b4, last).CopyTo(output[((block + 4) * BlockBytes)..]);
+            X86Aes.EncryptLast(b5, last).CopyTo(output[((block + 5) * BlockBytes)..]);
+            X86Aes.EncryptLast(b6, last).CopyTo(output[((block + 6) * BlockBytes)..]);
+            X86Aes.EncryptLast(b7, last).CopyTo(output[((block + 7) * BlockBytes)..]);
         }
     }
 

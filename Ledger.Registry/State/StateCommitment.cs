@@ -20,7 +20,7 @@ internal static class StateCommitment
         var accumulator = block.TryGetStored(StateKeys.StateAccumulator(), out var stored)
             ? StateAccumulator.FromBytes(hash, stored)
             : new StateAccumulator(hash);
-        var committed = new List<KeyValuePair<StateKey, byte[]?>>();
+        var committed = new List<KeyValuePair<StateKey, byte[]?>>(block.PendingCount);
         foreach (var write in block.UnorderedWrites())
         {
             if (KeySpaces.IsCommitted(write.Key.Space))

@@ -75,12 +75,28 @@ public static class StateKeys
         return Checked(key);
     }
 
-    public static StateKey OwnerPrefix(RightsHolder holder) => Build(KeySpace.OwnerIndex, w => w.Holder(holder));
+    public static StateKey OwnerPrefix(RightsHolder holder) => Owner(holder, []);
 
+    /// <summary>
+    /// [OwnerIndex][holder kind][u16 BE len][UTF-8 id][work id], written straight into the key's
+    /// array: one of the five keys of every RegisterWork, so no builder list or closure.
+    /// </summary>
     public static StateKey Owner(RightsHolder holder, ReadOnlySpan<byte> workId)
     {
-        var prefix = OwnerPrefix(holder);
-        return Concat(prefix, workId);
+        var (kind, id) = holder.HolderCase switch
+        {
+            RightsHolder.HolderOneofCase.MemberId => (HolderKindMember, holder.MemberId),
+            RightsHolder.HolderOneofCase.External => (HolderKindExternal, holder.External.Identifier),
+            _ => throw new ArgumentException("rights holder has neither member id nor external holder", nameof(holder)),
+        };
+        var idBytes = checked((ushort)Encoding.UTF8.GetByteCount(id));
+        var key = new byte[1 + 1 + sizeof(ushort) + idBytes + workId.Length];
+        key[0] = (byte)KeySpace.OwnerIndex;
+        key[1] = kind;
+        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(2), idBytes);
+        Encoding.UTF8.GetBytes(id, key.AsSpan(2 + sizeof(ushort)));
+        workId.CopyTo(key.AsSpan(2 + sizeof(ushort) + idBytes));
+        return Checked(key);
     }
 
     public static StateKey HistoryPrefix(ReadOnlySpan<byte> workId) => WithId(KeySpace.WorkHistory, workId);
@@ -162,32 +178,6 @@ public static class StateKeys
         // Whole-key strings need no length: nothing follows them.
         public void Utf8(string text) => bytes.AddRange(Encoding.UTF8.GetBytes(text));
 
-        public void Holder(RightsHolder holder)
-        {
-            switch (holder.HolderCase)
-            {
-                case RightsHolder.HolderOneofCase.MemberId:
-                    Byte(HolderKindMember);
-                    LengthPrefixed(holder.MemberId);
-                    break;
-                case RightsHolder.HolderOneofCase.External:
-                    Byte(HolderKindExternal);
-                    LengthPrefixed(holder.External.Identifier);
-                    break;
-                default:
-                    throw new ArgumentException("rights holder has neither member id nor external holder", nameof(holder));
-            }
-        }
-
         public byte[] ToArray() => [.. bytes];
-
-        private void LengthPrefixed(string text)
-        {
-            var utf8 = Encoding.UTF8.GetBytes(text);
-            Span<byte> length = stackalloc byte[sizeof(ushort)];
-            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)utf8.Length));
-            bytes.AddRange(length);
-            bytes.AddRange(utf8);
-        }
     }
 }

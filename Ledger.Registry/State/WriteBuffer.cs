@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 
 namespace Ledger.Registry.State;
@@ -22,11 +23,14 @@ internal sealed class WriteBuffer
     private readonly Dictionary<StateKey, SharedRecord>? sharedRecords;
     private Dictionary<StateKey, byte[]?> pending;
 
+    /// <summary>Whether <see cref="Prefetch"/> reads anything (the stored state answers many keys in one call).</summary>
+    public bool CanPrefetch => baseState is IMultiGetStateReader;
+
     public WriteBuffer(IRegistryStateReader baseState, int capacity = 0)
     {
         this.baseState = baseState;
         pending = new Dictionary<StateKey, byte[]?>(capacity);
-        storedReads = [];
+        storedReads = new Dictionary<StateKey, byte[]?>(capacity);
         sharedRecords = [];
     }
 
@@ -77,6 +81,33 @@ internal sealed class WriteBuffer
         }
 
         return value is not null;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="keys"/> from the stored state in one call, when it can
+    /// (<see cref="IMultiGetStateReader"/>), into the block's read cache, so the transactions
+    /// that read them later find them there; otherwise does nothing and they are read one by one
+    /// as before. Bottom buffer only. Changes no answer: the cache holds the stored state's
+    /// answers, which do not change while the block is applied.
+    /// </summary>
+    public void Prefetch(List<StateKey> keys)
+    {
+        if (storedReads is null)
+        {
+            throw new InvalidOperationException("only the bottom write buffer reads the stored state");
+        }
+
+        if (baseState is not IMultiGetStateReader multiGet || keys.Count == 0)
+        {
+            return;
+        }
+
+        var values = new byte[]?[keys.Count];
+        multiGet.TryGetMany(CollectionsMarshal.AsSpan(keys), values);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            storedReads.TryAdd(keys[i], values[i]);
+        }
     }
 
     /// <summary>
@@ -137,7 +168,21 @@ internal sealed class WriteBuffer
 
     public void Delete(StateKey key) => pending[key] = null;
 
-    /// <summary>Moves this layer's writes into the parent layer (a transaction that succeeded).</summary>
+    /// <summary>Above this capacity an emptied layer gets a fresh table: clearing costs its capacity, not its count.</summary>
+    public const int ReusedCapacityMax = 1_024;
+
+    /// <summary>Drops this layer's writes (a transaction that was rejected); the layer can be reused.</summary>
+    public void Discard()
+    {
+        if (parent is null)
+        {
+            throw new InvalidOperationException("the bottom write buffer is never discarded");
+        }
+
+        Empty();
+    }
+
+    /// <summary>Moves this layer's writes into the parent layer (a transaction that succeeded); the layer can be reused.</summary>
     public void CommitToParent()
     {
         if (parent is null)
@@ -155,13 +200,24 @@ internal sealed class WriteBuffer
             }
 
             (parent.pending, pending) = (pending, parent.pending);
-            pending.Clear();
+            Empty();
             return;
         }
 
         foreach (var (key, value) in pending)
         {
             parent.pending[key] = value;
+        }
+
+        Empty();
+    }
+
+    private void Empty()
+    {
+        if (pending.EnsureCapacity(0) > ReusedCapacityMax)
+        {
+            pending = [];
+            return;
         }
 
         pending.Clear();
@@ -183,17 +239,27 @@ internal sealed class WriteBuffer
     /// </summary>
     public List<StateWrite> ToSortedWrites(int parallelismMax = 1)
     {
+        if (parallelismMax <= 1 || pending.Count < ParallelSortWritesMin)
+        {
+            // Sorted in the list's own array: no second copy of the block's writes.
+            var sorted = new List<StateWrite>(pending.Count);
+            CollectionsMarshal.SetCount(sorted, pending.Count);
+            var span = CollectionsMarshal.AsSpan(sorted);
+            var filled = 0;
+            foreach (var (key, value) in pending)
+            {
+                span[filled++] = new StateWrite(key, value);
+            }
+
+            StateWriteSort.Sort(span);
+            return sorted;
+        }
+
         var writes = new StateWrite[pending.Count];
         var i = 0;
         foreach (var (key, value) in pending)
         {
             writes[i++] = new StateWrite(key, value);
-        }
-
-        if (parallelismMax <= 1 || writes.Length < ParallelSortWritesMin)
-        {
-            Array.Sort(writes, StateWriteKeyOrder.Instance);
-            return [.. writes];
         }
 
         var starts = new int[(1 << 16) + 1];

@@ -17,7 +17,7 @@ namespace Ledger.Storage.Registry;
 /// is written (its applied height is visible), so a query never sees an unwritten block.
 /// </para>
 /// </summary>
-public sealed class RocksDbRegistryState : IRegistryState, ISimilarityIndexedState
+public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader, ISimilarityIndexedState
 {
     private readonly LedgerDatabase database;
     private readonly Lock similarityLock = new();
@@ -35,6 +35,17 @@ public sealed class RocksDbRegistryState : IRegistryState, ISimilarityIndexedSta
     {
         value = database.Get(database.RegistryState, key.Span);
         return value is not null;
+    }
+
+    public void TryGetMany(ReadOnlySpan<StateKey> keys, Span<byte[]?> values)
+    {
+        var keyBytes = new byte[keys.Length][];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keyBytes[i] = keys[i].UnsafeBytes;
+        }
+
+        database.GetMany(database.RegistryState, keyBytes, values);
     }
 
     public IEnumerable<StateEntry> Scan(StateKey prefix, StateKey? startAfter = null)

@@ -101,4 +101,21 @@ public sealed class KeyHistoryTests
         Assert.That(bobAtEnd.Active, Is.False);
         Assert.That(chain.Queries.GetMembersAt(0).Single(m => m.MemberId == Bob).Active, Is.True);
     }
+
+    [Test]
+    public void MemberRemovedMidBlock_LaterHolderCheckInThatBlock_IsRejected_MemberInactive()
+    {
+        // The holder's member record is parsed once per block and reused; the removal stores new
+        // bytes for it, so the third transaction must see Bob inactive, not the cached record.
+        var chain = new TestChain(DefaultGenesis(threshold: 1));
+
+        var block = chain.ApplyBlock(
+            chain.Tx(Platform, TransactionType.RegisterWork, Sample.Work("before", Sample.Member(Bob))),
+            chain.Tx(Admin1, TransactionType.ProposeChange, new ProposeChange { RemoveMember = new RemoveMember { MemberId = Bob } }),
+            chain.Tx(Platform, TransactionType.RegisterWork, Sample.Work("after", Sample.Member(Bob))));
+
+        Assert.That(block.Outcomes[0].IsOk, Is.True, block.Outcomes[0].ToString());
+        Assert.That(block.Outcomes[1].IsOk, Is.True, block.Outcomes[1].ToString());
+        Assert.That(block.Outcomes[2].Reason, Is.EqualTo(RejectionReason.MemberInactive));
+    }
 }

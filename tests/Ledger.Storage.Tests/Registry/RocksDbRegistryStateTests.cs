@@ -45,6 +45,48 @@ public sealed class RocksDbRegistryStateTests
     }
 
     [Test]
+    public void TryGetMany_AnswersEachKeyAsTryGet_PresentEmptyAbsentRepeatedAndFlushed()
+    {
+        using var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = "c" });
+        var rocks = new RocksDbRegistryState(database);
+        var random = new Random(99);
+        var writes = new SortedDictionary<StateKey, byte[]?>();
+        for (var i = 0; i < 300; i++)
+        {
+            var key = new byte[1 + random.Next(1, 40)];
+            random.NextBytes(key);
+            key[0] = (byte)random.Next(1, 4);
+            // Empty values are the nonce and index markers: present, not absent.
+            writes[new StateKey(key)] = random.Next(3) == 0 ? [] : RandomBytes(random, random.Next(1, 300));
+        }
+
+        rocks.Apply(writes.Select(w => new StateWrite(w.Key, w.Value)).ToList());
+        database.Flush();
+        rocks.Apply([new StateWrite(writes.Keys.First(), [7, 7])]);
+        var queried = writes.Keys.Concat(writes.Keys.Take(5)).Concat(Enumerable.Range(0, 50).Select(i => new StateKey([(byte)random.Next(1, 4), (byte)i, 0xEE])))
+            .OrderBy(_ => random.Next()).ToArray();
+
+        var values = new byte[]?[queried.Length];
+        rocks.TryGetMany(queried, values);
+
+        for (var i = 0; i < queried.Length; i++)
+        {
+            var expected = rocks.TryGet(queried[i], out var value) ? value : null;
+            Assert.That(values[i], Is.EqualTo(expected), $"key {queried[i]}");
+        }
+
+        Assert.That(values.Count(v => v is null), Is.GreaterThan(0), "some keys are absent");
+        Assert.That(values.Count(v => v is { Length: 0 }), Is.GreaterThan(0), "some values are empty");
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    [Test]
     public void StagedWrites_AreInvisibleUntilTheBatchIsWritten()
     {
         using var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = "c" });
