@@ -114,8 +114,9 @@ internal static class WorkTransactions
 
         // An accepted item costs one write, its content-hash entry; its work record is rebuilt
         // from the batch's header and item chunks (BatchItemRecords), its owner entry is the
-        // batch's, its image is read from its chunk (BatchItemImages). Earlier items of this same batch count as prior registrations too: the first
-        // one's entry is already pending in this layer.
+        // batch's, its image is read from its chunk (BatchItemImages). Earlier items of this
+        // same batch count as prior registrations too: the first one's entry is already pending
+        // in this layer.
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
         var accepted = new bool[count];
         for (var i = 0; i < count; i++)
