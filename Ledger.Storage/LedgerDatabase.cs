@@ -21,7 +21,10 @@ public sealed class LedgerDatabase : IDisposable
     /// Version 2: registry state-root element expansion changed from SHAKE128 to SHA-256 + AES-128-CTR.
     /// Version 3: BatchRegister items' work records moved to the uncommitted BatchWork space (0x47);
     /// each batch commits one BatchCommitment entry (0x14: item root, count, acceptance bitmap).
-    public const uint FormatVersion = 3;
+    /// Version 4: batch items are no longer stored one record each: one content-hash entry per
+    /// accepted item, the batch's shared fields and item chunks (BatchItems, 0x48) and one owner
+    /// entry per batch; 0x47 is retired.
+    public const uint FormatVersion = 4;
 
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;

@@ -89,17 +89,19 @@ internal static class WorkTransactions
             }
         }
 
+        // Each item is encoded once: the stored chunks hold the Merkle leaves.
         var parallelism = context.Options.ParallelismMax;
-        var root = BatchMerkleRoot.Compute(context.Options.Hash, body.Items, parallelism);
+        var count = body.Items.Count;
+        var chunks = BatchItemTable.Encode(body.Items, parallelism);
+        var root = BatchMerkleRoot.ComputeFromChunks(context.Options.Hash, chunks, count, parallelism);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
-            throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {body.Items.Count} items");
+            throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {count} items");
         }
 
-        // Pure per-item work (content-hash lookups against the state before this transaction,
-        // record encoding, index keys) runs in parallel into per-item slots; outcomes and writes
-        // are then taken in item order, so nothing depends on thread timing.
-        var count = body.Items.Count;
+        // Content-hash lookups against the state before this transaction run in parallel into
+        // per-item slots; outcomes and writes are then taken in item order, so nothing depends on
+        // thread timing.
         var contentKeys = new StateKey[count];
         var storedPrior = new byte[]?[count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
@@ -110,60 +112,22 @@ internal static class WorkTransactions
             storedPrior[i] = state.Peek(contentKeys[i], out var workId) ? workId : null;
         });
 
-        // Earlier items of this same batch count as prior registrations too.
-        var firstInBatch = new Dictionary<StateKey, int>(count);
-        var priorWorkIds = new byte[]?[count];
-        for (var i = 0; i < count; i++)
-        {
-            if (storedPrior[i] is { } stored)
-            {
-                priorWorkIds[i] = stored;
-            }
-            else if (!firstInBatch.TryAdd(contentKeys[i], i))
-            {
-                priorWorkIds[i] = WorkIds.Create(context.TxHash, (uint)firstInBatch[contentKeys[i]]);
-            }
-        }
-
-        var steward = StewardFor(context, body.RightsHolder);
-        var txHash = ByteString.CopyFrom(context.TxHash);
-        var ownerPrefix = StateKeys.OwnerPrefix(body.RightsHolder);
-        var prepared = new Works.PreparedWork[count];
-        For(count, options, i =>
-        {
-            if (priorWorkIds[i] is not null)
-            {
-                return;
-            }
-
-            var item = body.Items[i];
-            var work = new WorkRecord
-            {
-                WorkId = ByteString.CopyFrom(WorkIds.Create(context.TxHash, (uint)i)),
-                ContentHash = new ContentHash { Sha256 = item.ContentSha256 },
-                MediaType = body.MediaType,
-                RightsHolder = body.RightsHolder,
-                StewardMemberId = steward,
-                RegistrantMemberId = context.SignerId,
-                RegisteredAt = context.Here,
-                RegisteredTxHash = txHash,
-                ItemIndex = (uint)i,
-                ItemId = item.ItemId,
-                RegisteredTimestampUnixMs = context.Block.TimestampUnixMs,
-            };
-            if (item.HasPerceptualHash)
-            {
-                work.PerceptualHash = item.PerceptualHash;
-            }
-
-            prepared[i] = Works.Prepare(work, contentKeys[i], ownerPrefix);
-        });
-
+        // An accepted item costs one write, its content-hash entry; its work record is rebuilt
+        // from the batch's header and item chunks (BatchItemRecords), its owner entry is the
+        // batch's, its image is read from its chunk (BatchItemImages). Earlier items of this
+        // same batch count as prior registrations too: the first one's entry is already pending
+        // in this layer.
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
         var accepted = new bool[count];
         for (var i = 0; i < count; i++)
         {
-            if (priorWorkIds[i] is { } prior)
+            var prior = storedPrior[i];
+            if (prior is null && state.TryGetPending(contentKeys[i], out var pending))
+            {
+                prior = pending;
+            }
+
+            if (prior is not null)
             {
                 outcome.Rejections.Add(new BatchItemRejection
                 {
@@ -175,12 +139,24 @@ internal static class WorkTransactions
                 continue;
             }
 
-            Works.Put(state, prepared[i]);
+            state.Put(contentKeys[i], WorkIds.Create(context.TxHash, (uint)i));
             accepted[i] = true;
             outcome.AcceptedCount++;
         }
 
-        // The batch's only state-root entry; the item records above are outside the root.
+        var steward = StewardFor(context, body.RightsHolder);
+        state.Put(StateKeys.BatchItemsHeader(context.TxHash), BatchItemRecords.Header(context, body, steward));
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            state.Put(StateKeys.BatchItemChunk(context.TxHash, c), chunks[c]);
+        }
+
+        if (outcome.AcceptedCount > 0)
+        {
+            state.PutMarker(StateKeys.OwnerBatch(StateKeys.OwnerPrefix(body.RightsHolder), context.TxHash));
+        }
+
+        // The batch's only state-root entry; everything above is outside the root.
         state.Put(StateKeys.BatchCommitment(context.TxHash), BatchCommitment.Encode(root, accepted));
         state.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
         return TransactionOutcome.Ok($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome);

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Model;
 using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
@@ -34,10 +35,10 @@ internal static class Works
 
     /// <summary>
     /// The work's record: the committed <see cref="KeySpace.Work"/> entry if it has one (every
-    /// single registration, and a batch item once changed), else its batch-item record.
+    /// single registration, and a batch item once changed), else the batch item's rebuilt record.
     /// </summary>
     public static WorkRecord? Find(WriteBuffer state, ReadOnlySpan<byte> workId) =>
-        state.Get(StateKeys.Work(workId), WorkRecord.Parser) ?? state.Get(StateKeys.BatchWork(workId), WorkRecord.Parser);
+        state.Get(StateKeys.Work(workId), WorkRecord.Parser) ?? BatchItemRecords.Find(state.TryGet, workId);
 
     /// <summary>The work already registered under this content hash, if any.</summary>
     public static byte[]? Prior(WriteBuffer state, ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
@@ -58,28 +59,6 @@ internal static class Works
         if (work.HasPerceptualHash)
         {
             state.PutMarker(PerceptualHashIndex.EntryKey(work.PerceptualHash, workId));
-        }
-    }
-
-    /// <summary>A new work's record and index entries, encoded (off the applying thread for batches).</summary>
-    public readonly record struct PreparedWork(StateKey WorkKey, byte[] Record, StateKey ContentKey, byte[] WorkId, StateKey OwnerKey, StateKey[] PerceptualKeys);
-
-    /// <summary>What <see cref="Add"/> writes for a SHA-256-only batch item, without writing it; its record goes to <see cref="KeySpace.BatchWork"/>, outside the state root.</summary>
-    public static PreparedWork Prepare(WorkRecord work, StateKey contentKey, StateKey ownerPrefix)
-    {
-        var workId = work.WorkId.ToByteArray();
-        var perceptualKeys = work.HasPerceptualHash ? [PerceptualHashIndex.EntryKey(work.PerceptualHash, workId)] : Array.Empty<StateKey>();
-        return new PreparedWork(StateKeys.BatchWork(workId), work.ToByteArray(), contentKey, workId, StateKeys.Concat(ownerPrefix, workId), perceptualKeys);
-    }
-
-    public static void Put(WriteBuffer state, PreparedWork work)
-    {
-        state.Put(work.WorkKey, work.Record);
-        state.Put(work.ContentKey, work.WorkId);
-        state.PutMarker(work.OwnerKey);
-        foreach (var key in work.PerceptualKeys)
-        {
-            state.PutMarker(key);
         }
     }
 

@@ -61,6 +61,17 @@ public static class BatchCommitment
         return (encoded[HeaderBytes + (int)(itemIndex >> 3)] & (1 << (int)(itemIndex & 7))) != 0;
     }
 
+    /// <summary>Items in the batch, read from an encoded entry.</summary>
+    public static uint ItemCount(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length < HeaderBytes || encoded[0] != FormatVersion)
+        {
+            throw new ArgumentException("not a batch commitment entry", nameof(encoded));
+        }
+
+        return BinaryPrimitives.ReadUInt32BigEndian(encoded[(1 + RegistryLimits.HashBytes)..]);
+    }
+
     public static ReadOnlySpan<byte> MerkleRoot(ReadOnlySpan<byte> encoded) => encoded.Slice(1, RegistryLimits.HashBytes);
 
     private static int BitmapBytes(int count) => (count + 7) / 8;

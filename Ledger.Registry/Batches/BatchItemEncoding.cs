@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 
@@ -56,6 +57,57 @@ public static class BatchItemEncoding
         }
 
         return offset;
+    }
+
+    /// <summary>
+    /// Reads canonical bytes written by <see cref="Encode(BatchItem, Span{byte})"/> (stored item
+    /// tables). Stored bytes are our own, so a malformed encoding is a broken invariant and throws.
+    /// </summary>
+    public static BatchItem Decode(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length < 1 + RegistryLimits.HashBytes + sizeof(ushort) + 1 || encoded[0] != FormatVersion)
+        {
+            throw new RegistryInvariantException($"stored batch item of {encoded.Length} bytes is not format {FormatVersion}");
+        }
+
+        var offset = 1;
+        var item = new BatchItem { ContentSha256 = ByteString.CopyFrom(encoded.Slice(offset, RegistryLimits.HashBytes)) };
+        offset += RegistryLimits.HashBytes;
+        var itemIdBytes = BinaryPrimitives.ReadUInt16BigEndian(encoded[offset..]);
+        offset += sizeof(ushort);
+        item.ItemId = Encoding.UTF8.GetString(encoded.Slice(offset, itemIdBytes));
+        offset += itemIdBytes;
+        var flag = encoded[offset++];
+        if (flag == 0x01)
+        {
+            item.PerceptualHash = BinaryPrimitives.ReadUInt64BigEndian(encoded[offset..]);
+            offset += sizeof(ulong);
+        }
+        else if (flag != 0x00)
+        {
+            throw new RegistryInvariantException($"stored batch item has perceptual-hash flag {flag}");
+        }
+
+        if (offset != encoded.Length)
+        {
+            throw new RegistryInvariantException($"stored batch item has {encoded.Length - offset} trailing bytes");
+        }
+
+        return item;
+    }
+
+    /// <summary>The perceptual hash in canonical bytes, without decoding the rest (similarity index feeds).</summary>
+    public static bool TryReadPerceptualHash(ReadOnlySpan<byte> encoded, out ulong perceptualHash)
+    {
+        var flagOffset = 1 + RegistryLimits.HashBytes + sizeof(ushort) + BinaryPrimitives.ReadUInt16BigEndian(encoded[(1 + RegistryLimits.HashBytes)..]);
+        if (encoded[flagOffset] == 0x01)
+        {
+            perceptualHash = BinaryPrimitives.ReadUInt64BigEndian(encoded[(flagOffset + 1)..]);
+            return true;
+        }
+
+        perceptualHash = 0;
+        return false;
     }
 
     public static byte[] Encode(BatchItem item)

@@ -45,6 +45,52 @@ public static class BatchMerkleRoot
         return root;
     }
 
+    /// <summary>
+    /// The same root over items already encoded into their stored chunks
+    /// (<see cref="BatchItemTable"/>), so the applier encodes each item once for both.
+    /// </summary>
+    public static byte[] ComputeFromChunks(IHashAlgorithm hash, byte[][] chunks, int itemCount, int parallelismMax)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Length != BatchItemTable.ChunkCount(itemCount))
+        {
+            throw new ArgumentException($"{chunks.Length} chunks cannot hold {itemCount} items", nameof(chunks));
+        }
+
+        var hasher = new MerkleHasher(hash);
+        if (parallelismMax <= 1 || itemCount < ParallelItemsMin)
+        {
+            var tree = new CompactMerkleTree(hasher);
+            foreach (var chunk in chunks)
+            {
+                var inChunk = BatchItemTable.CountOf(chunk);
+                for (var k = 0; k < inChunk; k++)
+                {
+                    tree.AppendLeaf(BatchItemTable.Item(chunk, k));
+                }
+            }
+
+            return tree.ComputeRoot();
+        }
+
+        var size = hasher.HashSizeBytes;
+        var leafHashes = new byte[itemCount * size];
+        Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelismMax }, c =>
+        {
+            var chunk = chunks[c];
+            var inChunk = BatchItemTable.CountOf(chunk);
+            var first = c * BatchItemTable.ChunkItems;
+            for (var k = 0; k < inChunk; k++)
+            {
+                hasher.HashLeaf(BatchItemTable.Item(chunk, k), leafHashes.AsSpan((first + k) * size, size));
+            }
+        });
+        var root = new byte[size];
+        Reduce(hasher, leafHashes, 0, itemCount, root);
+        return root;
+    }
+
     private static void Reduce(MerkleHasher hasher, byte[] leafHashes, int start, int count, Span<byte> destination)
     {
         var size = hasher.HashSizeBytes;

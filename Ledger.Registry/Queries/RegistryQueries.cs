@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Model;
 using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
@@ -32,17 +33,47 @@ public sealed class RegistryQueries
     public GovernanceRecord Governance => Get(StateKeys.Governance(), GovernanceRecord.Parser)
         ?? throw new RegistryInvariantException("governance record missing");
 
+    /// <summary>The committed record if the work has one, else the batch item's rebuilt record (<see cref="BatchItemRecords"/>).</summary>
     public WorkRecord? GetWork(ReadOnlySpan<byte> workId) =>
-        Get(StateKeys.Work(workId), WorkRecord.Parser) ?? Get(StateKeys.BatchWork(workId), WorkRecord.Parser);
+        Get(StateKeys.Work(workId), WorkRecord.Parser) ?? BatchItemRecords.Find(state.TryGet, workId);
 
     public WorkRecord? FindByContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
         state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? GetWork(workId) : null;
 
+    /// <summary>
+    /// The holder's works in work-id order, a batch's items among them (its one owner entry
+    /// expands to the items it accepted that the holder still holds, see <see cref="OwnerListing"/>).
+    /// The page token is the last work id listed.
+    /// </summary>
     public Page<WorkRecord> GetWorksByOwner(RightsHolder holder, byte[]? pageToken, int pageSize)
     {
         ArgumentNullException.ThrowIfNull(holder);
-        var prefix = StateKeys.OwnerPrefix(holder);
-        return Paged(prefix, pageToken, WorkIds.WorkIdBytes, pageSize, (suffix, _) => GetWork(suffix) ?? throw Missing("work", suffix));
+        if (pageSize is < 1 or > RegistryLimits.QueryPageSizeMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, $"must be in [1, {RegistryLimits.QueryPageSizeMax}]");
+        }
+
+        if (pageToken is not null && pageToken.Length != WorkIds.WorkIdBytes)
+        {
+            throw new ArgumentException($"page token must be {WorkIds.WorkIdBytes} bytes, was {pageToken.Length}", nameof(pageToken));
+        }
+
+        var items = new List<WorkRecord>(Math.Min(pageSize, 64));
+        byte[]? lastWorkId = null;
+        var more = false;
+        foreach (var (workId, work) in OwnerListing.After(state, holder, pageToken))
+        {
+            if (items.Count == pageSize)
+            {
+                more = true;
+                break;
+            }
+
+            items.Add(work);
+            lastWorkId = workId;
+        }
+
+        return new Page<WorkRecord>(items, more ? lastWorkId : null);
     }
 
     /// <summary>

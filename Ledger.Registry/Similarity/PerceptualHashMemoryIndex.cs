@@ -59,7 +59,7 @@ public sealed class PerceptualHashMemoryIndex
     /// <summary>Images indexed so far.</summary>
     public int Count => Volatile.Read(ref current).Count;
 
-    /// <summary>Builds the index from a state's perceptual-hash entries (one per image).</summary>
+    /// <summary>Builds the index from a state's perceptual-hash entries (one per single registration) and its batches' item chunks.</summary>
     public static PerceptualHashMemoryIndex Build(IRegistryStateReader state, PerceptualHashIndexLayout layout, int tailEntriesMax = TailEntriesMax)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -77,6 +77,7 @@ public sealed class PerceptualHashMemoryIndex
             workIds.Add(workId);
         }
 
+        BatchItemImages.AddFrom(state, hashes, workIds);
         index.Load(hashes, workIds);
         return index;
     }

@@ -5,7 +5,7 @@ namespace Ledger.Registry.State;
 /// records and are covered by the state root; the others are secondary indexes that are a
 /// deterministic function of the committed records or of the (separately committed) transaction
 /// log, so they are left out of the root to keep a 100,000-item batch at about one commitment
-/// update per item.
+/// update per item (and a batch at about one write per item).
 /// </summary>
 public enum KeySpace : byte
 {
@@ -33,11 +33,16 @@ public enum KeySpace : byte
     BatchOutcome = 0x46,
 
     /// <summary>
-    /// Work records of accepted batch items, a deterministic function of the batch transaction
-    /// (in the log) and its committed <see cref="BatchCommitment"/> entry. A later change to such a
-    /// work (transfer) writes the committed <see cref="Work"/> key, which then takes precedence.
+    /// What a batch item's work record is rebuilt from (<see cref="Batches.BatchItemRecords"/>):
+    /// <c>[0x48] || tx hash</c> = the fields every item shares (a <c>WorkRecord</c> without the
+    /// item's own fields), <c>[0x48] || tx hash || uint32 BE chunk</c> = the items' canonical
+    /// bytes (<see cref="Batches.BatchItemTable"/>). Both are a deterministic function of the batch
+    /// transaction (in the log); whether an item was accepted is read from its committed
+    /// <see cref="BatchCommitment"/> entry. A later change to such a work (transfer) writes the
+    /// committed <see cref="Work"/> key, which then takes precedence. (0x47, the per-item records
+    /// of storage format 3, is retired.)
     /// </summary>
-    BatchWork = 0x47,
+    BatchItems = 0x48,
 
     /// <summary>Bookkeeping: last applied height and the state-root accumulator.</summary>
     Meta = 0x7F,

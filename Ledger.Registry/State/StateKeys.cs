@@ -56,7 +56,25 @@ public static class StateKeys
 
     public static StateKey Work(ReadOnlySpan<byte> workId) => WithId(KeySpace.Work, workId);
 
-    public static StateKey BatchWork(ReadOnlySpan<byte> workId) => WithId(KeySpace.BatchWork, workId);
+    /// <summary>The fields a batch's items share (<see cref="KeySpace.BatchItems"/>).</summary>
+    public static StateKey BatchItemsHeader(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchItems, txHash);
+
+    /// <summary>Chunk <paramref name="chunk"/> of a batch's item table (<see cref="Batches.BatchItemTable"/>); sorts after its header.</summary>
+    public static StateKey BatchItemChunk(ReadOnlySpan<byte> txHash, int chunk)
+    {
+        var key = new byte[1 + txHash.Length + sizeof(uint)];
+        key[0] = (byte)KeySpace.BatchItems;
+        txHash.CopyTo(key.AsSpan(1));
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(1 + txHash.Length), checked((uint)chunk));
+        return Checked(key);
+    }
+
+    /// <summary>
+    /// One owner-index entry for a whole batch: the holder's prefix || tx hash (32 bytes, where a
+    /// single work's entry has its 36-byte work id). It stands for every accepted item the batch
+    /// registered to this holder that has not changed since (see <c>RegistryQueries.GetWorksByOwner</c>).
+    /// </summary>
+    public static StateKey OwnerBatch(StateKey ownerPrefix, ReadOnlySpan<byte> txHash) => Concat(ownerPrefix, txHash);
 
     public static StateKey BatchCommitment(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchCommitment, txHash);
 

@@ -66,6 +66,9 @@ internal sealed class WriteBuffer
         return parent is not null ? parent.Peek(key, out value) : PeekStored(key, out value);
     }
 
+    /// <summary>This layer's own pending value (not a parent's, not storage): a batch's check against its earlier items.</summary>
+    public bool TryGetPending(StateKey key, [NotNullWhen(true)] out byte[]? value) => pending.TryGetValue(key, out value) && value is not null;
+
     /// <summary>The value in the stored state under this block (before any of its writes); bottom buffer only.</summary>
     public bool TryGetStored(StateKey key, [NotNullWhen(true)] out byte[]? value)
     {

@@ -178,6 +178,8 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
                 }
             }
 
+            // Batch items' images come from their item chunks, not from index entries.
+            BatchItemImages.AddFromWrites(writes, images);
             if (images.Count > 0 && height is null)
             {
                 // Not a block (no applied height): nothing tells when it is written, so rebuild on the next query.

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Consortium;
+using Ledger.Core.Hashing;
+using Ledger.Core.Protocol;
+using Ledger.Registry;
+using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
+using Ledger.Registry.Genesis;
+using Ledger.Registry.Model;
+using Ledger.Registry.Queries;
+using Ledger.Registry.State;
+using Ledger.Storage.Registry;
+using RocksDbSharp;
+
+namespace Ledger.Storage.Tests.Registry;
+
+/// <summary>Batch items (storage format 4) through the RocksDB state as the node persists blocks: rebuilt records, owner listing, and images fed to the similarity tables from staged item chunks.</summary>
+public sealed class RocksDbBatchItemTests
+{
+    private const string ChainId = "batch-items";
+    private const string Suite = "p256-sha256";
+    private const string Platform = "platform-1";
+    private static readonly RegistryOptions Options = new(Sha256HashAlgorithm.Instance);
+    private string directory = "";
+    private ulong nonce;
+
+    [SetUp]
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("ledger-batch-items-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
+
+    [Test]
+    public void BatchItems_AfterBlocksAreWritten_AreFoundByContentHashOwnerAndSimilarity_RejectedDuplicatesAreNot()
+    {
+        using var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId });
+        var state = new RocksDbRegistryState(database);
+        RegistryGenesis.Initialize(state, Genesis(), Options);
+        var applier = new RegistryApplier(Options);
+        var queries = new RegistryQueries(state, Options);
+        var holder = new RightsHolder { MemberId = Platform };
+        var first = Apply(database, state, applier, 1, Batch(holder, 0, 600));
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(599), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 599)), "tables built from the stored chunks");
+
+        // Items 590..599 repeat the first batch; the tables are live now, so this block's images come from its staged chunks.
+        var second = Apply(database, state, applier, 2, Batch(holder, 590, 400));
+
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(989), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(second, 399)));
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(595), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 595)), "the rejected repeat is not an image");
+        var found = queries.FindByContentHash(ContentHashAlgorithm.Sha256, ContentOf(700).Span)!;
+        Assert.That(found.WorkId.ToByteArray(), Is.EqualTo(WorkIds.Create(second, 110)));
+        Assert.That(found.ItemId, Is.EqualTo("item-700"));
+        var listed = new List<byte[]>();
+        byte[]? token = null;
+        do
+        {
+            var page = queries.GetWorksByOwner(holder, token, 128);
+            listed.AddRange(page.Items.Select(w => w.WorkId.ToByteArray()));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        Assert.That(listed, Has.Count.EqualTo(600 + 390));
+        Assert.That(state.Scan(PerceptualHashIndexPrefix()).Any(), Is.False, "no per-item perceptual-hash entries");
+    }
+
+    private byte[] Apply(LedgerDatabase database, RocksDbRegistryState state, RegistryApplier applier, ulong height, BatchRegister body)
+    {
+        var envelope = new TransactionEnvelope
+        {
+            ChainId = ChainId,
+            Nonce = ++nonce,
+            Type = TransactionType.BatchRegister,
+            Body = body.ToByteString(),
+            SignerKeyId = ByteString.CopyFrom(SHA256.HashData(PublicKey(Platform))),
+            Suite = Suite,
+        };
+        var transaction = new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope);
+        var application = applier.ApplyBlock(state, new BlockContext(ChainId, height, 1_700_000_000_000 + (long)height), [transaction]);
+        Assert.That(application.Outcomes[0].IsOk, Is.True, application.Outcomes[0].ToString());
+        using var batch = new WriteBatch();
+        state.Stage(batch, application.Writes);
+        database.Write(batch, sync: false);
+        return transaction.TxHash;
+    }
+
+    private static BatchRegister Batch(RightsHolder holder, int first, int count)
+    {
+        var body = new BatchRegister { MediaType = MediaType.Image, RightsHolder = holder };
+        for (var i = first; i < first + count; i++)
+        {
+            body.Items.Add(new BatchItem { ContentSha256 = ContentOf(i), ItemId = $"item-{i}", PerceptualHash = PerceptualHashOf(i) });
+        }
+
+        body.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Options.Hash, body.Items));
+        return body;
+    }
+
+    private static ByteString ContentOf(int i) => ByteString.CopyFrom(SHA256.HashData(Encoding.UTF8.GetBytes($"content-{i}")));
+
+    private static ulong PerceptualHashOf(int i) => unchecked((ulong)(i + 1) * 0x9E3779B97F4A7C15UL);
+
+    private static StateKey PerceptualHashIndexPrefix() => new([(byte)KeySpace.PerceptualHashIndex]);
+
+    private static byte[] PublicKey(string id) => Encoding.UTF8.GetBytes("pk/" + id);
+
+    private static ConsortiumGenesis Genesis()
+    {
+        static GenesisMember Member(string id, string role) => new()
+        {
+            Id = id,
+            Role = role,
+            Keys = [new GenesisKey { Suite = Suite, PublicKey = PublicKey(id) }],
+        };
+
+        return new ConsortiumGenesis
+        {
+            FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
+            ChainId = ChainId,
+            Suite = Suite,
+            ProposalExpiryBlocks = 100,
+            Members = [Member("admin-1", "admin"), Member(Platform, "platform")],
+            Nodes = [new GenesisNode { Id = "node-1", Address = "http://127.0.0.1:7001", Key = new GenesisKey { Suite = Suite, PublicKey = PublicKey("node-1") } }],
+        };
+    }
+}
