@@ -12,9 +12,8 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_AfterSubmissions_ReportEachStageRefusalsAndTheHeight()
     {
         using var consortium = new TestConsortium(1);
-        var metricsUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
-        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--metrics-url", metricsUrl]), consortium.Nodes[0].PublicUrl);
-        await node.StartAsync();
+        var (node, metricsUrl) = await StartWithMetricsAsync(consortium);
+        await using var running = node;
         await WaitUntilLeaderAsync(node);
 
         await node.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() });
@@ -43,14 +42,21 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_AreNotServedOnThePublicGrpcPort()
     {
         using var consortium = new TestConsortium(1);
-        var metricsUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
-        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--metrics-url", metricsUrl]), consortium.Nodes[0].PublicUrl);
-        await node.StartAsync();
+        var (node, _) = await StartWithMetricsAsync(consortium);
+        await using var running = node;
 
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var response = await http.GetAsync($"{consortium.Nodes[0].PublicUrl}/metrics");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    private static async Task<(InProcessNode Node, string MetricsUrl)> StartWithMetricsAsync(TestConsortium consortium)
+    {
+        var metricsUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
+        var node = new InProcessNode(consortium.ArgumentsFor(0, ["--metrics-url", metricsUrl]), consortium.Nodes[0].PublicUrl);
+        await node.StartAsync();
+        return (node, metricsUrl);
     }
 
     private static double Value(string exposition, string series)
