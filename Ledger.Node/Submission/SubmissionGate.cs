@@ -7,6 +7,7 @@ using Ledger.Core.Signing;
 using Ledger.Node.Batching;
 using Ledger.Node.Chain;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Queries;
 using Ledger.Registry.State;
 
@@ -114,6 +115,11 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, "signature does not verify for the envelope and signer key");
         }
 
+        if (envelope.Type == TransactionType.BatchRegister)
+        {
+            CheckBatchRoot(envelope);
+        }
+
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
         chain.Hash.Hash(leaf, transactionHash);
         if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
@@ -122,6 +128,45 @@ public sealed class SubmissionGate
         }
 
         return new PendingTransaction(leaf, transactionHash);
+    }
+
+    /// <summary>
+    /// A batch whose merkle_root is not the root of its items would only be recorded as rejected at
+    /// apply, after costing every node its items: it is refused here (after the signature check, so
+    /// unsigned junk costs no hashing). The registry still checks the root, deterministically.
+    /// </summary>
+    private void CheckBatchRoot(TransactionEnvelope envelope)
+    {
+        BatchRegister body;
+        try
+        {
+            body = BatchRegister.Parser.ParseFrom(envelope.Body);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"body is not a valid BatchRegister: {e.Message}");
+        }
+
+        if (body.Items.Count == 0 || body.Items.Count > RegistryLimits.BatchItemsMax)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"a batch carries 1..{RegistryLimits.BatchItemsMax} items, this one {body.Items.Count}");
+        }
+
+        for (var i = 0; i < body.Items.Count; i++)
+        {
+            // The bounds the canonical item encoding needs; the registry checks the rest of each item.
+            var item = body.Items[i];
+            if (item.ContentSha256.Length != RegistryLimits.HashBytes || System.Text.Encoding.UTF8.GetByteCount(item.ItemId) > RegistryLimits.ItemIdBytesMax)
+            {
+                throw Reject(StatusCode.InvalidArgument, $"items[{i}] needs a {RegistryLimits.HashBytes}-byte content_sha256 and an item_id of at most {RegistryLimits.ItemIdBytesMax} UTF-8 bytes");
+            }
+        }
+
+        var root = BatchMerkleRoot.Compute(chain.Hash, body.Items, Environment.ProcessorCount);
+        if (!body.MerkleRoot.Span.SequenceEqual(root))
+        {
+            throw Reject(StatusCode.InvalidArgument, $"merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)} is not the RFC 9162 root of the {body.Items.Count} items ({Convert.ToHexStringLower(root)})");
+        }
     }
 
     /// <summary>The signer's key, member and public key as of the current registry height; throws PermissionDenied when it may not sign now.</summary>

@@ -87,6 +87,32 @@ public sealed class SingleNodeTests
     }
 
     [Test]
+    public async Task Submit_BatchWithAWrongMerkleRoot_IsRefusedAtTheDoorAndNeverReachesTheLog()
+    {
+        var items = Enumerable.Range(0, 3).Select(i => new BatchItem
+        {
+            ContentSha256 = ByteString.CopyFrom(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ItemId = $"listing-{i}",
+        }).ToArray();
+        var rightRoot = Ledger.Registry.Batches.BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, items, 1);
+        var wrongRoot = (byte[])rightRoot.Clone();
+        wrongRoot[0] ^= 0xFF;
+        var heightBefore = Node.Node.Blocks.LatestHeight;
+
+        var refused = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.BatchRegister(items, wrongRoot) }));
+        var heightAfterRefusal = Node.Node.Blocks.LatestHeight;
+        var accepted = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.BatchRegister(items, rightRoot) });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(refused.Status.Detail, Does.Contain("merkle_root"));
+            Assert.That(heightAfterRefusal, Is.EqualTo(heightBefore), "nothing was appended for the refused batch");
+            Assert.That(accepted.Receipt.Result.Code, Is.EqualTo(ResultCode.Ok), accepted.Receipt.Result.Reason);
+        });
+    }
+
+    [Test]
     public async Task Submit_SameContentTwice_SecondIsRecordedAsRejectedWithReferenceToFirst()
     {
         var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

@@ -133,7 +133,6 @@ public sealed class TestConsortium : IDisposable
     /// <summary>A signed RegisterWork of fresh random content by <paramref name="signer"/> (the platform by default).</summary>
     public SignedTransaction RegisterWork(KeyPair? signer = null, byte[]? contentSha256 = null, string? chainId = null, ulong? nonce = null, int titleBytes = 16)
     {
-        signer ??= Platform;
         var content = contentSha256 ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var body = new RegisterWork
         {
@@ -142,12 +141,31 @@ public sealed class TestConsortium : IDisposable
             Title = new string('t', titleBytes),
             RightsHolder = new RightsHolder { MemberId = "platform-1" },
         };
+        return Signed(TransactionType.RegisterWork, body.ToByteString(), signer, chainId, nonce);
+    }
+
+    /// <summary>A BatchRegister of the platform over <paramref name="items"/> carrying <paramref name="merkleRoot"/> (right or wrong).</summary>
+    public SignedTransaction BatchRegister(IEnumerable<BatchItem> items, byte[] merkleRoot)
+    {
+        var body = new BatchRegister
+        {
+            MerkleRoot = ByteString.CopyFrom(merkleRoot),
+            MediaType = MediaType.ProductListing,
+            RightsHolder = new RightsHolder { MemberId = "platform-1" },
+        };
+        body.Items.Add(items);
+        return Signed(TransactionType.BatchRegister, body.ToByteString(), signer: null, chainId: null, nonce: null);
+    }
+
+    private SignedTransaction Signed(TransactionType type, ByteString body, KeyPair? signer, string? chainId, ulong? nonce)
+    {
+        signer ??= Platform;
         var envelope = new TransactionEnvelope
         {
             ChainId = chainId ?? ChainId,
             Nonce = nonce ?? (ulong)Interlocked.Increment(ref nextNonce),
-            Type = TransactionType.RegisterWork,
-            Body = body.ToByteString(),
+            Type = type,
+            Body = body,
             SignerKeyId = ByteString.CopyFrom(signer.KeyId.Bytes),
             Suite = signer.Suite.Name,
         };
