@@ -19,7 +19,17 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var selected))
     return 2;
 }
 
-return selected.Run(args[1..]);
+try
+{
+    return selected.Run(args[1..]);
+}
+catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or FormatException)
+{
+    // Bad flags or unreadable files: one line, not a stack trace.
+    Console.Error.WriteLine($"Ledger.Bench {selected.Name}: {e.Message}");
+    Console.Error.WriteLine($"usage: Ledger.Bench {selected.Name} {selected.Usage}");
+    return 2;
+}
 
 namespace Ledger.Bench
 {
