@@ -155,8 +155,7 @@ public sealed class SubmissionGate
         for (var i = 0; i < body.Items.Count; i++)
         {
             // The bounds the canonical item encoding needs; the registry checks the rest of each item.
-            var item = body.Items[i];
-            if (item.ContentSha256.Length != RegistryLimits.HashBytes || System.Text.Encoding.UTF8.GetByteCount(item.ItemId) > RegistryLimits.ItemIdBytesMax)
+            if (!BatchItemEncoding.IsEncodable(body.Items[i]))
             {
                 throw Reject(StatusCode.InvalidArgument, $"items[{i}] needs a {RegistryLimits.HashBytes}-byte content_sha256 and an item_id of at most {RegistryLimits.ItemIdBytesMax} UTF-8 bytes");
             }

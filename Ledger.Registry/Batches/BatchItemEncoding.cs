@@ -22,6 +22,10 @@ public static class BatchItemEncoding
     public const byte FormatVersion = 0x01;
     public const int EncodedBytesMax = 1 + RegistryLimits.HashBytes + sizeof(ushort) + RegistryLimits.ItemIdBytesMax + 1 + sizeof(ulong);
 
+    /// <summary>Whether <paramref name="item"/> is within the bounds its canonical bytes need (what <see cref="Encode"/> refuses otherwise).</summary>
+    public static bool IsEncodable(BatchItem item) =>
+        item.ContentSha256.Length == RegistryLimits.HashBytes && Encoding.UTF8.GetByteCount(item.ItemId) <= RegistryLimits.ItemIdBytesMax;
+
     /// <summary>Writes the canonical bytes into <paramref name="destination"/> (at least <see cref="EncodedBytesMax"/> long) and returns their length.</summary>
     /// <exception cref="ArgumentException">The item violates the content-hash or item-id bounds.</exception>
     public static int Encode(BatchItem item, Span<byte> destination)

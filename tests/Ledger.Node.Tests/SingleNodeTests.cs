@@ -113,6 +113,21 @@ public sealed class SingleNodeTests
     }
 
     [Test]
+    public void Submit_BatchWithAnItemOutsideTheEncodingBounds_IsRefusedAtTheDoorNamingTheItem()
+    {
+        var items = new[]
+        {
+            new BatchItem { ContentSha256 = ByteString.CopyFrom(new byte[32]), ItemId = "fine" },
+            new BatchItem { ContentSha256 = ByteString.CopyFrom(new byte[31]), ItemId = "short-hash" },
+        };
+
+        var refused = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.BatchRegister(items, new byte[32]) }));
+
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(refused.Status.Detail, Does.StartWith("items[1]"));
+    }
+
+    [Test]
     public async Task Submit_SameContentTwice_SecondIsRecordedAsRejectedWithReferenceToFirst()
     {
         var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
