@@ -90,51 +90,37 @@ public sealed class ClusterBenchCommand : IBenchCommand
 
         var results = new List<PhaseSummary>();
         var cpuLines = new List<string>();
-        var ledgerUnary = PhaseSummary.Skipped("ledger Submit (unary)");
-        if (phases.Unary)
+
+        // One phase: its CPU per process and, for the ledger's, the leader's stage timings over exactly that phase.
+        async Task<PhaseSummary> MeasureAsync(bool selected, string label, string announcement, string cpuLeader, bool ledgerPhase, Func<string, Task<PhaseSummary>> run)
         {
-            Console.Error.WriteLine($"phase: ledger unary Submit, {clients} clients, {phase.TotalSeconds} s");
-            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
+            if (!selected)
+            {
+                return PhaseSummary.Skipped(label);
+            }
+
+            Console.Error.WriteLine($"phase: {announcement}, {phase.TotalSeconds} s");
+            var stagesBefore = ledgerPhase ? await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false) : null;
             var before = cpu.Sample();
-            ledgerUnary = await ClosedLoop.RunAsync(ledgerUnary.Label, clients, operationsMax, phase, (c, i, t) => ledger.SubmitAsync(unary[i], t)).ConfigureAwait(false);
-            cpuLines.Add(cpu.Describe(ledgerUnary.Label, before, cpu.Sample(), ledgerUnary.Committed, leaderName));
-            cpuLines.Add(NodeMetricsScrape.Describe(ledgerUnary.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
-            results.Add(ledgerUnary);
+            var result = await run(label).ConfigureAwait(false);
+            cpuLines.Add(cpu.Describe(label, before, cpu.Sample(), result.Committed, cpuLeader));
+            if (ledgerPhase)
+            {
+                cpuLines.Add(NodeMetricsScrape.Describe(label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
+            }
+
+            results.Add(result);
+            return result;
         }
 
-        var ledgerStream = PhaseSummary.Skipped($"ledger SubmitStream x{streamWindow}");
-        if (phases.Stream)
-        {
-            Console.Error.WriteLine($"phase: ledger SubmitStream, {clients} streams x {streamWindow} in flight, {phase.TotalSeconds} s");
-            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
-            var before = cpu.Sample();
-            ledgerStream = await ClusterStreamLoad.RunClosedAsync(ledgerStream.Label, ledger.Url, clients, streamWindow, stream, phase).ConfigureAwait(false);
-            cpuLines.Add(cpu.Describe(ledgerStream.Label, before, cpu.Sample(), ledgerStream.Committed, leaderName));
-            cpuLines.Add(NodeMetricsScrape.Describe(ledgerStream.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
-            results.Add(ledgerStream);
-        }
-
-        var etcdPut = PhaseSummary.Skipped("etcd Put");
-        if (phases.Etcd)
-        {
-            Console.Error.WriteLine($"phase: etcd Put, {clients} clients, {phase.TotalSeconds} s");
-            var before = cpu.Sample();
-            etcdPut = await ClosedLoop.RunAsync(etcdPut.Label, clients, etcdOperations, phase, (c, i, t) => etcd.PutAsync(warmup + i, t)).ConfigureAwait(false);
-            cpuLines.Add(cpu.Describe(etcdPut.Label, before, cpu.Sample(), etcdPut.Committed, "etcd-1"));
-            results.Add(etcdPut);
-        }
-
-        var openLoop = PhaseSummary.Skipped($"ledger open loop {openRate}/s");
-        if (phases.Open)
-        {
-            Console.Error.WriteLine($"phase: ledger open loop at {openRate} tx/s offered (SubmitStream, {clients} streams), {phase.TotalSeconds} s");
-            var stagesBefore = await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false);
-            var before = cpu.Sample();
-            openLoop = await ClusterStreamLoad.RunOpenAsync(openLoop.Label, ledger.Url, clients, openRate, open).ConfigureAwait(false);
-            cpuLines.Add(cpu.Describe(openLoop.Label, before, cpu.Sample(), openLoop.Committed, leaderName));
-            cpuLines.Add(NodeMetricsScrape.Describe(openLoop.Label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
-            results.Add(openLoop);
-        }
+        var ledgerUnary = await MeasureAsync(phases.Unary, "ledger Submit (unary)", $"ledger unary Submit, {clients} clients", leaderName, ledgerPhase: true,
+            label => ClosedLoop.RunAsync(label, clients, operationsMax, phase, (c, i, t) => ledger.SubmitAsync(unary[i], t))).ConfigureAwait(false);
+        var ledgerStream = await MeasureAsync(phases.Stream, $"ledger SubmitStream x{streamWindow}", $"ledger SubmitStream, {clients} streams x {streamWindow} in flight", leaderName, ledgerPhase: true,
+            label => ClusterStreamLoad.RunClosedAsync(label, ledger.Url, clients, streamWindow, stream, phase)).ConfigureAwait(false);
+        var etcdPut = await MeasureAsync(phases.Etcd, "etcd Put", $"etcd Put, {clients} clients", "etcd-1", ledgerPhase: false,
+            label => ClosedLoop.RunAsync(label, clients, etcdOperations, phase, (c, i, t) => etcd.PutAsync(warmup + i, t))).ConfigureAwait(false);
+        var openLoop = await MeasureAsync(phases.Open, $"ledger open loop {openRate}/s", $"ledger open loop at {openRate} tx/s offered (SubmitStream, {clients} streams)", leaderName, ledgerPhase: true,
+            label => ClusterStreamLoad.RunOpenAsync(label, ledger.Url, clients, openRate, open)).ConfigureAwait(false);
 
         var best = ledgerStream.OpsPerSecond > ledgerUnary.OpsPerSecond ? ledgerStream : ledgerUnary;
         var ratio = etcdPut.OpsPerSecond > 0 ? best.OpsPerSecond / etcdPut.OpsPerSecond : 0;
