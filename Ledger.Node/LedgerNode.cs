@@ -123,8 +123,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     ElectionTicks = options.ElectionTicks,
                     HeartbeatTicks = options.HeartbeatTicks,
                     Applied = Blocks.AppliedRaftIndex,
-                    MaxBytesPerAppend = options.Batching.BatchBytesMax + (64L * 1024),
-                    MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * (options.Batching.BatchBytesMax + (64L * 1024))),
+                    MaxBytesPerAppend = options.RaftAppendBytesMax,
+                    MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * options.RaftAppendBytesMax),
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                 },
                 raftLog);

@@ -1,5 +1,6 @@
 using Ledger.Node.Batching;
 using Ledger.Node.Snapshots;
+using Ledger.Registry.Applying;
 
 namespace Ledger.Node.Configuration;
 
@@ -44,8 +45,37 @@ public sealed class NodeOptions
     /// <summary>fsync every Raft write (group commit: one synced write per Ready). Never turn off in production.</summary>
     public bool Fsync { get; set; } = true;
 
-    /// <summary>Largest accepted signed transaction, bytes. A BatchRegister of 100,000 items needs several MiB.</summary>
-    public int TransactionBytesMax { get; set; } = 8 * 1024 * 1024;
+    /// <summary>
+    /// Room for a transaction's envelope, signature and framing around its body: the envelope's other
+    /// fields are a chain id, nonce, type, key id (at most 64 bytes) and suite name.
+    /// </summary>
+    public const int EnvelopeBytesMax = 64 * 1024;
+
+    /// <summary>
+    /// Room around a peer message's Raft entries: the message's own fields and each entry's term, index
+    /// and length prefix (Raft sends at most 4,096 entries per append, ~30 bytes of framing each).
+    /// </summary>
+    public const int PeerFramingBytesMax = 1024 * 1024;
+
+    /// <summary>
+    /// Largest accepted signed transaction, bytes. The default admits the largest BatchRegister the
+    /// registry accepts (100,000 items with 64-byte item ids, within its 12 MiB body bound).
+    /// </summary>
+    public int TransactionBytesMax { get; set; } = RegistryLimits.BatchBodyBytesMax + EnvelopeBytesMax;
+
+    /// <summary>
+    /// Largest message a peer may send this node: a Raft append carries up to a whole batch of
+    /// transactions (<see cref="BatcherOptions.BatchBytesMax"/>) and so does a follower's forward to the
+    /// leader. Derived, not configured, so no setting can make a leader build appends its followers refuse
+    /// (which would stall replication for good).
+    /// </summary>
+    public int PeerMessageBytesMax => Batching.BatchBytesMax + PeerFramingBytesMax;
+
+    /// <summary>What the peer channels send and receive at most (<c>PeerNetwork</c>'s client bound).</summary>
+    public const int PeerChannelMessageBytesMax = 64 * 1024 * 1024;
+
+    /// <summary>Bytes of entries one Raft append carries at most (at least one entry whatever its size).</summary>
+    public long RaftAppendBytesMax => Batching.BatchBytesMax + (64L * 1024);
 
     public BatcherOptions Batching { get; set; } = new();
 
@@ -91,6 +121,12 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"Node:TransactionBytesMax must be within 256..64MiB, was {TransactionBytesMax}");
         }
 
+        if (PeerMessageBytesMax > PeerChannelMessageBytesMax)
+        {
+            throw new InvalidOperationException(
+                $"Node:Batching:BatchBytesMax must be at most {PeerChannelMessageBytesMax - PeerFramingBytesMax} (a peer message carries a whole batch), was {Batching.BatchBytesMax}");
+        }
+
         if (PeerQueueCapacity < 16)
         {
             throw new InvalidOperationException($"Node:PeerQueueCapacity must be at least 16, was {PeerQueueCapacity}");
@@ -115,7 +151,7 @@ public sealed class NodeOptions
         Batching.Validate(TransactionBytesMax);
         Raft.Validate();
 
-        // The peer server accepts messages up to TransactionBytesMax + 64 KiB; a chunk plus its framing must fit.
-        Snapshots.Validate(TransactionBytesMax + (32 * 1024));
+        // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
+        Snapshots.Validate(PeerMessageBytesMax - (32 * 1024));
     }
 }

@@ -115,7 +115,7 @@ public static class NodeProgram
             o.MaxSendMessageSize = 64 * 1024 * 1024;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
-        });
+        }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
         var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
         builder.Services.AddSingleton(node);
@@ -142,7 +142,9 @@ public static class NodeProgram
         var peerUri = new Uri(options.PeerUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = options.TransactionBytesMax + (1024 * 1024);
+            // Bounds whole unary bodies on both listeners; each gRPC service bounds its own messages
+            // (public: one transaction; peer: a forwarded batch or a Raft append of one).
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.TransactionBytesMax, options.PeerMessageBytesMax) + (1024 * 1024);
             Listen(kestrel, publicUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Ledger.Consensus;
 using Ledger.Core.Consortium;
 using Ledger.Core.Protocol;
+using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Microsoft.Extensions.Logging;
 
@@ -164,8 +165,8 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
         return GrpcChannel.ForAddress(address.Url, new GrpcChannelOptions
         {
             HttpHandler = handler,
-            MaxSendMessageSize = 64 * 1024 * 1024,
-            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            MaxSendMessageSize = NodeOptions.PeerChannelMessageBytesMax,
+            MaxReceiveMessageSize = NodeOptions.PeerChannelMessageBytesMax,
         });
     }
 

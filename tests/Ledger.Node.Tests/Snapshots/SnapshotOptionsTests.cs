@@ -13,8 +13,8 @@ public sealed class SnapshotOptionsTests
     [Test]
     public void ChunkLargerThanThePeerMessageBound_IsRefusedAtStartUp()
     {
-        var options = new NodeOptions { TransactionBytesMax = 256 * 1024 };
-        options.Snapshots.ChunkBytes = 1024 * 1024;
+        var options = new NodeOptions();
+        options.Snapshots.ChunkBytes = options.PeerMessageBytesMax;
 
         var refused = Assert.Throws<InvalidOperationException>(options.Validate);
 
