@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using Ledger.Core.Hashing;
 using Ledger.Registry.Similarity;
 
@@ -32,6 +33,13 @@ public sealed class RegistryOptions
         get;
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ParallelismMax), value, "must be at least 1");
     } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The 64-bit Raft id a node id maps to (Core's <c>RaftNodeIds.Of</c>). Only 64 bits of a hash, so a
+    /// proposed node id could be chosen to collide with an active node's; such an addition is refused.
+    /// Injectable so that rule can be tested without searching for a real collision.
+    /// </summary>
+    public Func<string, ulong> RaftIdOf { get; init; } = RaftNodeIds.Of;
 
     /// <summary>The consortium suite's hash: batch Merkle roots and the state root use it.</summary>
     public IHashAlgorithm Hash { get; }

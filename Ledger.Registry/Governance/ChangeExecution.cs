@@ -163,6 +163,7 @@ internal static class ChangeExecution
         }
 
         var governance = context.Governance;
+        RefuseRaftIdCollision(context, governance, change.NodeId);
         SortedIds.Add(governance.ActiveNodeIds, change.NodeId);
         Check.CountMax(governance.ActiveNodeIds.Count, RegistryLimits.NodesMax, "active nodes", nameof(RegistryLimits.NodesMax));
         var keyId = context.Options.DeriveKeyId(change.Key.Suite, change.Key.PublicKey.Span);
@@ -178,6 +179,19 @@ internal static class ChangeExecution
         context.State.Put(StateKeys.Node(change.NodeId), node);
         context.State.Put(StateKeys.Governance(), governance);
         context.Effects.Add(NodeEffect(context, NodeMembershipChangeKind.AddNode, node));
+    }
+
+    // Raft knows nodes only by the 64-bit id; two active nodes sharing one would be one voter to Raft.
+    private static void RefuseRaftIdCollision(TransactionContext context, GovernanceRecord governance, string nodeId)
+    {
+        var raftId = context.Options.RaftIdOf(nodeId);
+        foreach (var active in governance.ActiveNodeIds)
+        {
+            if (context.Options.RaftIdOf(active) == raftId)
+            {
+                throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node id '{nodeId}' maps to the same Raft id as active node '{active}'; choose another node id");
+            }
+        }
     }
 
     private static void RemoveNode(TransactionContext context, RemoveNode change)

@@ -201,6 +201,28 @@ public sealed class GovernanceTests
     }
 
     [Test]
+    public void AddNode_WhoseRaftIdCollidesWithAnActiveNode_IsRejected_ChangeNotApplicable()
+    {
+        // Raft ids are 64 bits of a hash: stand in a derivation where "node-x" collides with "node-2".
+        var chain = new TestChain(DefaultGenesis(threshold: 1), raftIdOf: id => id == "node-x" ? Core.Consortium.RaftNodeIds.Of("node-2") : Core.Consortium.RaftNodeIds.Of(id));
+
+        var outcome = chain.Apply(Admin1, TransactionType.ProposeChange, new ProposeChange
+        {
+            AddNode = new AddNode
+            {
+                NodeId = "node-x",
+                Address = "https://10.0.0.9:7400",
+                Key = new MemberPublicKey { Suite = chain.Genesis.Suite, PublicKey = ByteString.CopyFrom(PublicKey("node-x")) },
+            },
+        });
+
+        Assert.That(outcome.Reason, Is.EqualTo(RejectionReason.ChangeNotApplicable), outcome.ToString());
+        Assert.That(outcome.ToString(), Does.Contain("node-2"));
+        Assert.That(chain.Queries.GetNodes().Any(n => n.NodeId == "node-x"), Is.False);
+        Assert.That(chain.LastBlock!.Effects, Is.Empty);
+    }
+
+    [Test]
     public void RemoveNode_WhenExecuted_EmitsANodeMembershipChangeEffect()
     {
         var chain = new TestChain(DefaultGenesis(threshold: 1));

@@ -36,11 +36,11 @@ internal sealed class TestChain
     private ulong nextTxNumber = 1;
 
     /// <param name="multiGetReads">Apply blocks through a view that offers batched reads, so the applier prefetches as it does over RocksDB.</param>
-    public TestChain(ConsortiumGenesis? genesis = null, int perceptualHashSubstringCount = RegistryOptions.DefaultPerceptualHashSubstringCount, int parallelismMax = 1, bool multiGetReads = false)
+    public TestChain(ConsortiumGenesis? genesis = null, int perceptualHashSubstringCount = RegistryOptions.DefaultPerceptualHashSubstringCount, int parallelismMax = 1, bool multiGetReads = false, Func<string, ulong>? raftIdOf = null)
     {
         readState = multiGetReads ? new MultiGetView(State) : State;
         Genesis = genesis ?? DefaultGenesis();
-        Options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: perceptualHashSubstringCount) { ParallelismMax = parallelismMax };
+        Options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: perceptualHashSubstringCount) { ParallelismMax = parallelismMax, RaftIdOf = raftIdOf ?? Core.Consortium.RaftNodeIds.Of };
         Applier = new RegistryApplier(Options);
         GenesisRoot = RegistryGenesis.Initialize(State, Genesis, Options);
         Queries = new RegistryQueries(State, Options);
