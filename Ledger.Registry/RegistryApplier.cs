@@ -196,7 +196,7 @@ public sealed class RegistryApplier
     /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
     private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody)
     {
-        var bodyBytesMax = type == TransactionType.BatchRegister ? RegistryLimits.BatchBodyBytesMax : RegistryLimits.TransactionBodyBytesMax;
+        var bodyBytesMax = RegistryLimits.BodyBytesMaxOf(type);
         if (body.Length > bodyBytesMax)
         {
             throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {bodyBytesMax}");

@@ -103,6 +103,12 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, $"transaction type {(int)envelope.Type} is not a known type");
         }
 
+        // The registry would only record it as rejected (LimitExceeded), after every node stored it.
+        if (envelope.Body.Length > RegistryLimits.BodyBytesMaxOf(envelope.Type))
+        {
+            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body is {envelope.Body.Length} bytes, more than the registry's {RegistryLimits.BodyBytesMaxOf(envelope.Type)}-byte limit for it");
+        }
+
         var signer = SignerOf(envelope.SignerKeyId);
         if (!RolePolicy.IsAllowed(envelope.Type, signer.Member.Role))
         {

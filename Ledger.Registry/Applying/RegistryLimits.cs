@@ -1,3 +1,5 @@
+using Ledger.Core.Protocol;
+
 namespace Ledger.Registry.Applying;
 
 /// <summary>Every bound the registry enforces. Byte limits count UTF-8 bytes.</summary>
@@ -9,6 +11,10 @@ public static class RegistryLimits
     public const int BatchBodyBytesMax = 12 * 1024 * 1024;
 
     public const int BatchItemsMax = 100_000;
+
+    /// <summary>The body bound of a transaction type: a batch's, or the one every other type shares.</summary>
+    public static int BodyBytesMaxOf(TransactionType type) =>
+        type == TransactionType.BatchRegister ? BatchBodyBytesMax : TransactionBodyBytesMax;
     public const int BlockTransactionsMax = 65_536;
 
     public const int HashBytes = 32;

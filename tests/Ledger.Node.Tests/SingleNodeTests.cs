@@ -4,7 +4,9 @@ using Ledger.Core.Blocks;
 using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
+using Ledger.Node.Configuration;
 using Ledger.Node.Tests.Support;
+using Ledger.Registry.Applying;
 
 namespace Ledger.Node.Tests;
 
@@ -189,11 +191,23 @@ public sealed class SingleNodeTests
     }
 
     [Test]
+    public void Submit_RegistrationBodyOverTheRegistrysBound_IsRefusedAtTheDoorNamingTheBound()
+    {
+        var heightBefore = Node.Node.Blocks.LatestHeight;
+        var exception = Assert.ThrowsAsync<RpcException>(async () =>
+            await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(titleBytes: RegistryLimits.TransactionBodyBytesMax) }));
+
+        Assert.That(exception!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(exception.Status.Detail, Does.Contain("RegisterWork body"));
+        Assert.That(Node.Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
+    }
+
+    [Test]
     public void Submit_Oversized_IsRefusedWithoutReachingTheLog()
     {
         var heightBefore = Node.Node.Blocks.LatestHeight;
         var exception = Assert.ThrowsAsync<RpcException>(async () =>
-            await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(titleBytes: 9 * 1024 * 1024) }));
+            await Node.Client.SubmitAsync(new SubmitRequest { Transaction = Consortium.RegisterWork(titleBytes: new NodeOptions().TransactionBytesMax) }));
 
         Assert.That(exception!.StatusCode, Is.AnyOf(StatusCode.InvalidArgument, StatusCode.ResourceExhausted));
         Assert.That(Node.Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
