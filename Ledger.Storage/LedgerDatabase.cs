@@ -197,8 +197,10 @@ public sealed class LedgerDatabase : IDisposable
     /// <summary>
     /// The values under <paramref name="keys"/> (null where absent), as <see cref="Get"/> answers
     /// each, in one batched RocksDB MultiGet: the per-read setup (super-version reference,
-    /// memtable and filter probes, the native call) is shared across the keys. Checksums are
-    /// verified; corruption throws <see cref="StorageCorruptionException"/>.
+    /// memtable and filter probes, the native call) is shared across the keys. The keys are handed
+    /// over in ascending order (<see cref="KeyOrder"/>; RocksDB's own sort of unsorted input was
+    /// ~40 % of a 10,000-key call). Checksums are verified; corruption throws
+    /// <see cref="StorageCorruptionException"/>.
     /// </summary>
     public void GetMany(ColumnFamilyHandle columnFamily, ReadOnlySpan<byte[]> keys, Span<byte[]?> values)
     {
@@ -222,6 +224,13 @@ public sealed class LedgerDatabase : IDisposable
             totalBytes = checked(totalBytes + key.Length);
         }
 
+        var order = ArrayPool<int>.Shared.Rent(count);
+        var sorted = KeyOrder.IsSorted(keys);
+        if (!sorted)
+        {
+            KeyOrder.Sort(keys, order.AsSpan(0, count));
+        }
+
         var keyBytes = ArrayPool<byte>.Shared.Rent(Math.Max(totalBytes, 1));
         var keyPointers = ArrayPool<IntPtr>.Shared.Rent(count);
         var keySizes = ArrayPool<UIntPtr>.Shared.Rent(count);
@@ -234,18 +243,21 @@ public sealed class LedgerDatabase : IDisposable
         {
             var start = pinnedKeys.AddrOfPinnedObject();
             var offset = 0;
+            // Slot i of the native arrays holds the i-th key in ascending order.
             for (var i = 0; i < count; i++)
             {
-                keys[i].CopyTo(keyBytes, offset);
+                var key = keys[sorted ? i : order[i]];
+                key.CopyTo(keyBytes, offset);
                 keyPointers[i] = start + offset;
-                keySizes[i] = (UIntPtr)keys[i].Length;
-                offset += keys[i].Length;
+                keySizes[i] = (UIntPtr)key.Length;
+                offset += key.Length;
             }
 
-            Native.Instance.rocksdb_batched_multi_get_cf(_rocks.Handle, _readOptions.Handle, columnFamily.Handle, (UIntPtr)count, keyPointers, keySizes, pinnedSlices.AddrOfPinnedObject(), errors, 0);
+            Native.Instance.rocksdb_batched_multi_get_cf(_rocks.Handle, _readOptions.Handle, columnFamily.Handle, (UIntPtr)count, keyPointers, keySizes, pinnedSlices.AddrOfPinnedObject(), errors, 1);
             for (var i = 0; i < count; i++)
             {
-                values[i] = null;
+                var slot = sorted ? i : order[i];
+                values[slot] = null;
                 if (errors[i] != IntPtr.Zero)
                 {
                     firstError ??= Marshal.PtrToStringAnsi(errors[i]) ?? "unknown error";
@@ -257,7 +269,7 @@ public sealed class LedgerDatabase : IDisposable
                     var data = Native.Instance.rocksdb_pinnableslice_value(slices[i], out var length);
                     var value = new byte[(int)length];
                     Marshal.Copy(data, value, 0, value.Length);
-                    values[i] = value;
+                    values[slot] = value;
                     Native.Instance.rocksdb_pinnableslice_destroy(slices[i]);
                 }
             }
@@ -271,6 +283,7 @@ public sealed class LedgerDatabase : IDisposable
             ArrayPool<UIntPtr>.Shared.Return(keySizes);
             ArrayPool<IntPtr>.Shared.Return(keyPointers);
             ArrayPool<byte>.Shared.Return(keyBytes);
+            ArrayPool<int>.Shared.Return(order);
         }
 
         if (firstError is not null)

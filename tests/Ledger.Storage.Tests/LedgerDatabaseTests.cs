@@ -201,6 +201,44 @@ public sealed class LedgerDatabaseTests
         });
     }
 
+    [Test]
+    public void GetMany_UnsortedKeysSharingLongPrefixes_AnswersEachKeyAsGet()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+        var random = new Random(5);
+        var stored = new List<byte[]>();
+        using (var batch = new WriteBatch())
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                // Every key starts with the same 10 bytes, as a batch's content-hash keys share their key space.
+                var key = "content-ha"u8.ToArray().Concat(BitConverter.GetBytes(random.Next())).ToArray();
+                stored.Add(key);
+                batch.Put(key, BitConverter.GetBytes(i), database.RegistryState);
+            }
+
+            database.Write(batch);
+        }
+
+        database.Flush();
+        var queried = stored.Take(1_000)
+            .Concat(Enumerable.Range(0, 1_000).Select(i => "content-ha"u8.ToArray().Concat(BitConverter.GetBytes(-1 - i)).ToArray()))
+            .Concat(stored.Take(10))
+            .OrderBy(_ => random.Next())
+            .ToArray();
+        var values = new byte[]?[queried.Length];
+
+        database.GetMany(database.RegistryState, queried, values);
+
+        for (var i = 0; i < queried.Length; i++)
+        {
+            Assert.That(values[i], Is.EqualTo(database.Get(database.RegistryState, queried[i])), $"key {Convert.ToHexString(queried[i])}");
+        }
+
+        Assert.That(values.Count(v => v is null), Is.EqualTo(1_000));
+    }
+
     private static ColumnFamilyHandle FamilyOf(LedgerDatabase database, string family) => family switch
     {
         ColumnFamilyNames.Blocks => database.Blocks,
