@@ -9,9 +9,6 @@ namespace Ledger.Registry.Applying;
 /// <summary>RegisterWork, BatchRegister, TransferOwnership.</summary>
 internal static class WorkTransactions
 {
-    /// <summary>Below this many batch items the per-item work stays on the applying thread.</summary>
-    public const int ParallelItemsMin = 2_048;
-
     public static TransactionOutcome Register(TransactionContext context, RegisterWork body)
     {
         var smSuite = IsSmSuite(context);
@@ -99,18 +96,18 @@ internal static class WorkTransactions
             throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {count} items");
         }
 
-        // Content-hash lookups against the state before this transaction run in parallel into
-        // per-item slots; outcomes and writes are then taken in item order, so nothing depends on
-        // thread timing.
+        // Content-hash lookups against the state before this transaction, all at once into
+        // per-item slots (batched stored reads, possibly on several threads); outcomes and writes
+        // are then taken in item order, so nothing depends on thread timing.
         var contentKeys = new StateKey[count];
         var storedPrior = new byte[]?[count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         var state = context.State;
-        For(count, options, i =>
+        for (var i = 0; i < count; i++)
         {
             contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, body.Items[i].ContentSha256.Span);
-            storedPrior[i] = state.Peek(contentKeys[i], out var workId) ? workId : null;
-        });
+        }
+
+        state.PeekMany(contentKeys, storedPrior, parallelism);
 
         // An accepted item costs one write, its content-hash entry; its work record is rebuilt
         // from the batch's header and item chunks (BatchItemRecords), its owner entry is the
@@ -176,21 +173,6 @@ internal static class WorkTransactions
         Works.ChangeHolder(context.State, work, body.NewHolder, context.SignerId);
         Works.AddEvent(context, body.WorkId, WorkEventKind.OwnershipTransferred, newHolder: body.NewHolder, previousHolder: previousHolder);
         return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
-    }
-
-    private static void For(int count, ParallelOptions options, Action<int> body)
-    {
-        if (options.MaxDegreeOfParallelism <= 1 || count < ParallelItemsMin)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                body(i);
-            }
-
-            return;
-        }
-
-        Parallel.For(0, count, options, body);
     }
 
     public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;

@@ -66,6 +66,103 @@ internal sealed class WriteBuffer
         return parent is not null ? parent.Peek(key, out value) : PeekStored(key, out value);
     }
 
+    /// <summary>Below this many stored reads <see cref="PeekMany"/> reads on the calling thread only.</summary>
+    public const int ParallelPeekKeysMin = 2_048;
+
+    /// <summary>
+    /// <see cref="Peek"/> for every key of <paramref name="keys"/> into the same slot of
+    /// <paramref name="values"/> (null where absent), filling no cache. Keys the layers' pending
+    /// writes or the block's read cache answer are taken from there; the rest are read from the
+    /// stored state in batched calls when it can (<see cref="IMultiGetStateReader"/>: RocksDB's
+    /// MultiGet shares the per-read setup, memtable and filter probes across keys instead of one
+    /// point read each), split over up to <paramref name="parallelismMax"/> threads, else one by
+    /// one. Same answers as <see cref="Peek"/> key by key: nothing writes to any layer meanwhile.
+    /// </summary>
+    public void PeekMany(ReadOnlySpan<StateKey> keys, Span<byte[]?> values, int parallelismMax)
+    {
+        if (values.Length != keys.Length)
+        {
+            throw new ArgumentException($"{values.Length} value slots for {keys.Length} keys", nameof(values));
+        }
+
+        var bottom = Bottom();
+        var missing = new List<int>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (!TryPeekCached(keys[i], out values[i]))
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var missingKeys = new StateKey[missing.Count];
+        for (var m = 0; m < missingKeys.Length; m++)
+        {
+            missingKeys[m] = keys[missing[m]];
+        }
+
+        var stored = new byte[]?[missingKeys.Length];
+        var storedState = bottom.baseState!;
+        var parts = parallelismMax <= 1 || missingKeys.Length < ParallelPeekKeysMin ? 1 : Math.Min(parallelismMax, missingKeys.Length / (ParallelPeekKeysMin / 2));
+        if (parts <= 1)
+        {
+            ReadStored(storedState, missingKeys, stored, 0, missingKeys.Length);
+        }
+        else
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parallelismMax }, part =>
+            {
+                var start = (int)((long)missingKeys.Length * part / parts);
+                var end = (int)((long)missingKeys.Length * (part + 1) / parts);
+                ReadStored(storedState, missingKeys, stored, start, end - start);
+            });
+        }
+
+        for (var m = 0; m < missingKeys.Length; m++)
+        {
+            values[missing[m]] = stored[m];
+        }
+    }
+
+    // A key's answer from the layers' pending writes or the block's read cache, if either has it.
+    private bool TryPeekCached(StateKey key, out byte[]? value)
+    {
+        for (var layer = this; layer is not null; layer = layer.parent)
+        {
+            if (layer.pending.TryGetValue(key, out value))
+            {
+                return true;
+            }
+
+            if (layer.storedReads is not null && layer.storedReads.TryGetValue(key, out value))
+            {
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    private static void ReadStored(IRegistryStateReader storedState, StateKey[] keys, byte[]?[] values, int start, int length)
+    {
+        if (storedState is IMultiGetStateReader multiGet)
+        {
+            multiGet.TryGetMany(keys.AsSpan(start, length), values.AsSpan(start, length));
+            return;
+        }
+
+        for (var i = start; i < start + length; i++)
+        {
+            values[i] = storedState.TryGet(keys[i], out var value) ? value : null;
+        }
+    }
+
     /// <summary>This layer's own pending value (not a parent's, not storage): a batch's check against its earlier items.</summary>
     public bool TryGetPending(StateKey key, [NotNullWhen(true)] out byte[]? value) => pending.TryGetValue(key, out value) && value is not null;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Ledger.Core.Merkle;
@@ -128,7 +129,20 @@ public sealed class BlockStore
 
         Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
         BlockKeys.Write(key, BlockKeys.Block, height);
-        batch.Put(key, block.ToByteArray(), _database.Blocks);
+        // Serialized into a pooled buffer (the batch copies it): a batch block is ~0.7 MB, and a
+        // new array per block is a zeroed large-object allocation that drives gen2 collections.
+        var blockLength = block.CalculateSize();
+        var blockBytes = ArrayPool<byte>.Shared.Rent(blockLength);
+        try
+        {
+            block.WriteTo(blockBytes.AsSpan(0, blockLength));
+            batch.Put(key, blockBytes.AsSpan(0, blockLength), _database.Blocks);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(blockBytes);
+        }
+
         BlockKeys.Write(key, BlockKeys.Header, height);
         batch.Put(key, header!.ToByteArray(), _database.Blocks);
         BlockKeys.Write(key, BlockKeys.Hash, height);

@@ -11,11 +11,21 @@ internal static class RaftRecordEncoding
 
     public static byte[] EncodeEntry(Entry entry)
     {
-        var bytes = new byte[EntryHeaderBytes + entry.Data.Length];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, entry.Term);
-        bytes[sizeof(ulong)] = (byte)entry.Type;
-        entry.Data.Span.CopyTo(bytes.AsSpan(EntryHeaderBytes));
+        var bytes = new byte[EncodedEntryBytes(entry)];
+        EncodeEntry(entry, bytes);
         return bytes;
+    }
+
+    public static int EncodedEntryBytes(Entry entry) => checked(EntryHeaderBytes + entry.Data.Length);
+
+    /// <summary>Writes the entry's record into <paramref name="destination"/> (at least <see cref="EncodedEntryBytes"/> long) and returns its length.</summary>
+    public static int EncodeEntry(Entry entry, Span<byte> destination)
+    {
+        var length = EncodedEntryBytes(entry);
+        BinaryPrimitives.WriteUInt64BigEndian(destination, entry.Term);
+        destination[sizeof(ulong)] = (byte)entry.Type;
+        entry.Data.Span.CopyTo(destination[EntryHeaderBytes..length]);
+        return length;
     }
 
     public static Entry DecodeEntry(ulong index, byte[] bytes)

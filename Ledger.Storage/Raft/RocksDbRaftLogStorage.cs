@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ledger.Consensus;
 using Ledger.Storage.Errors;
 using RocksDbSharp;
@@ -201,7 +202,19 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
                     }
 
                     RaftLogKeys.WriteEntryKey(key, entry.Index);
-                    batch.Put(key, RaftRecordEncoding.EncodeEntry(entry), database.RaftLog);
+                    // The batch copies the record, so it is built in a pooled buffer: a batch
+                    // entry is ~0.7 MB, and a new array each time is a large-object allocation
+                    // (zeroed, and it drives background gen2 collections).
+                    var record = ArrayPool<byte>.Shared.Rent(RaftRecordEncoding.EncodedEntryBytes(entry));
+                    try
+                    {
+                        var length = RaftRecordEncoding.EncodeEntry(entry, record);
+                        batch.Put(key, record.AsSpan(0, length), database.RaftLog);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(record);
+                    }
                 }
 
                 newLast = entries[^1].Index;

@@ -157,7 +157,9 @@ internal sealed class TestChain
     /// <summary>The in-memory state with <see cref="IMultiGetStateReader"/>: many reads answered one by one.</summary>
     private sealed class MultiGetView(MemoryRegistryState state) : IMultiGetStateReader
     {
-        public int BatchedReads { get; private set; }
+        private int batchedReads;
+
+        public int BatchedReads => Volatile.Read(ref batchedReads);
 
         public bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value) => state.TryGet(key, out value);
 
@@ -170,7 +172,8 @@ internal sealed class TestChain
                 values[i] = state.TryGet(keys[i], out var value) ? value : null;
             }
 
-            BatchedReads += keys.Length;
+            // A batch's item reads may come from several threads at once.
+            Interlocked.Add(ref batchedReads, keys.Length);
         }
     }
 }

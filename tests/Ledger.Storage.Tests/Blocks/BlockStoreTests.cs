@@ -33,6 +33,25 @@ public sealed class BlockStoreTests
         Assert.That(found.Result.Code, Is.EqualTo(ResultCode.Rejected));
     }
 
+    [TestCase(5)]
+    [TestCase(3_000)]
+    public void Append_StoresTheBlockAsItsProtobufBytes(int transactionCount)
+    {
+        // The stored bytes are the chain format: serializing into a pooled buffer must not change them.
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, 1);
+        var block = TestChain.Next(store, transactionCount);
+
+        store.Append(block, appliedRaftIndex: TestChain.NextRaftIndex(store));
+
+        var key = new byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.Block, 2);
+        Assert.That(database.Get(database.Blocks, key), Is.EqualTo(block.ToByteArray()));
+        Assert.That(store.GetBlock(2), Is.EqualTo(block));
+    }
+
     [Test]
     public void FindTransaction_Unknown_ReturnsNull()
     {

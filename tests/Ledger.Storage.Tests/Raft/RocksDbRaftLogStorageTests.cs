@@ -66,6 +66,41 @@ public sealed class RocksDbRaftLogStorageTests
     }
 
     [Test]
+    public void LargeEntries_PersistedFromPooledBuffers_ReadBackExactlyAfterFlushAndReopen()
+    {
+        // Batch-sized entries, each a different length (pooled buffers are reused and longer than the record).
+        var random = new Random(11);
+        var entries = new Entry[4];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var data = new byte[700_000 - (i * 1_001)];
+            random.NextBytes(data);
+            entries[i] = new Entry(2, (ulong)i + 1, EntryType.Normal, data);
+        }
+
+        using (var database = OpenDatabase())
+        {
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+            log.Persist(null, entries[..2], new HardState(2, 1, 0), sync: true);
+            log.Persist(null, entries[2..], null, sync: true);
+            database.Flush();
+        }
+
+        using (var database = OpenDatabase())
+        {
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+            var read = log.Entries(1, 5, long.MaxValue);
+            Assert.That(read, Has.Count.EqualTo(entries.Length));
+            for (var i = 0; i < entries.Length; i++)
+            {
+                Assert.That(read[i].Term, Is.EqualTo(2UL));
+                Assert.That(read[i].Index, Is.EqualTo(entries[i].Index));
+                Assert.That(read[i].Data.ToArray(), Is.EqualTo(entries[i].Data.ToArray()), $"entry {i + 1}");
+            }
+        }
+    }
+
+    [Test]
     public void AppendingAConflictingSuffix_TruncatesTheOldTail_AlsoAfterReopen()
     {
         using (var database = OpenDatabase())
