@@ -55,24 +55,33 @@ public sealed class RegistryApplier
         }
 
         // Sized for a block of single registrations (5 writes and ~3 stored reads each) so the
-        // block's tables do not rehash while it runs; a batch grows them itself.
-        var block = new WriteBuffer(state, Math.Min(transactions.Count, BlockPresizeTransactionsMax) * WritesPerTransactionEstimate);
-        // One transaction layer and effect list for the whole block, emptied after each
-        // transaction, instead of a new dictionary and list per transaction.
-        var layer = new WriteBuffer(block);
-        var transactionEffects = new List<RegistryEffect>();
-        var parsedBodies = BlockPrefetch.Run(block, transactions);
-        var outcomes = new List<TransactionOutcome>(transactions.Count);
-        var effects = new List<RegistryEffect>();
-        for (var position = 0; position < transactions.Count; position++)
+        // block's tables do not rehash while it runs; a batch grows them itself. One transaction
+        // layer and effect list for the whole block, emptied after each transaction, instead of
+        // a new dictionary and list per transaction; and the whole set is kept for the next block.
+        var buffers = BlockBuffers.Take(ref spareBuffers, state, Math.Min(transactions.Count, BlockPresizeTransactionsMax) * WritesPerTransactionEstimate);
+        try
         {
-            outcomes.Add(ApplyOne(block, layer, transactionEffects, context, (uint)position, transactions[position], parsedBodies?[position], effects));
-        }
+            var block = buffers.Block;
+            var parsedBodies = BlockPrefetch.Run(block, transactions);
+            var outcomes = new List<TransactionOutcome>(transactions.Count);
+            var effects = new List<RegistryEffect>();
+            for (var position = 0; position < transactions.Count; position++)
+            {
+                outcomes.Add(ApplyOne(block, buffers.Layer, buffers.TransactionEffects, context, (uint)position, transactions[position], parsedBodies?[position], effects));
+            }
 
-        block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
-        var root = StateCommitment.Fold(block, options.Hash, options.ParallelismMax);
-        return new BlockApplication(outcomes, block.ToSortedWrites(options.ParallelismMax), effects, root);
+            block.Put(StateKeys.AppliedHeight(), EncodeHeight(context.Height));
+            var root = StateCommitment.Fold(block, options.Hash, options.ParallelismMax);
+            return new BlockApplication(outcomes, block.ToSortedWrites(options.ParallelismMax), effects, root);
+        }
+        finally
+        {
+            BlockBuffers.Return(ref spareBuffers, buffers);
+        }
     }
+
+    // The block buffers of the last block, reused by the next (see BlockBuffers).
+    private BlockBuffers? spareBuffers;
 
     /// <summary>The last applied height (0 right after genesis).</summary>
     public static ulong AppliedHeight(IRegistryStateReader state)

@@ -16,8 +16,9 @@ internal static class BodyParser
     {
         try
         {
-            // Unknown fields are dropped so nothing unvalidated reaches a stored record.
-            return (DiscardingParser<T>.Instance ??= parser.WithDiscardUnknownFields(true)).ParseFrom(body);
+            // Unknown fields are dropped so nothing unvalidated reaches a stored record. Parsed
+            // from the span: the same parse without a CodedInputStream object per body.
+            return (DiscardingParser<T>.Instance ??= parser.WithDiscardUnknownFields(true)).ParseFrom(body.Span);
         }
         catch (InvalidProtocolBufferException)
         {

@@ -94,7 +94,8 @@ internal static class Check
     public static void Defined<TEnum>(TEnum value, string field)
         where TEnum : struct, Enum
     {
-        if (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        // Compared with the zero value as TEnum: no boxing (every RegisterWork checks its media type).
+        if (EqualityComparer<TEnum>.Default.Equals(value, default))
         {
             throw Fail(RejectionReason.MissingField, $"{field} is required");
         }

@@ -27,16 +27,14 @@ internal static class WorkTransactions
             Check.NotInFuture(body.ClaimedCreationUnixMs, context.Block, "claimed_creation_unix_ms");
         }
 
-        RejectIfRegistered(context.State, ContentHashAlgorithm.Sha256, body.ContentHash.Sha256, "sha256");
-        if (smSuite)
-        {
-            RejectIfRegistered(context.State, ContentHashAlgorithm.Sm3, body.ContentHash.Sm3, "sm3");
-        }
+        var sha256Key = RejectIfRegistered(context.State, ContentHashAlgorithm.Sha256, body.ContentHash.Sha256, "sha256");
+        StateKey? sm3Key = smSuite ? RejectIfRegistered(context.State, ContentHashAlgorithm.Sm3, body.ContentHash.Sm3, "sm3") : null;
 
+        // The id's array is fresh and never changed: the record wraps it instead of copying it.
         var workId = WorkIds.Create(context.TxHash, 0);
         var work = new WorkRecord
         {
-            WorkId = ByteString.CopyFrom(workId),
+            WorkId = UnsafeByteOperations.UnsafeWrap(workId),
             ContentHash = body.ContentHash.Clone(),
             MediaType = body.MediaType,
             Title = body.Title,
@@ -55,9 +53,22 @@ internal static class WorkTransactions
             work.PerceptualHash = body.PerceptualHash;
         }
 
-        Works.Add(context.State, work);
-        return TransactionOutcome.Ok($"registered work {Convert.ToHexString(workId)}");
+        Works.Add(context.State, work, workId, sha256Key, sm3Key);
+        return TransactionOutcome.Ok(RegisteredDetail(workId));
     }
+
+    private const string RegisteredPrefix = "registered work ";
+
+    /// <summary>"registered work " and the id in upper-case hex, written into the string itself (one allocation).</summary>
+    private static string RegisteredDetail(byte[] workId) =>
+        string.Create(RegisteredPrefix.Length + (workId.Length * 2), workId, static (text, id) =>
+        {
+            RegisteredPrefix.CopyTo(text);
+            if (!Convert.TryToHexString(id, text[RegisteredPrefix.Length..], out var written) || written != id.Length * 2)
+            {
+                throw new InvalidOperationException("work id hex did not fill its place in the outcome detail");
+            }
+        });
 
     public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body)
     {
@@ -234,15 +245,18 @@ internal static class WorkTransactions
     private static string StewardFor(TransactionContext context, RightsHolder holder) =>
         holder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? "" : context.SignerId;
 
-    private static void RejectIfRegistered(WriteBuffer state, ContentHashAlgorithm algorithm, ByteString hash, string name)
+    /// <returns>The content-hash index key that was looked up (the new work's entry goes there).</returns>
+    private static StateKey RejectIfRegistered(WriteBuffer state, ContentHashAlgorithm algorithm, ByteString hash, string name)
     {
-        var prior = Works.Prior(state, algorithm, hash.Span);
-        if (prior is not null)
+        var key = StateKeys.ContentHash(algorithm, hash.Span);
+        if (state.TryGet(key, out var prior))
         {
             throw Check.Fail(
                 RejectionReason.DuplicateContentHash,
                 $"{name} content hash already registered as work {Convert.ToHexString(prior)}",
                 WorkIds.TxHashOf(prior).ToArray());
         }
+
+        return key;
     }
 }

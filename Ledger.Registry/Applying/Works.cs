@@ -40,19 +40,24 @@ internal static class Works
     public static WorkRecord? Find(WriteBuffer state, ReadOnlySpan<byte> workId) =>
         state.Get(StateKeys.Work(workId), WorkRecord.Parser) ?? BatchItemRecords.Find(state.TryGet, workId);
 
-    /// <summary>The work already registered under this content hash, if any.</summary>
-    public static byte[]? Prior(WriteBuffer state, ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
-        state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? workId : null;
-
-    /// <summary>Stores a new work with its content-hash, owner and perceptual-hash index entries.</summary>
-    public static void Add(WriteBuffer state, WorkRecord work)
+    /// <summary>
+    /// Stores a new work with its content-hash, owner and perceptual-hash index entries.
+    /// <paramref name="workId"/> is the record's work id and <paramref name="sha256Key"/> /
+    /// <paramref name="sm3Key"/> its content-hash index keys, as the caller already built them
+    /// (the SM3 key exactly when the record has an SM3 hash); none of the arrays may change later.
+    /// </summary>
+    public static void Add(WriteBuffer state, WorkRecord work, byte[] workId, StateKey sha256Key, StateKey? sm3Key)
     {
-        var workId = work.WorkId.ToByteArray();
-        state.Put(StateKeys.Work(workId), work);
-        state.Put(StateKeys.ContentHash(ContentHashAlgorithm.Sha256, work.ContentHash.Sha256.Span), workId);
-        if (!work.ContentHash.Sm3.IsEmpty)
+        if (!work.WorkId.Span.SequenceEqual(workId) || work.ContentHash.Sm3.IsEmpty != sm3Key is null)
         {
-            state.Put(StateKeys.ContentHash(ContentHashAlgorithm.Sm3, work.ContentHash.Sm3.Span), workId);
+            throw new RegistryInvariantException("a new work's id or content-hash keys disagree with its record");
+        }
+
+        state.Put(StateKeys.Work(workId), work);
+        state.Put(sha256Key, workId);
+        if (sm3Key is { } sm3)
+        {
+            state.Put(sm3, workId);
         }
 
         state.PutMarker(StateKeys.Owner(work.RightsHolder, workId));

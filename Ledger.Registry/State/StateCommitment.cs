@@ -20,25 +20,35 @@ internal static class StateCommitment
         var accumulator = block.TryGetStored(StateKeys.StateAccumulator(), out var stored)
             ? StateAccumulator.FromBytes(hash, stored)
             : new StateAccumulator(hash);
-        var committed = new List<KeyValuePair<StateKey, byte[]?>>(block.PendingCount);
+        var committedCount = 0;
         foreach (var write in block.UnorderedWrites())
         {
-            if (KeySpaces.IsCommitted(write.Key.Space))
-            {
-                committed.Add(write);
-            }
+            committedCount += KeySpaces.IsCommitted(write.Key.Space) ? 1 : 0;
         }
 
-        var workers = committed.Count < ParallelFoldWritesMin ? 1 : Math.Max(1, Math.Min(parallelismMax, committed.Count / (ParallelFoldWritesMin / 2)));
+        var workers = committedCount < ParallelFoldWritesMin ? 1 : Math.Max(1, Math.Min(parallelismMax, committedCount / (ParallelFoldWritesMin / 2)));
         if (workers == 1)
         {
-            foreach (var write in committed)
+            // Straight from the block's table: no list of the committed writes.
+            foreach (var write in block.UnorderedWrites())
             {
-                FoldOne(accumulator, block, write, cacheReads: true);
+                if (KeySpaces.IsCommitted(write.Key.Space))
+                {
+                    FoldOne(accumulator, block, write, cacheReads: true);
+                }
             }
         }
         else
         {
+            var committed = new List<KeyValuePair<StateKey, byte[]?>>(committedCount);
+            foreach (var write in block.UnorderedWrites())
+            {
+                if (KeySpaces.IsCommitted(write.Key.Space))
+                {
+                    committed.Add(write);
+                }
+            }
+
             var partials = new StateAccumulator[workers];
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Ledger.Registry.State;
@@ -35,26 +36,36 @@ internal static class StateWriteSort
             starts[space] += starts[space - 1];
         }
 
-        var entries = new Entry[writes.Length];
-        Span<int> next = stackalloc int[SpaceCount];
-        starts[..SpaceCount].CopyTo(next);
-        foreach (var write in writes)
+        // Pooled: a 1,000-transaction block's 5,000 entries are 120 KB, which as a fresh array
+        // would land on the large-object heap every block. Cleared on return (it holds keys and values).
+        var rented = ArrayPool<Entry>.Shared.Rent(writes.Length);
+        try
         {
-            entries[next[write.Key.Span[0]]++] = new Entry(0, write);
-        }
-
-        for (var space = 0; space < SpaceCount; space++)
-        {
-            var group = entries.AsSpan(starts[space], starts[space + 1] - starts[space]);
-            if (group.Length > 1)
+            var entries = rented.AsSpan(0, writes.Length);
+            Span<int> next = stackalloc int[SpaceCount];
+            starts[..SpaceCount].CopyTo(next);
+            foreach (var write in writes)
             {
-                SortSpace(group);
+                entries[next[write.Key.Span[0]]++] = new Entry(0, write);
+            }
+
+            for (var space = 0; space < SpaceCount; space++)
+            {
+                var group = entries.Slice(starts[space], starts[space + 1] - starts[space]);
+                if (group.Length > 1)
+                {
+                    SortSpace(group);
+                }
+            }
+
+            for (var i = 0; i < entries.Length; i++)
+            {
+                writes[i] = entries[i].Write;
             }
         }
-
-        for (var i = 0; i < entries.Length; i++)
+        finally
         {
-            writes[i] = entries[i].Write;
+            ArrayPool<Entry>.Shared.Return(rented, clearArray: true);
         }
     }
 

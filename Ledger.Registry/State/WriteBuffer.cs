@@ -17,10 +17,10 @@ namespace Ledger.Registry.State;
 /// </summary>
 internal sealed class WriteBuffer
 {
-    private readonly IRegistryStateReader? baseState;
     private readonly WriteBuffer? parent;
-    private readonly Dictionary<StateKey, byte[]?>? storedReads;
     private readonly Dictionary<StateKey, SharedRecord>? sharedRecords;
+    private IRegistryStateReader? baseState;
+    private Dictionary<StateKey, byte[]?>? storedReads;
     private Dictionary<StateKey, byte[]?> pending;
 
     /// <summary>Whether <see cref="Prefetch"/> reads anything (the stored state answers many keys in one call).</summary>
@@ -41,6 +41,62 @@ internal sealed class WriteBuffer
     }
 
     public int PendingCount => pending.Count;
+
+    /// <summary>Above this capacity a bottom buffer's emptied tables are dropped rather than kept for the next block.</summary>
+    public const int RetainedBlockCapacityMax = 1 << 17;
+
+    /// <summary>
+    /// Points an emptied bottom buffer at the state the next block reads, with room for
+    /// <paramref name="capacity"/> writes and reads, reusing the tables of earlier blocks: a
+    /// 1,000-transaction block's two tables are ~150 KB each, which as fresh arrays would land on
+    /// the large-object heap every block and trigger full collections.
+    /// </summary>
+    public void BeginBlock(IRegistryStateReader state, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (storedReads is null)
+        {
+            throw new InvalidOperationException("only the bottom write buffer reads the stored state");
+        }
+
+        if (pending.Count != 0 || storedReads.Count != 0 || sharedRecords!.Count != 0)
+        {
+            throw new InvalidOperationException($"a block starts on a bottom buffer still holding {pending.Count} writes and {storedReads.Count} reads of an earlier block");
+        }
+
+        baseState = state;
+        pending.EnsureCapacity(capacity);
+        storedReads.EnsureCapacity(capacity);
+    }
+
+    /// <summary>
+    /// Forgets everything of the finished block (writes, stored reads, shared records) so the
+    /// buffer can serve the next one (<see cref="BeginBlock"/>) and holds no values meanwhile;
+    /// tables grown past <see cref="RetainedBlockCapacityMax"/> are dropped.
+    /// </summary>
+    public void EndBlock()
+    {
+        if (storedReads is null)
+        {
+            throw new InvalidOperationException("only the bottom write buffer reads the stored state");
+        }
+
+        baseState = null;
+        pending = Emptied(pending);
+        storedReads = Emptied(storedReads);
+        sharedRecords!.Clear();
+    }
+
+    private static Dictionary<StateKey, byte[]?> Emptied(Dictionary<StateKey, byte[]?> table)
+    {
+        if (table.EnsureCapacity(0) > RetainedBlockCapacityMax)
+        {
+            return [];
+        }
+
+        table.Clear();
+        return table;
+    }
 
     public bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value)
     {
@@ -233,7 +289,7 @@ internal sealed class WriteBuffer
 
     public T? Get<T>(StateKey key, MessageParser<T> parser)
         where T : class, IMessage<T>
-        => TryGet(key, out var bytes) ? parser.ParseFrom(bytes) : null;
+        => TryGet(key, out var bytes) ? parser.ParseFrom(new ReadOnlySpan<byte>(bytes)) : null;
 
     /// <summary>
     /// Like <see cref="Get{T}"/>, but the parsed record is shared across the block's transactions
@@ -255,14 +311,20 @@ internal sealed class WriteBuffer
             return record;
         }
 
-        var parsed = parser.ParseFrom(bytes);
+        var parsed = parser.ParseFrom(new ReadOnlySpan<byte>(bytes));
         cache[key] = new SharedRecord(bytes, parsed);
         return parsed;
     }
 
     public void Put(StateKey key, byte[] value) => pending[key] = value;
 
-    public void Put(StateKey key, IMessage record) => pending[key] = record.ToByteArray();
+    /// <summary>Stores the record's serialized bytes (written straight into an array of its size: no stream object).</summary>
+    public void Put(StateKey key, IMessage record)
+    {
+        var bytes = new byte[record.CalculateSize()];
+        record.WriteTo(bytes.AsSpan());
+        pending[key] = bytes;
+    }
 
     public void PutMarker(StateKey key) => pending[key] = [];
 
