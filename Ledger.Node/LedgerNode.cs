@@ -318,8 +318,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
         Position = committed.Position,
         Result = committed.Result,
         Header = committed.Header,
-        // The header is already at hand: prove from it instead of re-reading the block.
-        LogInclusion = Blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
+        // The block's proofs when built for its waiting submitters; else from the header at hand (no block re-read).
+        LogInclusion = committed.Proofs?.Get(committed.Position) ?? Blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
     };
 
     /// <summary>Transactions forwarded by a follower: admitted here again, then batched; the follower waits for apply itself.</summary>
