@@ -115,6 +115,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
             peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
+            AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>());
 
             var raftNode = new RaftNode(
                 new RaftConfig
@@ -128,7 +129,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                 },
                 raftLog);
-            StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, Collector.OnBlockCommitted,
+            StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
                 new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics);
             StateMachine.EffectsApplied += OnRegistryEffects;
             StateMachine.MembershipApplied += OnRaftMembershipApplied;
@@ -184,6 +185,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public AttestationStore Attestations { get; }
 
     public AttestationCollector Collector { get; }
+
+    /// <summary>Where applied blocks and peers' attestations go to be signed, verified and certified, off the apply and peer threads.</summary>
+    public AttestationWorker AttestationWorker { get; }
 
     public PendingReceipts PendingReceipts { get; }
 
@@ -374,6 +378,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
         if (driver.Fault is { } fault)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault: {fault.Message}"));
+        }
+
+        if (AttestationWorker.Fault is { } attestationFault)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault in attestation work: {attestationFault.Message}"));
         }
 
         if (Collector.Divergence is { } divergence)
@@ -650,6 +659,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
         await driver.DisposeAsync().ConfigureAwait(false);
+        // After the apply thread stopped (nothing more is queued), before the peers and the store go.
+        await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
         database.Dispose();
