@@ -79,7 +79,10 @@ public sealed class BlockInclusionProofs
         var built = new InclusionProof[header.TxCount];
         for (var i = 0; i < built.Length; i++)
         {
-            built[i] = new InclusionProof { LeafIndex = firstLeaf + (ulong)i, TreeSize = treeSize };
+            var leafIndex = firstLeaf + (ulong)i;
+            built[i] = new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize };
+            // Sized once: paths fill one hash per level, and regrowing each list costs more than the fold's hashing.
+            built[i].Path.Capacity = ProofLength(leafIndex, treeSize);
         }
 
         // Every subtree left of the block that any of its proofs needs is a left sibling on the first
@@ -154,6 +157,14 @@ public sealed class BlockInclusionProofs
 
     // RFC 9162 §2.1.1's k: the largest power of two strictly smaller than count (count ≥ 2).
     private static ulong SplitPoint(ulong count) => 1UL << (63 - BitOperations.LeadingZeroCount(count - 1));
+
+    // Hashes in the inclusion proof of leafIndex < treeSize: a full sibling on each level where the paths
+    // to the leaf and to the last leaf diverge, then one per left sibling along the right border.
+    private static int ProofLength(ulong leafIndex, ulong treeSize)
+    {
+        var inner = 64 - BitOperations.LeadingZeroCount(leafIndex ^ (treeSize - 1));
+        return inner + BitOperations.PopCount(inner >= 64 ? 0 : leafIndex >> inner);
+    }
 
     /// <summary>
     /// MTH over a range, recursing only into ranges that hold leaves of the block; on the way back up each
