@@ -148,9 +148,12 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             EffectsApplied?.Invoke(application.Effects);
         }
 
+        // Submitters waiting here (on the leader, nearly every transaction) share one build of the
+        // block's proofs, made by the first receipt on a request thread rather than here.
+        var proofs = pendingReceipts.Count > 0 && roots.LeafHashes is { } leafHashes ? new BlockInclusionProofs(header, leafHashes, blocks.LogTree) : null;
         for (var i = 0; i < transactions.Length; i++)
         {
-            pendingReceipts.Complete(new CommittedTransaction(registryTransactions[i].TxHash, height, (uint)i, results[i], header));
+            pendingReceipts.Complete(new CommittedTransaction(registryTransactions[i].TxHash, height, (uint)i, results[i], header, proofs));
         }
 
         notifier.Publish(height);

@@ -72,17 +72,14 @@ public sealed class TransactionBatcher : IAsyncDisposable
                         break;
                     }
 
-                    // Wait for more company, but never past the linger deadline.
-                    using var lingerTimeout = new CancellationTokenSource(remaining, timeProvider);
-                    using var linger = CancellationTokenSource.CreateLinkedTokenSource(token, lingerTimeout.Token);
-                    try
-                    {
-                        if (!await reader.WaitToReadAsync(linger.Token).ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    // Wait for more company, but never past the linger deadline. The linger running out is the
+                    // common case under light load: observed without throwing (an exception per batch costs
+                    // more than the batch's bookkeeping). Stopping completes the queue, which ends the wait too.
+                    using var linger = new CancellationTokenSource(remaining, timeProvider);
+                    var more = reader.WaitToReadAsync(linger.Token).AsTask();
+                    await ((Task)more).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    token.ThrowIfCancellationRequested();
+                    if (!more.IsCompletedSuccessfully || !more.Result)
                     {
                         break;
                     }

@@ -15,8 +15,9 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override async Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
     {
-        using var deadline = DeadlineToken(context);
-        var committed = await node.SubmitAsync(request.Transaction, deadline.Token).ConfigureAwait(false);
+        // A call with a gRPC deadline is cancelled by it; one without waits at most SubmitTimeout.
+        var timeout = context.Deadline == DateTime.MaxValue ? runtime.SubmitTimeout : Timeout.InfiniteTimeSpan;
+        var committed = await node.SubmitAsync(request.Transaction, timeout, context.CancellationToken).ConfigureAwait(false);
         return new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
     }
 
@@ -55,9 +56,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             SubmitResponse response;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-                timeout.CancelAfter(runtime.SubmitTimeout);
-                var committed = await node.SubmitAsync(request.Transaction, timeout.Token).ConfigureAwait(false);
+                var committed = await node.SubmitAsync(request.Transaction, runtime.SubmitTimeout, context.CancellationToken).ConfigureAwait(false);
                 response = new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
             }
             catch (RpcException e)

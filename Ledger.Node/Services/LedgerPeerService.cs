@@ -82,7 +82,8 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
                         throw new RpcException(new Status(StatusCode.PermissionDenied, "a node may only relay its own attestations"));
                     }
 
-                    node.Collector.OnAttestationReceived(frame.Attestation);
+                    // Verified and stored on the attestation worker: this loop carries the peer's Raft messages too.
+                    node.AttestationWorker.OnAttestationReceived(frame.Attestation);
                     break;
                 default:
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "empty peer frame"));

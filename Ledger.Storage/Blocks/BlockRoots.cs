@@ -11,6 +11,9 @@ public sealed record BlockRoots(byte[] TransactionRoot, ulong LogSize, byte[] Lo
 {
     /// <summary>The transactions and results the roots were computed from (same objects), with their hashes; null when not kept.</summary>
     internal ComputedLeaves? Leaves { get; init; }
+
+    /// <summary>The log leaf hashes of the transactions, in order, when kept (see <see cref="Leaves"/>); not to be modified.</summary>
+    public IReadOnlyList<byte[]>? LeafHashes => Leaves?.LeafHashes;
 }
 
 /// <summary>What <see cref="BlockRoots"/> were computed from: the transactions, results, their hashes, and the log size they followed.</summary>
