@@ -9,13 +9,6 @@ internal static class RaftRecordEncoding
 {
     private const int EntryHeaderBytes = sizeof(ulong) + 1;
 
-    public static byte[] EncodeEntry(Entry entry)
-    {
-        var bytes = new byte[EncodedEntryBytes(entry)];
-        EncodeEntry(entry, bytes);
-        return bytes;
-    }
-
     public static int EncodedEntryBytes(Entry entry) => checked(EntryHeaderBytes + entry.Data.Length);
 
     /// <summary>Writes the entry's record into <paramref name="destination"/> (at least <see cref="EncodedEntryBytes"/> long) and returns its length.</summary>

@@ -135,7 +135,7 @@ public sealed class ClusterTests
         }
 
         InProcessNode? leader = null;
-        await WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
+        await Eventually.WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
         var followers = nodes.Where(n => n != leader).ToList();
         foreach (var follower in followers)
         {
@@ -144,8 +144,8 @@ public sealed class ClusterTests
 
         // Appended to the isolated leader's log, cannot commit yet.
         var appended = leader!.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
-        await WaitUntilAsync(() => leader.Node.PendingReceipts.TrackedBatches >= 1);
-        await WaitUntilAsync(() => leader.Node.RaftStatus.Role != Ledger.Consensus.RaftRole.Leader);
+        await Eventually.WaitUntilAsync(() => leader.Node.PendingReceipts.TrackedBatches >= 1);
+        await Eventually.WaitUntilAsync(() => leader.Node.RaftStatus.Role != Ledger.Consensus.RaftRole.Leader);
 
         var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
             await leader.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }, deadline: DateTime.UtcNow.AddSeconds(30)));
@@ -170,20 +170,6 @@ public sealed class ClusterTests
         }
 
         Assert.That(outcome, Is.AnyOf(Grpc.Core.StatusCode.OK, Grpc.Core.StatusCode.Unavailable));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the condition did not hold in time");
-            }
-
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>Like a real client: a just-elected leader may still be settling (Unavailable); retry the same signed transaction.</summary>

@@ -27,7 +27,7 @@ public sealed class SubmitDeadlineTests
             }
 
             InProcessNode? leader = null;
-            await WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
+            await Eventually.WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader)) is not null);
             foreach (var follower in nodes.Where(n => n != leader))
             {
                 await follower.StopAsync();
@@ -44,7 +44,7 @@ public sealed class SubmitDeadlineTests
             Assert.That((answer.CorrelationId, (StatusCode)answer.ErrorCode), Is.EqualTo((7UL, StatusCode.DeadlineExceeded)), answer.ErrorMessage);
             await stream.RequestStream.CompleteAsync();
 
-            await WaitUntilAsync(() => leader.Node.PendingReceipts.Count == 0);
+            await Eventually.WaitUntilAsync(() => leader.Node.PendingReceipts.Count == 0);
         }
         finally
         {
@@ -52,20 +52,6 @@ public sealed class SubmitDeadlineTests
             {
                 await node.DisposeAsync();
             }
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the condition did not hold in time");
-            }
-
-            await Task.Delay(10);
         }
     }
 }
