@@ -1,0 +1,36 @@
+namespace Ledger.Fuzz;
+
+/// <summary>
+/// Structure-aware fuzzers for what an insider can send: <c>apply</c> (signed transactions with
+/// mutated bodies and raw envelopes, through the door and the rules of two independent replicas) and
+/// <c>peer</c> (mutated Raft frames and snapshot chunks from an admitted peer against a live cluster).
+/// </summary>
+public static class FuzzCommandLine
+{
+    public const string Usage = "usage: Ledger.Fuzz apply|peer [--cases N] [--seed S]";
+
+    /// <returns>The process exit code: 0 when the run found nothing, 1 on a finding, 2 on a usage error.</returns>
+    public static int Run(string[] args, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Length == 0)
+        {
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        var rest = args[1..];
+        switch (args[0])
+        {
+            case "apply":
+                return ApplyFuzzCommand.Run(rest);
+            case "peer":
+                return PeerFuzzCommand.Run(rest);
+            default:
+                error.WriteLine($"unknown fuzzer '{args[0]}'");
+                error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Ledger.Fuzz;
+
+return FuzzCommandLine.Run(args, Console.Error);
