@@ -36,6 +36,12 @@ public sealed class ApiLimitsOptions
     /// </summary>
     public int ResponseWriteTimeoutMilliseconds { get; set; } = 30_000;
 
+    /// <summary>
+    /// Response bytes one stream may have handed to Kestrel and not yet sent (the client's window is
+    /// shut); a write beyond it waits, and the write deadline above then applies.
+    /// </summary>
+    public int ResponseBufferBytesMax { get; set; } = 64 * 1024;
+
     /// <summary>Concurrent HTTP/2 streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).</summary>
     public int Http2StreamsPerConnectionMax { get; set; } = 100;
 
@@ -86,6 +92,7 @@ public sealed class ApiLimitsOptions
 
         RequireWithin(nameof(NodeAnswersMax), NodeAnswersMax, 1, 10_000_000);
         RequireWithin(nameof(ResponseWriteTimeoutMilliseconds), ResponseWriteTimeoutMilliseconds, 100, 600_000);
+        RequireWithin(nameof(ResponseBufferBytesMax), ResponseBufferBytesMax, 4 * 1024, 64 * 1024 * 1024);
         RequireWithin(nameof(Http2StreamsPerConnectionMax), Http2StreamsPerConnectionMax, 1, 10_000);
         RequireWithin(nameof(Http2FrameBytesMax), Http2FrameBytesMax, Http2FrameBytesFloor, Http2FrameBytesCeiling);
         RequireWithin(nameof(Http2HeaderTableBytes), Http2HeaderTableBytes, 0, 1024 * 1024);

@@ -196,6 +196,7 @@ public static class NodeProgram
         // Bounds whole unary bodies on both listeners; each gRPC service bounds its own messages
         // (public: one transaction; peer: a forwarded batch or a Raft append of one).
         limits.MaxRequestBodySize = options.RequestBodyBytesMax;
+        limits.MaxResponseBufferSize = api.ResponseBufferBytesMax;
         limits.MaxConcurrentConnections = api.ConnectionsMax;
         limits.MaxConcurrentUpgradedConnections = 0;
         limits.MaxRequestHeadersTotalSize = api.RequestHeadersTotalBytesMax;
