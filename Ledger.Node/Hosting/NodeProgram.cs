@@ -126,7 +126,11 @@ public static class NodeProgram
 
         var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, loggerFactory);
         builder.Services.AddSingleton(node);
-        builder.Services.AddSingleton(new SubmitStreamBudget(options.Api));
+        var streamBudget = new SubmitStreamBudget(options.Api);
+        builder.Services.AddSingleton(streamBudget);
+        var answersPending = Prometheus.Metrics.WithCustomRegistry(node.Metrics.Registry).CreateGauge(
+            "ledger_submit_stream_answers_pending", "SubmitStream answers read and not yet written, over the node (at most Node:Api:NodeAnswersMax)");
+        node.Metrics.Registry.AddBeforeCollectCallback(() => answersPending.Set(streamBudget.PendingAnswers));
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
         builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));

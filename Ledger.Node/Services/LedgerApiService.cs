@@ -115,7 +115,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
     {
         var buffered = new WriteOptions(WriteFlags.BufferHint);
         var timeout = budget.ResponseWriteTimeout;
-        // One deadline for the stream, re-armed around each write (no allocation per answer). When it
+        // One deadline for the stream, armed around each write that waits (no allocation per answer). When it
         // fires the client has not taken an answer for that long: the stream is reset, which cancels
         // the call and everything waiting in it, and its slots go back to the budget.
         using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -135,9 +135,19 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
                 {
                     // Buffer while more answers are ready; the last one of a run flushes them all.
                     responseStream.WriteOptions = answers.TryPeek(out _) ? buffered : null;
-                    writeDeadline.CancelAfter(timeout);
-                    await responseStream.WriteAsync(answer, writeDeadline.Token).ConfigureAwait(false);
-                    writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    var write = responseStream.WriteAsync(answer, writeDeadline.Token);
+                    if (!write.IsCompleted)
+                    {
+                        // Only a write that waits (the client's window or Kestrel's buffer is full) arms the timer.
+                        writeDeadline.CancelAfter(timeout);
+                        await write.ConfigureAwait(false);
+                        writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
+                    else
+                    {
+                        await write.ConfigureAwait(false);
+                    }
+
                     window.Release();
                 }
             }

@@ -35,6 +35,7 @@ public sealed class MetricsEndpointTests
             Assert.That(Value(text, "ledger_submissions_refused_total{code=\"InvalidArgument\"}"), Is.EqualTo(1));
             Assert.That(Value(text, "ledger_height"), Is.GreaterThanOrEqualTo(1));
             Assert.That(Value(text, "ledger_raft_is_leader"), Is.EqualTo(1));
+            Assert.That(Value(text, "ledger_submit_stream_answers_pending"), Is.Zero, "no SubmitStream is open");
         });
     }
 
