@@ -22,6 +22,7 @@ public sealed class RapidResetClient : IAsyncDisposable
     private readonly NetworkStream stream;
     private readonly Task reader;
     private int goAwayErrorCode = -1;
+    private readonly TaskCompletionSource<IReadOnlyDictionary<ushort, uint>> serverSettings = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RapidResetClient(Socket socket)
     {
@@ -32,6 +33,9 @@ public sealed class RapidResetClient : IAsyncDisposable
 
     /// <summary>The GOAWAY error code the server sent (11 = ENHANCE_YOUR_CALM), or -1 if none.</summary>
     public int GoAwayErrorCode => Volatile.Read(ref goAwayErrorCode);
+
+    /// <summary>The parameters of the server's first SETTINGS frame (identifier → value).</summary>
+    public Task<IReadOnlyDictionary<ushort, uint>> ServerSettings => serverSettings.Task;
 
     /// <summary>True once the server closed the connection (after a GOAWAY, or outright).</summary>
     public bool ClosedByServer => reader.IsCompleted;
@@ -158,6 +162,13 @@ public sealed class RapidResetClient : IAsyncDisposable
                 }
                 else if (type == FrameSettings && (flags & FlagAck) == 0)
                 {
+                    var settings = new Dictionary<ushort, uint>();
+                    for (var offset = 0; offset + 6 <= length; offset += 6)
+                    {
+                        settings[BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(offset, 2))] = BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(offset + 2, 4));
+                    }
+
+                    serverSettings.TrySetResult(settings);
                     var ack = new List<byte>();
                     AppendFrame(ack, FrameSettings, FlagAck, 0, []);
                     await stream.WriteAsync(ack.ToArray());
@@ -170,6 +181,7 @@ public sealed class RapidResetClient : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or SocketException)
         {
+            serverSettings.TrySetException(e);
         }
     }
 
