@@ -26,14 +26,14 @@ internal static class CaseGenerator
         var type = Types[random.Next(Types.Length)];
         var body = Body(random, world, type, blockTimeUnixMs);
         var recipe = type.ToString();
-        var mutations = random.Next(4) == 0 ? 0 : 1 + random.Next(3);
+        var mutations = random.Next(3) == 0 ? 0 : 1 + random.Next(3);
         for (var m = 0; m < mutations; m++)
         {
             recipe += "+" + Mutate(random, world, body);
         }
 
         var bodyBytes = body.ToByteArray();
-        if (random.Next(8) == 0)
+        if (random.Next(10) == 0)
         {
             bodyBytes = Hostile.Damage(random, bodyBytes);
             recipe += "+damaged-body";
