@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Governance;
 using Ledger.Registry.State;
 
@@ -112,7 +113,7 @@ public sealed class RegistryApplier
         var envelope = transaction.Envelope;
         if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
         {
-            return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain '{envelope.ChainId}', this is '{blockContext.ChainId}'");
+            return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain {OutsideValue.Quote(envelope.ChainId)}, this is '{blockContext.ChainId}'");
         }
 
         if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
@@ -184,14 +185,14 @@ public sealed class RegistryApplier
 
         if (!string.Equals(envelope.Suite, key.Suite, StringComparison.Ordinal))
         {
-            throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite '{envelope.Suite}' differs from the key's suite '{key.Suite}'");
+            throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite {OutsideValue.Quote(envelope.Suite)} differs from the key's suite {OutsideValue.Quote(key.Suite)}");
         }
 
         var member = state.GetShared(StateKeys.Member(key.MemberId), MemberRecord.Parser)
             ?? throw new RegistryInvariantException($"key {Convert.ToHexString(key.KeyId.Span)} belongs to missing member '{key.MemberId}'");
         if (!member.Active)
         {
-            throw Check.Fail(RejectionReason.MemberInactive, $"member '{member.MemberId}' was removed");
+            throw Check.Fail(RejectionReason.MemberInactive, $"member {OutsideValue.Quote(member.MemberId)} was removed");
         }
 
         if (!RolePolicy.IsAllowed(envelope.Type, member.Role) && RolePolicy.AllowedRoles(envelope.Type).Count > 0)
@@ -205,32 +206,24 @@ public sealed class RegistryApplier
     /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
     private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody)
     {
-        var bodyBytesMax = RegistryLimits.BodyBytesMaxOf(type);
-        if (body.Length > bodyBytesMax)
-        {
-            throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {bodyBytesMax}");
-        }
-
+        // Every field's bound, without state, exactly as the door checks it (BodyBounds).
+        var message = BodyBounds.ParseAndCheck(type, body, context.Suite, parsedBody);
         return type switch
         {
-            TransactionType.RegisterWork => WorkTransactions.Register(context, parsedBody as RegisterWork ?? Parse(RegisterWork.Parser, body)),
-            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, Parse(BatchRegister.Parser, body)),
-            TransactionType.TransferOwnership => WorkTransactions.Transfer(context, Parse(TransferOwnership.Parser, body)),
-            TransactionType.GrantLicense => LicenseTransactions.Grant(context, Parse(GrantLicense.Parser, body)),
-            TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, Parse(RevokeLicense.Parser, body)),
-            TransactionType.FileClaim => ClaimTransactions.File(context, Parse(FileClaim.Parser, body)),
-            TransactionType.RespondToClaim => ClaimTransactions.Respond(context, Parse(RespondToClaim.Parser, body)),
-            TransactionType.ResolveClaim => ClaimTransactions.Resolve(context, Parse(ResolveClaim.Parser, body)),
-            TransactionType.PreserveEvidence => ClaimTransactions.PreserveEvidence(context, Parse(PreserveEvidence.Parser, body)),
-            TransactionType.RecordJudgment => ClaimTransactions.RecordJudgment(context, Parse(RecordJudgment.Parser, body)),
-            TransactionType.ProposeChange => GovernanceTransactions.Propose(context, Parse(ProposeChange.Parser, body)),
-            TransactionType.Vote => GovernanceTransactions.Vote(context, Parse(Vote.Parser, body)),
+            TransactionType.RegisterWork => WorkTransactions.Register(context, (RegisterWork)message!),
+            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!),
+            TransactionType.TransferOwnership => WorkTransactions.Transfer(context, (TransferOwnership)message!),
+            TransactionType.GrantLicense => LicenseTransactions.Grant(context, (GrantLicense)message!),
+            TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, (RevokeLicense)message!),
+            TransactionType.FileClaim => ClaimTransactions.File(context, (FileClaim)message!),
+            TransactionType.RespondToClaim => ClaimTransactions.Respond(context, (RespondToClaim)message!),
+            TransactionType.ResolveClaim => ClaimTransactions.Resolve(context, (ResolveClaim)message!),
+            TransactionType.PreserveEvidence => ClaimTransactions.PreserveEvidence(context, (PreserveEvidence)message!),
+            TransactionType.RecordJudgment => ClaimTransactions.RecordJudgment(context, (RecordJudgment)message!),
+            TransactionType.ProposeChange => GovernanceTransactions.Propose(context, (ProposeChange)message!),
+            TransactionType.Vote => GovernanceTransactions.Vote(context, (Vote)message!),
             TransactionType.Anchor => TransactionOutcome.Ok("anchored"),
-            _ => throw Check.Fail(RejectionReason.UnsupportedTransactionType, $"transaction type {type} is not a registry transaction"),
+            _ => throw new RegistryInvariantException($"transaction type {(int)type} passed the body bounds but has no rule"),
         };
     }
-
-    private static T Parse<T>(MessageParser<T> parser, ByteString body)
-        where T : class, IMessage<T>
-        => BodyParser.Parse(parser, body);
 }

@@ -163,7 +163,7 @@ public sealed partial class AttestationCollector
             return false;
         }
 
-        if (!BlockAttestations.VerifySignature(signer.AttestationKey, attestation, chain.ChainId))
+        if (signer.AttestationKey is not { } key || !BlockAttestations.VerifySignature(key, attestation, chain.ChainId))
         {
             LogBadSignature(logger, attestation.NodeId, attestation.Height);
             return false;

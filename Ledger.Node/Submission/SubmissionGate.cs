@@ -8,6 +8,7 @@ using Ledger.Node.Batching;
 using Ledger.Node.Chain;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Batches;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Queries;
 using Ledger.Registry.State;
 
@@ -90,12 +91,12 @@ public sealed class SubmissionGate
 
         if (!string.Equals(envelope.ChainId, chain.ChainId, StringComparison.Ordinal))
         {
-            throw Reject(StatusCode.InvalidArgument, $"transaction is for chain '{envelope.ChainId}', this is '{chain.ChainId}'");
+            throw Reject(StatusCode.InvalidArgument, $"transaction is for chain {OutsideValue.Quote(envelope.ChainId)}, this is '{chain.ChainId}'");
         }
 
         if (!string.Equals(envelope.Suite, chain.Suite.Name, StringComparison.Ordinal))
         {
-            throw Reject(StatusCode.InvalidArgument, $"transaction uses suite '{envelope.Suite}', this chain uses '{chain.Suite.Name}'");
+            throw Reject(StatusCode.InvalidArgument, $"transaction uses suite {OutsideValue.Quote(envelope.Suite)}, this chain uses '{chain.Suite.Name}'");
         }
 
         if (envelope.Type == TransactionType.Unspecified || !Enum.IsDefined(envelope.Type))
@@ -107,6 +108,11 @@ public sealed class SubmissionGate
         if (envelope.Body.Length > RegistryLimits.BodyBytesMaxOf(envelope.Type))
         {
             throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body is {envelope.Body.Length} bytes, more than the registry's {RegistryLimits.BodyBytesMaxOf(envelope.Type)}-byte limit for it");
+        }
+
+        if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"signer_key_id is {envelope.SignerKeyId.Length} bytes; a key id is 1..{RegistryLimits.KeyIdBytesMax}");
         }
 
         var signer = SignerOf(envelope.SignerKeyId);
@@ -121,9 +127,16 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, "signature does not verify for the envelope and signer key");
         }
 
-        if (envelope.Type == TransactionType.BatchRegister)
+        // Every field's bound, as the rules check it (one function): a body the rules would only
+        // record as rejected is refused here, naming the field and the bound.
+        if (BodyBounds.Validate(envelope.Type, envelope.Body, chain.Suite.Name, out var body) is { } violation)
         {
-            CheckBatchRoot(envelope);
+            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body refused ({violation.Reason}): {violation.Detail}");
+        }
+
+        if (body is BatchRegister batch)
+        {
+            CheckBatchRoot(batch);
         }
 
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
@@ -139,34 +152,11 @@ public sealed class SubmissionGate
     /// <summary>
     /// A batch whose merkle_root is not the root of its items would only be recorded as rejected at
     /// apply, after costing every node its items: it is refused here (after the signature check, so
-    /// unsigned junk costs no hashing). The registry still checks the root, deterministically.
+    /// unsigned junk costs no hashing; the items are within bounds already). The registry still
+    /// checks the root, deterministically.
     /// </summary>
-    private void CheckBatchRoot(TransactionEnvelope envelope)
+    private void CheckBatchRoot(BatchRegister body)
     {
-        BatchRegister body;
-        try
-        {
-            body = BatchRegister.Parser.ParseFrom(envelope.Body);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw Reject(StatusCode.InvalidArgument, $"body is not a valid BatchRegister: {e.Message}");
-        }
-
-        if (body.Items.Count == 0 || body.Items.Count > RegistryLimits.BatchItemsMax)
-        {
-            throw Reject(StatusCode.InvalidArgument, $"a batch carries 1..{RegistryLimits.BatchItemsMax} items, this one {body.Items.Count}");
-        }
-
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            // The bounds the canonical item encoding needs; the registry checks the rest of each item.
-            if (!BatchItemEncoding.IsEncodable(body.Items[i]))
-            {
-                throw Reject(StatusCode.InvalidArgument, $"items[{i}] needs a {RegistryLimits.HashBytes}-byte content_sha256 and an item_id of at most {RegistryLimits.ItemIdBytesMax} UTF-8 bytes");
-            }
-        }
-
         var root = BatchMerkleRoot.Compute(chain.Hash, body.Items, Environment.ProcessorCount);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
