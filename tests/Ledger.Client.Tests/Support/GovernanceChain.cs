@@ -181,7 +181,7 @@ public sealed class GovernanceChain
     private void AppendBlock(List<SignedTransaction> transactions, params string[] attesters)
     {
         var height = (ulong)blocks.Count + 1;
-        var registryTransactions = transactions.Select(t => new RegistryTransaction(TransactionHashing.ComputeHash(Suite.Hash, t), TransactionEnvelope.Parser.ParseFrom(t.Envelope))).ToList();
+        var registryTransactions = transactions.Select(t => new RegistryTransaction(TransactionHashing.ComputeHash(Suite.Hash, t), TransactionEnvelope.Parser.ParseFrom(t.Envelope), t)).ToList();
         var application = applier.ApplyBlock(state, new BlockContext(ChainId, height, 1_764_000_000_000 + ((long)height * 1000)), registryTransactions);
         state.Apply(application.Writes);
         var txTree = new MemoryMerkleTree(new MerkleHasher(Suite.Hash), 64);
