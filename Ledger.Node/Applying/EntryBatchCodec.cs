@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf;
 using Ledger.Consensus;
+using Ledger.Core.Blocks;
 using Ledger.Core.Hashing;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
@@ -34,8 +35,8 @@ public static class EntryBatchCodec
 
     /// <summary>
     /// The batch in a committed entry, or false with a bounded description when the bytes are not a
-    /// batch this chain can turn into a block: they do not parse, or carry more transactions than a
-    /// block may. Nothing in such an entry can be attributed (no transaction boundaries, or no block
+    /// batch this chain can turn into a block: they do not parse, carry more transactions than a
+    /// block may, or name a proposer no block header can hold. Nothing in such an entry can be attributed (no transaction boundaries, or no block
     /// to put them in), so every node records only the Raft progress, logs it and counts it; the
     /// entry itself stays in the Raft log until compaction, as evidence of what the leader proposed.
     /// </summary>
@@ -55,6 +56,14 @@ public static class EntryBatchCodec
         if (batch.Transactions.Count > RegistryLimits.BlockTransactionsMax)
         {
             problem = $"the batch carries {batch.Transactions.Count} transactions, more than {nameof(RegistryLimits.BlockTransactionsMax)}={RegistryLimits.BlockTransactionsMax}";
+            return false;
+        }
+
+        // The header could not be encoded (and every node would fault building it).
+        var proposerBytes = System.Text.Encoding.UTF8.GetByteCount(batch.ProposerNodeId);
+        if (proposerBytes > BlockHeaderEncoding.NodeIdBytesMax)
+        {
+            problem = $"the batch's proposer_node_id is {proposerBytes} bytes, more than {nameof(BlockHeaderEncoding.NodeIdBytesMax)}={BlockHeaderEncoding.NodeIdBytesMax}";
             return false;
         }
 

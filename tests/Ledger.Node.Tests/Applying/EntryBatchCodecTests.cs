@@ -64,6 +64,17 @@ public sealed class EntryBatchCodecTests
     }
 
     [Test]
+    public void TryDecode_BatchNamingAProposerNoHeaderCanHold_IsRefused()
+    {
+        var data = EntryBatchCodec.Encode(1, new string('n', 5_000), []);
+
+        var decoded = EntryBatchCodec.TryDecode(new Entry(1, 3, EntryType.Normal, data), out _, out var problem);
+
+        Assert.That(decoded, Is.False);
+        Assert.That(problem, Does.Contain("5000 bytes"));
+    }
+
+    [Test]
     public void TryDecode_EntryThatIsNotABatch_IsRefusedWithABoundedProblem()
     {
         var entry = new Entry(5, 2, EntryType.Normal, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF });
