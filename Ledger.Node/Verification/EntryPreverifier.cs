@@ -193,6 +193,15 @@ public sealed class EntryPreverifier : IDisposable
     /// <summary>The verdict on one transaction, or null when there is nothing to check ahead (undecodable, door-checked, unknown key).</summary>
     private (byte[] Hash, SignatureVerdict Verdict)? CheckOne(ByteString bytes)
     {
+        // Hash first: on the leader nearly every transaction has its door's verdict, and parsing it
+        // would be wasted. (Bytes that are not canonical hash to something no door admitted.)
+        var hash = new byte[chain.Hash.HashSizeBytes];
+        TransactionHashing.ComputeHash(chain.Hash, bytes.Span, hash);
+        if (verdicts.HasDoorVerdict(hash))
+        {
+            return null;
+        }
+
         SignedTransaction signed;
         TransactionEnvelope envelope;
         try
@@ -210,9 +219,7 @@ public sealed class EntryPreverifier : IDisposable
             return null;
         }
 
-        var hash = new byte[chain.Hash.HashSizeBytes];
-        TransactionHashing.ComputeHash(chain.Hash, bytes.Span, hash);
-        if (verdicts.HasDoorVerdict(hash) || PublicKeyOf(envelope.SignerKeyId) is not { } publicKey)
+        if (PublicKeyOf(envelope.SignerKeyId) is not { } publicKey)
         {
             return null;
         }

@@ -29,6 +29,7 @@ public sealed class SignatureVerdicts
 
     private readonly ConcurrentDictionary<byte[], SignatureVerdict> door = new(ByteArrayComparer.Instance);
     private readonly ConcurrentDictionary<ulong, PreverifyJob> jobs = new();
+    private ulong lastTakenIndex;
 
     /// <summary>Door verdicts waiting for their transaction to be applied.</summary>
     public int DoorVerdictCount => door.Count;
@@ -58,6 +59,7 @@ public sealed class SignatureVerdicts
     /// </summary>
     public IReadOnlyDictionary<byte[], SignatureVerdict>? TakeEntryVerdicts(Entry entry)
     {
+        Volatile.Write(ref lastTakenIndex, entry.Index);
         if (!jobs.TryRemove(entry.Index, out var job))
         {
             return null;
@@ -81,7 +83,21 @@ public sealed class SignatureVerdicts
     {
         if (jobs.Count >= PreverifyJobsMax)
         {
-            return false;
+            // Jobs for entries apply went past without taking them (entries that held no batch,
+            // entries a snapshot replaced) would otherwise fill the map for good.
+            var applied = Volatile.Read(ref lastTakenIndex);
+            foreach (var stale in jobs.Where(j => j.Key <= applied))
+            {
+                if (jobs.TryRemove(stale))
+                {
+                    stale.Value.Abandon();
+                }
+            }
+
+            if (jobs.Count >= PreverifyJobsMax)
+            {
+                return false;
+            }
         }
 
         if (jobs.TryGetValue(job.Index, out var replaced))
