@@ -30,6 +30,7 @@ public sealed class SignatureVerdicts
     private readonly ConcurrentDictionary<byte[], SignatureVerdict> door = new(ByteArrayComparer.Instance);
     private readonly ConcurrentDictionary<ulong, PreverifyJob> jobs = new();
     private ulong lastTakenIndex;
+    private int doorCount;
 
     /// <summary>Door verdicts waiting for their transaction to be applied.</summary>
     public int DoorVerdictCount => door.Count;
@@ -42,12 +43,18 @@ public sealed class SignatureVerdicts
     {
         ArgumentNullException.ThrowIfNull(transactionHash);
         ArgumentNullException.ThrowIfNull(verdict);
-        if (door.Count >= DoorVerdictsMax)
+        // A counter of our own: ConcurrentDictionary.Count takes every lock, and this runs for every
+        // admission on many threads. A race with a clear can leave it a few off; the bound stays.
+        if (Volatile.Read(ref doorCount) >= DoorVerdictsMax)
         {
             door.Clear();
+            Volatile.Write(ref doorCount, 0);
         }
 
-        door[transactionHash] = verdict;
+        if (door.TryAdd(transactionHash, verdict))
+        {
+            Interlocked.Increment(ref doorCount);
+        }
     }
 
     /// <summary>Whether the door already judged this transaction (the pre-verifier then skips it).</summary>
@@ -76,7 +83,16 @@ public sealed class SignatureVerdicts
     }
 
     /// <summary>The door's verdict for <paramref name="transactionHash"/>, removing it; null when there is none.</summary>
-    public SignatureVerdict? TakeDoorVerdict(byte[] transactionHash) => door.TryRemove(transactionHash, out var verdict) ? verdict : null;
+    public SignatureVerdict? TakeDoorVerdict(byte[] transactionHash)
+    {
+        if (!door.TryRemove(transactionHash, out var verdict))
+        {
+            return null;
+        }
+
+        Interlocked.Decrement(ref doorCount);
+        return verdict;
+    }
 
     /// <summary>Registers a job for its entry (replacing one for an overwritten entry at the same index); false when full.</summary>
     internal bool TryRegister(PreverifyJob job)
