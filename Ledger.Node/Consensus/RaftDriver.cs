@@ -375,6 +375,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     {
         // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
         Send(ready.MessagesBeforePersist);
+        stateMachine.Prepare(ready.Entries);
         var persistStarted = timeProvider.GetTimestamp();
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
         metrics.RaftPersist.Observe(timeProvider.GetElapsedTime(persistStarted).TotalSeconds);
