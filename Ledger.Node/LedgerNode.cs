@@ -145,7 +145,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
-                Metrics);
+                Metrics,
+                new PeerBoundary(PeerMessageBounds.ForAppendBytes(options.RaftAppendBytesMax), Metrics, timeProvider, loggerFactory.CreateLogger<PeerBoundary>()));
             Metrics.RefreshBeforeScrape(m =>
             {
                 var raft = driver.Status;
