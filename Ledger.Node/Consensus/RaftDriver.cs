@@ -407,7 +407,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
 
         var id = ++nextReadId;
-        var context = new byte[sizeof(ulong)];
+        var context = new byte[PeerMessageBounds.ReadIndexContextBytes];
         BinaryPrimitives.WriteUInt64BigEndian(context, id);
         try
         {
@@ -459,6 +459,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         foreach (var readState in ready.ReadStates)
         {
+            if (readState.RequestContext.Length != PeerMessageBounds.ReadIndexContextBytes)
+            {
+                // Not one of this loop's read ids (the peer boundary refuses such answers; this keeps the loop safe regardless).
+                continue;
+            }
+
             var id = BinaryPrimitives.ReadUInt64BigEndian(readState.RequestContext.Span);
             if (pendingReads.Remove(id, out var read))
             {
