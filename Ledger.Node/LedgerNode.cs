@@ -134,8 +134,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
             StateMachine.EffectsApplied += OnRegistryEffects;
             StateMachine.MembershipApplied += OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
-                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
-            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
+                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>(),
+                height => Collector.GetCertified(height)?.Attestations);
+            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message),
+                new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
             driver = new RaftDriver(
                 raftNode,
                 new RaftLogPersistence(raftLog),
