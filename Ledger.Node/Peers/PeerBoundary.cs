@@ -61,6 +61,13 @@ public sealed partial class PeerBoundary
             return;
         }
 
+        if (reason == PeerFrameRefusal.StaleForRole)
+        {
+            // Honest peers send these around elections: not worth a warning.
+            LogStale(logger, peer, type);
+            return;
+        }
+
         if (error is null)
         {
             LogRefused(logger, peer, type, PeerFrameRefusals.Label(reason));
@@ -93,6 +100,9 @@ public sealed partial class PeerBoundary
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Dropped a {Type} message from raft node {Peer} at the peer boundary: {Reason} (further refusals from this peer are counted in ledger_peer_frames_refused_total and logged at most once a minute)")]
     private static partial void LogRefused(ILogger logger, ulong peer, MessageType type, string reason);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "Dropped a stale {Type} message from raft node {Peer} (this node's role no longer expects it)")]
+    private static partial void LogStale(ILogger logger, ulong peer, MessageType type);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Raft refused a {Type} message from raft node {Peer} that passed the peer boundary; dropped, the node keeps running")]
     private static partial void LogStepFailed(ILogger logger, ulong peer, MessageType type, Exception error);

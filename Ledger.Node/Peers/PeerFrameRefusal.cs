@@ -33,8 +33,12 @@ public enum PeerFrameRefusal
     /// <summary>A vote request from a node that is not a voter in this node's configuration.</summary>
     SenderNotVoter,
 
-    /// <summary>A response or request this node's role does not expect (e.g. an append response at a follower, a read request at a non-leader).</summary>
-    UnexpectedForRole,
+    /// <summary>
+    /// A response or read request this node's role no longer expects (an append response at a node that
+    /// stopped leading, a late pre-vote answer, a read sent to a leader that stepped down). Honest peers
+    /// produce these around every election, so they are counted but not warned about.
+    /// </summary>
+    StaleForRole,
 
     /// <summary>App entries whose indexes are not consecutive from the message's index + 1.</summary>
     EntriesNotContiguous,
@@ -81,7 +85,7 @@ public static class PeerFrameRefusals
         PeerFrameRefusal.TermOutOfRange => "term_out_of_range",
         PeerFrameRefusal.NotFromLeader => "not_from_leader",
         PeerFrameRefusal.SenderNotVoter => "sender_not_voter",
-        PeerFrameRefusal.UnexpectedForRole => "unexpected_for_role",
+        PeerFrameRefusal.StaleForRole => "stale_for_role",
         PeerFrameRefusal.EntriesNotContiguous => "entries_not_contiguous",
         PeerFrameRefusal.EntryTermInvalid => "entry_term_invalid",
         PeerFrameRefusal.TooManyEntries => "too_many_entries",

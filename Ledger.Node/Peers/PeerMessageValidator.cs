@@ -154,17 +154,17 @@ public static class PeerMessageValidator
             case MessageType.PreVote:
                 return view.Membership.IsVoter(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.SenderNotVoter;
             case MessageType.VoteResp:
-                return view.Role == RaftRole.Candidate && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.UnexpectedForRole;
+                return view.Role == RaftRole.Candidate && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.StaleForRole;
             case MessageType.PreVoteResp:
-                return view.Role == RaftRole.PreCandidate && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.UnexpectedForRole;
+                return view.Role == RaftRole.PreCandidate && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.StaleForRole;
             case MessageType.AppResp:
             case MessageType.HeartbeatResp:
-                return view.Role == RaftRole.Leader && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.UnexpectedForRole;
+                return view.Role == RaftRole.Leader && view.Membership.Contains(message.From) ? PeerFrameRefusal.None : PeerFrameRefusal.StaleForRole;
             case MessageType.ReadIndex:
                 // Only a leader serves reads; a follower relaying a peer's read would act for it.
                 return view.Role == RaftRole.Leader && view.Membership.Contains(message.From) && message.Term <= view.Term
                     ? PeerFrameRefusal.None
-                    : PeerFrameRefusal.UnexpectedForRole;
+                    : PeerFrameRefusal.StaleForRole;
             default:
                 return PeerFrameRefusal.LocalOnlyType;
         }

@@ -47,18 +47,17 @@ public sealed class SnapshotAcceptance(ChainContext chain, NodeDirectory directo
         return failure;
     }
 
-    /// <summary>Null when the staged registry state in <paramref name="readyDirectory"/> reproduces the last header's state root; else why not.</summary>
+    /// <summary>Null when the staged snapshot in <paramref name="readyDirectory"/> installs cleanly (in a scratch database) and reproduces the last header's state root; else why not.</summary>
     public string? StateRootRefusal(string readyDirectory, SnapshotManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var recomputed = StagedSnapshotStateRoot.Recompute(readyDirectory, manifest, chain.Hash, scratchDirectory);
-        if (recomputed.AsSpan().SequenceEqual(manifest.LastHeader.StateRoot.Span))
+        var refusal = StagedSnapshotCheck.Verify(readyDirectory, manifest, chain.Hash, scratchDirectory);
+        if (refusal is not null)
         {
-            return null;
+            metrics.SnapshotsRefused.WithLabels("state_root_mismatch").Inc();
         }
 
-        metrics.SnapshotsRefused.WithLabels("state_root_mismatch").Inc();
-        return $"the snapshot's registry state does not reproduce the state root of its certified header at height {manifest.Height}";
+        return refusal;
     }
 
     private string? Certification(SnapshotManifest manifest, RepeatedField<Core.Protocol.Attestation> attestations)

@@ -179,7 +179,7 @@ public sealed partial class SnapshotReceiver(
         if (acceptance.StateRootRefusal(ready, manifest) is { } refusal)
         {
             staging.RemoveReadyUpTo(manifest.Meta.Index);
-            LogStateRootRefused(logger, manifest.Meta.Index, manifest.Height);
+            LogStateRootRefused(logger, manifest.Meta.Index, manifest.Height, refusal);
             throw new RpcException(new Status(StatusCode.FailedPrecondition, refusal));
         }
     }
@@ -242,8 +242,8 @@ public sealed partial class SnapshotReceiver(
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Snapshot from raft node {Sender} at raft index {Index} ({Bytes} bytes) received and verified")]
     private static partial void LogStaged(ILogger logger, ulong sender, ulong index, ulong bytes);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Snapshot at raft index {Index} (height {Height}) refused: its registry state does not reproduce its certified header's state root; the staged copy was discarded")]
-    private static partial void LogStateRootRefused(ILogger logger, ulong index, ulong height);
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Snapshot at raft index {Index} (height {Height}) refused: {Reason}; the staged copy was discarded")]
+    private static partial void LogStateRootRefused(ILogger logger, ulong index, ulong height, string reason);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Snapshot at raft index {Index} installed: height {Height}")]
     private static partial void LogInstalled(ILogger logger, ulong index, ulong height);

@@ -178,11 +178,11 @@ public sealed class PeerMessageValidatorTests
     }
 
     [Test]
-    public void Check_ReadIndexAtFollower_RefusedAsUnexpectedForRole()
+    public void Check_ReadIndexAtFollower_RefusedAsStaleForRole()
     {
         var read = new Message { Type = MessageType.ReadIndex, From = 3, To = 1, Context = new byte[8] };
 
-        Assert.That(Check(read, Follower), Is.EqualTo(PeerFrameRefusal.UnexpectedForRole));
+        Assert.That(Check(read, Follower), Is.EqualTo(PeerFrameRefusal.StaleForRole));
     }
 
     [Test]
@@ -208,9 +208,9 @@ public sealed class PeerMessageValidatorTests
     }
 
     [Test]
-    public void Check_AppendResponseAtFollower_RefusedAsUnexpectedForRole()
+    public void Check_AppendResponseAtFollower_RefusedAsStaleForRole()
     {
-        Assert.That(Check(new Message { Type = MessageType.AppResp, From = 3, To = 1, Term = 5, Index = 10 }, Follower), Is.EqualTo(PeerFrameRefusal.UnexpectedForRole));
+        Assert.That(Check(new Message { Type = MessageType.AppResp, From = 3, To = 1, Term = 5, Index = 10 }, Follower), Is.EqualTo(PeerFrameRefusal.StaleForRole));
     }
 
     [Test]

@@ -273,7 +273,7 @@ public sealed class SnapshotTransferTests
     /// A fake offer of <paramref name="content"/> far ahead in the log whose last header is the leader's latest
     /// certified one (so it passes every check made before staging), with that header's attestations.
     /// </summary>
-    private static async Task<(SnapshotManifest Manifest, List<Attestation> Attestations)> CertifiedFakeManifestAsync(TestConsortium consortium, InProcessNode leader, byte[] content)
+    private static async Task<(SnapshotManifest Manifest, List<Core.Protocol.Attestation> Attestations)> CertifiedFakeManifestAsync(TestConsortium consortium, InProcessNode leader, byte[] content)
     {
         await SubmitAsync(consortium, leader, 1);
         CertifiedHeader? certified = null;
@@ -285,7 +285,7 @@ public sealed class SnapshotTransferTests
         return (manifest, [.. certified.Attestations]);
     }
 
-    private static SnapshotChunk WithAttestations(SnapshotChunk chunk, IEnumerable<Attestation> attestations)
+    private static SnapshotChunk WithAttestations(SnapshotChunk chunk, IEnumerable<Core.Protocol.Attestation> attestations)
     {
         chunk.LastHeaderAttestations.Add(attestations);
         return chunk;
