@@ -127,6 +127,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     MaxBytesPerAppend = options.RaftAppendBytesMax,
                     MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * options.RaftAppendBytesMax),
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
+                    // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
+                    DisableProposalForwarding = true,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,

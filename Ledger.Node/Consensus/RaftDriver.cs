@@ -312,7 +312,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
         switch (input.Kind)
         {
             case DriverInputKind.Message:
-                node.Step(input.Message!);
+                // Built here from a peer's transfer (a staged snapshot): its checks ran before delivery, but the node's
+                // role may have changed since; a refusal by Raft drops it like a peer's message.
+                StepGuarded(input.Message!);
                 break;
             case DriverInputKind.PeerMessage:
                 StepPeerMessage(input.Message!);
@@ -369,9 +371,14 @@ public sealed partial class RaftDriver : IAsyncDisposable
             return;
         }
 
+        StepGuarded(PeerMessageValidator.WithoutUnheldCommit(message, node.LastIndex));
+    }
+
+    private void StepGuarded(Message message)
+    {
         try
         {
-            node.Step(PeerMessageValidator.WithoutUnheldCommit(message, node.LastIndex));
+            node.Step(message);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or RaftStorageException or StorageException))
         {

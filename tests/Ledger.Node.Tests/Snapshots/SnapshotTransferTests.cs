@@ -19,6 +19,9 @@ public sealed class SnapshotTransferTests
         "--Node:Raft:CompactionRetainEntries=2",
         "--Node:Raft:CompactionIntervalEntries=4",
         "--Node:Snapshots:ChunkBytes=4096",
+
+        // Only the current leader may send a snapshot: keep leadership stable on a loaded machine (2 s election timeout).
+        "--Node:ElectionTicks=100",
     ];
 
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(60);
