@@ -285,7 +285,8 @@ public static class PeerMessageValidator
             return message.Index <= view.LastIndex ? PeerFrameRefusal.None : PeerFrameRefusal.IndexOutOfRange;
         }
 
-        if (message.RejectHintIndex > message.Index || message.RejectHintTerm > message.Term)
+        // A rejection names the index of an append this leader sent, so one within its log; the hint lies below it.
+        if (message.Index > view.LastIndex || message.RejectHintIndex > message.Index || message.RejectHintTerm > message.Term)
         {
             return PeerFrameRefusal.IndexOutOfRange;
         }

@@ -228,6 +228,22 @@ public sealed class PeerMessageValidatorTests
     }
 
     [Test]
+    public void Check_RejectingAppendResponseForAnIndexBeyondLeadersLog_RefusedAsIndexOutOfRange()
+    {
+        var response = new Message { Type = MessageType.AppResp, From = 3, To = 1, Term = 5, Index = 11, Reject = true, RejectHintIndex = 2 };
+
+        Assert.That(Check(response, Leader), Is.EqualTo(PeerFrameRefusal.IndexOutOfRange));
+    }
+
+    [Test]
+    public void Check_RejectingAppendResponseWithinLeadersLog_Accepted()
+    {
+        var response = new Message { Type = MessageType.AppResp, From = 3, To = 1, Term = 5, Index = 9, Reject = true, RejectHintIndex = 7, RejectHintTerm = 4 };
+
+        Assert.That(Check(response, Leader), Is.EqualTo(PeerFrameRefusal.None));
+    }
+
+    [Test]
     public void Check_TermBeyondTermMax_Refused()
     {
         var vote = new Message { Type = MessageType.Vote, From = 3, To = 1, Term = PeerMessageBounds.TermMax + 1, Index = 10, LogTerm = 5 };
