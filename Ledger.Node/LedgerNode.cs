@@ -120,6 +120,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     MaxBytesPerAppend = options.RaftAppendBytesMax,
                     MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * options.RaftAppendBytesMax),
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
+                    // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
+                    DisableProposalForwarding = true,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
@@ -128,8 +130,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
             StateMachine.EffectsApplied += membership.OnRegistryEffects;
             StateMachine.MembershipApplied += membership.OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
-                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
-            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
+                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>(),
+                height => Collector.GetCertified(height)?.Attestations);
+            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message),
+                new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
             driver = new RaftDriver(
                 raftNode,
                 new RaftLogPersistence(raftLog),
@@ -139,7 +143,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
-                Metrics);
+                Metrics,
+                new PeerBoundary(PeerMessageBounds.ForAppendBytes(options.RaftAppendBytesMax), Metrics, timeProvider, loggerFactory.CreateLogger<PeerBoundary>()));
             Metrics.RefreshBeforeScrape(m =>
             {
                 var raft = driver.Status;

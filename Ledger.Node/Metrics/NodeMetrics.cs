@@ -38,6 +38,8 @@ public sealed class NodeMetrics
         AppliedIndex = factory.CreateGauge("ledger_raft_applied_index", "Raft index this node's state machine has applied");
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
         IsLeader = factory.CreateGauge("ledger_raft_is_leader", "1 while this node leads, else 0");
+        PeerFramesRefused = factory.CreateCounter("ledger_peer_frames_refused_total", "Raft messages from peers dropped at the peer boundary, by reason", new CounterConfiguration { LabelNames = ["reason"] });
+        SnapshotsRefused = factory.CreateCounter("ledger_snapshots_refused_total", "Snapshot transfers from peers refused, by reason", new CounterConfiguration { LabelNames = ["reason"] });
     }
 
     public CollectorRegistry Registry { get; }
@@ -70,6 +72,12 @@ public sealed class NodeMetrics
     public Gauge Term { get; }
 
     public Gauge IsLeader { get; }
+
+    /// <summary>Raft messages from peers dropped before they reached Raft; label <c>reason</c> is a <see cref="Peers.PeerFrameRefusals.Label"/>.</summary>
+    public Counter PeerFramesRefused { get; }
+
+    /// <summary>Snapshot transfers refused (sender not the leader, header not certified, state not reproducing the header's root).</summary>
+    public Counter SnapshotsRefused { get; }
 
     /// <summary>Refreshes the gauges from <paramref name="read"/> just before each scrape (no work between scrapes).</summary>
     public void RefreshBeforeScrape(Action<NodeMetrics> read) => Registry.AddBeforeCollectCallback(() => read(this));
