@@ -24,7 +24,9 @@ public sealed class LedgerDatabase : IDisposable
     /// Version 4: batch items are no longer stored one record each: one content-hash entry per
     /// accepted item, the batch's shared fields and item chunks (BatchItems, 0x48) and one owner
     /// entry per batch; 0x47 is retired.
-    public const uint FormatVersion = 4;
+    /// Version 5: every Raft record (log entries, hard state, log start, membership, snapshot) starts
+    /// with a CRC-32C of the rest, and a log entry carries its own index (RaftRecordEncoding).
+    public const uint FormatVersion = 5;
 
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;
