@@ -28,6 +28,9 @@ public sealed class LedgerDatabase : IDisposable
     /// with a CRC-32C of the rest, and a log entry carries its own index (RaftRecordEncoding).
     public const uint FormatVersion = 5;
 
+    /// <summary>What an operator does about a data directory damaged on local disk, said once for every message that names such damage.</summary>
+    public const string CorruptDirectoryRecovery = "stop the node, move its data directory away, and restart it to resync from its peers";
+
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;
     private readonly ReadOptions _readOptions;
@@ -88,6 +91,11 @@ public sealed class LedgerDatabase : IDisposable
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetParanoidChecks(true)
+            // RocksDB's default (point in time) replays the WAL up to its first bad record and drops
+            // the rest without an error: a flipped byte would make a node silently forget Raft votes
+            // and entries it acknowledged. Only a torn last record (a crash mid-write, never
+            // acknowledged since Raft writes are synced) may be dropped; damage anywhere else fails the open.
+            .SetWalRecoveryMode(Recovery.TolerateCorruptedTailRecords)
             .IncreaseParallelism(options.BackgroundThreads)
             .SetKeepLogFileNum(4);
         var columnFamilies = new ColumnFamilies(ColumnFamilyOptions(options, blockCache, compress: true, bloomFilter: false));
@@ -132,7 +140,7 @@ public sealed class LedgerDatabase : IDisposable
         }
         catch (RocksDbException e) when (IsCorruption(e))
         {
-            throw new StorageCorruptionException($"data directory '{path}' is corrupt: {e.Message}", e);
+            throw new StorageCorruptionException($"data directory '{path}' is corrupt: {e.Message}; restore it from a backup or, for one node of a consortium, {CorruptDirectoryRecovery}", e);
         }
 
         var database = new LedgerDatabase(options, path, rocks);

@@ -22,7 +22,7 @@ public sealed class RaftLogCorruptionException : StorageException
     }
 
     /// <summary>What to do about it, said once so every message (start-up, status, log) gives the same advice.</summary>
-    public const string Recovery = "stop the node, move its data directory away, and restart it to resync from its peers";
+    public const string Recovery = LedgerDatabase.CorruptDirectoryRecovery;
 
     /// <summary>The RocksDB directory holding the damaged record.</summary>
     public string DataDirectory { get; }
