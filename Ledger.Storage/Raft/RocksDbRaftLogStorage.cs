@@ -71,6 +71,80 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         CheckInvariants();
     }
 
+    /// <summary>
+    /// Repairs, before the log is opened, recorded damage that lies only in entries this node has
+    /// already applied: those are committed and in the state machine, so dropping the log up to
+    /// <paramref name="appliedIndex"/> is ordinary compaction (a follower that needs them gets a state
+    /// snapshot). The hard state, the last entry and every unapplied entry are untouched, so what this
+    /// node voted for and acknowledged stays true and it may go on voting. Returns the damaged index
+    /// when repaired; null when nothing was recorded or the damage is of another kind (state records,
+    /// unapplied entries, an unreadable applied entry), which the open then refuses as before.
+    /// <paramref name="describe"/> gives the snapshot descriptor for (index, term, membership).
+    /// </summary>
+    public static ulong? CompactPastAppliedDamage(LedgerDatabase database, ulong appliedIndex, Func<ulong, ulong, ConfState, byte[]> describe)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(describe);
+        var recorded = database.Get(database.RaftState, RaftLogKeys.Damage);
+        if (recorded is null)
+        {
+            return null;
+        }
+
+        var damage = RaftDamageRecord.Decode(database, recorded);
+        if (damage.ColumnFamily != ColumnFamilyNames.RaftLog || damage.Index is not { } damagedIndex || damagedIndex > appliedIndex)
+        {
+            return null;
+        }
+
+        var startRecord = database.Get(database.RaftState, RaftLogKeys.LogStart);
+        var (startIndex, startTerm) = startRecord is null ? (0UL, 0UL) : RaftRecordReader.DecodeState(database, "log start", startRecord, RaftRecordEncoding.DecodePosition);
+        var snapshotRecord = database.Get(database.RaftState, RaftLogKeys.Snapshot);
+        var snapshotIndex = snapshotRecord is null ? 0 : RaftRecordReader.DecodeState(database, "snapshot", snapshotRecord, RaftRecordEncoding.DecodeSnapshot).Metadata.Index;
+        var confRecord = database.Get(database.RaftState, RaftLogKeys.ConfState);
+        if (confRecord is null || appliedIndex < startIndex || snapshotIndex > appliedIndex)
+        {
+            // No membership to describe, or a snapshot install the state has not caught up with: not this case.
+            return null;
+        }
+
+        var conf = RaftRecordReader.DecodeState(database, "membership", confRecord, RaftRecordEncoding.DecodeConfState);
+        ulong appliedTerm;
+        if (appliedIndex == startIndex)
+        {
+            appliedTerm = startTerm;
+        }
+        else
+        {
+            var appliedRecord = database.Get(database.RaftLog, RaftLogKeys.EntryKey(appliedIndex));
+            if (appliedRecord is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                appliedTerm = RaftRecordReader.DecodeEntry(database, appliedIndex, appliedRecord, static (index, bytes) => RaftRecordEncoding.DecodeEntryTerm(index, bytes));
+            }
+            catch (RaftLogCorruptionException)
+            {
+                // The compaction point itself is damaged: its term is unknown, so no snapshot can name it.
+                return null;
+            }
+        }
+
+        using var batch = new WriteBatch();
+        var from = RaftLogKeys.EntryKey(startIndex + 1);
+        var to = RaftLogKeys.EntryKey(appliedIndex + 1);
+        batch.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, database.RaftLog);
+        batch.Put(RaftLogKeys.LogStart, RaftRecordEncoding.EncodePosition(appliedIndex, appliedTerm), database.RaftState);
+        var snapshot = new Snapshot(new SnapshotMetadata(appliedIndex, appliedTerm, conf), describe(appliedIndex, appliedTerm, conf));
+        batch.Put(RaftLogKeys.Snapshot, RaftRecordEncoding.EncodeSnapshot(snapshot), database.RaftState);
+        batch.Delete(RaftLogKeys.Damage.ToArray(), database.RaftState);
+        database.Write(batch, sync: true);
+        return damagedIndex;
+    }
+
     public HardState HardState => hardState;
 
     public ConfState ConfState => confState;

@@ -11,8 +11,9 @@ namespace Ledger.Node.Tests;
 
 /// <summary>
 /// A node whose own Raft log is damaged on disk stops: it names the damage and the recovery, does not
-/// vote or serve, the rest of the cluster goes on without it, and a restart refuses with the same
-/// message instead of replaying into the damage.
+/// vote or serve, and the rest of the cluster goes on without it. A restart repairs damage confined
+/// to entries it had already applied (by compacting past them) and refuses any other damage with the
+/// same message instead of replaying into it.
 /// </summary>
 [NonParallelizable]
 public sealed class LocalRaftDamageTests
@@ -20,7 +21,7 @@ public sealed class LocalRaftDamageTests
     private static readonly TimeSpan WaitMax = TimeSpan.FromSeconds(60);
 
     [Test]
-    public async Task DamagedEntryRead_ToCatchUpAFollower_LeaderStopsNamingTheDamage_OthersGoOn_RestartRefuses()
+    public async Task DamagedEntryRead_ToCatchUpAFollower_LeaderStopsNamingTheDamage_OthersGoOn_RestartCompactsPastItAndRejoins()
     {
         // Arrange: the leader commits ten registrations with one follower while the other is stopped,
         // then stops; one of those entries is damaged on its disk (not the first or last, which a
@@ -63,15 +64,65 @@ public sealed class LocalRaftDamageTests
         await Eventually.WaitUntilAsync(() => lagging.Node.Blocks.LatestHeight >= height);
         Assert.That(lagging.Node.Blocks.GetBlockHash(height), Is.EqualTo(healthy.Node.Blocks.GetBlockHash(height)));
 
-        // A restart with the damage present refuses at once, with the message and no stack trace.
+        // The damaged entry was already applied here: a restart compacts the log past it and the
+        // node rejoins, serving again and following the chain.
         await damaged.StopAsync();
-        var (exitCode, standardError) = await RunNodeProgramAsync(cluster.Consortium.ArgumentsFor(cluster.Nodes.IndexOf(damaged)));
+        await damaged.StartAsync();
+        var after = (await SubmitToLeaderAsync(cluster)).Receipt.BlockHeight;
+        await Eventually.WaitUntilAsync(() => damaged.Node.Blocks.LatestHeight >= after);
+        Assert.Multiple(() =>
+        {
+            Assert.That(damaged.Node.Driver.Fault, Is.Null);
+            Assert.That(damaged.Node.Blocks.GetBlockHash(after), Is.EqualTo(healthy.Node.Blocks.GetBlockHash(after)));
+        });
+    }
+
+    [Test]
+    public async Task DamagedHardState_RestartRefusesWithTheMessage_ExitCodeThree_NoStackTrace()
+    {
+        // Arrange: a single node that has committed one registration, stopped, its hard state damaged.
+        await using var cluster = await TestCluster.StartAsync(1);
+        var node = cluster.Nodes[0];
+        await node.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() });
+        await node.StopAsync();
+        RewriteRaftRecord(cluster.Consortium, 0, "raft_state", "hard_state"u8.ToArray(), record => record[^1] ^= 0x01);
+
+        // Act
+        var (exitCode, standardError) = await RunNodeProgramAsync(cluster.Consortium.ArgumentsFor(0));
+
+        // Assert
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(NodeProgram.ExitStorage));
-            Assert.That(standardError, Does.Contain($"entry {damagedIndex}").And.Contain(RaftLogCorruptionException.Recovery));
+            Assert.That(standardError, Does.Contain("hard state").And.Contain(RaftLogCorruptionException.Recovery));
             Assert.That(standardError, Does.Not.Contain(" at Ledger."), "no stack trace");
         });
+    }
+
+    private static async Task<SubmitResponse> SubmitToLeaderAsync(TestCluster cluster)
+    {
+        var deadline = DateTime.UtcNow + WaitMax;
+        while (true)
+        {
+            var leader = cluster.Nodes.FirstOrDefault(n => n.IsRunning && n.Node.IsLeader && n.Node.Driver.Fault is null);
+            if (leader is not null)
+            {
+                try
+                {
+                    return await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() });
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && DateTime.UtcNow < deadline)
+                {
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("no leader accepted a submission");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Makes <paramref name="target"/> the leader (transferring from <paramref name="current"/> when it leads).</summary>
@@ -97,18 +148,24 @@ public sealed class LocalRaftDamageTests
     /// <summary>Rewrites the stored record of entry <paramref name="index"/> with its last byte flipped, as a failing disk would.</summary>
     private static void FlipLastByteOfEntry(TestConsortium consortium, int node, ulong index)
     {
+        // The raft_log column family keys entries by big-endian index.
+        var key = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(key, index);
+        RewriteRaftRecord(consortium, node, "raft_log", key, record => record[^1] ^= 0x01);
+    }
+
+    private static void RewriteRaftRecord(TestConsortium consortium, int node, string columnFamily, byte[] key, Action<byte[]> damage)
+    {
         using var database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
             DataDirectory = Path.Combine(consortium.Nodes[node].DataDirectory, "db"),
             ChainId = consortium.ChainId,
         });
-        // The raft_log column family keys entries by big-endian index.
-        var key = new byte[sizeof(ulong)];
-        BinaryPrimitives.WriteUInt64BigEndian(key, index);
-        var record = database.Get(database.RaftLog, key) ?? throw new InvalidOperationException($"entry {index} is not stored");
-        record[^1] ^= 0x01;
+        var family = columnFamily == "raft_log" ? database.RaftLog : database.RaftState;
+        var record = database.Get(family, key) ?? throw new InvalidOperationException($"nothing stored under the key in {columnFamily}");
+        damage(record);
         using var batch = new WriteBatch();
-        batch.Put(key, record, database.RaftLog);
+        batch.Put(key, record, family);
         database.Write(batch, sync: true);
     }
 

@@ -173,6 +173,65 @@ public sealed class RaftLogCorruptionTests
         });
     }
 
+    /// <summary>Damages entry <paramref name="index"/> and reads it once, as a running node would, so the damage is recorded.</summary>
+    private void DamageAndDetect(ulong index)
+    {
+        Rewrite(d => d.RaftLog, RaftLogKeys.EntryKey(index), value => FlipByte(value, EntryDataOffset));
+        using var database = OpenDatabase();
+        var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+        Assert.Throws<RaftLogCorruptionException>(() => log.Entries(index, index + 1, long.MaxValue));
+    }
+
+    [Test]
+    public void CompactPastAppliedDamage_DamageInAnAppliedEntry_DropsTheLogUpToAppliedAndTheLogOpensWithItsHardState()
+    {
+        WriteLog();
+        DamageAndDetect(2);
+        using var database = OpenDatabase();
+
+        var repaired = RocksDbRaftLogStorage.CompactPastAppliedDamage(database, appliedIndex: 4, (index, term, _) => [(byte)index, (byte)term]);
+
+        var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+        Assert.Multiple(() =>
+        {
+            Assert.That(repaired, Is.EqualTo(2));
+            Assert.That(log.FirstIndex(), Is.EqualTo(5));
+            Assert.That(log.Term(4), Is.EqualTo(2));
+            Assert.That(log.Snapshot().Metadata.Index, Is.EqualTo(4));
+            Assert.That(log.Snapshot().Data.ToArray(), Is.EqualTo(new byte[] { 4, 2 }));
+            Assert.That(log.Entries(5, 6, long.MaxValue).Single().Data.Span[0], Is.EqualTo(5));
+            Assert.That(log.InitialState().HardState, Is.EqualTo(new HardState(2, 3, 4)));
+        });
+    }
+
+    [Test]
+    public void CompactPastAppliedDamage_DamageInAnEntryNotYetApplied_RepairsNothingAndTheOpenStillRefuses()
+    {
+        WriteLog();
+        DamageAndDetect(4);
+        using var database = OpenDatabase();
+
+        var repaired = RocksDbRaftLogStorage.CompactPastAppliedDamage(database, appliedIndex: 3, (_, _, _) => []);
+
+        Assert.That(repaired, Is.Null);
+        Assert.Throws<RaftLogCorruptionException>(() => new RocksDbRaftLogStorage(database, ThreeVoters));
+    }
+
+    [Test]
+    public void CompactPastAppliedDamage_NothingRecorded_RepairsNothing()
+    {
+        WriteLog();
+        using var database = OpenDatabase();
+
+        var repaired = RocksDbRaftLogStorage.CompactPastAppliedDamage(database, appliedIndex: 4, (_, _, _) => []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(repaired, Is.Null);
+            Assert.That(new RocksDbRaftLogStorage(database, ThreeVoters).FirstIndex(), Is.EqualTo(1));
+        });
+    }
+
     [Test]
     public void IntactLog_ReadsBackEntriesAndHardState_AfterReopen()
     {
