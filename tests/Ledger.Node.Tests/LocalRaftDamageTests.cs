@@ -30,13 +30,16 @@ public sealed class LocalRaftDamageTests
         var damaged = await cluster.WaitForLeaderAsync();
         var lagging = cluster.Nodes.First(n => n != damaged);
         var healthy = cluster.Nodes.First(n => n != damaged && n != lagging);
+        var firstMissed = lagging.Node.RaftStatus.LastIndex + 1;
         await lagging.StopAsync();
-        var firstMissed = damaged.Node.RaftStatus.LastIndex + 1;
         ulong height = 0;
         for (var i = 0; i < 10; i++)
         {
-            height = (await damaged.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.BlockHeight;
+            // Committed by the two running nodes, so both hold every entry whoever leads.
+            height = (await SubmitToLeaderAsync(cluster)).Receipt.BlockHeight;
         }
+
+        await Eventually.WaitUntilAsync(() => damaged.Node.Blocks.LatestHeight >= height);
 
         var damagedIndex = firstMissed + 2;
         await damaged.StopAsync();
