@@ -94,6 +94,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             // node added later receives the log from index 2 by ordinary appends; until a conf change makes
             // it a voter it is not promotable and never campaigns.
             var founders = new ConfState([.. voters], []);
+            AppliedDamageRepair.Run(database, Blocks, chain.ChainId, logger);
             raftLog = new RocksDbRaftLogStorage(database, founders);
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
