@@ -300,6 +300,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             LogSize = node.Blocks.LogTree.CommittedSize,
             ChainId = node.Chain.ChainId,
             CertifiedHeight = node.Collector.CertifiedHeight,
+            Fault = node.Driver.Fault?.Message ?? "",
         };
         foreach (var voter in node.Directory.RaftMembership.Voters)
         {
@@ -311,6 +312,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     private async Task ReadBarrierAsync(ReadConsistency consistency, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         if (consistency != ReadConsistency.Linearizable)
         {
             return;
