@@ -4,6 +4,7 @@ using Ledger.Consensus;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
 using Ledger.Storage.Errors;
+using Ledger.Storage.Raft;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Consensus;
@@ -272,6 +273,13 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 status = DriverStatus.From(node);
             }
         }
+        catch (RaftLogCorruptionException damage)
+        {
+            // Local disk damage, not a bug: the message names the record and the recovery, and the
+            // loop stays stopped (no vote, no ack, no replay into the damage); a stack trace adds nothing.
+            fault = damage;
+            LogLocalDamage(logger, damage.Message);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             fault = ex;
@@ -279,6 +287,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
         finally
         {
+            if (fault is not null)
+            {
+                // A stopped loop leads nothing and knows no leader: its last status must not say otherwise.
+                status = status with { Role = RaftRole.Follower, Leader = 0 };
+            }
+
             FailPending();
             stopped.TrySetResult();
         }
@@ -431,6 +445,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     {
         // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
         Send(ready.MessagesBeforePersist);
+        stateMachine.Prepare(ready.Entries);
         var persistStarted = timeProvider.GetTimestamp();
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
         metrics.RaftPersist.Observe(timeProvider.GetElapsedTime(persistStarted).TotalSeconds);
@@ -596,6 +611,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Could not raise the Raft drive loop's thread priority; under CPU contention heartbeats may be delayed")]
     private static partial void LogPriorityNotRaised(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "Raft drive loop stopped: {Damage}")]
+    private static partial void LogLocalDamage(ILogger logger, string damage);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Critical, Message = "Raft drive loop stopped: the node will not serve until restarted")]
     private static partial void LogFault(ILogger logger, Exception exception);

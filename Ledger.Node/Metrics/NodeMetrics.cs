@@ -32,6 +32,8 @@ public sealed class NodeMetrics
         BlockApply = Seconds(factory, "ledger_block_apply_seconds", "Building and writing one block from a committed entry");
         BatchTransactions = factory.CreateHistogram("ledger_batch_transactions", "Transactions per batch this leader proposed", new HistogramConfiguration { Buckets = CountBuckets });
         Refused = factory.CreateCounter("ledger_submissions_refused_total", "Submissions refused, by gRPC status", new CounterConfiguration { LabelNames = ["code"] });
+        SignatureChecks = factory.CreateCounter("ledger_signature_checks_total", "Transaction signatures this node verified, by where: door (admission), preverify (while persisting), apply (inline in the rules)", new CounterConfiguration { LabelNames = ["where"] });
+        UnreadableEntries = factory.CreateCounter("ledger_committed_entries_unreadable_total", "Committed entries that were not a batch this chain can build a block from (recorded as progress only)");
         Height = factory.CreateGauge("ledger_height", "Height of this node's latest applied block");
         AppliedIndex = factory.CreateGauge("ledger_raft_applied_index", "Raft index this node's state machine has applied");
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
@@ -57,6 +59,11 @@ public sealed class NodeMetrics
     public Histogram BatchTransactions { get; }
 
     public Counter Refused { get; }
+
+    /// <summary>Labels: <c>where</c> = door | preverify | apply.</summary>
+    public Counter SignatureChecks { get; }
+
+    public Counter UnreadableEntries { get; }
 
     public Gauge Height { get; }
 
