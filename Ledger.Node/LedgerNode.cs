@@ -42,6 +42,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly RocksDbRaftLogStorage raftLog;
     private readonly RaftDriver driver;
     private readonly TransactionBatcher batcher;
+    private readonly BlockClock blockClock;
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
@@ -115,7 +116,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
             peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
-            AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>());
+            AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>(),
+                new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
+            EntryTimeCheck = new EntryTimeCheck(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("append"), logger);
 
             var raftNode = new RaftNode(
                 new RaftConfig
@@ -157,6 +160,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             driver.SoftStateChanged += OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
+            blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
         catch
@@ -209,6 +213,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public ulong RaftLogFirstIndex => raftLog.FirstIndex();
 
     public PeerNetwork Peers => peers;
+
+    /// <summary>The follower's check of the leader's stamps before acknowledging them (see docs/threat-model.md, "Time").</summary>
+    public EntryTimeCheck EntryTimeCheck { get; }
 
     public DriverStatus RaftStatus => driver.Status;
 
@@ -470,7 +477,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             waiter.Ticket = ticket;
         }
 
-        var data = EntryBatchCodec.Encode(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), NodeId, [.. transactions]);
+        var data = EntryBatchCodec.Encode(blockClock.Next(), NodeId, [.. transactions]);
         ProposalDropReason? dropped;
         try
         {

@@ -32,6 +32,7 @@ public sealed class NodeMetrics
         BlockApply = Seconds(factory, "ledger_block_apply_seconds", "Building and writing one block from a committed entry");
         BatchTransactions = factory.CreateHistogram("ledger_batch_transactions", "Transactions per batch this leader proposed", new HistogramConfiguration { Buckets = CountBuckets });
         Refused = factory.CreateCounter("ledger_submissions_refused_total", "Submissions refused, by gRPC status", new CounterConfiguration { LabelNames = ["code"] });
+        BlockTimeRefusals = factory.CreateCounter("ledger_block_time_refusals_total", "Block times this node would not vouch for: where=append, the leader's entries it did not acknowledge (stamped too far ahead, or naming another proposer); where=attestation, applied blocks it did not attest (outside the genesis clock bound)", new CounterConfiguration { LabelNames = ["where"] });
         Height = factory.CreateGauge("ledger_height", "Height of this node's latest applied block");
         AppliedIndex = factory.CreateGauge("ledger_raft_applied_index", "Raft index this node's state machine has applied");
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
@@ -55,6 +56,9 @@ public sealed class NodeMetrics
     public Histogram BatchTransactions { get; }
 
     public Counter Refused { get; }
+
+    /// <summary>Block times not vouched for, by where the check ran (see docs/threat-model.md, "Time").</summary>
+    public Counter BlockTimeRefusals { get; }
 
     public Gauge Height { get; }
 

@@ -74,7 +74,12 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
                         throw new RpcException(new Status(StatusCode.InvalidArgument, "snapshot messages must be sent through InstallSnapshot"));
                     }
 
-                    node.Driver.TryDeliver(WithoutUnheldCommit(message));
+                    // Entries stamped implausibly (or a leader already refused this term) are dropped unacknowledged.
+                    if (node.EntryTimeCheck.Admits(message))
+                    {
+                        node.Driver.TryDeliver(WithoutUnheldCommit(message));
+                    }
+
                     break;
                 case PeerFrame.PayloadOneofCase.Attestation:
                     if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))
