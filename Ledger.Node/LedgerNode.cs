@@ -160,7 +160,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             driver.SoftStateChanged += OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
             batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
-            blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0);
+            blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
         catch

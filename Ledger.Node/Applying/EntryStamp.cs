@@ -5,19 +5,17 @@ using Ledger.Core.Protocol;
 namespace Ledger.Node.Applying;
 
 /// <summary>
-/// The leader's stamp (time, proposer) of an entry's <see cref="EntryBatch"/>, read without parsing its
-/// transactions: the encoder writes fields in number order, so the stamp is the first few bytes. Any
-/// other layout falls back to a full parse. Used where every replicated entry passes (the follower's
-/// check before acknowledging), so it must not copy the batch.
+/// The leader's stamp (time, proposer) of an entry's <see cref="EntryBatch"/>, read without copying its
+/// transactions (their fields are skipped by length): used where every replicated entry passes (the
+/// follower's check before acknowledging). Reads what the full parse reads, whatever the field order;
+/// anything it does not expect (unknown fields) falls back to that parse.
 /// </summary>
 public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNodeId)
 {
-    // Field keys of EntryBatch.timestamp_unix_ms (1, varint) and proposer_node_id (2, length-delimited).
-    private const byte TimestampKey = (1 << 3) | 0;
-    private const byte ProposerKey = (2 << 3) | 2;
-
-    // Longer proposer ids are read by the full parse (the rules bound ids far below this).
-    private const int FastProposerBytesMax = 127;
+    // Field keys of EntryBatch.timestamp_unix_ms (1, varint), proposer_node_id (2) and transactions (3, length-delimited).
+    private const ulong TimestampKey = (1 << 3) | 0;
+    private const ulong ProposerKey = (2 << 3) | 2;
+    private const ulong TransactionsKey = (3 << 3) | 2;
 
     /// <summary>False when the data is not an entry batch (the rules decide what to do with it).</summary>
     public static bool TryRead(ReadOnlySpan<byte> data, out EntryStamp stamp)
@@ -42,57 +40,65 @@ public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNo
 
     private static bool TryReadFast(ReadOnlySpan<byte> data, out EntryStamp stamp)
     {
+        // Every field is walked (skipping the transactions by their lengths): a repeated field counts
+        // last, as in the full parse that apply uses, so a leader cannot show followers another stamp.
         stamp = default;
-        var position = 0;
         long timestamp = 0;
-        if (position < data.Length && data[position] == TimestampKey)
+        var proposer = ReadOnlySpan<byte>.Empty;
+        var position = 0;
+        while (position < data.Length)
         {
-            position++;
-            ulong value = 0;
-            for (var shift = 0; ; shift += 7)
+            if (!TryReadVarint(data, ref position, out var key))
             {
-                if (position >= data.Length || shift > 63)
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                var b = data[position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0)
-                {
+            switch (key)
+            {
+                case TimestampKey:
+                    if (!TryReadVarint(data, ref position, out var value))
+                    {
+                        return false;
+                    }
+
+                    timestamp = unchecked((long)value);
                     break;
-                }
-            }
+                case ProposerKey or TransactionsKey:
+                    if (!TryReadVarint(data, ref position, out var length) || length > (ulong)(data.Length - position))
+                    {
+                        return false;
+                    }
 
-            timestamp = unchecked((long)value);
+                    if (key == ProposerKey)
+                    {
+                        proposer = data.Slice(position, (int)length);
+                    }
+
+                    position += (int)length;
+                    break;
+                default:
+                    // Unknown fields: the full parse decides.
+                    return false;
+            }
         }
 
-        var proposer = "";
-        if (position < data.Length && data[position] == ProposerKey)
-        {
-            position++;
-            if (position >= data.Length || data[position] > FastProposerBytesMax)
-            {
-                return false;
-            }
-
-            int length = data[position++];
-            if (position + length > data.Length)
-            {
-                return false;
-            }
-
-            proposer = Encoding.UTF8.GetString(data.Slice(position, length));
-            position += length;
-        }
-
-        // Next comes field 3 (transactions) or nothing; anything else takes the full parse.
-        if (position < data.Length && data[position] != ((3 << 3) | 2))
-        {
-            return false;
-        }
-
-        stamp = new EntryStamp(timestamp, proposer);
+        stamp = new EntryStamp(timestamp, Encoding.UTF8.GetString(proposer));
         return true;
+    }
+
+    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int position, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64 && position < data.Length; shift += 7)
+        {
+            var b = data[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -61,7 +61,8 @@ public static class NodeProgram
     }
 
     /// <summary>Builds the host and node without running them (tests start several in one process).</summary>
-    public static (WebApplication App, LedgerNode Node) Build(string[] args)
+    /// <param name="timeProvider">The node's clock; null = the system clock (tests give each in-process node its own).</param>
+    public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
@@ -117,7 +118,7 @@ public static class NodeProgram
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
-        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
+        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, timeProvider ?? TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
         builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
