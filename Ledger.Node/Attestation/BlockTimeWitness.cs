@@ -69,9 +69,9 @@ public sealed partial class BlockTimeWitness
         return false;
     }
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Not attesting block {Height}: its time is {AheadMilliseconds} ms ahead of this node's clock (bound {Bound}); {Refused} blocks not attested since the last such line")]
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Not attesting block {Height}: its time is {AheadMilliseconds} ms ahead of this node's clock (bound {Bound}): the proposer's clock is ahead or this node's is behind; {Refused} blocks not attested since the last such line")]
     private static partial void LogAhead(ILogger logger, ulong height, long aheadMilliseconds, string bound, long refused);
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Information, Message = "Not attesting block {Height}: its time is {BehindMilliseconds} ms behind this node's clock (bound {Bound}; expected while catching up); {Refused} blocks not attested since the last such line")]
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Information, Message = "Not attesting block {Height}: its time is {BehindMilliseconds} ms behind this node's clock (bound {Bound}): expected while catching up on old blocks, otherwise this node's clock is ahead; {Refused} blocks not attested since the last such line")]
     private static partial void LogBehind(ILogger logger, ulong height, long behindMilliseconds, string bound, long refused);
 }
