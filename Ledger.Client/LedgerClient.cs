@@ -16,15 +16,13 @@ namespace Ledger.Client;
 
 /// <summary>
 /// Typed client of the public <c>LedgerApi</c>. Calls go to the current endpoint; on
-/// <c>Unavailable</c> carrying a <c>ledger-leader</c> trailer (a URL, or the leader's node id, matched to an endpoint by asking each endpoint its status) the call is retried there,
+/// <c>Unavailable</c> carrying a <see cref="LeaderHint.TrailerKey"/> trailer (a URL, or the leader's node id, matched to an endpoint by asking each endpoint its status) the call is retried there,
 /// otherwise at the next endpoint, with capped exponential backoff. Every call here is safe to
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
 /// de-duplicates it. Receipts and headers are verified client-side unless disabled.
 /// </summary>
 public sealed partial class LedgerClient : IAsyncDisposable
 {
-    public const string LeaderHintKey = "ledger-leader";
-
     private readonly LedgerClientOptions options;
     private readonly Dictionary<string, GrpcChannel> channels = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Uri> endpointByNodeId = new(StringComparer.Ordinal);
@@ -391,7 +389,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
     /// </summary>
     private async Task LearnLeaderEndpointAsync(RpcException exception, CancellationToken cancellation)
     {
-        var hint = exception.Trailers?.GetValue(LeaderHintKey);
+        var hint = exception.Trailers?.GetValue(LeaderHint.TrailerKey);
         if (string.IsNullOrWhiteSpace(hint) || Uri.TryCreate(hint, UriKind.Absolute, out _))
         {
             return;
@@ -426,7 +424,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
     /// <summary>Follows a leader hint (a URL, or a node id learned from the endpoints' status) if the node gave one, else moves to the next configured endpoint.</summary>
     private void Redirect(RpcException exception)
     {
-        var hint = exception.Trailers?.GetValue(LeaderHintKey);
+        var hint = exception.Trailers?.GetValue(LeaderHint.TrailerKey);
         lock (gate)
         {
             if (!string.IsNullOrWhiteSpace(hint) && Uri.TryCreate(hint, UriKind.Absolute, out var leader) && leader != current)

@@ -1,11 +1,8 @@
-using Google.Protobuf;
 using Grpc.Core;
 using Ledger.Consensus;
 using Ledger.Core.Blocks;
 using Ledger.Core.Keys;
-using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
-using Ledger.Core.Signing;
 using Ledger.Node.Attestation;
 using Ledger.Node.Batching;
 using Ledger.Node.Chain;
@@ -35,35 +32,28 @@ namespace Ledger.Node;
 /// </summary>
 public sealed partial class LedgerNode : IAsyncDisposable
 {
-    private readonly NodeOptions options;
-    private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly LedgerDatabase database;
     private readonly RocksDbRaftLogStorage raftLog;
     private readonly RaftDriver driver;
     private readonly TransactionBatcher batcher;
-    private readonly BlockClock blockClock;
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
-    private ulong knownLeader;
 
-    // Longest time the last proposed batch's submissions waited in the batcher queue, ms; read at the door.
-    private int lastQueueWaitMilliseconds;
-
-    // Log indexes of this leader's batches not yet known applied, oldest first; only the batcher's loop touches it.
-    private readonly Queue<ulong> batchesInFlight = new();
-
-    /// <summary>Longest wait for an earlier batch to apply before proposing anyway (leadership may have moved meanwhile).</summary>
-    private static readonly TimeSpan BatchInFlightWaitMax = TimeSpan.FromSeconds(1);
+    // The write path, in the order a submission flows through it (see the constructor's tail).
+    private readonly ServingGuard serving;
+    private readonly LeaderRedirect redirect;
+    private readonly SubmissionPath submission;
+    private readonly BatchProposer proposer;
+    private readonly Forwarder forwarder;
+    private readonly Receipts receipts;
 
     public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        this.options = options;
-        this.timeProvider = timeProvider;
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
@@ -114,7 +104,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 LogJoining(logger, nodeId);
             }
 
-            peers = new PeerNetwork(nodeId, raftId => ResolvePeer(raftId, peerUrls), options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
+            peers = new PeerNetwork(nodeId, new PeerResolution(RaftId, Directory, peerUrls).ResolvePeer, options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
             AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>(),
                 new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
@@ -134,8 +124,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
                 new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics);
-            StateMachine.EffectsApplied += OnRegistryEffects;
-            StateMachine.MembershipApplied += OnRaftMembershipApplied;
+            var membership = new MembershipReactions(Directory, peers, loggerFactory.CreateLogger<MembershipReactions>());
+            StateMachine.EffectsApplied += membership.OnRegistryEffects;
+            StateMachine.MembershipApplied += membership.OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
                 (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
             SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
@@ -157,10 +148,19 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
-            driver.SoftStateChanged += OnSoftStateChanged;
+            serving = new ServingGuard(driver, AttestationWorker, Collector);
+            redirect = new LeaderRedirect(driver, Directory, chain);
+            driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
-            batcher = new TransactionBatcher(options.Batching, timeProvider, EmitBatchAsync);
-            blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
+
+            // Write path: door -> batcher -> leader proposes (or follower forwards) -> apply -> receipt.
+            receipts = new Receipts(Blocks);
+            var failure = new BatchFailure(PendingReceipts, redirect);
+            batcher = new TransactionBatcher(options.Batching, timeProvider, (batch, cancellationToken) => proposer!.EmitBatchAsync(batch, cancellationToken));
+            forwarder = new Forwarder(peers, timeProvider, Gate, PendingReceipts, batcher, redirect, failure, loggerFactory.CreateLogger<Forwarder>());
+            var blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
+            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder);
+            submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
         catch
@@ -237,428 +237,31 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// with the precise status when it is refused, cannot be replicated, or the deadline passes.
     /// </summary>
     public Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, CancellationToken cancellationToken) =>
-        SubmitAsync(transaction, Timeout.InfiniteTimeSpan, cancellationToken);
+        submission.SubmitAsync(transaction, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>
     /// As <see cref="SubmitAsync(SignedTransaction?, CancellationToken)"/>, answering DeadlineExceeded once
     /// <paramref name="timeout"/> (measured on the node's clock) has passed without the transaction being
     /// applied. Cheaper per submission than a linked token source with its own timer.
     /// </summary>
-    public async Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = timeProvider.GetTimestamp();
-        try
-        {
-            return await SubmitCoreAsync(transaction, timeout, started, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException refused)
-        {
-            Metrics.Refused.WithLabels(refused.StatusCode.ToString()).Inc();
-            throw;
-        }
-        finally
-        {
-            Metrics.Submit.Observe(timeProvider.GetElapsedTime(started).TotalSeconds);
-        }
-    }
-
-    private async Task<CommittedTransaction> SubmitCoreAsync(SignedTransaction? transaction, TimeSpan timeout, long started, CancellationToken cancellationToken)
-    {
-        ThrowIfNotServing();
-        var raft = driver.Status;
-        if (raft.Role != RaftRole.Leader && raft.Leader == 0)
-        {
-            // Nowhere to send it now; queueing it would only run out the caller's deadline.
-            throw LeaderUnavailable("no leader is known; retry shortly", 0);
-        }
-
-        if (Volatile.Read(ref lastQueueWaitMilliseconds) > options.Batching.QueueWaitMaxMilliseconds / 2 && batcher.QueuedCount > 0)
-        {
-            // Overloaded: refuse before the signature check, the costliest step, so the CPU goes to
-            // submissions that can still be answered in time (shedding load cheaply keeps goodput up).
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "the leader is overloaded (submissions wait too long for a batch); retry later"));
-        }
-
-        PendingTransaction admitted;
-        try
-        {
-            admitted = Gate.Admit(transaction);
-            Metrics.Admission.Observe(timeProvider.GetElapsedTime(started).TotalSeconds);
-        }
-        catch (SubmissionRejectedException rejected)
-        {
-            // A retry of a transaction that is already in the chain is answered with where it is (idempotent submit).
-            if (rejected.StatusCode == StatusCode.AlreadyExists && rejected.TransactionHash is { } hash && FindCommitted(hash) is { } existing)
-            {
-                return existing;
-            }
-
-            throw rejected.ToRpcException();
-        }
-
-        if (!PendingReceipts.TryRegister(admitted.TransactionHash, out var waiter))
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.PendingReceiptsMax} submissions are already waiting for commit; retry later"));
-        }
-
-        if (!batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
-        {
-            PendingReceipts.Forget(waiter);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));
-        }
-
-        try
-        {
-            // One timer and one registration per submission (the wait's own), no linked token source.
-            return await waiter.Task.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            PendingReceipts.Forget(waiter);
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the transaction was accepted but not applied before the deadline; query it by hash later"));
-        }
-        catch (TaskCanceledException)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "the transaction could not be replicated (leadership changed); resubmit the same signed transaction"));
-        }
-    }
+    public Task<CommittedTransaction> SubmitAsync(SignedTransaction? transaction, TimeSpan timeout, CancellationToken cancellationToken) =>
+        submission.SubmitAsync(transaction, timeout, cancellationToken);
 
     /// <summary>Where an applied transaction is, or null.</summary>
-    public CommittedTransaction? FindCommitted(byte[] transactionHash)
-    {
-        var stored = Blocks.FindTransaction(transactionHash);
-        return stored is null ? null : new CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, Blocks.GetHeader(stored.Height)!);
-    }
+    public CommittedTransaction? FindCommitted(byte[] transactionHash) => receipts.FindCommitted(transactionHash);
 
     /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>
-    public Receipt BuildReceipt(CommittedTransaction committed) => new()
-    {
-        TxHash = ByteString.CopyFrom(committed.TransactionHash),
-        BlockHeight = committed.Height,
-        Position = committed.Position,
-        Result = committed.Result,
-        Header = committed.Header,
-        // The block's proofs when built for its waiting submitters; else from the header at hand (no block re-read).
-        LogInclusion = committed.Proofs?.Get(committed.Position) ?? Blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
-    };
+    public Receipt BuildReceipt(CommittedTransaction committed) => receipts.BuildReceipt(committed);
 
     /// <summary>Transactions forwarded by a follower: admitted here again, then batched; the follower waits for apply itself.</summary>
-    public ForwardResponse AcceptForwarded(ForwardRequest request)
-    {
-        var response = new ForwardResponse { LeaderId = LeaderNodeId() ?? "" };
-        var transactions = request.Transactions;
-        var errors = new string[transactions.Count];
-        // A forwarded batch arrives on one call: verify its signatures on every core, then queue in order.
-        var admitted = new PendingTransaction?[transactions.Count];
-        Parallel.For(0, transactions.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            try
-            {
-                admitted[i] = Gate.Admit(transactions[i]);
-                errors[i] = "";
-            }
-            catch (SubmissionRejectedException rejected)
-            {
-                errors[i] = rejected.Message;
-            }
-        });
-        for (var i = 0; i < admitted.Length; i++)
-        {
-            if (admitted[i] is { } pending && !batcher.TryEnqueue(pending))
-            {
-                errors[i] = "leader submission queue full";
-            }
-        }
+    public ForwardResponse AcceptForwarded(ForwardRequest request) => forwarder.AcceptForwarded(request);
 
-        response.Errors.Add(errors);
-        return response;
-    }
+    public string? LeaderNodeId() => redirect.LeaderNodeId();
 
-    public string? LeaderNodeId()
-    {
-        var leader = driver.Status.Leader;
-        return leader == 0 ? null : Directory.Nodes.Find(leader)?.NodeId;
-    }
-
-    public void ThrowIfNotServing()
-    {
-        if (driver.Fault is { } fault)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault: {fault.Message}"));
-        }
-
-        if (AttestationWorker.Fault is { } attestationFault)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault in attestation work: {attestationFault.Message}"));
-        }
-
-        if (Collector.Divergence is { } divergence)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"this node diverged from the consortium and stopped serving: {divergence}"));
-        }
-    }
-
-    private async ValueTask EmitBatchAsync(IReadOnlyList<PendingTransaction> batch, CancellationToken cancellationToken)
-    {
-        var status = driver.Status;
-        if (status.Role == RaftRole.Leader)
-        {
-            await ProposeBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // Not leading: nothing to pace, and a queue-wait measured as leader says nothing about forwarding.
-        batchesInFlight.Clear();
-        Volatile.Write(ref lastQueueWaitMilliseconds, 0);
-        await ForwardAsync(batch, status.Leader, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task ProposeBatchAsync(IReadOnlyList<PendingTransaction> batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // Backpressure: while blocks are being built slower than entries commit, admission waits here
-            // and the bounded batcher queue in front of it fills, so submitters get ResourceExhausted.
-            await driver.WaitForApplyRoomAsync(cancellationToken).ConfigureAwait(false);
-            await WaitForBatchSlotAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DriverStoppedException e)
-        {
-            FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
-            return;
-        }
-
-        var transactions = new List<byte[]>(batch.Count);
-        var batchWaiters = new List<ReceiptWaiter>(batch.Count);
-        var now = timeProvider.GetTimestamp();
-        RpcException? overloaded = null;
-        var longestWait = TimeSpan.Zero;
-        foreach (var pending in batch)
-        {
-            if (pending.QueuedTimestamp != 0)
-            {
-                var waited = timeProvider.GetElapsedTime(pending.QueuedTimestamp, now);
-                longestWait = waited > longestWait ? waited : longestWait;
-                Metrics.QueueWait.Observe(waited.TotalSeconds);
-            }
-
-            if (pending.Waiter is { } waiter)
-            {
-                if (!waiter.IsPending)
-                {
-                    // Answered while queued (leadership changed, deadline passed): the client has moved on.
-                    continue;
-                }
-
-                if (pending.QueuedTimestamp != 0 && timeProvider.GetElapsedTime(pending.QueuedTimestamp, now).TotalMilliseconds > options.Batching.QueueWaitMaxMilliseconds)
-                {
-                    overloaded ??= new RpcException(new Status(StatusCode.ResourceExhausted, $"the transaction waited more than {options.Batching.QueueWaitMaxMilliseconds} ms for a batch (the leader is overloaded); retry later"));
-                    PendingReceipts.Fail(waiter, overloaded);
-                    continue;
-                }
-
-                batchWaiters.Add(waiter);
-            }
-
-            transactions.Add(pending.SignedTransactionBytes);
-        }
-
-        Volatile.Write(ref lastQueueWaitMilliseconds, (int)Math.Min(int.MaxValue, longestWait.TotalMilliseconds));
-        if (transactions.Count == 0)
-        {
-            return;
-        }
-
-        Metrics.BatchTransactions.Observe(transactions.Count);
-        var waitersOfBatch = batchWaiters.ToArray();
-        var ticket = new ProposalTicket(appended => PendingReceipts.TrackAppended(appended, waitersOfBatch));
-        foreach (var waiter in waitersOfBatch)
-        {
-            waiter.Ticket = ticket;
-        }
-
-        var data = EntryBatchCodec.Encode(blockClock.Next(), NodeId, [.. transactions]);
-        ProposalDropReason? dropped;
-        try
-        {
-            dropped = await driver.ProposeTrackedAsync(data, ticket, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DriverBusyException)
-        {
-            FailBatch(batch, StatusCode.ResourceExhausted, "the consensus input queue is full; retry later", 0);
-            return;
-        }
-        catch (DriverStoppedException e)
-        {
-            FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
-            return;
-        }
-
-        if (dropped is { } reason)
-        {
-            FailBatch(batch, StatusCode.Unavailable, $"the leader refused the batch: {reason}", driver.Status.Leader);
-            return;
-        }
-
-        batchesInFlight.Enqueue(ticket.Index);
-    }
-
-    private async Task WaitForBatchSlotAsync(CancellationToken cancellationToken)
-    {
-        while (batchesInFlight.Count >= options.Batching.BatchesInFlightMax)
-        {
-            try
-            {
-                await driver.WaitForAppliedAsync(batchesInFlight.Peek(), cancellationToken).WaitAsync(BatchInFlightWaitMax, cancellationToken).ConfigureAwait(false);
-                batchesInFlight.Dequeue();
-            }
-            catch (Exception e) when (e is TimeoutException or DriverBusyException)
-            {
-                // Not applied in time (lost leadership, overwritten, a stalled follower): stop pacing on it.
-                batchesInFlight.Clear();
-            }
-        }
-    }
-
-    private void OnSoftStateChanged(SoftState soft)
-    {
-        // Runs on the drive loop's thread, in order with appends: see PendingReceipts for why appended
-        // submissions keep waiting and everything else is answered now.
-        if (soft.Leader == knownLeader)
-        {
-            return;
-        }
-
-        var previous = knownLeader;
-        knownLeader = soft.Leader;
-        if (previous == 0 && PendingReceipts.Count == 0)
-        {
-            return;
-        }
-
-        var failed = PendingReceipts.FailUnappended(LeaderUnavailable(
-            soft.Leader == RaftId ? "leadership changed while the transaction waited for a batch; resubmit" : "the leader changed before the transaction reached its log; resubmit the same signed transaction",
-            soft.Leader));
-        if (failed > 0)
-        {
-            LogFailedOnLeaderChange(logger, failed, previous, soft.Leader);
-        }
-    }
+    public void ThrowIfNotServing() => serving.ThrowIfNotServing();
 
     /// <summary>Unavailable with a <c>ledger-leader</c> trailer naming the leader when one is known (clients retry there).</summary>
-    public RpcException LeaderUnavailable(string message, ulong leaderRaftId)
-    {
-        var leaderNode = leaderRaftId == 0 ? null : (Directory.Nodes.Find(leaderRaftId)?.NodeId ?? Chain.FindNode(leaderRaftId)?.NodeId);
-        var status = new Status(StatusCode.Unavailable, leaderNode is null ? message : $"{message} (leader: {leaderNode})");
-        return leaderNode is null ? new RpcException(status) : new RpcException(status, new Metadata { { LeaderHintKey, leaderNode } });
-    }
-
-    /// <summary>Response trailer naming the current leader's node id on Unavailable.</summary>
-    public const string LeaderHintKey = "ledger-leader";
-
-    private async Task ForwardAsync(IReadOnlyList<PendingTransaction> batch, ulong leader, CancellationToken cancellationToken)
-    {
-        var client = leader == 0 ? null : peers.ClientFor(leader);
-        if (client is null)
-        {
-            FailBatch(batch, StatusCode.Unavailable, leader == 0 ? "no leader is known; retry shortly" : "the leader cannot be reached from this node; retry at the leader", leader);
-            return;
-        }
-
-        var request = new ForwardRequest();
-        foreach (var pending in batch)
-        {
-            request.Transactions.Add(SignedTransaction.Parser.ParseFrom(pending.SignedTransactionBytes));
-        }
-
-        try
-        {
-            var response = await client.ForwardAsync(request, deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count && i < response.Errors.Count; i++)
-            {
-                if (response.Errors[i].Length > 0)
-                {
-                    PendingReceipts.Fail(batch[i].TransactionHash, LeaderUnavailable($"leader refused: {response.Errors[i]}", leader));
-                }
-            }
-        }
-        catch (RpcException e)
-        {
-            LogForwardFailed(logger, leader, e.Status.Detail);
-            FailBatch(batch, StatusCode.Unavailable, $"forwarding to the leader failed: {e.Status.Detail}", leader);
-        }
-    }
-
-    private void FailBatch(IReadOnlyList<PendingTransaction> batch, StatusCode code, string reason, ulong leader)
-    {
-        var error = code == StatusCode.Unavailable ? LeaderUnavailable(reason, leader) : new RpcException(new Status(code, reason));
-        foreach (var pending in batch)
-        {
-            if (pending.Waiter is { } waiter)
-            {
-                PendingReceipts.Fail(waiter, error);
-            }
-            else
-            {
-                PendingReceipts.Fail(pending.TransactionHash, error);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Where a Raft peer listens: a --peers flag wins (operators know their network), then the address
-    /// the registry records. A node this node's registry does not know yet (added in blocks it has not
-    /// applied) is reachable only through a flag.
-    /// </summary>
-    private PeerAddress? ResolvePeer(ulong raftId, IReadOnlyDictionary<string, string> peerUrls)
-    {
-        if (raftId == RaftId)
-        {
-            return null;
-        }
-
-        var node = Directory.Nodes.Find(raftId);
-        if (node is not null)
-        {
-            return new PeerAddress(node.NodeId, peerUrls.TryGetValue(node.NodeId, out var url) ? url : node.Address);
-        }
-
-        foreach (var (peerId, peerUrl) in peerUrls)
-        {
-            if (Core.Consortium.RaftNodeIds.Of(peerId) == raftId)
-            {
-                return new PeerAddress(peerId, peerUrl);
-            }
-        }
-
-        return null;
-    }
-
-    private void OnRegistryEffects(IReadOnlyList<Registry.Applying.RegistryEffect> effects)
-    {
-        foreach (var effect in effects)
-        {
-            if (effect is Registry.Applying.NodeMembershipChange change)
-            {
-                LogNodeMembershipChange(logger, change.Kind.ToString(), change.NodeId, change.Height);
-                Directory.Reload();
-                return;
-            }
-        }
-    }
-
-    private void OnRaftMembershipApplied(ulong index, ConfState membership)
-    {
-        Directory.OnRaftMembershipApplied(index, membership);
-        LogRaftMembership(logger, membership.ToString());
-        foreach (var peer in peers.ConnectedPeers())
-        {
-            if (!membership.Contains(peer) && !Directory.Nodes.IsActive(peer))
-            {
-                peers.Forget(peer);
-            }
-        }
-    }
+    public RpcException LeaderUnavailable(string message, ulong leaderRaftId) => redirect.LeaderUnavailable(message, leaderRaftId);
 
     public async ValueTask DisposeAsync()
     {
@@ -673,18 +276,6 @@ public sealed partial class LedgerNode : IAsyncDisposable
         database.Dispose();
     }
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Leader changed from {Previous} to {Leader}: {Failed} submissions that had not reached the log were answered Unavailable")]
-    private static partial void LogFailedOnLeaderChange(ILogger logger, int failed, ulong previous, ulong leader);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
-    private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
     private static partial void LogJoining(ILogger logger, string nodeId);
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Governance: {Kind} '{NodeId}' at height {Height}")]
-    private static partial void LogNodeMembershipChange(ILogger logger, string kind, string nodeId, ulong height);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Raft membership is now {Membership}")]
-    private static partial void LogRaftMembership(ILogger logger, string membership);
 }

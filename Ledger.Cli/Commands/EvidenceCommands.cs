@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
 using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
 using Ledger.Core.Hashing;
 
@@ -167,7 +168,7 @@ public static class EvidenceCommands
     {
         try
         {
-            return ConsortiumGenesis.Parse(bundle.Genesis).Suite == "sm2-sm3";
+            return ConsortiumGenesis.Parse(bundle.Genesis).Suite == CryptoSuites.Sm2Sm3Name;
         }
         catch (GenesisFormatException)
         {

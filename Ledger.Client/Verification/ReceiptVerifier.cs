@@ -35,7 +35,7 @@ public static class ReceiptVerifier
             throw new ClientVerificationException($"inclusion proof is against log size {proof.TreeSize}, the header's is {header.LogSize}");
         }
 
-        if (receipt.Position >= header.TxCount || proof.LeafIndex != header.LogSize - header.TxCount + receipt.Position)
+        if (!LogLeafIndex.TryGet(header, receipt.Position, out var leafIndex) || proof.LeafIndex != leafIndex)
         {
             throw new ClientVerificationException($"receipt position {receipt.Position} does not match proof leaf {proof.LeafIndex} in block {header.Height}");
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ledger.Core.Crypto;
 
 namespace Ledger.Core.Consortium;
 
@@ -55,7 +56,8 @@ public sealed class ConsortiumGenesis
     public const uint BlockTimeSkewMillisecondsMax = 600_000;
 
     public static readonly IReadOnlyList<string> KnownRoles = ["admin", "platform", "court", "rights_holder", "auditor"];
-    public static readonly IReadOnlyList<string> KnownSuites = ["p256-sha256", "ed25519", "sm2-sm3"];
+    /// <summary>The suites a genesis may name: exactly those <see cref="CryptoSuites"/> implements.</summary>
+    public static readonly IReadOnlyList<string> KnownSuites = CryptoSuites.Names;
 
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {

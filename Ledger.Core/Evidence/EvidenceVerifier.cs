@@ -158,8 +158,12 @@ public static class EvidenceVerifier
                 return Pass("none included: node and member keys are the genesis ones");
             }
 
-            var blockFirstLeaf = header.LogSize - header.TxCount;
-            var transactionLeaf = blockFirstLeaf + bundle.Position;
+            // Which changes precede the transaction is read from its log leaf, so that leaf must exist.
+            if (!LogLeafIndex.TryGet(header, bundle.Position, out var transactionLeaf) || !LogLeafIndex.TryGet(header, 0, out var blockFirstLeaf))
+            {
+                return Fail($"position {bundle.Position} is not a transaction of block {header.Height} ({header.TxCount} transactions, log size {header.LogSize})");
+            }
+
             var merkle = new MerkleHasher(chainHash);
             ulong? previousLeaf = null;
             for (var i = 0; i < bundle.GovernanceChanges.Count; i++)
@@ -328,12 +332,11 @@ public static class EvidenceVerifier
                 return Fail($"bundle says block {bundle.BlockHeight}, the certified header is block {header.Height}");
             }
 
-            if (bundle.Position >= header.TxCount)
+            if (!LogLeafIndex.TryGet(header, bundle.Position, out var expectedLeafIndex))
             {
-                return Fail($"position {bundle.Position} is outside the block's {header.TxCount} transactions");
+                return Fail($"position {bundle.Position} is not a transaction of block {header.Height} ({header.TxCount} transactions, log size {header.LogSize})");
             }
 
-            var expectedLeafIndex = header.LogSize - header.TxCount + bundle.Position;
             if (bundle.LogInclusion.LeafIndex != expectedLeafIndex)
             {
                 return Fail($"proof is for log leaf {bundle.LogInclusion.LeafIndex}; block {header.Height} position {bundle.Position} is leaf {expectedLeafIndex}");

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Google.Protobuf;
+using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
 using Ledger.Storage.Merkle;
 
@@ -21,6 +22,7 @@ namespace Ledger.Node.Applying;
 public sealed class BlockInclusionProofs
 {
     private readonly BlockHeader header;
+    private readonly ulong firstLeaf;
     private readonly IReadOnlyList<byte[]> leafHashes;
     private readonly MerkleTreeStore logTree;
     private readonly Lock buildLock = new();
@@ -39,7 +41,7 @@ public sealed class BlockInclusionProofs
             throw new ArgumentException($"block {header.Height} has {header.TxCount} transactions but {leafHashes.Count} leaf hashes were given", nameof(leafHashes));
         }
 
-        if (header.TxCount == 0 || header.LogSize < header.TxCount)
+        if (!LogLeafIndex.TryGet(header, 0, out firstLeaf))
         {
             throw new ArgumentException($"block {header.Height} has {header.TxCount} transactions and log size {header.LogSize}: no leaves to prove", nameof(header));
         }
@@ -75,7 +77,6 @@ public sealed class BlockInclusionProofs
     private InclusionProof[] Build()
     {
         var treeSize = header.LogSize;
-        var firstLeaf = treeSize - header.TxCount;
         var built = new InclusionProof[header.TxCount];
         for (var i = 0; i < built.Length; i++)
         {

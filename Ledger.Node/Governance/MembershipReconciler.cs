@@ -132,12 +132,12 @@ public sealed partial class MembershipReconciler : IAsyncDisposable
         stopping.Dispose();
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Membership: proposed {Step} (Raft membership was {Membership})")]
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Membership: proposed {Step} (Raft membership was {Membership})")]
     private static partial void LogProposed(ILogger logger, string step, string membership);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "Membership: {Step} refused for now ({Reason}); retrying")]
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "Membership: {Step} refused for now ({Reason}); retrying")]
     private static partial void LogRefused(ILogger logger, string step, ProposalDropReason reason);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Membership: transferring leadership to {Target} (this leader was removed, or a lagging voter cannot know it yet)")]
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Membership: transferring leadership to {Target} (this leader was removed, or a lagging voter cannot know it yet)")]
     private static partial void LogTransferring(ILogger logger, ulong target);
 }

@@ -71,6 +71,6 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         };
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "gRPC call {Method} failed")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "gRPC call {Method} failed")]
     private static partial void LogFailure(ILogger logger, string method, Exception exception);
 }

@@ -150,7 +150,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         var stored = node.Blocks.FindTransaction(request.TxHash.Span)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
         var header = node.Blocks.GetHeader(stored.Height)!;
-        var leafIndex = header.LogSize - header.TxCount + stored.Position;
+        var leafIndex = LogLeafIndex.Get(header, stored.Position);
         var treeSize = request.TreeSize == 0 ? node.Blocks.LogTree.CommittedSize : request.TreeSize;
         if (treeSize <= leafIndex || treeSize > node.Blocks.LogTree.CommittedSize)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Google.Protobuf;
+using Ledger.Core.Blocks;
 using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
 using Ledger.Storage.Errors;
@@ -331,13 +332,7 @@ public sealed class BlockStore
     /// </summary>
     public InclusionProof GetLogInclusionProof(BlockHeader header, uint position, ulong treeSize)
     {
-        ArgumentNullException.ThrowIfNull(header);
-        if (position >= header.TxCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(position), position, $"block {header.Height} has {header.TxCount} transactions");
-        }
-
-        var leafIndex = header.LogSize - header.TxCount + position;
+        var leafIndex = LogLeafIndex.Get(header, position);
         var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize };
         foreach (var hash in LogTree.GetInclusionProof(leafIndex, treeSize))
         {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
 using Ledger.Core.Consortium;
+using Ledger.Core.Crypto;
 using Ledger.Core.Hashing;
 using Ledger.Core.Protocol;
 using Ledger.Registry;
@@ -20,7 +21,7 @@ public sealed class RegistryWorkload
 {
     public const string ChainId = "registry-bench";
     public const string PlatformMemberId = "platform-1";
-    private const string Suite = "p256-sha256";
+    private const string Suite = CryptoSuites.P256Sha256Name;
 
     private readonly byte[] platformKeyId;
     private ulong nextNonce = 1;

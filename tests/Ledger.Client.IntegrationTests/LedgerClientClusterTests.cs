@@ -33,7 +33,7 @@ public sealed class LedgerClientClusterTests : ClusterFixture
         using var handler = new InterceptingHandler
         {
             Intercept = request => request.RequestUri!.Host == hinting.Host
-                ? InterceptingHandler.Status(request, (int)StatusCode.Unavailable, new Dictionary<string, string> { [LedgerClient.LeaderHintKey] = leader.ToString() })
+                ? InterceptingHandler.Status(request, (int)StatusCode.Unavailable, new Dictionary<string, string> { [LeaderHint.TrailerKey] = leader.ToString() })
                 : null,
         };
         await using var client = NewClient([hinting], handler);

@@ -166,6 +166,25 @@ public sealed class GovernanceAuditTests
         Assert.That(Failed(report, EvidenceVerifier.CheckGovernance), Does.Contain("not an open proposal"));
     }
 
+    [Test]
+    public void EvidenceBundle_PositionOutsideItsBlock_FailsTheGovernanceCheck()
+    {
+        // The replay orders the changes against the transaction's log leaf; a position past the
+        // block's transactions has none, so the check cannot pass (it used to, on a leaf past the block).
+        var bundle = Chain.NewKeyBundle();
+        var outside = new EvidenceBundle
+        {
+            Transaction = bundle.Transaction, TransactionHash = bundle.TransactionHash, Result = bundle.Result, BlockHeight = bundle.BlockHeight,
+            Position = bundle.CertifiedHeader.Header.TxCount + 5, LogInclusion = bundle.LogInclusion, CertifiedHeader = bundle.CertifiedHeader, Genesis = bundle.Genesis,
+            GovernanceChanges = bundle.GovernanceChanges,
+        };
+
+        var report = EvidenceVerifier.Verify(outside);
+
+        Assert.That(Failed(report, EvidenceVerifier.CheckGovernance), Does.Contain("is not a transaction of block 5"));
+        Assert.That(Failed(report, EvidenceVerifier.CheckPosition), Does.Contain("is not a transaction of block 5"));
+    }
+
     private static string Failed(EvidenceReport report, string check)
     {
         var found = report.Checks.Single(c => c.Name == check);

@@ -169,7 +169,7 @@ public sealed class GovernanceChain
         };
     }
 
-    private ulong LeafIndex(int blockIndex, int position) => blocks[blockIndex].Header.LogSize - blocks[blockIndex].Header.TxCount + (ulong)position;
+    private ulong LeafIndex(int blockIndex, int position) => LogLeafIndex.Get(blocks[blockIndex].Header, (uint)position);
 
     private InclusionProof Proof(ulong leafIndex, ulong treeSize)
     {

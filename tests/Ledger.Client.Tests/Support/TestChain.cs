@@ -121,7 +121,7 @@ public sealed class TestChain
     private EvidenceBundle BundleFor(SignedTransaction transaction, uint position, BatchItemEvidence? item)
     {
         var header = Block2.Header;
-        var leafIndex = header.LogSize - header.TxCount + position;
+        var leafIndex = LogLeafIndex.Get(header, position);
         var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
         proof.Path.AddRange(log.BuildInclusionProof(leafIndex, header.LogSize).Select(ByteString.CopyFrom));
         return new EvidenceBundle

@@ -21,7 +21,7 @@ public sealed class LedgerClientRetryTests
     {
         using var handler = new FakeGrpcHandler(uri => uri.Port == 7054
             ? (0, new StatusResponse { NodeId = "node-3", Role = "leader" }, null)
-            : (Unavailable, null, new Dictionary<string, string> { [LedgerClient.LeaderHintKey] = "http://127.0.0.1:7054" }));
+            : (Unavailable, null, new Dictionary<string, string> { [LeaderHint.TrailerKey] = "http://127.0.0.1:7054" }));
         await using var client = Client(handler, "http://127.0.0.1:7050", "http://127.0.0.1:7052");
 
         var status = await client.StatusAsync();
@@ -38,7 +38,7 @@ public sealed class LedgerClientRetryTests
         using var handler = new FakeGrpcHandler(uri => uri.Port switch
         {
             7054 => (0, new StatusResponse { NodeId = "node-3", Role = "leader" }, null),
-            7050 => (Unavailable, null, new Dictionary<string, string> { [LedgerClient.LeaderHintKey] = "node-3" }),
+            7050 => (Unavailable, null, new Dictionary<string, string> { [LeaderHint.TrailerKey] = "node-3" }),
             _ => (Unavailable, null, null),
         });
         await using var client = Client(handler, "http://127.0.0.1:7050", "http://127.0.0.1:7052", "http://127.0.0.1:7056", "http://127.0.0.1:7054");

@@ -1,3 +1,4 @@
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 
 namespace Ledger.Core.Tests.Crypto;
@@ -44,5 +45,11 @@ public sealed class CryptoSuitesTests
     {
         Assert.That(CryptoSuites.All.Select(suite => suite.Name), Is.EqualTo(CryptoSuites.Names));
         Assert.That(CryptoSuites.Names, Is.Unique);
+    }
+
+    [Test]
+    public void KnownSuites_OfTheGenesisFormat_AreExactlyTheImplementedSuites()
+    {
+        Assert.That(ConsortiumGenesis.KnownSuites, Is.EqualTo(CryptoSuites.Names));
     }
 }

@@ -1,0 +1,93 @@
+using Grpc.Core;
+using Ledger.Core.Protocol;
+using Ledger.Node.Applying;
+using Ledger.Node.Batching;
+using Ledger.Node.Peers;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Submission;
+
+/// <summary>
+/// Both ends of forwarding. A follower hands its batch to the leader over the peer <c>Forward</c> call
+/// (<see cref="ForwardAsync"/>) and keeps its submitters waiting for apply itself; the leader admits the
+/// forwarded transactions again at its own door and queues them for its batcher (<see cref="AcceptForwarded"/>).
+/// </summary>
+internal sealed partial class Forwarder(
+    PeerNetwork peers,
+    TimeProvider timeProvider,
+    SubmissionGate gate,
+    PendingReceipts pendingReceipts,
+    TransactionBatcher batcher,
+    LeaderRedirect redirect,
+    BatchFailure failure,
+    ILogger<Forwarder> logger)
+{
+    /// <summary>Follower side: sends the batch to <paramref name="leader"/>; refused transactions fail their waiters.</summary>
+    public async Task ForwardAsync(IReadOnlyList<PendingTransaction> batch, ulong leader, CancellationToken cancellationToken)
+    {
+        var client = leader == 0 ? null : peers.ClientFor(leader);
+        if (client is null)
+        {
+            failure.FailBatch(batch, StatusCode.Unavailable, leader == 0 ? "no leader is known; retry shortly" : "the leader cannot be reached from this node; retry at the leader", leader);
+            return;
+        }
+
+        var request = new ForwardRequest();
+        foreach (var pending in batch)
+        {
+            request.Transactions.Add(SignedTransaction.Parser.ParseFrom(pending.SignedTransactionBytes));
+        }
+
+        try
+        {
+            var response = await client.ForwardAsync(request, deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count && i < response.Errors.Count; i++)
+            {
+                if (response.Errors[i].Length > 0)
+                {
+                    pendingReceipts.Fail(batch[i].TransactionHash, redirect.LeaderUnavailable($"leader refused: {response.Errors[i]}", leader));
+                }
+            }
+        }
+        catch (RpcException e)
+        {
+            LogForwardFailed(logger, leader, e.Status.Detail);
+            failure.FailBatch(batch, StatusCode.Unavailable, $"forwarding to the leader failed: {e.Status.Detail}", leader);
+        }
+    }
+
+    /// <summary>Leader side: transactions forwarded by a follower, admitted here again, then batched; the follower waits for apply itself.</summary>
+    public ForwardResponse AcceptForwarded(ForwardRequest request)
+    {
+        var response = new ForwardResponse { LeaderId = redirect.LeaderNodeId() ?? "" };
+        var transactions = request.Transactions;
+        var errors = new string[transactions.Count];
+        // A forwarded batch arrives on one call: verify its signatures on every core, then queue in order.
+        var admitted = new PendingTransaction?[transactions.Count];
+        Parallel.For(0, transactions.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            try
+            {
+                admitted[i] = gate.Admit(transactions[i]);
+                errors[i] = "";
+            }
+            catch (SubmissionRejectedException rejected)
+            {
+                errors[i] = rejected.Message;
+            }
+        });
+        for (var i = 0; i < admitted.Length; i++)
+        {
+            if (admitted[i] is { } pending && !batcher.TryEnqueue(pending))
+            {
+                errors[i] = "leader submission queue full";
+            }
+        }
+
+        response.Errors.Add(errors);
+        return response;
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
+    private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);
+}
