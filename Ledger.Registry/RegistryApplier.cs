@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Governance;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry;
@@ -12,11 +14,13 @@ namespace Ledger.Registry;
 /// and transactions give the same outcomes, writes, effects and state root on every replica. Reads
 /// only; the host persists <see cref="BlockApplication.Writes"/> atomically with the block.
 /// <para>
-/// Per transaction, in order: chain id; signer key known; nonce unused for that key; key not
-/// retired; envelope suite = key suite; member active; role allowed for the type; body within
-/// bounds and well-formed; then the type's own rules. A rejected transaction changes no registry
-/// state, with one deliberate exception: once its signer key is identified and its nonce is fresh,
-/// the nonce is consumed, so a rejected transaction cannot be replayed into the chain again.
+/// Per transaction, in order: decodable (the host says which committed bytes were not); chain id;
+/// signer key known; signature valid under that key for this chain (<see cref="SignatureRule"/>);
+/// nonce unused for that key; key not retired; envelope suite = key suite; member active; role
+/// allowed for the type; body within bounds and well-formed; then the type's own rules. A rejected
+/// transaction changes no registry state, with one deliberate exception: once its signer key is
+/// identified, its signature verifies and its nonce is fresh, the nonce is consumed, so a rejected
+/// transaction cannot be replayed into the chain again.
 /// </para>
 /// </summary>
 public sealed class RegistryApplier
@@ -83,6 +87,11 @@ public sealed class RegistryApplier
     // The block buffers of the last block, reused by the next (see BlockBuffers).
     private BlockBuffers? spareBuffers;
 
+    private readonly SignatureRule signatures = new();
+
+    /// <summary>Signatures the rules verified themselves because no usable verdict came with the transaction.</summary>
+    public long InlineSignatureChecks => signatures.InlineChecks;
+
     /// <summary>The last applied height (0 right after genesis).</summary>
     public static ulong AppliedHeight(IRegistryStateReader state)
     {
@@ -109,10 +118,15 @@ public sealed class RegistryApplier
 
     private TransactionOutcome ApplyOne(WriteBuffer block, WriteBuffer layer, List<RegistryEffect> effects, BlockContext blockContext, uint position, RegistryTransaction transaction, IMessage? parsedBody, List<RegistryEffect> blockEffects)
     {
+        if (transaction.Undecodable is { } undecodable)
+        {
+            return undecodable;
+        }
+
         var envelope = transaction.Envelope;
         if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
         {
-            return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain '{envelope.ChainId}', this is '{blockContext.ChainId}'");
+            return TransactionOutcome.Rejected(RejectionReason.WrongChainId, $"transaction is for chain {OutsideValue.Quote(envelope.ChainId)}, this is '{blockContext.ChainId}'");
         }
 
         if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
@@ -124,6 +138,11 @@ public sealed class RegistryApplier
         if (key is null)
         {
             return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"key {Convert.ToHexString(envelope.SignerKeyId.Span)} is not registered");
+        }
+
+        if (signatures.Check(transaction, key, blockContext.ChainId) is { } badSignature)
+        {
+            return badSignature;
         }
 
         var nonceKey = StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce);
@@ -184,14 +203,14 @@ public sealed class RegistryApplier
 
         if (!string.Equals(envelope.Suite, key.Suite, StringComparison.Ordinal))
         {
-            throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite '{envelope.Suite}' differs from the key's suite '{key.Suite}'");
+            throw Check.Fail(RejectionReason.SuiteMismatch, $"envelope suite {OutsideValue.Quote(envelope.Suite)} differs from the key's suite {OutsideValue.Quote(key.Suite)}");
         }
 
         var member = state.GetShared(StateKeys.Member(key.MemberId), MemberRecord.Parser)
             ?? throw new RegistryInvariantException($"key {Convert.ToHexString(key.KeyId.Span)} belongs to missing member '{key.MemberId}'");
         if (!member.Active)
         {
-            throw Check.Fail(RejectionReason.MemberInactive, $"member '{member.MemberId}' was removed");
+            throw Check.Fail(RejectionReason.MemberInactive, $"member {OutsideValue.Quote(member.MemberId)} was removed");
         }
 
         if (!RolePolicy.IsAllowed(envelope.Type, member.Role) && RolePolicy.AllowedRoles(envelope.Type).Count > 0)
@@ -205,32 +224,24 @@ public sealed class RegistryApplier
     /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
     private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody)
     {
-        var bodyBytesMax = RegistryLimits.BodyBytesMaxOf(type);
-        if (body.Length > bodyBytesMax)
-        {
-            throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {bodyBytesMax}");
-        }
-
+        // Every field's bound, without state, exactly as the door checks it (BodyBounds).
+        var message = BodyBounds.ParseAndCheck(type, body, context.Suite, parsedBody);
         return type switch
         {
-            TransactionType.RegisterWork => WorkTransactions.Register(context, parsedBody as RegisterWork ?? Parse(RegisterWork.Parser, body)),
-            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, Parse(BatchRegister.Parser, body)),
-            TransactionType.TransferOwnership => WorkTransactions.Transfer(context, Parse(TransferOwnership.Parser, body)),
-            TransactionType.GrantLicense => LicenseTransactions.Grant(context, Parse(GrantLicense.Parser, body)),
-            TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, Parse(RevokeLicense.Parser, body)),
-            TransactionType.FileClaim => ClaimTransactions.File(context, Parse(FileClaim.Parser, body)),
-            TransactionType.RespondToClaim => ClaimTransactions.Respond(context, Parse(RespondToClaim.Parser, body)),
-            TransactionType.ResolveClaim => ClaimTransactions.Resolve(context, Parse(ResolveClaim.Parser, body)),
-            TransactionType.PreserveEvidence => ClaimTransactions.PreserveEvidence(context, Parse(PreserveEvidence.Parser, body)),
-            TransactionType.RecordJudgment => ClaimTransactions.RecordJudgment(context, Parse(RecordJudgment.Parser, body)),
-            TransactionType.ProposeChange => GovernanceTransactions.Propose(context, Parse(ProposeChange.Parser, body)),
-            TransactionType.Vote => GovernanceTransactions.Vote(context, Parse(Vote.Parser, body)),
+            TransactionType.RegisterWork => WorkTransactions.Register(context, (RegisterWork)message!),
+            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!),
+            TransactionType.TransferOwnership => WorkTransactions.Transfer(context, (TransferOwnership)message!),
+            TransactionType.GrantLicense => LicenseTransactions.Grant(context, (GrantLicense)message!),
+            TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, (RevokeLicense)message!),
+            TransactionType.FileClaim => ClaimTransactions.File(context, (FileClaim)message!),
+            TransactionType.RespondToClaim => ClaimTransactions.Respond(context, (RespondToClaim)message!),
+            TransactionType.ResolveClaim => ClaimTransactions.Resolve(context, (ResolveClaim)message!),
+            TransactionType.PreserveEvidence => ClaimTransactions.PreserveEvidence(context, (PreserveEvidence)message!),
+            TransactionType.RecordJudgment => ClaimTransactions.RecordJudgment(context, (RecordJudgment)message!),
+            TransactionType.ProposeChange => GovernanceTransactions.Propose(context, (ProposeChange)message!),
+            TransactionType.Vote => GovernanceTransactions.Vote(context, (Vote)message!),
             TransactionType.Anchor => TransactionOutcome.Ok("anchored"),
-            _ => throw Check.Fail(RejectionReason.UnsupportedTransactionType, $"transaction type {type} is not a registry transaction"),
+            _ => throw new RegistryInvariantException($"transaction type {(int)type} passed the body bounds but has no rule"),
         };
     }
-
-    private static T Parse<T>(MessageParser<T> parser, ByteString body)
-        where T : class, IMessage<T>
-        => BodyParser.Parse(parser, body);
 }

@@ -56,7 +56,17 @@ internal abstract class CryptoSuiteBase : ICryptoSuite
             throw new InvalidKeyException(Name, $"an encoded public key is {PublicKeySizeBytes} bytes, was {encodedPublicKey.Length}");
         }
 
-        var handle = ParsePublicKey(encodedPublicKey);
+        object handle;
+        try
+        {
+            handle = ParsePublicKey(encodedPublicKey);
+        }
+        catch (Exception exception) when (exception is not InvalidKeyException && IsMalformedInput(exception))
+        {
+            // Whatever the library throws for bytes it cannot use, callers see one typed refusal.
+            throw new InvalidKeyException(Name, "public key is not a usable point", exception);
+        }
+
         return new PublicKey(this, encodedPublicKey.ToArray(), handle);
     }
 

@@ -36,6 +36,7 @@ public sealed class ConsortiumState
     private readonly List<GovernanceTransaction> history = [];
     private readonly Dictionary<string, List<ConsortiumKey>> keysByMember = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> memberRoles = new(StringComparer.Ordinal);
+    private readonly List<UnusableKey> unusableKeys = [];
 
     public ConsortiumState(ConsortiumGenesis genesis)
     {
@@ -58,6 +59,12 @@ public sealed class ConsortiumState
     }
 
     public string ChainId { get; }
+
+    /// <summary>
+    /// Keys the chain recorded that do not decode under their suite (the registry refuses them now;
+    /// an older chain may hold some), in chain order: left out of the key and node sets, never thrown.
+    /// </summary>
+    public IReadOnlyList<UnusableKey> UnusableKeys => unusableKeys;
 
     public ICryptoSuite Suite { get; }
 
@@ -158,11 +165,20 @@ public sealed class ConsortiumState
         {
             case ProposeChange.ChangeOneofCase.AddNode:
                 var added = change.AddNode;
-                activeNodes[added.NodeId] = new ConsortiumNode(added.NodeId, CryptoSuites.Get(added.Key.Suite).DecodePublicKey(added.Key.PublicKey.Span), height);
+                if (TryDecode(added.Key?.Suite, added.Key is null ? default : added.Key.PublicKey.Span, out var nodeKey))
+                {
+                    activeNodes[added.NodeId] = new ConsortiumNode(added.NodeId, nodeKey, height);
+                }
+                else
+                {
+                    // Counted out of the node set: its attestations could never be checked.
+                    unusableKeys.Add(new UnusableKey(added.NodeId, height));
+                }
+
                 NodeSetChangedAtHeight = height;
                 break;
             case ProposeChange.ChangeOneofCase.RemoveNode:
-                if (!activeNodes.Remove(change.RemoveNode.NodeId))
+                if (!activeNodes.Remove(change.RemoveNode.NodeId) && !WasAddedWithUnusableKey(change.RemoveNode.NodeId))
                 {
                     throw new GovernanceReplayException($"height {height} removes node '{change.RemoveNode.NodeId}', which is not active");
                 }
@@ -224,7 +240,13 @@ public sealed class ConsortiumState
 
     private void AddKey(string memberId, string suiteName, ReadOnlySpan<byte> encoded, ulong height)
     {
-        var publicKey = CryptoSuites.Get(suiteName).DecodePublicKey(encoded);
+        if (!TryDecode(suiteName, encoded, out var publicKey))
+        {
+            // Nothing can verify under it, so it is left out (signatures by it are "unknown key").
+            unusableKeys.Add(new UnusableKey(memberId, height));
+            return;
+        }
+
         var key = new ConsortiumKey(memberId, publicKey, height);
         keys[publicKey.KeyId.ToArray()] = key;
         if (!keysByMember.TryGetValue(memberId, out var list))
@@ -235,4 +257,26 @@ public sealed class ConsortiumState
 
         list.Add(key);
     }
+
+    private static bool TryDecode(string? suiteName, ReadOnlySpan<byte> encoded, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PublicKey? publicKey)
+    {
+        publicKey = null;
+        return CryptoSuites.TryGet(suiteName, out var suite) && suite.TryDecodePublicKey(encoded, out publicKey);
+    }
+
+    private bool WasAddedWithUnusableKey(string nodeId)
+    {
+        foreach (var unusable in unusableKeys)
+        {
+            if (string.Equals(unusable.OwnerId, nodeId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
+
+/// <summary>A recorded key that does not decode: whose it is (member or node id) and the height that recorded it.</summary>
+public sealed record UnusableKey(string OwnerId, ulong Height);

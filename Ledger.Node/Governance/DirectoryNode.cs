@@ -4,9 +4,11 @@ namespace Ledger.Node.Governance;
 
 /// <summary>
 /// One node as the registry records it: name, Raft id, peer address, attestation key, and the heights
-/// of the blocks that added it (0 for founders) and removed it (null while active).
+/// of the blocks that added it (0 for founders) and removed it (null while active). The attestation key
+/// is null when the recorded key does not decode under its suite (the rules refuse such keys today; a
+/// record from before that rule loads all the same): no attestation of that node verifies.
 /// </summary>
-public sealed record DirectoryNode(string NodeId, ulong RaftId, string Address, PublicKey AttestationKey, ulong AddedAtHeight, ulong? RemovedAtHeight)
+public sealed record DirectoryNode(string NodeId, ulong RaftId, string Address, PublicKey? AttestationKey, ulong AddedAtHeight, ulong? RemovedAtHeight)
 {
     public bool IsActive => RemovedAtHeight is null;
 

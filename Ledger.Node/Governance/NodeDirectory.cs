@@ -151,9 +151,9 @@ public sealed class NodeDirectory
 
     private void CheckLocalKey(NodeSet set)
     {
-        if (set.Find(LocalNodeId) is { } self && !self.AttestationKey.KeyId.Equals(localKeyId))
+        if (set.Find(LocalNodeId) is { } self && self.AttestationKey?.KeyId.Equals(localKeyId) != true)
         {
-            throw new InvalidOperationException($"the node key file's key ({localKeyId}) is not the key the consortium records for '{LocalNodeId}' ({self.AttestationKey.KeyId})");
+            throw new InvalidOperationException($"the node key file's key ({localKeyId}) is not the key the consortium records for '{LocalNodeId}' ({self.AttestationKey?.KeyId.ToString() ?? "a key that does not decode"})");
         }
     }
 

@@ -1,5 +1,6 @@
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
+using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Registry.State;
 
@@ -42,8 +43,12 @@ public sealed class NodeSet
         return (attesters / 2) + 1;
     }
 
-    /// <summary>Reads every node record from the registry state.</summary>
-    /// <exception cref="InvalidOperationException">Two recorded node ids map to the same Raft id.</exception>
+    /// <summary>
+    /// Reads every node record from the registry state. Never throws on what a record holds (it runs on
+    /// the apply thread and at every start): a key that does not decode loads as no key (the node's
+    /// attestations never verify), and of two records whose ids map to one Raft id the active one, else
+    /// the first in key order, keeps the Raft id (the rules refuse such an addition among active nodes).
+    /// </summary>
     public static NodeSet Load(IRegistryStateReader state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -57,16 +62,19 @@ public sealed class NodeSet
                 record.NodeId,
                 RaftNodeIds.Of(record.NodeId),
                 record.Address,
-                CryptoSuites.Get(record.Key.Suite).DecodePublicKey(record.Key.PublicKey.Span),
+                DecodeOrNull(record.Key),
                 record.AddedAt?.Height ?? 0,
                 record.Active ? null : record.RemovedAt?.Height ?? 0);
-            if (!byRaftId.TryAdd(node.RaftId, node))
+            if (!byId.TryAdd(node.NodeId, node))
             {
-                // Raft ids are 64-bit hashes of node ids; a collision would make two nodes one Raft peer.
-                throw new InvalidOperationException($"nodes '{node.NodeId}' and '{byRaftId[node.RaftId].NodeId}' map to the same Raft id; the consortium must rename one");
+                continue;
             }
 
-            byId.Add(node.NodeId, node);
+            if (!byRaftId.TryGetValue(node.RaftId, out var holder) || (node.IsActive && !holder.IsActive))
+            {
+                byRaftId[node.RaftId] = node;
+            }
+
             if (node.IsActive)
             {
                 active.Add(node);
@@ -76,4 +84,9 @@ public sealed class NodeSet
         active.Sort((a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
         return new NodeSet(byId, byRaftId, [.. active]);
     }
+
+    private static PublicKey? DecodeOrNull(MemberPublicKey? key) =>
+        key is not null && CryptoSuites.TryGet(key.Suite, out var suite) && suite.TryDecodePublicKey(key.PublicKey.Span, out var decoded)
+            ? decoded
+            : null;
 }

@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
+using Prometheus;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
 using Ledger.Node.Batching;
 using Ledger.Node.Chain;
+using Ledger.Node.Verification;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Batches;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Queries;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Node.Submission;
@@ -18,8 +22,10 @@ namespace Ledger.Node.Submission;
 /// encoding, envelope, chain id, suite, signer key and its status, role, signature, replayed nonce —
 /// and refused with the precise gRPC status (InvalidArgument, PermissionDenied, AlreadyExists).
 /// Thread-safe; gRPC calls run it concurrently, so signature verification uses every core.
-/// The registry re-checks key, role and nonce deterministically at apply time; the door only keeps
-/// garbage and replays out of the log.
+/// The registry re-checks signature, key, role and nonce deterministically at apply time on every
+/// node; the door only keeps garbage and replays out of the log, and leaves its signature verdict for
+/// this node's apply of the same bytes (<see cref="SignatureVerdicts"/>), so the leader checks each
+/// signature once.
 /// <para>
 /// What the door knows about a signer (key record, its validity for the next block, its member's
 /// record, the decoded public key) is cached per signer key and per registry height: any change to
@@ -40,14 +46,20 @@ public sealed class SubmissionGate
     private readonly Func<ulong> registryHeight;
     private readonly ConcurrentDictionary<ByteString, PublicKey> keyCache = new();
     private readonly ConcurrentDictionary<ByteString, SignerRecord> signerCache = new();
+    private readonly SignatureVerdicts? verdicts;
+    private readonly Counter.Child? signatureChecks;
     private long signerReads;
 
     /// <param name="registryHeight">
     /// The registry's applied height, read cheaply (the block store's tip); defaults to reading it from
     /// the registry state. Cached signer records are valid for exactly one height.
     /// </param>
-    public SubmissionGate(ChainContext chain, IRegistryStateReader state, int transactionBytesMax, Func<ulong>? registryHeight = null)
+    /// <param name="verdicts">Where the door leaves its signature verdicts for this node's apply (so the rules need not check again).</param>
+    /// <param name="signatureChecks">Counts the door's signature verifications.</param>
+    public SubmissionGate(ChainContext chain, IRegistryStateReader state, int transactionBytesMax, Func<ulong>? registryHeight = null, SignatureVerdicts? verdicts = null, Counter.Child? signatureChecks = null)
     {
+        this.verdicts = verdicts;
+        this.signatureChecks = signatureChecks;
         this.chain = chain;
         this.state = state;
         this.transactionBytesMax = transactionBytesMax;
@@ -90,12 +102,12 @@ public sealed class SubmissionGate
 
         if (!string.Equals(envelope.ChainId, chain.ChainId, StringComparison.Ordinal))
         {
-            throw Reject(StatusCode.InvalidArgument, $"transaction is for chain '{envelope.ChainId}', this is '{chain.ChainId}'");
+            throw Reject(StatusCode.InvalidArgument, $"transaction is for chain {OutsideValue.Quote(envelope.ChainId)}, this is '{chain.ChainId}'");
         }
 
         if (!string.Equals(envelope.Suite, chain.Suite.Name, StringComparison.Ordinal))
         {
-            throw Reject(StatusCode.InvalidArgument, $"transaction uses suite '{envelope.Suite}', this chain uses '{chain.Suite.Name}'");
+            throw Reject(StatusCode.InvalidArgument, $"transaction uses suite {OutsideValue.Quote(envelope.Suite)}, this chain uses '{chain.Suite.Name}'");
         }
 
         if (envelope.Type == TransactionType.Unspecified || !Enum.IsDefined(envelope.Type))
@@ -109,6 +121,11 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body is {envelope.Body.Length} bytes, more than the registry's {RegistryLimits.BodyBytesMaxOf(envelope.Type)}-byte limit for it");
         }
 
+        if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"signer_key_id is {envelope.SignerKeyId.Length} bytes; a key id is 1..{RegistryLimits.KeyIdBytesMax}");
+        }
+
         var signer = SignerOf(envelope.SignerKeyId);
         if (!RolePolicy.IsAllowed(envelope.Type, signer.Member.Role))
         {
@@ -116,14 +133,22 @@ public sealed class SubmissionGate
         }
 
         var publicKey = signer.PublicKey;
+        signatureChecks?.Inc();
         if (!TransactionSigning.Verify(publicKey, transaction.Envelope.Span, transaction.Signature.Span, chain.ChainId))
         {
             throw Reject(StatusCode.InvalidArgument, "signature does not verify for the envelope and signer key");
         }
 
-        if (envelope.Type == TransactionType.BatchRegister)
+        // Every field's bound, as the rules check it (one function): a body the rules would only
+        // record as rejected is refused here, naming the field and the bound.
+        if (BodyBounds.Validate(envelope.Type, envelope.Body, chain.Suite.Name, out var body) is { } violation)
         {
-            CheckBatchRoot(envelope);
+            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body refused ({violation.Reason}): {violation.Detail}");
+        }
+
+        if (body is BatchRegister batch)
+        {
+            CheckBatchRoot(batch);
         }
 
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
@@ -133,40 +158,19 @@ public sealed class SubmissionGate
             throw new SubmissionRejectedException(StatusCode.AlreadyExists, $"nonce {envelope.Nonce} of this signer key was already used", transactionHash);
         }
 
+        // Only after every door check passed: the apply of these very bytes (same hash) reuses it.
+        verdicts?.RecordDoorVerdict(transactionHash, signer.ValidSignature);
         return new PendingTransaction(leaf, transactionHash);
     }
 
     /// <summary>
     /// A batch whose merkle_root is not the root of its items would only be recorded as rejected at
     /// apply, after costing every node its items: it is refused here (after the signature check, so
-    /// unsigned junk costs no hashing). The registry still checks the root, deterministically.
+    /// unsigned junk costs no hashing; the items are within bounds already). The registry still
+    /// checks the root, deterministically.
     /// </summary>
-    private void CheckBatchRoot(TransactionEnvelope envelope)
+    private void CheckBatchRoot(BatchRegister body)
     {
-        BatchRegister body;
-        try
-        {
-            body = BatchRegister.Parser.ParseFrom(envelope.Body);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw Reject(StatusCode.InvalidArgument, $"body is not a valid BatchRegister: {e.Message}");
-        }
-
-        if (body.Items.Count == 0 || body.Items.Count > RegistryLimits.BatchItemsMax)
-        {
-            throw Reject(StatusCode.InvalidArgument, $"a batch carries 1..{RegistryLimits.BatchItemsMax} items, this one {body.Items.Count}");
-        }
-
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            // The bounds the canonical item encoding needs; the registry checks the rest of each item.
-            if (!BatchItemEncoding.IsEncodable(body.Items[i]))
-            {
-                throw Reject(StatusCode.InvalidArgument, $"items[{i}] needs a {RegistryLimits.HashBytes}-byte content_sha256 and an item_id of at most {RegistryLimits.ItemIdBytesMax} UTF-8 bytes");
-            }
-        }
-
         var root = BatchMerkleRoot.Compute(chain.Hash, body.Items, Environment.ProcessorCount);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
@@ -198,7 +202,8 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.PermissionDenied, $"member '{keyRecord.MemberId}' is not active");
         }
 
-        var record = new SignerRecord(height, member, PublicKeyOf(keyRecord));
+        var publicKey = PublicKeyOf(keyRecord);
+        var record = new SignerRecord(height, member, publicKey, new SignatureVerdict(chain.ChainId, publicKey.ToArray(), isValid: true));
         if (signerCache.Count >= CachedKeysMax)
         {
             signerCache.Clear();
@@ -229,7 +234,8 @@ public sealed class SubmissionGate
         return decoded;
     }
 
-    private sealed record SignerRecord(ulong Height, MemberRecord Member, PublicKey PublicKey);
+    /// <param name="ValidSignature">The verdict the door hands to apply for each transaction of this signer it admits.</param>
+    private sealed record SignerRecord(ulong Height, MemberRecord Member, PublicKey PublicKey, SignatureVerdict ValidSignature);
 
     private static SubmissionRejectedException Reject(StatusCode code, string message) => new(code, message);
 }

@@ -1,6 +1,7 @@
 using Ledger.Core.Consortium;
 using System.Text;
 using Google.Protobuf;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Genesis;
 
 namespace Ledger.Registry.Applying;
@@ -59,6 +60,8 @@ internal static class Check
         {
             Hash(values[i], $"{field}[{i}]");
         }
+
+        Distinct(values, field);
     }
 
     public static void Id(ByteString value, int expectedBytes, string field)
@@ -77,9 +80,49 @@ internal static class Check
     public static void Identifier(string value, string field)
     {
         Required(value, field);
+        if (value.Length > ConsortiumGenesis.IdentifierBytesMax)
+        {
+            throw Fail(RejectionReason.LimitExceeded, $"{field} of {Encoding.UTF8.GetByteCount(value)} bytes exceeds {ConsortiumGenesis.IdentifierBytesMax}");
+        }
+
         if (!ConsortiumGenesis.IsValidIdentifier(value))
         {
-            throw Fail(RejectionReason.InvalidField, $"{field} '{value}' is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
+            throw Fail(RejectionReason.InvalidField, $"{field} {OutsideValue.Quote(value)} is not 1-{ConsortiumGenesis.IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
+        }
+    }
+
+    /// <summary>An optional hash-sized id: empty, or exactly <paramref name="expectedBytes"/> long.</summary>
+    public static void OptionalId(ByteString value, int expectedBytes, string field)
+    {
+        if (!value.IsEmpty)
+        {
+            Id(value, expectedBytes, field);
+        }
+    }
+
+    public static void NotNegative(long value, string field)
+    {
+        if (value < 0)
+        {
+            throw Fail(RejectionReason.InvalidField, $"{field} is negative ({value})");
+        }
+    }
+
+    /// <summary>A list must not name the same bytes twice (a set sent as a list).</summary>
+    public static void Distinct(IReadOnlyList<ByteString> values, string field)
+    {
+        if (values.Count < 2)
+        {
+            return;
+        }
+
+        var seen = new HashSet<ByteString>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!seen.Add(values[i]))
+            {
+                throw Fail(RejectionReason.InvalidField, $"{field}[{i}] repeats an earlier entry");
+            }
         }
     }
 
@@ -102,7 +145,7 @@ internal static class Check
 
         if (!Enum.IsDefined(value))
         {
-            throw Fail(RejectionReason.InvalidField, $"{field} has unknown value {value}");
+            throw Fail(RejectionReason.InvalidField, $"{field} has unknown value {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)}");
         }
     }
 

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry.Applying;
@@ -15,16 +16,9 @@ internal static class ClaimTransactions
             Works.RequireController(context, work, "file a claim for it");
         }
 
-        Check.RequiredUtf8Max(body.InfringingItemId, RegistryLimits.ItemIdBytesMax, "infringing_item_id", nameof(RegistryLimits.ItemIdBytesMax));
-        Check.Hash(body.InfringingContentSha256, "infringing_content_sha256");
-        Check.Hashes(body.EvidenceHashes, "evidence_hashes");
-        if (body.AccusedMemberId.Length > 0)
+        if (body.AccusedMemberId.Length > 0 && context.MemberReadOnly(body.AccusedMemberId) is null)
         {
-            Check.Identifier(body.AccusedMemberId, "accused_member_id");
-            if (context.MemberReadOnly(body.AccusedMemberId) is null)
-            {
-                throw Check.Fail(RejectionReason.UnknownMember, $"accused_member_id '{body.AccusedMemberId}' is not a member");
-            }
+            throw Check.Fail(RejectionReason.UnknownMember, $"accused_member_id {OutsideValue.Quote(body.AccusedMemberId)} is not a member");
         }
 
         var claimId = ByteString.CopyFrom(context.TxHash);
@@ -54,7 +48,7 @@ internal static class ClaimTransactions
         {
             if (claim.AccusedMemberId != context.SignerId)
             {
-                throw Check.Fail(RejectionReason.NotAuthorized, $"only the accused member '{claim.AccusedMemberId}' may respond to this claim");
+                throw Check.Fail(RejectionReason.NotAuthorized, $"only the accused member {OutsideValue.Quote(claim.AccusedMemberId)} may respond to this claim");
             }
         }
         else if (context.Signer.Role != MemberRole.Platform)
@@ -62,8 +56,6 @@ internal static class ClaimTransactions
             throw Check.Fail(RejectionReason.NotAuthorized, "the claim names no accused member, so only a platform may relay a counter-notice");
         }
 
-        Check.Hash(body.StatementHash, "statement_hash");
-        Check.Hashes(body.EvidenceHashes, "evidence_hashes");
         Move(context, claim, ClaimStatus.Responded);
         claim.ResponderMemberId = context.SignerId;
         claim.ResponseStatementHash = body.StatementHash;
@@ -77,8 +69,6 @@ internal static class ClaimTransactions
     public static TransactionOutcome Resolve(TransactionContext context, ResolveClaim body)
     {
         var claim = Require(context, body.ClaimId);
-        Check.Defined(body.Resolution, "resolution");
-        Check.Utf8Max(body.Note, RegistryLimits.NoteBytesMax, "note", nameof(RegistryLimits.NoteBytesMax));
         Move(context, claim, ClaimStatus.Resolved);
         claim.Resolution = body.Resolution;
         claim.ResolutionNote = body.Note;
@@ -91,15 +81,7 @@ internal static class ClaimTransactions
 
     public static TransactionOutcome PreserveEvidence(TransactionContext context, PreserveEvidence body)
     {
-        Check.Hash(body.MaterialHash, "material_hash");
-        if (body.CaptureUnixMs == 0)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "capture_unix_ms is required");
-        }
-
         Check.NotInFuture(body.CaptureUnixMs, context.Block, "capture_unix_ms");
-        Check.Defined(body.Method, "method");
-        Check.Utf8Max(body.Description, RegistryLimits.DescriptionBytesMax, "description", nameof(RegistryLimits.DescriptionBytesMax));
         var evidenceId = ByteString.CopyFrom(context.TxHash);
         if (!body.ClaimId.IsEmpty)
         {
@@ -127,9 +109,6 @@ internal static class ClaimTransactions
     public static TransactionOutcome RecordJudgment(TransactionContext context, RecordJudgment body)
     {
         var claim = Require(context, body.ClaimId);
-        Check.Defined(body.Ruling, "ruling");
-        Check.Hash(body.JudgmentDocumentHash, "judgment_document_hash");
-        Check.RequiredUtf8Max(body.CaseNumber, RegistryLimits.CaseNumberBytesMax, "case_number", nameof(RegistryLimits.CaseNumberBytesMax));
         Move(context, claim, ClaimStatus.Judged);
         claim.Ruling = body.Ruling;
         claim.JudgmentDocumentHash = body.JudgmentDocumentHash;

@@ -1,23 +1,20 @@
 using Ledger.Core.Protocol;
+using Ledger.Registry.Bounds;
 
 namespace Ledger.Registry.Applying;
 
 internal static class Holders
 {
-    /// <summary>A holder must be an active member or a named external party with an identifier.</summary>
-    public static void Validate(TransactionContext context, RightsHolder? holder, string field)
+    /// <summary>
+    /// The holder's shape, without state: a member id that is an identifier, or an external party
+    /// with a bounded identifier and name (see <see cref="Bounds.BodyBounds"/>).
+    /// </summary>
+    public static void CheckShape(RightsHolder? holder, string field)
     {
         switch (holder?.HolderCase ?? RightsHolder.HolderOneofCase.None)
         {
             case RightsHolder.HolderOneofCase.MemberId:
                 Check.Identifier(holder!.MemberId, $"{field}.member_id");
-                var member = context.MemberReadOnly(holder!.MemberId)
-                    ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field}.member_id '{holder.MemberId}' is not a member");
-                if (!member.Active)
-                {
-                    throw Check.Fail(RejectionReason.MemberInactive, $"{field}.member_id '{holder.MemberId}' was removed from the consortium");
-                }
-
                 break;
             case RightsHolder.HolderOneofCase.External:
                 Check.RequiredUtf8Max(holder!.External.Identifier, RegistryLimits.ExternalHolderIdentifierBytesMax, $"{field}.external.identifier", nameof(RegistryLimits.ExternalHolderIdentifierBytesMax));
@@ -25,6 +22,24 @@ internal static class Holders
                 break;
             default:
                 throw Check.Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+    }
+
+    /// <summary>A holder (shape already checked) must be an active member or a named external party.</summary>
+    public static void Validate(TransactionContext context, RightsHolder? holder, string field)
+    {
+        // Cheap, and keeps the lookup below safe whoever calls this.
+        CheckShape(holder, field);
+        if (holder!.HolderCase != RightsHolder.HolderOneofCase.MemberId)
+        {
+            return;
+        }
+
+        var member = context.MemberReadOnly(holder.MemberId)
+            ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field}.member_id {OutsideValue.Quote(holder.MemberId)} is not a member");
+        if (!member.Active)
+        {
+            throw Check.Fail(RejectionReason.MemberInactive, $"{field}.member_id {OutsideValue.Quote(holder.MemberId)} was removed from the consortium");
         }
     }
 
@@ -46,8 +61,8 @@ internal static class Holders
 
     public static string Describe(RightsHolder holder) => holder.HolderCase switch
     {
-        RightsHolder.HolderOneofCase.MemberId => $"member '{holder.MemberId}'",
-        RightsHolder.HolderOneofCase.External => $"external '{holder.External.Identifier}'",
+        RightsHolder.HolderOneofCase.MemberId => $"member {OutsideValue.Quote(holder.MemberId)}",
+        RightsHolder.HolderOneofCase.External => $"external {OutsideValue.Quote(holder.External.Identifier)}",
         _ => "nobody",
     };
 }

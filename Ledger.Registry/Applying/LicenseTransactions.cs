@@ -12,18 +12,6 @@ internal static class LicenseTransactions
         var work = Works.Require(context, body.WorkId, "work_id");
         Works.RequireController(context, work, "license it");
         Holders.Validate(context, body.Licensee, "licensee");
-        Check.RequiredUtf8Max(body.Scope, RegistryLimits.LicenseScopeBytesMax, "scope", nameof(RegistryLimits.LicenseScopeBytesMax));
-        Check.RequiredUtf8Max(body.Territory, RegistryLimits.LicenseTerritoryBytesMax, "territory", nameof(RegistryLimits.LicenseTerritoryBytesMax));
-        if (body.StartUnixMs < 0)
-        {
-            throw Check.Fail(RejectionReason.InvalidField, "start_unix_ms is negative");
-        }
-
-        if (body.EndUnixMs != 0 && body.EndUnixMs <= body.StartUnixMs)
-        {
-            throw Check.Fail(RejectionReason.InvalidField, $"end_unix_ms {body.EndUnixMs} is not after start_unix_ms {body.StartUnixMs} (0 means perpetual)");
-        }
-
         var licenseId = ByteString.CopyFrom(context.TxHash);
         var license = new LicenseRecord
         {
@@ -43,8 +31,6 @@ internal static class LicenseTransactions
 
     public static TransactionOutcome Revoke(TransactionContext context, RevokeLicense body)
     {
-        Check.Id(body.LicenseId, RegistryLimits.HashBytes, "license_id");
-        Check.Utf8Max(body.Reason, RegistryLimits.NoteBytesMax, "reason", nameof(RegistryLimits.NoteBytesMax));
         var license = context.State.Get(StateKeys.License(body.LicenseId.Span), LicenseRecord.Parser)
             ?? throw Check.Fail(RejectionReason.LicenseNotFound, $"license {Convert.ToHexString(body.LicenseId.Span)} does not exist");
         if (license.Revoked)

@@ -60,4 +60,16 @@ public static class RegistryLimits
     public const int SimilarWorksCandidatesMax = 1_000_000;
 
     public const int PerceptualHashDistanceMax = 8;
+
+    /// <summary>
+    /// A transaction outcome's detail, in UTF-8 bytes; a longer one is cut. With the reason name
+    /// (at most <see cref="ReasonNameBytesMax"/>) and ": " it stays within <c>LogLeaf.ReasonBytesMax</c>.
+    /// </summary>
+    public const int OutcomeDetailBytesMax = 2048;
+
+    /// <summary>The longest <see cref="RejectionReason"/> name (checked by a test over every value).</summary>
+    public const int ReasonNameBytesMax = 64;
+
+    /// <summary>Per batch item rejection reason text (stored in the batch outcome record).</summary>
+    public const int BatchItemReasonBytesMax = 256;
 }

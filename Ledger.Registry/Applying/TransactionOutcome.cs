@@ -1,16 +1,22 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
+using Ledger.Registry.Bounds;
 
 namespace Ledger.Registry.Applying;
 
-/// <summary>The registry's verdict on one transaction; recorded in the block whatever it is.</summary>
+/// <summary>
+/// The registry's verdict on one transaction; recorded in the block whatever it is. Its detail is
+/// bounded by construction: one longer than <see cref="RegistryLimits.OutcomeDetailBytesMax"/> is
+/// cut (deterministically, see <see cref="OutsideValue.CutToUtf8Bytes"/>), never thrown, so no
+/// transaction can make its own result too long for the log leaf.
+/// </summary>
 public sealed class TransactionOutcome
 {
     private TransactionOutcome(ResultCode code, RejectionReason reason, string detail, byte[]? referenceTxHash, BatchRegisterOutcome? batch)
     {
         Code = code;
         Reason = reason;
-        Detail = detail;
+        Detail = OutsideValue.CutToUtf8Bytes(detail ?? "", RegistryLimits.OutcomeDetailBytesMax);
         ReferenceTxHash = referenceTxHash;
         Batch = batch;
     }
@@ -38,10 +44,20 @@ public sealed class TransactionOutcome
             throw new ArgumentException("a rejection needs a reason", nameof(reason));
         }
 
+        // Only a prior transaction's hash is ever referenced; anything longer is a registry bug.
+        if (referenceTxHash is { Length: > RegistryLimits.HashBytes })
+        {
+            throw new RegistryInvariantException($"a rejection references {referenceTxHash.Length} bytes, more than a transaction hash");
+        }
+
         return new(ResultCode.Rejected, reason, detail, referenceTxHash, null);
     }
 
     /// <summary>The chain form: reason is "ReasonName: detail" for rejections, the detail otherwise.</summary>
+    /// <remarks>
+    /// The reason fits the log leaf (<c>LogLeaf.ReasonBytesMax</c>) by construction: a reason name of
+    /// at most <see cref="RegistryLimits.ReasonNameBytesMax"/>, ": " and a bounded detail.
+    /// </remarks>
     public TransactionResult ToProto() => new()
     {
         Code = Code,

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Batches;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Model;
 using Ledger.Registry.State;
 
@@ -9,18 +10,10 @@ namespace Ledger.Registry.Applying;
 /// <summary>RegisterWork, BatchRegister, TransferOwnership.</summary>
 internal static class WorkTransactions
 {
+    /// <remarks>The body is within its bounds (<see cref="Bounds.BodyBounds"/>); what is checked here needs state or the block.</remarks>
     public static TransactionOutcome Register(TransactionContext context, RegisterWork body)
     {
         var smSuite = IsSmSuite(context);
-        ValidateContentHash(body.ContentHash, smSuite);
-        Check.Defined(body.MediaType, "media_type");
-        Check.RequiredUtf8Max(body.Title, RegistryLimits.TitleBytesMax, "title", nameof(RegistryLimits.TitleBytesMax));
-        if (body.HasPerceptualHash && !AllowsPerceptualHash(body.MediaType))
-        {
-            throw Check.Fail(RejectionReason.InvalidField, $"perceptual_hash is only for images and product listings, not {body.MediaType}");
-        }
-
-        ValidateMetadata(body.Metadata);
         ValidateRegistrantHolder(context, body.RightsHolder);
         if (body.ClaimedCreationUnixMs != 0)
         {
@@ -70,32 +63,10 @@ internal static class WorkTransactions
             }
         });
 
+    /// <remarks>The body is within its bounds (<see cref="Bounds.BodyBounds"/>); what is checked here needs state or the items' root.</remarks>
     public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body)
     {
-        if (body.Items.Count == 0)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "items is empty");
-        }
-
-        Check.CountMax(body.Items.Count, RegistryLimits.BatchItemsMax, "items", nameof(RegistryLimits.BatchItemsMax));
-        Check.Defined(body.MediaType, "media_type");
         ValidateRegistrantHolder(context, body.RightsHolder);
-        Check.Hash(body.MerkleRoot, "merkle_root");
-        var allowsPerceptualHash = AllowsPerceptualHash(body.MediaType);
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            var item = body.Items[i];
-            if (item.ContentSha256.Length != RegistryLimits.HashBytes)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
-            }
-
-            Check.Utf8Max(item.ItemId, RegistryLimits.ItemIdBytesMax, $"items[{i}].item_id", nameof(RegistryLimits.ItemIdBytesMax));
-            if (item.HasPerceptualHash && !allowsPerceptualHash)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].perceptual_hash is only for images and product listings, not {body.MediaType}");
-            }
-        }
 
         // Each item is encoded once: the stored chunks hold the Merkle leaves.
         var parallelism = context.Options.ParallelismMax;
@@ -186,50 +157,7 @@ internal static class WorkTransactions
         return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
     }
 
-    public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;
-
     private static bool IsSmSuite(TransactionContext context) => context.Suite == Suites.Sm2Sm3;
-
-    private static void ValidateContentHash(ContentHash? hash, bool smSuite)
-    {
-        if (hash is null)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "content_hash is required");
-        }
-
-        Check.Hash(hash.Sha256, "content_hash.sha256");
-        if (smSuite)
-        {
-            Check.Hash(hash.Sm3, "content_hash.sm3");
-        }
-        else if (!hash.Sm3.IsEmpty)
-        {
-            throw Check.Fail(RejectionReason.InvalidField, "content_hash.sm3 is only used under the sm2-sm3 suite");
-        }
-    }
-
-    private static void ValidateMetadata(IReadOnlyList<MetadataEntry> metadata)
-    {
-        Check.CountMax(metadata.Count, RegistryLimits.MetadataEntriesMax, "metadata", nameof(RegistryLimits.MetadataEntriesMax));
-        var totalBytes = 0;
-        for (var i = 0; i < metadata.Count; i++)
-        {
-            var entry = metadata[i];
-            Check.RequiredUtf8Max(entry.Key, RegistryLimits.MetadataKeyBytesMax, $"metadata[{i}].key", nameof(RegistryLimits.MetadataKeyBytesMax));
-            Check.Utf8Max(entry.Value, RegistryLimits.MetadataValueBytesMax, $"metadata[{i}].value", nameof(RegistryLimits.MetadataValueBytesMax));
-            if (i > 0 && string.CompareOrdinal(metadata[i - 1].Key, entry.Key) >= 0)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"metadata keys must be unique and in ordinal order; '{entry.Key}' follows '{metadata[i - 1].Key}'");
-            }
-
-            totalBytes += System.Text.Encoding.UTF8.GetByteCount(entry.Key) + System.Text.Encoding.UTF8.GetByteCount(entry.Value);
-        }
-
-        if (totalBytes > RegistryLimits.MetadataBytesMax)
-        {
-            throw Check.Fail(RejectionReason.LimitExceeded, $"metadata is {totalBytes} bytes, more than {nameof(RegistryLimits.MetadataBytesMax)}={RegistryLimits.MetadataBytesMax}");
-        }
-    }
 
     /// <summary>A platform registers for anyone; a rights holder only for itself.</summary>
     private static void ValidateRegistrantHolder(TransactionContext context, RightsHolder? holder)
@@ -238,7 +166,7 @@ internal static class WorkTransactions
         if (context.Signer.Role == MemberRole.RightsHolder
             && !(holder!.HolderCase == RightsHolder.HolderOneofCase.MemberId && holder.MemberId == context.SignerId))
         {
-            throw Check.Fail(RejectionReason.NotAuthorized, $"a rights holder registers only for itself ('{context.SignerId}'), not for {Holders.Describe(holder!)}");
+            throw Check.Fail(RejectionReason.NotAuthorized, $"a rights holder registers only for itself ({OutsideValue.Quote(context.SignerId)}), not for {Holders.Describe(holder!)}");
         }
     }
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Batches;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Model;
 using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
@@ -29,7 +30,7 @@ internal static class Works
         var controller = ControllerOf(work);
         if (!string.Equals(controller, context.SignerId, StringComparison.Ordinal))
         {
-            throw Check.Fail(RejectionReason.NotAuthorized, $"only the work's controller '{controller}' may {action}; signer is '{context.SignerId}'");
+            throw Check.Fail(RejectionReason.NotAuthorized, $"only the work's controller {OutsideValue.Quote(controller)} may {action}; signer is {OutsideValue.Quote(context.SignerId)}");
         }
     }
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Model;
 using Ledger.Registry.State;
 
@@ -15,6 +16,8 @@ internal static class ChangeExecution
 {
     public static void Execute(TransactionContext context, ProposeChange change)
     {
+        // Also guards a proposal stored before today's bounds: a change executes only within them.
+        BodyBounds.CheckChange(change, context.Suite);
         switch (change.ChangeCase)
         {
             case ProposeChange.ChangeOneofCase.AddMember:
@@ -45,18 +48,9 @@ internal static class ChangeExecution
 
     private static void AddMember(TransactionContext context, AddMember change)
     {
-        Check.Identifier(change.MemberId, "add_member.member_id");
-        Check.Utf8Max(change.DisplayName, RegistryLimits.DisplayNameBytesMax, "add_member.display_name", nameof(RegistryLimits.DisplayNameBytesMax));
-        Check.Defined(change.Role, "add_member.role");
-        if (change.Keys.Count == 0)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "add_member.keys is empty");
-        }
-
-        Check.CountMax(change.Keys.Count, RegistryLimits.KeysPerMemberMax, "add_member.keys", nameof(RegistryLimits.KeysPerMemberMax));
         if (context.Member(change.MemberId) is not null)
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member id '{change.MemberId}' is already in use (ids are never reused)");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member id {OutsideValue.Quote(change.MemberId)} is already in use (ids are never reused)");
         }
 
         var member = new MemberRecord
@@ -103,10 +97,9 @@ internal static class ChangeExecution
     private static void ChangeRole(TransactionContext context, ChangeMemberRole change)
     {
         var member = RequireActiveMember(context, change.MemberId, "change_role.member_id");
-        Check.Defined(change.Role, "change_role.role");
         if (member.Role == change.Role)
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member '{member.MemberId}' already has role {change.Role}");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member {OutsideValue.Quote(member.MemberId)} already has role {change.Role}");
         }
 
         SetRole(context, member, change.Role, active: true);
@@ -115,22 +108,12 @@ internal static class ChangeExecution
     private static void RotateKey(TransactionContext context, RotateMemberKey change)
     {
         var member = RequireActiveMember(context, change.MemberId, "rotate_key.member_id");
-        if (change.OldKeyId.IsEmpty && change.NewKey is null)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "rotate_key needs old_key_id, new_key or both");
-        }
-
         if (!change.OldKeyId.IsEmpty)
         {
-            if (change.OldKeyId.Length > RegistryLimits.KeyIdBytesMax)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"rotate_key.old_key_id is {change.OldKeyId.Length} bytes, longer than any key id");
-            }
-
             var old = context.State.Get(StateKeys.Key(change.OldKeyId.Span), KeyRecord.Parser);
             if (old is null || old.MemberId != member.MemberId)
             {
-                throw Check.Fail(RejectionReason.ChangeNotApplicable, $"key {Convert.ToHexString(change.OldKeyId.Span)} is not a key of '{member.MemberId}'");
+                throw Check.Fail(RejectionReason.ChangeNotApplicable, $"key {Convert.ToHexString(change.OldKeyId.Span)} is not a key of {OutsideValue.Quote(member.MemberId)}");
             }
 
             if (old.ValidUntil is not null)
@@ -154,12 +137,9 @@ internal static class ChangeExecution
 
     private static void AddNode(TransactionContext context, AddNode change)
     {
-        Check.Identifier(change.NodeId, "add_node.node_id");
-        Check.RequiredUtf8Max(change.Address, RegistryLimits.NodeAddressBytesMax, "add_node.address", nameof(RegistryLimits.NodeAddressBytesMax));
-        ValidatePublicKey(change.Key, "add_node.key");
         if (context.State.Contains(StateKeys.Node(change.NodeId)))
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node id '{change.NodeId}' is already in use (ids are never reused)");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node id {OutsideValue.Quote(change.NodeId)} is already in use (ids are never reused)");
         }
 
         var governance = context.Governance;
@@ -189,24 +169,23 @@ internal static class ChangeExecution
         {
             if (context.Options.RaftIdOf(active) == raftId)
             {
-                throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node id '{nodeId}' maps to the same Raft id as active node '{active}'; choose another node id");
+                throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node id {OutsideValue.Quote(nodeId)} maps to the same Raft id as active node {OutsideValue.Quote(active)}; choose another node id");
             }
         }
     }
 
     private static void RemoveNode(TransactionContext context, RemoveNode change)
     {
-        Check.Identifier(change.NodeId, "remove_node.node_id");
         var node = context.State.Get(StateKeys.Node(change.NodeId), NodeRecord.Parser);
         if (node is null || !node.Active)
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node '{change.NodeId}' is not an active node");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node {OutsideValue.Quote(change.NodeId)} is not an active node");
         }
 
         var governance = context.Governance;
         if (governance.ActiveNodeIds.Count <= 1)
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node '{change.NodeId}' is the last active node");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"node {OutsideValue.Quote(change.NodeId)} is the last active node");
         }
 
         SortedIds.Remove(governance.ActiveNodeIds, change.NodeId);
@@ -286,12 +265,11 @@ internal static class ChangeExecution
 
     private static MemberRecord RequireActiveMember(TransactionContext context, string memberId, string field)
     {
-        Check.Identifier(memberId, field);
         var member = context.Member(memberId)
-            ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field} '{memberId}' is not a member");
+            ?? throw Check.Fail(RejectionReason.UnknownMember, $"{field} {OutsideValue.Quote(memberId)} is not a member");
         if (!member.Active)
         {
-            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member '{memberId}' was already removed");
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member {OutsideValue.Quote(memberId)} was already removed");
         }
 
         return member;
@@ -299,7 +277,6 @@ internal static class ChangeExecution
 
     private static KeyRecord NewKey(TransactionContext context, MemberPublicKey publicKey, string memberId, string field)
     {
-        ValidatePublicKey(publicKey, field);
         var keyId = context.Options.DeriveKeyId(publicKey.Suite, publicKey.PublicKey.Span);
         if (context.State.Contains(StateKeys.Key(keyId)))
         {
@@ -316,29 +293,6 @@ internal static class ChangeExecution
         };
         context.State.Put(StateKeys.Key(keyId), key);
         return key;
-    }
-
-    private static void ValidatePublicKey(MemberPublicKey? key, string field)
-    {
-        if (key is null)
-        {
-            throw Check.Fail(RejectionReason.MissingField, $"{field} is required");
-        }
-
-        if (!Suites.IsKnown(key.Suite))
-        {
-            throw Check.Fail(RejectionReason.InvalidField, $"{field}.suite '{key.Suite}' is not a known suite");
-        }
-
-        if (key.PublicKey.IsEmpty)
-        {
-            throw Check.Fail(RejectionReason.MissingField, $"{field}.public_key is required");
-        }
-
-        if (key.PublicKey.Length > RegistryLimits.PublicKeyBytesMax)
-        {
-            throw Check.Fail(RejectionReason.LimitExceeded, $"{field}.public_key is {key.PublicKey.Length} bytes, more than {nameof(RegistryLimits.PublicKeyBytesMax)}={RegistryLimits.PublicKeyBytesMax}");
-        }
     }
 
     private static NodeMembershipChange NodeEffect(TransactionContext context, NodeMembershipChangeKind kind, NodeRecord node) =>

@@ -2,6 +2,7 @@ using Ledger.Core.Consortium;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Bounds;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 
@@ -20,12 +21,6 @@ internal static class GovernanceTransactions
 {
     public static TransactionOutcome Propose(TransactionContext context, ProposeChange body)
     {
-        Check.Utf8Max(body.Rationale, RegistryLimits.RationaleBytesMax, "rationale", nameof(RegistryLimits.RationaleBytesMax));
-        if (body.ChangeCase == ProposeChange.ChangeOneofCase.None)
-        {
-            throw Check.Fail(RejectionReason.MissingField, "change is required");
-        }
-
         // Dry run against a throwaway layer: a change that could not execute now is refused up front.
         var probe = new TransactionContext
         {
@@ -57,7 +52,6 @@ internal static class GovernanceTransactions
 
     public static TransactionOutcome Vote(TransactionContext context, Vote body)
     {
-        Check.Id(body.ProposalId, RegistryLimits.HashBytes, "proposal_id");
         var proposal = context.State.Get(StateKeys.Proposal(body.ProposalId.Span), ProposalRecord.Parser)
             ?? throw Check.Fail(RejectionReason.ProposalNotFound, $"proposal {Convert.ToHexString(body.ProposalId.Span)} does not exist");
         if (proposal.Status != ProposalStatus.Open)
@@ -72,7 +66,7 @@ internal static class GovernanceTransactions
 
         if (SortedIds.Contains(proposal.Approvals, context.SignerId) || SortedIds.Contains(proposal.Rejections, context.SignerId))
         {
-            throw Check.Fail(RejectionReason.AlreadyVoted, $"'{context.SignerId}' already voted on this proposal");
+            throw Check.Fail(RejectionReason.AlreadyVoted, $"{OutsideValue.Quote(context.SignerId)} already voted on this proposal");
         }
 
         SortedIds.Add(body.Approve ? proposal.Approvals : proposal.Rejections, context.SignerId);

@@ -1,11 +1,56 @@
+using Ledger.Fuzz.Apply;
+
 namespace Ledger.Fuzz;
 
-/// <summary>The apply fuzzer's command line (being written).</summary>
+/// <summary>
+/// <c>apply [--cases N] [--seed S] [--from-case C]</c>: the apply fuzzer (see <see cref="ApplyFuzzRun"/>).
+/// Progress and findings go to standard error; standard output gets exactly one line,
+/// <c>fuzz_cases=N apply_exceptions=N root_divergences=N</c>. Exit code 0 when nothing was found, 1 on a
+/// finding (its seed, case and replay command are printed), 2 on a usage error.
+/// </summary>
 public static class ApplyFuzzCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        Console.Error.WriteLine("apply fuzzer: not written yet");
-        return 2;
+        ArgumentNullException.ThrowIfNull(args);
+        long cases = 10_000;
+        long seed = 1;
+        long fromCase = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            var parsed = long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number);
+            switch (args[i])
+            {
+                case "--cases" when parsed && number >= 0:
+                    cases = number;
+                    i++;
+                    break;
+                case "--seed" when parsed:
+                    seed = number;
+                    i++;
+                    break;
+                case "--from-case" when parsed && number >= 0:
+                    fromCase = number;
+                    i++;
+                    break;
+                default:
+                    error.WriteLine($"apply: unknown or invalid argument '{args[i]}'");
+                    error.WriteLine(FuzzCommandLine.Usage);
+                    return 2;
+            }
+        }
+
+        var summary = ApplyFuzzRun.Execute(cases, seed, fromCase, error);
+        error.WriteLine($"apply fuzz seed={seed}: door_refused={summary.DoorRefused} rules_rejected={summary.RulesRejected} accepted={summary.Accepted} undecodable_envelopes={summary.UndecodableEnvelopes}");
+        if (summary.Finding is { } finding)
+        {
+            error.WriteLine(finding);
+        }
+
+        output.WriteLine(summary.ClosingLine);
+        return summary.Finding is null ? 0 : 1;
     }
 }

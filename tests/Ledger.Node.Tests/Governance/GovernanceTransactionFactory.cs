@@ -38,7 +38,7 @@ public sealed class GovernanceTransactionFactory(string chainId)
             RightsHolder = new RightsHolder { MemberId = holderMemberId },
         });
 
-    private SignedTransaction Propose(KeyPair admin, ProposeChange change) => Sign(admin, TransactionType.ProposeChange, change);
+    public SignedTransaction Propose(KeyPair admin, ProposeChange change) => Sign(admin, TransactionType.ProposeChange, change);
 
     private SignedTransaction Sign(KeyPair signer, TransactionType type, IMessage body)
     {

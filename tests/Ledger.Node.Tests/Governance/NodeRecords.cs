@@ -26,12 +26,18 @@ internal sealed class NodeRecords
     {
         var key = CryptoSuites.P256Sha256.GenerateKeyPair();
         Keys[nodeId] = key;
+        return Add(nodeId, GovernanceTransactionFactory.PublicKeyOf(key), key.KeyId.Bytes.ToArray(), addedAtHeight, removedAtHeight);
+    }
+
+    /// <summary>A node recorded with exactly <paramref name="storedKey"/>, valid or not (a record from before the key rules).</summary>
+    public NodeRecords Add(string nodeId, MemberPublicKey storedKey, byte[] keyId, ulong addedAtHeight, ulong? removedAtHeight = null)
+    {
         var record = new NodeRecord
         {
             NodeId = nodeId,
             Address = $"https://{nodeId}:7000",
-            Key = GovernanceTransactionFactory.PublicKeyOf(key),
-            KeyId = ByteString.CopyFrom(key.KeyId.Bytes),
+            Key = storedKey,
+            KeyId = ByteString.CopyFrom(keyId),
             Active = removedAtHeight is null,
             AddedAt = new ChainPosition { Height = addedAtHeight, Index = addedAtHeight == 0 ? 0u : 1u },
             RemovedAt = removedAtHeight is { } removed ? new ChainPosition { Height = removed, Index = 1 } : null,

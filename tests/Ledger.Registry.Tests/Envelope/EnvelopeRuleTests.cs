@@ -99,9 +99,10 @@ public sealed class EnvelopeRuleTests
         var rotate = chain.Apply(Admin1, TransactionType.ProposeChange, new ProposeChange { RotateKey = new RotateMemberKey { MemberId = Alice, OldKeyId = ByteString.CopyFrom(new byte[300]) } });
         var accused = chain.Apply(Platform, TransactionType.FileClaim, Sample.Claim(Sample.WorkIdOf(new byte[32]), accusedMemberId: longId));
 
-        Assert.That(holder.Reason, Is.EqualTo(RejectionReason.InvalidField));
+        // Field bounds come before state: the over-long accused id is refused before the work is looked up.
+        Assert.That(holder.Reason, Is.EqualTo(RejectionReason.LimitExceeded));
         Assert.That(rotate.Reason, Is.EqualTo(RejectionReason.InvalidField));
-        Assert.That(accused.Reason, Is.EqualTo(RejectionReason.WorkNotFound));
+        Assert.That(accused.Reason, Is.EqualTo(RejectionReason.LimitExceeded));
     }
 
     [Test]

@@ -3,19 +3,23 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using Ledger.Core.Crypto;
 using Ledger.Core.Hashing;
+using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.Queries;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry.Tests.Support;
 
 /// <summary>
 /// A registry on an in-memory state with a standard consortium: three admins, a platform, a court,
-/// two rights holders and an auditor. Fake public keys are the UTF-8 of "pk/{member}/{generation}";
-/// key id = SHA-256 of those bytes (the default derivation).
+/// two rights holders and an auditor. Public keys are real keys of the chain's suite, derived from the
+/// private key SHA-256("sk/{member}/{generation}") (<see cref="KeyPairOf"/>), so governance changes
+/// carrying them pass the key checks; key id = SHA-256 of the encoded key (the default derivation).
 /// </summary>
 internal sealed class TestChain
 {
@@ -78,7 +82,7 @@ internal sealed class TestChain
             Id = id,
             Name = id.ToUpperInvariant(),
             Role = role,
-            Keys = [new GenesisKey { Suite = suite, PublicKey = PublicKey(id) }],
+            Keys = [new GenesisKey { Suite = suite, PublicKey = PublicKey(id, suite: suite) }],
         };
 
         return new ConsortiumGenesis
@@ -96,18 +100,25 @@ internal sealed class TestChain
             ],
             Nodes =
             [
-                new GenesisNode { Id = "node-1", Address = "https://10.0.0.1:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-1") } },
-                new GenesisNode { Id = "node-2", Address = "https://10.0.0.2:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-2") } },
-                new GenesisNode { Id = "node-3", Address = "https://10.0.0.3:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-3") } },
+                new GenesisNode { Id = "node-1", Address = "https://10.0.0.1:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-1", suite: suite) } },
+                new GenesisNode { Id = "node-2", Address = "https://10.0.0.2:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-2", suite: suite) } },
+                new GenesisNode { Id = "node-3", Address = "https://10.0.0.3:7400", Key = new GenesisKey { Suite = suite, PublicKey = PublicKey("node-3", suite: suite) } },
             ],
         };
     }
 
-    public static byte[] PublicKey(string memberId, int generation = 0) => Encoding.UTF8.GetBytes($"pk/{memberId}/{generation}");
+    public static byte[] PublicKey(string memberId, int generation = 0, string suite = "p256-sha256") => KeyPairOf(memberId, generation, suite).Public.ToArray();
+
+    /// <summary>A deterministic key pair of <paramref name="suite"/> for a member (or node) and key generation.</summary>
+    public static KeyPair KeyPairOf(string memberId, int generation = 0, string suite = "p256-sha256") =>
+        KeyPairs.GetOrAdd((memberId, generation, suite), static id =>
+            CryptoSuites.Get(id.Suite).ImportPrivateKey(SHA256.HashData(Encoding.UTF8.GetBytes($"sk/{id.MemberId}/{id.Generation}"))));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string MemberId, int Generation, string Suite), KeyPair> KeyPairs = new();
 
     public static byte[] KeyId(byte[] publicKey) => SHA256.HashData(publicKey);
 
-    public static byte[] KeyIdOf(string memberId, int generation = 0) => KeyId(PublicKey(memberId, generation));
+    public static byte[] KeyIdOf(string memberId, int generation = 0, string suite = "p256-sha256") => KeyId(PublicKey(memberId, generation, suite));
 
     /// <summary>Makes later transactions of <paramref name="memberId"/> sign with this key.</summary>
     public void UseKey(string memberId, byte[] publicKey) => signingKeys[memberId] = publicKey;
@@ -117,7 +128,7 @@ internal sealed class TestChain
 
     public RegistryTransaction Tx(string memberId, TransactionType type, ByteString body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null)
     {
-        var key = publicKey ?? (signingKeys.TryGetValue(memberId, out var known) ? known : PublicKey(memberId));
+        var key = publicKey ?? (signingKeys.TryGetValue(memberId, out var known) ? known : PublicKey(memberId, suite: Genesis.Suite));
         var envelope = new TransactionEnvelope
         {
             ChainId = chainId ?? ChainId,
@@ -129,7 +140,9 @@ internal sealed class TestChain
             CreatedUnixMs = TimestampOf(Height + 1),
         };
         var txHash = SHA256.HashData(Encoding.UTF8.GetBytes($"tx/{nextTxNumber++}"));
-        return new RegistryTransaction(txHash, envelope);
+        // The fake keys cannot sign: the transaction carries the verdict a real check would give. The
+        // signature rule itself is specified with real keys (SignatureRuleTests).
+        return new RegistryTransaction(txHash, envelope, precomputedSignature: new SignatureVerdict(envelope.ChainId, key, isValid: true));
     }
 
     public BlockApplication ApplyBlock(params RegistryTransaction[] transactions)

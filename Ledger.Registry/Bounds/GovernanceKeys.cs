@@ -1,0 +1,64 @@
+using Google.Protobuf;
+using Ledger.Core.Crypto;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Applying;
+
+namespace Ledger.Registry.Bounds;
+
+/// <summary>
+/// A public key a governance change carries (AddMember keys, RotateMemberKey.new_key,
+/// AddNode.key) must be usable on this chain: the chain's own suite (envelopes and attestations are
+/// checked under it, so a key of another suite could never sign anything that passes), exactly the
+/// suite's encoded length, and a point the suite accepts (on the curve, not the identity, not of
+/// small order: see each suite's <see cref="ICryptoSuite.DecodePublicKey"/>). A key that passes here
+/// is one every node, auditor and restart can decode.
+/// </summary>
+public static class GovernanceKeys
+{
+    /// <exception cref="RuleViolationException">MissingField or InvalidField naming <paramref name="field"/>.</exception>
+    internal static void Check(MemberPublicKey? key, string chainSuite, string field)
+    {
+        if (key is null)
+        {
+            throw Applying.Check.Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+
+        Applying.Check.Required(key.Suite, $"{field}.suite");
+        if (!string.Equals(key.Suite, chainSuite, StringComparison.Ordinal))
+        {
+            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field}.suite {OutsideValue.Quote(key.Suite)} is not this chain's suite '{chainSuite}'");
+        }
+
+        if (!CryptoSuites.TryGet(chainSuite, out var suite))
+        {
+            throw new RegistryInvariantException($"the chain's suite '{chainSuite}' is not a known suite");
+        }
+
+        CheckEncoded(suite, key.PublicKey, $"{field}.public_key");
+    }
+
+    /// <summary>Whether <paramref name="encoded"/> decodes as a public key of <paramref name="suite"/> (never throws).</summary>
+    public static bool IsUsable(ICryptoSuite suite, ReadOnlySpan<byte> encoded)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        return encoded.Length == suite.PublicKeySizeBytes && suite.TryDecodePublicKey(encoded, out _);
+    }
+
+    private static void CheckEncoded(ICryptoSuite suite, ByteString encoded, string field)
+    {
+        if (encoded.IsEmpty)
+        {
+            throw Applying.Check.Fail(RejectionReason.MissingField, $"{field} is required");
+        }
+
+        if (encoded.Length != suite.PublicKeySizeBytes)
+        {
+            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field} is {encoded.Length} bytes; a {suite.Name} public key is {suite.PublicKeySizeBytes}");
+        }
+
+        if (!suite.TryDecodePublicKey(encoded.Span, out _))
+        {
+            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field} is not a valid {suite.Name} public key (not a point on the curve, the identity, or of small order)");
+        }
+    }
+}
