@@ -85,7 +85,8 @@ public sealed class SnapshotAcceptance(ChainContext chain, NodeDirectory directo
 
             if (attestation.Height == header.Height
                 && attestation.BlockHash.Span.SequenceEqual(blockHash)
-                && BlockAttestations.VerifySignature(signer.AttestationKey, attestation, chain.ChainId))
+                && signer.AttestationKey is { } key
+                && BlockAttestations.VerifySignature(key, attestation, chain.ChainId))
             {
                 attesters.Add(attestation.NodeId);
             }
