@@ -41,6 +41,7 @@ public sealed class BlockProductionRulesTests
     [TearDown]
     public void CloseChain()
     {
+        stateMachine.Dispose();
         database.Dispose();
         consortium.Dispose();
     }
