@@ -109,7 +109,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
             peers = new PeerNetwork(nodeId, new PeerResolution(RaftId, Directory, peerUrls).ResolvePeer, options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
-            AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>());
+            AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>(),
+                new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
+            EntryTimeCheck = new EntryTimeCheck(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("append"), logger);
 
             var raftNode = new RaftNode(
                 new RaftConfig
@@ -164,7 +166,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
             var failure = new BatchFailure(PendingReceipts, redirect);
             batcher = new TransactionBatcher(options.Batching, timeProvider, (batch, cancellationToken) => proposer!.EmitBatchAsync(batch, cancellationToken));
             forwarder = new Forwarder(peers, timeProvider, Gate, PendingReceipts, batcher, redirect, failure, loggerFactory.CreateLogger<Forwarder>());
-            proposer = new BatchProposer(options.Batching, nodeId, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder);
+            var blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
+            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder);
             submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
         }
@@ -218,6 +221,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public ulong RaftLogFirstIndex => raftLog.FirstIndex();
 
     public PeerNetwork Peers => peers;
+
+    /// <summary>The follower's check of the leader's stamps before acknowledging them (see docs/threat-model.md, "Time").</summary>
+    public EntryTimeCheck EntryTimeCheck { get; }
 
     public DriverStatus RaftStatus => driver.Status;
 

@@ -194,6 +194,8 @@ public static class ConsortiumInitCommand
             ChainId = settings.ChainId,
             Suite = suite.Name,
             ProposalExpiryBlocks = 10_000,
+            // Written out, so an operator reading the genesis sees the clock bound every node enforces.
+            BlockTimeSkewMilliseconds = ConsortiumGenesis.BlockTimeSkewMillisecondsDefault,
             Members = genesisMembers,
             Nodes = genesisNodes,
         };

@@ -201,6 +201,8 @@ public static class EvidenceCommands
             ["blockTimestampUnixMs"] = report.BlockTimestampUnixMs,
             ["blockTimestampUtc"] = report.BlockTimestampUnixMs is { } ms ? FormatTime(ms) : null,
             ["attestingNodes"] = new JsonArray([.. report.AttestingNodeIds.Select(s => (JsonNode)s)]),
+            ["blockTimeSkewMilliseconds"] = report.BlockTimeSkewMilliseconds,
+            ["timeVouchedFor"] = report.TimeVouchedFor,
             ["checks"] = checks,
         };
     }
@@ -220,6 +222,7 @@ public static class EvidenceCommands
         output.WriteLine($"Registered by: {(report.SignerMemberId is null ? "(unknown key)" : $"member '{report.SignerMemberId}' ({report.SignerRole})")}, key id {report.SignerKeyIdHex}");
         output.WriteLine($"When:         {(report.BlockTimestampUnixMs is { } ms ? FormatTime(ms) : "?")} (block timestamp), block {report.BlockHeight}, position {report.Position}");
         output.WriteLine($"Certified by: {(report.AttestingNodeIds.Count == 0 ? "(no valid attestation)" : string.Join(", ", report.AttestingNodeIds))}");
+        output.WriteLine($"Time:         {report.TimeVouchedFor ?? "(not vouched for: no valid attestation)"} (each attesting node's own clock, when it applied the block)");
         output.WriteLine();
         output.WriteLine("Checks:");
         foreach (var check in report.Checks)

@@ -18,6 +18,7 @@ namespace Ledger.Core.Consortium;
 ///   "suite": "p256-sha256",
 ///   "approvalThreshold": 0,            // optional; 0 or absent = majority of admins
 ///   "proposalExpiryBlocks": 10000,
+///   "blockTimeSkewMilliseconds": 2000,  // optional; absent = 2000 (see BlockTimeSkewMillisecondsDefault)
 ///   "members": [ { "id": "court-hz", "name": "Hangzhou Internet Court", "role": "court",
 ///                  "keys": [ { "suite": "p256-sha256", "publicKey": "&lt;base64&gt;" } ] } ],
 ///   "nodes":   [ { "id": "node-1", "address": "https://10.0.0.1:7400",
@@ -38,6 +39,21 @@ public sealed class ConsortiumGenesis
     public const int KeysPerMemberMax = 16;
     public const ulong ProposalExpiryBlocksMax = 100_000_000;
     public const int DocumentBytesMax = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// How far a block's time may be from a node's own clock for that node to vouch for it (attest it,
+    /// or acknowledge the entry that carries it) when <see cref="BlockTimeSkewMilliseconds"/> is absent:
+    /// NTP keeps servers within tens of milliseconds, and the bound must also cover batching and one
+    /// network round trip. Absent from genesis files written before the field existed, so this value
+    /// is part of their meaning and never changes.
+    /// </summary>
+    public const uint BlockTimeSkewMillisecondsDefault = 2_000;
+
+    /// <summary>Smallest bound: below it, ordinary batching and network delay would stop honest nodes from vouching.</summary>
+    public const uint BlockTimeSkewMillisecondsMin = 100;
+
+    /// <summary>Largest bound: ten minutes; a looser bound would let one operator choose the time of a priority dispute.</summary>
+    public const uint BlockTimeSkewMillisecondsMax = 600_000;
 
     public static readonly IReadOnlyList<string> KnownRoles = ["admin", "platform", "court", "rights_holder", "auditor"];
     /// <summary>The suites a genesis may name: exactly those <see cref="CryptoSuites"/> implements.</summary>
@@ -66,6 +82,17 @@ public sealed class ConsortiumGenesis
     public uint? ApprovalThreshold { get; init; }
 
     public required ulong ProposalExpiryBlocks { get; init; }
+
+    /// <summary>
+    /// The clock bound, in milliseconds: a node vouches for a block's time only when it is within this
+    /// distance of its own clock. Null = <see cref="BlockTimeSkewMillisecondsDefault"/>; use
+    /// <see cref="EffectiveBlockTimeSkewMilliseconds"/>.
+    /// </summary>
+    public uint? BlockTimeSkewMilliseconds { get; init; }
+
+    /// <summary>The clock bound in force: the configured one, or the default when absent.</summary>
+    [JsonIgnore]
+    public uint EffectiveBlockTimeSkewMilliseconds => BlockTimeSkewMilliseconds ?? BlockTimeSkewMillisecondsDefault;
 
     public required IReadOnlyList<GenesisMember> Members { get; init; }
 
@@ -134,6 +161,10 @@ public sealed class ConsortiumGenesis
         Require(IsValidIdentifier(ChainId), "chainId", $"'{ChainId}' is not 1-{IdentifierBytesMax} characters of [A-Za-z0-9._:-]");
         Require(KnownSuites.Contains(Suite), "suite", $"unknown suite '{Suite}' (expected {string.Join(", ", KnownSuites)})");
         Require(ProposalExpiryBlocks is >= 1 and <= ProposalExpiryBlocksMax, "proposalExpiryBlocks", $"must be in [1, {ProposalExpiryBlocksMax}], was {ProposalExpiryBlocks}");
+        Require(
+            BlockTimeSkewMilliseconds is null or (>= BlockTimeSkewMillisecondsMin and <= BlockTimeSkewMillisecondsMax),
+            "blockTimeSkewMilliseconds",
+            $"must be in [{BlockTimeSkewMillisecondsMin}, {BlockTimeSkewMillisecondsMax}], was {BlockTimeSkewMilliseconds}");
         Require(Members.Count is >= 1 and <= MembersMax, "members", $"must list 1-{MembersMax} members, has {Members.Count}");
         Require(Nodes.Count is >= 1 and <= NodesMax, "nodes", $"must list 1-{NodesMax} nodes, has {Nodes.Count}");
 

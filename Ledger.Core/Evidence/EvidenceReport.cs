@@ -1,3 +1,5 @@
+using Ledger.Core.Blocks;
+
 namespace Ledger.Core.Evidence;
 
 /// <summary>The outcome of verifying one bundle: each check, plus the facts a reader needs.</summary>
@@ -35,4 +37,16 @@ public sealed class EvidenceReport
     public long? BlockTimestampUnixMs { get; init; }
 
     public IReadOnlyList<string> AttestingNodeIds { get; init; } = [];
+
+    /// <summary>
+    /// The genesis clock bound in milliseconds (null without a readable genesis): a node attests a block
+    /// only when the block's time is within this bound of its own clock as it applies the block, so each
+    /// attesting node vouched for the time.
+    /// </summary>
+    public uint? BlockTimeSkewMilliseconds { get; init; }
+
+    /// <summary>"time vouched for by node-1, node-3 within ±2 s"; null when no node validly attested or the bound is unknown.</summary>
+    public string? TimeVouchedFor => AttestingNodeIds.Count == 0 || BlockTimeSkewMilliseconds is not { } skew
+        ? null
+        : $"time vouched for by {string.Join(", ", AttestingNodeIds)} within {BlockTimeBound.Describe(skew)}";
 }

@@ -99,6 +99,7 @@ public static class EvidenceVerifier
             Position = bundle.Position,
             BlockTimestampUnixMs = bundle.CertifiedHeader.Header?.TimestampUnixMs,
             AttestingNodeIds = attestingNodes,
+            BlockTimeSkewMilliseconds = genesis?.EffectiveBlockTimeSkewMilliseconds,
         };
 
         private void Check(string name, Func<(EvidenceCheckStatus, string)> body)

@@ -48,6 +48,9 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
     private readonly Counter.Child inlineSignatureChecks;
     private readonly ILogger logger;
 
+    // The header of the last block built here: the next block's time and proposer are checked against it.
+    private BlockHeader? lastHeader;
+
     public LedgerStateMachine(
         ChainContext chain,
         LedgerDatabase database,
@@ -142,14 +145,18 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
             LogUndecodableTransactions(logger, undecodable, entry.Index, entry.Term);
         }
 
-        var context = new BlockContext(chain.ChainId, height, batch.TimestampUnixMs);
+        // The leader's stamp must follow the previous block (time, proposer of the term); an entry that
+        // breaks that rule becomes a block of rejected transactions, applied to nothing.
+        var previous = PreviousHeader(tip.Height);
+        var broken = BlockProductionRules.Check(batch.TimestampUnixMs, batch.ProposerNodeId, entry.Term, previous);
+        var context = new BlockContext(chain.ChainId, height, broken is null ? batch.TimestampUnixMs : BlockProductionRules.TimeOfRejectedBlock(previous));
         var inlineChecksBefore = applier.InlineSignatureChecks;
-        var application = applier.ApplyBlock(registryState, context, registryTransactions);
+        var application = applier.ApplyBlock(registryState, context, broken is null ? registryTransactions : []);
         inlineSignatureChecks.Inc(applier.InlineSignatureChecks - inlineChecksBefore);
         var results = new TransactionResult[transactions.Length];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = application.Outcomes[i].ToProto();
+            results[i] = broken is null ? application.Outcomes[i].ToProto() : new TransactionResult { Code = ResultCode.Rejected, Reason = broken };
         }
 
         // Keeps the hashes, so staging the block below does not hash every transaction again.
@@ -163,8 +170,8 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
             LogSize = roots.LogSize,
             LogRoot = ByteString.CopyFrom(roots.LogRoot),
             StateRoot = ByteString.CopyFrom(application.StateRoot),
-            TimestampUnixMs = batch.TimestampUnixMs,
-            ProposerNodeId = batch.ProposerNodeId,
+            TimestampUnixMs = context.TimestampUnixMs,
+            ProposerNodeId = broken is null ? batch.ProposerNodeId : BlockProductionRules.ProposerOfRejectedBlock(batch.ProposerNodeId, entry.Term, previous),
             RaftTerm = entry.Term,
             RaftIndex = entry.Index,
             TxCount = (uint)transactions.Length,
@@ -191,6 +198,7 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
             blocks.MarkCommitted();
         }
 
+        lastHeader = header;
         if (application.Effects.Count > 0)
         {
             EffectsApplied?.Invoke(application.Effects);
@@ -239,6 +247,22 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
         }
 
         snapshotRestorer.Restore(snapshot);
+    }
+
+    /// <summary>The header of block <paramref name="height"/> (null for 0, before the first block); the last one built is kept.</summary>
+    private BlockHeader? PreviousHeader(ulong height)
+    {
+        if (height == 0)
+        {
+            return null;
+        }
+
+        if (lastHeader is { } kept && kept.Height == height)
+        {
+            return kept;
+        }
+
+        return blocks.GetHeader(height) ?? throw new InvalidOperationException($"the chain's tip is at height {height}, but its header cannot be read");
     }
 
     private void RecordProgressOnly(ulong index)

@@ -68,10 +68,13 @@ public sealed partial class AttestationCollector
     /// <summary>Votes needed to certify block <paramref name="height"/>: a strict majority of its attesters.</summary>
     public int QuorumAt(ulong height) => directory.Nodes.QuorumAt(height);
 
-    /// <summary>Called after a block is committed locally: sign it (when this node is one of its attesters), keep it, share it, and check early arrivals.</summary>
-    public void OnBlockCommitted(BlockHeader header)
+    /// <summary>
+    /// Called after a block is committed locally: sign it (when this node is one of its attesters and
+    /// <paramref name="attest"/>: its time was plausible here, see <see cref="BlockTimeWitness"/>), keep it, share it, and check early arrivals.
+    /// </summary>
+    public void OnBlockCommitted(BlockHeader header, bool attest = true)
     {
-        if (directory.Nodes.Find(nodeId) is { } self && self.AttestsAt(header.Height))
+        if (attest && directory.Nodes.Find(nodeId) is { } self && self.AttestsAt(header.Height))
         {
             var own = BlockAttestations.Sign(nodeKey, nodeId, header, chain.Hash);
             store.Put(own);

@@ -23,6 +23,7 @@ public sealed partial class AttestationWorker : IAsyncDisposable
     public const int QueuedMax = 16_384;
 
     private readonly AttestationCollector collector;
+    private readonly BlockTimeWitness? timeWitness;
     private readonly ILogger logger;
     private readonly Channel<Item> queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(QueuedMax)
     {
@@ -35,9 +36,11 @@ public sealed partial class AttestationWorker : IAsyncDisposable
     private long dropped;
     private volatile Exception? fault;
 
-    public AttestationWorker(AttestationCollector collector, ILogger logger)
+    /// <param name="timeWitness">Decides which blocks this node attests by their time; null attests every block (tests of the queue alone).</param>
+    public AttestationWorker(AttestationCollector collector, ILogger logger, BlockTimeWitness? timeWitness = null)
     {
         this.collector = collector;
+        this.timeWitness = timeWitness;
         this.logger = logger;
         loop = Task.Run(RunAsync);
     }
@@ -54,12 +57,14 @@ public sealed partial class AttestationWorker : IAsyncDisposable
     /// <summary>This node applied <paramref name="header"/>: sign and share it later, on the worker. Waits only while the queue is full.</summary>
     public void OnBlockCommitted(BlockHeader header)
     {
-        if (!queue.Writer.TryWrite(new Item(header, null)))
+        // The clock is read now, on the apply thread: the time check is about when this node applied the block, not when the worker got to it.
+        var item = new Item(header, null, AppliedUnixMs: timeWitness?.NowUnixMs() ?? 0);
+        if (!queue.Writer.TryWrite(item))
         {
             // Called from the apply thread, never a thread-pool thread: blocking here is backpressure, not starvation.
             try
             {
-                queue.Writer.WriteAsync(new Item(header, null)).AsTask().GetAwaiter().GetResult();
+                queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
             }
             catch (ChannelClosedException)
             {
@@ -102,7 +107,7 @@ public sealed partial class AttestationWorker : IAsyncDisposable
                 {
                     if (item.Header is { } header)
                     {
-                        collector.OnBlockCommitted(header);
+                        collector.OnBlockCommitted(header, attest: timeWitness?.Vouches(header, item.AppliedUnixMs) ?? true);
                     }
                     else if (item.Attestation is { } attestation)
                     {
@@ -127,7 +132,7 @@ public sealed partial class AttestationWorker : IAsyncDisposable
         await loop.ConfigureAwait(false);
     }
 
-    private readonly record struct Item(BlockHeader? Header, Core.Protocol.Attestation? Attestation, TaskCompletionSource? Drained = null);
+    private readonly record struct Item(BlockHeader? Header, Core.Protocol.Attestation? Attestation, TaskCompletionSource? Drained = null, long AppliedUnixMs = 0);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Critical, Message = "Attestation work failed; this node stops serving")]
     private static partial void LogFault(ILogger logger, Exception exception);

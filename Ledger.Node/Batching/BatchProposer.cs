@@ -10,13 +10,14 @@ namespace Ledger.Node.Batching;
 /// <summary>
 /// Where the batcher's batches go (its <c>emitBatch</c>). On the leader: pace against batches not yet
 /// applied, drop submissions already answered or waiting too long, stamp the batch with this node's time
-/// and id (<see cref="EntryBatchCodec"/>) and propose it to Raft, tying the waiting submitters to the
+/// (strictly increasing: <see cref="BlockClock"/>) and id (<see cref="EntryBatchCodec"/>) and propose it to Raft, tying the waiting submitters to the
 /// entry it lands in. On a follower the batch goes to the <see cref="Forwarder"/>.
 /// Only the batcher's single consumer loop calls in, so the pacing queue needs no lock.
 /// </summary>
 internal sealed class BatchProposer(
     BatcherOptions options,
     string nodeId,
+    BlockClock blockClock,
     TimeProvider timeProvider,
     NodeMetrics metrics,
     RaftDriver driver,
@@ -115,7 +116,7 @@ internal sealed class BatchProposer(
             waiter.Ticket = ticket;
         }
 
-        var data = EntryBatchCodec.Encode(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), nodeId, [.. transactions]);
+        var data = EntryBatchCodec.Encode(blockClock.Next(), nodeId, [.. transactions]);
         ProposalDropReason? dropped;
         try
         {

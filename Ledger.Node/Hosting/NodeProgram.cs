@@ -61,7 +61,8 @@ public static class NodeProgram
     }
 
     /// <summary>Builds the host and node without running them (tests start several in one process).</summary>
-    public static (WebApplication App, LedgerNode Node) Build(string[] args)
+    /// <param name="timeProvider">The node's clock; null = the system clock (tests give each in-process node its own).</param>
+    public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null)
     {
         args = CommandLineFlags.ExpandSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
@@ -124,7 +125,7 @@ public static class NodeProgram
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
-        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, loggerFactory);
+        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, timeProvider ?? TimeProvider.System, loggerFactory);
         builder.Services.AddSingleton(node);
         var streamBudget = new SubmitStreamBudget(options.Api);
         builder.Services.AddSingleton(streamBudget);

@@ -34,6 +34,7 @@ public sealed class NodeMetrics
         Refused = factory.CreateCounter("ledger_submissions_refused_total", "Submissions refused, by gRPC status", new CounterConfiguration { LabelNames = ["code"] });
         SignatureChecks = factory.CreateCounter("ledger_signature_checks_total", "Transaction signatures this node verified, by where: door (admission), preverify (while persisting), apply (inline in the rules)", new CounterConfiguration { LabelNames = ["where"] });
         UnreadableEntries = factory.CreateCounter("ledger_committed_entries_unreadable_total", "Committed entries that were not a batch this chain can build a block from (recorded as progress only)");
+        BlockTimeRefusals = factory.CreateCounter("ledger_block_time_refusals_total", "Block times this node would not vouch for: where=append, the leader's entries it did not acknowledge (stamped too far ahead, or naming another proposer); where=attestation, applied blocks it did not attest (outside the genesis clock bound)", new CounterConfiguration { LabelNames = ["where"] });
         Height = factory.CreateGauge("ledger_height", "Height of this node's latest applied block");
         AppliedIndex = factory.CreateGauge("ledger_raft_applied_index", "Raft index this node's state machine has applied");
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
@@ -64,6 +65,9 @@ public sealed class NodeMetrics
     public Counter SignatureChecks { get; }
 
     public Counter UnreadableEntries { get; }
+
+    /// <summary>Block times not vouched for, by where the check ran (see docs/threat-model.md, "Time").</summary>
+    public Counter BlockTimeRefusals { get; }
 
     public Gauge Height { get; }
 

@@ -70,7 +70,12 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
 
                     // Checked at the peer boundary on the drive loop (PeerMessageValidator), against the node's state
                     // when it is stepped: proposals, snapshots outside InstallSnapshot and malformed frames are dropped and counted there.
-                    node.Driver.TryDeliverFromPeer(message);
+                    // Before that, entries stamped implausibly (or from a leader already refused this term) are dropped unacknowledged.
+                    if (node.EntryTimeCheck.Admits(message))
+                    {
+                        node.Driver.TryDeliverFromPeer(message);
+                    }
+
                     break;
                 case PeerFrame.PayloadOneofCase.Attestation:
                     if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))

@@ -31,6 +31,16 @@ public sealed class EvidenceVerifierTests
     }
 
     [Test]
+    public void Verify_CertifiedBundle_ReportNamesWhoVouchedForTheTimeAndTheBound()
+    {
+        // The test genesis has no blockTimeSkewMilliseconds: the documented default applies.
+        var report = RoundTripAndVerify(Chain.WorkBundle(), Pinned());
+
+        Assert.That(report.BlockTimeSkewMilliseconds, Is.EqualTo(2_000));
+        Assert.That(report.TimeVouchedFor, Is.EqualTo("time vouched for by node-1, node-2, node-3 within ±2 s"));
+    }
+
+    [Test]
     public void Verify_BatchItemBundle_ProvesItemToBatchRootAndLog()
     {
         for (var item = 0; item < Chain.Items.Count; item++)

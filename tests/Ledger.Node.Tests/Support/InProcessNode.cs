@@ -20,6 +20,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public string PublicUrl { get; }
 
+    /// <summary>This node's wall clock: the system's unless a test moves it (see <see cref="OffsetClock"/>).</summary>
+    public OffsetClock Clock { get; } = new();
+
     public LedgerNode Node { get; private set; } = null!;
 
     public bool IsRunning => app is not null;
@@ -38,7 +41,7 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var (built, node) = NodeProgram.Build(arguments);
+        var (built, node) = NodeProgram.Build(arguments, Clock);
         await built.StartAsync().ConfigureAwait(false);
         node.Start();
         app = built;
