@@ -10,6 +10,7 @@ using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
 using Ledger.Node.Applying;
+using Ledger.Node.Verification;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
 using Ledger.Node.Snapshots;
@@ -80,7 +81,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Attestations = new AttestationStore(database);
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
             Notifier = new BlockNotifier();
-            Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax, () => Blocks.LatestHeight);
+            var verdicts = new SignatureVerdicts();
+            Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax, () => Blocks.LatestHeight, verdicts, Metrics.SignatureChecks.WithLabels("door"));
 
             var voters = new List<ulong>();
             foreach (var node in chain.FoundingNodes)
@@ -92,6 +94,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             // node added later receives the log from index 2 by ordinary appends; until a conf change makes
             // it a voter it is not promotable and never campaigns.
             var founders = new ConfState([.. voters], []);
+            AppliedDamageRepair.Run(database, Blocks, chain.ChainId, logger);
             raftLog = new RocksDbRaftLogStorage(database, founders);
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
@@ -118,16 +121,20 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     MaxBytesPerAppend = options.RaftAppendBytesMax,
                     MaxUncommittedEntriesBytes = Math.Max(256L * 1024 * 1024, 4L * options.RaftAppendBytesMax),
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
+                    // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
+                    DisableProposalForwarding = true,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
-                new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics);
+                new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics, verdicts, loggerFactory.CreateLogger<LedgerStateMachine>());
             var membership = new MembershipReactions(Directory, peers, loggerFactory.CreateLogger<MembershipReactions>());
             StateMachine.EffectsApplied += membership.OnRegistryEffects;
             StateMachine.MembershipApplied += membership.OnRaftMembershipApplied;
             snapshotSender = new SnapshotSender(nodeId, database, Path.Combine(options.DataDirectory, "snapshots", "outgoing"), peers.ClientFor,
-                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>());
-            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
+                (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>(),
+                height => Collector.GetCertified(height)?.Attestations);
+            SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message),
+                new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
             driver = new RaftDriver(
                 raftNode,
                 new RaftLogPersistence(raftLog),
@@ -137,7 +144,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
-                Metrics);
+                Metrics,
+                new PeerBoundary(PeerMessageBounds.ForAppendBytes(options.RaftAppendBytesMax), Metrics, timeProvider, loggerFactory.CreateLogger<PeerBoundary>()));
             Metrics.RefreshBeforeScrape(m =>
             {
                 var raft = driver.Status;
@@ -263,6 +271,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
         await driver.DisposeAsync().ConfigureAwait(false);
+        StateMachine.Dispose();
         // After the apply thread stopped (nothing more is queued), before the peers and the store go.
         await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));

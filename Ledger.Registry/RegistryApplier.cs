@@ -4,6 +4,7 @@ using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Bounds;
 using Ledger.Registry.Governance;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry;
@@ -13,11 +14,13 @@ namespace Ledger.Registry;
 /// and transactions give the same outcomes, writes, effects and state root on every replica. Reads
 /// only; the host persists <see cref="BlockApplication.Writes"/> atomically with the block.
 /// <para>
-/// Per transaction, in order: chain id; signer key known; nonce unused for that key; key not
-/// retired; envelope suite = key suite; member active; role allowed for the type; body within
-/// bounds and well-formed; then the type's own rules. A rejected transaction changes no registry
-/// state, with one deliberate exception: once its signer key is identified and its nonce is fresh,
-/// the nonce is consumed, so a rejected transaction cannot be replayed into the chain again.
+/// Per transaction, in order: decodable (the host says which committed bytes were not); chain id;
+/// signer key known; signature valid under that key for this chain (<see cref="SignatureRule"/>);
+/// nonce unused for that key; key not retired; envelope suite = key suite; member active; role
+/// allowed for the type; body within bounds and well-formed; then the type's own rules. A rejected
+/// transaction changes no registry state, with one deliberate exception: once its signer key is
+/// identified, its signature verifies and its nonce is fresh, the nonce is consumed, so a rejected
+/// transaction cannot be replayed into the chain again.
 /// </para>
 /// </summary>
 public sealed class RegistryApplier
@@ -84,6 +87,11 @@ public sealed class RegistryApplier
     // The block buffers of the last block, reused by the next (see BlockBuffers).
     private BlockBuffers? spareBuffers;
 
+    private readonly SignatureRule signatures = new();
+
+    /// <summary>Signatures the rules verified themselves because no usable verdict came with the transaction.</summary>
+    public long InlineSignatureChecks => signatures.InlineChecks;
+
     /// <summary>The last applied height (0 right after genesis).</summary>
     public static ulong AppliedHeight(IRegistryStateReader state)
     {
@@ -110,6 +118,11 @@ public sealed class RegistryApplier
 
     private TransactionOutcome ApplyOne(WriteBuffer block, WriteBuffer layer, List<RegistryEffect> effects, BlockContext blockContext, uint position, RegistryTransaction transaction, IMessage? parsedBody, List<RegistryEffect> blockEffects)
     {
+        if (transaction.Undecodable is { } undecodable)
+        {
+            return undecodable;
+        }
+
         var envelope = transaction.Envelope;
         if (!string.Equals(envelope.ChainId, blockContext.ChainId, StringComparison.Ordinal))
         {
@@ -125,6 +138,11 @@ public sealed class RegistryApplier
         if (key is null)
         {
             return TransactionOutcome.Rejected(RejectionReason.UnknownKey, $"key {Convert.ToHexString(envelope.SignerKeyId.Span)} is not registered");
+        }
+
+        if (signatures.Check(transaction, key, blockContext.ChainId) is { } badSignature)
+        {
+            return badSignature;
         }
 
         var nonceKey = StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce);

@@ -24,7 +24,12 @@ public sealed class LedgerDatabase : IDisposable
     /// Version 4: batch items are no longer stored one record each: one content-hash entry per
     /// accepted item, the batch's shared fields and item chunks (BatchItems, 0x48) and one owner
     /// entry per batch; 0x47 is retired.
-    public const uint FormatVersion = 4;
+    /// Version 5: every Raft record (log entries, hard state, log start, membership, snapshot) starts
+    /// with a CRC-32C of the rest, and a log entry carries its own index (RaftRecordEncoding).
+    public const uint FormatVersion = 5;
+
+    /// <summary>What an operator does about a data directory damaged on local disk, said once for every message that names such damage.</summary>
+    public const string CorruptDirectoryRecovery = "stop the node, move its data directory away, and restart it to resync from its peers";
 
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;
@@ -86,6 +91,11 @@ public sealed class LedgerDatabase : IDisposable
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetParanoidChecks(true)
+            // RocksDB's default (point in time) replays the WAL up to its first bad record and drops
+            // the rest without an error: a flipped byte would make a node silently forget Raft votes
+            // and entries it acknowledged. Only a torn last record (a crash mid-write, never
+            // acknowledged since Raft writes are synced) may be dropped; damage anywhere else fails the open.
+            .SetWalRecoveryMode(Recovery.TolerateCorruptedTailRecords)
             .IncreaseParallelism(options.BackgroundThreads)
             .SetKeepLogFileNum(4);
         var columnFamilies = new ColumnFamilies(ColumnFamilyOptions(options, blockCache, compress: true, bloomFilter: false));
@@ -130,7 +140,7 @@ public sealed class LedgerDatabase : IDisposable
         }
         catch (RocksDbException e) when (IsCorruption(e))
         {
-            throw new StorageCorruptionException($"data directory '{path}' is corrupt: {e.Message}", e);
+            throw new StorageCorruptionException($"data directory '{path}' is corrupt: {e.Message}; restore it from a backup or, for one node of a consortium, {CorruptDirectoryRecovery}", e);
         }
 
         var database = new LedgerDatabase(options, path, rocks);

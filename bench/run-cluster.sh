@@ -6,7 +6,7 @@
 # stream); the open loop runs over SubmitStream with latency from each submission's due time. Each
 # phase also reports CPU seconds per process and ops per CPU-second of the leader (the machine is
 # shared: that figure moves far less with other load than ops/s does).
-# Last line: ratio_vs_etcd=X.XX ledger_tps=N etcd_tps=N p99_ms_at_3500=N
+# Last line: ratio_vs_etcd=X.XX ledger_tps=N etcd_tps=N p99_ms_at_3500=N nonsig_cpu_us_per_tx=N etcd_cpu_us_per_put=N
 # Extra arguments are passed to the load generator (e.g. --seconds 10).
 set -euo pipefail
 

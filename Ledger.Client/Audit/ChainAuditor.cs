@@ -427,6 +427,14 @@ public sealed class ChainAuditor
     /// <summary>Final word on one signature, in chain order (keys added or retired earlier in the pass are known now).</summary>
     private string? Settle(SignedTransaction transaction, TransactionResult result, SignatureOutcome outcome, ConsortiumKey? key)
     {
+        // Every node checks signatures and decoding at apply, so bytes that are not a validly signed
+        // transaction can stand in a block, recorded as rejected (a leader put them into the log past
+        // its door): that is the ledger refusing them, not a broken chain. What it accepted must verify.
+        if (result.Code == ResultCode.Rejected && outcome is SignatureOutcome.EnvelopeMalformed or SignatureOutcome.Invalid or SignatureOutcome.KeyNotYetKnown)
+        {
+            return null;
+        }
+
         switch (outcome)
         {
             case SignatureOutcome.EnvelopeMalformed:

@@ -1,19 +1,27 @@
 using System.Buffers;
 using Google.Protobuf;
 using Ledger.Consensus;
+using Ledger.Core.Blocks;
 using Ledger.Core.Hashing;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
+using Ledger.Registry.Applying;
 
 namespace Ledger.Node.Applying;
 
 /// <summary>
-/// Reads the leader's batch out of a committed entry. The leader only ever proposes batches of
-/// transactions that passed the door, so a batch that does not parse means a bug or corruption:
-/// every node fails identically and loudly rather than building different blocks.
+/// Reads the leader's batch out of a committed entry. An honest leader proposes only batches of
+/// transactions that passed its door, but nothing forces a leader to be honest (or bug-free), and a
+/// committed entry is in every node's log for good: so whatever the bytes are, every node reads them
+/// the same way and never halts on them. A batch that does not parse gives no block (see
+/// <see cref="TryDecode"/>); a transaction that cannot be read gets its place in the block, recorded
+/// as rejected (<see cref="DecodeTransaction"/>).
 /// </summary>
 public static class EntryBatchCodec
 {
+    /// <summary>Detail text for undecodable bytes quotes at most this many bytes' worth of parser message.</summary>
+    public const int ProblemDetailCharsMax = 200;
+
     public static byte[] Encode(long timestampUnixMs, string proposerNodeId, IReadOnlyList<byte[]> signedTransactions)
     {
         var batch = new EntryBatch { TimestampUnixMs = timestampUnixMs, ProposerNodeId = proposerNodeId };
@@ -25,69 +33,111 @@ public static class EntryBatchCodec
         return batch.ToByteArray();
     }
 
-    public static EntryBatch Decode(Entry entry)
+    /// <summary>
+    /// The batch in a committed entry, or false with a bounded description when the bytes are not a
+    /// batch this chain can turn into a block: they do not parse, carry more transactions than a
+    /// block may, or name a proposer no block header can hold. Nothing in such an entry can be attributed (no transaction boundaries, or no block
+    /// to put them in), so every node records only the Raft progress, logs it and counts it; the
+    /// entry itself stays in the Raft log until compaction, as evidence of what the leader proposed.
+    /// </summary>
+    public static bool TryDecode(Entry entry, out EntryBatch batch, out string problem)
     {
         try
         {
-            return EntryBatch.Parser.ParseFrom(entry.Data.Span);
+            batch = EntryBatch.Parser.ParseFrom(entry.Data.Span);
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new CommittedEntryCorruptException(entry, "the entry batch does not parse", e);
+            batch = new EntryBatch();
+            problem = $"the entry's {entry.Data.Length} bytes do not parse as a batch: {Bounded(e.Message)}";
+            return false;
         }
-    }
 
-    public static SignedTransaction DecodeTransaction(Entry entry, ByteString bytes)
-    {
-        try
+        if (batch.Transactions.Count > RegistryLimits.BlockTransactionsMax)
         {
-            return SignedTransaction.Parser.ParseFrom(bytes);
+            problem = $"the batch carries {batch.Transactions.Count} transactions, more than {nameof(RegistryLimits.BlockTransactionsMax)}={RegistryLimits.BlockTransactionsMax}";
+            return false;
         }
-        catch (InvalidProtocolBufferException e)
+
+        // The header could not be encoded (and every node would fault building it).
+        var proposerBytes = System.Text.Encoding.UTF8.GetByteCount(batch.ProposerNodeId);
+        if (proposerBytes > BlockHeaderEncoding.NodeIdBytesMax)
         {
-            throw new CommittedEntryCorruptException(entry, "a transaction in the batch does not parse", e);
+            problem = $"the batch's proposer_node_id is {proposerBytes} bytes, more than {nameof(BlockHeaderEncoding.NodeIdBytesMax)}={BlockHeaderEncoding.NodeIdBytesMax}";
+            return false;
         }
+
+        problem = "";
+        return true;
     }
 
     /// <summary>
-    /// The transaction hash, straight from the bytes in the batch: the door only lets canonical leaf
-    /// encodings in, so these are the bytes the hash is defined over — checked against the canonical
-    /// encoding of the parsed fields, in a pooled buffer instead of a new array per transaction.
+    /// One transaction of a committed batch, as the block records it and the rules see it. Bytes
+    /// that are not a canonical SignedTransaction are recorded wrapped, as the envelope of an unsigned
+    /// SignedTransaction (<c>{ envelope = the bytes as committed }</c>): the block keeps exactly what
+    /// was committed, its transaction hash is the ordinary hash of that record (so block hashing,
+    /// inclusion proofs and audits work unchanged), and it can never collide with a signed
+    /// transaction's hash, whose leaf always has a signature field. A canonical transaction whose
+    /// envelope does not parse is recorded as it is. Both are rejected with a bounded reason.
     /// </summary>
-    public static byte[] HashTransaction(Entry entry, ByteString bytes, SignedTransaction parsed, IHashAlgorithm hash)
+    public static DecodedTransaction DecodeTransaction(ByteString bytes, IHashAlgorithm hash)
+    {
+        SignedTransaction parsed;
+        try
+        {
+            parsed = SignedTransaction.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return Wrapped(bytes, hash, RejectionReason.MalformedTransaction, $"the transaction's {bytes.Length} bytes do not parse: {Bounded(e.Message)}");
+        }
+
+        if (!IsCanonical(bytes, parsed))
+        {
+            return Wrapped(bytes, hash, RejectionReason.NonCanonicalEncoding, $"the transaction's {bytes.Length} bytes are not its canonical encoding (envelope, then signature, nothing else)");
+        }
+
+        var transactionHash = new byte[hash.HashSizeBytes];
+        TransactionHashing.ComputeHash(hash, bytes.Span, transactionHash);
+        try
+        {
+            return new DecodedTransaction(parsed, transactionHash, TransactionEnvelope.Parser.ParseFrom(parsed.Envelope), null);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return new DecodedTransaction(parsed, transactionHash, null, RegistryTransaction.NotDecodable(
+                transactionHash, RejectionReason.MalformedTransaction, $"the envelope's {parsed.Envelope.Length} bytes do not parse: {Bounded(e.Message)}"));
+        }
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> are exactly the canonical leaf encoding of <paramref name="parsed"/> (checked in a pooled buffer).</summary>
+    public static bool IsCanonical(ByteString bytes, SignedTransaction parsed)
     {
         var canonical = ArrayPool<byte>.Shared.Rent(bytes.Length);
         try
         {
-            if (!TransactionHashing.TryEncodeLeaf(parsed.Envelope.Span, parsed.Signature.Span, canonical, out var written)
-                || !bytes.Span.SequenceEqual(canonical.AsSpan(0, written)))
-            {
-                throw new CommittedEntryCorruptException(entry, "a transaction in the batch is not in canonical form", new InvalidDataException($"{bytes.Length} bytes"));
-            }
+            return TransactionHashing.TryEncodeLeaf(parsed.Envelope.Span, parsed.Signature.Span, canonical, out var written)
+                && bytes.Span.SequenceEqual(canonical.AsSpan(0, written));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(canonical);
         }
-
-        var transactionHash = new byte[hash.HashSizeBytes];
-        TransactionHashing.ComputeHash(hash, bytes.Span, transactionHash);
-        return transactionHash;
     }
 
-    public static TransactionEnvelope DecodeEnvelope(Entry entry, SignedTransaction transaction)
+    private static DecodedTransaction Wrapped(ByteString bytes, IHashAlgorithm hash, RejectionReason reason, string detail)
     {
-        try
-        {
-            return TransactionEnvelope.Parser.ParseFrom(transaction.Envelope);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new CommittedEntryCorruptException(entry, "a transaction envelope in the batch does not parse", e);
-        }
+        var recorded = new SignedTransaction { Envelope = bytes };
+        var transactionHash = TransactionHashing.ComputeHash(hash, recorded);
+        return new DecodedTransaction(recorded, transactionHash, null, RegistryTransaction.NotDecodable(transactionHash, reason, detail));
     }
+
+    private static string Bounded(string message) => message.Length <= ProblemDetailCharsMax ? message : message[..ProblemDetailCharsMax];
 }
 
-/// <summary>A committed entry cannot be applied: the node stops instead of diverging.</summary>
-public sealed class CommittedEntryCorruptException(Entry entry, string problem, Exception inner)
-    : Exception($"committed raft entry {entry.Index} (term {entry.Term}) cannot be applied: {problem}", inner);
+/// <summary>
+/// One committed transaction, read: <see cref="Recorded"/> goes into the block under
+/// <see cref="TransactionHash"/>. Exactly one of <see cref="Envelope"/> (it can go to the rules) and
+/// <see cref="Undecodable"/> (the rules only record its rejection) is set.
+/// </summary>
+public sealed record DecodedTransaction(SignedTransaction Recorded, byte[] TransactionHash, TransactionEnvelope? Envelope, RegistryTransaction? Undecodable);

@@ -6,11 +6,15 @@ using Ledger.Node.Chain;
 using Ledger.Node.Consensus;
 using Ledger.Node.Metrics;
 using Ledger.Node.Snapshots;
+using Ledger.Node.Verification;
 using Ledger.Registry;
 using Ledger.Registry.Applying;
 using Ledger.Storage;
 using Ledger.Storage.Blocks;
 using Ledger.Storage.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prometheus;
 using RocksDbSharp;
 using Snapshot = Ledger.Consensus.Snapshot;
 
@@ -20,9 +24,14 @@ namespace Ledger.Node.Applying;
 /// Turns each committed Raft entry into the next block, deterministically: the entry's batch (leader
 /// timestamp, proposer, transactions) goes through the registry rules, and the block, its index
 /// entries, log-tree nodes, registry writes and the applied Raft index are written in one atomic
-/// batch. Every node computes byte-identical blocks from the same entries. Runs on the drive loop.
+/// batch. Every node computes byte-identical blocks from the same entries, and every node checks
+/// every transaction itself: the rules verify each signature, taking a verdict this node computed
+/// ahead of apply for the same bytes (its door's, or its pre-verifier's while the entry was being
+/// persisted; see <see cref="SignatureVerdicts"/>) and checking inline otherwise. Committed bytes
+/// that are not a transaction are recorded as rejected, never a halt (<see cref="EntryBatchCodec"/>).
+/// Runs on the apply thread.
 /// </summary>
-public sealed class LedgerStateMachine : IReplicatedStateMachine
+public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDisposable
 {
     private readonly ChainContext chain;
     private readonly LedgerDatabase database;
@@ -34,6 +43,10 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
     private readonly Action<BlockHeader>? blockCommitted;
     private readonly StateSnapshotRestorer? snapshotRestorer;
     private readonly NodeMetrics metrics;
+    private readonly SignatureVerdicts? verdicts;
+    private readonly EntryPreverifier? preverifier;
+    private readonly Counter.Child inlineSignatureChecks;
+    private readonly ILogger logger;
 
     public LedgerStateMachine(
         ChainContext chain,
@@ -44,9 +57,15 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         BlockNotifier notifier,
         Action<BlockHeader>? blockCommitted,
         StateSnapshotRestorer? snapshotRestorer = null,
-        NodeMetrics? metrics = null)
+        NodeMetrics? metrics = null,
+        SignatureVerdicts? verdicts = null,
+        ILogger? logger = null)
     {
         this.metrics = metrics ?? new NodeMetrics();
+        this.verdicts = verdicts;
+        this.logger = logger ?? NullLogger.Instance;
+        inlineSignatureChecks = this.metrics.SignatureChecks.WithLabels("apply");
+        preverifier = verdicts is null ? null : new EntryPreverifier(chain, registryState, verdicts, this.metrics.SignatureChecks.WithLabels("preverify"));
         this.chain = chain;
         this.database = database;
         this.blocks = blocks;
@@ -76,7 +95,16 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
             return;
         }
 
-        var batch = EntryBatchCodec.Decode(entry);
+        if (!EntryBatchCodec.TryDecode(entry, out var batch, out var problem))
+        {
+            // No block can be built from it, on any node: recorded as Raft progress only (see TryDecode).
+            metrics.UnreadableEntries.Inc();
+            LogUnreadableEntry(logger, entry.Index, entry.Term, problem);
+            verdicts?.TakeEntryVerdicts(entry);
+            RecordProgressOnly(entry.Index);
+            return;
+        }
+
         if (batch.Transactions.Count == 0)
         {
             RecordProgressOnly(entry.Index);
@@ -89,15 +117,35 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         var transactions = new SignedTransaction[batch.Transactions.Count];
         var transactionHashes = new byte[transactions.Length][];
         var registryTransactions = new RegistryTransaction[transactions.Length];
+        var aheadOfApply = verdicts?.TakeEntryVerdicts(entry);
+        var undecodable = 0;
         for (var i = 0; i < transactions.Length; i++)
         {
-            transactions[i] = EntryBatchCodec.DecodeTransaction(entry, batch.Transactions[i]);
-            transactionHashes[i] = EntryBatchCodec.HashTransaction(entry, batch.Transactions[i], transactions[i], chain.Hash);
-            registryTransactions[i] = new RegistryTransaction(transactionHashes[i], EntryBatchCodec.DecodeEnvelope(entry, transactions[i]));
+            var decoded = EntryBatchCodec.DecodeTransaction(batch.Transactions[i], chain.Hash);
+            transactions[i] = decoded.Recorded;
+            transactionHashes[i] = decoded.TransactionHash;
+            if (decoded.Undecodable is { } notDecodable)
+            {
+                registryTransactions[i] = notDecodable;
+                undecodable++;
+                continue;
+            }
+
+            // The door's verdict (this node admitted these very bytes), else the pre-verifier's; none: the rules check inline.
+            var verdict = verdicts?.TakeDoorVerdict(decoded.TransactionHash)
+                ?? (aheadOfApply is not null && aheadOfApply.TryGetValue(decoded.TransactionHash, out var computed) ? computed : null);
+            registryTransactions[i] = new RegistryTransaction(decoded.TransactionHash, decoded.Envelope!, decoded.Recorded, verdict);
+        }
+
+        if (undecodable > 0)
+        {
+            LogUndecodableTransactions(logger, undecodable, entry.Index, entry.Term);
         }
 
         var context = new BlockContext(chain.ChainId, height, batch.TimestampUnixMs);
+        var inlineChecksBefore = applier.InlineSignatureChecks;
         var application = applier.ApplyBlock(registryState, context, registryTransactions);
+        inlineSignatureChecks.Inc(applier.InlineSignatureChecks - inlineChecksBefore);
         var results = new TransactionResult[transactions.Length];
         for (var i = 0; i < results.Length; i++)
         {
@@ -161,6 +209,12 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
         metrics.BlockApply.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
+    /// <summary>Starts checking the signatures of entries about to be persisted (see <see cref="EntryPreverifier"/>).</summary>
+    public void Prepare(EntrySlice entries) => preverifier?.Submit(entries);
+
+    /// <summary>Stops the pre-verifier; call after the drive loop stopped.</summary>
+    public void Dispose() => preverifier?.Dispose();
+
     public void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting)
     {
         RecordProgressOnly(entry.Index);
@@ -203,4 +257,10 @@ public sealed class LedgerStateMachine : IReplicatedStateMachine
 
         blocks.MarkCommitted();
     }
+
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Error, Message = "Committed raft entry {Index} (term {Term}) is not a batch a block can be built from, recorded as progress only (every node does the same): {Problem}. The leader of that term proposed it")]
+    private static partial void LogUnreadableEntry(ILogger logger, ulong index, ulong term, string problem);
+
+    [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "{Count} transactions of committed raft entry {Index} (term {Term}) could not be decoded; recorded in their block as rejected")]
+    private static partial void LogUndecodableTransactions(ILogger logger, int count, ulong index, ulong term);
 }

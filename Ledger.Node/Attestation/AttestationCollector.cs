@@ -10,7 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Attestation;
 
 /// <summary>
-/// Signs every block this node applies and gathers the other nodes' signatures. A header signed
+/// Signs every block this node applies and gathers the other nodes' signatures. An attestation means
+/// "this node checked every transaction of this block itself": it applied the block with the full
+/// rules, which verify each transaction's signature (from a verdict this node computed, or inline),
+/// canonical encoding, chain id and the signer's key, member and role at that height — never taking
+/// another node's word for any of it. So a certified header carries a quorum's independent checks,
+/// and a transaction nobody signed is recorded as rejected in it, never applied. A header signed
 /// by a quorum (a majority of the nodes active when that block was produced, per the registry's
 /// node records: see <see cref="DirectoryNode.AttestsAt"/>) is certified; old headers keep the set
 /// of their height, so certifications stay verifiable after nodes join or leave. Attestations arrive before or

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Attestation;
 
 /// <summary>
-/// Runs the <see cref="AttestationCollector"/>'s work — signing each block this node applied, verifying
+/// Runs the <see cref="AttestationCollector"/>'s work — signing each block this node applied (and so
+/// checked, transaction by transaction, signatures included: see the collector), verifying
 /// and storing the peers' attestations, certifying — on one worker of its own, in arrival order. Neither
 /// the apply thread (the one serial stage every transaction passes) nor a peer's receive loop (which
 /// carries that peer's Raft messages too) waits for a signature, a verification or an attestation write

@@ -42,6 +42,16 @@ public sealed class NodeOptions
 
     public TlsOptions Tls { get; set; } = new();
 
+    /// <summary>
+    /// Development only: lets a consortium of more than one node run its peer traffic over plaintext
+    /// <c>http://</c>, without mutual TLS, so that nothing authenticates a peer (the benchmark scripts run
+    /// this way, like etcd's). Off by default: such a node refuses to start. When on, every start logs a warning.
+    /// </summary>
+    public bool InsecurePlaintextPeers { get; set; }
+
+    /// <summary>Listener, HTTP/2 and public-stream bounds.</summary>
+    public ApiLimitsOptions Api { get; set; } = new();
+
     /// <summary>fsync every Raft write (group commit: one synced write per Ready). Never turn off in production.</summary>
     public bool Fsync { get; set; } = true;
 
@@ -70,6 +80,25 @@ public sealed class NodeOptions
     /// (which would stall replication for good).
     /// </summary>
     public int PeerMessageBytesMax => Batching.BatchBytesMax + PeerFramingBytesMax;
+
+    /// <summary>
+    /// Room around a transaction in a public request: the SubmitRequest's correlation id and the
+    /// protobuf framing of its fields.
+    /// </summary>
+    public const int SubmitRequestFramingBytesMax = 64 * 1024;
+
+    /// <summary>Largest message the public gRPC services accept: one transaction and its request framing.</summary>
+    public int PublicMessageBytesMax => TransactionBytesMax + SubmitRequestFramingBytesMax;
+
+    /// <summary>gRPC's length-prefixed message framing on the wire: a compression flag and a 4-byte length.</summary>
+    public const int GrpcMessagePrefixBytes = 5;
+
+    /// <summary>
+    /// Largest request body Kestrel reads for a unary call, on either listener: one message of the larger
+    /// service plus its gRPC prefix. Derived, so no setting makes Kestrel refuse a message gRPC would accept.
+    /// (Streaming calls carry many messages; gRPC lifts this bound for them and bounds each message instead.)
+    /// </summary>
+    public long RequestBodyBytesMax => (long)Math.Max(PublicMessageBytesMax, PeerMessageBytesMax) + GrpcMessagePrefixBytes;
 
     /// <summary>What the peer channels send and receive at most (<c>PeerNetwork</c>'s client bound).</summary>
     public const int PeerChannelMessageBytesMax = 64 * 1024 * 1024;
@@ -148,10 +177,30 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"Node:BlocksPerRangeMax must be at least 1, was {BlocksPerRangeMax}");
         }
 
+        if (MetricsUrl.Length > 0 && SharesPort(MetricsUrl, PublicUrl, PeerUrl))
+        {
+            throw new InvalidOperationException($"Node:MetricsUrl ({MetricsUrl}) must use a port of its own: metrics are served by the listener's port, not by Host header");
+        }
+
+        Api.Validate();
         Batching.Validate(TransactionBytesMax);
         Raft.Validate();
 
         // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
         Snapshots.Validate(PeerMessageBytesMax - (32 * 1024));
+    }
+
+    private static bool SharesPort(string metricsUrl, params string[] others)
+    {
+        var port = new Uri(metricsUrl).Port;
+        foreach (var other in others)
+        {
+            if (Uri.TryCreate(other, UriKind.Absolute, out var uri) && uri.Port == port)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

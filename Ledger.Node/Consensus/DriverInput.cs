@@ -5,6 +5,7 @@ namespace Ledger.Node.Consensus;
 internal enum DriverInputKind : byte
 {
     Message,
+    PeerMessage,
     Proposal,
     ConfChange,
     Read,
@@ -62,6 +63,8 @@ internal readonly struct DriverInput
     public ProposalTicket? Ticket { get; }
 
     public static DriverInput ForMessage(Message message) => new(DriverInputKind.Message, message: message);
+
+    public static DriverInput ForPeerMessage(Message message) => new(DriverInputKind.PeerMessage, message: message);
 
     public static DriverInput ForProposal(ReadOnlyMemory<byte> data, TaskCompletionSource<ProposalDropReason?> completion) =>
         new(DriverInputKind.Proposal, data: data, proposalCompletion: completion);

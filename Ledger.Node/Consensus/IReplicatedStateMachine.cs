@@ -14,6 +14,15 @@ public interface IReplicatedStateMachine
     /// <summary>Records that a conf change entry was applied, so <see cref="AppliedIndex"/> advances past it.</summary>
     void ApplyConfChangeEntry(Entry entry, ConfChange change, ConfState resulting);
 
+    /// <summary>
+    /// Sees entries just before the drive loop persists them, so work that depends only on their
+    /// bytes (signature checks) can run alongside the write; must return at once. They may never
+    /// commit (a new leader can overwrite them): nothing may depend on them until applied.
+    /// </summary>
+    void Prepare(EntrySlice entries)
+    {
+    }
+
     /// <summary>Replaces all state with the snapshot's image (a follower that fell behind the leader's compacted log).</summary>
     void RestoreSnapshot(Snapshot snapshot);
 }

@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using System.Threading.Channels;
 using Ledger.Consensus;
 using Ledger.Node.Metrics;
+using Ledger.Node.Peers;
+using Ledger.Storage.Errors;
+using Ledger.Storage.Raft;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Consensus;
@@ -32,6 +35,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private readonly Channel<DriverInput> inputs;
     private readonly ApplyStage applyStage;
     private readonly NodeMetrics metrics;
+    private readonly PeerBoundary peerBoundary;
 
     // Wakes the loop when an input arrives; no spinning (Task.Wait spins first, which steals a core on small machines).
     private readonly ManualResetEventSlim inputArrived = new(initialState: false, spinCount: 1);
@@ -45,6 +49,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private volatile bool readsAwaitApply;
     private Exception? fault;
 
+    // The membership in force in the Raft node, for the peer boundary's sender checks; loop thread only.
+    private ConfState membership;
+
     public RaftDriver(
         RaftNode node,
         IRaftPersistence persistence,
@@ -54,9 +61,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
         TimeProvider timeProvider,
         ILogger logger,
         IAppliedIndexListener? appliedIndexListener = null,
-        NodeMetrics? metrics = null)
+        NodeMetrics? metrics = null,
+        PeerBoundary? peerBoundary = null)
     {
         this.metrics = metrics ?? new NodeMetrics();
+        this.peerBoundary = peerBoundary ?? new PeerBoundary(PeerMessageBounds.Of(new RaftConfig()), this.metrics, timeProvider, logger);
+        membership = node.Status.ConfState;
         this.node = node;
         this.persistence = persistence;
         this.transport = transport;
@@ -105,8 +115,21 @@ public sealed partial class RaftDriver : IAsyncDisposable
         thread.Start();
     }
 
-    /// <summary>Hands a peer's message to the loop; false when the input queue is full (the message is dropped, Raft retransmits).</summary>
+    /// <summary>
+    /// Hands a message this node built itself (a snapshot the receiver staged and verified) to the loop,
+    /// unchecked; false when the input queue is full. Peers' messages go through <see cref="TryDeliverFromPeer"/>.
+    /// </summary>
     public bool TryDeliver(Message message) => Enqueue(DriverInput.ForMessage(message));
+
+    /// <summary>
+    /// Hands a peer's message to the loop, which checks it at the <see cref="PeerBoundary"/> against the
+    /// node's state at that moment before Raft sees it; false when the input queue is full (the message
+    /// is dropped, Raft retransmits).
+    /// </summary>
+    public bool TryDeliverFromPeer(Message message) => Enqueue(DriverInput.ForPeerMessage(message));
+
+    /// <summary>The peer boundary this loop checks peers' messages with.</summary>
+    public PeerBoundary PeerBoundary => peerBoundary;
 
     /// <summary>
     /// Proposes <paramref name="data"/> as one log entry. Completes with null when the entry was
@@ -250,6 +273,13 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 status = DriverStatus.From(node);
             }
         }
+        catch (RaftLogCorruptionException damage)
+        {
+            // Local disk damage, not a bug: the message names the record and the recovery, and the
+            // loop stays stopped (no vote, no ack, no replay into the damage); a stack trace adds nothing.
+            fault = damage;
+            LogLocalDamage(logger, damage.Message);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             fault = ex;
@@ -257,6 +287,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
         finally
         {
+            if (fault is not null)
+            {
+                // A stopped loop leads nothing and knows no leader: its last status must not say otherwise.
+                status = status with { Role = RaftRole.Follower, Leader = 0 };
+            }
+
             FailPending();
             stopped.TrySetResult();
         }
@@ -290,7 +326,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
         switch (input.Kind)
         {
             case DriverInputKind.Message:
-                node.Step(input.Message!);
+                // Built here from a peer's transfer (a staged snapshot): its checks ran before delivery, but the node's
+                // role may have changed since; a refusal by Raft drops it like a peer's message.
+                StepGuarded(input.Message!);
+                break;
+            case DriverInputKind.PeerMessage:
+                StepPeerMessage(input.Message!);
                 break;
             case DriverInputKind.Proposal when input.Ticket is { } ticket:
                 ProposeTracked(input.Data, ticket, input.ProposalCompletion!);
@@ -330,6 +371,35 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Validates a peer's message against the node's state right now, then steps it. A message Raft still
+    /// throws on is dropped and counted: a peer's input must never stop this loop. Storage failures are
+    /// this node's own fault and still stop it.
+    /// </summary>
+    private void StepPeerMessage(Message message)
+    {
+        var refusal = peerBoundary.Check(message, LocalRaftView.Of(node, membership));
+        if (refusal != PeerFrameRefusal.None)
+        {
+            peerBoundary.Refused(message.From, refusal, message.Type);
+            return;
+        }
+
+        StepGuarded(PeerMessageValidator.WithoutUnheldCommit(message, node.LastIndex));
+    }
+
+    private void StepGuarded(Message message)
+    {
+        try
+        {
+            node.Step(message);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or RaftStorageException or StorageException))
+        {
+            peerBoundary.Refused(message.From, PeerFrameRefusal.StepFailed, message.Type, ex);
+        }
+    }
+
     private void ProposeTracked(ReadOnlyMemory<byte> data, ProposalTicket ticket, TaskCompletionSource<ProposalDropReason?> completion)
     {
         if (node.Role != RaftRole.Leader)
@@ -358,7 +428,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
         }
 
         var id = ++nextReadId;
-        var context = new byte[sizeof(ulong)];
+        var context = new byte[PeerMessageBounds.ReadIndexContextBytes];
         BinaryPrimitives.WriteUInt64BigEndian(context, id);
         try
         {
@@ -375,6 +445,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     {
         // A leader's appends leave before its own write, so its fsync overlaps the followers' (dissertation §10.2.1).
         Send(ready.MessagesBeforePersist);
+        stateMachine.Prepare(ready.Entries);
         var persistStarted = timeProvider.GetTimestamp();
         persistence.Persist(ready.Snapshot, ready.Entries, ready.HardState, ready.MustSync && options.Fsync);
         metrics.RaftPersist.Observe(timeProvider.GetElapsedTime(persistStarted).TotalSeconds);
@@ -382,6 +453,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         if (ready.Snapshot is { IsEmpty: false } snapshot)
         {
+            membership = snapshot.Metadata.ConfState;
             // Restored in its place: after every entry handed over before it, before every entry after it.
             applyStage.Enqueue(ApplyWork.ForSnapshot(snapshot));
         }
@@ -392,6 +464,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
             {
                 var change = ConfChange.Decode(entry.Data);
                 var resulting = node.ApplyConfChange(change);
+                membership = resulting;
                 persistence.SaveConfState(resulting, entry.Index);
                 applyStage.Enqueue(ApplyWork.ForConfChange(entry, change, resulting));
             }
@@ -408,6 +481,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         foreach (var readState in ready.ReadStates)
         {
+            if (readState.RequestContext.Length != PeerMessageBounds.ReadIndexContextBytes)
+            {
+                // Not one of this loop's read ids (the peer boundary refuses such answers; this keeps the loop safe regardless).
+                continue;
+            }
+
             var id = BinaryPrimitives.ReadUInt64BigEndian(readState.RequestContext.Span);
             if (pendingReads.Remove(id, out var read))
             {
@@ -532,6 +611,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Could not raise the Raft drive loop's thread priority; under CPU contention heartbeats may be delayed")]
     private static partial void LogPriorityNotRaised(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "Raft drive loop stopped: {Damage}")]
+    private static partial void LogLocalDamage(ILogger logger, string damage);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Critical, Message = "Raft drive loop stopped: the node will not serve until restarted")]
     private static partial void LogFault(ILogger logger, Exception exception);

@@ -63,6 +63,7 @@ public static class NodeProgram
     /// <summary>Builds the host and node without running them (tests start several in one process).</summary>
     public static (WebApplication App, LedgerNode Node) Build(string[] args)
     {
+        args = CommandLineFlags.ExpandSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
         builder.Configuration.AddEnvironmentVariables("LEDGER_");
@@ -103,6 +104,12 @@ public static class NodeProgram
             tls = new PeerTls(certificate, authority);
         }
 
+        var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        PeerTransportPolicy.Enforce(
+            PeerTransportPolicy.FindPlaintextPeers(chain, options.NodeId, options.PeerUrl, tls is not null, peerUrls),
+            options.InsecurePlaintextPeers,
+            loggerFactory.CreateLogger(typeof(PeerTransportPolicy)));
+
         if (tls is null && (options.PublicUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase) || options.PeerUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
         {
             throw new InvalidOperationException("an https URL needs TLS material: --tls-ca, --tls-cert and --tls-key");
@@ -111,14 +118,19 @@ public static class NodeProgram
         ConfigureKestrel(builder, options, tls);
         builder.Services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = options.TransactionBytesMax + (64 * 1024);
+            o.MaxReceiveMessageSize = options.PublicMessageBytesMax;
             o.MaxSendMessageSize = 64 * 1024 * 1024;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
-        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)));
+        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, TimeProvider.System, loggerFactory);
         builder.Services.AddSingleton(node);
+        var streamBudget = new SubmitStreamBudget(options.Api);
+        builder.Services.AddSingleton(streamBudget);
+        var answersPending = Prometheus.Metrics.WithCustomRegistry(node.Metrics.Registry).CreateGauge(
+            "ledger_submit_stream_answers_pending", "SubmitStream answers read and not yet written, over the node (at most Node:Api:NodeAnswersMax)");
+        node.Metrics.Registry.AddBeforeCollectCallback(() => answersPending.Set(streamBudget.PendingAnswers));
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
         builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
@@ -129,8 +141,9 @@ public static class NodeProgram
         app.MapGrpcService<RegistryQueryService>();
         if (options.MetricsUrl.Length > 0)
         {
-            // Only on the metrics listener: the gRPC ports serve nothing but their services.
-            app.MapMetrics("/metrics", node.Metrics.Registry).RequireHost($"*:{new Uri(options.MetricsUrl).Port}");
+            // Only on the metrics listener, chosen by the port the connection arrived on (never by the
+            // client-supplied Host header): the gRPC ports serve nothing but their services.
+            app.UseMetricServer(new Uri(options.MetricsUrl).Port, "/metrics", node.Metrics.Registry);
         }
 
         return (app, node);
@@ -142,9 +155,7 @@ public static class NodeProgram
         var peerUri = new Uri(options.PeerUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Bounds whole unary bodies on both listeners; each gRPC service bounds its own messages
-            // (public: one transaction; peer: a forwarded batch or a Raft append of one).
-            kestrel.Limits.MaxRequestBodySize = Math.Max(options.TransactionBytesMax, options.PeerMessageBytesMax) + (1024 * 1024);
+            ApplyLimits(kestrel.Limits, options);
             Listen(kestrel, publicUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -175,6 +186,33 @@ public static class NodeProgram
                 }
             });
         });
+    }
+
+    /// <summary>
+    /// Every connection and HTTP/2 bound set from <see cref="ApiLimitsOptions"/>, none left to framework
+    /// defaults. Kestrel's own mitigation of rapid stream reset (CVE-2023-44487: a client that resets
+    /// streams faster than their handlers finish gets GOAWAY ENHANCE_YOUR_CALM) stays on; nothing here
+    /// or in the runtime configuration turns it off.
+    /// </summary>
+    private static void ApplyLimits(KestrelServerLimits limits, NodeOptions options)
+    {
+        var api = options.Api;
+        // Bounds whole unary bodies on both listeners; each gRPC service bounds its own messages
+        // (public: one transaction; peer: a forwarded batch or a Raft append of one).
+        limits.MaxRequestBodySize = options.RequestBodyBytesMax;
+        limits.MaxResponseBufferSize = api.ResponseBufferBytesMax;
+        limits.MaxConcurrentConnections = api.ConnectionsMax;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.MaxRequestHeadersTotalSize = api.RequestHeadersTotalBytesMax;
+        limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(api.RequestHeadersTimeoutMilliseconds);
+        limits.Http2.MaxStreamsPerConnection = api.Http2StreamsPerConnectionMax;
+        limits.Http2.MaxFrameSize = api.Http2FrameBytesMax;
+        limits.Http2.HeaderTableSize = api.Http2HeaderTableBytes;
+        limits.Http2.MaxRequestHeaderFieldSize = api.RequestHeaderFieldBytesMax;
+        limits.Http2.InitialConnectionWindowSize = api.Http2ConnectionWindowBytes;
+        limits.Http2.InitialStreamWindowSize = api.Http2StreamWindowBytes;
+        limits.Http2.KeepAlivePingDelay = TimeSpan.FromMilliseconds(api.KeepAlivePingDelayMilliseconds);
+        limits.Http2.KeepAlivePingTimeout = TimeSpan.FromMilliseconds(api.KeepAlivePingTimeoutMilliseconds);
     }
 
     private static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)

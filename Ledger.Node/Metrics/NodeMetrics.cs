@@ -32,10 +32,14 @@ public sealed class NodeMetrics
         BlockApply = Seconds(factory, "ledger_block_apply_seconds", "Building and writing one block from a committed entry");
         BatchTransactions = factory.CreateHistogram("ledger_batch_transactions", "Transactions per batch this leader proposed", new HistogramConfiguration { Buckets = CountBuckets });
         Refused = factory.CreateCounter("ledger_submissions_refused_total", "Submissions refused, by gRPC status", new CounterConfiguration { LabelNames = ["code"] });
+        SignatureChecks = factory.CreateCounter("ledger_signature_checks_total", "Transaction signatures this node verified, by where: door (admission), preverify (while persisting), apply (inline in the rules)", new CounterConfiguration { LabelNames = ["where"] });
+        UnreadableEntries = factory.CreateCounter("ledger_committed_entries_unreadable_total", "Committed entries that were not a batch this chain can build a block from (recorded as progress only)");
         Height = factory.CreateGauge("ledger_height", "Height of this node's latest applied block");
         AppliedIndex = factory.CreateGauge("ledger_raft_applied_index", "Raft index this node's state machine has applied");
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
         IsLeader = factory.CreateGauge("ledger_raft_is_leader", "1 while this node leads, else 0");
+        PeerFramesRefused = factory.CreateCounter("ledger_peer_frames_refused_total", "Raft messages from peers dropped at the peer boundary, by reason", new CounterConfiguration { LabelNames = ["reason"] });
+        SnapshotsRefused = factory.CreateCounter("ledger_snapshots_refused_total", "Snapshot transfers from peers refused, by reason", new CounterConfiguration { LabelNames = ["reason"] });
     }
 
     public CollectorRegistry Registry { get; }
@@ -56,6 +60,11 @@ public sealed class NodeMetrics
 
     public Counter Refused { get; }
 
+    /// <summary>Labels: <c>where</c> = door | preverify | apply.</summary>
+    public Counter SignatureChecks { get; }
+
+    public Counter UnreadableEntries { get; }
+
     public Gauge Height { get; }
 
     public Gauge AppliedIndex { get; }
@@ -63,6 +72,12 @@ public sealed class NodeMetrics
     public Gauge Term { get; }
 
     public Gauge IsLeader { get; }
+
+    /// <summary>Raft messages from peers dropped before they reached Raft; label <c>reason</c> is a <see cref="Peers.PeerFrameRefusals.Label"/>.</summary>
+    public Counter PeerFramesRefused { get; }
+
+    /// <summary>Snapshot transfers refused (sender not the leader, header not certified, state not reproducing the header's root).</summary>
+    public Counter SnapshotsRefused { get; }
 
     /// <summary>Refreshes the gauges from <paramref name="read"/> just before each scrape (no work between scrapes).</summary>
     public void RefreshBeforeScrape(Action<NodeMetrics> read) => Registry.AddBeforeCollectCallback(() => read(this));

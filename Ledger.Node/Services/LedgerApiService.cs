@@ -4,15 +4,13 @@ using Grpc.Core;
 using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
+using Ledger.Node.Hosting;
 
 namespace Ledger.Node.Services;
 
 /// <summary>The public gRPC service: thin adapters over <see cref="LedgerNode"/>, with precise statuses for bad input.</summary>
-public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime) : LedgerApi.LedgerApiBase
+public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime, SubmitStreamBudget budget, ILogger<LedgerApiService> logger) : LedgerApi.LedgerApiBase
 {
-    /// <summary>Submissions one SubmitStream may have waiting for commit at once.</summary>
-    public const int StreamInFlightMax = 4_096;
-
     public override async Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
     {
         // A call with a gRPC deadline is cancelled by it; one without waits at most SubmitTimeout.
@@ -21,34 +19,65 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         return new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
     }
 
+    /// <summary>
+    /// Many submissions over one stream, answered as they commit (by correlation id, in any order).
+    /// Bounded when the client never reads: each request holds a slot of the stream's, the connection's
+    /// and the node's <see cref="SubmitStreamBudget"/> from the moment it is read until its answer is
+    /// written; while the window is full no request is read, so HTTP/2 flow control stops the client.
+    /// An answer that cannot be written within the write deadline resets the stream and frees its slots.
+    /// </summary>
     public override async Task SubmitStream(IAsyncStreamReader<SubmitRequest> requestStream, IServerStreamWriter<SubmitResponse> responseStream, ServerCallContext context)
     {
-        var inFlight = new SemaphoreSlim(StreamInFlightMax, StreamInFlightMax);
-        // Receipts of one block complete together: one writer sends all that are ready and flushes
-        // once, instead of a flush (a syscall, an HTTP/2 frame on its own) per answer. Never more than
-        // the in-flight bound waits here.
-        var answers = Channel.CreateBounded<SubmitResponse>(new BoundedChannelOptions(StreamInFlightMax) { SingleReader = true });
-        var writer = WriteAnswersAsync(answers.Reader, responseStream, context.CancellationToken);
-        var tasks = new List<Task>();
+        var http = context.GetHttpContext();
+        using var window = budget.OpenStream(http.Connection.Id);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        // At most window.AnswersMax answers wait here: each holds a slot until the writer has sent it.
+        var answers = Channel.CreateUnbounded<SubmitResponse>(new UnboundedChannelOptions { SingleReader = true });
+        var writer = WriteAnswersAsync(answers.Reader, responseStream, window, http, stop);
+        var handlers = new List<Task>();
         try
         {
-            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                await inFlight.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-                tasks.Add(HandleOneAsync(request));
-                if (tasks.Count > StreamInFlightMax)
+                await window.AcquireAsync(stop.Token).ConfigureAwait(false);
+                bool more;
+                try
                 {
-                    tasks.RemoveAll(t => t.IsCompleted);
+                    more = await requestStream.MoveNext(stop.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    window.Release();
+                    throw;
+                }
+
+                if (!more)
+                {
+                    window.Release();
+                    break;
+                }
+
+                handlers.Add(HandleOneAsync(requestStream.Current));
+                if (handlers.Count >= 2 * window.AnswersMax)
+                {
+                    // At most AnswersMax are still running (each holds a slot), so pruning here is amortised O(1).
+                    handlers.RemoveAll(t => t.IsCompleted);
                 }
             }
 
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            await Task.WhenAll(handlers).ConfigureAwait(false);
         }
-        finally
+        catch
         {
+            // Ended early (cancelled, reset, write deadline): stop the handlers and the writer; the
+            // window releases whatever they still hold when it is disposed.
+            await stop.CancelAsync().ConfigureAwait(false);
             answers.Writer.TryComplete();
+            await writer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
         }
 
+        answers.Writer.TryComplete();
         await writer.ConfigureAwait(false);
 
         async Task HandleOneAsync(SubmitRequest request)
@@ -56,33 +85,78 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             SubmitResponse response;
             try
             {
-                var committed = await node.SubmitAsync(request.Transaction, runtime.SubmitTimeout, context.CancellationToken).ConfigureAwait(false);
+                var committed = await node.SubmitAsync(request.Transaction, runtime.SubmitTimeout, stop.Token).ConfigureAwait(false);
                 response = new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
             }
             catch (RpcException e)
             {
                 response = new SubmitResponse { CorrelationId = request.CorrelationId, ErrorCode = (int)e.StatusCode, ErrorMessage = e.Status.Detail };
             }
-            finally
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                inFlight.Release();
+                window.Release();
+                return;
+            }
+            catch (Exception e)
+            {
+                // A bug, not the client's fault: answer this one (its slot must come back) and keep the stream.
+                HostingLog.StreamSubmissionFailed(logger, e);
+                response = new SubmitResponse { CorrelationId = request.CorrelationId, ErrorCode = (int)StatusCode.Internal, ErrorMessage = "internal error" };
             }
 
-            await answers.Writer.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            if (!answers.Writer.TryWrite(response))
+            {
+                window.Release();
+            }
         }
     }
 
-    private static async Task WriteAnswersAsync(ChannelReader<SubmitResponse> answers, IServerStreamWriter<SubmitResponse> responseStream, CancellationToken cancellationToken)
+    private async Task WriteAnswersAsync(ChannelReader<SubmitResponse> answers, IServerStreamWriter<SubmitResponse> responseStream, SubmitStreamWindow window, HttpContext http, CancellationTokenSource stop)
     {
         var buffered = new WriteOptions(WriteFlags.BufferHint);
-        while (await answers.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        var timeout = budget.ResponseWriteTimeout;
+        // One deadline for the stream, armed around each write that waits (no allocation per answer). When it
+        // fires the client has not taken an answer for that long: the stream is reset, which cancels
+        // the call and everything waiting in it, and its slots go back to the budget.
+        using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        using var onDeadline = writeDeadline.Token.Register(() =>
         {
-            while (answers.TryRead(out var answer))
+            if (!stop.IsCancellationRequested)
             {
-                // Buffer while more answers are ready; the last one of a run flushes them all.
-                responseStream.WriteOptions = answers.TryPeek(out _) ? buffered : null;
-                await responseStream.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
+                HostingLog.StreamWriteAbandoned(logger, (int)timeout.TotalMilliseconds, window.Held);
+                http.Abort();
             }
+        });
+        try
+        {
+            while (await answers.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            {
+                while (answers.TryRead(out var answer))
+                {
+                    // Buffer while more answers are ready; the last one of a run flushes them all.
+                    responseStream.WriteOptions = answers.TryPeek(out _) ? buffered : null;
+                    var write = responseStream.WriteAsync(answer, writeDeadline.Token);
+                    if (!write.IsCompleted)
+                    {
+                        // Only a write that waits (the client's window or Kestrel's buffer is full) arms the timer.
+                        writeDeadline.CancelAfter(timeout);
+                        await write.ConfigureAwait(false);
+                        writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
+                    else
+                    {
+                        await write.ConfigureAwait(false);
+                    }
+
+                    window.Release();
+                }
+            }
+        }
+        catch
+        {
+            // Nothing more can be written: stop reading requests too, or the reader would wait for slots forever.
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -226,6 +300,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             LogSize = node.Blocks.LogTree.CommittedSize,
             ChainId = node.Chain.ChainId,
             CertifiedHeight = node.Collector.CertifiedHeight,
+            Fault = node.Driver.Fault?.Message ?? "",
         };
         foreach (var voter in node.Directory.RaftMembership.Voters)
         {
@@ -237,6 +312,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     private async Task ReadBarrierAsync(ReadConsistency consistency, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         if (consistency != ReadConsistency.Linearizable)
         {
             return;

@@ -68,13 +68,9 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
                         throw new RpcException(new Status(StatusCode.PermissionDenied, $"raft message from {message.From} to {message.To} does not match the stream ({senderRaftId} to {node.RaftId})"));
                     }
 
-                    if (message.Type == global::Ledger.Consensus.MessageType.Snap)
-                    {
-                        // State snapshots travel only through InstallSnapshot, where they are staged and verified first.
-                        throw new RpcException(new Status(StatusCode.InvalidArgument, "snapshot messages must be sent through InstallSnapshot"));
-                    }
-
-                    node.Driver.TryDeliver(WithoutUnheldCommit(message));
+                    // Checked at the peer boundary on the drive loop (PeerMessageValidator), against the node's state
+                    // when it is stepped: proposals, snapshots outside InstallSnapshot and malformed frames are dropped and counted there.
+                    node.Driver.TryDeliverFromPeer(message);
                     break;
                 case PeerFrame.PayloadOneofCase.Attestation:
                     if (!string.Equals(frame.Attestation.NodeId, frame.FromNodeId, StringComparison.Ordinal))
@@ -193,36 +189,6 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
         }
 
         return nodeId;
-    }
-
-    /// <summary>
-    /// A heartbeat may carry a commit index this node does not hold when its data directory was wiped
-    /// and it rejoined under the same id (the leader still remembers its old match). Raft treats that
-    /// as a lost log and stops; dropping the commit advance instead (never unsafe: it only commits less)
-    /// lets the node answer, so the leader finds it behind its compacted log and sends a snapshot.
-    /// </summary>
-    private global::Ledger.Consensus.Message WithoutUnheldCommit(global::Ledger.Consensus.Message message)
-    {
-        if (message.Type != global::Ledger.Consensus.MessageType.Heartbeat || message.Commit <= node.RaftStatus.LastIndex)
-        {
-            return message;
-        }
-
-        return new global::Ledger.Consensus.Message
-        {
-            Type = message.Type,
-            To = message.To,
-            From = message.From,
-            Term = message.Term,
-            LogTerm = message.LogTerm,
-            Index = message.Index,
-            Entries = message.Entries,
-            Commit = 0,
-            Reject = message.Reject,
-            RejectHintIndex = message.RejectHintIndex,
-            RejectHintTerm = message.RejectHintTerm,
-            Context = message.Context,
-        };
     }
 
     private static global::Ledger.Consensus.Message DecodeRaft(RaftMessage wire)

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Consensus;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
 using Ledger.Storage.Blocks;
@@ -41,19 +42,22 @@ public sealed class LogCompactor(RocksDbRaftLogStorage raftLog, BlockStore block
         }
     }
 
+    private byte[] Descriptor(ulong appliedIndex) => Descriptor(chainId, blocks.Tip, appliedIndex, raftLog.Term(appliedIndex), raftLog.ConfState);
+
     /// <summary>A manifest without files: names the chain and tip, carries no state (<see cref="Storage.Snapshots.SnapshotManifests.CarriesState"/> is false).</summary>
-    private byte[] Descriptor(ulong appliedIndex)
+    public static byte[] Descriptor(string chainId, ChainTip tip, ulong appliedIndex, ulong term, ConfState membership)
     {
-        var tip = blocks.Tip;
+        ArgumentNullException.ThrowIfNull(tip);
+        ArgumentNullException.ThrowIfNull(membership);
         var descriptor = new SnapshotManifest
         {
             ChainId = chainId,
-            Meta = new RaftSnapshotMeta { Index = appliedIndex, Term = raftLog.Term(appliedIndex) },
+            Meta = new RaftSnapshotMeta { Index = appliedIndex, Term = term },
             Height = tip.Height,
             LastBlockHash = ByteString.CopyFrom(tip.BlockHash),
         };
-        descriptor.Meta.Voters.Add(raftLog.ConfState.Voters);
-        descriptor.Meta.Learners.Add(raftLog.ConfState.Learners);
+        descriptor.Meta.Voters.Add(membership.Voters);
+        descriptor.Meta.Learners.Add(membership.Learners);
         return descriptor.ToByteArray();
     }
 }

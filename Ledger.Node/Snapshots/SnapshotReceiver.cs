@@ -18,8 +18,10 @@ namespace Ledger.Node.Snapshots;
 /// verified (sizes, SHA-256) and moved to ready, then handed to Raft as a snapshot message from the
 /// sender. Raft persists it and the apply thread installs the state (<see cref="StateSnapshotRestorer"/>);
 /// the call is answered complete only once the applied index reached the snapshot's.
-/// Refused before a byte is staged: a manifest of another chain, a snapshot not newer than the applied
-/// state, a last header that does not hash to the manifest's last block hash.
+/// Refused before a byte is staged: a sender that is not the current term's leader, a manifest of
+/// another chain, a last header that does not hash to the manifest's last block hash or is not
+/// certified by a quorum; refused before Raft sees it: a staged state that does not reproduce the
+/// certified header's state root (see <see cref="SnapshotAcceptance"/>).
 /// </summary>
 public sealed partial class SnapshotReceiver(
     ChainContext chain,
@@ -27,6 +29,7 @@ public sealed partial class SnapshotReceiver(
     BlockStore blocks,
     SnapshotStaging staging,
     Func<Message, bool> deliverToRaft,
+    SnapshotAcceptance acceptance,
     SnapshotTransferOptions options,
     TimeProvider timeProvider,
     ILogger logger)
@@ -46,11 +49,17 @@ public sealed partial class SnapshotReceiver(
         var first = chunks.Current;
         var manifest = first.Manifest ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "the first snapshot chunk of a call must carry the manifest"));
         CheckManifest(manifest, first.Term);
+        CheckSenderLeads(senderRaftId, first.Term);
         var total = SnapshotManifests.TotalBytes(manifest);
         if (manifest.Meta.Index <= blocks.AppliedRaftIndex)
         {
             // Already at or past it: nothing to install, and Raft must not be offered an older state.
             return new SnapshotAck { Complete = true, NextOffset = total };
+        }
+
+        if (acceptance.CertificationRefusal(manifest, first.LastHeaderAttestations) is { } uncertified)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, uncertified));
         }
 
         CheckExtendsOurChain(manifest);
@@ -108,12 +117,16 @@ public sealed partial class SnapshotReceiver(
                 Stage(staging.Complete);
                 LogStaged(logger, senderRaftId, manifest.Meta.Index, total);
             }
+
+            CheckStateRoot(manifest);
         }
         finally
         {
             transferGate.Release();
         }
 
+        // Leadership may have moved while the bytes were in flight.
+        CheckSenderLeads(senderRaftId, first.Term);
         await InstallAsync(manifest, first.Term, senderRaftId, token).ConfigureAwait(false);
         return new SnapshotAck { Complete = true, NextOffset = total };
     }
@@ -148,6 +161,27 @@ public sealed partial class SnapshotReceiver(
         }
 
         LogInstalled(logger, manifest.Meta.Index, manifest.Height);
+    }
+
+    private void CheckSenderLeads(ulong senderRaftId, ulong term)
+    {
+        if (acceptance.SenderRefusal(senderRaftId, term) is { } refusal)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+        }
+    }
+
+    /// <summary>The staged state must reproduce the certified header's state root; a copy that does not is discarded.</summary>
+    private void CheckStateRoot(SnapshotManifest manifest)
+    {
+        var ready = staging.FindReady(manifest)
+            ?? throw new RpcException(new Status(StatusCode.Internal, $"the snapshot at raft index {manifest.Meta.Index} was staged but its ready copy is missing"));
+        if (acceptance.StateRootRefusal(ready, manifest) is { } refusal)
+        {
+            staging.RemoveReadyUpTo(manifest.Meta.Index);
+            LogStateRootRefused(logger, manifest.Meta.Index, manifest.Height, refusal);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, refusal));
+        }
     }
 
     private void CheckManifest(SnapshotManifest manifest, ulong term)
@@ -207,6 +241,9 @@ public sealed partial class SnapshotReceiver(
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Snapshot from raft node {Sender} at raft index {Index} ({Bytes} bytes) received and verified")]
     private static partial void LogStaged(ILogger logger, ulong sender, ulong index, ulong bytes);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Snapshot at raft index {Index} (height {Height}) refused: {Reason}; the staged copy was discarded")]
+    private static partial void LogStateRootRefused(ILogger logger, ulong index, ulong height, string reason);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Snapshot at raft index {Index} installed: height {Height}")]
     private static partial void LogInstalled(ILogger logger, ulong index, ulong height);

@@ -26,6 +26,7 @@ public sealed partial class SnapshotSender : IAsyncDisposable
     private readonly SnapshotTransferOptions options;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
+    private readonly Func<ulong, IEnumerable<Core.Protocol.Attestation>?> certifiedAttestationsAt;
     private readonly Lock sync = new();
     private readonly Dictionary<ulong, Task> transfers = [];
     private readonly CancellationTokenSource stopping = new();
@@ -40,8 +41,10 @@ public sealed partial class SnapshotSender : IAsyncDisposable
         Action<ulong, SnapshotStatus> reportSnapshot,
         SnapshotTransferOptions options,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        Func<ulong, IEnumerable<Core.Protocol.Attestation>?>? certifiedAttestationsAt = null)
     {
+        this.certifiedAttestationsAt = certifiedAttestationsAt ?? (_ => null);
         this.localNodeId = localNodeId;
         this.database = database;
         this.outgoingRoot = Path.GetFullPath(outgoingRoot);
@@ -133,6 +136,33 @@ public sealed partial class SnapshotSender : IAsyncDisposable
         }
     }
 
+    /// <summary>Certification of the snapshot's last block waits at most this long for the attestations to arrive.</summary>
+    public const int CertificationWaitMilliseconds = 5_000;
+
+    /// <summary>
+    /// The first chunk of a call: the manifest, the term, and the attestations that certify the manifest's
+    /// last header (the receiver refuses without them). A fresh block's attestations follow it within
+    /// milliseconds, so this waits a little for them instead of failing the transfer.
+    /// </summary>
+    private async Task<SnapshotChunk> FirstChunkAsync(SnapshotManifest manifest, ulong term, ulong offset, CancellationToken token)
+    {
+        var chunk = new SnapshotChunk { FromNodeId = localNodeId, Manifest = manifest, Term = term, Offset = offset };
+        var deadline = timeProvider.GetTimestamp() + (CertificationWaitMilliseconds * timeProvider.TimestampFrequency / 1000);
+        var attestations = certifiedAttestationsAt(manifest.Height);
+        while (attestations is null && manifest.Height > 0 && timeProvider.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeProvider, token).ConfigureAwait(false);
+            attestations = certifiedAttestationsAt(manifest.Height);
+        }
+
+        if (attestations is not null)
+        {
+            chunk.LastHeaderAttestations.Add(attestations);
+        }
+
+        return chunk;
+    }
+
     private async Task<bool> SendWithResumeAsync(ulong peer, ulong term, string directory, SnapshotManifest manifest, CancellationToken token)
     {
         var total = SnapshotManifests.TotalBytes(manifest);
@@ -148,7 +178,7 @@ public sealed partial class SnapshotSender : IAsyncDisposable
 
             try
             {
-                var probe = await SendCallAsync(client, new SnapshotChunk { FromNodeId = localNodeId, Manifest = manifest, Term = term, Offset = 0 }, null, 0, total, token).ConfigureAwait(false);
+                var probe = await SendCallAsync(client, await FirstChunkAsync(manifest, term, 0, token).ConfigureAwait(false), null, 0, total, token).ConfigureAwait(false);
                 if (probe.Complete)
                 {
                     return true;
@@ -159,7 +189,7 @@ public sealed partial class SnapshotSender : IAsyncDisposable
                     LogResuming(logger, peer, probe.NextOffset, total);
                 }
 
-                var ack = await SendCallAsync(client, new SnapshotChunk { FromNodeId = localNodeId, Manifest = manifest, Term = term, Offset = probe.NextOffset }, directory, probe.NextOffset, total, token).ConfigureAwait(false);
+                var ack = await SendCallAsync(client, await FirstChunkAsync(manifest, term, probe.NextOffset, token).ConfigureAwait(false), directory, probe.NextOffset, total, token).ConfigureAwait(false);
                 if (ack.Complete)
                 {
                     LogSent(logger, peer, manifest.Meta.Index, total);

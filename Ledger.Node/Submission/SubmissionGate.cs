@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
+using Prometheus;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
 using Ledger.Node.Batching;
 using Ledger.Node.Chain;
+using Ledger.Node.Verification;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Batches;
 using Ledger.Registry.Bounds;
 using Ledger.Registry.Queries;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Node.Submission;
@@ -19,8 +22,10 @@ namespace Ledger.Node.Submission;
 /// encoding, envelope, chain id, suite, signer key and its status, role, signature, replayed nonce —
 /// and refused with the precise gRPC status (InvalidArgument, PermissionDenied, AlreadyExists).
 /// Thread-safe; gRPC calls run it concurrently, so signature verification uses every core.
-/// The registry re-checks key, role and nonce deterministically at apply time; the door only keeps
-/// garbage and replays out of the log.
+/// The registry re-checks signature, key, role and nonce deterministically at apply time on every
+/// node; the door only keeps garbage and replays out of the log, and leaves its signature verdict for
+/// this node's apply of the same bytes (<see cref="SignatureVerdicts"/>), so the leader checks each
+/// signature once.
 /// <para>
 /// What the door knows about a signer (key record, its validity for the next block, its member's
 /// record, the decoded public key) is cached per signer key and per registry height: any change to
@@ -41,14 +46,20 @@ public sealed class SubmissionGate
     private readonly Func<ulong> registryHeight;
     private readonly ConcurrentDictionary<ByteString, PublicKey> keyCache = new();
     private readonly ConcurrentDictionary<ByteString, SignerRecord> signerCache = new();
+    private readonly SignatureVerdicts? verdicts;
+    private readonly Counter.Child? signatureChecks;
     private long signerReads;
 
     /// <param name="registryHeight">
     /// The registry's applied height, read cheaply (the block store's tip); defaults to reading it from
     /// the registry state. Cached signer records are valid for exactly one height.
     /// </param>
-    public SubmissionGate(ChainContext chain, IRegistryStateReader state, int transactionBytesMax, Func<ulong>? registryHeight = null)
+    /// <param name="verdicts">Where the door leaves its signature verdicts for this node's apply (so the rules need not check again).</param>
+    /// <param name="signatureChecks">Counts the door's signature verifications.</param>
+    public SubmissionGate(ChainContext chain, IRegistryStateReader state, int transactionBytesMax, Func<ulong>? registryHeight = null, SignatureVerdicts? verdicts = null, Counter.Child? signatureChecks = null)
     {
+        this.verdicts = verdicts;
+        this.signatureChecks = signatureChecks;
         this.chain = chain;
         this.state = state;
         this.transactionBytesMax = transactionBytesMax;
@@ -122,6 +133,7 @@ public sealed class SubmissionGate
         }
 
         var publicKey = signer.PublicKey;
+        signatureChecks?.Inc();
         if (!TransactionSigning.Verify(publicKey, transaction.Envelope.Span, transaction.Signature.Span, chain.ChainId))
         {
             throw Reject(StatusCode.InvalidArgument, "signature does not verify for the envelope and signer key");
@@ -146,6 +158,8 @@ public sealed class SubmissionGate
             throw new SubmissionRejectedException(StatusCode.AlreadyExists, $"nonce {envelope.Nonce} of this signer key was already used", transactionHash);
         }
 
+        // Only after every door check passed: the apply of these very bytes (same hash) reuses it.
+        verdicts?.RecordDoorVerdict(transactionHash, signer.ValidSignature);
         return new PendingTransaction(leaf, transactionHash);
     }
 
@@ -188,7 +202,8 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.PermissionDenied, $"member '{keyRecord.MemberId}' is not active");
         }
 
-        var record = new SignerRecord(height, member, PublicKeyOf(keyRecord));
+        var publicKey = PublicKeyOf(keyRecord);
+        var record = new SignerRecord(height, member, publicKey, new SignatureVerdict(chain.ChainId, publicKey.ToArray(), isValid: true));
         if (signerCache.Count >= CachedKeysMax)
         {
             signerCache.Clear();
@@ -219,7 +234,8 @@ public sealed class SubmissionGate
         return decoded;
     }
 
-    private sealed record SignerRecord(ulong Height, MemberRecord Member, PublicKey PublicKey);
+    /// <param name="ValidSignature">The verdict the door hands to apply for each transaction of this signer it admits.</param>
+    private sealed record SignerRecord(ulong Height, MemberRecord Member, PublicKey PublicKey, SignatureVerdict ValidSignature);
 
     private static SubmissionRejectedException Reject(StatusCode code, string message) => new(code, message);
 }

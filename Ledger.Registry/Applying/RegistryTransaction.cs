@@ -1,15 +1,21 @@
 using Ledger.Core.Protocol;
+using Ledger.Registry.Signatures;
 
 namespace Ledger.Registry.Applying;
 
 /// <summary>
-/// A transaction whose signature was verified at the door. <see cref="TxHash"/> is the signed
-/// transaction's hash, computed by Core; the registry uses it as the id of what the transaction
-/// creates (work, licence, claim, evidence, proposal) and for references.
+/// One committed transaction as the rules see it. <see cref="TxHash"/> is the signed transaction's
+/// hash, computed by Core; the registry uses it as the id of what the transaction creates (work,
+/// licence, claim, evidence, proposal) and for references. The rules check the signature themselves
+/// (<see cref="SignatureRule"/>): from <see cref="Signed"/>, or by taking a
+/// <see cref="PrecomputedSignature"/> the host computed for exactly these bytes. A transaction with
+/// neither is rejected as unsigned.
 /// </summary>
 public sealed class RegistryTransaction
 {
-    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope)
+    /// <param name="signed">The committed envelope bytes and signature, exactly as in the block.</param>
+    /// <param name="precomputedSignature">The host's verdict on <paramref name="signed"/>'s signature, if it checked it ahead of apply.</param>
+    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope, SignedTransaction? signed = null, SignatureVerdict? precomputedSignature = null)
     {
         ArgumentNullException.ThrowIfNull(txHash);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -20,9 +26,26 @@ public sealed class RegistryTransaction
 
         TxHash = txHash;
         Envelope = envelope;
+        Signed = signed;
+        PrecomputedSignature = precomputedSignature;
     }
 
     public byte[] TxHash { get; }
 
     public TransactionEnvelope Envelope { get; }
+
+    public SignedTransaction? Signed { get; }
+
+    public SignatureVerdict? PrecomputedSignature { get; }
+
+    /// <summary>
+    /// Set when the committed bytes could not be read as a transaction at all (they do not parse, are
+    /// not canonical, or their envelope does not parse): the rules record this rejection and touch
+    /// nothing else. <see cref="Envelope"/> is then empty.
+    /// </summary>
+    public TransactionOutcome? Undecodable { get; private init; }
+
+    /// <summary>A committed transaction that could not be decoded; recorded as rejected with <paramref name="reason"/>.</summary>
+    public static RegistryTransaction NotDecodable(byte[] txHash, RejectionReason reason, string detail) =>
+        new(txHash, new TransactionEnvelope()) { Undecodable = TransactionOutcome.Rejected(reason, detail) };
 }

@@ -48,4 +48,15 @@ public enum RejectionReason
     AlreadyVoted = 25,
     ChangeNotApplicable = 26,
     ThresholdUnreachable = 27,
+
+    // Signature and encoding (checked by every node at apply, whatever path brought the bytes).
+
+    /// <summary>The signature does not verify under the signer key's public key for this chain (or is missing).</summary>
+    BadSignature = 28,
+
+    /// <summary>The committed transaction parses but its bytes are not the canonical leaf encoding.</summary>
+    NonCanonicalEncoding = 29,
+
+    /// <summary>The committed bytes do not parse as a SignedTransaction, or its envelope does not parse.</summary>
+    MalformedTransaction = 30,
 }

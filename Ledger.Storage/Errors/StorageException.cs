@@ -8,7 +8,7 @@ public class StorageException : Exception
     {
     }
 
-    public StorageException(string message, Exception innerException)
+    public StorageException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -16,6 +16,9 @@ internal static class RaftLogKeys
 
     public static ReadOnlySpan<byte> Snapshot => "snapshot"u8;
 
+    /// <summary>Present once damage to the Raft records was found (<see cref="RaftDamageRecord"/>); the node refuses to start while it is.</summary>
+    public static ReadOnlySpan<byte> Damage => "damage"u8;
+
     public static void WriteEntryKey(Span<byte> destination, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(destination, index);
 
     public static byte[] EntryKey(ulong index)

@@ -1,13 +1,30 @@
 using System.Buffers.Binary;
 using Ledger.Consensus;
-using Ledger.Storage.Errors;
 
 namespace Ledger.Storage.Raft;
 
-/// <summary>Byte layouts of Raft records at rest. Fixed-width big-endian; each decode checks its length.</summary>
+/// <summary>
+/// Byte layouts of Raft records at rest. Fixed-width big-endian. Every record starts with a CRC-32C
+/// of the rest (<see cref="RaftRecordChecksum"/>), and an entry also carries its own index, so a
+/// value that is damaged, or sound but under the wrong key, is caught on read. Each decode checks
+/// the checksum, then its length, and throws <see cref="RaftRecordFormatException"/> on any mismatch.
+/// </summary>
 internal static class RaftRecordEncoding
 {
-    private const int EntryHeaderBytes = sizeof(ulong) + 1;
+    private const int Checksum = RaftRecordChecksum.Bytes;
+
+    /// <summary>Entry record: checksum (u32), index (u64), term (u64), type (u8), data (rest).</summary>
+    private const int EntryHeaderBytes = Checksum + sizeof(ulong) + sizeof(ulong) + 1;
+
+    private const int EntryIndexOffset = Checksum;
+    private const int EntryTermOffset = EntryIndexOffset + sizeof(ulong);
+    private const int EntryTypeOffset = EntryTermOffset + sizeof(ulong);
+
+    /// <summary>Hard state record: checksum, term, vote, commit.</summary>
+    private const int HardStateBytes = Checksum + (3 * sizeof(ulong));
+
+    /// <summary>Log start record: checksum, index, term.</summary>
+    private const int PositionBytes = Checksum + (2 * sizeof(ulong));
 
     public static int EncodedEntryBytes(Entry entry) => checked(EntryHeaderBytes + entry.Data.Length);
 
@@ -15,118 +32,157 @@ internal static class RaftRecordEncoding
     public static int EncodeEntry(Entry entry, Span<byte> destination)
     {
         var length = EncodedEntryBytes(entry);
-        BinaryPrimitives.WriteUInt64BigEndian(destination, entry.Term);
-        destination[sizeof(ulong)] = (byte)entry.Type;
-        entry.Data.Span.CopyTo(destination[EntryHeaderBytes..length]);
+        var record = destination[..length];
+        BinaryPrimitives.WriteUInt64BigEndian(record[EntryIndexOffset..], entry.Index);
+        BinaryPrimitives.WriteUInt64BigEndian(record[EntryTermOffset..], entry.Term);
+        record[EntryTypeOffset] = (byte)entry.Type;
+        entry.Data.Span.CopyTo(record[EntryHeaderBytes..]);
+        RaftRecordChecksum.Seal(record);
         return length;
     }
 
+    /// <summary>Decodes the record stored under <paramref name="index"/>; its checksum, length, index and type are verified.</summary>
     public static Entry DecodeEntry(ulong index, byte[] bytes)
     {
-        if (bytes.Length < EntryHeaderBytes)
-        {
-            throw new StorageCorruptionException($"raft entry {index} is {bytes.Length} bytes, shorter than its {EntryHeaderBytes}-byte header");
-        }
-
-        var type = bytes[sizeof(ulong)];
+        var term = VerifyEntry(index, bytes);
+        var type = bytes[EntryTypeOffset];
         if (type > (byte)EntryType.ConfChange)
         {
-            throw new StorageCorruptionException($"raft entry {index} has unknown type {type}");
+            throw new RaftRecordFormatException($"unknown entry type {type}");
         }
 
-        return new Entry(BinaryPrimitives.ReadUInt64BigEndian(bytes), index, (EntryType)type, bytes.AsMemory(EntryHeaderBytes));
+        return new Entry(term, index, (EntryType)type, bytes.AsMemory(EntryHeaderBytes));
     }
 
-    public static ulong DecodeEntryTerm(ulong index, ReadOnlySpan<byte> bytes)
+    /// <summary>The term of the record stored under <paramref name="index"/>, verified like <see cref="DecodeEntry"/>.</summary>
+    public static ulong DecodeEntryTerm(ulong index, ReadOnlySpan<byte> bytes) => VerifyEntry(index, bytes);
+
+    private static ulong VerifyEntry(ulong index, ReadOnlySpan<byte> bytes)
     {
+        RaftRecordChecksum.Verify(bytes);
         if (bytes.Length < EntryHeaderBytes)
         {
-            throw new StorageCorruptionException($"raft entry {index} is {bytes.Length} bytes, shorter than its {EntryHeaderBytes}-byte header");
+            throw new RaftRecordFormatException($"{bytes.Length} bytes, shorter than the {EntryHeaderBytes}-byte entry header");
         }
 
-        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        var recordedIndex = BinaryPrimitives.ReadUInt64BigEndian(bytes[EntryIndexOffset..]);
+        if (recordedIndex != index)
+        {
+            throw new RaftRecordFormatException($"the record under index {index} is entry {recordedIndex}");
+        }
+
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes[EntryTermOffset..]);
     }
 
     public static byte[] EncodeHardState(HardState state)
     {
-        var bytes = new byte[3 * sizeof(ulong)];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, state.Term);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), state.Vote);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(16), state.Commit);
+        var bytes = new byte[HardStateBytes];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum), state.Term);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum + 8), state.Vote);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum + 16), state.Commit);
+        RaftRecordChecksum.Seal(bytes);
         return bytes;
     }
 
     public static HardState DecodeHardState(byte[] bytes)
     {
-        RequireLength(bytes, 3 * sizeof(ulong), "hard state");
+        RaftRecordChecksum.Verify(bytes);
+        RequireLength(bytes, HardStateBytes);
         return new HardState(
-            BinaryPrimitives.ReadUInt64BigEndian(bytes),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8)),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(16)));
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum)),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum + 8)),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum + 16)));
     }
 
     public static byte[] EncodePosition(ulong index, ulong term)
     {
-        var bytes = new byte[2 * sizeof(ulong)];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, index);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), term);
+        var bytes = new byte[PositionBytes];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum), index);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum + 8), term);
+        RaftRecordChecksum.Seal(bytes);
         return bytes;
     }
 
     public static (ulong Index, ulong Term) DecodePosition(byte[] bytes)
     {
-        RequireLength(bytes, 2 * sizeof(ulong), "log start");
-        return (BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8)));
+        RaftRecordChecksum.Verify(bytes);
+        RequireLength(bytes, PositionBytes);
+        return (BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum)), BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum + 8)));
     }
 
-    /// <summary>Layout: voter count (u32), voters (u64 each), learner count (u32), learners.</summary>
+    /// <summary>Membership record: checksum, then <see cref="WriteConfState"/>'s layout.</summary>
     public static byte[] EncodeConfState(ConfState state)
     {
-        var bytes = new byte[8 + (8 * (state.Voters.Length + state.Learners.Length))];
-        var offset = WriteIds(bytes, 0, state.Voters);
-        WriteIds(bytes, offset, state.Learners);
+        var bytes = new byte[Checksum + ConfStateBytes(state)];
+        WriteConfState(bytes.AsSpan(Checksum), state);
+        RaftRecordChecksum.Seal(bytes);
         return bytes;
     }
 
-    public static ConfState DecodeConfState(ReadOnlySpan<byte> bytes, out int consumed)
+    public static ConfState DecodeConfState(byte[] bytes)
+    {
+        RaftRecordChecksum.Verify(bytes);
+        var state = ReadConfState(bytes.AsSpan(Checksum), out var consumed);
+        if (Checksum + consumed != bytes.Length)
+        {
+            throw new RaftRecordFormatException($"membership record has {bytes.Length - Checksum - consumed} trailing bytes");
+        }
+
+        return state;
+    }
+
+    /// <summary>Snapshot record: checksum, index (u64), term (u64), membership, data (rest).</summary>
+    public static byte[] EncodeSnapshot(Snapshot snapshot)
+    {
+        var confBytes = ConfStateBytes(snapshot.Metadata.ConfState);
+        var bytes = new byte[Checksum + 16 + confBytes + snapshot.Data.Length];
+        var body = bytes.AsSpan(Checksum);
+        BinaryPrimitives.WriteUInt64BigEndian(body, snapshot.Metadata.Index);
+        BinaryPrimitives.WriteUInt64BigEndian(body[8..], snapshot.Metadata.Term);
+        WriteConfState(body[16..], snapshot.Metadata.ConfState);
+        snapshot.Data.Span.CopyTo(body[(16 + confBytes)..]);
+        RaftRecordChecksum.Seal(bytes);
+        return bytes;
+    }
+
+    public static Snapshot DecodeSnapshot(byte[] bytes)
+    {
+        RaftRecordChecksum.Verify(bytes);
+        if (bytes.Length < Checksum + 24)
+        {
+            throw new RaftRecordFormatException($"snapshot record is {bytes.Length} bytes, too short");
+        }
+
+        var body = bytes.AsSpan(Checksum);
+        var index = BinaryPrimitives.ReadUInt64BigEndian(body);
+        var term = BinaryPrimitives.ReadUInt64BigEndian(body[8..]);
+        var conf = ReadConfState(body[16..], out var consumed);
+        return new Snapshot(new SnapshotMetadata(index, term, conf), bytes.AsMemory(Checksum + 16 + consumed));
+    }
+
+    /// <summary>Layout: voter count (u32), voters (u64 each), learner count (u32), learners.</summary>
+    private static int ConfStateBytes(ConfState state) => 8 + (8 * (state.Voters.Length + state.Learners.Length));
+
+    private static void WriteConfState(Span<byte> destination, ConfState state)
+    {
+        var offset = WriteIds(destination, 0, state.Voters);
+        WriteIds(destination, offset, state.Learners);
+    }
+
+    private static ConfState ReadConfState(ReadOnlySpan<byte> bytes, out int consumed)
     {
         var voters = ReadIds(bytes, 0, out var offset);
         var learners = ReadIds(bytes, offset, out consumed);
         return new ConfState(voters, learners);
     }
 
-    /// <summary>Layout: index (u64), term (u64), conf state, data (rest).</summary>
-    public static byte[] EncodeSnapshot(Snapshot snapshot)
+    private static int WriteIds(Span<byte> bytes, int offset, ulong[] ids)
     {
-        var conf = EncodeConfState(snapshot.Metadata.ConfState);
-        var bytes = new byte[16 + conf.Length + snapshot.Data.Length];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, snapshot.Metadata.Index);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), snapshot.Metadata.Term);
-        conf.CopyTo(bytes.AsSpan(16));
-        snapshot.Data.Span.CopyTo(bytes.AsSpan(16 + conf.Length));
-        return bytes;
-    }
-
-    public static Snapshot DecodeSnapshot(byte[] bytes)
-    {
-        if (bytes.Length < 24)
-        {
-            throw new StorageCorruptionException($"raft snapshot record is {bytes.Length} bytes, too short");
-        }
-
-        var index = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        var term = BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8));
-        var conf = DecodeConfState(bytes.AsSpan(16), out var consumed);
-        return new Snapshot(new SnapshotMetadata(index, term, conf), bytes.AsMemory(16 + consumed));
-    }
-
-    private static int WriteIds(byte[] bytes, int offset, ulong[] ids)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(offset), (uint)ids.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[offset..], (uint)ids.Length);
         offset += 4;
         foreach (var id in ids)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset), id);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[offset..], id);
             offset += 8;
         }
 
@@ -137,14 +193,14 @@ internal static class RaftRecordEncoding
     {
         if (bytes.Length < offset + 4)
         {
-            throw new StorageCorruptionException("raft membership record is truncated");
+            throw new RaftRecordFormatException("membership record is truncated");
         }
 
         var count = BinaryPrimitives.ReadUInt32BigEndian(bytes[offset..]);
         offset += 4;
         if (count > 4096 || bytes.Length < offset + (8 * (int)count))
         {
-            throw new StorageCorruptionException($"raft membership record claims {count} ids but is truncated");
+            throw new RaftRecordFormatException($"membership record claims {count} ids but is truncated");
         }
 
         var ids = new ulong[count];
@@ -158,11 +214,11 @@ internal static class RaftRecordEncoding
         return ids;
     }
 
-    private static void RequireLength(byte[] bytes, int expected, string what)
+    private static void RequireLength(byte[] bytes, int expected)
     {
         if (bytes.Length != expected)
         {
-            throw new StorageCorruptionException($"raft {what} record is {bytes.Length} bytes, expected {expected}");
+            throw new RaftRecordFormatException($"{bytes.Length} bytes, expected {expected}");
         }
     }
 }

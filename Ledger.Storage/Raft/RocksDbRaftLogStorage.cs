@@ -39,11 +39,18 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         ArgumentNullException.ThrowIfNull(bootstrap);
         this.database = database;
 
-        var hard = database.Get(database.RaftState, RaftLogKeys.HardState);
-        hardState = hard is null ? HardState.Empty : RaftRecordEncoding.DecodeHardState(hard);
-        var start = database.Get(database.RaftState, RaftLogKeys.LogStart);
-        (startIndex, startTerm) = start is null ? (0UL, 0UL) : RaftRecordEncoding.DecodePosition(start);
-        var conf = database.Get(database.RaftState, RaftLogKeys.ConfState);
+        // A damage found earlier stays found: the damaged record may read back fine by chance (a
+        // cache, a retried read), and a node that once lost part of its log must not rejoin as if whole.
+        if (ReadState(RaftLogKeys.Damage, "damage record") is { } recorded)
+        {
+            throw RaftDamageRecord.Decode(database, recorded);
+        }
+
+        var hard = ReadState(RaftLogKeys.HardState, "hard state");
+        hardState = hard is null ? HardState.Empty : DecodeState(hard, "hard state", RaftRecordEncoding.DecodeHardState);
+        var start = ReadState(RaftLogKeys.LogStart, "log start");
+        (startIndex, startTerm) = start is null ? (0UL, 0UL) : DecodeState(start, "log start", RaftRecordEncoding.DecodePosition);
+        var conf = ReadState(RaftLogKeys.ConfState, "membership");
         if (conf is null)
         {
             confState = bootstrap;
@@ -53,15 +60,89 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         }
         else
         {
-            confState = RaftRecordEncoding.DecodeConfState(conf, out _);
+            confState = DecodeState(conf, "membership", RaftRecordEncoding.DecodeConfState);
         }
 
-        var snap = database.Get(database.RaftState, RaftLogKeys.Snapshot);
+        var snap = ReadState(RaftLogKeys.Snapshot, "snapshot");
         snapshot = snap is null
             ? new Snapshot(new SnapshotMetadata(startIndex, startTerm, confState), ReadOnlyMemory<byte>.Empty)
-            : RaftRecordEncoding.DecodeSnapshot(snap);
+            : DecodeState(snap, "snapshot", RaftRecordEncoding.DecodeSnapshot);
         lastIndex = FindLastIndex();
         CheckInvariants();
+    }
+
+    /// <summary>
+    /// Repairs, before the log is opened, recorded damage that lies only in entries this node has
+    /// already applied: those are committed and in the state machine, so dropping the log up to
+    /// <paramref name="appliedIndex"/> is ordinary compaction (a follower that needs them gets a state
+    /// snapshot). The hard state, the last entry and every unapplied entry are untouched, so what this
+    /// node voted for and acknowledged stays true and it may go on voting. Returns the damaged index
+    /// when repaired; null when nothing was recorded or the damage is of another kind (state records,
+    /// unapplied entries, an unreadable applied entry), which the open then refuses as before.
+    /// <paramref name="describe"/> gives the snapshot descriptor for (index, term, membership).
+    /// </summary>
+    public static ulong? CompactPastAppliedDamage(LedgerDatabase database, ulong appliedIndex, Func<ulong, ulong, ConfState, byte[]> describe)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(describe);
+        var recorded = database.Get(database.RaftState, RaftLogKeys.Damage);
+        if (recorded is null)
+        {
+            return null;
+        }
+
+        var damage = RaftDamageRecord.Decode(database, recorded);
+        if (damage.ColumnFamily != ColumnFamilyNames.RaftLog || damage.Index is not { } damagedIndex || damagedIndex > appliedIndex)
+        {
+            return null;
+        }
+
+        var startRecord = database.Get(database.RaftState, RaftLogKeys.LogStart);
+        var (startIndex, startTerm) = startRecord is null ? (0UL, 0UL) : RaftRecordReader.DecodeState(database, "log start", startRecord, RaftRecordEncoding.DecodePosition);
+        var snapshotRecord = database.Get(database.RaftState, RaftLogKeys.Snapshot);
+        var snapshotIndex = snapshotRecord is null ? 0 : RaftRecordReader.DecodeState(database, "snapshot", snapshotRecord, RaftRecordEncoding.DecodeSnapshot).Metadata.Index;
+        var confRecord = database.Get(database.RaftState, RaftLogKeys.ConfState);
+        if (confRecord is null || appliedIndex < startIndex || snapshotIndex > appliedIndex)
+        {
+            // No membership to describe, or a snapshot install the state has not caught up with: not this case.
+            return null;
+        }
+
+        var conf = RaftRecordReader.DecodeState(database, "membership", confRecord, RaftRecordEncoding.DecodeConfState);
+        ulong appliedTerm;
+        if (appliedIndex == startIndex)
+        {
+            appliedTerm = startTerm;
+        }
+        else
+        {
+            var appliedRecord = database.Get(database.RaftLog, RaftLogKeys.EntryKey(appliedIndex));
+            if (appliedRecord is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                appliedTerm = RaftRecordReader.DecodeEntry(database, appliedIndex, appliedRecord, static (index, bytes) => RaftRecordEncoding.DecodeEntryTerm(index, bytes));
+            }
+            catch (RaftLogCorruptionException)
+            {
+                // The compaction point itself is damaged: its term is unknown, so no snapshot can name it.
+                return null;
+            }
+        }
+
+        using var batch = new WriteBatch();
+        var from = RaftLogKeys.EntryKey(startIndex + 1);
+        var to = RaftLogKeys.EntryKey(appliedIndex + 1);
+        batch.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, database.RaftLog);
+        batch.Put(RaftLogKeys.LogStart, RaftRecordEncoding.EncodePosition(appliedIndex, appliedTerm), database.RaftState);
+        var snapshot = new Snapshot(new SnapshotMetadata(appliedIndex, appliedTerm, conf), describe(appliedIndex, appliedTerm, conf));
+        batch.Put(RaftLogKeys.Snapshot, RaftRecordEncoding.EncodeSnapshot(snapshot), database.RaftState);
+        batch.Delete(RaftLogKeys.Damage.ToArray(), database.RaftState);
+        database.Write(batch, sync: true);
+        return damagedIndex;
     }
 
     public HardState HardState => hardState;
@@ -131,10 +212,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
             return cached.Term;
         }
 
-        Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
-        RaftLogKeys.WriteEntryKey(key, index);
-        var bytes = database.Get(database.RaftLog, key) ?? throw MissingEntry(index);
-        return RaftRecordEncoding.DecodeEntryTerm(index, bytes);
+        return DecodeEntry(index, ReadEntryRecord(index), static (i, bytes) => RaftRecordEncoding.DecodeEntryTerm(i, bytes));
     }
 
     public Snapshot Snapshot() => snapshot;
@@ -316,10 +394,63 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
             return cached;
         }
 
+        return DecodeEntry(index, ReadEntryRecord(index), RaftRecordEncoding.DecodeEntry);
+    }
+
+    /// <summary>The stored record of entry <paramref name="index"/>, which the log says exists.</summary>
+    private byte[] ReadEntryRecord(ulong index)
+    {
         Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
         RaftLogKeys.WriteEntryKey(key, index);
-        var bytes = database.Get(database.RaftLog, key) ?? throw MissingEntry(index);
-        return RaftRecordEncoding.DecodeEntry(index, bytes);
+        var bytes = RaftRecordReader.Get(database, database.RaftLog, key, e => Damaged(RaftRecordReader.EntryDamage(database, index, e.Message, e)));
+        return bytes ?? throw Damaged(RaftRecordReader.EntryDamage(database, index, "missing from the log"));
+    }
+
+    private T DecodeEntry<T>(ulong index, byte[] bytes, Func<ulong, byte[], T> decode)
+    {
+        try
+        {
+            return RaftRecordReader.DecodeEntry(database, index, bytes, decode);
+        }
+        catch (RaftLogCorruptionException e)
+        {
+            throw Damaged(e);
+        }
+    }
+
+    private byte[]? ReadState(ReadOnlySpan<byte> key, string record) =>
+        RaftRecordReader.Get(database, database.RaftState, key, e => Damaged(RaftRecordReader.StateDamage(database, record, e.Message, e)));
+
+    private T DecodeState<T>(byte[] bytes, string record, Func<byte[], T> decode)
+    {
+        try
+        {
+            return RaftRecordReader.DecodeState(database, record, bytes, decode);
+        }
+        catch (RaftLogCorruptionException e)
+        {
+            throw Damaged(e);
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="damage"/> durably (best effort: the disk is already failing) so the
+    /// next start refuses at once with the same message instead of replaying into the damage again.
+    /// </summary>
+    private RaftLogCorruptionException Damaged(RaftLogCorruptionException damage)
+    {
+        try
+        {
+            using var batch = new WriteBatch();
+            batch.Put(RaftLogKeys.Damage, RaftDamageRecord.Encode(damage), database.RaftState);
+            database.Write(batch, sync: true);
+        }
+        catch (Exception e) when (e is StorageException or RocksDbException or ObjectDisposedException)
+        {
+            // Reported anyway; the damage itself is found again on the next read.
+        }
+
+        return damage;
     }
 
     private void DeleteEntries(WriteBatch batch, ulong fromIndex, ulong toIndexInclusive)
@@ -350,7 +481,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         var key = iterator.Key();
         if (key.Length != RaftLogKeys.EntryKeyBytes)
         {
-            throw new StorageCorruptionException($"raft log key of {key.Length} bytes, expected {RaftLogKeys.EntryKeyBytes}");
+            throw Damaged(new RaftLogCorruptionException(database.DataDirectory, ColumnFamilyNames.RaftLog, "log key", index: null, $"the last key in the log is {key.Length} bytes, expected {RaftLogKeys.EntryKeyBytes}"));
         }
 
         return Math.Max(startIndex, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key));
@@ -360,20 +491,15 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
     {
         if (hardState.Commit > lastIndex)
         {
-            throw new StorageCorruptionException($"persisted commit index {hardState.Commit} is beyond the last stored raft entry {lastIndex}");
+            throw Damaged(RaftRecordReader.StateDamage(database, "hard state", $"persisted commit index {hardState.Commit} is beyond the last stored entry {lastIndex}"));
         }
 
         if (lastIndex > startIndex)
         {
-            // The log must be contiguous from its start: the first entry is present.
-            Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
-            RaftLogKeys.WriteEntryKey(key, startIndex + 1);
-            if (!database.HasKey(database.RaftLog, key))
-            {
-                throw new StorageCorruptionException($"raft log has a hole: entry {startIndex + 1} after the log start is missing");
-            }
+            // The log must be contiguous from its start (the first entry is present), and both ends
+            // read back intact: a torn or damaged tail is the likeliest damage, and cheap to check.
+            Term(startIndex + 1);
+            Term(lastIndex);
         }
     }
-
-    private static StorageCorruptionException MissingEntry(ulong index) => new($"raft entry {index} is missing from the log");
 }

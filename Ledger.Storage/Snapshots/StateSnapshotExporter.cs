@@ -78,7 +78,7 @@ public static class StateSnapshotExporter
     {
         var rocks = database.Rocks;
         var start = rocks.Get(RaftLogKeys.LogStart, database.RaftState, read);
-        var (startIndex, startTerm) = start is null ? (0UL, 0UL) : RaftRecordEncoding.DecodePosition(start);
+        var (startIndex, startTerm) = start is null ? (0UL, 0UL) : RaftRecordReader.DecodeState(database, "log start", start, RaftRecordEncoding.DecodePosition);
         ulong term;
         if (applied == startIndex)
         {
@@ -88,16 +88,16 @@ public static class StateSnapshotExporter
         {
             Span<byte> key = stackalloc byte[RaftLogKeys.EntryKeyBytes];
             RaftLogKeys.WriteEntryKey(key, applied);
-            var entry = rocks.Get(key, database.RaftLog, read) ?? throw new StorageCorruptionException($"applied raft entry {applied} is missing from the log");
-            term = RaftRecordEncoding.DecodeEntryTerm(applied, entry);
+            var entry = rocks.Get(key, database.RaftLog, read) ?? throw RaftRecordReader.EntryDamage(database, applied, "the applied entry is missing from the log");
+            term = RaftRecordReader.DecodeEntry(database, applied, entry, static (index, bytes) => RaftRecordEncoding.DecodeEntryTerm(index, bytes));
         }
         else
         {
             throw new StorageCorruptionException($"applied raft index {applied} is below the raft log start {startIndex}");
         }
 
-        var conf = rocks.Get(RaftLogKeys.ConfState, database.RaftState, read) ?? throw new StorageCorruptionException("raft membership record is missing");
-        var confState = RaftRecordEncoding.DecodeConfState(conf, out _);
+        var conf = rocks.Get(RaftLogKeys.ConfState, database.RaftState, read) ?? throw RaftRecordReader.StateDamage(database, "membership", "missing");
+        var confState = RaftRecordReader.DecodeState(database, "membership", conf, RaftRecordEncoding.DecodeConfState);
         var meta = new RaftSnapshotMeta { Index = applied, Term = term };
         meta.Voters.Add(confState.Voters);
         meta.Learners.Add(confState.Learners);

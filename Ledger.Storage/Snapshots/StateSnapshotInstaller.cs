@@ -98,7 +98,7 @@ public static class StateSnapshotInstaller
             return null;
         }
 
-        var snapshot = RaftRecordEncoding.DecodeSnapshot(record);
+        var snapshot = RaftRecordReader.DecodeState(database, "snapshot", record, RaftRecordEncoding.DecodeSnapshot);
         if (snapshot.Data.IsEmpty || snapshot.Metadata.Index <= ReadU64(database, MetaKeys.AppliedRaftIndex))
         {
             return null;

@@ -90,6 +90,7 @@ public sealed class ClusterBenchCommand : IBenchCommand
 
         var results = new List<PhaseSummary>();
         var cpuLines = new List<string>();
+        var cpuByPhase = new Dictionary<string, CpuPerOperation>(StringComparer.Ordinal);
 
         // One phase: its CPU per process and, for the ledger's, the leader's stage timings over exactly that phase.
         async Task<PhaseSummary> MeasureAsync(bool selected, string label, string announcement, string cpuLeader, bool ledgerPhase, Func<string, Task<PhaseSummary>> run)
@@ -101,12 +102,20 @@ public sealed class ClusterBenchCommand : IBenchCommand
 
             Console.Error.WriteLine($"phase: {announcement}, {phase.TotalSeconds} s");
             var stagesBefore = ledgerPhase ? await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false) : null;
+            var checksBefore = ledgerPhase ? await SignatureCheckScrape.ReadAsync(metricsHttp, metricsUrls).ConfigureAwait(false) : null;
             var before = cpu.Sample();
             var result = await run(label).ConfigureAwait(false);
-            cpuLines.Add(cpu.Describe(label, before, cpu.Sample(), result.Committed, cpuLeader));
+            var after = cpu.Sample();
+            cpuLines.Add(cpu.Describe(label, before, after, result.Committed, cpuLeader));
+            var checks = ledgerPhase && checksBefore is not null && await SignatureCheckScrape.ReadAsync(metricsHttp, metricsUrls).ConfigureAwait(false) is { } checksAfter
+                ? checksAfter.Minus(checksBefore)
+                : null;
+            var cost = new CpuPerOperation(CpuPerOperation.GroupSeconds(cpu, before, after, "ledger-"), CpuPerOperation.GroupSeconds(cpu, before, after, "etcd-"), checks, result.Committed);
+            cpuByPhase[label] = cost;
             if (ledgerPhase)
             {
                 cpuLines.Add(NodeMetricsScrape.Describe(label, stagesBefore, await NodeMetricsScrape.ReadAsync(metricsHttp, leaderMetrics).ConfigureAwait(false)));
+                cpuLines.Add(cost.DescribeSignatures(label, verifyCpuMicroseconds));
             }
 
             results.Add(result);
@@ -162,7 +171,16 @@ public sealed class ClusterBenchCommand : IBenchCommand
             return 0;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio_vs_etcd={ratio:F2} ledger_tps={best.OpsPerSecond:F0} etcd_tps={etcdPut.OpsPerSecond:F0} p99_ms_at_3500={p99:F0}"));
+        // CPU per operation in the phases the closing line's throughput figures come from.
+        var nonSignature = cpuByPhase.TryGetValue(best.Label, out var ledgerCost) ? ledgerCost.NonSignatureMicrosecondsPerTransaction(verifyCpuMicroseconds) : double.NaN;
+        var etcdPerPut = cpuByPhase.TryGetValue(etcdPut.Label, out var etcdCost) ? etcdCost.EtcdMicrosecondsPerPut : double.NaN;
+        if (!double.IsFinite(nonSignature) || !double.IsFinite(etcdPerPut))
+        {
+            Console.WriteLine("  (CPU per operation needs --pids and --ledger-metrics for every node: NaN where missing)");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratio_vs_etcd={ratio:F2} ledger_tps={best.OpsPerSecond:F0} etcd_tps={etcdPut.OpsPerSecond:F0} p99_ms_at_3500={p99:F0} nonsig_cpu_us_per_tx={nonSignature:F0} etcd_cpu_us_per_put={etcdPerPut:F0}"));
         return 0;
     }
 

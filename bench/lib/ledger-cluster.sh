@@ -1,5 +1,6 @@
 # Sourced by bench/run-*.sh: a 3-node ledger on 127.0.0.1 for benchmarks — consortium from the CLI,
-# plaintext (etcd runs plaintext too), fsync on, metrics served. Needs $repo and $work; appends the
+# plaintext like etcd (a node refuses plaintext peers unless --insecure-plaintext-peers, and then warns
+# at start), fsync on, metrics served. Needs $repo and $work; appends the
 # node processes to the caller's pids array and sets ledger_urls, metrics_urls and ledger_genesis,
 # ledger_platform_key.
 
@@ -52,6 +53,7 @@ start_ledger_cluster() {
       --node-key "nodes/node-$i/node.key.json" \
       --public-url "http://127.0.0.1:$public_port" --peer-url "http://127.0.0.1:$peer_port" \
       --metrics-url "http://127.0.0.1:$metrics_port" \
+      --insecure-plaintext-peers \
       --Node:Fsync=true --Logging:LogLevel:Default=Warning) >"$work/ledger-$i.log" 2>&1 &
     pids+=("$!")
     ledger_urls+=("http://127.0.0.1:$public_port")

@@ -35,6 +35,7 @@ public sealed class MetricsEndpointTests
             Assert.That(Value(text, "ledger_submissions_refused_total{code=\"InvalidArgument\"}"), Is.EqualTo(1));
             Assert.That(Value(text, "ledger_height"), Is.GreaterThanOrEqualTo(1));
             Assert.That(Value(text, "ledger_raft_is_leader"), Is.EqualTo(1));
+            Assert.That(Value(text, "ledger_submit_stream_answers_pending"), Is.Zero, "no SubmitStream is open");
         });
     }
 
@@ -49,6 +50,43 @@ public sealed class MetricsEndpointTests
         using var response = await http.GetAsync($"{consortium.Nodes[0].PublicUrl}/metrics");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Metrics_ForgedHostHeaderOnThePublicOrPeerPort_AreNotServed()
+    {
+        using var consortium = new TestConsortium(1);
+        var (node, metricsUrl) = await StartWithMetricsAsync(consortium);
+        await using var running = node;
+
+        // The request names the metrics listener (Host / :authority) but is sent to another port.
+        using var viaPublic = await GetMetricsThroughAsync(metricsUrl, new Uri(consortium.Nodes[0].PublicUrl).Port);
+        using var viaPeer = await GetMetricsThroughAsync(metricsUrl, new Uri(consortium.Nodes[0].PeerUrl).Port);
+        using var scrape = new HttpClient();
+        using var viaMetrics = await scrape.GetAsync($"{metricsUrl}/metrics");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(viaPublic.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "public port, Host naming the metrics listener");
+            Assert.That(viaPeer.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "peer port, Host naming the metrics listener");
+            Assert.That(viaMetrics.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the metrics listener itself");
+        });
+    }
+
+    /// <summary>GET {metricsUrl}/metrics over HTTP/2, with the connection made to <paramref name="port"/> instead.</summary>
+    private static async Task<HttpResponseMessage> GetMetricsThroughAsync(string metricsUrl, int port)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using var http = new HttpClient(handler) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        return await http.GetAsync($"{metricsUrl}/metrics");
     }
 
     private static async Task<(InProcessNode Node, string MetricsUrl)> StartWithMetricsAsync(TestConsortium consortium)

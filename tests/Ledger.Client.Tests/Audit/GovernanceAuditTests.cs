@@ -40,6 +40,20 @@ public sealed class GovernanceAuditTests
     }
 
     [Test]
+    public void Audit_ForgedTransactionTheLedgerRecordedAsRejected_PassesAsTheLedgerRefusingIt()
+    {
+        var chain = new GovernanceChain();
+        chain.AppendForgedAnchor();
+        var auditor = new ChainAuditor(chain.Genesis);
+
+        var passed = auditor.Append(chain.Blocks, chain.Attestations);
+
+        Assert.That(chain.Blocks[^1].Results[0].Reason, Does.StartWith("BadSignature:"));
+        Assert.That(passed, Is.True, auditor.Failure?.ToString());
+        Assert.That(auditor.CertifiedBlocks, Is.EqualTo(6UL));
+    }
+
+    [Test]
     public void Audit_GenesisOnlyNodeSet_WouldNotAcceptBlock5()
     {
         // The same block-5 attestations checked against the genesis nodes: node-4 is unknown there.

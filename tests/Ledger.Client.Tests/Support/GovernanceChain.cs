@@ -178,10 +178,25 @@ public sealed class GovernanceChain
         return proof;
     }
 
+    /// <summary>
+    /// Appends a block holding an anchor of the platform whose signature is the admin's (a leader put it
+    /// into the log past its door): the rules record it as rejected, the chain stays whole.
+    /// </summary>
+    public void AppendForgedAnchor()
+    {
+        var genuine = Anchor(PlatformNew, "forged");
+        var forged = new SignedTransaction
+        {
+            Envelope = genuine.Envelope,
+            Signature = ByteString.CopyFrom(SigningInput.Sign(admin, SigningContexts.TransactionSignature, ChainId, genuine.Envelope.Span)),
+        };
+        AppendBlock([forged], "node-1", "node-2", "node-4");
+    }
+
     private void AppendBlock(List<SignedTransaction> transactions, params string[] attesters)
     {
         var height = (ulong)blocks.Count + 1;
-        var registryTransactions = transactions.Select(t => new RegistryTransaction(TransactionHashing.ComputeHash(Suite.Hash, t), TransactionEnvelope.Parser.ParseFrom(t.Envelope))).ToList();
+        var registryTransactions = transactions.Select(t => new RegistryTransaction(TransactionHashing.ComputeHash(Suite.Hash, t), TransactionEnvelope.Parser.ParseFrom(t.Envelope), t)).ToList();
         var application = applier.ApplyBlock(state, new BlockContext(ChainId, height, 1_764_000_000_000 + ((long)height * 1000)), registryTransactions);
         state.Apply(application.Writes);
         var txTree = new MemoryMerkleTree(new MerkleHasher(Suite.Hash), 64);

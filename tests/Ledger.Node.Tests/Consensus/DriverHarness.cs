@@ -9,9 +9,9 @@ internal sealed class DriverHarness : IAsyncDisposable
 {
     public static readonly TimeSpan WaitMax = TimeSpan.FromSeconds(30);
 
-    private DriverHarness(RaftDriverOptions options)
+    private DriverHarness(RaftDriverOptions options, params ulong[] voters)
     {
-        Storage = MemoryRaftLogStorage.WithVoters(1);
+        Storage = MemoryRaftLogStorage.WithVoters(voters.Length == 0 ? [1] : voters);
         var node = new RaftNode(
             new RaftConfig { Id = 1, ElectionTicks = 10, HeartbeatTicks = 1, Random = new SeededRandomSource(7) },
             Storage);
@@ -30,6 +30,15 @@ internal sealed class DriverHarness : IAsyncDisposable
         harness.Driver.Start();
         harness.Driver.TryCampaign();
         await harness.WaitUntilAsync(() => harness.Driver.Status.Role == RaftRole.Leader && harness.StateMachine.AppliedIndex >= 1);
+        return harness;
+    }
+
+    /// <summary>Node 1 of voters {1, 2, 3}, started as a follower that has heard from nobody (term 0); its peers exist only as the test's messages.</summary>
+    public static DriverHarness StartFollowerOfThree()
+    {
+        // Elections far away: the test decides who leads.
+        var harness = new DriverHarness(new RaftDriverOptions { TickInterval = TimeSpan.FromSeconds(10) }, 1, 2, 3);
+        harness.Driver.Start();
         return harness;
     }
 

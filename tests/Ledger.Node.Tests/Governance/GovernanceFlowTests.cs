@@ -88,7 +88,7 @@ public sealed class GovernanceFlowTests
         var application = new RegistryApplier(node.Chain.RegistryOptions).ApplyBlock(
             node.RegistryState,
             new BlockContext(consortium.ChainId, applied + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
-            [new RegistryTransaction(TransactionHashing.ComputeHash(node.Chain.Hash, stale), TransactionEnvelope.Parser.ParseFrom(stale.Envelope))]);
+            [new RegistryTransaction(TransactionHashing.ComputeHash(node.Chain.Hash, stale), TransactionEnvelope.Parser.ParseFrom(stale.Envelope), stale)]);
         Assert.That(application.Outcomes[0].Reason, Is.EqualTo(RejectionReason.KeyRevoked));
 
         // The earlier transaction signed with the old key still verifies, and the key was valid where it stands.

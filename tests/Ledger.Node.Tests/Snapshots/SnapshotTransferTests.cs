@@ -19,6 +19,9 @@ public sealed class SnapshotTransferTests
         "--Node:Raft:CompactionRetainEntries=2",
         "--Node:Raft:CompactionIntervalEntries=4",
         "--Node:Snapshots:ChunkBytes=4096",
+
+        // Only the current leader may send a snapshot: keep leadership stable on a loaded machine (2 s election timeout).
+        "--Node:ElectionTicks=100",
     ];
 
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(60);
@@ -87,24 +90,25 @@ public sealed class SnapshotTransferTests
             var leader = await WaitForLeaderAsync(nodes);
             var followerIndex = nodes.FindIndex(n => n != leader);
             var content = RandomNumberGenerator.GetBytes(20_000);
-            var manifest = FakeManifest(consortium.ChainId, content);
+            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
             using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
             var client = new LedgerPeer.LedgerPeerClient(channel);
             var from = leader.Node.NodeId;
+            var term = leader.Node.RaftStatus.Term;
 
             // Act
             SnapshotAck cut;
             using (var call = client.InstallSnapshot())
             {
-                await call.RequestStream.WriteAsync(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = 1, Offset = 0, Data = ByteString.CopyFrom(content, 0, 4096) });
+                await call.RequestStream.WriteAsync(WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0, Data = ByteString.CopyFrom(content, 0, 4096) }, attestations));
                 await call.RequestStream.WriteAsync(new SnapshotChunk { FromNodeId = from, Offset = 4096, Data = ByteString.CopyFrom(content, 4096, 4096) });
                 await call.RequestStream.CompleteAsync();
                 cut = await call.ResponseAsync;
             }
 
-            var probe = await CallAsync(client, new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = 1, Offset = 0 });
-            var wrongOffset = await CallAsync(client, new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = 1, Offset = 100, Data = ByteString.CopyFrom(content, 100, 10) });
-            var resumed = await CallAsync(client, new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = 1, Offset = 8192, Data = ByteString.CopyFrom(content, 8192, 4096) });
+            var probe = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0 }, attestations));
+            var wrongOffset = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 100, Data = ByteString.CopyFrom(content, 100, 10) }, attestations));
+            var resumed = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 8192, Data = ByteString.CopyFrom(content, 8192, 4096) }, attestations));
 
             // Assert
             Assert.That(cut.NextOffset, Is.EqualTo(8192UL));
@@ -180,7 +184,7 @@ public sealed class SnapshotTransferTests
             var client = new LedgerPeer.LedgerPeerClient(channel);
             var heightBefore = nodes[followerIndex].Node.Blocks.LatestHeight;
 
-            var ack = await CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = 1, Offset = 0, Data = ByteString.CopyFrom(content), Last = true });
+            var ack = await CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true });
 
             Assert.That(ack.Complete, Is.True);
             Assert.That(nodes[followerIndex].Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
@@ -193,6 +197,101 @@ public sealed class SnapshotTransferTests
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Test]
+    public async Task SnapshotFromAnAdmittedPeerThatIsNotTheLeader_IsRefused_BeforeAnythingIsStaged()
+    {
+        using var consortium = new TestConsortium(3);
+        var nodes = StartNodes(consortium, AggressiveCompaction);
+        try
+        {
+            foreach (var node in nodes)
+            {
+                await node.StartAsync();
+            }
+
+            var leader = await WaitForLeaderAsync(nodes);
+            var content = RandomNumberGenerator.GetBytes(5_000);
+            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+            var followers = Enumerable.Range(0, nodes.Count).Where(i => nodes[i] != leader).ToList();
+            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followers[0]].PeerUrl);
+            var client = new LedgerPeer.LedgerPeerClient(channel);
+            var otherFollower = nodes[followers[1]].Node.NodeId;
+
+            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+                new SnapshotChunk { FromNodeId = otherFollower, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, attestations)));
+
+            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+            Assert.That(refused.Status.Detail, Does.Contain("not the leader"));
+            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followers[0]].DataDirectory, "snapshots", "incoming")), Is.False);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    public async Task SnapshotFromTheLeaderWithAnUncertifiedHeader_IsRefused_BeforeAnythingIsStaged()
+    {
+        using var consortium = new TestConsortium(3);
+        var nodes = StartNodes(consortium, AggressiveCompaction);
+        try
+        {
+            foreach (var node in nodes)
+            {
+                await node.StartAsync();
+            }
+
+            var leader = await WaitForLeaderAsync(nodes);
+            var content = RandomNumberGenerator.GetBytes(5_000);
+            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+            var followerIndex = nodes.FindIndex(n => n != leader);
+            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+            var client = new LedgerPeer.LedgerPeerClient(channel);
+
+            // Only the leader's own signature: one of three is no quorum.
+            var own = attestations.Where(a => a.NodeId == leader.Node.NodeId).ToList();
+            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+                new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, own)));
+
+            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+            Assert.That(refused.Status.Detail, Does.Contain("not certified"));
+            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fake offer of <paramref name="content"/> far ahead in the log whose last header is the leader's latest
+    /// certified one (so it passes every check made before staging), with that header's attestations.
+    /// </summary>
+    private static async Task<(SnapshotManifest Manifest, List<Core.Protocol.Attestation> Attestations)> CertifiedFakeManifestAsync(TestConsortium consortium, InProcessNode leader, byte[] content)
+    {
+        await SubmitAsync(consortium, leader, 1);
+        CertifiedHeader? certified = null;
+        await WaitUntilAsync(() => (certified = leader.Node.Collector.GetCertified(0)) is not null, "no header was certified");
+        var manifest = FakeManifest(consortium.ChainId, content);
+        manifest.Height = certified!.Header.Height;
+        manifest.LastHeader = certified.Header;
+        manifest.LastBlockHash = ByteString.CopyFrom(Ledger.Core.Blocks.BlockHash.Compute(certified.Header, leader.Node.Chain.Hash));
+        return (manifest, [.. certified.Attestations]);
+    }
+
+    private static SnapshotChunk WithAttestations(SnapshotChunk chunk, IEnumerable<Core.Protocol.Attestation> attestations)
+    {
+        chunk.LastHeaderAttestations.Add(attestations);
+        return chunk;
     }
 
     private static List<InProcessNode> StartNodes(TestConsortium consortium, IReadOnlyList<string> extra) =>

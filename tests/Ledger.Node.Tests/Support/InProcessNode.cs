@@ -24,6 +24,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public bool IsRunning => app is not null;
 
+    /// <summary>The running host's services (the node's singletons, such as its SubmitStream budget).</summary>
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("the node is not running");
+
     public LedgerApi.LedgerApiClient Client
     {
         get

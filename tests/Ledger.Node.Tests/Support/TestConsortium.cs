@@ -98,6 +98,12 @@ public sealed class TestConsortium : IDisposable
             "--Node:ElectionTicks=10",
             "--Logging:LogLevel:Default=Warning",
         };
+        if (CaPath is null && Nodes.Count > 1)
+        {
+            // A plaintext consortium of several nodes is refused at start-up unless allowed explicitly.
+            args.Add("--insecure-plaintext-peers");
+        }
+
         if (CaPath is not null)
         {
             args.AddRange(["--tls-ca", CaPath, "--tls-cert", Path.Combine(Directory, $"{node.NodeId}.cert.pem"), "--tls-key", Path.Combine(Directory, $"{node.NodeId}.key.pem")]);

@@ -10,6 +10,7 @@ using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.Queries;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.State;
 
 namespace Ledger.Registry.Tests.Support;
@@ -139,7 +140,9 @@ internal sealed class TestChain
             CreatedUnixMs = TimestampOf(Height + 1),
         };
         var txHash = SHA256.HashData(Encoding.UTF8.GetBytes($"tx/{nextTxNumber++}"));
-        return new RegistryTransaction(txHash, envelope);
+        // The fake keys cannot sign: the transaction carries the verdict a real check would give. The
+        // signature rule itself is specified with real keys (SignatureRuleTests).
+        return new RegistryTransaction(txHash, envelope, precomputedSignature: new SignatureVerdict(envelope.ChainId, key, isValid: true));
     }
 
     public BlockApplication ApplyBlock(params RegistryTransaction[] transactions)

@@ -7,6 +7,7 @@ using Ledger.Core.Protocol;
 using Ledger.Registry;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Batches;
+using Ledger.Registry.Signatures;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.Model;
 using Ledger.Registry.Queries;
@@ -77,7 +78,8 @@ public sealed class RocksDbBatchItemTests
             SignerKeyId = ByteString.CopyFrom(SHA256.HashData(PublicKey(Platform))),
             Suite = Suite,
         };
-        var transaction = new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope);
+        // Fake keys cannot sign: the transaction carries the verdict a real check would give.
+        var transaction = new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope, precomputedSignature: new SignatureVerdict(ChainId, PublicKey(Platform), isValid: true));
         var application = applier.ApplyBlock(state, new BlockContext(ChainId, height, 1_700_000_000_000 + (long)height), [transaction]);
         Assert.That(application.Outcomes[0].IsOk, Is.True, application.Outcomes[0].ToString());
         using var batch = new WriteBatch();

@@ -192,7 +192,7 @@ public sealed class StateSnapshotTests
     }
 
     /// <summary>Blocks 1..n (raft index = height, term 1, all in the raft log) and one registry key per block.</summary>
-    private static void BuildState(LedgerDatabase database, int blockCount, int seed)
+    internal static void BuildState(LedgerDatabase database, int blockCount, int seed)
     {
         var raftLog = new RocksDbRaftLogStorage(database, new ConfState([1, 2, 3], []));
         var blocks = new BlockStore(database, TestChain.Hashing);
@@ -221,7 +221,7 @@ public sealed class StateSnapshotTests
     }
 
     /// <summary>Moves the exported files through staging in <see cref="ChunkBytes"/> chunks, as the receiver does.</summary>
-    private static string Transfer(SnapshotManifest manifest, string exportDirectory, SnapshotStaging staging)
+    internal static string Transfer(SnapshotManifest manifest, string exportDirectory, SnapshotStaging staging)
     {
         var stream = ReadStream(manifest, exportDirectory);
         var offset = staging.Begin(manifest);

@@ -1,0 +1,101 @@
+using Google.Protobuf;
+using Ledger.Consensus;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Fuzz;
+
+/// <summary>
+/// Builds one mutated Raft frame around a target node's real state: every kind (and unknown kinds),
+/// terms near the target's (and far), indexes near its log, entries contiguous or not with sane or
+/// insane terms and random or conf-change payloads, contexts of every short length, random commit
+/// indexes and hints. Frames that claim leadership (App, Heartbeat, Snap) never exceed the target's
+/// term (see <see cref="PeerFrameFuzzer"/> for why).
+/// </summary>
+public static class RaftFrameMutator
+{
+    private const uint KindsMax = (uint)MessageType.PreVoteResp;
+
+    public static RaftMessage Next(Random random, ulong from, ulong to, ulong term, ulong lastIndex, ulong committed)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var type = random.Next(40) == 0 ? (uint)random.Next(19, 300) : (uint)random.Next(0, (int)KindsMax + 1);
+        var claimsLeadership = type is (uint)MessageType.App or (uint)MessageType.Heartbeat or (uint)MessageType.Snap;
+        var message = new RaftMessage
+        {
+            Type = type,
+            From = random.Next(50) == 0 ? (ulong)random.NextInt64() : from,
+            To = random.Next(50) == 0 ? (ulong)random.NextInt64() : to,
+            Term = claimsLeadership ? Below(random, term) : Term(random, term),
+            LogTerm = Term(random, term),
+            Index = Index(random, lastIndex),
+            Commit = Index(random, Math.Max(committed, lastIndex)),
+            Reject = random.Next(2) == 0,
+            RejectHint = Index(random, lastIndex),
+            HintTerm = Term(random, term),
+        };
+        if (random.Next(3) == 0)
+        {
+            message.Context = ByteString.CopyFrom(Bytes(random, random.Next(4) == 0 ? 8 : random.Next(0, 20)));
+        }
+
+        if (type == (uint)MessageType.App || random.Next(10) == 0)
+        {
+            AddEntries(random, message);
+        }
+
+        if (random.Next(30) == 0)
+        {
+            message.Snapshot = new RaftSnapshotMeta { Index = Index(random, lastIndex), Term = Term(random, term) };
+            message.Snapshot.Voters.Add(to);
+            message.SnapshotData = ByteString.CopyFrom(Bytes(random, random.Next(0, 64)));
+        }
+
+        return message;
+    }
+
+    private static void AddEntries(Random random, RaftMessage message)
+    {
+        var count = random.Next(0, 6);
+        var contiguous = random.Next(3) != 0;
+        var entryTerm = Math.Max(1, message.LogTerm);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = new RaftEntry
+            {
+                Index = contiguous ? message.Index + 1 + (ulong)i : Index(random, message.Index + 3),
+                Term = random.Next(5) == 0 ? Term(random, message.Term) : entryTerm,
+                Type = random.Next(10) == 0 ? (uint)EntryType.ConfChange : random.Next(50) == 0 ? (uint)random.Next(2, 10) : (uint)EntryType.Normal,
+            };
+            entry.Data = entry.Type == (uint)EntryType.ConfChange && random.Next(2) == 0
+                ? ByteString.CopyFrom(new ConfChange((ConfChangeType)random.Next(0, 3), (ulong)random.Next(1, 5)).Encode())
+                : ByteString.CopyFrom(Bytes(random, random.Next(0, 300)));
+            message.Entries.Add(entry);
+        }
+    }
+
+    private static ulong Term(Random random, ulong term) => random.Next(10) switch
+    {
+        0 => 0,
+        1 => (ulong)random.NextInt64(long.MaxValue),
+        2 => ulong.MaxValue,
+        3 => term + 1,
+        _ => Below(random, term),
+    };
+
+    private static ulong Below(Random random, ulong term) => term == 0 ? 0 : term - (ulong)random.Next(0, (int)Math.Min(term, 3UL));
+
+    private static ulong Index(Random random, ulong around) => random.Next(8) switch
+    {
+        0 => 0,
+        1 => ulong.MaxValue - (ulong)random.Next(0, 3),
+        2 => (ulong)random.NextInt64(long.MaxValue),
+        _ => (ulong)Math.Max(0L, (long)Math.Min(around, long.MaxValue / 2) + random.Next(-5, 6)),
+    };
+
+    private static byte[] Bytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
