@@ -90,8 +90,18 @@ public static class PeerFrameFuzzer
         }
 
         // Let the cluster settle (the fuzz may have started elections), then it must commit.
-        await cluster.WaitForEveryNodeToKnowTheLeaderAsync(WaitMax).ConfigureAwait(false);
-        var commits = await SubmitAsync(cluster, CommitsAfter).ConfigureAwait(false);
+        int commits;
+        try
+        {
+            await cluster.WaitForEveryNodeToKnowTheLeaderAsync(WaitMax).ConfigureAwait(false);
+            commits = await SubmitAsync(cluster, CommitsAfter).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // A cluster that no longer elects or commits is the finding; the faults below say why.
+            await log.WriteLineAsync($"peer fuzz: the cluster did not recover: {e.Message}").ConfigureAwait(false);
+            commits = 0;
+        }
         var faults = 0;
         long refused = 0;
         foreach (var node in cluster.Nodes)

@@ -11,29 +11,29 @@ public sealed class PeerTransportPolicyTests
     private static readonly Dictionary<string, string> NoOverrides = new(StringComparer.Ordinal);
 
     [Test]
-    public async Task RunAsync_ThreeNodePlaintextGenesisWithoutTheFlag_RefusesToStart()
+    public void Build_ThreeNodePlaintextGenesisWithoutTheFlag_RefusesToStart()
     {
         using var consortium = new TestConsortium(3);
         var args = consortium.ArgumentsFor(0).Where(a => a != "--insecure-plaintext-peers").ToArray();
-        var stderr = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(stderr);
-        int exitCode;
-        try
-        {
-            exitCode = await NodeProgram.RunAsync(args);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
+
+        var refused = Assert.Throws<InvalidOperationException>(() => NodeProgram.Build(args));
 
         Assert.Multiple(() =>
         {
-            Assert.That(exitCode, Is.EqualTo(NodeProgram.ExitConfiguration));
-            Assert.That(stderr.ToString(), Does.Contain("plaintext").And.Contain("--insecure-plaintext-peers"));
+            Assert.That(refused!.Message, Does.Contain("plaintext").And.Contain("--insecure-plaintext-peers"));
             Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[0].DataDirectory, "db")), Is.False, "refused before any storage is opened");
         });
+    }
+
+    [Test]
+    public void Build_ThreeNodeGenesisWithOnePeerOverriddenToPlaintext_RefusesToStart()
+    {
+        using var consortium = new TestConsortium(3, withTls: true);
+        var args = consortium.ArgumentsFor(0, ["--Node:Peers:0=node-2=http://127.0.0.1:1"]);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => NodeProgram.Build(args));
+
+        Assert.That(refused!.Message, Does.Contain("node-2 at http://127.0.0.1:1"));
     }
 
     [Test]
