@@ -25,6 +25,13 @@ public static class LogLeaf
     public static ReadOnlySpan<byte> Context => "ledger/v1/log-leaf\0"u8;
 
     /// <summary>The canonical bytes of a transaction result (see the class summary).</summary>
+    /// <remarks>
+    /// The bounds here are an invariant, not input validation: the registry bounds every reason by
+    /// construction (Ledger.Registry's TransactionOutcome cuts its detail, and reasons never echo
+    /// unbounded input), so no signed transaction can reach this with an oversize reason. A throw here
+    /// means a bug upstream, and stopping loudly is right.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The result breaks the leaf's bounds (a broken invariant upstream).</exception>
     public static byte[] EncodeResult(TransactionResult result)
     {
         ArgumentNullException.ThrowIfNull(result);

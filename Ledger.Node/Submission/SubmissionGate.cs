@@ -143,7 +143,7 @@ public sealed class SubmissionGate
         // record as rejected is refused here, naming the field and the bound.
         if (BodyBounds.Validate(envelope.Type, envelope.Body, chain.Suite.Name, out var body) is { } violation)
         {
-            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body refused ({violation.Reason}): {violation.Detail}");
+            throw Reject(StatusCode.InvalidArgument, $"{violation.Detail} ({envelope.Type} body, {violation.Reason})");
         }
 
         if (body is BatchRegister batch)

@@ -92,19 +92,21 @@ public static class ApplyFuzzRun
                     return Report(seed, caseIndex, fuzzCase, $"the door threw instead of refusing: {doorException}");
                 }
 
+                var txHash = TransactionHashing.ComputeHash(consortium.Chain.Hash, fuzzCase.Transaction);
                 TransactionEnvelope envelope;
                 try
                 {
                     envelope = TransactionEnvelope.Parser.ParseFrom(fuzzCase.Transaction.Envelope);
+                    // The committed bytes, so the rules check the signature themselves (as followers do).
+                    block.Add(new RegistryTransaction(txHash, envelope, fuzzCase.Transaction));
                 }
                 catch (Google.Protobuf.InvalidProtocolBufferException)
                 {
-                    // Not a transaction the rules can see: the node records such an entry without the registry.
+                    // As the node records an entry whose envelope does not parse.
                     counts.Undecodable++;
-                    continue;
+                    block.Add(RegistryTransaction.NotDecodable(txHash, RejectionReason.MalformedTransaction, "envelope is not a valid TransactionEnvelope"));
                 }
 
-                block.Add(new RegistryTransaction(TransactionHashing.ComputeHash(consortium.Chain.Hash, fuzzCase.Transaction), envelope));
                 built.Add((fuzzCase, caseIndex));
             }
 
