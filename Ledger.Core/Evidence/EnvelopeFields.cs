@@ -16,7 +16,7 @@ public static class EnvelopeFields
         var position = 0;
         while (position < envelope.Length)
         {
-            if (!TryReadVarint(envelope, ref position, out var tag))
+            if (!ProtobufVarint.TryRead(envelope, ref position, out var tag))
             {
                 return false;
             }
@@ -25,7 +25,7 @@ public static class EnvelopeFields
             switch ((int)(tag & 7))
             {
                 case 0:
-                    if (!TryReadVarint(envelope, ref position, out var value))
+                    if (!ProtobufVarint.TryRead(envelope, ref position, out var value))
                     {
                         return false;
                     }
@@ -40,7 +40,7 @@ public static class EnvelopeFields
                     position += 8;
                     break;
                 case 2:
-                    if (!TryReadVarint(envelope, ref position, out var length) || length > (ulong)(envelope.Length - position))
+                    if (!ProtobufVarint.TryRead(envelope, ref position, out var length) || length > (ulong)(envelope.Length - position))
                     {
                         return false;
                     }
@@ -61,21 +61,5 @@ public static class EnvelopeFields
         }
 
         return position == envelope.Length;
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int position, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && position < data.Length; shift += 7)
-        {
-            var b = data[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -48,7 +48,7 @@ public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNo
         var position = 0;
         while (position < data.Length)
         {
-            if (!TryReadVarint(data, ref position, out var key))
+            if (!ProtobufVarint.TryRead(data, ref position, out var key))
             {
                 return false;
             }
@@ -56,7 +56,7 @@ public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNo
             switch (key)
             {
                 case TimestampKey:
-                    if (!TryReadVarint(data, ref position, out var value))
+                    if (!ProtobufVarint.TryRead(data, ref position, out var value))
                     {
                         return false;
                     }
@@ -64,7 +64,7 @@ public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNo
                     timestamp = unchecked((long)value);
                     break;
                 case ProposerKey or TransactionsKey:
-                    if (!TryReadVarint(data, ref position, out var length) || length > (ulong)(data.Length - position))
+                    if (!ProtobufVarint.TryRead(data, ref position, out var length) || length > (ulong)(data.Length - position))
                     {
                         return false;
                     }
@@ -84,21 +84,5 @@ public readonly record struct EntryStamp(long TimestampUnixMs, string ProposerNo
 
         stamp = new EntryStamp(timestamp, Encoding.UTF8.GetString(proposer));
         return true;
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int position, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && position < data.Length; shift += 7)
-        {
-            var b = data[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
