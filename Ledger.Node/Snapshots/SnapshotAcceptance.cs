@@ -5,6 +5,7 @@ using Ledger.Node.Chain;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
 using Ledger.Node.Metrics;
+using Ledger.Registry.Applying;
 using Ledger.Storage.Snapshots;
 
 namespace Ledger.Node.Snapshots;
@@ -20,6 +21,12 @@ namespace Ledger.Node.Snapshots;
 /// </summary>
 public sealed class SnapshotAcceptance(ChainContext chain, NodeDirectory directory, Func<DriverStatus> raftStatus, NodeMetrics metrics, string scratchDirectory)
 {
+    /// <summary>
+    /// Attestations a snapshot may carry for its last header: one per node at most, so never more than
+    /// the registry's node bound. Each is a signature check, so the list is bounded before any is verified.
+    /// </summary>
+    public const int AttestationsMax = RegistryLimits.NodesMax;
+
     /// <summary>Null when <paramref name="sender"/> leads <paramref name="term"/>, this node's current term; else why not.</summary>
     public string? SenderRefusal(ulong sender, ulong term)
     {
@@ -73,12 +80,18 @@ public sealed class SnapshotAcceptance(ChainContext chain, NodeDirectory directo
             return $"the snapshot's header at height {manifest.Height} commits to no state root";
         }
 
+        if (attestations.Count > AttestationsMax)
+        {
+            return $"the snapshot carries {attestations.Count} attestations for its header, more than {AttestationsMax} (one per node at most)";
+        }
+
         var blockHash = BlockHash.Compute(header, chain.Hash);
         var nodes = directory.Nodes;
         var attesters = new HashSet<string>(StringComparer.Ordinal);
         foreach (var attestation in attestations)
         {
-            if (nodes.Find(attestation.NodeId) is not { } signer || !signer.AttestsAt(header.Height))
+            // A node counts once: a repeat is not checked again.
+            if (attesters.Contains(attestation.NodeId) || nodes.Find(attestation.NodeId) is not { } signer || !signer.AttestsAt(header.Height))
             {
                 continue;
             }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Ledger.Consensus;
 using Ledger.Core.Protocol;
+using Ledger.Node.Snapshots;
 using Ledger.Node.Tests.Support;
 using Ledger.Storage.Snapshots;
 
@@ -261,6 +262,44 @@ public sealed class SnapshotTransferTests
 
             Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
             Assert.That(refused.Status.Detail, Does.Contain("not certified"));
+            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    public async Task SnapshotFromTheLeaderWithMoreAttestationsThanNodes_IsRefused_BeforeAnyIsVerified()
+    {
+        using var consortium = new TestConsortium(3);
+        var nodes = StartNodes(consortium, AggressiveCompaction);
+        try
+        {
+            foreach (var node in nodes)
+            {
+                await node.StartAsync();
+            }
+
+            var leader = await WaitForLeaderAsync(nodes);
+            var content = RandomNumberGenerator.GetBytes(5_000);
+            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+            var followerIndex = nodes.FindIndex(n => n != leader);
+            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+            var client = new LedgerPeer.LedgerPeerClient(channel);
+
+            // The genuine quorum's attestations, repeated past the bound: each would otherwise cost a signature check.
+            var repeated = Enumerable.Repeat(attestations, (SnapshotAcceptance.AttestationsMax / attestations.Count) + 1).SelectMany(a => a).ToList();
+            Assert.That(repeated, Has.Count.GreaterThan(SnapshotAcceptance.AttestationsMax));
+            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+                new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, repeated)));
+
+            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+            Assert.That(refused.Status.Detail, Does.Contain($"more than {SnapshotAcceptance.AttestationsMax}"));
             Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
         }
         finally
