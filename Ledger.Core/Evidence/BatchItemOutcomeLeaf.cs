@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using System.Text;
+using Ledger.Core.Blocks;
+using Ledger.Core.Hashing;
+using Ledger.Core.Merkle;
+
+namespace Ledger.Core.Evidence;
+
+/// <summary>
+/// Canonical bytes of one batch item's outcome, the leaf input of the tree whose root is the
+/// batch result's <c>item_outcomes_root</c>:
+/// <code>
+/// "ledger/v1/batch-item-outcome\0"     context (29 bytes)
+/// u32 BE item index
+/// u8 code                              ResultCode (1 = OK, 2 = REJECTED)
+/// u16 BE reason length || reason       UTF-8, at most LogLeaf.ReasonBytesMax
+/// u8 length || reference work id       at most ReferenceBytesMax (empty unless a duplicate)
+/// u8 length || reference tx hash       at most ReferenceBytesMax (empty unless a duplicate)
+/// </code>
+/// The Merkle leaf hash is H(0x00 || these bytes), H the suite hash (RFC 9162).
+/// </summary>
+/// <remarks>
+/// The bounds are invariants, not input validation: the registry bounds every item reason by
+/// construction, so a throw here is a bug upstream (as in <see cref="LogLeaf.EncodeResult"/>).
+/// </remarks>
+public static class BatchItemOutcomeLeaf
+{
+    public const int ReferenceBytesMax = 64;
+
+    public static ReadOnlySpan<byte> Context => "ledger/v1/batch-item-outcome\0"u8;
+
+    /// <exception cref="ArgumentException">The outcome breaks the leaf's bounds (a broken invariant upstream).</exception>
+    public static byte[] Encode(BatchItemOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var reason = Encoding.UTF8.GetBytes(outcome.Reason ?? "");
+        if (reason.Length > LogLeaf.ReasonBytesMax)
+        {
+            throw new ArgumentException($"item outcome reason is {reason.Length} bytes, more than {LogLeaf.ReasonBytesMax}", nameof(outcome));
+        }
+
+        var workId = outcome.ReferenceWorkId ?? [];
+        var txHash = outcome.ReferenceTxHash ?? [];
+        if (workId.Length > ReferenceBytesMax)
+        {
+            throw new ArgumentException($"item outcome reference work id is {workId.Length} bytes, more than {ReferenceBytesMax}", nameof(outcome));
+        }
+
+        if (txHash.Length > ReferenceBytesMax)
+        {
+            throw new ArgumentException($"item outcome reference tx hash is {txHash.Length} bytes, more than {ReferenceBytesMax}", nameof(outcome));
+        }
+
+        if (outcome.Code is < 0 or > (Protocol.ResultCode)byte.MaxValue)
+        {
+            throw new ArgumentException($"item outcome code {(int)outcome.Code} does not fit the leaf encoding", nameof(outcome));
+        }
+
+        var bytes = new byte[Context.Length + sizeof(uint) + 1 + sizeof(ushort) + reason.Length + 1 + workId.Length + 1 + txHash.Length];
+        var offset = 0;
+        Context.CopyTo(bytes);
+        offset += Context.Length;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(offset), outcome.ItemIndex);
+        offset += sizeof(uint);
+        bytes[offset++] = (byte)outcome.Code;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(offset), (ushort)reason.Length);
+        offset += sizeof(ushort);
+        reason.CopyTo(bytes.AsSpan(offset));
+        offset += reason.Length;
+        bytes[offset++] = (byte)workId.Length;
+        workId.CopyTo(bytes.AsSpan(offset));
+        offset += workId.Length;
+        bytes[offset++] = (byte)txHash.Length;
+        txHash.CopyTo(bytes.AsSpan(offset));
+        return bytes;
+    }
+
+    /// <summary>The RFC 9162 leaf hash H(0x00 || leaf bytes) an item outcome proof starts from.</summary>
+    public static byte[] MerkleLeafHash(BatchItemOutcome outcome, IHashAlgorithm hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return new MerkleHasher(hash).HashLeaf(Encode(outcome));
+    }
+}
