@@ -47,7 +47,7 @@ public static class EvidenceCommands
 
             return ExitCodeOf(report.Verdict);
         });
-        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment) };
+        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), CreateSamples(environment) };
     }
 
     private static Command CreateExport(CliEnvironment environment)
@@ -97,6 +97,40 @@ public static class EvidenceCommands
                     ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
                 },
                 $"wrote {outPath} ({bytes.Length} bytes): {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary><c>ledger evidence samples --out DIR</c>: writes docs/samples/ (the same bytes every time).</summary>
+    private static Command CreateSamples(CliEnvironment environment)
+    {
+        var output = new Option<string>("--out") { Description = "Directory to write the sample bundles, genesis and content file to", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite existing files" };
+        var command = new Command("samples", "Write the published sample bundles (valid, rejected, rejected item, tampered) of a fixed sample consortium; see docs/evidence-bundle.md")
+        {
+            output, force,
+        };
+        CommandAction.Set(command, environment, (parse, console) =>
+        {
+            var directory = parse.GetValue(output)!;
+            Directory.CreateDirectory(directory);
+            var files = new List<(string Name, byte[] Bytes)>
+            {
+                (Ledger.Cli.Evidence.SampleBundles.GenesisFile, Ledger.Cli.Evidence.SampleBundles.Genesis()),
+                (Ledger.Cli.Evidence.SampleBundles.ContentFile, Ledger.Cli.Evidence.SampleBundles.Content()),
+            };
+            files.AddRange(Ledger.Cli.Evidence.SampleBundles.Create().Select(s => (s.FileName, s.Bytes)));
+            foreach (var (name, bytes) in files)
+            {
+                var path = Path.Combine(directory, name);
+                Files.EnsureWritable(path, parse.GetValue(force));
+                File.WriteAllBytes(path, bytes);
+            }
+
+            console.Result(
+                new JsonObject { ["directory"] = directory, ["files"] = new JsonArray([.. files.Select(f => (JsonNode)f.Name)]) },
+                $"wrote {files.Count} files to {directory}");
             return ExitCodes.Ok;
         });
         return command;
