@@ -10,7 +10,7 @@ namespace Ledger.Cli.Evidence;
 public static class SampleBundles
 {
     public const string GenesisFile = "genesis.json";
-    public const string ContentFile = "harbour-at-dawn.jpg";
+    public const string ContentFile = "work-content.bin";
 
     /// <summary>One sample: its file name, what it shows, and the verdict it must get with the sample genesis pinned.</summary>
     public sealed record Sample(string FileName, string Description, EvidenceVerdict Verdict, byte[] Bytes);
