@@ -216,6 +216,29 @@ public sealed class EvidenceVerdictTests
             Throws.TypeOf<EvidenceFormatException>().With.Message.Contains("detached"));
     }
 
+    [Test]
+    public void Verify_FormatOneBundles_WholeTransactionStillVerifiesAndAnItemIsInvalid()
+    {
+        static byte[] AsFormatOne(EvidenceBundle bundle)
+        {
+            var json = System.Text.Encoding.UTF8.GetString(EvidenceBundleJson.Write(bundle))
+                .Replace("\"formatVersion\":2", "\"formatVersion\":1", StringComparison.Ordinal)
+                .Replace(",\"priorRegistration\":null", "", StringComparison.Ordinal);
+            json = System.Text.RegularExpressions.Regex.Replace(json, ",\"itemOutcomesRoot\":\"[0-9a-f]*\"", "");
+            json = System.Text.RegularExpressions.Regex.Replace(json, ",\"outcome\":\\{[^}]*\\},\"outcomeProof\":\\{[^}]*\\}", "");
+            return System.Text.Encoding.UTF8.GetBytes(json);
+        }
+
+        var work = EvidenceBundleJson.Parse(AsFormatOne(Chain.StudioWorkBundle()));
+        var item = EvidenceBundleJson.Parse(AsFormatOne(Chain.StudioItemBundle(0)));
+
+        Assert.That(work.FormatVersion, Is.EqualTo(EvidenceBundle.FormatVersion1));
+        Assert.That(EvidenceVerifier.Verify(work, Pinned).Verdict, Is.EqualTo(EvidenceVerdict.Valid));
+        Assert.That(item.BatchItem!.Outcome, Is.Null);
+        Assert.That(EvidenceVerifier.Verify(item, Pinned).Verdict, Is.EqualTo(EvidenceVerdict.Invalid));
+        Assert.That(EvidenceVerifier.Verify(item, Pinned).Checks.Single(c => c.Name == EvidenceVerifier.CheckItemOutcome).Status, Is.EqualTo(EvidenceCheckStatus.Failed));
+    }
+
     private static bool IsInvalid(byte[] json)
     {
         EvidenceBundle bundle;
