@@ -235,6 +235,7 @@ public sealed class ConsortiumState
         MemberRole.Court => "court",
         MemberRole.RightsHolder => "rights_holder",
         MemberRole.Auditor => "auditor",
+        MemberRole.Witness => "witness",
         _ => $"role {(int)role}",
     };
 
