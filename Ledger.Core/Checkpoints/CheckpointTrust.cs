@@ -56,6 +56,23 @@ public sealed class CheckpointTrust
     /// <summary>Distinct node signatures needed: ⌊n/2⌋ + 1, the same majority that certifies headers.</summary>
     public int Quorum => (Nodes.Count / 2) + 1;
 
+    /// <summary>The genesis node set and the genesis members with role "witness" (key name = member id).</summary>
+    public static CheckpointTrust FromGenesis(ConsortiumGenesis genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        var witnesses = genesis.Members
+            .Where(m => m.Role == WitnessRole.Name)
+            .SelectMany(m => m.Keys.Where(k => WitnessRole.AcceptsKeySuite(k.Suite)).Select(k => new CheckpointWitness(m.Id, CryptoSuites.Get(k.Suite).DecodePublicKey(k.PublicKey))));
+        return FromGenesis(genesis, witnesses);
+    }
+
+    /// <summary>The node set and registered witnesses of a replayed consortium state.</summary>
+    public static CheckpointTrust FromConsortium(ConsortiumState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return FromConsortium(state, state.Witnesses.Select(w => new CheckpointWitness(w.MemberId, w.PublicKey)));
+    }
+
     /// <summary>The genesis node set (no governance changes applied).</summary>
     public static CheckpointTrust FromGenesis(ConsortiumGenesis genesis, IEnumerable<CheckpointWitness> witnesses)
     {
