@@ -22,6 +22,20 @@ public static class CheckpointVerifier
         }
     }
 
+    /// <summary>Verifies a note given as UTF-8 bytes (a file); invalid UTF-8 is a malformed note.</summary>
+    public static CheckpointVerification Verify(ReadOnlySpan<byte> utf8, CheckpointTrust trust)
+    {
+        ArgumentNullException.ThrowIfNull(trust);
+        try
+        {
+            return Verify(SignedNote.Parse(utf8), trust);
+        }
+        catch (NoteFormatException exception)
+        {
+            return CheckpointVerification.Malformed(trust, exception.Message);
+        }
+    }
+
     public static CheckpointVerification Verify(SignedNote note, CheckpointTrust trust)
     {
         ArgumentNullException.ThrowIfNull(note);
