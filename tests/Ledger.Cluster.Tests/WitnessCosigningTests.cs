@@ -1,19 +1,23 @@
 using Grpc.Core;
+using Ledger.Cli.Witness;
 using Ledger.Cluster.Tests.Support;
 using Ledger.Core.Checkpoints;
 using Ledger.Core.Consortium;
+using Ledger.Core.Hashing;
+using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
 using Ledger.Node.Tests.Support;
 
 namespace Ledger.Cluster.Tests;
 
 /// <summary>
-/// Issue 15, point 7, end to end on a live 3-node cluster (node processes): a registered witness
-/// cosigns each node's checkpoints as blocks are added, after checking a quorum of node signatures
-/// and a consistency proof from its last cosigned checkpoint; every node then serves its checkpoint
-/// with at least two node signatures and the witness's cosignature. A forked checkpoint — signed by a
-/// quorum of node keys (colluding operators) but not the log the nodes hold — is refused by the witness
-/// and by every node.
+/// Issue 15, point 7, end to end on a live 3-node cluster (node processes): the witness loop of
+/// <c>ledger witness run</c> (Ledger.Cli/Witness, in-process, one step per node and round) cosigns
+/// the cluster's checkpoints as blocks are added, each only after a quorum of node signatures and a
+/// consistency proof from its last cosigned checkpoint; every node then serves its checkpoint with
+/// at least two node signatures and the witness's cosignature. A forked checkpoint — signed by a
+/// quorum of node keys (colluding operators) but not the log the nodes hold — is refused by the
+/// witness, with fork evidence that re-checks offline, and by every node (FailedPrecondition).
 /// </summary>
 [NonParallelizable]
 public sealed class WitnessCosigningTests
@@ -21,6 +25,7 @@ public sealed class WitnessCosigningTests
     private const int Rounds = 3;
     private const int WorksPerRound = 4;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly MerkleHasher Hasher = new(Sha256HashAlgorithm.Instance);
 
     private ProcessCluster? cluster;
 
@@ -37,20 +42,20 @@ public sealed class WitnessCosigningTests
         cluster = ProcessCluster.Start(3);
         var consortium = cluster.Consortium;
         var trust = CheckpointTrust.FromGenesis(ConsortiumGenesis.Parse(File.ReadAllBytes(consortium.GenesisPath)), [new CheckpointWitness(TestConsortium.WitnessId, consortium.Witness.Public)]);
-        var witnesses = cluster.Nodes.Select(_ => new CoreApiWitness(trust, consortium.Witness, TestConsortium.WitnessId)).ToList();
-        var cosignedSizes = new List<ulong>();
+        var statePath = Path.Combine(consortium.Directory, "witness-state.json");
+        CheckpointWitnessLoop WitnessOf(IWitnessLedger ledger) => new(ledger, trust, Hasher, consortium.Witness, TestConsortium.WitnessId, statePath, TimeProvider.System);
+        var steps = new List<WitnessStep>();
 
         for (var round = 0; round < Rounds; round++)
         {
             var height = await RegisterWorksAsync(WorksPerRound);
             await WaitUntilEveryNodeCertifiesAsync(height);
-            for (var i = 0; i < cluster.Nodes.Count; i++)
+            foreach (var node in cluster.Nodes)
             {
-                var outcome = await witnesses[i].CosignLatestAsync(cluster.Nodes[i].Client);
-                Assert.That(outcome.Cosigned, Is.True, $"{cluster.Nodes[i].NodeId}: {outcome.Detail}");
+                // The first node's step cosigns the new checkpoint; the others serve the same one, and
+                // the loop hands them the cosignature it made (Unchanged).
+                steps.Add(await WitnessOf(new NodeWitnessLedger(node.Client)).StepAsync(CancellationToken.None));
             }
-
-            cosignedSizes.Add(witnesses[0].LastCosigned!.TreeSize);
         }
 
         var served = new List<CheckpointVerification>();
@@ -59,42 +64,48 @@ public sealed class WitnessCosigningTests
             served.Add(CheckpointVerifier.Verify((await node.Client.GetCheckpointAsync(new GetCheckpointRequest())).SignedNote, trust));
         }
 
-        var fork = ForkedCheckpointSignedByTwoNodeKeys(witnesses[0].LastCosigned!);
-        var witnessOnFork = await witnesses[0].CosignAsync(cluster.Nodes[0].Client, fork.Format());
+        var lastCosigned = Checkpoint.Parse(WitnessState.Load(statePath)!.Text);
+        var sameSizeFork = ForkedCheckpointSignedByTwoNodeKeys(lastCosigned, lastCosigned.TreeSize);
+        var longerFork = ForkedCheckpointSignedByTwoNodeKeys(lastCosigned, lastCosigned.TreeSize + 3);
+        var onSameSizeFork = await WitnessOf(new ForgedWitnessLedger(sameSizeFork.Format(), [])).StepAsync(CancellationToken.None);
+        var onLongerFork = await WitnessOf(new ForgedWitnessLedger(longerFork.Format(), [new byte[32], new byte[32]])).StepAsync(CancellationToken.None);
         var nodeRefusals = new List<RpcException>();
         foreach (var node in cluster.Nodes)
         {
-            var cosignedFork = fork.WithSignature(Cosignature.Sign(consortium.Witness, TestConsortium.WitnessId, Checkpoint.Parse(fork.Text), 1_700_000_000));
+            var cosignedFork = sameSizeFork.WithSignature(Cosignature.Sign(consortium.Witness, TestConsortium.WitnessId, Checkpoint.Parse(sameSizeFork.Text), 1_700_000_000));
             nodeRefusals.Add(Assert.ThrowsAsync<RpcException>(async () => await node.Client.AddCosignatureAsync(new AddCosignatureRequest { SignedNote = cosignedFork.Format() }))!);
         }
 
-        TestContext.Out.WriteLine($"cosigned tree sizes {string.Join(", ", cosignedSizes)}; served: {string.Join("; ", served.Select(v => $"{v.Checkpoint} nodes [{string.Join(",", v.SigningNodes)}] witnesses [{string.Join(",", v.Witnesses.Select(w => w.Name))}]"))}");
-        TestContext.Out.WriteLine($"fork: witness says '{witnessOnFork.Detail}'; nodes say {string.Join(" | ", nodeRefusals.Select(e => e.Status.Detail))}");
+        TestContext.Out.WriteLine(string.Join(Environment.NewLine, steps.Select(s => $"{s.Kind}: {s.Message}")));
+        TestContext.Out.WriteLine($"served: {string.Join("; ", served.Select(v => $"{v.Checkpoint} nodes [{string.Join(",", v.SigningNodes)}] witnesses [{string.Join(",", v.Witnesses.Select(w => w.Name))}]"))}");
+        TestContext.Out.WriteLine($"forks: witness says '{onSameSizeFork.Message}' and '{onLongerFork.Message}'; nodes say {string.Join(" | ", nodeRefusals.Select(e => e.Status.Detail))}");
         Assert.Multiple(() =>
         {
-            Assert.That(cosignedSizes, Is.Ordered.Ascending.And.Unique);
+            Assert.That(steps.Select(s => s.Kind), Is.EqualTo(Enumerable.Repeat(new[] { WitnessStepKind.Cosigned, WitnessStepKind.Unchanged, WitnessStepKind.Unchanged }, Rounds).SelectMany(k => k)));
+            Assert.That(steps.Where(s => s.Kind == WitnessStepKind.Cosigned).Select(s => s.Checkpoint!.TreeSize), Is.Ordered.Ascending.And.Unique);
             foreach (var verification in served)
             {
                 Assert.That(verification.IsValid, Is.True, verification.Problem);
                 Assert.That(verification.SigningNodes, Has.Count.GreaterThanOrEqualTo(2));
-                Assert.That(verification.Checkpoint!.TreeSize, Is.EqualTo(cosignedSizes[^1]));
+                Assert.That(verification.Checkpoint!.TreeSize, Is.EqualTo(lastCosigned.TreeSize));
                 Assert.That(verification.Witnesses.Select(w => w.Name), Is.EqualTo(new[] { TestConsortium.WitnessId }));
             }
 
-            Assert.That(witnessOnFork.Cosigned, Is.False);
-            Assert.That(witnessOnFork.Detail, Does.StartWith("FORK"));
-            Assert.That(witnessOnFork.Contradicted!.TreeSize, Is.EqualTo(cosignedSizes[^1]));
+            Assert.That(onSameSizeFork.Kind, Is.EqualTo(WitnessStepKind.Fork), onSameSizeFork.Message);
+            Assert.That(onSameSizeFork.Fork?.Recheck(trust, Hasher), Is.Null, "the fork evidence re-checks offline");
+            Assert.That(onLongerFork.Kind, Is.EqualTo(WitnessStepKind.Fork), onLongerFork.Message);
+            Assert.That(Checkpoint.Parse(WitnessState.Load(statePath)!.Text).SameAs(lastCosigned), Is.True, "the witness still stands by what it cosigned");
             Assert.That(nodeRefusals.Select(e => e.StatusCode), Is.All.EqualTo(StatusCode.FailedPrecondition));
             Assert.That(nodeRefusals.Select(e => e.Status.Detail), Is.All.Contains("FORK"));
         });
     }
 
-    /// <summary>A checkpoint of the same log and size as <paramref name="genuine"/> with another root, signed by two of the three node keys.</summary>
-    private SignedNote ForkedCheckpointSignedByTwoNodeKeys(Checkpoint genuine)
+    /// <summary>A checkpoint of the same log as <paramref name="genuine"/>, of <paramref name="treeSize"/>, with another root, signed by two of the three node keys.</summary>
+    private SignedNote ForkedCheckpointSignedByTwoNodeKeys(Checkpoint genuine, ulong treeSize)
     {
         var root = genuine.RootHashArray();
         root[^1] ^= 0x01;
-        var forked = new Checkpoint(genuine.Origin, genuine.TreeSize, root);
+        var forked = new Checkpoint(genuine.Origin, treeSize, root);
         var signatures = cluster!.Consortium.Nodes.Take(2).Select(n => CheckpointSignatures.Sign(n.Key, forked, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         return new SignedNote(forked.Format(), signatures);
     }
