@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
@@ -15,9 +16,21 @@ namespace Ledger.Registry.Bounds;
 /// </summary>
 public static class GovernanceKeys
 {
+    /// <summary>
+    /// The suite a member of <paramref name="role"/> must hold keys in: the chain's suite, except
+    /// for a witness, whose key cosigns checkpoints with Ed25519 (cosignature/v1) in any consortium.
+    /// </summary>
+    public static string MemberKeySuite(MemberRole role, string chainSuite) =>
+        role == MemberRole.Witness ? WitnessRole.KeySuite : chainSuite;
+
     /// <exception cref="RuleViolationException">MissingField or InvalidField naming <paramref name="field"/>.</exception>
-    internal static void Check(MemberPublicKey? key, string chainSuite, string field)
+    internal static void Check(MemberPublicKey? key, string chainSuite, string field) =>
+        Check(key, chainSuite, field, "this chain's suite");
+
+    /// <summary>As <see cref="Check(MemberPublicKey?, string, string)"/> for a key that must be of <paramref name="requiredSuite"/> (<paramref name="suiteDescription"/> names it in the reason).</summary>
+    internal static void Check(MemberPublicKey? key, string requiredSuite, string field, string suiteDescription)
     {
+        var chainSuite = requiredSuite;
         if (key is null)
         {
             throw Applying.Check.Fail(RejectionReason.MissingField, $"{field} is required");
@@ -26,7 +39,7 @@ public static class GovernanceKeys
         Applying.Check.Required(key.Suite, $"{field}.suite");
         if (!string.Equals(key.Suite, chainSuite, StringComparison.Ordinal))
         {
-            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field}.suite {OutsideValue.Quote(key.Suite)} is not this chain's suite '{chainSuite}'");
+            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field}.suite {OutsideValue.Quote(key.Suite)} is not {suiteDescription} '{chainSuite}'");
         }
 
         if (!CryptoSuites.TryGet(chainSuite, out var suite))
