@@ -236,6 +236,14 @@ public static class EvidenceCommands
             ["rejectionReason"] = report.RejectionReason,
             ["batchItemIndex"] = report.BatchItemIndex,
             ["prior"] = report.Prior is { } prior ? PriorJson(prior) : null,
+            ["checkpoint"] = report.Checkpoint is { } checkpoint
+                ? new JsonObject
+                {
+                    ["treeSize"] = checkpoint.TreeSize,
+                    ["signingNodes"] = new JsonArray([.. checkpoint.SigningNodeIds.Select(s => (JsonNode)s)]),
+                    ["witnesses"] = new JsonArray([.. checkpoint.Witnesses.Select(w => (JsonNode)new JsonObject { ["name"] = w.Name, ["cosignedUtc"] = EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000)) })]),
+                }
+                : null,
             ["chainId"] = report.ChainId,
             ["suite"] = report.Suite,
             ["genesisSha256"] = report.GenesisSha256Hex,
@@ -297,6 +305,11 @@ public static class EvidenceCommands
             output.WriteLine($"  by:         member '{prior.SignerMemberId}' ({prior.SignerRole})");
             output.WriteLine($"  when:       {(prior.BlockTimestampUnixMs is { } priorMs ? EvidenceReport.FormatUtc(priorMs) : "?")} (block timestamp), block {prior.BlockHeight}, position {prior.Position}");
             output.WriteLine($"  certified:  {string.Join(", ", prior.AttestingNodeIds)}");
+        }
+
+        if (report.Checkpoint is { } checkpoint)
+        {
+            output.WriteLine($"Witnesses:    {(checkpoint.Witnesses.Count == 0 ? "(no registered witness cosigned the checkpoint)" : string.Join(", ", checkpoint.Witnesses.Select(w => $"'{w.Name}' (cosigned {EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000))})")))} vouched for the log up to size {checkpoint.TreeSize}, signed by {string.Join(", ", checkpoint.SigningNodeIds)}");
         }
 
         output.WriteLine();

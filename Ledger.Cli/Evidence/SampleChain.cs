@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
 using Ledger.Core.Blocks;
+using Ledger.Core.Checkpoints;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
@@ -41,6 +42,7 @@ public sealed class SampleChain
     private readonly KeyPair admin;
     private readonly KeyPair studio;
     private readonly KeyPair platform;
+    private readonly KeyPair witness;
 
     /// <param name="lateBatchItemCount">Items in platform's batch of block 2 (at least 3): the size tests use large ones.</param>
     public SampleChain(int lateBatchItemCount = 4)
@@ -51,13 +53,14 @@ public sealed class SampleChain
         admin = Key("admin");
         studio = Key("studio");
         platform = Key("platform");
+        witness = Key("witness-1");
         var genesis = new ConsortiumGenesis
         {
             FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
             ChainId = ChainId,
             Suite = suite.Name,
             ProposalExpiryBlocks = 100,
-            Members = [Member("admin", "admin", admin), Member("studio", "rights_holder", studio), Member("platform", "platform", platform)],
+            Members = [Member("admin", "admin", admin), Member("studio", "rights_holder", studio), Member("platform", "platform", platform), Member(WitnessName, "witness", witness)],
             Nodes = [.. nodeKeys.Select((key, i) => new GenesisNode { Id = $"node-{i + 1}", Address = $"https://127.0.0.1:{7051 + (2 * i)}", Key = GenesisKeyOf(key) })],
         };
         GenesisBytes = Encoding.UTF8.GetBytes(genesis.ToJson());
@@ -111,6 +114,11 @@ public sealed class SampleChain
             (PlatformCopyOfItem, DuplicateResult(studioBatchHash, WorkId(studioBatchHash, 2))),
         ]);
     }
+
+    public const string WitnessName = "witness-1";
+
+    /// <summary>The witness cosigned the latest checkpoint one minute after block 2.</summary>
+    public const ulong CosignedUnixSeconds = (Block2UnixMs / 1000) + 60;
 
     /// <summary>The bytes of the registered photograph (studio's work; duplicated by platform).</summary>
     public static byte[] WorkContent => Encoding.UTF8.GetBytes("harbour-at-dawn.jpg: the sample photograph's bytes");
@@ -181,6 +189,22 @@ public sealed class SampleChain
             Genesis = GenesisBytes,
             BatchItem = item,
             PriorRegistration = prior,
+            Checkpoint = LatestCheckpoint(certified.Header),
+        };
+    }
+
+    /// <summary>The checkpoint of the whole sample log, signed by the three nodes and cosigned by the witness, with the consistency proof from <paramref name="header"/>'s log.</summary>
+    private CheckpointEvidence LatestCheckpoint(BlockHeader header)
+    {
+        var latest = headers[^1].Header;
+        var checkpoint = new Checkpoint(CheckpointOrigin.For(ChainId), latest.LogSize, latest.LogRoot.Span);
+        var signatures = nodeKeys.Select(key => CheckpointSignatures.Sign(key, checkpoint, (ulong)latest.TimestampUnixMs)).ToList();
+        signatures.Add(Cosignature.Sign(witness, WitnessName, checkpoint, CosignedUnixSeconds));
+        var note = new SignedNote(checkpoint.Format(), signatures);
+        return new CheckpointEvidence
+        {
+            SignedNote = note.Format(),
+            ConsistencyPath = header.LogSize == latest.LogSize ? [] : log.BuildConsistencyProof(header.LogSize, latest.LogSize),
         };
     }
 

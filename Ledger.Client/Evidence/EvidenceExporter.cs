@@ -32,6 +32,7 @@ public static class EvidenceExporter
         }
 
         var prior = await PriorAsync(client, transaction, receipt.Result, item, governance.Changes, cancellation).ConfigureAwait(false);
+        var checkpoint = await CheckpointAsync(client, receipt.Header, governance.Changes, cancellation).ConfigureAwait(false);
         return new EvidenceBundle
         {
             Transaction = WithoutDetachedItems(transaction),
@@ -45,7 +46,44 @@ public static class EvidenceExporter
             GovernanceChanges = governance.Changes,
             BatchItem = item,
             PriorRegistration = prior,
+            Checkpoint = checkpoint,
         };
+    }
+
+    /// <summary>
+    /// The node's latest checkpoint with the consistency proof from the transaction's log size to it,
+    /// keeping only the signature lines of the consortium's nodes and registered witnesses (as of the
+    /// transaction: what the bundle's verifier can check). Null when the node serves no checkpoint.
+    /// </summary>
+    private static async Task<CheckpointEvidence?> CheckpointAsync(LedgerClient client, BlockHeader header, IReadOnlyList<GovernanceChangeEvidence> governance, CancellationToken cancellation)
+    {
+        GetCheckpointResponse served;
+        try
+        {
+            served = await client.InvokeAsync((api, call) => api.GetCheckpointAsync(new GetCheckpointRequest(), call).ResponseAsync, cancellation).ConfigureAwait(false);
+        }
+        catch (Grpc.Core.RpcException exception) when (exception.StatusCode is Grpc.Core.StatusCode.Unimplemented or Grpc.Core.StatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var state = NodeSetAt(client.Genesis!, governance, ulong.MaxValue);
+        var trust = Core.Checkpoints.CheckpointTrust.FromConsortium(state);
+        var note = Core.Checkpoints.SignedNote.Parse(served.SignedNote);
+        var known = new HashSet<(string, uint)>(
+            trust.Nodes.Select(n => (trust.Origin, Core.Checkpoints.CheckpointSignatures.KeyId(n.PublicKey, trust.Origin)))
+                .Concat(trust.Witnesses.Select(w => (w.Name, Core.Checkpoints.Cosignature.KeyId(w.Name, w.PublicKey)))));
+        var kept = new Core.Checkpoints.SignedNote(note.Text, note.Signatures.Where(s => known.Contains((s.KeyName, s.KeyId))));
+        var checkpoint = Core.Checkpoints.Checkpoint.Parse(note.Text);
+        if (checkpoint.TreeSize < header.LogSize)
+        {
+            return null;
+        }
+
+        var proof = checkpoint.TreeSize == header.LogSize
+            ? []
+            : (await client.GetConsistencyProofAsync(header.LogSize, checkpoint.TreeSize, cancellation).ConfigureAwait(false)).Path.Select(p => p.ToByteArray()).ToList();
+        return new CheckpointEvidence { SignedNote = kept.Format(), ConsistencyPath = proof };
     }
 
     /// <summary>The signed transaction as the bundle carries it: envelope and signature (what the hash covers).</summary>

@@ -52,6 +52,24 @@ public sealed class EvidenceBundle
     /// that registration, proven on its own certified header, so the court sees both.
     /// </summary>
     public PriorRegistrationEvidence? PriorRegistration { get; init; }
+
+    /// <summary>
+    /// The latest cosigned checkpoint when the bundle was made, with the consistency proof from the
+    /// certified header's log to it: which witnesses vouched that this log is the one everybody sees.
+    /// </summary>
+    public CheckpointEvidence? Checkpoint { get; init; }
+}
+
+/// <summary>
+/// A C2SP tlog-checkpoint signed note (node signatures and witness cosignatures, docs/checkpoints.md)
+/// and the RFC 9162 consistency proof from the bundle's certified log size to the checkpoint's size
+/// (empty when they are equal).
+/// </summary>
+public sealed class CheckpointEvidence
+{
+    public required string SignedNote { get; init; }
+
+    public required IReadOnlyList<byte[]> ConsistencyPath { get; init; }
 }
 
 /// <summary>One governance transaction (member/node/key change) with its own inclusion proof.</summary>

@@ -26,7 +26,9 @@ public static class EvidenceBundleJson
         public static readonly string[] BundleV1 =
             ["format", "formatVersion", "transaction", "txHash", "result", "blockHeight", "position", "logInclusion", "certifiedHeader", "genesis", "governanceChanges", "batchItem"];
 
-        public static readonly string[] Bundle = [.. BundleV1, "priorRegistration"];
+        public static readonly string[] Bundle = [.. BundleV1, "priorRegistration", "checkpoint"];
+
+        public static readonly string[] Checkpoint = ["signedNote", "consistencyPath"];
 
         public static readonly string[] ResultV1 = ["code", "reason", "referenceTxHash"];
 
@@ -91,6 +93,8 @@ public static class EvidenceBundleJson
             WriteBatchItem(writer, bundle.BatchItem);
             writer.WritePropertyName("priorRegistration");
             WritePrior(writer, bundle.PriorRegistration);
+            writer.WritePropertyName("checkpoint");
+            WriteCheckpoint(writer, bundle.Checkpoint);
             writer.WriteEndObject();
         }
 
@@ -155,6 +159,7 @@ public static class EvidenceBundleJson
                 GovernanceChanges = governance,
                 BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem", v2),
                 PriorRegistration = v2 ? ReadPrior(root.Element("priorRegistration"), "bundle.priorRegistration") : null,
+                Checkpoint = v2 ? ReadCheckpoint(root.Element("checkpoint"), "bundle.checkpoint") : null,
             };
         }
     }
@@ -513,5 +518,61 @@ public static class EvidenceBundleJson
             CertifiedHeader = ReadCertifiedHeader(fields.Element("certifiedHeader"), fields.Path("certifiedHeader")),
             BatchItem = ReadBatchItem(fields.Element("batchItem"), fields.Path("batchItem"), v2: true),
         };
+    }
+
+    private static void WriteCheckpoint(Utf8JsonWriter writer, CheckpointEvidence? checkpoint)
+    {
+        if (checkpoint is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("signedNote", checkpoint.SignedNote);
+        writer.WriteStartArray("consistencyPath");
+        foreach (var hash in checkpoint.ConsistencyPath)
+        {
+            writer.WriteStringValue(Convert.ToHexStringLower(hash));
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static CheckpointEvidence? ReadCheckpoint(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var fields = JsonFields.Of(element, path, Members.Checkpoint);
+        var note = fields.String("signedNote");
+        if (Encoding.UTF8.GetByteCount(note) > Checkpoints.NoteLimits.NoteBytesMax)
+        {
+            throw new EvidenceFormatException($"{path}.signedNote is longer than {Checkpoints.NoteLimits.NoteBytesMax} bytes");
+        }
+
+        var hashes = fields.Array("consistencyPath");
+        if (hashes.GetArrayLength() > ProofHashesMax)
+        {
+            throw new EvidenceFormatException($"{path}.consistencyPath has more than {ProofHashesMax} hashes");
+        }
+
+        var consistency = new List<byte[]>();
+        var i = 0;
+        foreach (var hash in hashes.EnumerateArray())
+        {
+            if (hash.ValueKind != JsonValueKind.String)
+            {
+                throw new EvidenceFormatException($"{path}.consistencyPath[{i}] must be a string");
+            }
+
+            consistency.Add(JsonFields.ParseHex(hash.GetString()!, $"{path}.consistencyPath[{i}]"));
+            i++;
+        }
+
+        return new CheckpointEvidence { SignedNote = note, ConsistencyPath = consistency };
     }
 }

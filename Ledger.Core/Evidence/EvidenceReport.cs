@@ -39,6 +39,9 @@ public sealed class EvidenceReport
     /// <summary>The earlier registration a rejection refers to, when the bundle carries it and it verified.</summary>
     public PriorRegistrationReport? Prior { get; init; }
 
+    /// <summary>The verified checkpoint the bundle carries (which nodes signed it, which witnesses cosigned it); null when none.</summary>
+    public CheckpointReport? Checkpoint { get; init; }
+
     public string? ChainId { get; init; }
 
     public string? Suite { get; init; }

@@ -34,6 +34,7 @@ public static partial class EvidenceVerifier
     public const string CheckBatchItem = "batch item inclusion";
     public const string CheckItemOutcome = "ledger's decision on the batch item";
     public const string CheckPrior = "earlier registration named by the rejection";
+    public const string CheckCheckpoint = "log checkpoint and witnesses";
     public const string CheckContent = "content file matches registered hash";
 
     public static EvidenceReport Verify(EvidenceBundle bundle, EvidenceVerificationOptions? options = null)
@@ -95,6 +96,7 @@ public static partial class EvidenceVerifier
             Check(CheckBatchItem, VerifyBatchItem);
             Check(CheckItemOutcome, VerifyItemOutcome);
             Check(CheckPrior, VerifyPrior);
+            Check(CheckCheckpoint, VerifyCheckpoint);
             Check(CheckContent, VerifyContent);
         }
 
@@ -105,6 +107,7 @@ public static partial class EvidenceVerifier
             RejectionReason = Decision == LedgerDecision.Rejected ? (bundle.BatchItem is null ? bundle.Result.Reason : itemRejectionReason) : null,
             BatchItemIndex = bundle.BatchItem is null ? null : (uint)Math.Min(bundle.BatchItem.ItemProof.LeafIndex, uint.MaxValue),
             Prior = prior,
+            Checkpoint = checkpointReport,
             ChainId = genesis?.ChainId,
             Suite = genesis?.Suite,
             GenesisSha256Hex = genesisSha256 is null ? null : Convert.ToHexStringLower(genesisSha256),

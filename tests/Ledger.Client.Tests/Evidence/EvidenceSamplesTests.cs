@@ -98,6 +98,7 @@ public sealed class EvidenceSamplesTests
             ["itemOutcome"] = EvidenceBundleJson.Members.ItemOutcome,
             ["batchItem"] = EvidenceBundleJson.Members.BatchItem,
             ["priorRegistration"] = EvidenceBundleJson.Members.PriorRegistration,
+            ["checkpoint"] = EvidenceBundleJson.Members.Checkpoint,
         };
         Assert.Multiple(() =>
         {

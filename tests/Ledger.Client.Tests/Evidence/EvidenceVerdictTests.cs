@@ -224,6 +224,7 @@ public sealed class EvidenceVerdictTests
             var json = System.Text.Encoding.UTF8.GetString(EvidenceBundleJson.Write(bundle))
                 .Replace("\"formatVersion\":2", "\"formatVersion\":1", StringComparison.Ordinal)
                 .Replace(",\"priorRegistration\":null", "", StringComparison.Ordinal);
+            json = json[..json.IndexOf(",\"checkpoint\":", StringComparison.Ordinal)] + "}";
             json = System.Text.RegularExpressions.Regex.Replace(json, ",\"itemOutcomesRoot\":\"[0-9a-f]*\"", "");
             json = System.Text.RegularExpressions.Regex.Replace(json, ",\"outcome\":\\{[^}]*\\},\"outcomeProof\":\\{[^}]*\\}", "");
             return System.Text.Encoding.UTF8.GetBytes(json);
@@ -238,6 +239,50 @@ public sealed class EvidenceVerdictTests
         Assert.That(EvidenceVerifier.Verify(item, Pinned).Verdict, Is.EqualTo(EvidenceVerdict.Invalid));
         Assert.That(EvidenceVerifier.Verify(item, Pinned).Checks.Single(c => c.Name == EvidenceVerifier.CheckItemOutcome).Status, Is.EqualTo(EvidenceCheckStatus.Failed));
     }
+
+    [Test]
+    public void Verify_CosignedCheckpoint_ReportsTheWitnessThatVouchedForTheLog()
+    {
+        var report = RoundTripAndVerify(Chain.StudioWorkBundle());
+
+        Assert.That(report.Checks.Single(c => c.Name == EvidenceVerifier.CheckCheckpoint).Status, Is.EqualTo(EvidenceCheckStatus.Passed), Describe(report));
+        Assert.That(report.Checkpoint!.Witnesses.Select(w => w.Name), Is.EqualTo(new[] { SampleChain.WitnessName }));
+        Assert.That(report.Checkpoint.SigningNodeIds, Is.EquivalentTo(new[] { "node-1", "node-2", "node-3" }));
+        Assert.That(report.Checkpoint.TreeSize, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Verify_CheckpointWithoutAValidConsistencyProof_IsInvalid()
+    {
+        // Studio's bundle is in block 1 (log size 2), the checkpoint is of size 5: without its proof the log is not shown to be a prefix.
+        var bundle = Chain.StudioWorkBundle();
+        var forked = new CheckpointEvidence { SignedNote = bundle.Checkpoint!.SignedNote, ConsistencyPath = [.. bundle.Checkpoint.ConsistencyPath.Select(h => h.Reverse().ToArray())] };
+
+        var report = RoundTripAndVerify(WithCheckpoint(bundle, forked));
+
+        Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Invalid));
+        Assert.That(report.FirstFailure!.Name, Is.EqualTo(EvidenceVerifier.CheckCheckpoint));
+    }
+
+    [Test]
+    public void Verify_CheckpointWithAnUnverifiableLine_IsInvalid()
+    {
+        var bundle = Chain.StudioWorkBundle();
+        var note = bundle.Checkpoint!.SignedNote;
+        var unknown = note.Replace("\u2014 witness-1 ", "\u2014 witness-2 ", StringComparison.Ordinal);
+        Assert.That(unknown, Is.Not.EqualTo(note));
+
+        var report = RoundTripAndVerify(WithCheckpoint(bundle, new CheckpointEvidence { SignedNote = unknown, ConsistencyPath = bundle.Checkpoint.ConsistencyPath }));
+
+        Assert.That(report.FirstFailure!.Name, Is.EqualTo(EvidenceVerifier.CheckCheckpoint));
+    }
+
+    private static EvidenceBundle WithCheckpoint(EvidenceBundle bundle, CheckpointEvidence checkpoint) => new()
+    {
+        Transaction = bundle.Transaction, TransactionHash = bundle.TransactionHash, Result = bundle.Result, BlockHeight = bundle.BlockHeight,
+        Position = bundle.Position, LogInclusion = bundle.LogInclusion, CertifiedHeader = bundle.CertifiedHeader, Genesis = bundle.Genesis,
+        GovernanceChanges = bundle.GovernanceChanges, BatchItem = bundle.BatchItem, PriorRegistration = bundle.PriorRegistration, Checkpoint = checkpoint,
+    };
 
     private static bool IsInvalid(byte[] json)
     {
@@ -258,6 +303,6 @@ public sealed class EvidenceVerdictTests
     {
         Transaction = bundle.Transaction, TransactionHash = bundle.TransactionHash, Result = bundle.Result, BlockHeight = bundle.BlockHeight,
         Position = bundle.Position, LogInclusion = bundle.LogInclusion, CertifiedHeader = bundle.CertifiedHeader, Genesis = bundle.Genesis,
-        GovernanceChanges = bundle.GovernanceChanges, BatchItem = item, PriorRegistration = prior,
+        GovernanceChanges = bundle.GovernanceChanges, BatchItem = item, PriorRegistration = prior, Checkpoint = bundle.Checkpoint,
     };
 }
