@@ -62,7 +62,7 @@ public static class ReceiptCommands
                     LogLeaf.MerkleLeafHash(evidence.TransactionHash, evidence.Result, hash),
                     evidence.LogInclusion,
                     evidence.CertifiedHeader,
-                    ReceiptNodeSet.Before(genesis, evidence.GovernanceChanges, evidence.CertifiedHeader.Header ?? throw CliException.InvalidInput("bundle has no certified header")));
+                    evidence.GovernanceChanges);
             }
             else if (parse.GetValue(tx) is { } txHex)
             {
@@ -70,19 +70,34 @@ public static class ReceiptCommands
                 var receipt = await client.GetReceiptAsync(Hex.Parse(txHex, "--tx"), cancellation).ConfigureAwait(false);
                 var governance = await GovernanceCollector.CollectAsync(client, receipt.Header, receipt.Position, cancellation).ConfigureAwait(false);
                 var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, governance.NodeSetForHeader, cancellation).ConfigureAwait(false);
-                source = new ReceiptSource(
-                    LogLeaf.MerkleLeafHash(receipt.TxHash.Span, receipt.Result, hash),
-                    receipt.LogInclusion,
-                    certified,
-                    ReceiptNodeSet.Before(genesis, governance.Changes, certified.Header ?? receipt.Header));
+                source = new ReceiptSource(LogLeaf.MerkleLeafHash(receipt.TxHash.Span, receipt.Result, hash), receipt.LogInclusion, certified, governance.Changes);
             }
             else
             {
                 throw CliException.Usage("give --bundle FILE or --tx HASH");
             }
 
-            var cose = CoseReceipts.Create(key, source.Certified, source.Proof.LeafIndex, [.. source.Proof.Path.Select(p => p.ToByteArray())], source.NodeSet, source.LeafHash);
-            var verified = CoseReceipts.Verify(cose, source.NodeSet, source.LeafHash);
+            var header = source.Certified.Header ?? throw CliException.InvalidInput("the certified header has no header");
+            var anchors = new List<NodeSetAnchor>();
+            var preview = ReceiptNodeSet.Preview(genesis, source.Changes, header);
+            if (!preview.UnvouchedState.ActiveNodes.Values.Any(n => n.PublicKey.KeyId.Equals(key.KeyId)))
+            {
+                throw CliException.VerificationFailed($"key {key.KeyId} is not the key of a node in force at height {header.Height}: it cannot issue a receipt for that block");
+            }
+
+            var heights = preview.HeightsNeedingAnchors;
+            if (heights.Count > 0)
+            {
+                // Blocks that changed the node set, each certified by the nodes before it: fetched, then checked by Create.
+                await using var client = ClientFactory.Create(parse, console);
+                foreach (var height in heights)
+                {
+                    anchors.Add(await FetchAnchorAsync(client, height, header, cancellation).ConfigureAwait(false));
+                }
+            }
+
+            var cose = CoseReceipts.Create(key, source.Certified, source.Proof.LeafIndex, [.. source.Proof.Path.Select(p => p.ToByteArray())], anchors, genesis, source.Changes, source.LeafHash);
+            var verified = CoseReceipts.Verify(cose, genesis, source.Changes, source.LeafHash);
             await File.WriteAllBytesAsync(outPath, cose, cancellation).ConfigureAwait(false);
             console.Result(
                 Describe(verified, source.LeafHash, cose.Length, "file", outPath),
@@ -129,10 +144,7 @@ public static class ReceiptCommands
                 throw CliException.Usage("give --bundle FILE or --leaf-hash HEX");
             }
 
-            // The node set is replayed up to the receipt's own block, whatever the bundle's block is.
-            var header = CoseReceipts.ReadBlockHeader(receipt);
-            var nodeSet = ReceiptNodeSet.Before(consortium, evidence?.GovernanceChanges ?? [], header);
-            var verified = CoseReceipts.Verify(receipt, nodeSet, leafHash);
+            var verified = CoseReceipts.Verify(receipt, consortium, evidence?.GovernanceChanges ?? [], leafHash);
             console.Result(
                 Describe(verified, leafHash, receipt.Length, "valid", true),
                 $"✓ receipt valid: leaf {verified.LeafIndex} of {verified.TreeSize} in log root {Convert.ToHexStringLower(verified.LogRoot)} (block {verified.Header.Height} of '{consortium.ChainId}'), certified by {string.Join(", ", verified.AttestingNodeIds)} (quorum {verified.Quorum} of {verified.NodeCount} nodes in force), issued by node '{verified.IssuerNodeId}'");
@@ -165,5 +177,14 @@ public static class ReceiptCommands
         ["bytes"] = bytes,
     };
 
-    private sealed record ReceiptSource(byte[] LeafHash, InclusionProof Proof, CertifiedHeader Certified, ConsortiumState NodeSet);
+    private static async Task<NodeSetAnchor> FetchAnchorAsync(LedgerClient client, ulong height, BlockHeader receiptHeader, CancellationToken cancellation)
+    {
+        var request = new GetCertifiedHeaderRequest { Height = height };
+        var certified = await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+        var anchorHeader = certified.Header ?? throw CliException.VerificationFailed($"the node sent no header for block {height}");
+        var consistency = await client.GetConsistencyProofAsync(anchorHeader.LogSize, receiptHeader.LogSize, cancellation).ConfigureAwait(false);
+        return new NodeSetAnchor(anchorHeader, CoseReceiptClaims.AttestationsOf(certified), [.. consistency.Path.Select(p => p.ToByteArray())]);
+    }
+
+    private sealed record ReceiptSource(byte[] LeafHash, InclusionProof Proof, CertifiedHeader Certified, IReadOnlyList<GovernanceChangeEvidence> Changes);
 }

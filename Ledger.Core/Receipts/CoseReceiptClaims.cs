@@ -15,7 +15,11 @@ namespace Ledger.Core.Receipts;
 ///   1 => uint,                 ; leaf index of the transaction in the log (covered by the issuer's signature)
 ///   2 => block-header,         ; the block whose log_size/log_root the proof ends in
 ///   3 => [+ attestation],      ; that block's attestations: the quorum
+///   4 => [* node-set-anchor],  ; one per earlier block that changed the node set, in height order
 /// }
+/// node-set-anchor = [block-header, [+ attestation], consistency-path: [* bstr]]
+///   ; that block, certified by the node set before it, and the RFC 9162 consistency proof
+///   ; from its log (log_size, log_root) to the receipt's block's log
 /// block-header = { 1 => tstr, 2 => uint, 3 => bstr, 4 => bstr, 5 => uint, 6 => bstr, 7 => bstr,
 ///                  8 => int, 9 => tstr, 10 => uint, 11 => uint, 12 => uint }
 ///   ; keys are the BlockHeader protobuf field numbers: chain_id, height, prev_block_hash, tx_root,
@@ -26,7 +30,7 @@ namespace Ledger.Core.Receipts;
 /// Every key is present, in this order, exactly once; the reader accepts nothing else, so one
 /// receipt has one encoding.
 /// </summary>
-public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IReadOnlyList<CoseReceiptAttestation> Attestations)
+public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IReadOnlyList<CoseReceiptAttestation> Attestations, IReadOnlyList<NodeSetAnchor> NodeSetAnchors)
 {
     /// <summary>A block has at most one attestation per node, and a consortium at most this many nodes.</summary>
     public const int AttestationsMax = ConsortiumGenesis.NodesMax;
@@ -34,28 +38,46 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
     /// <summary>Larger than any suite's signature (DER ECDSA ≤ 72 bytes, Ed25519 64).</summary>
     public const int SignatureBytesMax = 256;
 
+    /// <summary>Node-set changes a receipt can vouch for (each anchor is about 1 KiB with 7 nodes; the receipt is at most <see cref="CoseReceipts.ReceiptBytesMax"/>).</summary>
+    public const int NodeSetAnchorsMax = 32;
+
+    /// <summary>A consistency proof between two sizes below 2^64 has fewer hashes.</summary>
+    public const int ConsistencyHashesMax = 128;
+
     private const int HeaderFieldCount = 12;
-    private const int ClaimCount = 3;
+    private const int ClaimCount = 4;
     private const int LeafIndexKey = 1;
     private const int HeaderKey = 2;
     private const int AttestationsKey = 3;
+    private const int NodeSetAnchorsKey = 4;
 
     /// <summary>The claims of a receipt for leaf <paramref name="leafIndex"/> of the block of <paramref name="certified"/>.</summary>
-    public static CoseReceiptClaims From(ulong leafIndex, CertifiedHeader certified)
+    public static CoseReceiptClaims From(ulong leafIndex, CertifiedHeader certified, IReadOnlyList<NodeSetAnchor>? anchors = null)
     {
         ArgumentNullException.ThrowIfNull(certified);
         var header = certified.Header ?? throw new ArgumentException("certified header has no header", nameof(certified));
-        return new CoseReceiptClaims(leafIndex, header, [.. certified.Attestations.Select(a => new CoseReceiptAttestation(a.NodeId, a.KeyId.ToByteArray(), a.Signature.ToByteArray()))]);
+        return new CoseReceiptClaims(leafIndex, header, AttestationsOf(certified), anchors ?? []);
+    }
+
+    public static IReadOnlyList<CoseReceiptAttestation> AttestationsOf(CertifiedHeader certified)
+    {
+        ArgumentNullException.ThrowIfNull(certified);
+        return [.. certified.Attestations.Select(a => new CoseReceiptAttestation(a.NodeId, a.KeyId.ToByteArray(), a.Signature.ToByteArray()))];
     }
 
     /// <summary>
     /// The certified header these claims stand for: each attestation is for this header's height and
     /// hash (<paramref name="blockHash"/>) in the consortium's suite, so only its signature is left to check.
     /// </summary>
-    public CertifiedHeader ToCertifiedHeader(ReadOnlySpan<byte> blockHash, string suiteName)
+    public CertifiedHeader ToCertifiedHeader(ReadOnlySpan<byte> blockHash, string suiteName) => ToCertifiedHeader(Header, Attestations, blockHash, suiteName);
+
+    /// <summary>As <see cref="ToCertifiedHeader(ReadOnlySpan{byte}, string)"/>, for any header and its attestations.</summary>
+    public static CertifiedHeader ToCertifiedHeader(BlockHeader header, IReadOnlyList<CoseReceiptAttestation> attestations, ReadOnlySpan<byte> blockHash, string suiteName)
     {
-        var certified = new CertifiedHeader { Header = Header };
-        foreach (var attestation in Attestations)
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(attestations);
+        var certified = new CertifiedHeader { Header = header };
+        foreach (var attestation in attestations)
         {
             certified.Attestations.Add(new Attestation
             {
@@ -63,7 +85,7 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
                 KeyId = ByteString.CopyFrom(attestation.KeyId),
                 Suite = suiteName,
                 BlockHash = ByteString.CopyFrom(blockHash),
-                Height = Header.Height,
+                Height = header.Height,
                 Signature = ByteString.CopyFrom(attestation.Signature),
             });
         }
@@ -80,8 +102,33 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
         writer.WriteInt32(HeaderKey);
         WriteHeader(writer, Header);
         writer.WriteInt32(AttestationsKey);
-        writer.WriteStartArray(Attestations.Count);
-        foreach (var attestation in Attestations)
+        WriteAttestations(writer, Attestations);
+        writer.WriteInt32(NodeSetAnchorsKey);
+        writer.WriteStartArray(NodeSetAnchors.Count);
+        foreach (var anchor in NodeSetAnchors)
+        {
+            writer.WriteStartArray(3);
+            WriteHeader(writer, anchor.Header);
+            WriteAttestations(writer, anchor.Attestations);
+            writer.WriteStartArray(anchor.ConsistencyPath.Count);
+            foreach (var hash in anchor.ConsistencyPath)
+            {
+                writer.WriteByteString(hash);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static void WriteAttestations(CborWriter writer, IReadOnlyList<CoseReceiptAttestation> attestations)
+    {
+        writer.WriteStartArray(attestations.Count);
+        foreach (var attestation in attestations)
         {
             writer.WriteStartArray(3);
             writer.WriteTextString(attestation.NodeId);
@@ -91,8 +138,25 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
         }
 
         writer.WriteEndArray();
-        writer.WriteEndMap();
-        return writer.Encode();
+    }
+
+    private static List<CoseReceiptAttestation> ReadAttestations(CborReader reader)
+    {
+        var count = reader.ReadStartArray() ?? throw new CoseReceiptException("attestations must have a definite length");
+        Expect(count is >= 1 and <= AttestationsMax, $"a block carries 1..{AttestationsMax} attestations, this one {count}");
+        var attestations = new List<CoseReceiptAttestation>(count);
+        for (var i = 0; i < count; i++)
+        {
+            Expect(reader.ReadStartArray() == 3, "an attestation is [node_id, kid, signature]");
+            var nodeId = ReadText(reader, "attestation node_id", BlockHeaderEncoding.NodeIdBytesMax);
+            var keyId = ReadBytes(reader, "attestation kid", Keys.KeyId.BytesMax);
+            var signature = ReadBytes(reader, "attestation signature", SignatureBytesMax);
+            reader.ReadEndArray();
+            attestations.Add(new CoseReceiptAttestation(nodeId, keyId, signature));
+        }
+
+        reader.ReadEndArray();
+        return attestations;
     }
 
     /// <summary>Reads exactly what <see cref="Encode"/> writes; throws <see cref="CoseReceiptException"/> for anything else.</summary>
@@ -101,29 +165,39 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
         try
         {
             var reader = new CborReader(encoded, CborConformanceMode.Strict);
-            Expect(reader.ReadStartMap() == ClaimCount, "ledger claims must be a map of 3 entries");
+            Expect(reader.ReadStartMap() == ClaimCount, $"ledger claims must be a map of {ClaimCount} entries");
             ExpectKey(reader, LeafIndexKey);
             var leafIndex = reader.ReadUInt64();
             ExpectKey(reader, HeaderKey);
             var header = ReadHeader(reader);
             ExpectKey(reader, AttestationsKey);
-            var count = reader.ReadStartArray() ?? throw new CoseReceiptException("attestations must have a definite length");
-            Expect(count is >= 1 and <= AttestationsMax, $"a receipt carries 1..{AttestationsMax} attestations, this one {count}");
-            var attestations = new List<CoseReceiptAttestation>(count);
-            for (var i = 0; i < count; i++)
+            var attestations = ReadAttestations(reader);
+            ExpectKey(reader, NodeSetAnchorsKey);
+            var anchorCount = reader.ReadStartArray() ?? throw new CoseReceiptException("node-set anchors must have a definite length");
+            Expect(anchorCount <= NodeSetAnchorsMax, $"more than {NodeSetAnchorsMax} node-set anchors");
+            var anchors = new List<NodeSetAnchor>(anchorCount);
+            for (var i = 0; i < anchorCount; i++)
             {
-                Expect(reader.ReadStartArray() == 3, "an attestation is [node_id, kid, signature]");
-                var nodeId = ReadText(reader, "attestation node_id", BlockHeaderEncoding.NodeIdBytesMax);
-                var keyId = ReadBytes(reader, "attestation kid", Keys.KeyId.BytesMax);
-                var signature = ReadBytes(reader, "attestation signature", SignatureBytesMax);
+                Expect(reader.ReadStartArray() == 3, "a node-set anchor is [block-header, attestations, consistency-path]");
+                var anchorHeader = ReadHeader(reader);
+                var anchorAttestations = ReadAttestations(reader);
+                var pathCount = reader.ReadStartArray() ?? throw new CoseReceiptException("consistency path must have a definite length");
+                Expect(pathCount <= ConsistencyHashesMax, $"consistency path has more than {ConsistencyHashesMax} hashes");
+                var path = new List<byte[]>(pathCount);
+                for (var j = 0; j < pathCount; j++)
+                {
+                    path.Add(ReadBytes(reader, "consistency path hash", BlockHeaderEncoding.HashBytesMax));
+                }
+
                 reader.ReadEndArray();
-                attestations.Add(new CoseReceiptAttestation(nodeId, keyId, signature));
+                reader.ReadEndArray();
+                anchors.Add(new NodeSetAnchor(anchorHeader, anchorAttestations, path));
             }
 
             reader.ReadEndArray();
             reader.ReadEndMap();
             Expect(reader.BytesRemaining == 0, "trailing bytes after the ledger claims");
-            return new CoseReceiptClaims(leafIndex, header, attestations);
+            return new CoseReceiptClaims(leafIndex, header, attestations, anchors);
         }
         catch (Exception exception) when (exception is CborContentException or InvalidOperationException or FormatException or OverflowException)
         {
@@ -222,5 +296,12 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
     }
 }
 
-/// <summary>One node's attestation of the receipt's block, as the receipt carries it.</summary>
+/// <summary>
+/// An earlier block that changed the node set, certified by the node set before it, and the RFC 9162
+/// consistency proof from its log to the receipt's block's log: the changes it executed are then
+/// vouched for by the nodes in force when they were made, not by the set they produced.
+/// </summary>
+public sealed record NodeSetAnchor(BlockHeader Header, IReadOnlyList<CoseReceiptAttestation> Attestations, IReadOnlyList<byte[]> ConsistencyPath);
+
+/// <summary>One node's attestation of a block, as the receipt carries it.</summary>
 public sealed record CoseReceiptAttestation(string NodeId, byte[] KeyId, byte[] Signature);

@@ -2,6 +2,7 @@ using System.Formats.Cbor;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using Ledger.Core.Blocks;
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
 using Ledger.Core.Keys;
@@ -58,16 +59,25 @@ public static class CoseReceipts
 
     /// <summary>
     /// Signs a receipt for leaf <paramref name="leafIndex"/> (hash <paramref name="leafHash"/>) of the
-    /// log that <paramref name="certified"/> commits to, with the issuing node's key, and verifies it
-    /// against <paramref name="nodeSet"/> (the node set before that block) before returning it: a
-    /// node hands out only a receipt it checked. Throws <see cref="CoseReceiptException"/>.
+    /// log that <paramref name="certified"/> commits to, with the issuing node's key, carrying
+    /// <paramref name="anchors"/> for the blocks that changed the node set, and verifies it against
+    /// <paramref name="genesis"/> and <paramref name="changes"/> before returning it: a node hands
+    /// out only a receipt it checked. Throws <see cref="CoseReceiptException"/>.
     /// </summary>
-    public static byte[] Create(KeyPair issuerKey, CertifiedHeader certified, ulong leafIndex, IReadOnlyList<byte[]> path, ConsortiumState nodeSet, ReadOnlySpan<byte> leafHash)
+    public static byte[] Create(
+        KeyPair issuerKey,
+        CertifiedHeader certified,
+        ulong leafIndex,
+        IReadOnlyList<byte[]> path,
+        IReadOnlyList<NodeSetAnchor> anchors,
+        ConsortiumGenesis genesis,
+        IReadOnlyList<GovernanceChangeEvidence> changes,
+        ReadOnlySpan<byte> leafHash)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
         ArgumentNullException.ThrowIfNull(certified);
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(nodeSet);
+        ArgumentNullException.ThrowIfNull(anchors);
         RequireP256(issuerKey.Suite);
         if (certified.Header is null)
         {
@@ -82,7 +92,7 @@ public static class CoseReceipts
             [CoseHeaderLabel.CriticalHeaders] = CoseHeaderValue.FromEncodedValue(EncodeCritical()),
             [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuerKey.KeyId.ToArray()),
             [Vds] = CoseHeaderValue.FromInt32(Rfc9162Sha256),
-            [LedgerClaims] = CoseHeaderValue.FromEncodedValue(CoseReceiptClaims.From(leafIndex, certified).Encode()),
+            [LedgerClaims] = CoseHeaderValue.FromEncodedValue(CoseReceiptClaims.From(leafIndex, certified, anchors).Encode()),
         };
         var unprotectedHeaders = new CoseHeaderMap
         {
@@ -90,15 +100,33 @@ public static class CoseReceipts
         };
         var signer = new CoseSigner(key, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders);
         var receipt = CoseSign1Message.SignDetached(certified.Header.LogRoot.ToByteArray(), signer);
-        Verify(receipt, nodeSet, leafHash);
+        Verify(receipt, genesis, changes, leafHash);
         return receipt;
+    }
+
+    /// <summary>
+    /// Verifies a receipt against a trusted <paramref name="genesis"/> and the governance changes
+    /// before its block (<paramref name="changes"/>, e.g. an evidence bundle's): the node set at the
+    /// block's height is replayed with the receipt's node-set anchors (<see cref="ReceiptNodeSet"/>),
+    /// then checked as <see cref="Verify(ReadOnlySpan{byte}, ConsortiumState, ReadOnlySpan{byte})"/> does.
+    /// </summary>
+    public static CoseReceiptVerification Verify(ReadOnlySpan<byte> receipt, ConsortiumGenesis genesis, IReadOnlyList<GovernanceChangeEvidence> changes, ReadOnlySpan<byte> leafHash)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        ArgumentNullException.ThrowIfNull(changes);
+        var message = Decode(receipt);
+        CheckHeaderShape(message);
+        var claims = CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue);
+        var nodeSet = ReceiptNodeSet.Before(genesis, changes, claims.Header, claims.NodeSetAnchors);
+        return Verify(receipt, nodeSet, leafHash);
     }
 
     /// <summary>
     /// Verifies that <paramref name="leafHash"/> is leaf <see cref="CoseReceiptVerification.LeafIndex"/>
     /// of a log whose size and root a quorum of <paramref name="nodeSet"/> attested, in a block of the
     /// consortium's chain, and that a node of that set issued the receipt. <paramref name="nodeSet"/>
-    /// must be the state before the block (<see cref="ReceiptNodeSet.Before"/>). Throws
+    /// must be trusted and be the state before the block: the genesis one, or from
+    /// <see cref="ReceiptNodeSet.Before"/> (the receipt's node-set anchors are not read here). Throws
     /// <see cref="CoseReceiptException"/> with the reason; never accepts on a value it did not check.
     /// </summary>
     public static CoseReceiptVerification Verify(ReadOnlySpan<byte> receipt, ConsortiumState nodeSet, ReadOnlySpan<byte> leafHash)
@@ -149,17 +177,6 @@ public static class CoseReceipts
 
         VerifyIssuerSignature(message, issuer.PublicKey, header.LogRoot.ToByteArray());
         return new CoseReceiptVerification(claims.LeafIndex, header.LogSize, header.LogRoot.ToByteArray(), header, issuer.NodeId, attesting, nodeSet.Quorum, nodeSet.ActiveNodes.Count);
-    }
-
-    /// <summary>
-    /// The block header a receipt names, NOT verified: only to know which block's node set to
-    /// replay (<see cref="ReceiptNodeSet.Before"/>) before calling <see cref="Verify"/>, which checks it.
-    /// </summary>
-    public static BlockHeader ReadBlockHeader(ReadOnlySpan<byte> receipt)
-    {
-        var message = Decode(receipt);
-        CheckHeaderShape(message);
-        return CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue).Header;
     }
 
     private static void CheckBlock(BlockHeader header, ConsortiumState nodeSet, Hashing.IHashAlgorithm chainHash)

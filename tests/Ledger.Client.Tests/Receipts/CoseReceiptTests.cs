@@ -67,7 +67,7 @@ public sealed class CoseReceiptTests
         oneNode.Attestations.Add(Chain.Block2.Attestations[0]);
 
         Assert.That(
-            () => CoseReceipts.Create(Chain.NodeKeys[0], oneNode, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), GenesisNodes, LeafHash(bundle)),
+            () => CoseReceipts.Create(Chain.NodeKeys[0], oneNode, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), [], Chain.Genesis, [], LeafHash(bundle)),
             Throws.TypeOf<CoseReceiptException>());
     }
 
@@ -90,7 +90,7 @@ public sealed class CoseReceiptTests
         withRemoved.Attestations.Add(Governed.Attestations[4][0]);
         withRemoved.Attestations.Add(Governed.Attest("node-3", Governed.NodeKey("node-3"), 5));
         var receipt = Forge(Governed.NodeKey("node-1"), CoseReceiptClaims.From(bundle.LogInclusion.LeafIndex, withRemoved), bundle.LogInclusion, header);
-        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header);
+        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header, GovernedAnchors());
 
         Assert.That(() => CoseReceipts.Verify(receipt, nodeSet, LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("'node-3', which is not a consortium node at height 5"));
     }
@@ -101,7 +101,7 @@ public sealed class CoseReceiptTests
         var bundle = Governed.NewKeyBundle();
         var header = bundle.CertifiedHeader.Header;
         var receipt = Forge(Governed.NodeKey("node-3"), CoseReceiptClaims.From(bundle.LogInclusion.LeafIndex, bundle.CertifiedHeader), bundle.LogInclusion, header);
-        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header);
+        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header, GovernedAnchors());
 
         Assert.That(() => CoseReceipts.Verify(receipt, nodeSet, LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("is not the key of a node in force at height 5"));
     }
@@ -111,13 +111,50 @@ public sealed class CoseReceiptTests
     {
         var bundle = Governed.NewKeyBundle();
         var header = bundle.CertifiedHeader.Header;
-        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header);
-        var receipt = CoseReceipts.Create(Governed.NodeKey("node-1"), bundle.CertifiedHeader, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), nodeSet, LeafHash(bundle));
+        var nodeSet = ReceiptNodeSet.Before(Governed.Genesis, bundle.GovernanceChanges, header, GovernedAnchors());
+        var receipt = CoseReceipts.Create(Governed.NodeKey("node-1"), bundle.CertifiedHeader, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), GovernedAnchors(), Governed.Genesis, bundle.GovernanceChanges, LeafHash(bundle));
 
-        var verified = CoseReceipts.Verify(receipt, nodeSet, LeafHash(bundle));
+        var verified = CoseReceipts.Verify(receipt, Governed.Genesis, bundle.GovernanceChanges, LeafHash(bundle));
 
         Assert.That(verified.AttestingNodeIds, Is.EquivalentTo(new[] { "node-1", "node-2", "node-4" }));
         Assert.That(() => CoseReceipts.Verify(receipt, new ConsortiumState(Governed.Genesis), LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("'node-4', which is not a consortium node"));
+    }
+
+    [Test]
+    public void Verify_NodeSetChangedWithoutAnAnchor_IsRefused()
+    {
+        // Without anchors the changes would be vouched for only by the log of the block they certify.
+        var bundle = Governed.NewKeyBundle();
+        var header = bundle.CertifiedHeader.Header;
+        var receipt = Forge(Governed.NodeKey("node-1"), CoseReceiptClaims.From(bundle.LogInclusion.LeafIndex, bundle.CertifiedHeader), bundle.LogInclusion, header);
+
+        Assert.That(() => CoseReceipts.Verify(receipt, Governed.Genesis, bundle.GovernanceChanges, LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("the node set changed in block 2"));
+    }
+
+    [Test]
+    public void Verify_AnchorCertifiedByTheNodeItAdds_IsRefused()
+    {
+        // Block 4 adds node-4; the nodes before it are node-1 and node-2 (quorum 2).
+        var bundle = Governed.NewKeyBundle();
+        var header = bundle.CertifiedHeader.Header;
+        var anchors = GovernedAnchors().ToList();
+        var block4 = Governed.Blocks[3].Header;
+        anchors[1] = anchors[1] with { Attestations = CoseReceiptClaims.AttestationsOf(Certified(block4, Governed.Attestations[3][0], Governed.Attest("node-4", Governed.NodeKey("node-4"), 4))) };
+        var receipt = Forge(Governed.NodeKey("node-1"), CoseReceiptClaims.From(bundle.LogInclusion.LeafIndex, bundle.CertifiedHeader, anchors), bundle.LogInclusion, header);
+
+        Assert.That(() => CoseReceipts.Verify(receipt, Governed.Genesis, bundle.GovernanceChanges, LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("node-set anchor 4 is not certified by the nodes before it"));
+    }
+
+    [Test]
+    public void Verify_AnchorWhoseLogIsNotAPrefixOfTheBlocksLog_IsRefused()
+    {
+        var bundle = Governed.NewKeyBundle();
+        var header = bundle.CertifiedHeader.Header;
+        var anchors = GovernedAnchors().ToList();
+        anchors[0] = anchors[0] with { ConsistencyPath = Governed.Log.BuildConsistencyProof(Governed.Blocks[0].Header.LogSize, header.LogSize) };
+        var receipt = Forge(Governed.NodeKey("node-1"), CoseReceiptClaims.From(bundle.LogInclusion.LeafIndex, bundle.CertifiedHeader, anchors), bundle.LogInclusion, header);
+
+        Assert.That(() => CoseReceipts.Verify(receipt, Governed.Genesis, bundle.GovernanceChanges, LeafHash(bundle)), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("is not a prefix of block 5's log"));
     }
 
     [Test]
@@ -133,7 +170,7 @@ public sealed class CoseReceiptTests
             LogInclusion = c.LogInclusion,
         }).ToList();
 
-        Assert.That(() => ReceiptNodeSet.Before(Governed.Genesis, tampered, bundle.CertifiedHeader.Header), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("inclusion proof"));
+        Assert.That(() => ReceiptNodeSet.Before(Governed.Genesis, tampered, bundle.CertifiedHeader.Header, GovernedAnchors()), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("inclusion proof"));
     }
 
     [Test]
@@ -227,7 +264,7 @@ public sealed class CoseReceiptTests
         var bundle = Chain.WorkBundle();
 
         Assert.That(
-            () => CoseReceipts.Create(key, Chain.Block2, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), GenesisNodes, LeafHash(bundle)),
+            () => CoseReceipts.Create(key, Chain.Block2, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), [], Chain.Genesis, [], LeafHash(bundle)),
             Throws.TypeOf<CoseReceiptException>().With.Message.Contains("ed25519"));
     }
 
@@ -235,7 +272,7 @@ public sealed class CoseReceiptTests
     {
         var bundle = Chain.WorkBundle();
         var leafHash = LeafHash(bundle);
-        var receipt = CoseReceipts.Create(Chain.NodeKeys[0], Chain.Block2, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), GenesisNodes, leafHash);
+        var receipt = CoseReceipts.Create(Chain.NodeKeys[0], Chain.Block2, bundle.LogInclusion.LeafIndex, Path(bundle.LogInclusion), [], Chain.Genesis, [], leafHash);
         return (receipt, leafHash, bundle);
     }
 
@@ -243,6 +280,25 @@ public sealed class CoseReceiptTests
     {
         header ??= Chain.Block2.Header;
         return CoseReceiptForger.Sign(issuer, claims, header.LogSize, proof.LeafIndex, Path(proof), header.LogRoot.ToByteArray());
+    }
+
+    /// <summary>Blocks 2 (removes node-3) and 4 (adds node-4) of <see cref="Governed"/>, each certified by the nodes before it.</summary>
+    private static IReadOnlyList<NodeSetAnchor> GovernedAnchors()
+    {
+        var last = Governed.Blocks[4].Header;
+        return [.. new[] { 2, 4 }.Select(height =>
+        {
+            var header = Governed.Blocks[height - 1].Header;
+            var attestations = Governed.Attestations[height - 1].Select(a => new CoseReceiptAttestation(a.NodeId, a.KeyId.ToByteArray(), a.Signature.ToByteArray())).ToList();
+            return new NodeSetAnchor(header, attestations, Governed.Log.BuildConsistencyProof(header.LogSize, last.LogSize));
+        })];
+    }
+
+    private static CertifiedHeader Certified(BlockHeader header, params Attestation[] attestations)
+    {
+        var certified = new CertifiedHeader { Header = header };
+        certified.Attestations.AddRange(attestations);
+        return certified;
     }
 
     private static byte[] LeafHash(EvidenceBundle bundle) =>

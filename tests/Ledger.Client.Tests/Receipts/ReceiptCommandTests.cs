@@ -30,17 +30,25 @@ public sealed class ReceiptCommandTests
     }
 
     [Test]
-    public void ExportThenVerify_BlockCertifiedByANodeAddedByGovernance_ExitsOk()
+    public void Verify_BlockCertifiedByANodeAddedByGovernance_ExitsOkWithTheBundlesChanges()
     {
         using var directory = new TempDirectory();
-        var (bundle, genesis) = WriteInputs(directory, Governed.NewKeyBundle(), Governed.GenesisBytes);
-        var nodeKey = WriteKey(directory, Governed.NodeKey("node-4"));
+        var anchor = Governed.NewKeyBundle();
+        var (bundle, genesis) = WriteInputs(directory, anchor, Governed.GenesisBytes);
+        var leafHash = Core.Blocks.LogLeaf.MerkleLeafHash(anchor.TransactionHash, anchor.Result, Governed.Suite.Hash);
+        var last = anchor.CertifiedHeader.Header;
+        var anchors = new[] { 2, 4 }.Select(height => new Core.Receipts.NodeSetAnchor(
+            Governed.Blocks[height - 1].Header,
+            [.. Governed.Attestations[height - 1].Select(a => new Core.Receipts.CoseReceiptAttestation(a.NodeId, a.KeyId.ToByteArray(), a.Signature.ToByteArray()))],
+            Governed.Log.BuildConsistencyProof(Governed.Blocks[height - 1].Header.LogSize, last.LogSize))).ToList();
+        File.WriteAllBytes(directory.File("r.cose"), Core.Receipts.CoseReceipts.Create(
+            Governed.NodeKey("node-4"), anchor.CertifiedHeader, anchor.LogInclusion.LeafIndex, [.. anchor.LogInclusion.Path.Select(p => p.ToByteArray())], anchors, Governed.Genesis, anchor.GovernanceChanges, leafHash));
 
-        var export = CliRunner.Run("receipt", "export", "--bundle", bundle, "--genesis", genesis, "--node-key", nodeKey, "--out", directory.File("r.cose"));
-        var verify = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", genesis, "--bundle", bundle);
+        var withChanges = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", genesis, "--bundle", bundle);
+        var genesisOnly = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", genesis, "--leaf-hash", Convert.ToHexStringLower(leafHash));
 
-        Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Ok), export.Error);
-        Assert.That(verify.ExitCode, Is.EqualTo(ExitCodes.Ok), verify.Error);
+        Assert.That(withChanges.ExitCode, Is.EqualTo(ExitCodes.Ok), withChanges.Error);
+        Assert.That(genesisOnly.ExitCode, Is.EqualTo(ExitCodes.VerificationFailed), genesisOnly.Out);
     }
 
     [Test]
