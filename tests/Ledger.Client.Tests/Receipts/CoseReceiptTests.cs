@@ -158,6 +158,35 @@ public sealed class CoseReceiptTests
     }
 
     [Test]
+    public void Verify_MadeUpLogHandingTheChainToItsAuthor_IsRefused()
+    {
+        // A genuine genesis, and a log that "executes" AddNode of the author's node and RemoveNode
+        // of every genesis node: each change is proven into the log its author certified alone.
+        var fabricated = new FabricatedChain(Chain.Genesis, Chain.GenesisBytes);
+        var proof = fabricated.TargetProof;
+        var claims = CoseReceiptClaims.From(proof.LeafIndex, fabricated.Certified);
+        var receipt = CoseReceiptForger.Sign(fabricated.OutsiderNode, claims, proof.TreeSize, proof.LeafIndex, Path(proof), fabricated.Certified.Header.LogRoot.ToByteArray());
+
+        Assert.That(() => CoseReceipts.Verify(receipt, Chain.Genesis, fabricated.Changes, fabricated.TargetLeafHash), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("the node set changed in block 1"));
+    }
+
+    [Test]
+    public void Verify_MadeUpLogWithAnAnchorItsAuthorCertified_IsRefused()
+    {
+        var fabricated = new FabricatedChain(Chain.Genesis, Chain.GenesisBytes);
+        var proof = fabricated.TargetProof;
+        var block1 = fabricated.Block1;
+        var anchor = new NodeSetAnchor(
+            block1,
+            [new CoseReceiptAttestation("outsider-node", fabricated.OutsiderNode.KeyId.ToArray(), BlockAttestations.Sign(fabricated.OutsiderNode, "outsider-node", block1, Chain.Suite.Hash).Signature.ToByteArray())],
+            fabricated.Log.BuildConsistencyProof(block1.LogSize, fabricated.Certified.Header.LogSize));
+        var claims = CoseReceiptClaims.From(proof.LeafIndex, fabricated.Certified, [anchor]);
+        var receipt = CoseReceiptForger.Sign(fabricated.OutsiderNode, claims, proof.TreeSize, proof.LeafIndex, Path(proof), fabricated.Certified.Header.LogRoot.ToByteArray());
+
+        Assert.That(() => CoseReceipts.Verify(receipt, Chain.Genesis, fabricated.Changes, fabricated.TargetLeafHash), Throws.TypeOf<CoseReceiptException>().With.Message.Contains("node-set anchor 1 is not certified by the nodes before it"));
+    }
+
+    [Test]
     public void Before_GovernanceChangeWhoseProofFails_IsRefused()
     {
         var bundle = Governed.NewKeyBundle();
