@@ -31,6 +31,12 @@ public static class ExitCodes
     /// <summary>The ledger refused the request (bad argument, permission denied, duplicate).</summary>
     public const int Rejected = 7;
 
+    /// <summary>
+    /// The ledger committed the transaction, but its receipt is not verified: no header of its block
+    /// certified by a quorum came in time, or no trusted genesis was given.
+    /// </summary>
+    public const int NotCertified = 8;
+
     /// <summary>A bug: an exception nobody anticipated.</summary>
     public const int Internal = 10;
 
@@ -44,6 +50,7 @@ public static class ExitCodes
         (InputOutput, "local I/O error"),
         (InvalidInput, "malformed input file"),
         (Rejected, "rejected by the ledger"),
+        (NotCertified, "committed, but not verified against a quorum-certified header (yet)"),
         (Internal, "internal error (a bug)"),
     ];
 }
