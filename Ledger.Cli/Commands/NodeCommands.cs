@@ -104,7 +104,7 @@ public static class NodeCommands
     {
         ReceiptStatus.Verified => $"inclusion verified (certified by {string.Join(", ", receipt.CertifiedBy)})",
         ReceiptStatus.CommittedNotCertified => receipt.Detail,
-        _ => $"committed in block {receipt.BlockHeight}, NOT verified: {receipt.Detail} (give --genesis FILE)",
+        _ => $"committed in block {receipt.BlockHeight}, NOT verified: {receipt.Detail}",
     };
 
     private static Command Status(CliEnvironment environment)

@@ -45,14 +45,16 @@ public static class ClientFactory
         ArgumentNullException.ThrowIfNull(console);
         var options = Options(parse, genesis: null);
         var client = new LedgerClient(options);
-        if (options.Genesis is not null || !options.VerifyResponses || DevGenesisAnchor.FindCandidate(options.Endpoints) is not { } path)
+        if (options.Genesis is not null || !options.VerifyResponses)
         {
             return client;
         }
 
-        var adopted = await DevGenesisAnchor.TryAdoptAsync(path, client, cancellation).ConfigureAwait(false);
+        var path = DevGenesisAnchor.FindCandidate(options.Endpoints, ".");
+        var adopted = path is null ? null : await DevGenesisAnchor.TryAdoptAsync(path, client, cancellation).ConfigureAwait(false);
         if (adopted is not { } dev)
         {
+            await console.Error.WriteLineAsync("ledger: no trusted genesis (--genesis FILE or LEDGER_GENESIS): receipts cannot be verified, only reported as committed").ConfigureAwait(false);
             return client;
         }
 

@@ -24,8 +24,8 @@ public static class DevGenesisAnchor
         Path.Combine("data", "dev", "genesis.json"),
     ];
 
-    /// <summary>The dev genesis file to try for <paramref name="endpoints"/>, or null (not all loopback, or no file).</summary>
-    public static string? FindCandidate(IReadOnlyList<Uri> endpoints)
+    /// <summary>The dev genesis file under <paramref name="baseDirectory"/> to try for <paramref name="endpoints"/>, or null (not all loopback, or no file).</summary>
+    public static string? FindCandidate(IReadOnlyList<Uri> endpoints, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints.Count == 0 || !endpoints.All(IsLoopback))
@@ -33,7 +33,7 @@ public static class DevGenesisAnchor
             return null;
         }
 
-        return CandidatePaths.FirstOrDefault(File.Exists);
+        return CandidatePaths.Select(path => Path.Combine(baseDirectory, path)).FirstOrDefault(File.Exists);
     }
 
     /// <summary>

@@ -54,6 +54,11 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 {
     public Receipt? SubmitReceipt { get; set; }
 
+    /// <summary>The answer to every GetTransaction.</summary>
+    public GetTransactionResponse? Transaction { get; set; }
+
+    public string ChainId { get; set; } = TestChain.ChainId;
+
     /// <summary>Certified headers by height; a height without one answers NotFound.</summary>
     public Dictionary<ulong, CertifiedHeader> Certified { get; } = [];
 
@@ -68,6 +73,12 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 
     public override Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context) =>
         Task.FromResult(new SubmitResponse { Receipt = SubmitReceipt ?? throw new RpcException(new Status(StatusCode.Unavailable, "no receipt")) });
+
+    public override Task<GetTransactionResponse> GetTransaction(GetTransactionRequest request, ServerCallContext context) =>
+        Task.FromResult(Transaction ?? throw new RpcException(new Status(StatusCode.NotFound, "no such transaction")));
+
+    public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
+        Task.FromResult(new StatusResponse { NodeId = "node-1", ChainId = ChainId });
 
     public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
     {
