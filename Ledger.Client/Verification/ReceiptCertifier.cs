@@ -73,7 +73,8 @@ internal sealed class ReceiptCertifier
     /// <summary>
     /// Polls for the block's certificate with capped exponential backoff until it verifies or
     /// <see cref="LedgerClientOptions.CertificationWait"/> ends (then null and the last reason).
-    /// Cancellation by the caller still throws.
+    /// The wait bounds the asking, not the checking: a certificate being checked (which may first
+    /// read the blocks not yet replayed) is checked to the end. Cancellation by the caller throws.
     /// </summary>
     private async Task<(QuorumCertificate? Certificate, string Failure)> WaitForCertificateAsync(ulong height, CancellationToken cancellation)
     {
@@ -98,7 +99,8 @@ internal sealed class ReceiptCertifier
                     var served = await source.TryGetCertifiedHeaderAsync(height, linked.Token).ConfigureAwait(false);
                     if (served is not null)
                     {
-                        var (certificate, why) = await nodeSets.VerifyAsync(served, source, linked.Token).ConfigureAwait(false);
+                        // Checking is not waiting: the replay of the chain before it is bounded by the caller only.
+                        var (certificate, why) = await nodeSets.VerifyAsync(served, source, cancellation).ConfigureAwait(false);
                         if (certificate is not null)
                         {
                             Remember(certificate);

@@ -14,7 +14,7 @@ namespace Ledger.Client.Tests.Verification;
 public sealed class ReceiptCertificationTests
 {
     private static readonly TestChain Chain = new();
-    private static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(2);
 
     private static Receipt WorkReceipt(BlockHeader? header = null)
     {
