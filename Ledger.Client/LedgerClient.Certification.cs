@@ -36,8 +36,10 @@ public sealed partial class LedgerClient
             {
                 return await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
             }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
             {
+                // A node's "not certified (yet)": NotFound, or FailedPrecondition with its certified
+                // height in a trailer once nodes answer that way. Either way: ask again later.
                 return null;
             }
         }

@@ -35,7 +35,7 @@ public static class ExitCodes
     /// The ledger committed the transaction, but its receipt is not verified: no header of its block
     /// certified by a quorum came in time, or no trusted genesis was given.
     /// </summary>
-    public const int NotCertified = 8;
+    public const int NotCertified = 9;
 
     /// <summary>A bug: an exception nobody anticipated.</summary>
     public const int Internal = 10;

@@ -49,7 +49,7 @@ public sealed class ReceiptStatusCliTests
     }
 
     [Test]
-    public async Task Get_BlockAttestedByOneNode_PrintsNotYetCertifiedAndExits8()
+    public async Task Get_BlockAttestedByOneNode_PrintsNotYetCertifiedAndExitsNotCertified()
     {
         using var directory = new TempDirectory();
         await File.WriteAllBytesAsync(directory.File("genesis.json"), Chain.GenesisBytes);
@@ -64,7 +64,7 @@ public sealed class ReceiptStatusCliTests
     }
 
     [Test]
-    public async Task Get_NoGenesisAndNoDevGenesisBeside_SaysNotVerifiedAndExits8()
+    public async Task Get_NoGenesisAndNoDevGenesisBeside_SaysNotVerifiedAndExitsNotCertified()
     {
         await using var server = await FakeLedgerServer.StartAsync(Node(Chain.Block2));
 
