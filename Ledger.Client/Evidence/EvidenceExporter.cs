@@ -33,6 +33,7 @@ public static class EvidenceExporter
 
         var prior = await PriorAsync(client, transaction, receipt.Result, item, governance.Changes, cancellation).ConfigureAwait(false);
         var checkpoint = await CheckpointAsync(client, receipt.Header, governance.Changes, cancellation).ConfigureAwait(false);
+        var anchors = await NodeSetAnchorsAsync(client, certified.Header, governance.Changes, cancellation).ConfigureAwait(false);
         return new EvidenceBundle
         {
             Transaction = WithoutDetachedItems(transaction),
@@ -47,7 +48,39 @@ public static class EvidenceExporter
             BatchItem = item,
             PriorRegistration = prior,
             Checkpoint = checkpoint,
+            NodeSetAnchors = anchors,
         };
+    }
+
+    /// <summary>
+    /// For each earlier block that changed the node set, that block's certified header and the
+    /// consistency proof from its log to <paramref name="header"/>'s (<see cref="NodeSetAnchors"/>):
+    /// without them the verifier refuses the node set the changes claim. Checked by the verifier,
+    /// not here. The prior registration's block is earlier, so these anchors cover it too.
+    /// </summary>
+    private static async Task<IReadOnlyList<NodeSetAnchorEvidence>> NodeSetAnchorsAsync(LedgerClient client, BlockHeader header, IReadOnlyList<GovernanceChangeEvidence> governance, CancellationToken cancellation)
+    {
+        IReadOnlyList<ulong> heights;
+        try
+        {
+            heights = NodeSetAnchors.Preview(client.Genesis!, governance, header).HeightsNeedingAnchors;
+        }
+        catch (NodeSetAnchorException exception)
+        {
+            throw new ClientVerificationException($"the node's governance changes do not replay: {exception.Message}");
+        }
+
+        var anchors = new List<NodeSetAnchorEvidence>(heights.Count);
+        foreach (var height in heights)
+        {
+            var request = new GetCertifiedHeaderRequest { Height = height };
+            var certified = await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+            var anchorHeader = certified.Header ?? throw new ClientVerificationException($"the node sent no header for block {height}");
+            var consistency = await client.GetConsistencyProofAsync(anchorHeader.LogSize, header.LogSize, cancellation).ConfigureAwait(false);
+            anchors.Add(new NodeSetAnchorEvidence(certified, [.. consistency.Path.Select(p => p.ToByteArray())]));
+        }
+
+        return anchors;
     }
 
     /// <summary>
@@ -95,7 +128,7 @@ public static class EvidenceExporter
 
     private static async Task<(SignedTransaction Transaction, Receipt Receipt)> FetchAsync(LedgerClient client, byte[] txHash, CancellationToken cancellation)
     {
-        var receipt = await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false);
+        var receipt = (await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false)).Receipt;
         var response = await client.GetTransactionAsync(txHash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
         return (response.Transaction, receipt);
     }

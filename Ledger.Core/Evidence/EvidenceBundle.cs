@@ -44,6 +44,13 @@ public sealed class EvidenceBundle
     /// <summary>Accepted governance transactions (ProposeChange, Vote) before the transaction, in chain order, each proven into the certified log; replayed from the genesis to know the node set and the signer's key (docs/evidence-bundle.md).</summary>
     public IReadOnlyList<GovernanceChangeEvidence> GovernanceChanges { get; init; } = [];
 
+    /// <summary>
+    /// One per earlier block whose governance changes changed the node set: that block certified by
+    /// the nodes before it, with the consistency proof from its log to the certified header's log
+    /// (<see cref="NodeSetAnchors"/>), in height order.
+    /// </summary>
+    public IReadOnlyList<NodeSetAnchorEvidence> NodeSetAnchors { get; init; } = [];
+
     /// <summary>Set when the evidence is for one item of a BatchRegister transaction.</summary>
     public BatchItemEvidence? BatchItem { get; init; }
 

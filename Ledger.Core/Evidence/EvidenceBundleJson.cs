@@ -26,7 +26,9 @@ public static class EvidenceBundleJson
         public static readonly string[] BundleV1 =
             ["format", "formatVersion", "transaction", "txHash", "result", "blockHeight", "position", "logInclusion", "certifiedHeader", "genesis", "governanceChanges", "batchItem"];
 
-        public static readonly string[] Bundle = [.. BundleV1, "priorRegistration", "checkpoint"];
+        public static readonly string[] Bundle = [.. BundleV1, "priorRegistration", "checkpoint", "nodeSetAnchors"];
+
+        public static readonly string[] NodeSetAnchor = ["certifiedHeader", "consistencyPath"];
 
         public static readonly string[] Checkpoint = ["signedNote", "consistencyPath"];
 
@@ -95,6 +97,7 @@ public static class EvidenceBundleJson
             WritePrior(writer, bundle.PriorRegistration);
             writer.WritePropertyName("checkpoint");
             WriteCheckpoint(writer, bundle.Checkpoint);
+            WriteNodeSetAnchors(writer, bundle.NodeSetAnchors);
             writer.WriteEndObject();
         }
 
@@ -160,6 +163,7 @@ public static class EvidenceBundleJson
                 BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem", v2),
                 PriorRegistration = v2 ? ReadPrior(root.Element("priorRegistration"), "bundle.priorRegistration") : null,
                 Checkpoint = v2 ? ReadCheckpoint(root.Element("checkpoint"), "bundle.checkpoint") : null,
+                NodeSetAnchors = v2 ? ReadNodeSetAnchors(root.Array("nodeSetAnchors"), "bundle.nodeSetAnchors") : [],
             };
         }
     }
@@ -554,10 +558,57 @@ public static class EvidenceBundleJson
             throw new EvidenceFormatException($"{path}.signedNote is longer than {Checkpoints.NoteLimits.NoteBytesMax} bytes");
         }
 
-        var hashes = fields.Array("consistencyPath");
+        var consistency = ReadHashes(fields.Array("consistencyPath"), fields.Path("consistencyPath"));
+        return new CheckpointEvidence { SignedNote = note, ConsistencyPath = consistency };
+    }
+
+    private static void WriteNodeSetAnchors(Utf8JsonWriter writer, IReadOnlyList<NodeSetAnchorEvidence> anchors)
+    {
+        writer.WriteStartArray("nodeSetAnchors");
+        foreach (var anchor in anchors)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("certifiedHeader");
+            WriteCertifiedHeader(writer, anchor.Certified);
+            writer.WriteStartArray("consistencyPath");
+            foreach (var hash in anchor.ConsistencyPath)
+            {
+                writer.WriteStringValue(Convert.ToHexStringLower(hash));
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static List<NodeSetAnchorEvidence> ReadNodeSetAnchors(JsonElement array, string path)
+    {
+        if (array.GetArrayLength() > NodeSetAnchors.AnchorsMax)
+        {
+            throw new EvidenceFormatException($"{path} has more than {NodeSetAnchors.AnchorsMax} anchors");
+        }
+
+        var anchors = new List<NodeSetAnchorEvidence>();
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            var fields = JsonFields.Of(element, $"{path}[{i++}]", Members.NodeSetAnchor);
+            anchors.Add(new NodeSetAnchorEvidence(
+                ReadCertifiedHeader(fields.Element("certifiedHeader"), fields.Path("certifiedHeader")),
+                ReadHashes(fields.Array("consistencyPath"), fields.Path("consistencyPath"))));
+        }
+
+        return anchors;
+    }
+
+    /// <summary>An array of hex hashes (a consistency proof), at most <see cref="ProofHashesMax"/>.</summary>
+    private static List<byte[]> ReadHashes(JsonElement hashes, string path)
+    {
         if (hashes.GetArrayLength() > ProofHashesMax)
         {
-            throw new EvidenceFormatException($"{path}.consistencyPath has more than {ProofHashesMax} hashes");
+            throw new EvidenceFormatException($"{path} has more than {ProofHashesMax} hashes");
         }
 
         var consistency = new List<byte[]>();
@@ -566,13 +617,13 @@ public static class EvidenceBundleJson
         {
             if (hash.ValueKind != JsonValueKind.String)
             {
-                throw new EvidenceFormatException($"{path}.consistencyPath[{i}] must be a string");
+                throw new EvidenceFormatException($"{path}[{i}] must be a string");
             }
 
-            consistency.Add(JsonFields.ParseHex(hash.GetString()!, $"{path}.consistencyPath[{i}]"));
+            consistency.Add(JsonFields.ParseHex(hash.GetString()!, $"{path}[{i}]"));
             i++;
         }
 
-        return new CheckpointEvidence { SignedNote = note, ConsistencyPath = consistency };
+        return consistency;
     }
 }

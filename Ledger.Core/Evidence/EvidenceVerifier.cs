@@ -180,7 +180,7 @@ public static partial class EvidenceVerifier
 
             consortium = new ConsortiumState(genesis);
             var header = Header;
-            if (bundle.GovernanceChanges.Count == 0)
+            if (bundle.GovernanceChanges.Count == 0 && bundle.NodeSetAnchors.Count == 0)
             {
                 return Pass("none included: node and member keys are the genesis ones");
             }
@@ -228,11 +228,16 @@ public static partial class EvidenceVerifier
                     continue;
                 }
 
-                consortium.Observe(change.BlockHeight, change.Position, change.Transaction, txHash, change.Result);
+            }
+
+            var anchorFailure = ReplayAnchored(genesis, header);
+            if (anchorFailure is not null)
+            {
+                return Fail(anchorFailure);
             }
 
             var nodes = string.Join(", ", consortium.ActiveNodes.Keys.Order(StringComparer.Ordinal));
-            return Pass($"{bundle.GovernanceChanges.Count} governance transactions proven into the certified log and replayed ({consortium.ChangesExecuted} changes executed); nodes at block {header.Height}: {nodes}");
+            return Pass($"{bundle.GovernanceChanges.Count} governance transactions proven into the certified log and replayed ({consortium.ChangesExecuted} changes executed){AnchoredDetail()}; nodes at block {header.Height}: {nodes}");
         }
 
         private (EvidenceCheckStatus, string) VerifyHeaderShape()

@@ -39,7 +39,7 @@ public sealed record CoseReceiptClaims(ulong LeafIndex, BlockHeader Header, IRea
     public const int SignatureBytesMax = 256;
 
     /// <summary>Node-set changes a receipt can vouch for (each anchor is about 1 KiB with 7 nodes; the receipt is at most <see cref="CoseReceipts.ReceiptBytesMax"/>).</summary>
-    public const int NodeSetAnchorsMax = 32;
+    public const int NodeSetAnchorsMax = Evidence.NodeSetAnchors.AnchorsMax;
 
     /// <summary>A consistency proof between two sizes below 2^64 has fewer hashes.</summary>
     public const int ConsistencyHashesMax = 128;

@@ -99,6 +99,7 @@ public sealed class EvidenceSamplesTests
             ["batchItem"] = EvidenceBundleJson.Members.BatchItem,
             ["priorRegistration"] = EvidenceBundleJson.Members.PriorRegistration,
             ["checkpoint"] = EvidenceBundleJson.Members.Checkpoint,
+            ["nodeSetAnchor"] = EvidenceBundleJson.Members.NodeSetAnchor,
         };
         Assert.Multiple(() =>
         {

@@ -169,8 +169,18 @@ public sealed class GovernanceChain
             CertifiedHeader = certified,
             Genesis = GenesisBytes,
             GovernanceChanges = withGovernance ? changes : [],
+            NodeSetAnchors = withGovernance ? AnchorsFor(header) : [],
         };
     }
+
+    /// <summary>Blocks 2 (removes node-3) and 4 (adds node-4), each certified by the nodes before it, with the consistency proof to <paramref name="header"/>'s log.</summary>
+    public IReadOnlyList<NodeSetAnchorEvidence> AnchorsFor(BlockHeader header) => [.. new[] { 2, 4 }.Select(height =>
+    {
+        var anchorHeader = blocks[height - 1].Header;
+        var certified = new CertifiedHeader { Header = anchorHeader };
+        certified.Attestations.AddRange(Attestations[height - 1]);
+        return new NodeSetAnchorEvidence(certified, log.BuildConsistencyProof(anchorHeader.LogSize, header.LogSize));
+    })];
 
     private ulong LeafIndex(int blockIndex, int position) => LogLeafIndex.Get(blocks[blockIndex].Header, (uint)position);
 
