@@ -95,7 +95,7 @@ public static class EvidenceExporter
 
     private static async Task<(SignedTransaction Transaction, Receipt Receipt)> FetchAsync(LedgerClient client, byte[] txHash, CancellationToken cancellation)
     {
-        var receipt = await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false);
+        var receipt = (await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false)).Receipt;
         var response = await client.GetTransactionAsync(txHash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
         return (response.Transaction, receipt);
     }
