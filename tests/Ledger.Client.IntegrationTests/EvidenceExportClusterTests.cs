@@ -68,6 +68,8 @@ public sealed class EvidenceExportClusterTests : ClusterFixture
         Assert.That(rejected.ExitCode, Is.EqualTo(ExitCodes.Rejected), rejected.ToString());
         Assert.That(rejected.Json().GetProperty("verdict").GetString(), Is.EqualTo("rejected"));
         Assert.That(rejected.Json().GetProperty("prior").GetProperty("txHash").GetString(), Is.EqualTo(workTx));
+        var checkpoint = rejected.Json().GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == Ledger.Core.Evidence.EvidenceVerifier.CheckCheckpoint);
+        Assert.That(checkpoint.GetProperty("status").GetString(), Is.EqualTo("passed"), checkpoint.ToString());
         Assert.That(new FileInfo(rejectedBundle).Length, Is.LessThan(16 * 1024));
         Assert.That(exportAccepted.ExitCode, Is.EqualTo(ExitCodes.Ok), exportAccepted.ToString());
         Assert.That(accepted.ExitCode, Is.EqualTo(ExitCodes.Ok), accepted.ToString());
