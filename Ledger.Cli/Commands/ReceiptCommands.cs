@@ -62,7 +62,8 @@ public static class ReceiptCommands
                     LogLeaf.MerkleLeafHash(evidence.TransactionHash, evidence.Result, hash),
                     evidence.LogInclusion,
                     evidence.CertifiedHeader,
-                    evidence.GovernanceChanges);
+                    evidence.GovernanceChanges,
+                    evidence.NodeSetAnchors);
             }
             else if (parse.GetValue(tx) is { } txHex)
             {
@@ -70,7 +71,7 @@ public static class ReceiptCommands
                 var receipt = await client.GetReceiptAsync(Hex.Parse(txHex, "--tx"), cancellation).ConfigureAwait(false);
                 var governance = await GovernanceCollector.CollectAsync(client, receipt.Header, receipt.Position, cancellation).ConfigureAwait(false);
                 var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, governance.NodeSetForHeader, cancellation).ConfigureAwait(false);
-                source = new ReceiptSource(LogLeaf.MerkleLeafHash(receipt.TxHash.Span, receipt.Result, hash), receipt.LogInclusion, certified, governance.Changes);
+                source = new ReceiptSource(LogLeaf.MerkleLeafHash(receipt.TxHash.Span, receipt.Result, hash), receipt.LogInclusion, certified, governance.Changes, []);
             }
             else
             {
@@ -86,7 +87,12 @@ public static class ReceiptCommands
             }
 
             var heights = preview.HeightsNeedingAnchors;
-            if (heights.Count > 0)
+            if (heights.Count > 0 && source.Anchors.Count > 0)
+            {
+                // The bundle's own node-set anchors: checked by Create like fetched ones.
+                anchors.AddRange(source.Anchors.Select(a => new NodeSetAnchor(a.Certified.Header, CoseReceiptClaims.AttestationsOf(a.Certified), a.ConsistencyPath)));
+            }
+            else if (heights.Count > 0)
             {
                 // Blocks that changed the node set, each certified by the nodes before it: fetched, then checked by Create.
                 await using var client = ClientFactory.Create(parse, console);
@@ -186,5 +192,5 @@ public static class ReceiptCommands
         return new NodeSetAnchor(anchorHeader, CoseReceiptClaims.AttestationsOf(certified), [.. consistency.Path.Select(p => p.ToByteArray())]);
     }
 
-    private sealed record ReceiptSource(byte[] LeafHash, InclusionProof Proof, CertifiedHeader Certified, IReadOnlyList<GovernanceChangeEvidence> Changes);
+    private sealed record ReceiptSource(byte[] LeafHash, InclusionProof Proof, CertifiedHeader Certified, IReadOnlyList<GovernanceChangeEvidence> Changes, IReadOnlyList<NodeSetAnchorEvidence> Anchors);
 }

@@ -127,6 +127,22 @@ public sealed class NodeSetAnchorEvidenceTests
         Assert.That(Check(report, EvidenceVerifier.CheckGovernance).Detail, Does.Contain("node-set anchors are for blocks with no governance change given"));
     }
 
+    [Test]
+    public void ReceiptExport_BundleCarryingItsAnchors_IssuesAVerifiableReceiptWithoutAskingANode()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllBytes(directory.File("bundle.json"), EvidenceBundleJson.Write(Governed.NewKeyBundle()));
+        File.WriteAllBytes(directory.File("genesis.json"), Governed.GenesisBytes);
+        File.WriteAllText(directory.File("node-4.key.json"), Ledger.Core.Keys.KeyFile.Export(Governed.NodeKey("node-4")));
+
+        // No node is running: the anchors come from the bundle.
+        var export = CliRunner.Run("receipt", "export", "--bundle", directory.File("bundle.json"), "--genesis", directory.File("genesis.json"), "--node-key", directory.File("node-4.key.json"), "--out", directory.File("r.cose"));
+        var verify = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", directory.File("genesis.json"), "--bundle", directory.File("bundle.json"));
+
+        Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Ok), export.Out + export.Error);
+        Assert.That(verify.ExitCode, Is.EqualTo(ExitCodes.Ok), verify.Out + verify.Error);
+    }
+
     private static EvidenceReport RoundTripAndVerify(EvidenceBundle bundle, byte[] trustedGenesisSha256) =>
         EvidenceVerifier.Verify(EvidenceBundleJson.Parse(EvidenceBundleJson.Write(bundle)), new EvidenceVerificationOptions { TrustedGenesisSha256 = trustedGenesisSha256 });
 
