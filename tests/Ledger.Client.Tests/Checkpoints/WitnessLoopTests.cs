@@ -155,8 +155,9 @@ public sealed class WitnessLoopTests
         ledger.ServedNote = fixture.Signed(new Checkpoint(CheckpointFixture.Origin, 33, forkedTree.ComputeRoot(33))).Format();
         using var output = new StringWriter();
         using var error = new StringWriter();
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a witness that misses the fork would poll forever
 
-        var exitCode = await WitnessCommands.RunAsync(loop, new CliOutput(output, error, OutputFormat.Text, interactive: false), once: false, TimeSpan.FromMilliseconds(100), directory.File("fork.json"), CancellationToken.None);
+        var exitCode = await WitnessCommands.RunAsync(loop, new CliOutput(output, error, OutputFormat.Text, interactive: false), once: false, TimeSpan.FromMilliseconds(100), directory.File("fork.json"), giveUp.Token);
 
         Assert.That(exitCode, Is.EqualTo(WitnessCommands.ForkExitCode).And.EqualTo(1));
         Assert.That(error.ToString(), Does.Contain("FORK"));
