@@ -25,7 +25,22 @@ public sealed class FakeWitnessLedger : IWitnessLedger
 
     public List<(ulong First, ulong Second)> ProofRequests { get; } = [];
 
-    public Task<string> GetCheckpointAsync(ulong treeSize, CancellationToken cancellation) => Task.FromResult(ServedNote);
+    /// <summary>GetCheckpoint calls that fail with Unavailable before the node answers.</summary>
+    public int OutagesLeft { get; set; }
+
+    /// <summary>Called after each cosignature is received.</summary>
+    public Action? OnCosignature { get; set; }
+
+    public Task<string> GetCheckpointAsync(ulong treeSize, CancellationToken cancellation)
+    {
+        if (OutagesLeft > 0)
+        {
+            OutagesLeft--;
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "node down"));
+        }
+
+        return Task.FromResult(ServedNote);
+    }
 
     public Task<IReadOnlyList<byte[]>> GetConsistencyProofAsync(ulong firstSize, ulong secondSize, CancellationToken cancellation)
     {
@@ -38,6 +53,7 @@ public sealed class FakeWitnessLedger : IWitnessLedger
     {
         _ = SignedNote.Parse(signedNote);
         ReceivedCosignatures.Add(signedNote);
+        OnCosignature?.Invoke();
         return Task.CompletedTask;
     }
 }

@@ -166,6 +166,24 @@ public sealed class WitnessLoopTests
     }
 
     [Test]
+    public async Task RunAsync_NodeUnavailableForTwoPolls_KeepsPollingAndCosigns()
+    {
+        using var directory = new TempDirectory();
+        var fixture = new CheckpointFixture(CryptoSuites.P256Sha256);
+        var ledger = new FakeWitnessLedger(fixture.Signed(20).Format(), fixture.Tree) { OutagesLeft = 2 };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        ledger.OnCosignature = stop.Cancel;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await WitnessCommands.RunAsync(Loop(fixture, ledger, directory.File("state.json")), new CliOutput(output, error, OutputFormat.Text, interactive: false), once: false, TimeSpan.FromMilliseconds(100), directory.File("fork.json"), stop.Token);
+
+        Assert.That(exitCode, Is.EqualTo(0));
+        Assert.That(ledger.ReceivedCosignatures, Has.Count.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("node unavailable").And.Contain("retrying"));
+    }
+
+    [Test]
     public void ForkEvidence_ClaimingAConflictThatIsNotThere_FailsRecheck()
     {
         var fixture = new CheckpointFixture(CryptoSuites.P256Sha256);
