@@ -107,7 +107,7 @@ public sealed class CliCommandTests
         File.WriteAllBytes(directory.File("genesis.json"), chain.GenesisBytes);
         File.WriteAllText(directory.File("node.key.json"), KeyFile.Export(chain.NodeKeys[1]));
 
-        var export = CliRunner.Run("receipt", "export", "--bundle", directory.File("bundle.json"), "--format", "cose", "--node-key", directory.File("node.key.json"), "--out", directory.File("r.cose"));
+        var export = CliRunner.Run("receipt", "export", "--bundle", directory.File("bundle.json"), "--genesis", directory.File("genesis.json"), "--format", "cose", "--node-key", directory.File("node.key.json"), "--out", directory.File("r.cose"));
         var verify = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", directory.File("genesis.json"), "--bundle", directory.File("bundle.json"));
         var bytes = File.ReadAllBytes(directory.File("r.cose"));
         bytes[^5] ^= 0x40;
