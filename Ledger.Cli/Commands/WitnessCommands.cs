@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Ledger.Cli.Infrastructure;
 using Ledger.Cli.Witness;
+using Ledger.Client;
 using Ledger.Core.Checkpoints;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
@@ -135,9 +136,10 @@ public static class WitnessCommands
             {
                 step = await loop.StepAsync(cancellation).ConfigureAwait(false);
             }
-            catch (RpcException exception) when (!once)
+            catch (Exception exception) when (!once && exception is RpcException or LedgerUnavailableException or HttpRequestException or TimeoutException)
             {
-                console.Error.WriteLine($"{DateTimeOffset.UtcNow:u} node unavailable: {exception.Status.StatusCode} {exception.Status.Detail}; retrying");
+                // A long-running witness outlives node outages and refusals: say so and poll again.
+                console.Error.WriteLine($"{DateTimeOffset.UtcNow:u} {ErrorMapping.Map(exception).Message}; retrying in {pause.TotalSeconds:0.###} s");
                 await Delay(pause, cancellation).ConfigureAwait(false);
                 continue;
             }

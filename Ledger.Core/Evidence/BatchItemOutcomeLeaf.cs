@@ -29,14 +29,32 @@ public static class BatchItemOutcomeLeaf
 
     public static ReadOnlySpan<byte> Context => "ledger/v1/batch-item-outcome\0"u8;
 
+    /// <summary>The longest leaf: context, index, code, the longest reason and both references at their bound.</summary>
+    public static readonly int EncodedBytesMax = Context.Length + sizeof(uint) + 1 + sizeof(ushort) + LogLeaf.ReasonBytesMax + 1 + ReferenceBytesMax + 1 + ReferenceBytesMax;
+
     /// <exception cref="ArgumentException">The outcome breaks the leaf's bounds (a broken invariant upstream).</exception>
     public static byte[] Encode(BatchItemOutcome outcome)
     {
+        var buffer = new byte[EncodedBytesMax];
+        var length = Encode(outcome, buffer);
+        return buffer[..length];
+    }
+
+    /// <summary>Writes the leaf bytes into <paramref name="destination"/> (at least <see cref="EncodedBytesMax"/> long) and returns their length.</summary>
+    /// <exception cref="ArgumentException">The outcome breaks the leaf's bounds (a broken invariant upstream), or the destination is too short.</exception>
+    public static int Encode(BatchItemOutcome outcome, Span<byte> destination)
+    {
         ArgumentNullException.ThrowIfNull(outcome);
-        var reason = Encoding.UTF8.GetBytes(outcome.Reason ?? "");
-        if (reason.Length > LogLeaf.ReasonBytesMax)
+        if (destination.Length < EncodedBytesMax)
         {
-            throw new ArgumentException($"item outcome reason is {reason.Length} bytes, more than {LogLeaf.ReasonBytesMax}", nameof(outcome));
+            throw new ArgumentException($"destination is {destination.Length} bytes, less than {EncodedBytesMax}", nameof(destination));
+        }
+
+        var reason = outcome.Reason ?? "";
+        var reasonBytes = Encoding.UTF8.GetByteCount(reason);
+        if (reasonBytes > LogLeaf.ReasonBytesMax)
+        {
+            throw new ArgumentException($"item outcome reason is {reasonBytes} bytes, more than {LogLeaf.ReasonBytesMax}", nameof(outcome));
         }
 
         var workId = outcome.ReferenceWorkId ?? [];
@@ -56,23 +74,21 @@ public static class BatchItemOutcomeLeaf
             throw new ArgumentException($"item outcome code {(int)outcome.Code} does not fit the leaf encoding", nameof(outcome));
         }
 
-        var bytes = new byte[Context.Length + sizeof(uint) + 1 + sizeof(ushort) + reason.Length + 1 + workId.Length + 1 + txHash.Length];
         var offset = 0;
-        Context.CopyTo(bytes);
+        Context.CopyTo(destination);
         offset += Context.Length;
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(offset), outcome.ItemIndex);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[offset..], outcome.ItemIndex);
         offset += sizeof(uint);
-        bytes[offset++] = (byte)outcome.Code;
-        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(offset), (ushort)reason.Length);
+        destination[offset++] = (byte)outcome.Code;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], (ushort)reasonBytes);
         offset += sizeof(ushort);
-        reason.CopyTo(bytes.AsSpan(offset));
-        offset += reason.Length;
-        bytes[offset++] = (byte)workId.Length;
-        workId.CopyTo(bytes.AsSpan(offset));
+        offset += Encoding.UTF8.GetBytes(reason, destination[offset..]);
+        destination[offset++] = (byte)workId.Length;
+        workId.CopyTo(destination[offset..]);
         offset += workId.Length;
-        bytes[offset++] = (byte)txHash.Length;
-        txHash.CopyTo(bytes.AsSpan(offset));
-        return bytes;
+        destination[offset++] = (byte)txHash.Length;
+        txHash.CopyTo(destination[offset..]);
+        return offset + txHash.Length;
     }
 
     /// <summary>The RFC 9162 leaf hash H(0x00 || leaf bytes) an item outcome proof starts from.</summary>

@@ -20,17 +20,59 @@ public static class BatchItemOutcomeTree
 
     /// <summary>Root over the outcomes, which must be exactly items 0..n-1 in order.</summary>
     /// <exception cref="ArgumentException">The list is empty or not in item order.</exception>
-    public static byte[] ComputeRoot(IReadOnlyList<BatchItemOutcome> outcomes, IHashAlgorithm hash)
+    public static byte[] ComputeRoot(IReadOnlyList<BatchItemOutcome> outcomes, IHashAlgorithm hash) => ComputeRoot(outcomes, hash, parallelismMax: 1);
+
+    /// <summary>
+    /// The same root with the leaves encoded and hashed on up to <paramref name="parallelismMax"/>
+    /// threads (each leaf is independent; the tree is then folded in order, so the result is the same).
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty or not in item order.</exception>
+    public static byte[] ComputeRoot(IReadOnlyList<BatchItemOutcome> outcomes, IHashAlgorithm hash, int parallelismMax)
     {
         ArgumentNullException.ThrowIfNull(hash);
         CheckOrder(outcomes);
-        var tree = new CompactMerkleTree(new MerkleHasher(hash));
-        foreach (var outcome in outcomes)
+        var hasher = new MerkleHasher(hash);
+        var size = hasher.HashSizeBytes;
+        var leafHashes = new byte[outcomes.Count * size];
+        if (parallelismMax <= 1 || outcomes.Count < ParallelLeavesMin)
         {
-            tree.AppendLeaf(BatchItemOutcomeLeaf.Encode(outcome));
+            var buffer = new byte[BatchItemOutcomeLeaf.EncodedBytesMax];
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                HashLeaf(hasher, outcomes[i], buffer, leafHashes.AsSpan(i * size, size));
+            }
+        }
+        else
+        {
+            Parallel.For(
+                0,
+                outcomes.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelismMax },
+                () => new byte[BatchItemOutcomeLeaf.EncodedBytesMax],
+                (i, _, buffer) =>
+                {
+                    HashLeaf(hasher, outcomes[i], buffer, leafHashes.AsSpan(i * size, size));
+                    return buffer;
+                },
+                static _ => { });
+        }
+
+        var tree = new CompactMerkleTree(hasher);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            tree.AppendLeafHash(leafHashes.AsSpan(i * size, size));
         }
 
         return tree.ComputeRoot();
+    }
+
+    /// <summary>Below this many outcomes the leaves are hashed on the calling thread.</summary>
+    public const int ParallelLeavesMin = 8_192;
+
+    private static void HashLeaf(MerkleHasher hasher, BatchItemOutcome outcome, byte[] buffer, Span<byte> destination)
+    {
+        var length = BatchItemOutcomeLeaf.Encode(outcome, buffer);
+        hasher.HashLeaf(buffer.AsSpan(0, length), destination);
     }
 
     /// <summary>The inclusion proof of item <paramref name="index"/>'s outcome leaf to the root over <paramref name="outcomes"/>.</summary>

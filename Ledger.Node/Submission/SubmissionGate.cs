@@ -159,6 +159,11 @@ public sealed class SubmissionGate
             CheckBatchRoot(batch, items!);
         }
 
+        if (body is ProposeChange { RotateKey: { } rotate })
+        {
+            CheckRotationSuite(rotate);
+        }
+
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
         TransactionHashing.ComputeHashOfCanonical(chain.Hash, canonical, transaction, transactionHash);
         if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
@@ -183,6 +188,16 @@ public sealed class SubmissionGate
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
             throw Reject(StatusCode.InvalidArgument, $"detached_items do not match the signed merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)}: the RFC 9162 root of the {items.Items.Count} items is {Convert.ToHexStringLower(root)} (BatchRegister detached items, {nameof(RejectionReason.MalformedTransaction)})");
+        }
+    }
+
+    /// <summary>A new key of another suite than the member's keys (a witness holds Ed25519 keys whatever the chain's suite) would only be rejected when the change executes.</summary>
+    private void CheckRotationSuite(RotateMemberKey rotate)
+    {
+        var member = state.TryGet(StateKeys.Member(rotate.MemberId), out var memberBytes) ? MemberRecord.Parser.ParseFrom(memberBytes) : null;
+        if (member is not null && GovernanceKeys.RotationSuiteProblem(rotate, member.Role, chain.Suite.Name) is { } problem)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"{problem} (ProposeChange body, {RejectionReason.InvalidField})");
         }
     }
 

@@ -149,7 +149,7 @@ internal static class WorkTransactions
 
         // The log commits to each item's outcome through this root (Core's one mapping from the
         // stored outcome, so what the registry records and what a verifier proves cannot differ).
-        var itemOutcomesRoot = BatchItemOutcomeTree.ComputeRoot(BatchItemOutcomeTree.FromBatchOutcome(outcome), context.Options.Hash);
+        var itemOutcomesRoot = BatchItemOutcomeTree.ComputeRoot(BatchItemOutcomeTree.FromBatchOutcome(outcome), context.Options.Hash, parallelism);
         return TransactionOutcome.OkBatch($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome, itemOutcomesRoot);
     }
 

@@ -23,6 +23,21 @@ public static class GovernanceKeys
     public static string MemberKeySuite(MemberRole role, string chainSuite) =>
         role == MemberRole.Witness ? WitnessRole.KeySuite : chainSuite;
 
+    /// <summary>
+    /// Why <paramref name="rotate"/>'s new key cannot be a key of a member of <paramref name="role"/>
+    /// (its suite is not <see cref="MemberKeySuite"/>), or null when it can or there is no new key.
+    /// The stateless bounds accept either suite a member key may have; this is the stateful half,
+    /// run by the rules when the change executes and by the door as an early filter.
+    /// </summary>
+    public static string? RotationSuiteProblem(RotateMemberKey rotate, MemberRole role, string chainSuite)
+    {
+        ArgumentNullException.ThrowIfNull(rotate);
+        var required = MemberKeySuite(role, chainSuite);
+        return rotate.NewKey is null || string.Equals(rotate.NewKey.Suite, required, StringComparison.Ordinal)
+            ? null
+            : $"rotate_key.new_key.suite {OutsideValue.Quote(rotate.NewKey.Suite)} is not '{required}', the key suite of a {role} member";
+    }
+
     /// <exception cref="RuleViolationException">MissingField or InvalidField naming <paramref name="field"/>.</exception>
     internal static void Check(MemberPublicKey? key, string chainSuite, string field) =>
         Check(key, chainSuite, field, "this chain's suite");

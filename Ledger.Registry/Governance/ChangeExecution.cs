@@ -134,10 +134,9 @@ internal static class ChangeExecution
 
         if (change.NewKey is not null)
         {
-            var requiredSuite = GovernanceKeys.MemberKeySuite(member.Role, context.Suite);
-            if (!string.Equals(change.NewKey.Suite, requiredSuite, StringComparison.Ordinal))
+            if (GovernanceKeys.RotationSuiteProblem(change, member.Role, context.Suite) is { } problem)
             {
-                throw Check.Fail(RejectionReason.InvalidField, $"rotate_key.new_key.suite {OutsideValue.Quote(change.NewKey.Suite)} is not '{requiredSuite}', the key suite of a {member.Role} member");
+                throw Check.Fail(RejectionReason.InvalidField, problem);
             }
 
             Check.CountMax(member.KeyIds.Count + 1, RegistryLimits.KeyHistoryPerMemberMax, "member keys ever held", nameof(RegistryLimits.KeyHistoryPerMemberMax));

@@ -59,6 +59,20 @@ public sealed class BatchItemOutcomeTests
     }
 
     [Test]
+    public void ComputeRoot_OnSeveralThreads_IsTheRootOfTheTreeOfTheLeaves()
+    {
+        var outcomes = Outcomes(BatchItemOutcomeTree.ParallelLeavesMin + 5);
+        var reference = new CompactMerkleTree(new MerkleHasher(Sm3HashAlgorithm.Instance));
+        foreach (var outcome in outcomes)
+        {
+            reference.AppendLeaf(BatchItemOutcomeLeaf.Encode(outcome));
+        }
+
+        Assert.That(BatchItemOutcomeTree.ComputeRoot(outcomes, Sm3HashAlgorithm.Instance, parallelismMax: 4), Is.EqualTo(reference.ComputeRoot()));
+        Assert.That(BatchItemOutcomeTree.ComputeRoot(outcomes, Sm3HashAlgorithm.Instance), Is.EqualTo(reference.ComputeRoot()));
+    }
+
+    [Test]
     public void ComputeRoot_OneOutcomeChanged_ChangesTheRoot()
     {
         var outcomes = Outcomes(9).ToList();
