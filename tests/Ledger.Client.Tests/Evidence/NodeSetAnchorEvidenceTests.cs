@@ -143,6 +143,15 @@ public sealed class NodeSetAnchorEvidenceTests
         Assert.That(verify.ExitCode, Is.EqualTo(ExitCodes.Ok), verify.Out + verify.Error);
     }
 
+    [Test]
+    public void Parse_MoreNodeSetAnchorsThanTheBound_IsRefusedAsMalformed()
+    {
+        var bundle = Governed.NewKeyBundle();
+        var json = EvidenceBundleJson.Write(With(bundle, [.. Enumerable.Repeat(bundle.NodeSetAnchors[0], NodeSetAnchors.AnchorsMax + 1)]));
+
+        Assert.That(() => EvidenceBundleJson.Parse(json), Throws.TypeOf<EvidenceFormatException>().With.Message.Contains($"more than {NodeSetAnchors.AnchorsMax} anchors"));
+    }
+
     private static EvidenceReport RoundTripAndVerify(EvidenceBundle bundle, byte[] trustedGenesisSha256) =>
         EvidenceVerifier.Verify(EvidenceBundleJson.Parse(EvidenceBundleJson.Write(bundle)), new EvidenceVerificationOptions { TrustedGenesisSha256 = trustedGenesisSha256 });
 
