@@ -81,7 +81,7 @@ public sealed partial class AttestationCollector
             return FetchedAttestationOutcome.BadSignature;
         }
 
-        store.Put(attestation);
+        store.Put(OnlyWhatWasVerified(attestation));
         if (store.Get(header.Height).Count >= directory.Nodes.QuorumAt(header.Height) && GetCertified(header.Height) is not null)
         {
             store.MarkCertified(header.Height);
@@ -89,6 +89,22 @@ public sealed partial class AttestationCollector
 
         return FetchedAttestationOutcome.Stored;
     }
+
+    /// <summary>
+    /// The fields the attestation's signature covers or that were checked against it (node, key id, suite,
+    /// height, block hash, signature) and nothing else: whatever else a relaying peer put in the message
+    /// (fields of later versions, such as a checkpoint signature, or unknown ones) was checked by no one here
+    /// and is not kept.
+    /// </summary>
+    private static Core.Protocol.Attestation OnlyWhatWasVerified(Core.Protocol.Attestation attestation) => new()
+    {
+        NodeId = attestation.NodeId,
+        KeyId = attestation.KeyId,
+        Suite = attestation.Suite,
+        BlockHash = attestation.BlockHash,
+        Height = attestation.Height,
+        Signature = attestation.Signature,
+    };
 
     /// <summary>
     /// What this node serves a catching-up peer for <paramref name="height"/>: the attestations it stores that

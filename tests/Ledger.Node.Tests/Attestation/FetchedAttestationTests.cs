@@ -55,6 +55,20 @@ public sealed class FetchedAttestationTests
     }
 
     [Test]
+    public void AcceptFetched_GenuineAttestationCarryingFieldsNobodyChecked_IsStoredWithoutThem()
+    {
+        var height = heights[5];
+        var genuine = SignedByNodeThree(height, OurHash(height));
+        // A field the relaying peer added (tag 15, length-delimited "abc"): the attestation's signature does not cover it.
+        var relayed = Core.Protocol.Attestation.Parser.ParseFrom([.. genuine.ToByteArray(), 0x7A, 3, (byte)'a', (byte)'b', (byte)'c']);
+
+        var outcome = node.Collector.AcceptFetched(relayed);
+
+        Assert.That(outcome, Is.EqualTo(FetchedAttestationOutcome.Stored));
+        Assert.That(node.Attestations.Get(height).Single(a => a.NodeId == "node-3").ToByteArray(), Is.EqualTo(genuine.ToByteArray()));
+    }
+
+    [Test]
     public void AcceptFetched_ForgedSignature_IsRefusedAndNotStored()
     {
         var height = heights[1];
