@@ -9,8 +9,9 @@ namespace Ledger.Node.Attestation;
 /// the attestations broadcast for them, so it holds those blocks without a quorum and could not serve
 /// evidence for them. This loop notices such gaps and pulls the missing attestations from peers.
 /// <para>
-/// Each round (at its own pace, <see cref="AttestationCatchUpBounds.RoundIntervalMilliseconds"/>, backing off
-/// to <see cref="AttestationCatchUpBounds.BackoffMaxMilliseconds"/> while rounds learn nothing) scans the
+/// Each round (at its own pace: every <see cref="AttestationCatchUpBounds.RoundIntervalMilliseconds"/>, soon
+/// after a round that learned something, backing off to <see cref="AttestationCatchUpBounds.BackoffMaxMilliseconds"/>
+/// while rounds learn nothing) scans the
 /// heights this node applied — from where every lower height is known certified
 /// (<see cref="AttestationStore.CertifiedThrough"/>, persisted, so a restart does not rescan the chain), at
 /// most <see cref="AttestationCatchUpBounds.HeightsScannedPerRoundMax"/> of them — for ones it cannot certify,
@@ -215,10 +216,12 @@ public sealed partial class AttestationCatchUp : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             var fruitless = false;
+            var productive = false;
             try
             {
                 var round = await RunRoundAsync(stopping.Token).ConfigureAwait(false);
                 fruitless = round.FirstUncertifiedHeight != 0 && round.Stored == 0;
+                productive = round.Stored > 0;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -233,7 +236,8 @@ public sealed partial class AttestationCatchUp : IAsyncDisposable
             fruitlessRounds = fruitless ? Math.Min(fruitlessRounds + 1, 16) : 0;
             try
             {
-                await Task.Delay(Pause(fruitlessRounds), timeProvider, stopping.Token).ConfigureAwait(false);
+                var pause = productive ? TimeSpan.FromMilliseconds(AttestationCatchUpBounds.RoundIntervalAfterProgressMilliseconds) : Pause(fruitlessRounds);
+                await Task.Delay(pause, timeProvider, stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

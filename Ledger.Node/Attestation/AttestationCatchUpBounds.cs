@@ -29,8 +29,14 @@ public static class AttestationCatchUpBounds
     /// <summary>Heights the catch-up loop checks for a missing certification in one round (so a long chain is scanned in steps).</summary>
     public const int HeightsScannedPerRoundMax = 16_384;
 
-    /// <summary>Pause between catch-up rounds while nothing is missing, or after a round that made progress.</summary>
+    /// <summary>Pause between catch-up rounds while nothing is missing.</summary>
     public const int RoundIntervalMilliseconds = 1_000;
+
+    /// <summary>
+    /// Pause after a round that stored attestations: short, so a node that missed thousands of certifications
+    /// learns them at the pace it can verify them, not one request per round interval.
+    /// </summary>
+    public const int RoundIntervalAfterProgressMilliseconds = 20;
 
     /// <summary>Longest pause after rounds that learned nothing (peers down, or none holds the attestations yet).</summary>
     public const int BackoffMaxMilliseconds = 30_000;
@@ -57,9 +63,9 @@ public static class AttestationCatchUpBounds
             throw new InvalidOperationException($"{nameof(HeightsScannedPerRoundMax)} must cover at least one request ({HeightsPerRequestMax} heights)");
         }
 
-        if (RoundIntervalMilliseconds <= 0 || BackoffMaxMilliseconds < RoundIntervalMilliseconds)
+        if (RoundIntervalAfterProgressMilliseconds <= 0 || RoundIntervalMilliseconds < RoundIntervalAfterProgressMilliseconds || BackoffMaxMilliseconds < RoundIntervalMilliseconds)
         {
-            throw new InvalidOperationException($"pauses must satisfy 0 < {nameof(RoundIntervalMilliseconds)} <= {nameof(BackoffMaxMilliseconds)}");
+            throw new InvalidOperationException($"pauses must satisfy 0 < {nameof(RoundIntervalAfterProgressMilliseconds)} <= {nameof(RoundIntervalMilliseconds)} <= {nameof(BackoffMaxMilliseconds)}");
         }
     }
 }

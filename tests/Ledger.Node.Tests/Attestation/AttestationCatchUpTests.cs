@@ -28,7 +28,8 @@ public sealed class AttestationCatchUpTests
         var heights = new List<ulong>();
         for (var i = 0; i < BlocksWhileDown; i++)
         {
-            heights.Add((await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.BlockHeight);
+            (leader, var height) = await SubmitToTheLeaderAsync(cluster);
+            heights.Add(height);
         }
 
         await Eventually.WaitUntilAsync(() => leader.Node.Collector.CertifiedHeight >= heights[^1]);
@@ -77,6 +78,25 @@ public sealed class AttestationCatchUpTests
 
         Assert.That(exception!.StatusCode, Is.EqualTo(NotCertifiedAnswer.Code));
         Assert.That(NotCertifiedAnswer.Is(exception), Is.True, "the answer carries the certified-height trailer");
+    }
+
+    /// <summary>Submits one registration to whichever node leads, retrying while leadership settles after the stop; returns that node and the block height.</summary>
+    internal static async Task<(InProcessNode Leader, ulong Height)> SubmitToTheLeaderAsync(TestCluster cluster)
+    {
+        var transaction = cluster.Consortium.RegisterWork();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var leader = await cluster.WaitForLeaderAsync();
+            try
+            {
+                return (leader, (await leader.Client.SubmitAsync(new SubmitRequest { Transaction = transaction })).Receipt.BlockHeight);
+            }
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>Asks the node's public API for each height until all are certified or the bounded deadline passes; returns the heights still not certified.</summary>

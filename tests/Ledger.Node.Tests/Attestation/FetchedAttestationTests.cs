@@ -28,11 +28,10 @@ public sealed class FetchedAttestationTests
     {
         cluster = await TestCluster.StartAsync(3);
         await cluster.Nodes[2].StopAsync();
-        var leader = await cluster.WaitForLeaderAsync();
         heights = [];
         for (var i = 0; i < 6; i++)
         {
-            heights.Add((await leader.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() })).Receipt.BlockHeight);
+            heights.Add((await AttestationCatchUpTests.SubmitToTheLeaderAsync(cluster)).Height);
         }
 
         node = cluster.Nodes[0].Node;
