@@ -20,7 +20,9 @@ namespace Ledger.Client;
 /// otherwise at the next endpoint, with capped exponential backoff; a "not certified (yet)" answer moves to
 /// the next endpoint too, once per endpoint (<see cref="NotCertifiedFailover"/>). Every call here is safe to
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
-/// de-duplicates it. Receipts and headers are verified client-side unless disabled.
+/// de-duplicates it. Receipts and headers are verified client-side unless disabled: a receipt is
+/// <see cref="ReceiptStatus.Verified"/> only against a header certified by a quorum of the node
+/// set at its height, anchored in <see cref="LedgerClientOptions.Genesis"/>.
 /// </summary>
 public sealed partial class LedgerClient : IAsyncDisposable
 {
@@ -30,6 +32,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
     private static readonly TimeSpan NodeIdLookupDeadline = TimeSpan.FromSeconds(2);
     private readonly Lock gate = new();
     private readonly LogStateTracker tracker;
+    private readonly ReceiptCertifier? certifier;
     private readonly X509Certificate2? tlsCa;
     private Uri current;
 
@@ -41,6 +44,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
         current = options.Endpoints[0];
         ChainHash = options.Genesis is null ? Sha256HashAlgorithm.Instance : CryptoSuites.Get(options.Genesis.Suite).Hash;
         tracker = new LogStateTracker(ChainHash);
+        certifier = options.Genesis is not null && options.VerifyResponses ? new ReceiptCertifier(options.Genesis, new ChainSource(this), tracker, options) : null;
         tlsCa = options.TlsCaPem is null ? null : X509Certificate2.CreateFromPem(options.TlsCaPem);
     }
 
@@ -48,7 +52,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
 
     public ConsortiumGenesis? Genesis => options.Genesis;
 
-    /// <summary>The newest verified log state (null until the first header is seen).</summary>
+    /// <summary>The newest log state certified by a quorum and consistent with every earlier one (null until the first certified header).</summary>
     public TrustedLogState? TrustedState => tracker.Trusted;
 
     public Uri CurrentEndpoint
@@ -62,8 +66,14 @@ public sealed partial class LedgerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Submits and waits for the receipt, which is verified (inclusion, consistency) before it is returned.</summary>
-    public async Task<Receipt> SubmitAsync(SignedTransaction transaction, CancellationToken cancellation = default)
+    /// <summary>
+    /// Submits and waits for the receipt, then checks it: the inclusion proof against its header
+    /// (a failure throws <see cref="ClientVerificationException"/>) and, within
+    /// <see cref="LedgerClientOptions.CertificationWait"/>, that header's certification by a quorum
+    /// of the node set at its height. The status says how far it got; only
+    /// <see cref="ReceiptStatus.Verified"/> means the consortium committed it.
+    /// </summary>
+    public async Task<CheckedReceipt> SubmitAsync(SignedTransaction transaction, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var request = new SubmitRequest { Transaction = transaction };
@@ -73,15 +83,14 @@ public sealed partial class LedgerClient : IAsyncDisposable
             throw new ClientVerificationException($"node answered Submit without a receipt (error {response.ErrorCode}: {response.ErrorMessage})");
         }
 
-        await VerifyReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transaction), cancellation).ConfigureAwait(false);
-        return response.Receipt;
+        return await CheckReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transaction), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Submits many transactions over one SubmitStream; returns one response per transaction in
-    /// input order. Receipts are verified; failed submissions carry their error code and message.
+    /// Submits many transactions over one SubmitStream; returns one outcome per transaction in
+    /// input order: a receipt checked as by <see cref="SubmitAsync"/>, or that submission's error.
     /// </summary>
-    public async Task<IReadOnlyList<SubmitResponse>> SubmitManyAsync(IReadOnlyList<SignedTransaction> transactions, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(IReadOnlyList<SignedTransaction> transactions, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
         var responses = await InvokeAsync(async (api, call) =>
@@ -108,16 +117,13 @@ public sealed partial class LedgerClient : IAsyncDisposable
             await reader.ConfigureAwait(false);
             return results;
         }, cancellation, streaming: true).ConfigureAwait(false);
-        var list = new List<SubmitResponse>(transactions.Count);
+        var list = new List<SubmitOutcome>(transactions.Count);
         for (var i = 0; i < responses.Length; i++)
         {
             var response = responses[i] ?? new SubmitResponse { CorrelationId = (ulong)i, ErrorCode = (int)StatusCode.Unknown, ErrorMessage = "no response" };
-            if (response.Receipt is not null)
-            {
-                await VerifyReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transactions[i]), cancellation).ConfigureAwait(false);
-            }
-
-            list.Add(response);
+            list.Add(response.Receipt is null
+                ? SubmitOutcome.Failed(response)
+                : new SubmitOutcome(response.CorrelationId, await CheckReceiptAsync(response.Receipt, TransactionHashing.ComputeHash(ChainHash, transactions[i]), cancellation).ConfigureAwait(false), 0, ""));
         }
 
         return list;
@@ -129,8 +135,8 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return InvokeAsync((api, call) => api.GetTransactionAsync(request, call).ResponseAsync, cancellation);
     }
 
-    /// <summary>The verified receipt of a committed transaction.</summary>
-    public async Task<Receipt> GetReceiptAsync(byte[] txHash, CancellationToken cancellation = default)
+    /// <summary>The receipt of a committed transaction, checked as by <see cref="SubmitAsync"/>.</summary>
+    public async Task<CheckedReceipt> GetReceiptAsync(byte[] txHash, CancellationToken cancellation = default)
     {
         var response = await GetTransactionAsync(txHash, includeReceipt: true, cancellation: cancellation).ConfigureAwait(false);
         var receipt = response.Receipt ?? throw new ClientVerificationException("node returned the transaction without a receipt");
@@ -139,8 +145,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
             throw new ClientVerificationException("node returned a transaction that does not hash to the requested hash");
         }
 
-        await VerifyReceiptAsync(receipt, txHash, cancellation).ConfigureAwait(false);
-        return receipt;
+        return await CheckReceiptAsync(receipt, txHash, cancellation).ConfigureAwait(false);
     }
 
     public Task<Block> GetBlockAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
@@ -196,20 +201,19 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return InvokeAsync((api, call) => api.GetConsistencyProofAsync(request, call).ResponseAsync, cancellation);
     }
 
-    /// <summary>A certified header (0 = latest), checked against the genesis node keys when a genesis is configured.</summary>
+    /// <summary>
+    /// A certified header (0 = latest). With a genesis (and verification on) it is checked against
+    /// the node set in force at its height and moves the trusted log state; a header that is not
+    /// certified throws <see cref="ClientVerificationException"/>, one inconsistent with the trusted
+    /// state <see cref="ForkDetectedException"/>. Without a genesis it is the node's word, unchecked.
+    /// </summary>
     public async Task<CertifiedHeader> GetCertifiedHeaderAsync(ulong height = 0, CancellationToken cancellation = default)
     {
         var request = new GetCertifiedHeaderRequest { Height = height };
         var certified = await InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
-        if (options.VerifyResponses && options.Genesis is not null)
+        if (certifier is not null)
         {
-            var failure = CertifiedHeaderVerifier.Check(certified, options.Genesis);
-            if (failure is not null)
-            {
-                throw new ClientVerificationException($"certified header {certified.Header?.Height}: {failure}");
-            }
-
-            await tracker.ObserveAsync(certified.Header!, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
+            await certifier.VerifyServedAsync(certified, cancellation).ConfigureAwait(false);
         }
 
         return certified;
@@ -226,13 +230,9 @@ public sealed partial class LedgerClient : IAsyncDisposable
         var certified = await InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
         if (options.VerifyResponses)
         {
-            var failure = CertifiedHeaderVerifier.Check(certified, consortium);
-            if (failure is not null)
-            {
-                throw new ClientVerificationException($"certified header {certified.Header?.Height}: {failure}");
-            }
-
-            await tracker.ObserveAsync(certified.Header!, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
+            var certificate = QuorumCertificate.TryVerify(certified, consortium, out var failure)
+                ?? throw new ClientVerificationException($"certified header {certified.Header?.Height}: {failure}");
+            await tracker.ObserveAsync(certificate, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
         }
 
         return certified;
@@ -379,17 +379,6 @@ public sealed partial class LedgerClient : IAsyncDisposable
     }
 
     private static bool IsRetryable(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted;
-
-    private async Task VerifyReceiptAsync(Receipt receipt, byte[] txHash, CancellationToken cancellation)
-    {
-        if (!options.VerifyResponses)
-        {
-            return;
-        }
-
-        ReceiptVerifier.Verify(receipt, txHash, ChainHash);
-        await tracker.ObserveAsync(receipt.Header, GetConsistencyProofAsync, cancellation).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// Nodes name the leader by node id (they know each other's peer addresses, not the public ones), so

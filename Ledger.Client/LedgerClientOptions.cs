@@ -8,7 +8,12 @@ public sealed class LedgerClientOptions
     /// <summary>Public URLs of the nodes; calls start at the first and fail over in order.</summary>
     public required IReadOnlyList<Uri> Endpoints { get; init; }
 
-    /// <summary>The consortium genesis: gives the chain hash and the node keys certified headers are checked against.</summary>
+    /// <summary>
+    /// The trust anchor: the consortium genesis, from bytes the caller trusts (its own copy of the
+    /// file, or bytes checked against a pinned SHA-256), never from the node being checked. It gives
+    /// the chain id, the chain hash and the genesis node keys; node changes after it are replayed
+    /// from the chain. Without it no receipt is ever <see cref="Verification.ReceiptStatus.Verified"/>.
+    /// </summary>
     public ConsortiumGenesis? Genesis { get; init; }
 
     /// <summary>PEM of the consortium TLS CA; when set, node certificates must chain to it.</summary>
@@ -30,6 +35,17 @@ public sealed class LedgerClientOptions
     /// </summary>
     public bool VerifyResponses { get; init; } = true;
 
+    /// <summary>
+    /// How long a submit or receipt call waits for its block to be certified by a quorum before it
+    /// returns <see cref="Verification.ReceiptStatus.CommittedNotCertified"/>.
+    /// </summary>
+    public TimeSpan CertificationWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First pause between asks for a block's certificate; doubles up to <see cref="CertificationPollMax"/>.</summary>
+    public TimeSpan CertificationPollInitial { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public TimeSpan CertificationPollMax { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Replaces the HTTP handler (tests, proxies).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
@@ -50,6 +66,16 @@ public sealed class LedgerClientOptions
         if (BackoffInitial <= TimeSpan.Zero || BackoffMax < BackoffInitial)
         {
             throw new ArgumentException($"backoff must satisfy 0 < {nameof(BackoffInitial)} <= {nameof(BackoffMax)}");
+        }
+
+        if (CertificationWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(CertificationWait)} must be positive", nameof(CertificationWait));
+        }
+
+        if (CertificationPollInitial <= TimeSpan.Zero || CertificationPollMax < CertificationPollInitial)
+        {
+            throw new ArgumentException($"certification polling must satisfy 0 < {nameof(CertificationPollInitial)} <= {nameof(CertificationPollMax)}");
         }
 
         if (AttemptDeadline <= TimeSpan.Zero)

@@ -7,6 +7,7 @@ using Google.Protobuf;
 using Ledger.Cli.Infrastructure;
 using Ledger.Client;
 using Ledger.Client.Signing;
+using Ledger.Client.Verification;
 using Ledger.Core.Evidence;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
@@ -45,29 +46,47 @@ public static class NodeCommands
 
     /// <summary>
     /// Makes <paramref name="command"/> sign one transaction built from its arguments, submit it and
-    /// print the verified receipt; exit 0 when the ledger accepted it, else <see cref="ExitCodes.Rejected"/>.
+    /// print the receipt with its status (<see cref="ReceiptLine"/>); exit code by <see cref="ExitCode"/>.
     /// The body is built before any connection, so a usage error submits nothing. <paramref name="annotate"/>
     /// adds command-specific fields and lines to the output.
     /// </summary>
-    internal static void SetSubmit(Command command, CliEnvironment environment, Option<string> key, Func<ParseResult, (TransactionType Type, IMessage Body)> build, Action<Receipt, JsonObject, List<string>>? annotate = null)
+    internal static void SetSubmit(Command command, CliEnvironment environment, Option<string> key, Func<ParseResult, (TransactionType Type, IMessage Body)> build, Action<CheckedReceipt, JsonObject, List<string>>? annotate = null)
     {
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var (type, body) = build(parse);
-            await using var client = ClientFactory.Create(parse, console);
+            await using var client = await ClientFactory.CreateAsync(parse, console, cancellation).ConfigureAwait(false);
             var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
             var receipt = await client.SubmitAsync(builder.Build(type, body), cancellation).ConfigureAwait(false);
             var json = ReceiptJson(receipt);
             var lines = new List<string> { ReceiptLine(receipt) };
             annotate?.Invoke(receipt, json, lines);
             console.Result(json, [.. lines]);
-            return receipt.Result?.Code == ResultCode.Ok ? ExitCodes.Ok : ExitCodes.Rejected;
+            return ExitCode(receipt);
         });
     }
 
-    internal static JsonObject ReceiptJson(Receipt receipt) => new()
+    /// <summary>
+    /// <see cref="ExitCodes.Rejected"/> when the ledger recorded the transaction as rejected, else
+    /// <see cref="ExitCodes.Ok"/> only for a receipt verified against a quorum-certified header,
+    /// else <see cref="ExitCodes.NotCertified"/> (committed, not verified).
+    /// </summary>
+    internal static int ExitCode(CheckedReceipt receipt) =>
+        receipt.Result?.Code != ResultCode.Ok ? ExitCodes.Rejected
+        : receipt.IsVerified ? ExitCodes.Ok
+        : ExitCodes.NotCertified;
+
+    internal static JsonObject ReceiptJson(CheckedReceipt receipt) => new()
     {
+        ["status"] = receipt.Status switch
+        {
+            ReceiptStatus.Verified => "verified",
+            ReceiptStatus.CommittedNotCertified => "committed_not_certified",
+            _ => "unverified",
+        },
+        ["certifiedBy"] = new JsonArray([.. receipt.CertifiedBy.Select(id => (JsonNode)id)]),
+        ["statusDetail"] = receipt.Detail,
         ["txHash"] = Convert.ToHexStringLower(receipt.TxHash.Span),
         ["blockHeight"] = receipt.BlockHeight,
         ["position"] = receipt.Position,
@@ -77,8 +96,16 @@ public static class NodeCommands
         ["blockTimestampUnixMs"] = receipt.Header?.TimestampUnixMs,
     };
 
-    internal static string ReceiptLine(Receipt receipt) =>
-        $"tx {Convert.ToHexStringLower(receipt.TxHash.Span)}: {receipt.Result?.Code} in block {receipt.BlockHeight} position {receipt.Position}{(string.IsNullOrEmpty(receipt.Result?.Reason) ? "" : $" ({receipt.Result.Reason})")} — inclusion verified";
+    /// <summary>"— inclusion verified (certified by …)" only for <see cref="ReceiptStatus.Verified"/>; otherwise it says what is missing.</summary>
+    internal static string ReceiptLine(CheckedReceipt receipt) =>
+        $"tx {Convert.ToHexStringLower(receipt.TxHash.Span)}: {receipt.Result?.Code} in block {receipt.BlockHeight} position {receipt.Position}{(string.IsNullOrEmpty(receipt.Result?.Reason) ? "" : $" ({receipt.Result.Reason})")} — {StatusText(receipt)}";
+
+    private static string StatusText(CheckedReceipt receipt) => receipt.Status switch
+    {
+        ReceiptStatus.Verified => $"inclusion verified (certified by {string.Join(", ", receipt.CertifiedBy)})",
+        ReceiptStatus.CommittedNotCertified => receipt.Detail,
+        _ => $"committed in block {receipt.BlockHeight}, NOT verified: {receipt.Detail}",
+    };
 
     private static Command Status(CliEnvironment environment)
     {
@@ -146,7 +173,7 @@ public static class NodeCommands
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            await using var client = ClientFactory.Create(parse, console);
+            await using var client = await ClientFactory.CreateAsync(parse, console, cancellation).ConfigureAwait(false);
             var hash = Hex.Parse(parse.GetValue(tx)!, "TX_HASH");
             var receipt = await client.GetReceiptAsync(hash, cancellation).ConfigureAwait(false);
             var response = await client.GetTransactionAsync(hash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
@@ -156,7 +183,7 @@ public static class NodeCommands
             json["signerKeyId"] = Convert.ToHexStringLower(envelope.SignerKeyId.Span);
             json["nonce"] = envelope.Nonce;
             console.Result(json, ReceiptLine(receipt), $"type {EvidenceVerifier.TypeName(envelope.Type)}, signer key {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}, nonce {envelope.Nonce}");
-            return ExitCodes.Ok;
+            return receipt.IsVerified ? ExitCodes.Ok : ExitCodes.NotCertified;
         });
         return command;
     }
@@ -175,10 +202,10 @@ public static class NodeCommands
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            await using var client = ClientFactory.Create(parse, console);
+            await using var client = await ClientFactory.CreateAsync(parse, console, cancellation).ConfigureAwait(false);
             var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
             var results = new JsonArray();
-            var rejected = 0;
+            var exitCode = ExitCodes.Ok;
             foreach (var path in parse.GetValue(files)!)
             {
                 byte[] sha256;
@@ -206,7 +233,13 @@ public static class NodeCommands
                 }
 
                 var receipt = await client.SubmitAsync(builder.RegisterWork(body), cancellation).ConfigureAwait(false);
-                rejected += receipt.Result?.Code == ResultCode.Ok ? 0 : 1;
+                // The worst outcome decides: rejected (7) over not certified (8) over verified (0).
+                exitCode = ExitCode(receipt) switch
+                {
+                    ExitCodes.Rejected => ExitCodes.Rejected,
+                    ExitCodes.NotCertified when exitCode == ExitCodes.Ok => ExitCodes.NotCertified,
+                    _ => exitCode,
+                };
                 var json = ReceiptJson(receipt);
                 json["file"] = path;
                 json["contentSha256"] = Convert.ToHexStringLower(sha256);
@@ -227,7 +260,7 @@ public static class NodeCommands
                 console.Json(results);
             }
 
-            return rejected == 0 ? ExitCodes.Ok : ExitCodes.Rejected;
+            return exitCode;
         });
         return command;
     }

@@ -11,7 +11,7 @@ public static class ClientFactory
 
     public static Option<string?> Genesis { get; } = new("--genesis")
     {
-        Description = "Consortium genesis (or LEDGER_GENESIS): enables certified-header checks and the chain's hash suite",
+        Description = "Consortium genesis (or LEDGER_GENESIS): the trust anchor; without one no receipt is verified (on loopback the dev node's genesis file is used when found)",
     };
 
     public static Option<string?> TlsCa { get; } = new("--tls-ca")
@@ -33,7 +33,37 @@ public static class ClientFactory
         command.Options.Add(NoVerify);
     }
 
-    public static LedgerClient Create(ParseResult parse, CliOutput console)
+    public static LedgerClient Create(ParseResult parse, CliOutput console) => new(Options(parse, genesis: null));
+
+    /// <summary>
+    /// As <see cref="Create"/>, for commands that verify receipts: with no --genesis or
+    /// LEDGER_GENESIS and only loopback endpoints it anchors on the local dev node's genesis file
+    /// (<see cref="DevGenesisAnchor"/>) and says so on stderr.
+    /// </summary>
+    public static async Task<LedgerClient> CreateAsync(ParseResult parse, CliOutput console, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var options = Options(parse, genesis: null);
+        var client = new LedgerClient(options);
+        if (options.Genesis is not null || !options.VerifyResponses)
+        {
+            return client;
+        }
+
+        var path = DevGenesisAnchor.FindCandidate(options.Endpoints, ".");
+        var adopted = path is null ? null : await DevGenesisAnchor.TryAdoptAsync(path, client, cancellation).ConfigureAwait(false);
+        if (adopted is not { } dev)
+        {
+            await console.Error.WriteLineAsync("ledger: no trusted genesis (--genesis FILE or LEDGER_GENESIS): receipts cannot be verified, only reported as committed").ConfigureAwait(false);
+            return client;
+        }
+
+        await client.DisposeAsync().ConfigureAwait(false);
+        await console.Error.WriteLineAsync($"ledger: trusting the local dev genesis {path} (chain '{dev.Genesis.ChainId}', sha256 {dev.Sha256}); give --genesis to choose the anchor").ConfigureAwait(false);
+        return new LedgerClient(Options(parse, dev.Genesis));
+    }
+
+    private static LedgerClientOptions Options(ParseResult parse, ConsortiumGenesis? genesis)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var endpoints = parse.GetValue(GlobalOptions.Endpoints) is { Length: > 0 } given
@@ -52,13 +82,13 @@ public static class ClientFactory
 
         var genesisPath = SafeGet(parse, Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS");
         var caPath = SafeGet(parse, TlsCa) ?? Environment.GetEnvironmentVariable("LEDGER_TLS_CA");
-        return new LedgerClient(new LedgerClientOptions
+        return new LedgerClientOptions
         {
             Endpoints = uris,
-            Genesis = genesisPath is null ? null : ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis")),
+            Genesis = genesis ?? (genesisPath is null ? null : ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis"))),
             TlsCaPem = caPath is null ? null : File.ReadAllText(caPath),
             VerifyResponses = !SafeGetBool(parse, NoVerify),
-        });
+        };
     }
 
     private static string? SafeGet(ParseResult parse, Option<string?> option) =>

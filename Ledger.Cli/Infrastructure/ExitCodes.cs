@@ -28,6 +28,12 @@ public static class ExitCodes
     /// <summary>An input file exists but is malformed (key file, genesis, bundle, manifest).</summary>
     public const int InvalidInput = 6;
 
+    /// <summary>
+    /// The ledger committed the transaction, but its receipt is not verified: no header of its block
+    /// certified by a quorum came in time, or no trusted genesis was given.
+    /// </summary>
+    public const int NotCertified = 9;
+
     /// <summary>The ledger refused the request (bad argument, permission denied, duplicate).</summary>
     public const int Rejected = 7;
 
@@ -43,6 +49,7 @@ public static class ExitCodes
         (Unavailable, "node unavailable / network error / timeout"),
         (InputOutput, "local I/O error"),
         (InvalidInput, "malformed input file"),
+        (NotCertified, "committed, but not verified against a quorum-certified header (yet)"),
         (Rejected, "rejected by the ledger"),
         (Internal, "internal error (a bug)"),
     ];

@@ -9,6 +9,8 @@ namespace Ledger.Client.Verification;
 /// is consistent with it (RFC 9162 consistency proof): a newer header must extend the trusted log,
 /// an older one must be a prefix of it, one of equal size must have the same root. Anything else
 /// is a fork and raises <see cref="ForkDetectedException"/>; the trusted state never moves backwards.
+/// It takes only <see cref="QuorumCertificate"/>s: a single node's uncertified header (a receipt's,
+/// say) can neither start nor move the trusted state.
 /// </summary>
 public sealed class LogStateTracker
 {
@@ -33,11 +35,12 @@ public sealed class LogStateTracker
         }
     }
 
-    /// <summary>Checks <paramref name="header"/> against the trusted state, fetching a consistency proof when the sizes differ.</summary>
-    public async Task ObserveAsync(BlockHeader header, Func<ulong, ulong, CancellationToken, Task<ConsistencyProof>> getProof, CancellationToken cancellation)
+    /// <summary>Checks the certified header against the trusted state, fetching a consistency proof when the sizes differ.</summary>
+    public async Task ObserveAsync(QuorumCertificate certificate, Func<ulong, ulong, CancellationToken, Task<ConsistencyProof>> getProof, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(getProof);
+        var header = certificate.Header;
         var current = Trusted;
         if (current is null)
         {

@@ -5,10 +5,15 @@ using Ledger.Core.Protocol;
 
 namespace Ledger.Client.Verification;
 
-/// <summary>Client-side check of a receipt: the transaction's log leaf proves to the log root in the receipt's own header.</summary>
+/// <summary>
+/// Client-side check of a receipt: the transaction's log leaf proves to the log root in the
+/// receipt's own header. That header is the serving node's word: a receipt counts as verified only
+/// once that very header is certified by a quorum (see <see cref="ReceiptCertifier"/>).
+/// </summary>
 public static class ReceiptVerifier
 {
-    public static void Verify(Receipt receipt, ReadOnlySpan<byte> expectedTxHash, IHashAlgorithm chainHash)
+    /// <summary>Throws <see cref="ClientVerificationException"/> unless the receipt proves <paramref name="expectedTxHash"/> into its header (of chain <paramref name="expectedChainId"/> when given).</summary>
+    public static void Verify(Receipt receipt, ReadOnlySpan<byte> expectedTxHash, IHashAlgorithm chainHash, string? expectedChainId = null)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(chainHash);
@@ -22,6 +27,11 @@ public static class ReceiptVerifier
         if (shape != BlockValidationError.None)
         {
             throw new ClientVerificationException($"receipt header is malformed: {shape}");
+        }
+
+        if (expectedChainId is not null && !string.Equals(header.ChainId, expectedChainId, StringComparison.Ordinal))
+        {
+            throw new ClientVerificationException($"receipt header is of chain '{header.ChainId}', the trusted genesis is of chain '{expectedChainId}'");
         }
 
         if (header.Height != receipt.BlockHeight)

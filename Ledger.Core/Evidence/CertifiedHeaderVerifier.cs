@@ -5,12 +5,16 @@ using Ledger.Core.Protocol;
 namespace Ledger.Core.Evidence;
 
 /// <summary>
-/// Is a header certified by the consortium's nodes? Every attestation must be by a distinct node
-/// of the node set in force for that header and verify over the header's hash with that node's
-/// key, and a strict majority of that node set must attest.
+/// Is a header certified by the consortium's nodes? The header must name the consortium's chain
+/// id, every attestation must be by a distinct node of the node set in force for that header and
+/// verify over the header's hash with that node's key, and a strict majority of that node set must
+/// attest.
 /// </summary>
 public static class CertifiedHeaderVerifier
 {
+    /// <summary>Characters of a foreign chain id quoted in a refusal (the id comes from outside).</summary>
+    public const int QuotedChainIdCharsMax = 64;
+
     /// <summary>Checks against the genesis nodes only (a chain without node changes).</summary>
     public static string? Check(CertifiedHeader certified, ConsortiumGenesis genesis, List<string>? attestingNodeIds = null)
     {
@@ -32,7 +36,22 @@ public static class CertifiedHeaderVerifier
             return "certified header has no header";
         }
 
+        // Node keys may serve in more than one consortium (and attestations sign the header's own
+        // chain id), so quorum-signed is not enough: the header must be of this chain.
+        if (!string.Equals(certified.Header.ChainId, nodeSet.ChainId, StringComparison.Ordinal))
+        {
+            return $"header is of chain '{Quote(certified.Header.ChainId)}', the genesis chain is '{nodeSet.ChainId}'";
+        }
+
         var chainHash = nodeSet.Suite.Hash;
+
+        // Hashing a header that cannot be encoded throws; outside input is refused with a reason instead.
+        var shape = BlockHeaderValidation.CheckShape(certified.Header, chainHash);
+        if (shape != BlockValidationError.None)
+        {
+            return $"header is malformed: {shape}";
+        }
+
         var blockHash = BlockHash.Compute(certified.Header, chainHash);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var attestation in certified.Attestations)
@@ -76,4 +95,7 @@ public static class CertifiedHeaderVerifier
             ? null
             : $"attestation by node '{node.NodeId}' does not verify with the node's key at height {header.Height}";
     }
+
+    private static string Quote(string chainId) =>
+        chainId.Length <= QuotedChainIdCharsMax ? chainId : string.Concat(chainId.AsSpan(0, QuotedChainIdCharsMax), "…");
 }

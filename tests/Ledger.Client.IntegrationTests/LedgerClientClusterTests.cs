@@ -21,6 +21,8 @@ public sealed class LedgerClientClusterTests : ClusterFixture
         var receipt = await client.SubmitAsync(Platform().RegisterWork(Work("failover")));
 
         Assert.That(receipt.Result.Code, Is.EqualTo(ResultCode.Ok));
+        Assert.That(receipt.Status, Is.EqualTo(Verification.ReceiptStatus.Verified), receipt.Detail);
+        Assert.That(receipt.CertifiedBy, Has.Count.GreaterThanOrEqualTo(2));
         Assert.That(client.CurrentEndpoint, Is.Not.EqualTo(dead));
         Assert.That(client.TrustedState?.LogSize, Is.GreaterThanOrEqualTo(receipt.Header.LogSize));
     }
@@ -109,7 +111,7 @@ public sealed class LedgerClientClusterTests : ClusterFixture
         await using var client = NewClient();
         var many = await client.SubmitManyAsync([Platform().RegisterWork(Work("many 1")), Platform().RegisterWork(Work("many 2"))]);
         Assert.That(many.Select(r => r.Receipt?.Result.Code), Is.All.EqualTo(ResultCode.Ok));
-        var receipt = many[1].Receipt;
+        var receipt = many[1].Receipt!;
         var txHash = receipt.TxHash.ToByteArray();
 
         var fetched = await client.GetTransactionAsync(txHash);
@@ -121,6 +123,7 @@ public sealed class LedgerClientClusterTests : ClusterFixture
 
         Assert.That(TransactionHashing.ComputeHash(client.ChainHash, fetched.Transaction), Is.EqualTo(txHash));
         Assert.That(verified.BlockHeight, Is.EqualTo(receipt.BlockHeight));
+        Assert.That((receipt.Status, verified.Status), Is.EqualTo((Verification.ReceiptStatus.Verified, Verification.ReceiptStatus.Verified)));
         Assert.That(block.Transactions[(int)receipt.Position].Equals(fetched.Transaction), Is.True);
         var leaf = LogLeaf.MerkleLeafHash(txHash, receipt.Result, client.ChainHash);
         Assert.That(

@@ -26,6 +26,7 @@ public sealed class LedgerClientVerificationTests
     {
         "/ledger.v1.LedgerApi/GetTransaction" => (0, new GetTransactionResponse { Transaction = Chain.Work, Result = receipt.Result, BlockHeight = receipt.BlockHeight, Position = receipt.Position, Receipt = receipt }, null),
         "/ledger.v1.LedgerApi/GetCertifiedHeader" => (0, certified, null),
+        "/ledger.v1.LedgerApi/GetBlocks" => (0, Chain.Blocks[0], null),
         _ => (12, null, null),
     });
 
@@ -45,6 +46,7 @@ public sealed class LedgerClientVerificationTests
         var receipt = await client.GetReceiptAsync(Chain.WorkBundle().TransactionHash);
 
         Assert.That(receipt.BlockHeight, Is.EqualTo(2UL));
+        Assert.That(receipt.Status, Is.EqualTo(Ledger.Client.Verification.ReceiptStatus.Verified));
         Assert.That(client.TrustedState!.LogSize, Is.EqualTo(Chain.Block2.Header.LogSize));
     }
 

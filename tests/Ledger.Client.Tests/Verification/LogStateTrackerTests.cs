@@ -21,8 +21,9 @@ public sealed class LogStateTrackerTests
         return tree;
     }
 
-    private static BlockHeader Header(MemoryMerkleTree tree, ulong size, ulong height) =>
-        new() { Height = height, LogSize = size, LogRoot = ByteString.CopyFrom(tree.ComputeRoot(size)) };
+    /// <summary>The tracker takes only quorum certificates; these tests are about the log, so the attestations are taken as checked.</summary>
+    private static QuorumCertificate Header(MemoryMerkleTree tree, ulong size, ulong height) =>
+        new(new CertifiedHeader { Header = new BlockHeader { Height = height, LogSize = size, LogRoot = ByteString.CopyFrom(tree.ComputeRoot(size)) } }, ["node-1", "node-2"]);
 
     private static Func<ulong, ulong, CancellationToken, Task<ConsistencyProof>> ProofsFrom(MemoryMerkleTree tree) => (first, second, _) =>
     {
