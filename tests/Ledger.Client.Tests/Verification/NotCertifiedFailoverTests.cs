@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ledger.Client.Tests.Support;
+using Ledger.Core.Evidence;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Client.Tests.Verification;
@@ -15,6 +16,9 @@ public sealed class NotCertifiedFailoverTests
     private const string Certifying = "http://127.0.0.2:7050";
     private const string AlsoLagging = "http://127.0.0.3:7050";
     private static readonly TestChain Chain = new();
+
+    // As `ledger evidence export` asks: the node set in force at the height (here the genesis nodes).
+    private static readonly ConsortiumState NodeSet = new(Chain.Genesis);
 
     private static readonly Dictionary<string, string> NotCertifiedTrailer = new() { [NotCertifiedAnswer.TrailerKey] = "1" };
 
@@ -38,7 +42,7 @@ public sealed class NotCertifiedFailoverTests
         using var handler = Nodes(Certifying);
         await using var client = Client(handler, Lagging, Certifying);
 
-        var certified = await client.GetCertifiedHeaderAsync(2);
+        var certified = await client.GetCertifiedHeaderAsync(2, NodeSet);
 
         Assert.That(certified.Header.Height, Is.EqualTo(2UL));
         Assert.That(handler.Calls, Is.EqualTo(new[] { Lagging, Certifying }));
@@ -51,7 +55,7 @@ public sealed class NotCertifiedFailoverTests
         using var handler = Nodes();
         await using var client = Client(handler, Lagging, AlsoLagging);
 
-        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2));
+        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2, NodeSet));
 
         Assert.That(NotCertifiedAnswer.Is(exception!), Is.True, $"{exception!.StatusCode}");
         Assert.That(handler.Calls, Is.EqualTo(new[] { Lagging, AlsoLagging }));
@@ -63,7 +67,7 @@ public sealed class NotCertifiedFailoverTests
         using var handler = Nodes();
         await using var client = Client(handler, Lagging);
 
-        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2));
+        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2, NodeSet));
 
         Assert.That(NotCertifiedAnswer.Is(exception!), Is.True);
         Assert.That(handler.Calls, Has.Count.EqualTo(1));
@@ -75,7 +79,7 @@ public sealed class NotCertifiedFailoverTests
         using var handler = new FakeGrpcHandler(_ => ((int)StatusCode.FailedPrecondition, null, null));
         await using var client = Client(handler, Lagging, Certifying);
 
-        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2));
+        var exception = Assert.ThrowsAsync<RpcException>(() => client.GetCertifiedHeaderAsync(2, NodeSet));
 
         Assert.That(exception!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
         Assert.That(handler.Calls, Has.Count.EqualTo(1));
