@@ -25,6 +25,8 @@ public static class LedgerCli
         }
 
         root.Subcommands.Add(AuditCommand.Create(environment));
+        root.Subcommands.Add(CheckpointCommands.Create(environment));
+        root.Subcommands.Add(WitnessCommands.Create(environment));
         root.Subcommands.Add(BenchCommand.Create(environment));
         return root;
     }

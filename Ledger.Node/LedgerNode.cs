@@ -6,6 +6,7 @@ using Ledger.Core.Protocol;
 using Ledger.Node.Attestation;
 using Ledger.Node.Batching;
 using Ledger.Node.Chain;
+using Ledger.Node.Checkpoints;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
@@ -20,6 +21,7 @@ using Ledger.Registry.State;
 using Ledger.Storage;
 using Ledger.Storage.Attestations;
 using Ledger.Storage.Blocks;
+using Ledger.Storage.Checkpoints;
 using Ledger.Storage.Raft;
 using Ledger.Storage.Registry;
 using Ledger.Storage.Snapshots;
@@ -109,6 +111,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
             peers = new PeerNetwork(nodeId, new PeerResolution(RaftId, Directory, peerUrls).ResolvePeer, options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
+            var witnesses = new WitnessDirectory(new Registry.Queries.RegistryQueries(RegistryState, chain.RegistryOptions), () => Blocks.LatestHeight);
+            var cosignatures = new CosignatureStore(database);
+            Checkpoints = new CheckpointPublisher(chain, Collector, Directory, Blocks, cosignatures, witnesses, loggerFactory.CreateLogger<CheckpointPublisher>());
+            Cosignatures = new CosignatureIntake(Checkpoints.Origin, Collector, Blocks, cosignatures, witnesses, new CheckpointMetrics(Metrics.Registry), loggerFactory.CreateLogger<CosignatureIntake>());
             AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>(),
                 new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
             CatchUp = new AttestationCatchUp(Collector, Attestations, () => Blocks.LatestHeight, new PeerAttestationSource(Directory, peers, timeProvider), nodeId,
@@ -199,6 +205,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public AttestationStore Attestations { get; }
 
     public AttestationCollector Collector { get; }
+
+    /// <summary>Serves the signed checkpoints of certified headers with their witness cosignatures (GetCheckpoint).</summary>
+    public CheckpointPublisher Checkpoints { get; }
+
+    /// <summary>Verifies and keeps registered witnesses' cosignatures of this node's checkpoints (AddCosignature).</summary>
+    public CosignatureIntake Cosignatures { get; }
 
     /// <summary>Where applied blocks and peers' attestations go to be signed, verified and certified, off the apply and peer threads.</summary>
     public AttestationWorker AttestationWorker { get; }

@@ -45,7 +45,7 @@ start() {
   build
   rm -rf "$state"
   mkdir -p "$state/pids" "$state/logs"
-  dotnet "$cli_dll" consortium init --nodes "$count" --members platform,court,auditor --out "$state/consortium" --base-port "$base_port" --host 127.0.0.1 >/dev/null
+  dotnet "$cli_dll" consortium init --nodes "$count" --members platform,court,auditor --witnesses witness-1 --out "$state/consortium" --base-port "$base_port" --host 127.0.0.1 >/dev/null
   for node_dir in "$state"/consortium/nodes/*/; do
     local id; id=$(basename "$node_dir")
     # Only the node process is backgrounded, so the pid file holds the node's own pid.
@@ -73,6 +73,7 @@ start() {
   echo "local cluster of $count nodes is up; leader: $leader"
   for i in $(seq 1 "$count"); do echo "  node-$i  $(endpoint_of "$i")  metrics: $(metrics_of "$i")/metrics"; done
   echo "consortium (genesis, CA, member keys): $state/consortium"
+  echo "checkpoint witness: members/witness-1.key.json (ledger witness run --key members/witness-1.key.json --endpoint $(endpoint_of 1) --genesis genesis.json --tls-ca ca.pem)"
   echo "try: (cd $state/consortium && dotnet $cli_dll status --endpoint $(endpoint_of 1) --tls-ca ca.pem)"
 }
 

@@ -25,8 +25,13 @@ public static class ConsortiumInitCommand
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes", DefaultValueFactory = _ => 3 };
         var members = new Option<string>("--members")
         {
-            Description = "Comma-separated member ids; the role is the id when it names a role (platform, court, rights_holder, auditor, admin), else rights_holder. An 'admin' member is always added.",
+            Description = "Comma-separated member ids; the role is the id when it names a role (platform, court, rights_holder, auditor, admin, witness), else rights_holder. An 'admin' member is always added.",
             DefaultValueFactory = _ => "platform,court,auditor",
+        };
+        var witnesses = new Option<string>("--witnesses")
+        {
+            Description = "Comma-separated ids of checkpoint witnesses to register (role witness, an Ed25519 key whatever the suite: members/<id>.key.json, for `ledger witness run --key`)",
+            DefaultValueFactory = _ => "",
         };
         var output = new Option<string>("--out") { Description = "Directory to create", Required = true };
         var suite = new Option<string>("--suite") { Description = "Crypto suite of the consortium", DefaultValueFactory = _ => CryptoSuites.P256Sha256Name };
@@ -37,13 +42,13 @@ public static class ConsortiumInitCommand
         var force = new Option<bool>("--force") { Description = "Write into a non-empty directory" };
         var command = new Command("init", "Create a consortium: genesis, node and member keys, TLS CA and certificates, node flags")
         {
-            nodes, members, output, suite, chainId, basePort, host, force,
+            nodes, members, witnesses, output, suite, chainId, basePort, host, force,
         };
         CommandAction.Set(command, environment, (parse, console) =>
         {
             var settings = new Settings(
                 parse.GetValue(nodes),
-                ParseMembers(parse.GetValue(members)!),
+                ParseMembers(parse.GetValue(members)!, parse.GetValue(witnesses)!),
                 parse.GetValue(output)!,
                 CryptoSuites.Get(parse.GetValue(suite)!),
                 parse.GetValue(chainId)!,
@@ -67,10 +72,14 @@ public static class ConsortiumInitCommand
 
     public sealed record Settings(int NodeCount, IReadOnlyList<(string Id, string Role)> Members, string Directory, ICryptoSuite Suite, string ChainId, int BasePort, string Host, bool Force);
 
-    public static IReadOnlyList<(string Id, string Role)> ParseMembers(string text)
+    public static IReadOnlyList<(string Id, string Role)> ParseMembers(string text, string witnesses = "")
     {
+        ArgumentNullException.ThrowIfNull(witnesses);
         var result = new List<(string, string)> { (AdminMemberId, "admin") };
-        foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var listed = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(id => (Id: id, Witness: false))
+            .Concat(witnesses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(id => (Id: id, Witness: true)));
+        foreach (var (raw, witness) in listed)
         {
             ArgumentChecks.Identifier(raw, "member id");
             if (result.Exists(m => m.Item1 == raw))
@@ -83,7 +92,7 @@ public static class ConsortiumInitCommand
                 throw CliException.Usage($"member id '{raw}' is listed twice");
             }
 
-            var role = ConsortiumGenesis.KnownRoles.Contains(raw) ? raw : "rights_holder";
+            var role = witness ? WitnessRole.Name : ConsortiumGenesis.KnownRoles.Contains(raw) ? raw : "rights_holder";
             result.Add((raw, role));
         }
 
@@ -146,14 +155,15 @@ public static class ConsortiumInitCommand
         var genesisMembers = new List<GenesisMember>();
         foreach (var (id, role) in settings.Members)
         {
-            var key = suite.GenerateKeyPair();
+            // A witness cosigns checkpoints with Ed25519 (cosignature/v1) in a consortium of any suite.
+            var key = (role == WitnessRole.Name ? CryptoSuites.Get(WitnessRole.KeySuite) : suite).GenerateKeyPair();
             Private($"members/{id}.key.json", KeyFile.Export(key));
             genesisMembers.Add(new GenesisMember
             {
                 Id = id,
                 Name = id,
                 Role = role,
-                Keys = [new GenesisKey { Suite = suite.Name, PublicKey = key.Public.ToArray() }],
+                Keys = [new GenesisKey { Suite = key.Suite.Name, PublicKey = key.Public.ToArray() }],
             });
         }
 

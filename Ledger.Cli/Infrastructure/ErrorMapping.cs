@@ -27,6 +27,7 @@ public static class ErrorMapping
             ClientVerificationException verification => (ExitCodes.VerificationFailed, $"verification failed: {verification.Message}"),
             MerkleProofException proof => (ExitCodes.VerificationFailed, $"proof invalid: {proof.Message}"),
             CoseReceiptException receipt => (ExitCodes.VerificationFailed, $"receipt invalid: {receipt.Message}"),
+            Ledger.Core.Checkpoints.NoteFormatException note => (ExitCodes.InvalidInput, $"signed note malformed: {note.Message}"),
             EvidenceFormatException evidence => (ExitCodes.InvalidInput, $"evidence bundle malformed: {evidence.Message}"),
             GenesisFormatException genesis => (ExitCodes.InvalidInput, genesis.Message),
             KeyFileFormatException keyFile => (ExitCodes.InvalidInput, $"key file malformed: {keyFile.Message}"),

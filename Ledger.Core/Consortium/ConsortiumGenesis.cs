@@ -55,7 +55,7 @@ public sealed class ConsortiumGenesis
     /// <summary>Largest bound: ten minutes; a looser bound would let one operator choose the time of a priority dispute.</summary>
     public const uint BlockTimeSkewMillisecondsMax = 600_000;
 
-    public static readonly IReadOnlyList<string> KnownRoles = ["admin", "platform", "court", "rights_holder", "auditor"];
+    public static readonly IReadOnlyList<string> KnownRoles = ["admin", "platform", "court", "rights_holder", "auditor", "witness"];
     /// <summary>The suites a genesis may name: exactly those <see cref="CryptoSuites"/> implements.</summary>
     public static readonly IReadOnlyList<string> KnownSuites = CryptoSuites.Names;
 
@@ -185,6 +185,10 @@ public sealed class ConsortiumGenesis
             for (var k = 0; k < member.Keys.Count; k++)
             {
                 ValidateKey(member.Keys[k], $"{path}.keys[{k}]", publicKeys);
+                Require(
+                    member.Role != WitnessRole.Name || WitnessRole.AcceptsKeySuite(member.Keys[k].Suite),
+                    $"{path}.keys[{k}].suite",
+                    $"a witness key must be {WitnessRole.KeySuite} (cosignature/v1), was '{member.Keys[k].Suite}'");
             }
         }
 

@@ -84,8 +84,39 @@ public sealed class ConsortiumState
     public ConsortiumKey? FindKey(ReadOnlySpan<byte> keyId) =>
         keys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(keyId, out var key) ? key : null;
 
-    /// <summary>A member's role as the genesis names them (admin, platform, court, rights_holder, auditor); "removed" after removal; null if unknown.</summary>
+    /// <summary>A member's role as the genesis names them (admin, platform, court, rights_holder, auditor, witness); "removed" after removal; null if unknown.</summary>
     public string? RoleOf(string memberId) => memberRoles.GetValueOrDefault(memberId);
+
+    /// <summary>
+    /// The registered checkpoint witnesses now (members whose role is <see cref="WitnessRole.Name"/>,
+    /// with their keys not retired), in member id order: whose cosignatures (C2SP cosignature/v1, key
+    /// name = member id) count at this point of the chain. A removed witness's keys are retired, so it
+    /// drops out; a witness never changes role (the registry refuses it).
+    /// </summary>
+    public IReadOnlyList<ConsortiumWitness> Witnesses
+    {
+        get
+        {
+            var witnesses = new List<ConsortiumWitness>();
+            foreach (var (memberId, role) in memberRoles.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                if (role != WitnessRole.Name || !keysByMember.TryGetValue(memberId, out var memberKeys))
+                {
+                    continue;
+                }
+
+                foreach (var key in memberKeys)
+                {
+                    if (key.RetiredAt is null && WitnessRole.AcceptsKeySuite(key.PublicKey.Suite.Name))
+                    {
+                        witnesses.Add(new ConsortiumWitness(memberId, key.PublicKey, key.ValidFromHeight));
+                    }
+                }
+            }
+
+            return witnesses;
+        }
+    }
 
     /// <summary>
     /// Every accepted ProposeChange and Vote replayed so far, in chain order: replaying them into a
@@ -235,6 +266,7 @@ public sealed class ConsortiumState
         MemberRole.Court => "court",
         MemberRole.RightsHolder => "rights_holder",
         MemberRole.Auditor => "auditor",
+        MemberRole.Witness => "witness",
         _ => $"role {(int)role}",
     };
 
@@ -277,6 +309,9 @@ public sealed class ConsortiumState
         return false;
     }
 }
+
+/// <summary>A registered witness key: its member id (the cosignature key name), Ed25519 key, and the height that added it.</summary>
+public sealed record ConsortiumWitness(string MemberId, PublicKey PublicKey, ulong AddedAtHeight);
 
 /// <summary>A recorded key that does not decode: whose it is (member or node id) and the height that recorded it.</summary>
 public sealed record UnusableKey(string OwnerId, ulong Height);

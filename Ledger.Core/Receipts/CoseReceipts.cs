@@ -1,23 +1,43 @@
 using System.Formats.Cbor;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
+using Ledger.Core.Blocks;
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
-using Ledger.Core.Hashing;
+using Ledger.Core.Evidence;
 using Ledger.Core.Keys;
 using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
 
 namespace Ledger.Core.Receipts;
 
 /// <summary>
-/// COSE Receipts (RFC 9942, draft-ietf-cose-merkle-tree-proofs) for the ledger's log: a
-/// COSE_Sign1 whose protected header says alg ES256 (-7), kid = the signing node's key id and
-/// vds (395) = RFC9162_SHA256 (1); whose unprotected header carries vdp (396) = { -1 (inclusion
-/// proofs): [ bstr .cbor [tree_size, leaf_index, [path hashes]] ] }; and whose payload is
-/// detached: it is the log root the proof leads to, which the verifier recomputes from the leaf.
-/// The leaf is the log's RFC 9162 leaf hash, <c>LogLeaf.MerkleLeafHash(tx_hash, result)</c>.
-/// Only p256-sha256 consortia can express this today: COSE has no registered algorithm for SM2/SM3
-/// and this implementation does not produce EdDSA, so sm2-sm3 and ed25519 consortia use evidence
-/// bundles instead.
+/// COSE Receipts (RFC 9942) for the ledger's log, resting on the quorum that certified the block.
+/// <para>
+/// A receipt is an RFC 9942 receipt of inclusion: a COSE_Sign1 whose protected header says alg
+/// ES256 (-7), kid = the issuing node's key id, vds (395) = RFC9162_SHA256 (1); whose unprotected
+/// header carries vdp (396) = { -1 (inclusion proofs): [ bstr .cbor [tree_size, leaf_index, [path]] ] };
+/// and whose payload is detached: the log root the proof leads to. The leaf is the log's RFC 9162
+/// leaf hash, <c>LogLeaf.MerkleLeafHash(tx_hash, result)</c>.
+/// </para>
+/// <para>
+/// One node's signature is not the ledger's word, so the protected header also binds the certified
+/// block the proof ends in (<see cref="CoseReceiptClaims"/>, private-use label
+/// <see cref="LedgerClaimsLabel"/>, marked critical): the block header and the attestations the
+/// nodes signed when they applied it, plus the leaf index. Nodes attest blocks asynchronously and
+/// an honest node signs only what it checked itself, so a receipt made later, offline, cannot
+/// gather fresh per-node COSE signatures (a COSE_Sign with one COSE_Signature per node); it can
+/// carry the signatures the nodes already made. Then the tree size (header log_size) and the root
+/// (header log_root) are covered by the quorum, the leaf index by the issuer's signature and bound
+/// by the proof to that size and root, and checked to lie in the block's own leaves.
+/// </para>
+/// <para>
+/// Verifying needs the node set in force at the block's height (<see cref="ReceiptNodeSet"/>):
+/// a strict majority of it must have attested, every attestation must be by a distinct node of it,
+/// and the issuer must be one of its nodes. Only p256-sha256 consortia can express this: COSE has
+/// no registered algorithm for SM2/SM3 and this implementation does not produce EdDSA, so sm2-sm3
+/// and ed25519 consortia use evidence bundles instead. docs/cose-receipts.md shows a real receipt.
+/// </para>
 /// </summary>
 public static class CoseReceipts
 {
@@ -25,131 +45,221 @@ public static class CoseReceipts
     public const int VerifiableDataProofsLabel = 396;
     public const int InclusionProofsKey = -1;
     public const int Rfc9162Sha256 = 1;
+    public const int Es256 = -7;
+
+    /// <summary>Private use (RFC 9052: integer labels below -65536): the ledger claims.</summary>
+    public const int LedgerClaimsLabel = -65537;
+
     public const int ReceiptBytesMax = 64 * 1024;
     public const int ProofHashesMax = 64;
 
     private static readonly CoseHeaderLabel Vds = new(VerifiableDataStructureLabel);
     private static readonly CoseHeaderLabel Vdp = new(VerifiableDataProofsLabel);
+    private static readonly CoseHeaderLabel LedgerClaims = new(LedgerClaimsLabel);
 
-    /// <summary>Signs a receipt for leaf <paramref name="leafIndex"/> of a log of <paramref name="treeSize"/> leaves with root <paramref name="root"/>.</summary>
-    public static byte[] Create(KeyPair nodeKey, ulong leafIndex, ulong treeSize, IReadOnlyList<byte[]> path, ReadOnlySpan<byte> root)
+    /// <summary>
+    /// Signs a receipt for leaf <paramref name="leafIndex"/> (hash <paramref name="leafHash"/>) of the
+    /// log that <paramref name="certified"/> commits to, with the issuing node's key, carrying
+    /// <paramref name="anchors"/> for the blocks that changed the node set, and verifies it against
+    /// <paramref name="genesis"/> and <paramref name="changes"/> before returning it: a node hands
+    /// out only a receipt it checked. Throws <see cref="CoseReceiptException"/>.
+    /// </summary>
+    public static byte[] Create(
+        KeyPair issuerKey,
+        CertifiedHeader certified,
+        ulong leafIndex,
+        IReadOnlyList<byte[]> path,
+        IReadOnlyList<NodeSetAnchor> anchors,
+        ConsortiumGenesis genesis,
+        IReadOnlyList<GovernanceChangeEvidence> changes,
+        ReadOnlySpan<byte> leafHash)
     {
-        ArgumentNullException.ThrowIfNull(nodeKey);
+        ArgumentNullException.ThrowIfNull(issuerKey);
+        ArgumentNullException.ThrowIfNull(certified);
         ArgumentNullException.ThrowIfNull(path);
-        RequireP256(nodeKey.Suite);
+        ArgumentNullException.ThrowIfNull(anchors);
+        RequireP256(issuerKey.Suite);
+        if (certified.Header is null)
+        {
+            throw new CoseReceiptException("certified header has no header");
+        }
+
         using var key = ECDsa.Create();
-        key.ImportFromPem(KeyPem.ExportPrivateKey(nodeKey));
+        key.ImportFromPem(KeyPem.ExportPrivateKey(issuerKey));
         var protectedHeaders = new CoseHeaderMap
         {
-            [CoseHeaderLabel.Algorithm] = CoseHeaderValue.FromInt32(-7),
-            [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(nodeKey.KeyId.ToArray()),
+            [CoseHeaderLabel.Algorithm] = CoseHeaderValue.FromInt32(Es256),
+            [CoseHeaderLabel.CriticalHeaders] = CoseHeaderValue.FromEncodedValue(EncodeCritical()),
+            [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuerKey.KeyId.ToArray()),
             [Vds] = CoseHeaderValue.FromInt32(Rfc9162Sha256),
+            [LedgerClaims] = CoseHeaderValue.FromEncodedValue(CoseReceiptClaims.From(leafIndex, certified, anchors).Encode()),
         };
         var unprotectedHeaders = new CoseHeaderMap
         {
-            [Vdp] = CoseHeaderValue.FromEncodedValue(EncodeProofs(leafIndex, treeSize, path)),
+            [Vdp] = CoseHeaderValue.FromEncodedValue(EncodeProofs(leafIndex, certified.Header.LogSize, path)),
         };
         var signer = new CoseSigner(key, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders);
-        return CoseSign1Message.SignDetached(root.ToArray(), signer);
-    }
-
-    /// <summary>A decoded receipt: the signer's key id and the inclusion proof it carries.</summary>
-    public sealed record Contents(byte[] KeyId, ulong LeafIndex, ulong TreeSize, IReadOnlyList<byte[]> Path);
-
-    /// <summary>Decodes the headers without checking the signature (to find which key to check it with).</summary>
-    public static Contents Read(ReadOnlySpan<byte> receipt)
-    {
-        var message = Decode(receipt);
-        return ReadContents(message);
+        var receipt = CoseSign1Message.SignDetached(certified.Header.LogRoot.ToByteArray(), signer);
+        Verify(receipt, genesis, changes, leafHash);
+        return receipt;
     }
 
     /// <summary>
-    /// Verifies that <paramref name="leafHash"/> is in the log whose root the node with
-    /// <paramref name="nodeKey"/> signed; returns that root. Throws <see cref="CoseReceiptException"/>.
+    /// Verifies a receipt against a trusted <paramref name="genesis"/> and the governance changes
+    /// before its block (<paramref name="changes"/>, e.g. an evidence bundle's): the node set at the
+    /// block's height is replayed with the receipt's node-set anchors (<see cref="ReceiptNodeSet"/>),
+    /// then checked as <see cref="Verify(ReadOnlySpan{byte}, ConsortiumState, ReadOnlySpan{byte})"/> does.
     /// </summary>
-    public static byte[] Verify(ReadOnlySpan<byte> receipt, PublicKey nodeKey, ReadOnlySpan<byte> leafHash)
+    public static CoseReceiptVerification Verify(ReadOnlySpan<byte> receipt, ConsortiumGenesis genesis, IReadOnlyList<GovernanceChangeEvidence> changes, ReadOnlySpan<byte> leafHash)
     {
-        ArgumentNullException.ThrowIfNull(nodeKey);
-        RequireP256(nodeKey.Suite);
+        ArgumentNullException.ThrowIfNull(genesis);
+        ArgumentNullException.ThrowIfNull(changes);
         var message = Decode(receipt);
-        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.Algorithm, out var algorithm) || algorithm.GetValueAsInt32() != -7)
-        {
-            throw new CoseReceiptException("protected header alg is not ES256 (-7)");
-        }
-
-        if (!message.ProtectedHeaders.TryGetValue(Vds, out var vds) || vds.GetValueAsInt32() != Rfc9162Sha256)
-        {
-            throw new CoseReceiptException("protected header vds (395) is not RFC9162_SHA256 (1)");
-        }
-
-        var contents = ReadContents(message);
-        if (!nodeKey.KeyId.Matches(contents.KeyId))
-        {
-            throw new CoseReceiptException($"receipt kid {Convert.ToHexStringLower(contents.KeyId)} is not the key id of the given node key {nodeKey.KeyId}");
-        }
-
-        var root = ComputeRoot(Sha256HashAlgorithm.Instance, contents, leafHash);
-        using var key = ECDsa.Create();
-        key.ImportFromPem(KeyPem.ExportPublicKey(nodeKey));
-        if (!message.VerifyDetached(key, root))
-        {
-            throw new CoseReceiptException("signature does not verify over the log root computed from the leaf and proof");
-        }
-
-        return root;
+        CheckHeaderShape(message);
+        var claims = CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue);
+        var nodeSet = ReceiptNodeSet.Before(genesis, changes, claims.Header, claims.NodeSetAnchors);
+        return Verify(receipt, nodeSet, leafHash);
     }
 
-    private static byte[] ComputeRoot(IHashAlgorithm hash, Contents contents, ReadOnlySpan<byte> leafHash)
+    /// <summary>
+    /// Verifies that <paramref name="leafHash"/> is leaf <see cref="CoseReceiptVerification.LeafIndex"/>
+    /// of a log whose size and root a quorum of <paramref name="nodeSet"/> attested, in a block of the
+    /// consortium's chain, and that a node of that set issued the receipt. <paramref name="nodeSet"/>
+    /// must be trusted and be the state before the block: the genesis one, or from
+    /// <see cref="ReceiptNodeSet.Before"/> (the receipt's node-set anchors are not read here). Throws
+    /// <see cref="CoseReceiptException"/> with the reason; never accepts on a value it did not check.
+    /// </summary>
+    public static CoseReceiptVerification Verify(ReadOnlySpan<byte> receipt, ConsortiumState nodeSet, ReadOnlySpan<byte> leafHash)
     {
-        if (contents.LeafIndex >= contents.TreeSize)
+        ArgumentNullException.ThrowIfNull(nodeSet);
+        RequireP256(nodeSet.Suite);
+        var message = Decode(receipt);
+        var kid = CheckHeaderShape(message);
+        var claims = CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue);
+        var header = claims.Header;
+        var chainHash = nodeSet.Suite.Hash;
+        CheckBlock(header, nodeSet, chainHash);
+
+        // The quorum: who attested this very header, against the node set in force at its height.
+        var blockHash = BlockHash.Compute(header, chainHash);
+        var attesting = new List<string>();
+        var failure = CertifiedHeaderVerifier.Check(claims.ToCertifiedHeader(blockHash, nodeSet.Suite.Name), nodeSet, attesting);
+        if (failure is not null)
         {
-            throw new CoseReceiptException($"leaf index {contents.LeafIndex} is not below tree size {contents.TreeSize}");
+            throw new CoseReceiptException($"block {header.Height} is not certified: {failure}");
         }
 
-        var hasher = new MerkleHasher(hash);
-        if (leafHash.Length != hasher.HashSizeBytes)
+        var issuer = nodeSet.ActiveNodes.Values.FirstOrDefault(n => n.PublicKey.KeyId.Matches(kid))
+            ?? throw new CoseReceiptException($"receipt kid {Convert.ToHexStringLower(kid)} is not the key of a node in force at height {header.Height}");
+
+        // The proof: tree size and leaf index as the signatures cover them, leading to the attested root.
+        var proof = ReadProof(message);
+        if (proof.TreeSize != header.LogSize)
         {
-            throw new CoseReceiptException($"leaf hash is {leafHash.Length} bytes, expected {hasher.HashSizeBytes}");
+            throw new CoseReceiptException($"inclusion proof tree_size {proof.TreeSize} is not the attested log size {header.LogSize}");
         }
 
-        if (contents.Path.Count != MerkleMath.InclusionProofLength(contents.LeafIndex, contents.TreeSize))
+        if (proof.LeafIndex != claims.LeafIndex)
         {
-            throw new CoseReceiptException($"inclusion path has {contents.Path.Count} hashes, leaf {contents.LeafIndex} of {contents.TreeSize} needs {MerkleMath.InclusionProofLength(contents.LeafIndex, contents.TreeSize)}");
+            throw new CoseReceiptException($"inclusion proof leaf_index {proof.LeafIndex} is not the signed leaf index {claims.LeafIndex}");
         }
 
-        // RFC 9162 §2.1.3.2 root computation from the path.
-        var root = leafHash.ToArray();
-        var fn = contents.LeafIndex;
-        var sn = contents.TreeSize - 1;
-        foreach (var sibling in contents.Path)
+        if (!LogLeafIndex.TryGet(header, 0, out var blockFirstLeaf) || claims.LeafIndex < blockFirstLeaf || claims.LeafIndex >= header.LogSize)
         {
-            if (sibling.Length != hasher.HashSizeBytes || sn == 0)
+            throw new CoseReceiptException($"leaf index {claims.LeafIndex} is not one of block {header.Height}'s leaves [{header.LogSize - Math.Min(header.LogSize, header.TxCount)}, {header.LogSize})");
+        }
+
+        var inclusion = MerkleProofVerifier.CheckInclusion(new MerkleHasher(chainHash), proof.LeafIndex, proof.TreeSize, leafHash, proof.Path, header.LogRoot.Span);
+        if (inclusion != MerkleProofResult.Valid)
+        {
+            throw new CoseReceiptException($"inclusion proof of leaf {proof.LeafIndex} in the attested log root: {inclusion}");
+        }
+
+        VerifyIssuerSignature(message, issuer.PublicKey, header.LogRoot.ToByteArray());
+        return new CoseReceiptVerification(claims.LeafIndex, header.LogSize, header.LogRoot.ToByteArray(), header, issuer.NodeId, attesting, nodeSet.Quorum, nodeSet.ActiveNodes.Count);
+    }
+
+    private static void CheckBlock(BlockHeader header, ConsortiumState nodeSet, Hashing.IHashAlgorithm chainHash)
+    {
+        if (!string.Equals(header.ChainId, nodeSet.ChainId, StringComparison.Ordinal))
+        {
+            throw new CoseReceiptException($"receipt is for chain '{header.ChainId}', not the genesis chain '{nodeSet.ChainId}'");
+        }
+
+        var shape = BlockHeaderValidation.CheckShape(header, chainHash);
+        if (shape != BlockValidationError.None)
+        {
+            throw new CoseReceiptException($"block header is malformed: {shape}");
+        }
+
+        if (header.Height == 0)
+        {
+            throw new CoseReceiptException("height 0 is not a block (blocks start at 1)");
+        }
+
+        if (nodeSet.NodeSetChangedAtHeight >= header.Height)
+        {
+            throw new CoseReceiptException($"the node set given was changed at height {nodeSet.NodeSetChangedAtHeight}, not before block {header.Height}");
+        }
+    }
+
+    private static void VerifyIssuerSignature(CoseSign1Message message, PublicKey issuerKey, byte[] logRoot)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(KeyPem.ExportPublicKey(issuerKey));
+        bool valid;
+        try
+        {
+            valid = message.VerifyDetached(key, logRoot);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new CoseReceiptException($"issuer signature cannot be checked: {exception.Message}", exception);
+        }
+
+        if (!valid)
+        {
+            throw new CoseReceiptException("issuer signature does not verify over the attested log root");
+        }
+    }
+
+    /// <summary>Exactly the headers a ledger receipt has; returns the kid.</summary>
+    private static byte[] CheckHeaderShape(CoseSign1Message message)
+    {
+        int[] protectedLabels = [1, 2, 4, VerifiableDataStructureLabel, LedgerClaimsLabel];
+        if (message.ProtectedHeaders.Count != protectedLabels.Length || protectedLabels.Any(l => !message.ProtectedHeaders.ContainsKey(new CoseHeaderLabel(l))))
+        {
+            throw new CoseReceiptException($"protected header must hold exactly alg, crit, kid, vds and the ledger claims ({LedgerClaimsLabel})");
+        }
+
+        if (message.UnprotectedHeaders.Count != 1 || !message.UnprotectedHeaders.ContainsKey(Vdp))
+        {
+            throw new CoseReceiptException("unprotected header must hold exactly vdp (396)");
+        }
+
+        try
+        {
+            if (message.ProtectedHeaders[CoseHeaderLabel.Algorithm].GetValueAsInt32() != Es256)
             {
-                throw new CoseReceiptException("malformed inclusion path");
+                throw new CoseReceiptException("protected header alg is not ES256 (-7)");
             }
 
-            if ((fn & 1) == 1 || fn == sn)
+            if (message.ProtectedHeaders[Vds].GetValueAsInt32() != Rfc9162Sha256)
             {
-                root = hasher.HashChildren(sibling, root);
-                if ((fn & 1) == 0)
-                {
-                    while ((fn & 1) == 0 && fn != 0)
-                    {
-                        fn >>= 1;
-                        sn >>= 1;
-                    }
-                }
-            }
-            else
-            {
-                root = hasher.HashChildren(root, sibling);
+                throw new CoseReceiptException("protected header vds (395) is not RFC9162_SHA256 (1)");
             }
 
-            fn >>= 1;
-            sn >>= 1;
+            if (!message.ProtectedHeaders[CoseHeaderLabel.CriticalHeaders].EncodedValue.Span.SequenceEqual(EncodeCritical()))
+            {
+                throw new CoseReceiptException($"protected header crit must be [{LedgerClaimsLabel}]");
+            }
+
+            return message.ProtectedHeaders[CoseHeaderLabel.KeyIdentifier].GetValueAsBytes();
         }
-
-        return sn == 0 ? root : throw new CoseReceiptException("inclusion path ends below the root");
+        catch (InvalidOperationException exception)
+        {
+            throw new CoseReceiptException($"malformed protected header: {exception.Message}", exception);
+        }
     }
 
     private static CoseSign1Message Decode(ReadOnlySpan<byte> receipt)
@@ -164,8 +274,11 @@ public static class CoseReceipts
         {
             message = CoseMessage.DecodeSign1(receipt);
         }
-        catch (CryptographicException exception)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // .NET's decoder lets more than CryptographicException escape on hostile bytes
+            // (ArgumentException, OverflowException for a known label with a value of the wrong
+            // type), so every failure to decode is the receipt's fault, reported with a reason.
             throw new CoseReceiptException($"not a COSE_Sign1 message: {exception.Message}", exception);
         }
 
@@ -177,21 +290,13 @@ public static class CoseReceipts
         throw new CoseReceiptException("receipt payload must be detached (the verifier recomputes the log root)");
     }
 
-    private static Contents ReadContents(CoseSign1Message message)
+    private sealed record Proof(ulong TreeSize, ulong LeafIndex, IReadOnlyList<byte[]> Path);
+
+    private static Proof ReadProof(CoseSign1Message message)
     {
-        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.KeyIdentifier, out var kid))
-        {
-            throw new CoseReceiptException("protected header has no kid");
-        }
-
-        if (!message.UnprotectedHeaders.TryGetValue(Vdp, out var vdp))
-        {
-            throw new CoseReceiptException("unprotected header has no vdp (396)");
-        }
-
         try
         {
-            var reader = new CborReader(vdp.EncodedValue, CborConformanceMode.Strict);
+            var reader = new CborReader(message.UnprotectedHeaders[Vdp].EncodedValue, CborConformanceMode.Strict);
             var mapLength = reader.ReadStartMap();
             if (mapLength != 1 || reader.ReadInt32() != InclusionProofsKey)
             {
@@ -227,12 +332,26 @@ public static class CoseReceipts
 
             proof.ReadEndArray();
             proof.ReadEndArray();
-            return new Contents(kid.GetValueAsBytes(), leafIndex, treeSize, path);
+            if (proof.BytesRemaining != 0)
+            {
+                throw new CoseReceiptException("trailing bytes after the inclusion proof");
+            }
+
+            return new Proof(treeSize, leafIndex, path);
         }
-        catch (Exception exception) when (exception is CborContentException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is CborContentException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new CoseReceiptException($"malformed vdp: {exception.Message}", exception);
         }
+    }
+
+    private static byte[] EncodeCritical()
+    {
+        var writer = new CborWriter(CborConformanceMode.Strict);
+        writer.WriteStartArray(1);
+        writer.WriteInt32(LedgerClaimsLabel);
+        writer.WriteEndArray();
+        return writer.Encode();
     }
 
     private static byte[] EncodeProofs(ulong leafIndex, ulong treeSize, IReadOnlyList<byte[]> path)
@@ -263,7 +382,7 @@ public static class CoseReceipts
     {
         if (suite.Name != CryptoSuites.P256Sha256Name)
         {
-            throw new CoseReceiptException($"COSE receipts need a p256-sha256 key (ES256); suite {suite.Name} cannot be expressed (SM2 has no COSE algorithm; EdDSA receipts are not implemented)");
+            throw new CoseReceiptException($"COSE receipts need a p256-sha256 consortium (ES256); suite {suite.Name} cannot be expressed (SM2 has no COSE algorithm; EdDSA receipts are not implemented)");
         }
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class AttestationCollector
     private readonly AttestationStore store;
     private readonly Action<Core.Protocol.Attestation> broadcast;
     private readonly ILogger logger;
+    private readonly Checkpoints.CheckpointAttestations checkpoints;
     private readonly Lock sync = new();
     private readonly Dictionary<ulong, List<Core.Protocol.Attestation>> early = [];
     private int earlyCount;
@@ -58,6 +59,7 @@ public sealed partial class AttestationCollector
         this.store = store;
         this.broadcast = broadcast;
         this.logger = logger;
+        checkpoints = new Checkpoints.CheckpointAttestations(chain, nodeKey, logger);
     }
 
     /// <summary>Set when a quorum certified a different block than this node built; the node must stop serving.</summary>
@@ -77,6 +79,7 @@ public sealed partial class AttestationCollector
         if (attest && directory.Nodes.Find(nodeId) is { } self && self.AttestsAt(header.Height))
         {
             var own = BlockAttestations.Sign(nodeKey, nodeId, header, chain.Hash);
+            checkpoints.Attach(own, header);
             store.Put(own);
             broadcast(own);
         }
@@ -174,6 +177,11 @@ public sealed partial class AttestationCollector
         if (signer.AttestationKey is not { } key || !BlockAttestations.VerifySignature(key, attestation, chain.ChainId))
         {
             LogBadSignature(logger, attestation.NodeId, attestation.Height);
+            return false;
+        }
+
+        if (!checkpoints.Admit(attestation, key, header))
+        {
             return false;
         }
 

@@ -8,7 +8,9 @@ namespace Ledger.Node.Chain;
 /// <summary>
 /// The zero-configuration development consortium: one node and one member per role, all keys
 /// generated locally on first start and kept under <c>&lt;data&gt;/dev</c>. Never for production:
-/// the private keys sit unencrypted next to the data.
+/// the private keys sit unencrypted next to the data. The members sign with the chain's suite
+/// (p256-sha256); the witness <see cref="WitnessId"/> holds an Ed25519 key, as cosignature/v1
+/// requires, so <c>ledger witness run --key &lt;data&gt;/dev/dev-witness.key.json</c> works as is.
 /// </summary>
 public static class DevConsortium
 {
@@ -23,7 +25,11 @@ public static class DevConsortium
         ("dev-court", "court"),
         ("dev-rights-holder", "rights_holder"),
         ("dev-auditor", "auditor"),
+        (WitnessId, WitnessRole.Name),
     ];
+
+    /// <summary>The dev checkpoint witness; its key file is <c>dev-witness.key.json</c>.</summary>
+    public const string WitnessId = "dev-witness";
 
     public static string GenesisPath(string dataDirectory) => Path.Combine(dataDirectory, DirectoryName, "genesis.json");
 
@@ -46,14 +52,14 @@ public static class DevConsortium
         var members = new List<GenesisMember>();
         foreach (var (memberId, role) in Members)
         {
-            var key = suite.GenerateKeyPair();
+            var key = (role == WitnessRole.Name ? CryptoSuites.Get(WitnessRole.KeySuite) : suite).GenerateKeyPair();
             WritePrivate(MemberKeyPath(dataDirectory, memberId), KeyFile.Export(key));
             members.Add(new GenesisMember
             {
                 Id = memberId,
                 Name = $"Development {role}",
                 Role = role,
-                Keys = [new GenesisKey { Suite = suite.Name, PublicKey = key.Public.ToArray() }],
+                Keys = [new GenesisKey { Suite = key.Suite.Name, PublicKey = key.Public.ToArray() }],
             });
         }
 

@@ -260,6 +260,8 @@ public static class NodeProgram
               public gRPC  : {options.PublicUrl}
             Register a first work:
               dotnet run --project Ledger.Cli -- register README.md --endpoint {options.PublicUrl} --key {Path.Combine(directory, "dev-platform.key.json")} --holder dev-platform --genesis {Path.Combine(directory, "genesis.json")}
+            Cosign its checkpoints as the dev witness (Ed25519 key {DevConsortium.WitnessId}.key.json):
+              dotnet run --project Ledger.Cli -- witness run --key {Path.Combine(directory, DevConsortium.WitnessId + ".key.json")} --endpoint {options.PublicUrl} --genesis {Path.Combine(directory, "genesis.json")}
             """);
     }
 

@@ -261,6 +261,15 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         return Task.FromResult(certified);
     }
 
+    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
+        Task.FromResult(node.Checkpoints.Get(request.TreeSize));
+
+    public override Task<AddCosignatureResponse> AddCosignature(AddCosignatureRequest request, ServerCallContext context)
+    {
+        node.Cosignatures.Add(request.SignedNote);
+        return Task.FromResult(new AddCosignatureResponse());
+    }
+
     public override async Task Watch(WatchRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
     {
         var next = Math.Max(1, request.FromHeight);

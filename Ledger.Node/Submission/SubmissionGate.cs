@@ -151,6 +151,11 @@ public sealed class SubmissionGate
             CheckBatchRoot(batch);
         }
 
+        if (body is ProposeChange { RotateKey: { } rotate })
+        {
+            CheckRotationSuite(rotate);
+        }
+
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
         chain.Hash.Hash(leaf, transactionHash);
         if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
@@ -175,6 +180,16 @@ public sealed class SubmissionGate
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
             throw Reject(StatusCode.InvalidArgument, $"merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)} is not the RFC 9162 root of the {body.Items.Count} items ({Convert.ToHexStringLower(root)})");
+        }
+    }
+
+    /// <summary>A new key of another suite than the member's keys (a witness holds Ed25519 keys whatever the chain's suite) would only be rejected when the change executes.</summary>
+    private void CheckRotationSuite(RotateMemberKey rotate)
+    {
+        var member = state.TryGet(StateKeys.Member(rotate.MemberId), out var memberBytes) ? MemberRecord.Parser.ParseFrom(memberBytes) : null;
+        if (member is not null && GovernanceKeys.RotationSuiteProblem(rotate, member.Role, chain.Suite.Name) is { } problem)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"{problem} (ProposeChange body, {RejectionReason.InvalidField})");
         }
     }
 

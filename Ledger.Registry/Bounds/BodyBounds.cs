@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Consortium;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Model;
@@ -232,6 +233,13 @@ public static class BodyBounds
     }
 
     /// <summary>The change's own fields; also run before a stored proposal executes (see ChangeExecution).</summary>
+    /// <summary>A member key of <paramref name="role"/>: see <see cref="GovernanceKeys.MemberKeySuite"/>.</summary>
+    internal static void CheckMemberKey(MemberPublicKey? key, MemberRole role, string chainSuite, string field)
+    {
+        var required = GovernanceKeys.MemberKeySuite(role, chainSuite);
+        GovernanceKeys.Check(key, required, field, role == MemberRole.Witness ? "the witness key suite" : "this chain's suite");
+    }
+
     internal static void CheckChange(ProposeChange body, string chainSuite)
     {
         switch (body.ChangeCase)
@@ -250,7 +258,7 @@ public static class BodyBounds
                 var publicKeys = new List<ByteString>(add.Keys.Count);
                 for (var i = 0; i < add.Keys.Count; i++)
                 {
-                    GovernanceKeys.Check(add.Keys[i], chainSuite, $"add_member.keys[{i}]");
+                    CheckMemberKey(add.Keys[i], add.Role, chainSuite, $"add_member.keys[{i}]");
                     publicKeys.Add(add.Keys[i].PublicKey);
                 }
 
@@ -278,7 +286,10 @@ public static class BodyBounds
 
                 if (rotate.NewKey is not null)
                 {
-                    GovernanceKeys.Check(rotate.NewKey, chainSuite, "rotate_key.new_key");
+                    // Stateless here (the member's role is not known): either suite a member key may
+                    // have; ChangeExecution then requires the one of the member's role.
+                    var asWitness = rotate.NewKey.Suite == WitnessRole.KeySuite;
+                    CheckMemberKey(rotate.NewKey, asWitness ? MemberRole.Witness : MemberRole.Unspecified, chainSuite, "rotate_key.new_key");
                 }
 
                 break;

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
@@ -15,9 +16,36 @@ namespace Ledger.Registry.Bounds;
 /// </summary>
 public static class GovernanceKeys
 {
-    /// <exception cref="RuleViolationException">MissingField or InvalidField naming <paramref name="field"/>.</exception>
-    internal static void Check(MemberPublicKey? key, string chainSuite, string field)
+    /// <summary>
+    /// The suite a member of <paramref name="role"/> must hold keys in: the chain's suite, except
+    /// for a witness, whose key cosigns checkpoints with Ed25519 (cosignature/v1) in any consortium.
+    /// </summary>
+    public static string MemberKeySuite(MemberRole role, string chainSuite) =>
+        role == MemberRole.Witness ? WitnessRole.KeySuite : chainSuite;
+
+    /// <summary>
+    /// Why <paramref name="rotate"/>'s new key cannot be a key of a member of <paramref name="role"/>
+    /// (its suite is not <see cref="MemberKeySuite"/>), or null when it can or there is no new key.
+    /// The stateless bounds accept either suite a member key may have; this is the stateful half,
+    /// run by the rules when the change executes and by the door as an early filter.
+    /// </summary>
+    public static string? RotationSuiteProblem(RotateMemberKey rotate, MemberRole role, string chainSuite)
     {
+        ArgumentNullException.ThrowIfNull(rotate);
+        var required = MemberKeySuite(role, chainSuite);
+        return rotate.NewKey is null || string.Equals(rotate.NewKey.Suite, required, StringComparison.Ordinal)
+            ? null
+            : $"rotate_key.new_key.suite {OutsideValue.Quote(rotate.NewKey.Suite)} is not '{required}', the key suite of a {role} member";
+    }
+
+    /// <exception cref="RuleViolationException">MissingField or InvalidField naming <paramref name="field"/>.</exception>
+    internal static void Check(MemberPublicKey? key, string chainSuite, string field) =>
+        Check(key, chainSuite, field, "this chain's suite");
+
+    /// <summary>As <see cref="Check(MemberPublicKey?, string, string)"/> for a key that must be of <paramref name="requiredSuite"/> (<paramref name="suiteDescription"/> names it in the reason).</summary>
+    internal static void Check(MemberPublicKey? key, string requiredSuite, string field, string suiteDescription)
+    {
+        var chainSuite = requiredSuite;
         if (key is null)
         {
             throw Applying.Check.Fail(RejectionReason.MissingField, $"{field} is required");
@@ -26,7 +54,7 @@ public static class GovernanceKeys
         Applying.Check.Required(key.Suite, $"{field}.suite");
         if (!string.Equals(key.Suite, chainSuite, StringComparison.Ordinal))
         {
-            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field}.suite {OutsideValue.Quote(key.Suite)} is not this chain's suite '{chainSuite}'");
+            throw Applying.Check.Fail(RejectionReason.InvalidField, $"{field}.suite {OutsideValue.Quote(key.Suite)} is not {suiteDescription} '{chainSuite}'");
         }
 
         if (!CryptoSuites.TryGet(chainSuite, out var suite))

@@ -104,6 +104,7 @@ public static class RegistryGenesis
         "court" => MemberRole.Court,
         "rights_holder" => MemberRole.RightsHolder,
         "auditor" => MemberRole.Auditor,
+        "witness" => MemberRole.Witness,
         _ => throw new GenesisFormatException($"unknown role '{role}'"),
     };
 }

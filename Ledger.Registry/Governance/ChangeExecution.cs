@@ -102,6 +102,13 @@ internal static class ChangeExecution
             throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member {OutsideValue.Quote(member.MemberId)} already has role {change.Role}");
         }
 
+        // A witness's keys are Ed25519 whatever the chain's suite, and a member's keys of the chain's
+        // suite were never checked as cosigning keys: a witness joins and leaves as a witness.
+        if (member.Role == MemberRole.Witness || change.Role == MemberRole.Witness)
+        {
+            throw Check.Fail(RejectionReason.ChangeNotApplicable, $"member {OutsideValue.Quote(member.MemberId)} cannot change role from {member.Role} to {change.Role}: witnesses are added and removed as witnesses");
+        }
+
         SetRole(context, member, change.Role, active: true);
     }
 
@@ -127,6 +134,11 @@ internal static class ChangeExecution
 
         if (change.NewKey is not null)
         {
+            if (GovernanceKeys.RotationSuiteProblem(change, member.Role, context.Suite) is { } problem)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, problem);
+            }
+
             Check.CountMax(member.KeyIds.Count + 1, RegistryLimits.KeyHistoryPerMemberMax, "member keys ever held", nameof(RegistryLimits.KeyHistoryPerMemberMax));
             Check.CountMax(ValidKeyCount(context, member) + 1, RegistryLimits.KeysPerMemberMax, "member keys held at once", nameof(RegistryLimits.KeysPerMemberMax));
             var key = NewKey(context, change.NewKey, member.MemberId, "rotate_key.new_key");

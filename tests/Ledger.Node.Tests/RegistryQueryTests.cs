@@ -151,7 +151,7 @@ public sealed class RegistryQueryTests
         var byId = response.Members.ToDictionary(m => m.MemberId);
         Assert.Multiple(() =>
         {
-            Assert.That(byId.Keys, Is.EquivalentTo(new[] { "admin-1", "platform-1", "court-1" }));
+            Assert.That(byId.Keys, Is.EquivalentTo(new[] { "admin-1", "platform-1", "court-1", TestConsortium.WitnessId }));
             Assert.That(byId["admin-1"].Role, Is.EqualTo(MemberRole.Admin));
             Assert.That(byId["platform-1"].Role, Is.EqualTo(MemberRole.Platform));
             Assert.That(byId["court-1"].Role, Is.EqualTo(MemberRole.Court));

@@ -56,6 +56,28 @@ public sealed class CliCommandTests
     }
 
     [Test]
+    public void ConsortiumInit_WithWitnesses_RegistersThemWithEd25519KeysInAP256Consortium()
+    {
+        using var directory = new TempDirectory();
+        var output = directory.File("c");
+
+        var result = CliRunner.Run("consortium", "init", "--nodes", "1", "--members", "platform", "--witnesses", "witness-1,court-witness", "--out", output);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
+        var genesis = ConsortiumGenesis.Parse(File.ReadAllBytes(Path.Combine(output, "genesis.json")));
+        var witnesses = genesis.Members.Where(m => m.Role == WitnessRole.Name).ToList();
+        var witnessKey = KeyFile.Import(File.ReadAllText(Path.Combine(output, "members/witness-1.key.json")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(genesis.Suite, Is.EqualTo("p256-sha256"));
+            Assert.That(witnesses.Select(m => m.Id), Is.EqualTo(new[] { "witness-1", "court-witness" }));
+            Assert.That(witnesses.SelectMany(m => m.Keys).Select(k => k.Suite), Is.All.EqualTo("ed25519"));
+            Assert.That(witnessKey.Suite.Name, Is.EqualTo("ed25519"));
+            Assert.That(witnessKey.Public.Encoded.ToArray(), Is.EqualTo(witnesses[0].Keys[0].PublicKey));
+        });
+    }
+
+    [Test]
     public void EvidenceVerify_ValidBundleAndMatchingContent_ExitsZeroWithReport()
     {
         using var directory = new TempDirectory();
@@ -107,7 +129,7 @@ public sealed class CliCommandTests
         File.WriteAllBytes(directory.File("genesis.json"), chain.GenesisBytes);
         File.WriteAllText(directory.File("node.key.json"), KeyFile.Export(chain.NodeKeys[1]));
 
-        var export = CliRunner.Run("receipt", "export", "--bundle", directory.File("bundle.json"), "--format", "cose", "--node-key", directory.File("node.key.json"), "--out", directory.File("r.cose"));
+        var export = CliRunner.Run("receipt", "export", "--bundle", directory.File("bundle.json"), "--genesis", directory.File("genesis.json"), "--format", "cose", "--node-key", directory.File("node.key.json"), "--out", directory.File("r.cose"));
         var verify = CliRunner.Run("receipt", "verify", directory.File("r.cose"), "--genesis", directory.File("genesis.json"), "--bundle", directory.File("bundle.json"));
         var bytes = File.ReadAllBytes(directory.File("r.cose"));
         bytes[^5] ^= 0x40;

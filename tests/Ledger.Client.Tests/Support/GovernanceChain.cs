@@ -102,6 +102,9 @@ public sealed class GovernanceChain
 
     public IReadOnlyList<Block> Blocks => blocks;
 
+    /// <summary>The global log after the last block.</summary>
+    public MemoryMerkleTree Log => log;
+
     /// <summary>Attestations per height (index 0 = block 1).</summary>
     public List<List<Attestation>> Attestations { get; } = [];
 

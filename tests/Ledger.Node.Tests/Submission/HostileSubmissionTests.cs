@@ -94,6 +94,24 @@ public sealed class HostileSubmissionTests
         Assert.That(refusal.Status.Detail, Does.Contain($"rotate_key.new_key.{field}"));
     }
 
+    [Test]
+    public async Task Submit_RotatingTheWitnessToANewEd25519KeyOnTheP256Chain_PassesTheDoor()
+    {
+        var newKey = CryptoSuites.Ed25519.GenerateKeyPair().Public.ToArray();
+        var toEd25519 = transactions.Propose(Consortium.Admin, new ProposeChange { RotateKey = new RotateMemberKey { MemberId = TestConsortium.WitnessId, NewKey = Key("ed25519", newKey) } });
+        var toP256 = transactions.Propose(Consortium.Admin, new ProposeChange { RotateKey = new RotateMemberKey { MemberId = TestConsortium.WitnessId, NewKey = Key("p256-sha256", CryptoSuites.P256Sha256.GenerateKeyPair().Public.ToArray()) } });
+
+        var accepted = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = toEd25519 });
+        var refusal = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = toP256 }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Receipt.Result.Code, Is.EqualTo(ResultCode.Ok), accepted.Receipt.Result.Reason);
+            Assert.That(refusal!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(refusal.Status.Detail, Does.Contain("rotate_key.new_key.suite").And.Contain("Witness member"));
+        });
+    }
+
     private static TestCaseData Case(string suite, byte[] key, string field, string what) =>
         new TestCaseData(suite, key, field).SetArgDisplayNames(what);
 

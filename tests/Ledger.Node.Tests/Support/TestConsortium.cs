@@ -24,6 +24,7 @@ public sealed class TestConsortium : IDisposable
         Platform = suite.GenerateKeyPair();
         Court = suite.GenerateKeyPair();
         Admin = suite.GenerateKeyPair();
+        Witness = CryptoSuites.Ed25519.GenerateKeyPair();
         var nodes = new List<GenesisNode>();
         for (var i = 1; i <= nodeCount; i++)
         {
@@ -45,6 +46,7 @@ public sealed class TestConsortium : IDisposable
                 Member("admin-1", "admin", Admin),
                 Member("platform-1", "platform", Platform),
                 Member("court-1", "court", Court),
+                Member(WitnessId, WitnessRole.Name, Witness),
             ],
             Nodes = nodes,
         };
@@ -79,6 +81,11 @@ public sealed class TestConsortium : IDisposable
     public KeyPair Court { get; }
 
     public KeyPair Admin { get; }
+
+    /// <summary>The checkpoint witness registered in genesis (Ed25519 in this p256 consortium); its cosignature key name is <see cref="WitnessId"/>.</summary>
+    public KeyPair Witness { get; }
+
+    public const string WitnessId = "witness-1";
 
     public List<TestNodeConfig> Nodes { get; } = [];
 
