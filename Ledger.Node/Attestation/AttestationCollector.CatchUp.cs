@@ -44,7 +44,7 @@ public static class FetchedAttestationOutcomes
 /// The collector's side of certification catch-up (see <see cref="AttestationCatchUp"/>): attestations a
 /// peer relays for blocks this node applied while it missed their broadcast. They pass the same checks as
 /// a broadcast attestation — an attester of that height per the registry's node records, a valid signature
-/// under that node's key — and one more: they must vouch for exactly the block this node applied. A relayed
+/// under that node's key, a valid checkpoint signature when it carries one — and one more: they must vouch for exactly the block this node applied. A relayed
 /// attestation for another hash is refused and not stored (a broadcast one is kept as evidence of a
 /// divergence; a relayed one proves nothing the signer's own broadcast would not).
 /// </summary>
@@ -81,6 +81,12 @@ public sealed partial class AttestationCollector
             return FetchedAttestationOutcome.BadSignature;
         }
 
+        // Its checkpoint signature (when it carries one) is checked as a broadcast one is: one that does not verify refuses it whole.
+        if (!checkpoints.Admit(attestation, key, header))
+        {
+            return FetchedAttestationOutcome.BadSignature;
+        }
+
         store.Put(OnlyWhatWasVerified(attestation));
         if (store.Get(header.Height).Count >= directory.Nodes.QuorumAt(header.Height) && GetCertified(header.Height) is not null)
         {
@@ -92,9 +98,8 @@ public sealed partial class AttestationCollector
 
     /// <summary>
     /// The fields the attestation's signature covers or that were checked against it (node, key id, suite,
-    /// height, block hash, signature) and nothing else: whatever else a relaying peer put in the message
-    /// (fields of later versions, such as a checkpoint signature, or unknown ones) was checked by no one here
-    /// and is not kept.
+    /// height, block hash, signature, checkpoint signature) and nothing else: whatever else a relaying peer
+    /// put in the message (fields unknown to this version) was checked by no one here and is not kept.
     /// </summary>
     private static Core.Protocol.Attestation OnlyWhatWasVerified(Core.Protocol.Attestation attestation) => new()
     {
@@ -104,6 +109,7 @@ public sealed partial class AttestationCollector
         BlockHash = attestation.BlockHash,
         Height = attestation.Height,
         Signature = attestation.Signature,
+        CheckpointSignature = attestation.CheckpointSignature,
     };
 
     /// <summary>
