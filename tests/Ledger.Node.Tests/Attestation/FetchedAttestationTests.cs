@@ -83,6 +83,19 @@ public sealed class FetchedAttestationTests
     }
 
     [Test]
+    public void AcceptFetched_GenuineAttestationWithAForgedCheckpointSignature_IsRefusedAndNotStored()
+    {
+        var height = heights[2];
+        var relayed = SignedByNodeThree(height, OurHash(height));
+        relayed.CheckpointSignature = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(68));
+
+        var outcome = node.Collector.AcceptFetched(relayed);
+
+        Assert.That(outcome, Is.EqualTo(FetchedAttestationOutcome.BadSignature));
+        Assert.That(node.Attestations.Contains(height, "node-3"), Is.False);
+    }
+
+    [Test]
     public void AcceptFetched_NodeOutsideTheConsortium_IsRefusedAndNotStored()
     {
         var height = heights[1];
