@@ -171,7 +171,7 @@ public sealed class RegistryApplier
                 SignerKey = key,
                 Effects = effects,
             };
-            outcome = Dispatch(context, envelope.Type, envelope.Body, parsedBody);
+            outcome = Dispatch(context, envelope.Type, envelope.Body, parsedBody, transaction.DetachedItems);
         }
         catch (RuleViolationException violation)
         {
@@ -222,14 +222,17 @@ public sealed class RegistryApplier
     }
 
     /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
-    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody)
+    /// <param name="detachedItems">The transaction's detached items (a BatchRegister's; must be empty for any other type).</param>
+    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody, ByteString detachedItems)
     {
-        // Every field's bound, without state, exactly as the door checks it (BodyBounds).
+        // Every field's bound, without state, exactly as the door checks it (BodyBounds), then the
+        // detached items' (DetachedItemsBounds), in the door's order.
         var message = BodyBounds.ParseAndCheck(type, body, context.Suite, parsedBody);
+        var items = DetachedItemsBounds.ParseAndCheck(type, message, detachedItems);
         return type switch
         {
             TransactionType.RegisterWork => WorkTransactions.Register(context, (RegisterWork)message!),
-            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!),
+            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!, items!),
             TransactionType.TransferOwnership => WorkTransactions.Transfer(context, (TransferOwnership)message!),
             TransactionType.GrantLicense => LicenseTransactions.Grant(context, (GrantLicense)message!),
             TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, (RevokeLicense)message!),

@@ -55,14 +55,14 @@ public static class BatchRegisterCommand
                 for (var b = done; b < batches; b++)
                 {
                     var slice = items.Skip(b * size).Take(size).ToList();
-                    var (body, _) = BatchRegistration.Build(slice, MediaType.ProductListing, new RightsHolder { MemberId = parse.GetValue(holder)! }, client.ChainHash);
-                    var transaction = builder.BatchRegister(body);
+                    var batch = BatchRegistration.Build(slice, MediaType.ProductListing, new RightsHolder { MemberId = parse.GetValue(holder)! }, client.ChainHash);
+                    var transaction = builder.BatchRegister(batch);
                     var txHash = TransactionHashing.ComputeHash(client.ChainHash, transaction);
                     // The manifest is written before submitting: a crash after commit still leaves the proofs recoverable.
                     var manifestPath = Path.Combine(directory, $"batch-{b:D6}.jsonl");
                     await using (var writer = new StreamWriter(manifestPath))
                     {
-                        BatchRegistration.WriteManifest(writer, body, txHash);
+                        BatchRegistration.WriteManifest(writer, batch, txHash);
                     }
 
                     var receipt = await client.SubmitAsync(transaction, cancellation).ConfigureAwait(false);

@@ -14,12 +14,20 @@ namespace Ledger.Client.Batches;
 /// <c>{"merkleRoot","itemCount","txHash"}</c>, then one line per item
 /// <c>{"index","itemId","contentSha256","perceptualHash"}</c>. From the manifest alone any item's
 /// proof to the batch root can be rebuilt later.
+/// <para>
+/// The signed body carries the items' root and count only; the items travel detached
+/// (<c>SignedTransaction.detached_items</c>, outside the transaction hash; see
+/// <see cref="Signing.TransactionBuilder.BatchRegister(BatchRegister, BatchItems)"/>), so the signed
+/// transaction stays a few hundred bytes whatever the batch size, and one item's evidence is its
+/// Merkle path, not the batch.
+/// </para>
 /// </summary>
 public static class BatchRegistration
 {
     public const int ItemsMax = 100_000;
 
-    public static (BatchRegister Body, MemoryMerkleTree Tree) Build(IReadOnlyList<BatchItem> items, MediaType mediaType, RightsHolder holder, IHashAlgorithm chainHash)
+    /// <summary>The signed body (merkle_root, item_count, media type, holder; no items), the detached items, and their tree (for proofs).</summary>
+    public static BuiltBatch Build(IReadOnlyList<BatchItem> items, MediaType mediaType, RightsHolder holder, IHashAlgorithm chainHash)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count is 0 or > ItemsMax)
@@ -28,25 +36,69 @@ public static class BatchRegistration
         }
 
         var tree = new MemoryMerkleTree(new MerkleHasher(chainHash), items.Count);
-        var body = new BatchRegister { MediaType = mediaType, RightsHolder = holder };
+        var detached = new BatchItems();
         foreach (var item in items)
         {
             tree.AppendLeaf(BatchItemLeaf.Encode(item));
-            body.Items.Add(item);
+            detached.Items.Add(item);
         }
 
-        body.MerkleRoot = ByteString.CopyFrom(tree.ComputeRoot());
-        return (body, tree);
+        var body = new BatchRegister
+        {
+            MediaType = mediaType,
+            RightsHolder = holder,
+            ItemCount = (uint)items.Count,
+            MerkleRoot = ByteString.CopyFrom(tree.ComputeRoot()),
+        };
+        return new BuiltBatch(body, detached, tree);
     }
 
-    public static void WriteManifest(TextWriter writer, BatchRegister body, ReadOnlySpan<byte> txHash)
+    /// <summary>The detached items a batch transaction carries (as the node stores and serves them).</summary>
+    /// <exception cref="ClientVerificationException">They are missing or do not parse.</exception>
+    public static BatchItems DetachedItemsOf(SignedTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.DetachedItems.IsEmpty)
+        {
+            throw new ClientVerificationException("the transaction carries no detached items");
+        }
+
+        try
+        {
+            return BatchItems.Parser.ParseFrom(transaction.DetachedItems);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new ClientVerificationException($"the transaction's detached items do not parse: {e.Message}");
+        }
+    }
+
+    /// <summary>Item <paramref name="index"/> of <paramref name="items"/> with its proof to their root.</summary>
+    public static BatchItemEvidence ProofFromItems(IReadOnlyList<BatchItem> items, int index, IHashAlgorithm chainHash)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, items.Count);
+        var tree = new MemoryMerkleTree(new MerkleHasher(chainHash), items.Count);
+        foreach (var item in items)
+        {
+            tree.AppendLeaf(BatchItemLeaf.Encode(item));
+        }
+
+        var proof = new InclusionProof { LeafIndex = (ulong)index, TreeSize = (ulong)items.Count };
+        proof.Path.AddRange(tree.BuildInclusionProof((ulong)index, (ulong)items.Count).Select(ByteString.CopyFrom));
+        return new BatchItemEvidence { Item = items[index], ItemProof = proof };
+    }
+
+    public static void WriteManifest(TextWriter writer, BuiltBatch batch, ReadOnlySpan<byte> txHash)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(body);
-        writer.WriteLine(JsonSerializer.Serialize(new ManifestHeader(Convert.ToHexStringLower(body.MerkleRoot.Span), body.Items.Count, Convert.ToHexStringLower(txHash))));
-        for (var i = 0; i < body.Items.Count; i++)
+        ArgumentNullException.ThrowIfNull(batch);
+        var items = batch.Items.Items;
+        writer.WriteLine(JsonSerializer.Serialize(new ManifestHeader(Convert.ToHexStringLower(batch.Body.MerkleRoot.Span), items.Count, Convert.ToHexStringLower(txHash))));
+        for (var i = 0; i < items.Count; i++)
         {
-            var item = body.Items[i];
+            var item = items[i];
             writer.WriteLine(JsonSerializer.Serialize(new ManifestItem(
                 i, item.ItemId, Convert.ToHexStringLower(item.ContentSha256.Span),
                 item.HasPerceptualHash ? item.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture) : null)));
@@ -77,14 +129,14 @@ public static class BatchRegistration
             throw new FormatException($"manifest lists {items.Count} items (header says {header.ItemCount}); item {index} is not among them");
         }
 
-        var (body, tree) = Build(items, MediaType.Unspecified, new RightsHolder(), chainHash);
-        if (Convert.ToHexStringLower(body.MerkleRoot.Span) != header.MerkleRoot)
+        var built = Build(items, MediaType.Unspecified, new RightsHolder(), chainHash);
+        if (Convert.ToHexStringLower(built.Body.MerkleRoot.Span) != header.MerkleRoot)
         {
-            throw new ClientVerificationException($"manifest items hash to root {Convert.ToHexStringLower(body.MerkleRoot.Span)}, its header says {header.MerkleRoot}");
+            throw new ClientVerificationException($"manifest items hash to root {Convert.ToHexStringLower(built.Body.MerkleRoot.Span)}, its header says {header.MerkleRoot}");
         }
 
         var proof = new InclusionProof { LeafIndex = (ulong)index, TreeSize = (ulong)items.Count };
-        proof.Path.AddRange(tree.BuildInclusionProof((ulong)index, (ulong)items.Count).Select(ByteString.CopyFrom));
+        proof.Path.AddRange(built.Tree.BuildInclusionProof((ulong)index, (ulong)items.Count).Select(ByteString.CopyFrom));
         return new BatchItemEvidence { Item = items[index], ItemProof = proof };
     }
 

@@ -55,7 +55,37 @@ public sealed class TransactionBuilder
 
     public SignedTransaction RegisterWork(RegisterWork body) => Build(TransactionType.RegisterWork, body);
 
-    public SignedTransaction BatchRegister(BatchRegister body) => Build(TransactionType.BatchRegister, body);
+    /// <summary>
+    /// Signs <paramref name="body"/> (merkle_root and item_count of <paramref name="items"/>, no
+    /// items inline) and attaches <paramref name="items"/> as the transaction's detached items,
+    /// outside the signed envelope and the transaction hash (see Ledger.Core.Signing.TransactionHashing).
+    /// </summary>
+    /// <exception cref="ArgumentException">The body carries items inline, or its item_count is not the item count.</exception>
+    public SignedTransaction BatchRegister(BatchRegister body, BatchItems items)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(items);
+        if (body.Items.Count != 0)
+        {
+            throw new ArgumentException("a BatchRegister body carries no items: they travel detached", nameof(body));
+        }
+
+        if (body.ItemCount != (uint)items.Items.Count)
+        {
+            throw new ArgumentException($"the body's item_count is {body.ItemCount}, there are {items.Items.Count} items", nameof(items));
+        }
+
+        var transaction = Build(TransactionType.BatchRegister, body);
+        transaction.DetachedItems = items.ToByteString();
+        return transaction;
+    }
+
+    /// <summary>A built batch, signed with its items detached (<see cref="BatchRegister(BatchRegister, BatchItems)"/>).</summary>
+    public SignedTransaction BatchRegister(Batches.BuiltBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return BatchRegister(batch.Body, batch.Items);
+    }
 
     public SignedTransaction TransferOwnership(TransferOwnership body) => Build(TransactionType.TransferOwnership, body);
 

@@ -13,7 +13,12 @@ namespace Ledger.Core.Blocks;
 /// Leaf bytes (the RFC 9162 leaf of both the block's tx tree and the global log) =
 /// <c>"ledger/v1/log-leaf\0" || tx_hash || result_hash</c>, where tx_hash is
 /// <see cref="Signing.TransactionHashing"/>'s hash and result_hash = H(canonical result bytes):
-/// <c>code (u8) || reason length (u16 BE) || reason (UTF-8) || reference length (u8) || reference</c>.
+/// <c>code (u8) || reason length (u16 BE) || reason (UTF-8) || reference length (u8) || reference</c>,
+/// followed, when and only when <c>item_outcomes_root</c> is non-empty (an accepted BatchRegister),
+/// by <c>root length (u8) || item_outcomes_root</c> (at most <see cref="ItemOutcomesRootBytesMax"/>
+/// bytes; the root over the batch's per-item outcome leaves, see
+/// <see cref="Evidence.BatchItemOutcomeTree"/>). Every other result encodes exactly as before that
+/// field existed, so existing leaves are unchanged.
 /// The Merkle leaf hash is then H(0x00 || leaf bytes), H being the suite hash.
 /// </para>
 /// </summary>
@@ -21,6 +26,9 @@ public static class LogLeaf
 {
     public const int ReasonBytesMax = 4_096;
     public const int ReferenceBytesMax = 64;
+
+    /// <summary>The item outcomes root is a suite hash; 64 bytes covers every hash a suite may use.</summary>
+    public const int ItemOutcomesRootBytesMax = 64;
 
     public static ReadOnlySpan<byte> Context => "ledger/v1/log-leaf\0"u8;
 
@@ -52,12 +60,28 @@ public static class LogLeaf
             throw new ArgumentException($"result code {(int)result.Code} does not fit the leaf encoding", nameof(result));
         }
 
-        var bytes = new byte[1 + 2 + reason.Length + 1 + reference.Length];
+        var itemOutcomesRoot = result.ItemOutcomesRoot.Span;
+        if (itemOutcomesRoot.Length > ItemOutcomesRootBytesMax)
+        {
+            throw new ArgumentException($"result item outcomes root is {itemOutcomesRoot.Length} bytes, more than {ItemOutcomesRootBytesMax}", nameof(result));
+        }
+
+        // Absent root: no trailing bytes at all, so leaves from before the field are unchanged.
+        var rootPart = itemOutcomesRoot.IsEmpty ? 0 : 1 + itemOutcomesRoot.Length;
+        var bytes = new byte[1 + 2 + reason.Length + 1 + reference.Length + rootPart];
         bytes[0] = (byte)result.Code;
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), (ushort)reason.Length);
         reason.CopyTo(bytes.AsSpan(3));
-        bytes[3 + reason.Length] = (byte)reference.Length;
-        reference.CopyTo(bytes.AsSpan(4 + reason.Length));
+        var offset = 3 + reason.Length;
+        bytes[offset++] = (byte)reference.Length;
+        reference.CopyTo(bytes.AsSpan(offset));
+        offset += reference.Length;
+        if (rootPart > 0)
+        {
+            bytes[offset++] = (byte)itemOutcomesRoot.Length;
+            itemOutcomesRoot.CopyTo(bytes.AsSpan(offset));
+        }
+
         return bytes;
     }
 

@@ -94,11 +94,12 @@ public static class EntryBatchCodec
 
         if (!IsCanonical(bytes, parsed))
         {
-            return Wrapped(bytes, hash, RejectionReason.NonCanonicalEncoding, $"the transaction's {bytes.Length} bytes are not its canonical encoding (envelope, then signature, nothing else)");
+            return Wrapped(bytes, hash, RejectionReason.NonCanonicalEncoding, $"the transaction's {bytes.Length} bytes are not its canonical encoding (envelope, then signature, then any detached items, nothing else)");
         }
 
+        // The hash covers envelope and signature, not the detached items (TransactionHashing).
         var transactionHash = new byte[hash.HashSizeBytes];
-        TransactionHashing.ComputeHash(hash, bytes.Span, transactionHash);
+        TransactionHashing.ComputeHashOfCanonical(hash, bytes.Span, parsed, transactionHash);
         try
         {
             return new DecodedTransaction(parsed, transactionHash, TransactionEnvelope.Parser.ParseFrom(parsed.Envelope), null);
@@ -110,13 +111,13 @@ public static class EntryBatchCodec
         }
     }
 
-    /// <summary>Whether <paramref name="bytes"/> are exactly the canonical leaf encoding of <paramref name="parsed"/> (checked in a pooled buffer).</summary>
+    /// <summary>Whether <paramref name="bytes"/> are exactly the canonical encoding of <paramref name="parsed"/> (envelope, signature, detached items; checked in a pooled buffer).</summary>
     public static bool IsCanonical(ByteString bytes, SignedTransaction parsed)
     {
         var canonical = ArrayPool<byte>.Shared.Rent(bytes.Length);
         try
         {
-            return TransactionHashing.TryEncodeLeaf(parsed.Envelope.Span, parsed.Signature.Span, canonical, out var written)
+            return TransactionHashing.TryEncodeCanonical(parsed.Envelope.Span, parsed.Signature.Span, parsed.DetachedItems.Span, canonical, out var written)
                 && bytes.Span.SequenceEqual(canonical.AsSpan(0, written));
         }
         finally

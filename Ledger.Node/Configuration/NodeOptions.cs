@@ -69,9 +69,10 @@ public sealed class NodeOptions
 
     /// <summary>
     /// Largest accepted signed transaction, bytes. The default admits the largest BatchRegister the
-    /// registry accepts (100,000 items with 64-byte item ids, within its 12 MiB body bound).
+    /// registry accepts: a body of at most 64 KiB in its envelope, and 100,000 detached items with
+    /// 64-byte item ids (within the 12 MiB <see cref="RegistryLimits.BatchItemsBytesMax"/>).
     /// </summary>
-    public int TransactionBytesMax { get; set; } = RegistryLimits.BatchBodyBytesMax + EnvelopeBytesMax;
+    public int TransactionBytesMax { get; set; } = RegistryLimits.BatchItemsBytesMax + RegistryLimits.TransactionBodyBytesMax + EnvelopeBytesMax;
 
     /// <summary>
     /// Largest message a peer may send this node: a Raft append carries up to a whole batch of

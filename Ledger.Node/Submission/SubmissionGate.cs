@@ -84,10 +84,11 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, $"transaction is {size} bytes, more than the {transactionBytesMax}-byte limit");
         }
 
-        var leaf = TransactionHashing.EncodeLeaf(transaction);
-        if (leaf.Length != size)
+        // What is batched, stored and served: envelope, signature and detached items; the hash covers the first two.
+        var canonical = TransactionHashing.EncodeCanonical(transaction);
+        if (canonical.Length != size)
         {
-            throw Reject(StatusCode.InvalidArgument, "transaction carries unknown fields; send exactly the envelope and signature");
+            throw Reject(StatusCode.InvalidArgument, "transaction carries unknown fields; send exactly the envelope, the signature and (for a batch) the detached items");
         }
 
         TransactionEnvelope envelope;
@@ -116,9 +117,9 @@ public sealed class SubmissionGate
         }
 
         // The registry would only record it as rejected (LimitExceeded), after every node stored it.
-        if (envelope.Body.Length > RegistryLimits.BodyBytesMaxOf(envelope.Type))
+        if (envelope.Body.Length > RegistryLimits.TransactionBodyBytesMax)
         {
-            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body is {envelope.Body.Length} bytes, more than the registry's {RegistryLimits.BodyBytesMaxOf(envelope.Type)}-byte limit for it");
+            throw Reject(StatusCode.InvalidArgument, $"{envelope.Type} body is {envelope.Body.Length} bytes, more than the registry's {RegistryLimits.TransactionBodyBytesMax}-byte limit");
         }
 
         if (envelope.SignerKeyId.IsEmpty || envelope.SignerKeyId.Length > RegistryLimits.KeyIdBytesMax)
@@ -146,9 +147,16 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, $"{violation.Detail} ({envelope.Type} body, {violation.Reason})");
         }
 
+        // The detached items' bounds, as the rules check them (one function): present exactly for a
+        // batch, canonical, as many as the signed item_count, each item within its bounds.
+        if (DetachedItemsBounds.Validate(envelope.Type, body, transaction.DetachedItems, out var items) is { } itemsViolation)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"{itemsViolation.Detail} ({envelope.Type} detached items, {itemsViolation.Reason})");
+        }
+
         if (body is BatchRegister batch)
         {
-            CheckBatchRoot(batch);
+            CheckBatchRoot(batch, items!);
         }
 
         if (body is ProposeChange { RotateKey: { } rotate })
@@ -157,7 +165,7 @@ public sealed class SubmissionGate
         }
 
         var transactionHash = new byte[chain.Hash.HashSizeBytes];
-        chain.Hash.Hash(leaf, transactionHash);
+        TransactionHashing.ComputeHashOfCanonical(chain.Hash, canonical, transaction, transactionHash);
         if (state.TryGet(StateKeys.Nonce(envelope.SignerKeyId.Span, envelope.Nonce), out _))
         {
             throw new SubmissionRejectedException(StatusCode.AlreadyExists, $"nonce {envelope.Nonce} of this signer key was already used", transactionHash);
@@ -165,21 +173,21 @@ public sealed class SubmissionGate
 
         // Only after every door check passed: the apply of these very bytes (same hash) reuses it.
         verdicts?.RecordDoorVerdict(transactionHash, signer.ValidSignature);
-        return new PendingTransaction(leaf, transactionHash);
+        return new PendingTransaction(canonical, transactionHash);
     }
 
     /// <summary>
-    /// A batch whose merkle_root is not the root of its items would only be recorded as rejected at
-    /// apply, after costing every node its items: it is refused here (after the signature check, so
-    /// unsigned junk costs no hashing; the items are within bounds already). The registry still
-    /// checks the root, deterministically.
+    /// A batch whose detached items are not the ones under its signed merkle_root would only be
+    /// recorded as rejected (MalformedTransaction) at apply, after costing every node its items: it is
+    /// refused here (after the signature check, so unsigned junk costs no hashing; the items are
+    /// within bounds already). The registry still checks the root, deterministically.
     /// </summary>
-    private void CheckBatchRoot(BatchRegister body)
+    private void CheckBatchRoot(BatchRegister body, BatchItems items)
     {
-        var root = BatchMerkleRoot.Compute(chain.Hash, body.Items, Environment.ProcessorCount);
+        var root = BatchMerkleRoot.Compute(chain.Hash, items.Items, Environment.ProcessorCount);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
-            throw Reject(StatusCode.InvalidArgument, $"merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)} is not the RFC 9162 root of the {body.Items.Count} items ({Convert.ToHexStringLower(root)})");
+            throw Reject(StatusCode.InvalidArgument, $"detached_items do not match the signed merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)}: the RFC 9162 root of the {items.Items.Count} items is {Convert.ToHexStringLower(root)} (BatchRegister detached items, {nameof(RejectionReason.MalformedTransaction)})");
         }
     }
 

@@ -194,7 +194,8 @@ public sealed class EntryPreverifier : IDisposable
     private (byte[] Hash, SignatureVerdict Verdict)? CheckOne(ByteString bytes)
     {
         // Hash first: on the leader nearly every transaction has its door's verdict, and parsing it
-        // would be wasted. (Bytes that are not canonical hash to something no door admitted.)
+        // would be wasted. (Bytes that are not canonical hash to something no door admitted; nor do
+        // a batch's, whose hash leaves its detached items out: it is hashed again once parsed.)
         var hash = new byte[chain.Hash.HashSizeBytes];
         TransactionHashing.ComputeHash(chain.Hash, bytes.Span, hash);
         if (verdicts.HasDoorVerdict(hash))
@@ -217,6 +218,15 @@ public sealed class EntryPreverifier : IDisposable
         catch (InvalidProtocolBufferException)
         {
             return null;
+        }
+
+        if (!signed.DetachedItems.IsEmpty)
+        {
+            TransactionHashing.ComputeHashOfCanonical(chain.Hash, bytes.Span, signed, hash);
+            if (verdicts.HasDoorVerdict(hash))
+            {
+                return null;
+            }
         }
 
         if (PublicKeyOf(envelope.SignerKeyId) is not { } publicKey)

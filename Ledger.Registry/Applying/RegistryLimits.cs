@@ -5,16 +5,24 @@ namespace Ledger.Registry.Applying;
 /// <summary>Every bound the registry enforces. Byte limits count UTF-8 bytes.</summary>
 public static class RegistryLimits
 {
+    /// <summary>Every body, a BatchRegister's included: its items travel detached (<see cref="BatchItemsBytesMax"/>).</summary>
     public const int TransactionBodyBytesMax = 64 * 1024;
-
-    /// <summary>100,000 items of at most ~115 encoded bytes each fit.</summary>
-    public const int BatchBodyBytesMax = 12 * 1024 * 1024;
 
     public const int BatchItemsMax = 100_000;
 
-    /// <summary>The body bound of a transaction type: a batch's, or the one every other type shares.</summary>
-    public static int BodyBytesMaxOf(TransactionType type) =>
-        type == TransactionType.BatchRegister ? BatchBodyBytesMax : TransactionBodyBytesMax;
+    /// <summary>
+    /// The largest serialized BatchItem inside BatchItems: its field framing (2 bytes), a 32-byte
+    /// content hash (34 with its tag and length), an item id of at most <see cref="ItemIdBytesMax"/>
+    /// bytes (66) and a fixed64 perceptual hash (9).
+    /// </summary>
+    public const int BatchItemSerializedBytesMax = 2 + (2 + HashBytes) + (2 + ItemIdBytesMax) + (1 + sizeof(ulong));
+
+    /// <summary>
+    /// A BatchRegister's detached items (SignedTransaction.detached_items), bytes: 12 MiB holds
+    /// <see cref="BatchItemsMax"/> items of <see cref="BatchItemSerializedBytesMax"/> bytes each (11.1 MB).
+    /// </summary>
+    public const int BatchItemsBytesMax = 12 * 1024 * 1024;
+
     public const int BlockTransactionsMax = 65_536;
 
     public const int HashBytes = 32;

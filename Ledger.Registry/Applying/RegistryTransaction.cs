@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Signatures;
 
@@ -15,7 +16,8 @@ public sealed class RegistryTransaction
 {
     /// <param name="signed">The committed envelope bytes and signature, exactly as in the block.</param>
     /// <param name="precomputedSignature">The host's verdict on <paramref name="signed"/>'s signature, if it checked it ahead of apply.</param>
-    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope, SignedTransaction? signed = null, SignatureVerdict? precomputedSignature = null)
+    /// <param name="detachedItems">The transaction's detached items when <paramref name="signed"/> is not given (else its own are used).</param>
+    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope, SignedTransaction? signed = null, SignatureVerdict? precomputedSignature = null, ByteString? detachedItems = null)
     {
         ArgumentNullException.ThrowIfNull(txHash);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -28,6 +30,7 @@ public sealed class RegistryTransaction
         Envelope = envelope;
         Signed = signed;
         PrecomputedSignature = precomputedSignature;
+        DetachedItems = signed?.DetachedItems ?? detachedItems ?? ByteString.Empty;
     }
 
     public byte[] TxHash { get; }
@@ -37,6 +40,12 @@ public sealed class RegistryTransaction
     public SignedTransaction? Signed { get; }
 
     public SignatureVerdict? PrecomputedSignature { get; }
+
+    /// <summary>
+    /// <c>SignedTransaction.detached_items</c> as committed: a BatchRegister's items (outside the
+    /// transaction hash; the signed body binds them by merkle_root and item_count), empty otherwise.
+    /// </summary>
+    public ByteString DetachedItems { get; }
 
     /// <summary>
     /// Set when the committed bytes could not be read as a transaction at all (they do not parse, are

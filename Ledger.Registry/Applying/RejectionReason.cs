@@ -30,6 +30,7 @@ public enum RejectionReason
 
     // Works.
     DuplicateContentHash = 15,
+    /// <summary>No longer recorded (kept: values are stable): a batch whose detached items do not match its signed merkle_root is <see cref="MalformedTransaction"/>.</summary>
     BatchRootMismatch = 16,
     WorkNotFound = 17,
 
@@ -57,6 +58,10 @@ public enum RejectionReason
     /// <summary>The committed transaction parses but its bytes are not the canonical leaf encoding.</summary>
     NonCanonicalEncoding = 29,
 
-    /// <summary>The committed bytes do not parse as a SignedTransaction, or its envelope does not parse.</summary>
+    /// <summary>
+    /// The committed bytes do not parse as a SignedTransaction, or its envelope does not parse; or its
+    /// detached items are not what the signed body says (missing, not a canonical BatchItems, another
+    /// count or root, present on a type that has none), or a BatchRegister body carries inline items.
+    /// </summary>
     MalformedTransaction = 30,
 }

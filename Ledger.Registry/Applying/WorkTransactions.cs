@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Evidence;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Batches;
 using Ledger.Registry.Bounds;
@@ -63,19 +64,26 @@ internal static class WorkTransactions
             }
         });
 
-    /// <remarks>The body is within its bounds (<see cref="Bounds.BodyBounds"/>); what is checked here needs state or the items' root.</remarks>
-    public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body)
+    /// <remarks>
+    /// The body and its detached items are within their bounds (<see cref="Bounds.BodyBounds"/>,
+    /// <see cref="Bounds.DetachedItemsBounds"/>: <paramref name="detached"/> holds exactly item_count
+    /// items); what is checked here needs state or the items' root. The result commits to every
+    /// item's outcome (<see cref="BatchItemOutcomeTree"/>).
+    /// </remarks>
+    public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body, BatchItems detached)
     {
         ValidateRegistrantHolder(context, body.RightsHolder);
 
         // Each item is encoded once: the stored chunks hold the Merkle leaves.
         var parallelism = context.Options.ParallelismMax;
-        var count = body.Items.Count;
-        var chunks = BatchItemTable.Encode(body.Items, parallelism);
+        var items = detached.Items;
+        var count = items.Count;
+        var chunks = BatchItemTable.Encode(items, parallelism);
         var root = BatchMerkleRoot.ComputeFromChunks(context.Options.Hash, chunks, count, parallelism);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
-            throw Check.Fail(RejectionReason.BatchRootMismatch, $"merkle_root {Convert.ToHexString(body.MerkleRoot.Span)} is not the RFC 9162 root {Convert.ToHexString(root)} of the {count} items");
+            // The detached items are not the ones the member signed (their root is in the body).
+            throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items do not match the signed merkle_root {Convert.ToHexString(body.MerkleRoot.Span)}: the RFC 9162 root of the {count} items is {Convert.ToHexString(root)}");
         }
 
         // Content-hash lookups against the state before this transaction, all at once into
@@ -86,7 +94,7 @@ internal static class WorkTransactions
         var state = context.State;
         for (var i = 0; i < count; i++)
         {
-            contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, body.Items[i].ContentSha256.Span);
+            contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, items[i].ContentSha256.Span);
         }
 
         state.PeekMany(contentKeys, storedPrior, parallelism);
@@ -138,7 +146,11 @@ internal static class WorkTransactions
         // The batch's only state-root entry; everything above is outside the root.
         state.Put(StateKeys.BatchCommitment(context.TxHash), BatchCommitment.Encode(root, accepted));
         state.Put(StateKeys.BatchOutcome(context.TxHash), outcome);
-        return TransactionOutcome.Ok($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome);
+
+        // The log commits to each item's outcome through this root (Core's one mapping from the
+        // stored outcome, so what the registry records and what a verifier proves cannot differ).
+        var itemOutcomesRoot = BatchItemOutcomeTree.ComputeRoot(BatchItemOutcomeTree.FromBatchOutcome(outcome), context.Options.Hash, parallelism);
+        return TransactionOutcome.OkBatch($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome, itemOutcomesRoot);
     }
 
     public static TransactionOutcome Transfer(TransactionContext context, TransferOwnership body)

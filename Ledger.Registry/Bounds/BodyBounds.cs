@@ -46,10 +46,9 @@ public static class BodyBounds
     /// <exception cref="RuleViolationException">The body does not parse, or a field is out of bounds.</exception>
     internal static IMessage? ParseAndCheck(TransactionType type, ByteString body, string chainSuite, IMessage? parsed)
     {
-        var bodyBytesMax = RegistryLimits.BodyBytesMaxOf(type);
-        if (body.Length > bodyBytesMax)
+        if (body.Length > RegistryLimits.TransactionBodyBytesMax)
         {
-            throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {bodyBytesMax}");
+            throw Check.Fail(RejectionReason.LimitExceeded, $"body is {body.Length} bytes, more than {nameof(RegistryLimits.TransactionBodyBytesMax)}={RegistryLimits.TransactionBodyBytesMax}");
         }
 
         switch (type)
@@ -125,32 +124,27 @@ public static class BodyBounds
         Check.NotNegative(body.ClaimedCreationUnixMs, "claimed_creation_unix_ms");
     }
 
+    /// <remarks>The items are detached; <see cref="DetachedItemsBounds"/> checks them against this body.</remarks>
     internal static void Within(BatchRegister body)
     {
-        if (body.Items.Count == 0)
+        if (body.Items.Count != 0)
         {
-            throw Check.Fail(RejectionReason.MissingField, "items is empty");
+            throw Check.Fail(RejectionReason.MalformedTransaction, $"items carries {body.Items.Count} items inside the signed body; a BatchRegister's items travel in the transaction's detached_items and the body signs only merkle_root and item_count");
         }
 
-        Check.CountMax(body.Items.Count, RegistryLimits.BatchItemsMax, "items", nameof(RegistryLimits.BatchItemsMax));
+        if (body.ItemCount == 0)
+        {
+            throw Check.Fail(RejectionReason.MissingField, "item_count is required (a batch has at least one item)");
+        }
+
+        if (body.ItemCount > RegistryLimits.BatchItemsMax)
+        {
+            throw Check.Fail(RejectionReason.LimitExceeded, $"item_count is {body.ItemCount}, more than {nameof(RegistryLimits.BatchItemsMax)}={RegistryLimits.BatchItemsMax}");
+        }
+
         Check.Defined(body.MediaType, "media_type");
         Holders.CheckShape(body.RightsHolder, "rights_holder");
         Check.Hash(body.MerkleRoot, "merkle_root");
-        var allowsPerceptualHash = AllowsPerceptualHash(body.MediaType);
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            var item = body.Items[i];
-            if (item.ContentSha256.Length != RegistryLimits.HashBytes)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
-            }
-
-            Check.Utf8Max(item.ItemId, RegistryLimits.ItemIdBytesMax, $"items[{i}].item_id", nameof(RegistryLimits.ItemIdBytesMax));
-            if (item.HasPerceptualHash && !allowsPerceptualHash)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].perceptual_hash is only for images and product listings, not {body.MediaType}");
-            }
-        }
     }
 
     internal static void Within(TransferOwnership body)

@@ -34,7 +34,7 @@ internal static class BatchClusterRun
         var requests = new SubmitRequest[batches + 1];
         for (var b = 0; b < requests.Length; b++)
         {
-            var body = RegistryWorkload.BatchBody(hash, batchItems, memberId);
+            var (body, detached) = RegistryWorkload.BatchBody(hash, batchItems, memberId);
             var envelope = new TransactionEnvelope
             {
                 ChainId = genesis.ChainId,
@@ -48,7 +48,7 @@ internal static class BatchClusterRun
             var signature = SigningInput.Sign(signer, SigningContexts.TransactionSignature, genesis.ChainId, envelopeBytes);
             requests[b] = new SubmitRequest
             {
-                Transaction = new SignedTransaction { Envelope = ByteString.CopyFrom(envelopeBytes), Signature = ByteString.CopyFrom(signature) },
+                Transaction = new SignedTransaction { Envelope = ByteString.CopyFrom(envelopeBytes), Signature = ByteString.CopyFrom(signature), DetachedItems = detached.ToByteString() },
                 CorrelationId = (ulong)b,
             };
         }

@@ -63,21 +63,21 @@ public sealed class RegistryWorkload
     }
 
     /// <summary>One BatchRegister of <paramref name="items"/> image items (random content hash, 20-byte item id, perceptual hash) with its RFC 9162 root.</summary>
-    public RegistryTransaction BatchRegister(int items) => Wrap(TransactionType.BatchRegister, BatchBody(Options.Hash, items, PlatformMemberId).ToByteString());
-
-    /// <summary>A BatchRegister body; shared with the end-to-end mode, which signs it with a real key.</summary>
-    public static BatchRegister BatchBody(IHashAlgorithm hash, int items, string holderMemberId)
+    public RegistryTransaction BatchRegister(int items)
     {
-        var body = new BatchRegister
-        {
-            MediaType = MediaType.Image,
-            RightsHolder = new RightsHolder { MemberId = holderMemberId },
-        };
+        var (body, detached) = BatchBody(Options.Hash, items, PlatformMemberId);
+        return Wrap(TransactionType.BatchRegister, body.ToByteString(), detached.ToByteString());
+    }
+
+    /// <summary>A BatchRegister body (root and count) and its detached items; shared with the end-to-end mode, which signs it with a real key.</summary>
+    public static (BatchRegister Body, BatchItems Items) BatchBody(IHashAlgorithm hash, int items, string holderMemberId)
+    {
+        var detached = new BatchItems();
         var content = RandomNumberGenerator.GetBytes(32 * items);
         var prefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         for (var i = 0; i < items; i++)
         {
-            body.Items.Add(new BatchItem
+            detached.Items.Add(new BatchItem
             {
                 ContentSha256 = ByteString.CopyFrom(content, 32 * i, 32),
                 ItemId = prefix + "-" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture),
@@ -85,8 +85,14 @@ public sealed class RegistryWorkload
             });
         }
 
-        body.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(hash, body.Items));
-        return body;
+        var body = new BatchRegister
+        {
+            MediaType = MediaType.Image,
+            RightsHolder = new RightsHolder { MemberId = holderMemberId },
+            ItemCount = (uint)items,
+            MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(hash, detached.Items)),
+        };
+        return (body, detached);
     }
 
     public static ulong RandomHash()
@@ -96,7 +102,7 @@ public sealed class RegistryWorkload
         return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
     }
 
-    private RegistryTransaction Wrap(TransactionType type, ByteString body)
+    private RegistryTransaction Wrap(TransactionType type, ByteString body, ByteString? detachedItems = null)
     {
         var envelope = new TransactionEnvelope
         {
@@ -109,7 +115,7 @@ public sealed class RegistryWorkload
         };
         // The rules alone are measured: the signature verdict comes precomputed, as on a node whose
         // door or pre-verifier checked it (fake keys cannot sign anyway).
-        return new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope, precomputedSignature: platformSignature);
+        return new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope, precomputedSignature: platformSignature, detachedItems: detachedItems);
     }
 
     private static byte[] FakePublicKey(string id) => Encoding.UTF8.GetBytes("bench-pk/" + id);

@@ -248,10 +248,10 @@ public sealed class LedgerClientClusterTests : ClusterFixture
             ContentSha256 = ByteString.CopyFrom(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ItemId = $"sku-{i}",
         }).ToList();
-        var (body, _) = BatchRegistration.Build(items, MediaType.ProductListing, new RightsHolder { MemberId = "platform-1" }, client.ChainHash);
-        var transaction = Platform().BatchRegister(body);
+        var batch = BatchRegistration.Build(items, MediaType.ProductListing, new RightsHolder { MemberId = "platform-1" }, client.ChainHash);
+        var transaction = Platform().BatchRegister(batch);
         var manifest = new StringWriter();
-        BatchRegistration.WriteManifest(manifest, body, TransactionHashing.ComputeHash(client.ChainHash, transaction));
+        BatchRegistration.WriteManifest(manifest, batch, TransactionHashing.ComputeHash(client.ChainHash, transaction));
 
         var receipt = await client.SubmitAsync(transaction);
         var registered = BatchRegister.Parser.ParseFrom(TransactionEnvelope.Parser.ParseFrom((await client.GetTransactionAsync(receipt.TxHash.ToByteArray())).Transaction.Envelope).Body);

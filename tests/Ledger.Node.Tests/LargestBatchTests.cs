@@ -25,7 +25,7 @@ public sealed class LargestBatchTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(options.TransactionBytesMax, Is.GreaterThanOrEqualTo(RegistryLimits.BatchBodyBytesMax + 1024));
+            Assert.That(options.TransactionBytesMax, Is.GreaterThanOrEqualTo(RegistryLimits.BatchItemsBytesMax + RegistryLimits.TransactionBodyBytesMax + 1024));
             Assert.That(options.Batching.BatchBytesMax, Is.GreaterThanOrEqualTo(options.TransactionBytesMax));
             Assert.That(options.PeerMessageBytesMax, Is.GreaterThan(options.RaftAppendBytesMax + (4_096 * 32)),
                 "an append of a whole batch plus per-entry framing fits what a peer receives");
@@ -107,8 +107,8 @@ public sealed class LargestBatchTests
         }
     }
 
-    // Items with 64-byte item ids and perceptual hashes (~112 bytes each): 100,000 of them are ~11 MB,
-    // within the registry's 12 MiB body bound.
+    // Items with 64-byte item ids and perceptual hashes (111 bytes each, the largest): 100,000 of them
+    // are 11.1 MB of detached items, within the registry's 12 MiB BatchItemsBytesMax.
     private static SignedTransaction Batch(TestConsortium consortium, int itemCount)
     {
         var items = new BatchItem[itemCount];

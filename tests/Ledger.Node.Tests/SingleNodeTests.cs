@@ -114,6 +114,76 @@ public sealed class SingleNodeTests
         });
     }
 
+    [TestCase("count")]
+    [TestCase("inline")]
+    [TestCase("missing")]
+    [TestCase("swapped")]
+    public void Submit_BatchWhoseDetachedItemsAreNotTheSignedOnes_IsRefusedAtTheDoor_InvalidArgument(string flaw)
+    {
+        var items = Items(3);
+        var root = Ledger.Registry.Batches.BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, items, 1);
+        var transaction = flaw switch
+        {
+            "count" => Consortium.BatchRegister(items, root, itemCount: 2),
+            "inline" => Consortium.BatchRegister(items, root, itemsInSignedBody: true),
+            _ => Consortium.BatchRegister(items, root),
+        };
+        if (flaw == "missing")
+        {
+            transaction.DetachedItems = ByteString.Empty;
+        }
+        else if (flaw == "swapped")
+        {
+            transaction.DetachedItems = new BatchItems { Items = { Items(3) } }.ToByteString();
+        }
+
+        var refused = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }));
+
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(refused.Status.Detail, Does.Contain(nameof(Ledger.Registry.Applying.RejectionReason.MalformedTransaction)));
+    }
+
+    [Test]
+    public void Submit_RegisterWorkCarryingDetachedItems_IsRefusedAtTheDoor_InvalidArgument()
+    {
+        var transaction = Consortium.RegisterWork();
+        transaction.DetachedItems = new BatchItems { Items = { Items(1) } }.ToByteString();
+
+        var refused = Assert.ThrowsAsync<RpcException>(async () => await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }));
+
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(refused.Status.Detail, Does.Contain("only a BatchRegister has detached items"));
+    }
+
+    [Test]
+    public async Task Submit_Batch_IsNamedByTheHashWithoutItsItems_AndServedWithThem_WithItsItemOutcomesRoot()
+    {
+        var items = Items(4);
+        var transaction = Consortium.BatchRegister(items, Ledger.Registry.Batches.BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, items, 1));
+        var withoutItems = transaction.Clone();
+        withoutItems.DetachedItems = ByteString.Empty;
+
+        var answer = await Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction });
+        var served = await Node.Client.GetTransactionAsync(new GetTransactionRequest { TxHash = answer.Receipt.TxHash });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.Receipt.Result.Code, Is.EqualTo(ResultCode.Ok), answer.Receipt.Result.Reason);
+            Assert.That(answer.Receipt.TxHash.ToByteArray(), Is.EqualTo(Ledger.Core.Signing.TransactionHashing.ComputeHash(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, withoutItems)));
+            Assert.That(served.Transaction, Is.EqualTo(transaction), "served with its detached items");
+            Assert.That(served.Result.ItemOutcomesRoot.Length, Is.EqualTo(32));
+            Assert.That(
+                served.Result.ItemOutcomesRoot.ToByteArray(),
+                Is.EqualTo(Ledger.Core.Evidence.BatchItemOutcomeTree.ComputeRoot([.. Enumerable.Range(0, 4).Select(i => Ledger.Core.Evidence.BatchItemOutcome.Accepted((uint)i))], Ledger.Core.Hashing.Sha256HashAlgorithm.Instance)));
+        });
+    }
+
+    private static BatchItem[] Items(int count) => Enumerable.Range(0, count).Select(i => new BatchItem
+    {
+        ContentSha256 = ByteString.CopyFrom(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ItemId = $"listing-{i}",
+    }).ToArray();
+
     [Test]
     public void Submit_BatchWithAnItemOutsideTheEncodingBounds_IsRefusedAtTheDoorNamingTheItem()
     {

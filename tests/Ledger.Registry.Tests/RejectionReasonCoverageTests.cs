@@ -12,6 +12,10 @@ public sealed class RejectionReasonCoverageTests
         [RejectionReason.DuplicateContentHash] = "RegisterWork_SameContentHashTwice_SecondIsRejectedWithReferenceToFirst",
     };
 
+    // Values kept for old chains (values are stable) but no longer recorded: a batch's items that are
+    // not under its signed root are MalformedTransaction since the items travel detached.
+    private static readonly HashSet<RejectionReason> Retired = [RejectionReason.BatchRootMismatch];
+
     [Test]
     public void EveryRejectionReason_HasATestNamedAfterIt()
     {
@@ -22,7 +26,7 @@ public sealed class RejectionReasonCoverageTests
             .ToList();
 
         var uncovered = Enum.GetValues<RejectionReason>()
-            .Where(r => r != RejectionReason.None)
+            .Where(r => r != RejectionReason.None && !Retired.Contains(r))
             .Where(r => !testNames.Any(n => n.EndsWith(r.ToString(), StringComparison.Ordinal) || n.Contains($"_{r}_", StringComparison.Ordinal)))
             .Where(r => !(Aliases.TryGetValue(r, out var alias) && testNames.Contains(alias)))
             .ToList();

@@ -41,9 +41,9 @@ public sealed class BatchRegistrationTests
     [Test]
     public void ProofFromManifest_EveryItem_ProvesToTheBatchRoot()
     {
-        var (body, _) = BatchRegistration.Build(Items(7), MediaType.ProductListing, new RightsHolder { MemberId = "platform" }, Sha256HashAlgorithm.Instance);
+        var batch = BatchRegistration.Build(Items(7), MediaType.ProductListing, new RightsHolder { MemberId = "platform" }, Sha256HashAlgorithm.Instance);
         using var writer = new StringWriter();
-        BatchRegistration.WriteManifest(writer, body, new byte[32]);
+        BatchRegistration.WriteManifest(writer, batch, new byte[32]);
         var manifest = writer.ToString();
         var hasher = new MerkleHasher(Sha256HashAlgorithm.Instance);
 
@@ -52,19 +52,19 @@ public sealed class BatchRegistrationTests
             var evidence = BatchRegistration.ProofFromManifest(new StringReader(manifest), i, Sha256HashAlgorithm.Instance);
             var result = MerkleProofVerifier.CheckInclusion(
                 hasher, evidence.ItemProof.LeafIndex, evidence.ItemProof.TreeSize, hasher.HashLeaf(BatchItemLeaf.Encode(evidence.Item)),
-                [.. evidence.ItemProof.Path.Select(p => p.ToByteArray())], body.MerkleRoot.Span);
+                [.. evidence.ItemProof.Path.Select(p => p.ToByteArray())], batch.Body.MerkleRoot.Span);
 
             Assert.That(result, Is.EqualTo(MerkleProofResult.Valid), $"item {i}");
-            Assert.That(evidence.Item, Is.EqualTo(body.Items[i]));
+            Assert.That(evidence.Item, Is.EqualTo(batch.Items.Items[i]));
         }
     }
 
     [Test]
     public void ProofFromManifest_EditedItemLine_IsDetected()
     {
-        var (body, _) = BatchRegistration.Build(Items(5), MediaType.ProductListing, new RightsHolder { MemberId = "platform" }, Sha256HashAlgorithm.Instance);
+        var batch = BatchRegistration.Build(Items(5), MediaType.ProductListing, new RightsHolder { MemberId = "platform" }, Sha256HashAlgorithm.Instance);
         using var writer = new StringWriter();
-        BatchRegistration.WriteManifest(writer, body, new byte[32]);
+        BatchRegistration.WriteManifest(writer, batch, new byte[32]);
         var edited = writer.ToString().Replace("sku-3", "sku-9", StringComparison.Ordinal);
 
         Assert.That(() => BatchRegistration.ProofFromManifest(new StringReader(edited), 0, Sha256HashAlgorithm.Instance), Throws.TypeOf<ClientVerificationException>());

@@ -116,6 +116,63 @@ public sealed class TransactionHashingTests
         Assert.That(bytesWritten, Is.Zero);
     }
 
+    [Test]
+    public void ComputeHash_WithDetachedItems_IsTheHashWithoutThem()
+    {
+        var transaction = new SignedTransaction { Envelope = ByteString.CopyFrom(0xAA, 0xBB), Signature = ByteString.CopyFrom(0xCC) };
+        var withItems = transaction.Clone();
+        withItems.DetachedItems = ByteString.CopyFrom(0xDD, 0xEE);
+
+        Assert.That(Hex.Encode(TransactionHashing.ComputeHash(Sha256HashAlgorithm.Instance, withItems)), Is.EqualTo("113162f68cb9bda699ff0ebc5091301334fa09e616ee1ee52db5ad98a6cf1b9c"));
+        Assert.That(TransactionHashing.ComputeHash(Sha256HashAlgorithm.Instance, withItems), Is.EqualTo(TransactionHashing.ComputeHash(Sha256HashAlgorithm.Instance, transaction)));
+    }
+
+    [Test]
+    public void EncodeCanonical_IsEnvelopeSignatureThenDetachedItems_AsProtobufWritesIt()
+    {
+        var transaction = new SignedTransaction { Envelope = ByteString.CopyFrom(0xAA, 0xBB), Signature = ByteString.CopyFrom(0xCC), DetachedItems = ByteString.CopyFrom(0xDD) };
+
+        Assert.That(Hex.Encode(TransactionHashing.EncodeCanonical(transaction)), Is.EqualTo("0a02aabb" + "1201cc" + "1a01dd"));
+        Assert.That(TransactionHashing.EncodeCanonical(transaction), Is.EqualTo(transaction.ToByteArray()));
+    }
+
+    [Test]
+    public void EncodeCanonical_WithoutDetachedItems_IsTheLeafBytes()
+    {
+        var transaction = Transaction(300, 64);
+
+        Assert.That(TransactionHashing.EncodeCanonical(transaction), Is.EqualTo(TransactionHashing.EncodeLeaf(transaction)));
+    }
+
+    [Test]
+    public void IsCanonical_DetachedItemsLast_IsTrue()
+    {
+        Assert.That(TransactionHashing.IsCanonical(Hex.Decode("0a02aabb" + "1201cc" + "1a01dd")), Is.True);
+    }
+
+    [Test]
+    public void IsCanonical_DetachedItemsBeforeTheSignature_IsFalse()
+    {
+        Assert.That(TransactionHashing.IsCanonical(Hex.Decode("0a02aabb" + "1a01dd" + "1201cc")), Is.False);
+    }
+
+    [Test]
+    public void IsCanonical_EmptyDetachedItemsWritten_IsFalse()
+    {
+        Assert.That(TransactionHashing.IsCanonical(Hex.Decode("0a02aabb" + "1201cc" + "1a00")), Is.False);
+    }
+
+    [Test]
+    public void ComputeHashOfCanonical_HashesTheBytesBeforeTheDetachedItems()
+    {
+        var canonical = Hex.Decode("0a02aabb" + "1201cc" + "1a01dd");
+        var destination = new byte[32];
+
+        TransactionHashing.ComputeHashOfCanonical(Sha256HashAlgorithm.Instance, canonical, SignedTransaction.Parser.ParseFrom(canonical), destination);
+
+        Assert.That(Hex.Encode(destination), Is.EqualTo("113162f68cb9bda699ff0ebc5091301334fa09e616ee1ee52db5ad98a6cf1b9c"));
+    }
+
     private static SignedTransaction Transaction(int envelopeLength, int signatureLength)
     {
         var envelope = new byte[envelopeLength];

@@ -24,7 +24,9 @@ internal static class CaseGenerator
     {
         var consortium = world.Consortium;
         var type = Types[random.Next(Types.Length)];
-        var body = Body(random, world, type, blockTimeUnixMs);
+        // A batch's items are drawn first: its body signs their root and count, they travel detached.
+        var items = type == TransactionType.BatchRegister ? BatchItemsOf(random) : null;
+        var body = items is null ? Body(random, world, type, blockTimeUnixMs) : Batch(random, world, items);
         var recipe = type.ToString();
         var mutations = random.Next(3) == 0 ? 0 : 1 + random.Next(3);
         for (var m = 0; m < mutations; m++)
@@ -78,6 +80,7 @@ internal static class CaseGenerator
         }
 
         var transaction = new SignedTransaction { Envelope = ByteString.CopyFrom(envelopeBytes), Signature = ByteString.CopyFrom(signature) };
+        recipe += AttachItems(random, transaction, items);
         return new FuzzCase(transaction, type, body, recipe);
     }
 
@@ -118,7 +121,6 @@ internal static class CaseGenerator
             ClaimedCreationUnixMs = now - 1000,
             Metadata = { new MetadataEntry { Key = "a", Value = "1" }, new MetadataEntry { Key = "b", Value = "2" } },
         },
-        TransactionType.BatchRegister => Batch(random, world),
         TransactionType.TransferOwnership => new TransferOwnership { WorkId = Pick(random, world.Works, 36), NewHolder = Holder(random, world) },
         TransactionType.GrantLicense => new GrantLicense { WorkId = Pick(random, world.Works, 36), Licensee = Holder(random, world), Scope = "print", Territory = "CN", StartUnixMs = now, EndUnixMs = now + 1000 },
         TransactionType.RevokeLicense => new RevokeLicense { LicenseId = Pick(random, world.Licenses, 32), Reason = "breach" },
@@ -176,23 +178,72 @@ internal static class CaseGenerator
         return change;
     }
 
-    private static BatchRegister Batch(Random random, World world)
+    private static BatchItems BatchItemsOf(Random random)
     {
-        var batch = new BatchRegister { MediaType = MediaType.ProductListing, RightsHolder = Holder(random, world) };
+        var items = new BatchItems();
         var count = 1 + random.Next(8);
         for (var i = 0; i < count; i++)
         {
-            var item = new BatchItem { ContentSha256 = random.Next(10) == 0 && i > 0 ? batch.Items[0].ContentSha256 : Hash(random), ItemId = $"sku-{i}" };
+            var item = new BatchItem { ContentSha256 = random.Next(10) == 0 && i > 0 ? items.Items[0].ContentSha256 : Hash(random), ItemId = $"sku-{i}" };
             if (random.Next(2) == 0)
             {
                 item.PerceptualHash = (ulong)random.NextInt64();
             }
 
-            batch.Items.Add(item);
+            items.Items.Add(item);
         }
 
-        batch.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(world.Consortium.Chain.Hash, batch.Items));
-        return batch;
+        return items;
+    }
+
+    private static BatchRegister Batch(Random random, World world, BatchItems items) => new()
+    {
+        MediaType = MediaType.ProductListing,
+        RightsHolder = Holder(random, world),
+        ItemCount = (uint)items.Items.Count,
+        MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(world.Consortium.Chain.Hash, items.Items)),
+    };
+
+    /// <summary>
+    /// A batch's detached items, usually as signed; sometimes damaged, one dropped, swapped for other
+    /// items, or left out; and now and then stray items on a transaction of another type.
+    /// </summary>
+    /// <param name="items">The batch's items; null for any other type.</param>
+    private static string AttachItems(Random random, SignedTransaction transaction, BatchItems? items)
+    {
+        if (items is null)
+        {
+            if (random.Next(50) != 0)
+            {
+                return "";
+            }
+
+            transaction.DetachedItems = new BatchItems { Items = { new BatchItem { ContentSha256 = Hash(random), ItemId = "stray" } } }.ToByteString();
+            return "+stray-items";
+        }
+
+        var bytes = items.ToByteArray();
+        switch (random.Next(12))
+        {
+            case 0:
+                transaction.DetachedItems = ByteString.CopyFrom(Hostile.Damage(random, bytes));
+                return "+damaged-items";
+            case 1:
+                var fewer = items.Clone();
+                fewer.Items.RemoveAt(random.Next(fewer.Items.Count));
+                transaction.DetachedItems = fewer.ToByteString();
+                return "+dropped-item";
+            case 2:
+                var other = items.Clone();
+                other.Items[random.Next(other.Items.Count)].ContentSha256 = Hash(random);
+                transaction.DetachedItems = other.ToByteString();
+                return "+swapped-item";
+            case 3:
+                return "+missing-items";
+            default:
+                transaction.DetachedItems = ByteString.CopyFrom(bytes);
+                return "";
+        }
     }
 
     /// <summary>One field of the body set to a hostile value, cleared, or (for lists) padded.</summary>

@@ -84,6 +84,49 @@ public sealed class HostileLeaderEntryTests
     }
 
     [Test]
+    public async Task Propose_PastTheDoor_BatchesWhoseDetachedItemsAreNotTheSignedOnes_AreRejectedMalformedOnEveryNode()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var consortium = cluster.Consortium;
+        var leader = await cluster.WaitForEveryNodeToKnowTheLeaderAsync();
+        var items = Enumerable.Range(0, 3).Select(i => new BatchItem { ContentSha256 = ByteString.CopyFrom(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), ItemId = $"sku-{i}" }).ToArray();
+        var root = Ledger.Registry.Batches.BatchMerkleRoot.Compute(leader.Node.Chain.Hash, items, 1);
+        var wrongCount = consortium.BatchRegister(items, root, itemCount: 4);
+        var swappedItems = consortium.BatchRegister(items, root);
+        // A relay replaces the signed items with others: the hash (envelope and signature) is unchanged.
+        swappedItems.DetachedItems = new BatchItems { Items = { items[0], items[1], items[0] } }.ToByteString();
+        var missingItems = consortium.BatchRegister(items, root);
+        missingItems.DetachedItems = ByteString.Empty;
+        var genuine = consortium.BatchRegister(items, root);
+        SignedTransaction[] proposed = [wrongCount, swappedItems, missingItems, genuine];
+
+        var entry = await leader.Node.Driver.ProposeAsync(EntryBatchCodec.Encode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), leader.Node.NodeId, proposed.Select(TransactionHashing.EncodeCanonical).ToList()), CancellationToken.None);
+        var after = await SubmitThroughElectionsAsync(cluster, consortium.RegisterWork());
+        await cluster.WaitForHeightAsync(after.Receipt.BlockHeight);
+
+        Assert.That(entry, Is.Null, "appended");
+        var hash = leader.Node.Chain.Hash;
+        foreach (var node in cluster.Nodes)
+        {
+            Assert.That(node.Node.Driver.Fault, Is.Null, $"{node.Node.NodeId} faulted");
+            foreach (var bad in proposed[..3])
+            {
+                var stored = node.Node.Blocks.FindTransaction(TransactionHashing.ComputeHash(hash, bad));
+                Assert.That(stored?.Result.Code, Is.EqualTo(ResultCode.Rejected), $"{node.Node.NodeId}");
+                Assert.That(stored!.Result.Reason, Does.StartWith(nameof(RejectionReason.MalformedTransaction) + ":"), $"{node.Node.NodeId}");
+                Assert.That(stored.Result.ItemOutcomesRoot.IsEmpty, Is.True);
+            }
+
+            var accepted = node.Node.Blocks.FindTransaction(TransactionHashing.ComputeHash(hash, genuine));
+            Assert.That(accepted?.Result.Code, Is.EqualTo(ResultCode.Ok), accepted?.Result.Reason);
+            Assert.That(accepted!.Result.ItemOutcomesRoot.Length, Is.EqualTo(32), "the accepted batch's result commits to its items' outcomes");
+            Assert.That(accepted.Transaction.DetachedItems, Is.EqualTo(genuine.DetachedItems), "the node keeps the full bytes, items included");
+        }
+
+        AssertIdenticalChains(cluster, after.Receipt.BlockHeight);
+    }
+
+    [Test]
     public async Task Submit_ToTheLeader_EveryNodeChecksEachSignature_TheLeaderAtItsDoor_FollowersAheadOfApply()
     {
         await using var cluster = await TestCluster.StartAsync(3);
@@ -105,6 +148,25 @@ public sealed class HostileLeaderEntryTests
             var followerChecks = follower.Node.Metrics.SignatureChecks;
             Assert.That(followerChecks.WithLabels("preverify").Value + followerChecks.WithLabels("apply").Value, Is.EqualTo(Submissions), $"{follower.Node.NodeId} checks every signature once");
             Assert.That(followerChecks.WithLabels("preverify").Value, Is.GreaterThan(0), $"{follower.Node.NodeId} checks ahead of apply");
+        }
+    }
+
+    // A busy test machine may hold an election right after the proposal: the same transaction is
+    // resubmitted (idempotent) to whichever node leads until one answers.
+    private static async Task<SubmitResponse> SubmitThroughElectionsAsync(TestCluster cluster, SignedTransaction transaction)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var leader = await cluster.WaitForEveryNodeToKnowTheLeaderAsync();
+            try
+            {
+                return await leader.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }, deadline: deadline);
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 

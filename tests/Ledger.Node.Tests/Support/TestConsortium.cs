@@ -157,17 +157,29 @@ public sealed class TestConsortium : IDisposable
         return Signed(TransactionType.RegisterWork, body.ToByteString(), signer, chainId, nonce);
     }
 
-    /// <summary>A BatchRegister of the platform over <paramref name="items"/> carrying <paramref name="merkleRoot"/> (right or wrong).</summary>
-    public SignedTransaction BatchRegister(IEnumerable<BatchItem> items, byte[] merkleRoot)
+    /// <summary>
+    /// A BatchRegister of the platform over <paramref name="items"/> (detached) whose signed body carries
+    /// <paramref name="merkleRoot"/> (right or wrong) and <paramref name="itemCount"/> (default: the item count).
+    /// </summary>
+    /// <param name="itemsInSignedBody">Also put the items inside the signed body (which the ledger refuses).</param>
+    public SignedTransaction BatchRegister(IEnumerable<BatchItem> items, byte[] merkleRoot, uint? itemCount = null, bool itemsInSignedBody = false)
     {
+        var detached = new BatchItems { Items = { items } };
         var body = new BatchRegister
         {
             MerkleRoot = ByteString.CopyFrom(merkleRoot),
             MediaType = MediaType.ProductListing,
             RightsHolder = new RightsHolder { MemberId = "platform-1" },
+            ItemCount = itemCount ?? (uint)detached.Items.Count,
         };
-        body.Items.Add(items);
-        return Signed(TransactionType.BatchRegister, body.ToByteString(), signer: null, chainId: null, nonce: null);
+        if (itemsInSignedBody)
+        {
+            body.Items.Add(detached.Items);
+        }
+
+        var transaction = Signed(TransactionType.BatchRegister, body.ToByteString(), signer: null, chainId: null, nonce: null);
+        transaction.DetachedItems = detached.ToByteString();
+        return transaction;
     }
 
     private SignedTransaction Signed(TransactionType type, ByteString body, KeyPair? signer, string? chainId, ulong? nonce)

@@ -39,7 +39,7 @@ public sealed class BatchCommitmentTests
         var committedBatchWrites = chain.LastBlock!.Writes.Count(w => KeySpaces.IsCommitted(w.Key.Space) && w.Key.Space is KeySpace.Work or KeySpace.BatchCommitment);
         Assert.That(committedBatchWrites, Is.EqualTo(1), "no per-item work record in the root, one batch entry");
         Assert.That(chain.State.TryGet(StateKeys.BatchCommitment(chain.LastTxHash), out var entry), Is.True);
-        Assert.That(BatchCommitment.MerkleRoot(entry).ToArray(), Is.EqualTo(batch.MerkleRoot.ToByteArray()));
+        Assert.That(BatchCommitment.MerkleRoot(entry).ToArray(), Is.EqualTo(batch.Body.MerkleRoot.ToByteArray()));
         Assert.That(new[] { 0u, 1u, 2u, 3u }.Select(i => BatchCommitment.IsAccepted(entry, i)), Is.EqualTo(new[] { true, false, false, true }));
     }
 
@@ -61,7 +61,7 @@ public sealed class BatchCommitmentTests
         Assert.That(single.ReferenceTxHash, Is.EqualTo(firstBatch));
     }
 
-    private static BatchRegister ManyItems(int count, params string[] extraContents)
+    private static TestBatch ManyItems(int count, params string[] extraContents)
     {
         var items = new List<BatchItem>();
         for (var i = 0; i < count; i++)

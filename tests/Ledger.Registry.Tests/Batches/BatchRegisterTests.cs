@@ -51,13 +51,16 @@ public sealed class BatchRegisterTests
     }
 
     [Test]
-    public void BatchRegister_WithWrongMerkleRoot_IsRejected_BatchRootMismatch()
+    public void BatchRegister_DetachedItemsNotUnderTheSignedRoot_AreRejected_MalformedTransaction()
     {
         var chain = new TestChain();
         var batch = Sample.Batch(Sample.External("brand"), [Sample.Item("a", "1"), Sample.Item("b", "2")]);
-        batch.Items[1].ItemId = "tampered";
+        batch.Items.Items[1].ItemId = "tampered";
 
-        Assert.That(chain.Apply(Platform, TransactionType.BatchRegister, batch).Reason, Is.EqualTo(RejectionReason.BatchRootMismatch));
+        var outcome = chain.Apply(Platform, TransactionType.BatchRegister, batch);
+
+        Assert.That(outcome.Reason, Is.EqualTo(RejectionReason.MalformedTransaction));
+        Assert.That(outcome.Detail, Does.Contain("do not match the signed merkle_root"));
         Assert.That(chain.Queries.FindByContentHash(ContentHashAlgorithm.Sha256, Sample.Hash("a").Span), Is.Null, "nothing of a rejected batch is indexed");
     }
 
@@ -70,15 +73,11 @@ public sealed class BatchRegisterTests
     }
 
     [Test]
-    public void BatchRegister_WithMoreThanTheItemBound_IsRejected_LimitExceeded()
+    public void BatchRegister_WithAnItemCountAboveTheItemBound_IsRejected_LimitExceeded()
     {
         var chain = new TestChain();
-        var batch = new BatchRegister { MediaType = MediaType.ProductListing, RightsHolder = Sample.External("brand"), MerkleRoot = Sample.Hash("root") };
-        var hash = Sample.Hash("same");
-        for (var i = 0; i <= RegistryLimits.BatchItemsMax; i++)
-        {
-            batch.Items.Add(new BatchItem { ContentSha256 = hash });
-        }
+        var batch = Sample.Batch(Sample.External("brand"), [Sample.Item("a", "1")]);
+        batch.Body.ItemCount = RegistryLimits.BatchItemsMax + 1;
 
         Assert.That(chain.Apply(Platform, TransactionType.BatchRegister, batch).Reason, Is.EqualTo(RejectionReason.LimitExceeded));
     }
@@ -87,25 +86,29 @@ public sealed class BatchRegisterTests
     public void BatchRegister_ItemIdLongerThanBound_IsRejected_LimitExceeded()
     {
         var chain = new TestChain();
-        var items = new[] { new BatchItem { ContentSha256 = Sample.Hash("a"), ItemId = new string('x', RegistryLimits.ItemIdBytesMax + 1) } };
-        var batch = new BatchRegister { MediaType = MediaType.ProductListing, RightsHolder = Sample.External("brand"), MerkleRoot = Sample.Hash("root"), Items = { items } };
+        var items = new BatchItems { Items = { new BatchItem { ContentSha256 = Sample.Hash("a"), ItemId = new string('x', RegistryLimits.ItemIdBytesMax + 1) } } };
+        var body = new BatchRegister { MediaType = MediaType.ProductListing, RightsHolder = Sample.External("brand"), MerkleRoot = Sample.Hash("root"), ItemCount = 1 };
 
-        Assert.That(chain.Apply(Platform, TransactionType.BatchRegister, batch).Reason, Is.EqualTo(RejectionReason.LimitExceeded));
+        Assert.That(chain.Apply(Platform, TransactionType.BatchRegister, new TestBatch(body, items)).Reason, Is.EqualTo(RejectionReason.LimitExceeded));
     }
 
     [Test]
-    public void BatchBodyBound_FitsTheWorstCaseBatchAtTheItemBound()
+    public void BatchBounds_FitTheWorstCaseBatchAtTheItemBound()
     {
         var worstItem = new BatchItem { ContentSha256 = Sample.Hash("x"), ItemId = new string('x', RegistryLimits.ItemIdBytesMax), PerceptualHash = ulong.MaxValue };
-        var batch = new BatchRegister
+        var body = new BatchRegister
         {
             MediaType = MediaType.ProductListing,
             RightsHolder = Sample.External(new string('i', RegistryLimits.ExternalHolderIdentifierBytesMax), new string('n', RegistryLimits.ExternalHolderNameBytesMax)),
             MerkleRoot = Sample.Hash("root"),
+            ItemCount = RegistryLimits.BatchItemsMax,
         };
-        batch.Items.AddRange(Enumerable.Repeat(worstItem, RegistryLimits.BatchItemsMax));
+        var items = new BatchItems();
+        items.Items.AddRange(Enumerable.Repeat(worstItem, RegistryLimits.BatchItemsMax));
 
-        Assert.That(batch.CalculateSize(), Is.LessThanOrEqualTo(RegistryLimits.BatchBodyBytesMax));
+        Assert.That(body.CalculateSize(), Is.LessThanOrEqualTo(RegistryLimits.TransactionBodyBytesMax));
+        Assert.That(new BatchItems { Items = { worstItem } }.CalculateSize(), Is.EqualTo(RegistryLimits.BatchItemSerializedBytesMax));
+        Assert.That(items.CalculateSize(), Is.LessThanOrEqualTo(RegistryLimits.BatchItemsBytesMax));
     }
 
     [Test]

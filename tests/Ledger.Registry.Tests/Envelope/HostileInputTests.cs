@@ -22,7 +22,7 @@ public sealed class HostileInputTests
         (string Signer, TransactionType Type, IMessage Body)[] templates =
         [
             (Alice, TransactionType.RegisterWork, Sample.Work("x", Sample.Member(Alice), perceptualHash: 5)),
-            (Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("b"), [Sample.Item("i", "sku", 3)])),
+            (Platform, TransactionType.BatchRegister, HostileBatch.Body),
             (Alice, TransactionType.TransferOwnership, new TransferOwnership { WorkId = workId, NewHolder = Sample.Member(Bob) }),
             (Alice, TransactionType.GrantLicense, new GrantLicense { WorkId = workId, Licensee = Sample.Member(Bob), Scope = "s", Territory = "t" }),
             (Alice, TransactionType.RevokeLicense, new RevokeLicense { LicenseId = Sample.Hash("l") }),
@@ -60,7 +60,16 @@ public sealed class HostileInputTests
                     }
                 }
 
-                block.Add(chain.Tx(signer, type, ByteString.CopyFrom(bytes)));
+                // A batch keeps its detached items (so mutated bodies reach the item checks); a third of
+                // the time they are mutated instead of the body.
+                var detached = type == TransactionType.BatchRegister ? HostileBatch.Items.ToByteArray() : null;
+                if (detached is not null && random.Next(3) == 0)
+                {
+                    bytes = body.ToByteArray();
+                    detached[random.Next(detached.Length)] ^= (byte)(1 << random.Next(8));
+                }
+
+                block.Add(chain.Tx(signer, type, ByteString.CopyFrom(bytes), detachedItems: detached is null ? null : ByteString.CopyFrom(detached)));
             }
 
             Assert.That(() => chain.ApplyBlock([.. block]), Throws.Nothing, $"round {round}");
@@ -70,4 +79,6 @@ public sealed class HostileInputTests
         Assert.That(chain.LastBlock!.StateRoot, Is.EqualTo(chain.RecomputedRoot()));
         Assert.That(applied, Is.EqualTo(150 * templates.Length));
     }
+
+    private static readonly TestBatch HostileBatch = Sample.Batch(Sample.External("b"), [Sample.Item("i", "sku", 3), Sample.Item("j", "sku-2")]);
 }

@@ -88,7 +88,7 @@ public sealed class DeterminismPropertyTests
                     var batch = Sample.Batch(Sample.External("brand"), items);
                     if (random.Next(4) == 0)
                     {
-                        batch.MerkleRoot = Sample.Hash("wrong");
+                        batch.Body.MerkleRoot = Sample.Hash("wrong");
                     }
 
                     tx = chain.Tx(Likely(Platform), TransactionType.BatchRegister, batch);

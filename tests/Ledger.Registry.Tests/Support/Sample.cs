@@ -45,12 +45,19 @@ internal static class Sample
         return item;
     }
 
-    public static BatchRegister Batch(RightsHolder holder, IEnumerable<BatchItem> items, MediaType mediaType = MediaType.ProductListing)
+    /// <summary>A batch as a member sends it: the signed body (root and count) and its detached items.</summary>
+    public static TestBatch Batch(RightsHolder holder, IEnumerable<BatchItem> items, MediaType mediaType = MediaType.ProductListing)
     {
-        var batch = new BatchRegister { MediaType = mediaType, RightsHolder = holder };
-        batch.Items.AddRange(items);
-        batch.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, batch.Items));
-        return batch;
+        var detached = new BatchItems();
+        detached.Items.AddRange(items);
+        var body = new BatchRegister
+        {
+            MediaType = mediaType,
+            RightsHolder = holder,
+            ItemCount = (uint)detached.Items.Count,
+            MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, detached.Items)),
+        };
+        return new TestBatch(body, detached);
     }
 
     public static ByteString WorkIdOf(byte[] txHash, uint itemIndex = 0) => ByteString.CopyFrom(WorkIds.Create(txHash, itemIndex));

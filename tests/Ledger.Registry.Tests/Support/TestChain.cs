@@ -126,7 +126,12 @@ internal sealed class TestChain
     public RegistryTransaction Tx(string memberId, TransactionType type, IMessage body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null) =>
         Tx(memberId, type, body.ToByteString(), nonce, chainId, suite, publicKey);
 
-    public RegistryTransaction Tx(string memberId, TransactionType type, ByteString body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null)
+    /// <summary>A batch: its body signed, its items detached beside it.</summary>
+    public RegistryTransaction Tx(string memberId, TransactionType type, TestBatch batch, ulong? nonce = null) =>
+        Tx(memberId, type, batch.Body.ToByteString(), nonce, detachedItems: batch.Items.ToByteString());
+
+    /// <param name="detachedItems">The transaction's detached items (a batch's), if any.</param>
+    public RegistryTransaction Tx(string memberId, TransactionType type, ByteString body, ulong? nonce = null, string? chainId = null, string? suite = null, byte[]? publicKey = null, ByteString? detachedItems = null)
     {
         var key = publicKey ?? (signingKeys.TryGetValue(memberId, out var known) ? known : PublicKey(memberId, suite: Genesis.Suite));
         var envelope = new TransactionEnvelope
@@ -142,7 +147,7 @@ internal sealed class TestChain
         var txHash = SHA256.HashData(Encoding.UTF8.GetBytes($"tx/{nextTxNumber++}"));
         // The fake keys cannot sign: the transaction carries the verdict a real check would give. The
         // signature rule itself is specified with real keys (SignatureRuleTests).
-        return new RegistryTransaction(txHash, envelope, precomputedSignature: new SignatureVerdict(envelope.ChainId, key, isValid: true));
+        return new RegistryTransaction(txHash, envelope, precomputedSignature: new SignatureVerdict(envelope.ChainId, key, isValid: true), detachedItems: detachedItems);
     }
 
     public BlockApplication ApplyBlock(params RegistryTransaction[] transactions)
@@ -161,6 +166,9 @@ internal sealed class TestChain
 
     /// <summary>One transaction in its own block.</summary>
     public TransactionOutcome Apply(string memberId, TransactionType type, IMessage body) => ApplyBlock(Tx(memberId, type, body)).Outcomes[0];
+
+    /// <summary>One batch in its own block.</summary>
+    public TransactionOutcome Apply(string memberId, TransactionType type, TestBatch batch) => ApplyBlock(Tx(memberId, type, batch)).Outcomes[0];
 
     public static long TimestampOf(ulong height) => GenesisTimeUnixMs + ((long)height * 1000);
 

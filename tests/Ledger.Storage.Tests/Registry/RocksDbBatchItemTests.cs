@@ -67,8 +67,9 @@ public sealed class RocksDbBatchItemTests
         Assert.That(state.Scan(PerceptualHashIndexPrefix()).Any(), Is.False, "no per-item perceptual-hash entries");
     }
 
-    private byte[] Apply(LedgerDatabase database, RocksDbRegistryState state, RegistryApplier applier, ulong height, BatchRegister body)
+    private byte[] Apply(LedgerDatabase database, RocksDbRegistryState state, RegistryApplier applier, ulong height, (BatchRegister Body, BatchItems Items) batchToApply)
     {
+        var (body, items) = batchToApply;
         var envelope = new TransactionEnvelope
         {
             ChainId = ChainId,
@@ -79,7 +80,7 @@ public sealed class RocksDbBatchItemTests
             Suite = Suite,
         };
         // Fake keys cannot sign: the transaction carries the verdict a real check would give.
-        var transaction = new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope, precomputedSignature: new SignatureVerdict(ChainId, PublicKey(Platform), isValid: true));
+        var transaction = new RegistryTransaction(SHA256.HashData(envelope.ToByteArray()), envelope, precomputedSignature: new SignatureVerdict(ChainId, PublicKey(Platform), isValid: true), detachedItems: items.ToByteString());
         var application = applier.ApplyBlock(state, new BlockContext(ChainId, height, 1_700_000_000_000 + (long)height), [transaction]);
         Assert.That(application.Outcomes[0].IsOk, Is.True, application.Outcomes[0].ToString());
         using var batch = new WriteBatch();
@@ -88,16 +89,18 @@ public sealed class RocksDbBatchItemTests
         return transaction.TxHash;
     }
 
-    private static BatchRegister Batch(RightsHolder holder, int first, int count)
+    /// <summary>The signed body (root and count) and the detached items.</summary>
+    private static (BatchRegister Body, BatchItems Items) Batch(RightsHolder holder, int first, int count)
     {
-        var body = new BatchRegister { MediaType = MediaType.Image, RightsHolder = holder };
+        var items = new BatchItems();
         for (var i = first; i < first + count; i++)
         {
-            body.Items.Add(new BatchItem { ContentSha256 = ContentOf(i), ItemId = $"item-{i}", PerceptualHash = PerceptualHashOf(i) });
+            items.Items.Add(new BatchItem { ContentSha256 = ContentOf(i), ItemId = $"item-{i}", PerceptualHash = PerceptualHashOf(i) });
         }
 
-        body.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Options.Hash, body.Items));
-        return body;
+        var body = new BatchRegister { MediaType = MediaType.Image, RightsHolder = holder, ItemCount = (uint)count };
+        body.MerkleRoot = ByteString.CopyFrom(BatchMerkleRoot.Compute(Options.Hash, items.Items));
+        return (body, items);
     }
 
     private static ByteString ContentOf(int i) => ByteString.CopyFrom(SHA256.HashData(Encoding.UTF8.GetBytes($"content-{i}")));

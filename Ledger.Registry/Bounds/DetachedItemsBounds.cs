@@ -1,0 +1,91 @@
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Applying;
+
+namespace Ledger.Registry.Bounds;
+
+/// <summary>
+/// The bounds of a transaction's detached items (<c>SignedTransaction.detached_items</c>), checked
+/// without state after the body's own bounds (<see cref="BodyBounds"/>), by the door (InvalidArgument)
+/// and the rules (the same reason recorded) alike. Only a BatchRegister has detached items, and it
+/// must: the canonical serialization of a <see cref="BatchItems"/> (no unknown fields, fields in
+/// order), at most <see cref="RegistryLimits.BatchItemsBytesMax"/> bytes, exactly the body's
+/// <c>item_count</c> items, each within the item bounds. Whether the items' root is the body's
+/// <c>merkle_root</c> is checked by the rules (and early by the door) once the items are encoded.
+/// </summary>
+public static class DetachedItemsBounds
+{
+    /// <summary>Within bounds, or why not.</summary>
+    /// <param name="body">The parsed body (<see cref="BodyBounds.Validate(TransactionType, ByteString, string, out IMessage?)"/>); null for an Anchor.</param>
+    /// <param name="items">A BatchRegister's items when within bounds; null for every other type.</param>
+    public static BoundViolation? Validate(TransactionType type, IMessage? body, ByteString detachedItems, out BatchItems? items)
+    {
+        ArgumentNullException.ThrowIfNull(detachedItems);
+        try
+        {
+            items = ParseAndCheck(type, body, detachedItems);
+            return null;
+        }
+        catch (RuleViolationException violation)
+        {
+            items = null;
+            return new BoundViolation(violation.Reason, violation.Detail);
+        }
+    }
+
+    /// <exception cref="RuleViolationException">The detached items are present where they must not be, missing, or out of bounds.</exception>
+    internal static BatchItems? ParseAndCheck(TransactionType type, IMessage? body, ByteString detachedItems)
+    {
+        if (type != TransactionType.BatchRegister)
+        {
+            if (!detachedItems.IsEmpty)
+            {
+                throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items carries {detachedItems.Length} bytes; only a BatchRegister has detached items");
+            }
+
+            return null;
+        }
+
+        var batch = body as BatchRegister ?? throw new ArgumentException("a BatchRegister's parsed body is required", nameof(body));
+        if (detachedItems.IsEmpty)
+        {
+            throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items is missing: the batch's {batch.ItemCount} items must travel with the transaction");
+        }
+
+        if (detachedItems.Length > RegistryLimits.BatchItemsBytesMax)
+        {
+            throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items is {detachedItems.Length} bytes, more than {nameof(RegistryLimits.BatchItemsBytesMax)}={RegistryLimits.BatchItemsBytesMax}");
+        }
+
+        // Unknown fields are dropped by the parse, so bytes that carried any fail the comparison below.
+        var items = BodyParser.TryParse(BatchItems.Parser, detachedItems)
+            ?? throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items ({detachedItems.Length} bytes) is not a valid BatchItems");
+        if (items.CalculateSize() != detachedItems.Length || !detachedItems.Span.SequenceEqual(items.ToByteArray()))
+        {
+            throw Check.Fail(RejectionReason.MalformedTransaction, "detached_items is not the canonical serialization of its BatchItems (items in field 1, each item's fields in order, nothing else)");
+        }
+
+        if ((uint)items.Items.Count != batch.ItemCount)
+        {
+            throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items holds {items.Items.Count} items, the signed item_count is {batch.ItemCount}");
+        }
+
+        var allowsPerceptualHash = BodyBounds.AllowsPerceptualHash(batch.MediaType);
+        for (var i = 0; i < items.Items.Count; i++)
+        {
+            var item = items.Items[i];
+            if (item.ContentSha256.Length != RegistryLimits.HashBytes)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
+            }
+
+            Check.Utf8Max(item.ItemId, RegistryLimits.ItemIdBytesMax, $"items[{i}].item_id", nameof(RegistryLimits.ItemIdBytesMax));
+            if (item.HasPerceptualHash && !allowsPerceptualHash)
+            {
+                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].perceptual_hash is only for images and product listings, not {batch.MediaType}");
+            }
+        }
+
+        return items;
+    }
+}
