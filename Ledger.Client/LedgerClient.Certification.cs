@@ -36,10 +36,10 @@ public sealed partial class LedgerClient
             {
                 return await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
             }
-            catch (RpcException exception) when (exception.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
+            catch (RpcException exception) when (NotCertifiedAnswer.Is(exception) || exception.StatusCode is StatusCode.NotFound)
             {
-                // A node's "not certified (yet)": NotFound, or FailedPrecondition with its certified
-                // height in a trailer once nodes answer that way. Either way: ask again later.
+                // A node's "not certified (yet)" (NotCertifiedAnswer: after every endpoint given was asked; NotFound
+                // from nodes older than that answer). Either way: ask again later.
                 return null;
             }
         }

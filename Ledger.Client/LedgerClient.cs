@@ -17,7 +17,8 @@ namespace Ledger.Client;
 /// <summary>
 /// Typed client of the public <c>LedgerApi</c>. Calls go to the current endpoint; on
 /// <c>Unavailable</c> carrying a <see cref="LeaderHint.TrailerKey"/> trailer (a URL, or the leader's node id, matched to an endpoint by asking each endpoint its status) the call is retried there,
-/// otherwise at the next endpoint, with capped exponential backoff. Every call here is safe to
+/// otherwise at the next endpoint, with capped exponential backoff; a "not certified (yet)" answer moves to
+/// the next endpoint too, once per endpoint (<see cref="NotCertifiedFailover"/>). Every call here is safe to
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
 /// de-duplicates it. Receipts and headers are verified client-side unless disabled: a receipt is
 /// <see cref="ReceiptStatus.Verified"/> only against a header certified by a quorum of the node
@@ -320,6 +321,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
     private async Task<T> InvokeOnChannelAsync<T>(Func<GrpcChannel, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
     {
         RpcException? last = null;
+        var notCertified = new NotCertifiedFailover(options.Endpoints.Count);
         for (var attempt = 0; attempt < options.AttemptsMax; attempt++)
         {
             if (attempt > 0)
@@ -338,6 +340,12 @@ public sealed partial class LedgerClient : IAsyncDisposable
             {
                 last = exception;
                 await LearnLeaderEndpointAsync(exception, cancellation).ConfigureAwait(false);
+                Redirect(exception);
+            }
+            catch (RpcException exception) when (notCertified.ShouldTryAnotherEndpoint(exception, endpoint) && !cancellation.IsCancellationRequested)
+            {
+                // Another node may hold the certification this one has not learned yet: that answer carries no leader hint, so this moves to the next endpoint.
+                last = exception;
                 Redirect(exception);
             }
         }

@@ -117,6 +117,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Cosignatures = new CosignatureIntake(Checkpoints.Origin, Collector, Blocks, cosignatures, witnesses, new CheckpointMetrics(Metrics.Registry), loggerFactory.CreateLogger<CosignatureIntake>());
             AttestationWorker = new AttestationWorker(Collector, loggerFactory.CreateLogger<AttestationWorker>(),
                 new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
+            CatchUp = new AttestationCatchUp(Collector, Attestations, () => Blocks.LatestHeight, new PeerAttestationSource(Directory, peers, timeProvider), nodeId,
+                chain.Hash.HashSizeBytes, new AttestationCatchUpMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<AttestationCatchUp>());
             EntryTimeCheck = new EntryTimeCheck(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("append"), logger);
 
             var raftNode = new RaftNode(
@@ -213,6 +215,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>Where applied blocks and peers' attestations go to be signed, verified and certified, off the apply and peer threads.</summary>
     public AttestationWorker AttestationWorker { get; }
 
+    /// <summary>Pulls from peers the attestations of blocks this node applied without learning their certification (it was down or slow).</summary>
+    public AttestationCatchUp CatchUp { get; }
+
     public PendingReceipts PendingReceipts { get; }
 
     public BlockNotifier Notifier { get; }
@@ -245,6 +250,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     {
         driver.Start();
         reconciler.Start();
+        CatchUp.Start();
         if (Chain.FoundingNodes.Count == 1 && Chain.FindNode(RaftId) is not null)
         {
             // A lone node need not wait out an election timeout to lead.
@@ -288,6 +294,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await batcher.DisposeAsync().ConfigureAwait(false);
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
+        await CatchUp.DisposeAsync().ConfigureAwait(false);
         await driver.DisposeAsync().ConfigureAwait(false);
         StateMachine.Dispose();
         // After the apply thread stopped (nothing more is queued), before the peers and the store go.

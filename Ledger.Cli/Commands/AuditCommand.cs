@@ -159,7 +159,7 @@ public static class AuditCommand
             var request = new GetCertifiedHeaderRequest { Height = height };
             return await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
         }
-        catch (Grpc.Core.RpcException exception) when (exception.StatusCode == Grpc.Core.StatusCode.NotFound)
+        catch (Grpc.Core.RpcException exception) when (exception.StatusCode == Grpc.Core.StatusCode.NotFound || NotCertifiedAnswer.Is(exception))
         {
             return null;
         }

@@ -6,6 +6,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
 using Ledger.Core.Keys;
 using Ledger.Core.Merkle;
+using Ledger.Core.Protocol;
 using Ledger.Core.Receipts;
 
 namespace Ledger.Cli.Infrastructure;
@@ -36,6 +37,9 @@ public static class ErrorMapping
             DirectoryNotFoundException directory => (ExitCodes.NotFound, $"directory not found: {directory.Message}"),
             UnauthorizedAccessException access => (ExitCodes.InputOutput, $"access denied: {access.Message}"),
             IOException io => (ExitCodes.InputOutput, $"I/O error: {io.Message}"),
+            // After the client asked every endpoint given (NotCertifiedFailover).
+            RpcException rpc when NotCertifiedAnswer.Is(rpc) => (ExitCodes.NotFound,
+                $"not certified: {rpc.Status.Detail} (no endpoint given holds its certification yet; give other nodes with --endpoint, or retry: a node that was down learns certifications from its peers after it catches up)"),
             RpcException rpc => MapRpc(rpc),
             LedgerUnavailableException unavailable => (ExitCodes.Unavailable, unavailable.Message),
             HttpRequestException http => (ExitCodes.Unavailable, $"network error: {http.Message}"),

@@ -255,9 +255,9 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
     public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
     {
         var certified = node.Collector.GetCertified(request.Height)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, request.Height == 0
+            ?? throw NotCertifiedAnswer.Create(request.Height == 0
                 ? "no block is certified yet"
-                : $"block {request.Height} is not certified (yet); the latest certified height is {node.Collector.CertifiedHeight}"));
+                : $"block {request.Height} is not certified (yet) on this node; its latest certified height is {node.Collector.CertifiedHeight}", node.Collector.CertifiedHeight);
         return Task.FromResult(certified);
     }
 

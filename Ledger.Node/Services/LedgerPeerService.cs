@@ -104,6 +104,22 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
     }
 
     /// <summary>
+    /// Attestations for a catching-up peer (see <see cref="Attestation.AttestationCatchUp"/>): same admission as
+    /// frames (certificate and claimed sender name one admitted node), answered only from this node's store.
+    /// </summary>
+    public override Task<GetAttestationsResponse> GetAttestations(GetAttestationsRequest request, ServerCallContext context)
+    {
+        var authenticated = AuthenticatedPeer(context);
+        if (request.FromNodeId.Length == 0 || node.Directory.RefusalFor(request.FromNodeId) is not null
+            || (authenticated is not null && !string.Equals(authenticated, request.FromNodeId, StringComparison.Ordinal)))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "attestations are served to admitted consortium nodes only, each under its own certificate"));
+        }
+
+        return Task.FromResult(Attestation.AttestationCatchUpServer.Answer(node.Collector, node.Blocks.LatestHeight, request));
+    }
+
+    /// <summary>
     /// Snapshot transfer from the leader: the certificate (with TLS) and the claimed sender must name
     /// the same consortium node; the receiver stages, verifies and hands the snapshot to Raft.
     /// </summary>

@@ -17,9 +17,14 @@ public sealed class AttestationStore
 {
     private static readonly byte[] Prefix = "attest/"u8.ToArray();
     private static readonly byte[] CertifiedHeightKey = "certified_height"u8.ToArray();
+    private static readonly byte[] CertifiedThroughKey = "certified_through"u8.ToArray();
 
     private readonly LedgerDatabase database;
+
+    // MarkCertified runs on the attestation worker and on the catch-up loop: its compare-and-write is one step.
+    private readonly Lock certifiedGate = new();
     private ulong certifiedHeight;
+    private ulong certifiedThrough;
 
     public AttestationStore(LedgerDatabase database)
     {
@@ -27,6 +32,8 @@ public sealed class AttestationStore
         this.database = database;
         var stored = database.Get(database.Meta, CertifiedHeightKey);
         certifiedHeight = stored is null ? 0 : DecodeHeight(stored);
+        var through = database.Get(database.Meta, CertifiedThroughKey);
+        certifiedThrough = through is null ? 0 : DecodeHeight(through);
     }
 
     /// <summary>Re-reads the certified height after the state underneath was replaced by a snapshot install.</summary>
@@ -34,6 +41,8 @@ public sealed class AttestationStore
     {
         var stored = database.Get(database.Meta, CertifiedHeightKey);
         Volatile.Write(ref certifiedHeight, stored is null ? 0 : DecodeHeight(stored));
+        var through = database.Get(database.Meta, CertifiedThroughKey);
+        Volatile.Write(ref certifiedThrough, through is null ? 0 : DecodeHeight(through));
     }
 
     /// <summary>Highest height with a quorum of attestations (0 when none).</summary>
@@ -50,17 +59,53 @@ public sealed class AttestationStore
     /// <summary>Records that <paramref name="height"/> is certified; the certified height never goes back.</summary>
     public void MarkCertified(ulong height)
     {
-        if (height <= CertifiedHeight)
+        lock (certifiedGate)
         {
-            return;
-        }
+            if (height <= CertifiedHeight)
+            {
+                return;
+            }
 
+            WriteHeight(CertifiedHeightKey, height);
+            Volatile.Write(ref certifiedHeight, height);
+        }
+    }
+
+    /// <summary>
+    /// Every height from 1 through this one is known certified on this node (0 when none): where the
+    /// catch-up of certifications resumes looking for gaps, so a restart does not rescan the chain.
+    /// </summary>
+    public ulong CertifiedThrough => Volatile.Read(ref certifiedThrough);
+
+    /// <summary>Records that heights 1..<paramref name="height"/> are all certified here; never goes back.</summary>
+    public void MarkCertifiedThrough(ulong height)
+    {
+        lock (certifiedGate)
+        {
+            if (height <= CertifiedThrough)
+            {
+                return;
+            }
+
+            WriteHeight(CertifiedThroughKey, height);
+            Volatile.Write(ref certifiedThrough, height);
+        }
+    }
+
+    private void WriteHeight(byte[] key, ulong height)
+    {
         var encoded = new byte[sizeof(ulong)];
         BinaryPrimitives.WriteUInt64BigEndian(encoded, height);
         using var batch = new WriteBatch();
-        batch.Put(CertifiedHeightKey, encoded, database.Meta);
+        batch.Put(key, encoded, database.Meta);
         database.Write(batch, sync: false);
-        Volatile.Write(ref certifiedHeight, height);
+    }
+
+    /// <summary>True when an attestation of <paramref name="nodeId"/> for <paramref name="height"/> is stored.</summary>
+    public bool Contains(ulong height, string nodeId)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return database.Get(database.Meta, Key(height, nodeId)) is not null;
     }
 
     /// <summary>Every stored attestation for <paramref name="height"/>, ordered by node id.</summary>

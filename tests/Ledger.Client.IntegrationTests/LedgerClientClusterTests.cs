@@ -277,7 +277,7 @@ public sealed class LedgerClientClusterTests : ClusterFixture
             {
                 return await call();
             }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound && attempt < 200)
+            catch (RpcException exception) when (NotCertifiedAnswer.Is(exception) && attempt < 200)
             {
                 await Task.Delay(50);
             }

@@ -49,7 +49,7 @@ public sealed class FakeLedgerServer : IAsyncDisposable
     }
 }
 
-/// <summary>What the fake node answers. Unset answers are NotFound, as a node says for a block not certified (yet).</summary>
+/// <summary>What the fake node answers. Unset answers are NotFound; a block not certified (yet) is the node's NotCertifiedAnswer.</summary>
 public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 {
     public Receipt? SubmitReceipt { get; set; }
@@ -59,10 +59,10 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 
     public string ChainId { get; set; } = TestChain.ChainId;
 
-    /// <summary>Certified headers by height; a height without one answers NotFound.</summary>
+    /// <summary>Certified headers by height; a height without one answers as a node does (NotCertifiedAnswer).</summary>
     public Dictionary<ulong, CertifiedHeader> Certified { get; } = [];
 
-    /// <summary>GetCertifiedHeader answers NotFound this many times before serving what it has.</summary>
+    /// <summary>GetCertifiedHeader answers "not certified (yet)" this many times before serving what it has.</summary>
     public int CertificateMisses { get; set; }
 
     public List<Block> Blocks { get; } = [];
@@ -85,7 +85,7 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
         CertificateCalls++;
         if (CertificateCalls <= CertificateMisses || !Certified.TryGetValue(request.Height, out var certified))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"block {request.Height} is not certified (yet)"));
+            throw NotCertifiedAnswer.Create($"block {request.Height} is not certified (yet)", 0);
         }
 
         return Task.FromResult(certified);
