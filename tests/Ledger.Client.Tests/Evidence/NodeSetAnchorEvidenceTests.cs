@@ -144,12 +144,77 @@ public sealed class NodeSetAnchorEvidenceTests
     }
 
     [Test]
+    public async Task ExportAsync_AfterNodeSetChanges_BundleCarriesTheAnchorsAndIsValid()
+    {
+        var expected = Governed.NewKeyBundle();
+        await using var server = await FakeLedgerServer.StartAsync(GovernedNode(expected));
+        await using var client = new LedgerClient(new LedgerClientOptions { Endpoints = [server.Endpoint], Genesis = Governed.Genesis, AttemptsMax = 1 });
+
+        var bundle = await Ledger.Client.Evidence.EvidenceExporter.ExportAsync(client, Governed.GenesisBytes, expected.TransactionHash, itemIndex: null);
+        var report = RoundTripAndVerify(bundle, Sha256(Governed.GenesisBytes));
+
+        Assert.That(bundle.NodeSetAnchors.Select(a => a.Certified.Header.Height), Is.EqualTo(new[] { 2UL, 4UL }));
+        Assert.That(report.FirstFailure, Is.Null);
+        Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Valid));
+    }
+
+    [Test]
     public void Parse_MoreNodeSetAnchorsThanTheBound_IsRefusedAsMalformed()
     {
         var bundle = Governed.NewKeyBundle();
         var json = EvidenceBundleJson.Write(With(bundle, [.. Enumerable.Repeat(bundle.NodeSetAnchors[0], NodeSetAnchors.AnchorsMax + 1)]));
 
         Assert.That(() => EvidenceBundleJson.Parse(json), Throws.TypeOf<EvidenceFormatException>().With.Message.Contains($"more than {NodeSetAnchors.AnchorsMax} anchors"));
+    }
+
+    /// <summary>A node serving <see cref="Governed"/>: its blocks, certified headers, and log proofs.</summary>
+    private static FakeLedgerApi GovernedNode(EvidenceBundle bundle)
+    {
+        var header = bundle.CertifiedHeader.Header;
+        var api = new FakeLedgerApi
+        {
+            ChainId = GovernanceChain.ChainId,
+            Transaction = new GetTransactionResponse
+            {
+                Transaction = bundle.Transaction,
+                Result = bundle.Result,
+                BlockHeight = bundle.BlockHeight,
+                Position = bundle.Position,
+                Receipt = new Receipt { TxHash = Google.Protobuf.ByteString.CopyFrom(bundle.TransactionHash), BlockHeight = bundle.BlockHeight, Position = bundle.Position, Result = bundle.Result, Header = header, LogInclusion = bundle.LogInclusion },
+            },
+        };
+        api.Blocks.AddRange(Governed.Blocks);
+        var leaves = new Dictionary<string, ulong>();
+        for (var b = 0; b < Governed.Blocks.Count; b++)
+        {
+            var certified = new CertifiedHeader { Header = Governed.Blocks[b].Header };
+            certified.Attestations.AddRange(Governed.Attestations[b]);
+            api.Certified[(ulong)b + 1] = certified;
+            for (var i = 0; i < Governed.Blocks[b].Transactions.Count; i++)
+            {
+                var txHash = Ledger.Core.Signing.TransactionHashing.ComputeHash(Governed.Suite.Hash, Governed.Blocks[b].Transactions[i]);
+                leaves[Convert.ToHexStringLower(txHash)] = LogLeafIndex.Get(Governed.Blocks[b].Header, (uint)i);
+            }
+        }
+
+        api.InclusionProofs = (txHash, size) =>
+        {
+            if (!leaves.TryGetValue(Convert.ToHexStringLower(txHash), out var leaf))
+            {
+                return null;
+            }
+
+            var proof = new InclusionProof { LeafIndex = leaf, TreeSize = size };
+            proof.Path.AddRange(Governed.Log.BuildInclusionProof(leaf, size).Select(Google.Protobuf.ByteString.CopyFrom));
+            return proof;
+        };
+        api.ConsistencyProofs = (first, second) =>
+        {
+            var proof = new ConsistencyProof { FirstSize = first, SecondSize = second };
+            proof.Path.AddRange(Governed.Log.BuildConsistencyProof(first, second).Select(Google.Protobuf.ByteString.CopyFrom));
+            return proof;
+        };
+        return api;
     }
 
     private static EvidenceReport RoundTripAndVerify(EvidenceBundle bundle, byte[] trustedGenesisSha256) =>

@@ -99,6 +99,14 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
         }
     }
 
+    /// <summary>Inclusion proof of a transaction hash in the log of a size; null (or unset) answers NotFound.</summary>
+    public Func<byte[], ulong, InclusionProof?>? InclusionProofs { get; set; }
+
+    public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context) =>
+        Task.FromResult(InclusionProofs?.Invoke(request.TxHash.ToByteArray(), request.TreeSize) is { } proof
+            ? new GetInclusionProofResponse { Proof = proof }
+            : throw new RpcException(new Status(StatusCode.NotFound, "no proof")));
+
     public override Task<ConsistencyProof> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context) =>
         Task.FromResult(ConsistencyProofs?.Invoke(request.FirstSize, request.SecondSize) ?? throw new RpcException(new Status(StatusCode.NotFound, "no proof")));
 }
