@@ -85,6 +85,13 @@ public sealed partial class LedgerClient
         return Registry((api, call) => api.GetEvidenceAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The per-item outcomes of an accepted BatchRegister (by its transaction hash).</summary>
+    public Task<GetBatchOutcomeResponse> GetBatchOutcomeAsync(byte[] batchTxHash, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = Record(batchTxHash, consistency);
+        return Registry((api, call) => api.GetBatchOutcomeAsync(request, call).ResponseAsync, cancellation);
+    }
+
     public Task<ListClaimsResponse> ListClaimsByWorkAsync(ListClaimsByWorkRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);

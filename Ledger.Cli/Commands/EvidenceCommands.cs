@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
+using Ledger.Client.Evidence;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
@@ -21,7 +22,7 @@ public static class EvidenceCommands
         var content = new Option<string?>("--content") { Description = "The work's file, to check against the registered content hash" };
         var genesis = new Option<string?>("--genesis") { Description = "A trusted copy of the consortium genesis: the bundle's genesis must be identical" };
         var genesisSha256 = new Option<string?>("--genesis-sha256") { Description = "Trusted SHA-256 (hex) of the consortium genesis" };
-        var verify = new Command("verify", "Verify an evidence bundle offline and print a report; exits 1 if any check fails")
+        var verify = new Command("verify", "Verify an evidence bundle offline and print a report; exits 0 VALID, 7 REJECTED (the refusal is proven), 1 INVALID, 8 NOT ANCHORED (no trusted genesis given), 6 malformed")
         {
             bundleArgument, content, genesis, genesisSha256,
         };
@@ -44,19 +45,19 @@ public static class EvidenceCommands
                 WriteText(console.Out, report);
             }
 
-            return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;
+            return ExitCodeOf(report.Verdict);
         });
-        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment) };
+        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), CreateSamples(environment) };
     }
 
     private static Command CreateExport(CliEnvironment environment)
     {
         var tx = new Option<string>("--tx") { Description = "Transaction hash (hex)", Required = true };
         var output = new Option<string>("--out") { Description = "Bundle file to write", Required = true };
-        var manifest = new Option<string?>("--manifest") { Description = "Batch manifest (JSON lines) of a BatchRegister, for --item" };
+        var manifest = new Option<string?>("--manifest") { Description = "Batch manifest (JSON lines) of a BatchRegister, for --item (optional: the items are otherwise taken from the transaction)" };
         var item = new Option<int?>("--item") { Description = "Index of the batch item the bundle is evidence for" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file" };
-        var command = new Command("export", "Fetch a transaction, its proof and certified header from a node and write a verified evidence bundle (needs --genesis)")
+        var command = new Command("export", "Fetch a transaction (or one batch item), its proofs and certified header from a node and write a verified evidence bundle; a rejected one carries the earlier registration it names (needs --genesis)")
         {
             tx, output, manifest, item, force,
         };
@@ -70,46 +71,87 @@ public static class EvidenceCommands
             var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
             await using var client = ClientFactory.Create(parse, console);
             var txHash = Hex.Parse(parse.GetValue(tx)!, "--tx");
-            var receipt = await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false);
-            var transaction = await client.GetTransactionAsync(txHash, includeReceipt: false, cancellation: cancellation).ConfigureAwait(false);
-            var governance = await Ledger.Client.Evidence.GovernanceCollector.CollectAsync(client, receipt.Header, receipt.Position, cancellation).ConfigureAwait(false);
-            var certified = await client.GetCertifiedHeaderAsync(receipt.BlockHeight, governance.NodeSetForHeader, cancellation).ConfigureAwait(false);
-            BatchItemEvidence? batchItem = null;
-            if (parse.GetValue(item) is { } index)
+            BatchItemEvidence? manifestItem = null;
+            var itemIndex = parse.GetValue(item);
+            if (parse.GetValue(manifest) is { } manifestPath)
             {
-                var manifestPath = parse.GetValue(manifest) ?? throw CliException.Usage("--item needs --manifest");
+                var index = itemIndex ?? throw CliException.Usage("--manifest needs --item");
                 using var reader = new StreamReader(manifestPath);
-                batchItem = Ledger.Client.Batches.BatchRegistration.ProofFromManifest(reader, index, client.ChainHash);
+                manifestItem = Ledger.Client.Batches.BatchRegistration.ProofFromManifest(reader, index, client.ChainHash);
             }
 
-            var bundle = new EvidenceBundle
-            {
-                Transaction = transaction.Transaction,
-                TransactionHash = txHash,
-                Result = receipt.Result,
-                BlockHeight = receipt.BlockHeight,
-                Position = receipt.Position,
-                LogInclusion = receipt.LogInclusion,
-                CertifiedHeader = certified,
-                Genesis = genesisBytes,
-                GovernanceChanges = governance.Changes,
-                BatchItem = batchItem,
-            };
+            var bundle = await EvidenceExporter.ExportAsync(client, genesisBytes, txHash, itemIndex, manifestItem, cancellation).ConfigureAwait(false);
             var bytes = EvidenceBundleJson.Write(bundle);
             var report = EvidenceVerifier.Verify(EvidenceBundleJson.Parse(bytes), new EvidenceVerificationOptions { TrustedGenesisSha256 = SHA256.HashData(genesisBytes) });
-            if (!report.Passed)
+            if (report.Verdict is not (EvidenceVerdict.Valid or EvidenceVerdict.Rejected))
             {
-                throw CliException.VerificationFailed($"the node's data does not make a valid bundle: {report.FirstFailure!.Name}: {report.FirstFailure.Detail}");
+                throw CliException.VerificationFailed($"the node's data does not make a valid bundle: {report.Conclusion}");
             }
 
             await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            var what = report.BatchItemIndex is { } i ? $"item {i} of tx" : "tx";
             console.Result(
-                new JsonObject { ["file"] = outPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = receipt.BlockHeight, ["bytes"] = bytes.Length },
-                $"wrote {outPath} ({bytes.Length} bytes): tx {Convert.ToHexStringLower(txHash)} in block {receipt.BlockHeight}, verified");
+                new JsonObject
+                {
+                    ["file"] = outPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = bundle.BlockHeight, ["bytes"] = bytes.Length,
+                    ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
+                },
+                $"wrote {outPath} ({bytes.Length} bytes): {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary><c>ledger evidence samples --out DIR</c>: writes docs/samples/ (the same bytes every time).</summary>
+    private static Command CreateSamples(CliEnvironment environment)
+    {
+        var output = new Option<string>("--out") { Description = "Directory to write the sample bundles, genesis and content file to", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite existing files" };
+        var command = new Command("samples", "Write the published sample bundles (valid, rejected, rejected item, tampered) of a fixed sample consortium; see docs/evidence-bundle.md")
+        {
+            output, force,
+        };
+        CommandAction.Set(command, environment, (parse, console) =>
+        {
+            var directory = parse.GetValue(output)!;
+            Directory.CreateDirectory(directory);
+            var files = new List<(string Name, byte[] Bytes)>
+            {
+                (Ledger.Cli.Evidence.SampleBundles.GenesisFile, Ledger.Cli.Evidence.SampleBundles.Genesis()),
+                (Ledger.Cli.Evidence.SampleBundles.ContentFile, Ledger.Cli.Evidence.SampleBundles.Content()),
+            };
+            files.AddRange(Ledger.Cli.Evidence.SampleBundles.Create().Select(s => (s.FileName, s.Bytes)));
+            foreach (var (name, bytes) in files)
+            {
+                var path = Path.Combine(directory, name);
+                Files.EnsureWritable(path, parse.GetValue(force));
+                File.WriteAllBytes(path, bytes);
+            }
+
+            console.Result(
+                new JsonObject { ["directory"] = directory, ["files"] = new JsonArray([.. files.Select(f => (JsonNode)f.Name)]) },
+                $"wrote {files.Count} files to {directory}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The verdict's exit code (docs/cli.md): VALID 0, REJECTED 7, INVALID 1, NOT ANCHORED 8.</summary>
+    public static int ExitCodeOf(EvidenceVerdict verdict) => verdict switch
+    {
+        EvidenceVerdict.Valid => ExitCodes.Ok,
+        EvidenceVerdict.Rejected => ExitCodes.Rejected,
+        EvidenceVerdict.NotAnchored => ExitCodes.NotAnchored,
+        _ => ExitCodes.VerificationFailed,
+    };
+
+    public static string VerdictName(EvidenceVerdict verdict) => verdict switch
+    {
+        EvidenceVerdict.Valid => "valid",
+        EvidenceVerdict.Rejected => "rejected",
+        EvidenceVerdict.NotAnchored => "not-anchored",
+        _ => "invalid",
+    };
 
     private static byte[]? TrustedGenesis(string? path, string? hex)
     {
@@ -186,7 +228,22 @@ public static class EvidenceCommands
 
         return new JsonObject
         {
-            ["passed"] = report.Passed,
+            ["verdict"] = VerdictName(report.Verdict),
+            ["exitCode"] = ExitCodeOf(report.Verdict),
+            ["conclusion"] = report.Conclusion,
+            ["anchored"] = report.Anchored,
+            ["decision"] = report.Decision switch { LedgerDecision.Accepted => "accepted", LedgerDecision.Rejected => "rejected", _ => null },
+            ["rejectionReason"] = report.RejectionReason,
+            ["batchItemIndex"] = report.BatchItemIndex,
+            ["prior"] = report.Prior is { } prior ? PriorJson(prior) : null,
+            ["checkpoint"] = report.Checkpoint is { } checkpoint
+                ? new JsonObject
+                {
+                    ["treeSize"] = checkpoint.TreeSize,
+                    ["signingNodes"] = new JsonArray([.. checkpoint.SigningNodeIds.Select(s => (JsonNode)s)]),
+                    ["witnesses"] = new JsonArray([.. checkpoint.Witnesses.Select(w => (JsonNode)new JsonObject { ["name"] = w.Name, ["cosignedUtc"] = EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000)) })]),
+                }
+                : null,
             ["chainId"] = report.ChainId,
             ["suite"] = report.Suite,
             ["genesisSha256"] = report.GenesisSha256Hex,
@@ -199,13 +256,26 @@ public static class EvidenceCommands
             ["blockHeight"] = report.BlockHeight,
             ["position"] = report.Position,
             ["blockTimestampUnixMs"] = report.BlockTimestampUnixMs,
-            ["blockTimestampUtc"] = report.BlockTimestampUnixMs is { } ms ? FormatTime(ms) : null,
+            ["blockTimestampUtc"] = report.BlockTimestampUnixMs is { } ms ? EvidenceReport.FormatUtc(ms) : null,
             ["attestingNodes"] = new JsonArray([.. report.AttestingNodeIds.Select(s => (JsonNode)s)]),
             ["blockTimeSkewMilliseconds"] = report.BlockTimeSkewMilliseconds,
             ["timeVouchedFor"] = report.TimeVouchedFor,
             ["checks"] = checks,
         };
     }
+
+    private static JsonObject PriorJson(PriorRegistrationReport prior) => new()
+    {
+        ["txHash"] = prior.TxHashHex,
+        ["batchItemIndex"] = prior.BatchItemIndex,
+        ["signerMemberId"] = prior.SignerMemberId,
+        ["signerRole"] = prior.SignerRole,
+        ["blockHeight"] = prior.BlockHeight,
+        ["position"] = prior.Position,
+        ["blockTimestampUtc"] = prior.BlockTimestampUnixMs is { } ms ? EvidenceReport.FormatUtc(ms) : null,
+        ["attestingNodes"] = new JsonArray([.. prior.AttestingNodeIds.Select(s => (JsonNode)s)]),
+        ["subject"] = new JsonArray([.. prior.Subject.Select(s => (JsonNode)s)]),
+    };
 
     public static void WriteText(TextWriter output, EvidenceReport report)
     {
@@ -220,9 +290,28 @@ public static class EvidenceCommands
         }
 
         output.WriteLine($"Registered by: {(report.SignerMemberId is null ? "(unknown key)" : $"member '{report.SignerMemberId}' ({report.SignerRole})")}, key id {report.SignerKeyIdHex}");
-        output.WriteLine($"When:         {(report.BlockTimestampUnixMs is { } ms ? FormatTime(ms) : "?")} (block timestamp), block {report.BlockHeight}, position {report.Position}");
+        output.WriteLine($"When:         {(report.BlockTimestampUnixMs is { } ms ? EvidenceReport.FormatUtc(ms) : "?")} (block timestamp), block {report.BlockHeight}, position {report.Position}");
         output.WriteLine($"Certified by: {(report.AttestingNodeIds.Count == 0 ? "(no valid attestation)" : string.Join(", ", report.AttestingNodeIds))}");
         output.WriteLine($"Time:         {report.TimeVouchedFor ?? "(not vouched for: no valid attestation)"} (each attesting node's own clock, when it applied the block)");
+        output.WriteLine($"Decision:     {(report.Decision switch { LedgerDecision.Accepted => "ACCEPTED by the ledger", LedgerDecision.Rejected => $"REJECTED by the ledger: {report.RejectionReason}", _ => "(not proven)" })}");
+        if (report.Prior is { } prior)
+        {
+            output.WriteLine($"Earlier registration: tx {prior.TxHashHex}{(prior.BatchItemIndex is { } index ? $", batch item #{index}" : "")}");
+            foreach (var line in prior.Subject)
+            {
+                output.WriteLine($"  what:       {line}");
+            }
+
+            output.WriteLine($"  by:         member '{prior.SignerMemberId}' ({prior.SignerRole})");
+            output.WriteLine($"  when:       {(prior.BlockTimestampUnixMs is { } priorMs ? EvidenceReport.FormatUtc(priorMs) : "?")} (block timestamp), block {prior.BlockHeight}, position {prior.Position}");
+            output.WriteLine($"  certified:  {string.Join(", ", prior.AttestingNodeIds)}");
+        }
+
+        if (report.Checkpoint is { } checkpoint)
+        {
+            output.WriteLine($"Witnesses:    {(checkpoint.Witnesses.Count == 0 ? "(no registered witness cosigned the checkpoint)" : string.Join(", ", checkpoint.Witnesses.Select(w => $"'{w.Name}' (cosigned {EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000))})")))} vouched for the log up to size {checkpoint.TreeSize}, signed by {string.Join(", ", checkpoint.SigningNodeIds)}");
+        }
+
         output.WriteLine();
         output.WriteLine("Checks:");
         foreach (var check in report.Checks)
@@ -231,17 +320,13 @@ public static class EvidenceCommands
             {
                 EvidenceCheckStatus.Passed => "✓",
                 EvidenceCheckStatus.Failed => "✗",
+                EvidenceCheckStatus.NotAnchored => "?",
                 _ => "-",
             };
             output.WriteLine($"  {mark} {check.Name}: {check.Detail}");
         }
 
         output.WriteLine();
-        output.WriteLine(report.Passed
-            ? "RESULT: VALID — every check passed."
-            : $"RESULT: INVALID — {report.FirstFailure!.Name} failed.");
+        output.WriteLine($"RESULT: {report.Conclusion}");
     }
-
-    private static string FormatTime(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 }

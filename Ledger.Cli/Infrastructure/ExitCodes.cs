@@ -37,6 +37,13 @@ public static class ExitCodes
     /// <summary>The ledger refused the request (bad argument, permission denied, duplicate).</summary>
     public const int Rejected = 7;
 
+    /// <summary>
+    /// An offline verification found no fault but was given no trusted anchor (the consortium's
+    /// genesis file or fingerprint), so it cannot say VALID: the evidence may come from a
+    /// self-made consortium.
+    /// </summary>
+    public const int NotAnchored = 8;
+
     /// <summary>A bug: an exception nobody anticipated.</summary>
     public const int Internal = 10;
 
@@ -51,6 +58,7 @@ public static class ExitCodes
         (InvalidInput, "malformed input file"),
         (NotCertified, "committed, but not verified against a quorum-certified header (yet)"),
         (Rejected, "rejected by the ledger"),
+        (NotAnchored, "not anchored (no trusted genesis given)"),
         (Internal, "internal error (a bug)"),
     ];
 }

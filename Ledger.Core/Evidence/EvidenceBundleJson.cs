@@ -1,14 +1,17 @@
+using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Core.Evidence;
 
 /// <summary>
-/// The evidence bundle's JSON form (docs/evidence-bundle.md): compact UTF-8 JSON, members in a
-/// fixed order, binary values as lower-case hex (hashes, ids) or canonical base64 (transaction,
-/// signatures, genesis). The reader accepts exactly what the writer produces (modulo member
-/// order), so a bundle file has no insignificant bytes.
+/// The evidence bundle's JSON form (docs/evidence-bundle.md, docs/evidence-bundle.schema.json):
+/// compact UTF-8 JSON, members in a fixed order, binary values as lower-case hex (hashes, ids) or
+/// canonical base64 (transaction, signatures, genesis). The reader accepts exactly what the writer
+/// produces (modulo member order), so a bundle file has no insignificant bytes. It reads format 2
+/// and format 1 (which has no item outcomes and no prior registration); it writes format 2.
 /// </summary>
 public static class EvidenceBundleJson
 {
@@ -16,6 +19,40 @@ public static class EvidenceBundleJson
     public const int ProofHashesMax = 64;
     public const int AttestationsMax = 64;
     public const int GovernanceChangesMax = 4096;
+
+    /// <summary>The members of each object, in writing order, per format version (the schema lists the same).</summary>
+    public static class Members
+    {
+        public static readonly string[] BundleV1 =
+            ["format", "formatVersion", "transaction", "txHash", "result", "blockHeight", "position", "logInclusion", "certifiedHeader", "genesis", "governanceChanges", "batchItem"];
+
+        public static readonly string[] Bundle = [.. BundleV1, "priorRegistration", "checkpoint"];
+
+        public static readonly string[] Checkpoint = ["signedNote", "consistencyPath"];
+
+        public static readonly string[] ResultV1 = ["code", "reason", "referenceTxHash"];
+
+        public static readonly string[] Result = [.. ResultV1, "itemOutcomesRoot"];
+
+        public static readonly string[] GovernanceChange = ["transaction", "result", "blockHeight", "position", "logInclusion"];
+
+        public static readonly string[] BatchItemV1 = ["contentSha256", "itemId", "perceptualHash", "itemProof"];
+
+        public static readonly string[] BatchItem = [.. BatchItemV1, "outcome", "outcomeProof"];
+
+        public static readonly string[] ItemOutcome = ["itemIndex", "code", "reason", "referenceWorkId", "referenceTxHash"];
+
+        public static readonly string[] PriorRegistration = ["transaction", "txHash", "result", "blockHeight", "position", "logInclusion", "certifiedHeader", "batchItem"];
+
+        public static readonly string[] Proof = ["leafIndex", "treeSize", "path"];
+
+        public static readonly string[] CertifiedHeader = ["header", "attestations"];
+
+        public static readonly string[] Header =
+            ["chainId", "height", "prevBlockHash", "txRoot", "logSize", "logRoot", "stateRoot", "timestampUnixMs", "proposerNodeId", "raftTerm", "raftIndex", "txCount"];
+
+        public static readonly string[] Attestation = ["nodeId", "keyId", "suite", "blockHash", "height", "signature"];
+    }
 
     public static byte[] Write(EvidenceBundle bundle)
     {
@@ -26,7 +63,7 @@ public static class EvidenceBundleJson
             writer.WriteStartObject();
             writer.WriteString("format", EvidenceBundle.FormatName);
             writer.WriteNumber("formatVersion", EvidenceBundle.CurrentFormatVersion);
-            writer.WriteBase64String("transaction", bundle.Transaction.ToByteArray());
+            WriteTransaction(writer, bundle.Transaction);
             writer.WriteString("txHash", Convert.ToHexStringLower(bundle.TransactionHash));
             writer.WritePropertyName("result");
             WriteResult(writer, bundle.Result);
@@ -41,7 +78,7 @@ public static class EvidenceBundleJson
             foreach (var change in bundle.GovernanceChanges)
             {
                 writer.WriteStartObject();
-                writer.WriteBase64String("transaction", change.Transaction.ToByteArray());
+                WriteTransaction(writer, change.Transaction);
                 writer.WritePropertyName("result");
                 WriteResult(writer, change.Result);
                 writer.WriteNumber("blockHeight", change.BlockHeight);
@@ -52,21 +89,12 @@ public static class EvidenceBundleJson
             }
 
             writer.WriteEndArray();
-            if (bundle.BatchItem is null)
-            {
-                writer.WriteNull("batchItem");
-            }
-            else
-            {
-                writer.WriteStartObject("batchItem");
-                writer.WriteString("contentSha256", Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSha256.Span));
-                writer.WriteString("itemId", bundle.BatchItem.Item.ItemId);
-                writer.WriteString("perceptualHash", bundle.BatchItem.Item.HasPerceptualHash ? bundle.BatchItem.Item.PerceptualHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) : "");
-                writer.WritePropertyName("itemProof");
-                WriteProof(writer, bundle.BatchItem.ItemProof);
-                writer.WriteEndObject();
-            }
-
+            writer.WritePropertyName("batchItem");
+            WriteBatchItem(writer, bundle.BatchItem);
+            writer.WritePropertyName("priorRegistration");
+            WritePrior(writer, bundle.PriorRegistration);
+            writer.WritePropertyName("checkpoint");
+            WriteCheckpoint(writer, bundle.Checkpoint);
             writer.WriteEndObject();
         }
 
@@ -92,20 +120,9 @@ public static class EvidenceBundleJson
 
         using (document)
         {
-            var root = JsonFields.Of(document.RootElement, "bundle",
-                "format", "formatVersion", "transaction", "txHash", "result", "blockHeight", "position",
-                "logInclusion", "certifiedHeader", "genesis", "governanceChanges", "batchItem");
-            if (root.String("format") != EvidenceBundle.FormatName)
-            {
-                throw new EvidenceFormatException($"bundle.format is not '{EvidenceBundle.FormatName}'");
-            }
-
-            var version = root.UInt64("formatVersion");
-            if (version != EvidenceBundle.CurrentFormatVersion)
-            {
-                throw new EvidenceFormatException($"format version {version} is not supported (this verifier reads version {EvidenceBundle.CurrentFormatVersion})");
-            }
-
+            var version = ReadVersion(document.RootElement);
+            var v2 = version == EvidenceBundle.CurrentFormatVersion;
+            var root = JsonFields.Of(document.RootElement, "bundle", v2 ? Members.Bundle : Members.BundleV1);
             var governance = new List<GovernanceChangeEvidence>();
             var governanceArray = root.Array("governanceChanges");
             if (governanceArray.GetArrayLength() > GovernanceChangesMax)
@@ -117,11 +134,11 @@ public static class EvidenceBundleJson
             foreach (var element in governanceArray.EnumerateArray())
             {
                 var path = $"bundle.governanceChanges[{index++}]";
-                var change = JsonFields.Of(element, path, "transaction", "result", "blockHeight", "position", "logInclusion");
+                var change = JsonFields.Of(element, path, Members.GovernanceChange);
                 governance.Add(new GovernanceChangeEvidence
                 {
                     Transaction = ParseTransaction(change.Base64("transaction"), change.Path("transaction")),
-                    Result = ReadResult(change.Element("result"), change.Path("result")),
+                    Result = ReadResult(change.Element("result"), change.Path("result"), v2),
                     BlockHeight = change.UInt64("blockHeight"),
                     Position = change.UInt32("position"),
                     LogInclusion = ReadProof(change.Element("logInclusion"), change.Path("logInclusion")),
@@ -130,18 +147,53 @@ public static class EvidenceBundleJson
 
             return new EvidenceBundle
             {
+                FormatVersion = (int)version,
                 Transaction = ParseTransaction(root.Base64("transaction"), "bundle.transaction"),
                 TransactionHash = root.Hex("txHash"),
-                Result = ReadResult(root.Element("result"), "bundle.result"),
+                Result = ReadResult(root.Element("result"), "bundle.result", v2),
                 BlockHeight = root.UInt64("blockHeight"),
                 Position = root.UInt32("position"),
                 LogInclusion = ReadProof(root.Element("logInclusion"), "bundle.logInclusion"),
                 CertifiedHeader = ReadCertifiedHeader(root.Element("certifiedHeader"), "bundle.certifiedHeader"),
                 Genesis = root.Base64("genesis"),
                 GovernanceChanges = governance,
-                BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem"),
+                BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem", v2),
+                PriorRegistration = v2 ? ReadPrior(root.Element("priorRegistration"), "bundle.priorRegistration") : null,
+                Checkpoint = v2 ? ReadCheckpoint(root.Element("checkpoint"), "bundle.checkpoint") : null,
             };
         }
+    }
+
+    private static ulong ReadVersion(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new EvidenceFormatException($"bundle must be a JSON object, was {root.ValueKind}");
+        }
+
+        if (!root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != EvidenceBundle.FormatName)
+        {
+            throw new EvidenceFormatException($"bundle.format is not '{EvidenceBundle.FormatName}'");
+        }
+
+        if (!root.TryGetProperty("formatVersion", out var version) || version.ValueKind != JsonValueKind.Number
+            || !version.TryGetUInt64(out var number) || (number != EvidenceBundle.CurrentFormatVersion && number != EvidenceBundle.FormatVersion1)
+            || version.GetRawText() != number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new EvidenceFormatException($"format version {(version.ValueKind == JsonValueKind.Undefined ? "(missing)" : version.GetRawText())} is not supported (this verifier reads versions {EvidenceBundle.FormatVersion1} and {EvidenceBundle.CurrentFormatVersion})");
+        }
+
+        return number;
+    }
+
+    private static void WriteTransaction(Utf8JsonWriter writer, SignedTransaction transaction)
+    {
+        if (!transaction.DetachedItems.IsEmpty)
+        {
+            throw new ArgumentException("a bundle carries the signed transaction without its detached items (the batch item travels in batchItem)", nameof(transaction));
+        }
+
+        writer.WriteBase64String("transaction", transaction.ToByteArray());
     }
 
     private static SignedTransaction ParseTransaction(byte[] bytes, string path)
@@ -163,6 +215,12 @@ public static class EvidenceBundleJson
             throw new EvidenceFormatException($"{path} is not the canonical encoding of a SignedTransaction");
         }
 
+        // The hash does not cover detached items: bytes there would be unchecked, so none are allowed.
+        if (!transaction.DetachedItems.IsEmpty)
+        {
+            throw new EvidenceFormatException($"{path} carries detached batch items; a bundle carries the signed transaction without them");
+        }
+
         return transaction;
     }
 
@@ -172,24 +230,31 @@ public static class EvidenceBundleJson
         writer.WriteNumber("code", (int)result.Code);
         writer.WriteString("reason", result.Reason);
         writer.WriteString("referenceTxHash", Convert.ToHexStringLower(result.ReferenceTxHash.Span));
+        writer.WriteString("itemOutcomesRoot", Convert.ToHexStringLower(result.ItemOutcomesRoot.Span));
         writer.WriteEndObject();
     }
 
-    private static TransactionResult ReadResult(JsonElement element, string path)
+    private static TransactionResult ReadResult(JsonElement element, string path, bool v2)
     {
-        var fields = JsonFields.Of(element, path, "code", "reason", "referenceTxHash");
-        var code = fields.UInt32("code");
-        if (code > byte.MaxValue)
+        var fields = JsonFields.Of(element, path, v2 ? Members.Result : Members.ResultV1);
+        var result = new TransactionResult
         {
-            throw new EvidenceFormatException($"{path}.code {code} is out of range");
-        }
-
-        return new TransactionResult
-        {
-            Code = (ResultCode)code,
+            Code = ReadCode(fields, path),
             Reason = fields.String("reason"),
             ReferenceTxHash = ByteString.CopyFrom(fields.Hex("referenceTxHash")),
         };
+        if (v2)
+        {
+            result.ItemOutcomesRoot = ByteString.CopyFrom(fields.Hex("itemOutcomesRoot"));
+        }
+
+        return result;
+    }
+
+    private static ResultCode ReadCode(JsonFields fields, string path)
+    {
+        var code = fields.UInt32("code");
+        return code <= byte.MaxValue ? (ResultCode)code : throw new EvidenceFormatException($"{path}.code {code} is out of range");
     }
 
     private static void WriteProof(Utf8JsonWriter writer, InclusionProof proof)
@@ -209,7 +274,7 @@ public static class EvidenceBundleJson
 
     private static InclusionProof ReadProof(JsonElement element, string path)
     {
-        var fields = JsonFields.Of(element, path, "leafIndex", "treeSize", "path");
+        var fields = JsonFields.Of(element, path, Members.Proof);
         var proof = new InclusionProof { LeafIndex = fields.UInt64("leafIndex"), TreeSize = fields.UInt64("treeSize") };
         var hashes = fields.Array("path");
         if (hashes.GetArrayLength() > ProofHashesMax)
@@ -269,10 +334,8 @@ public static class EvidenceBundleJson
 
     private static CertifiedHeader ReadCertifiedHeader(JsonElement element, string path)
     {
-        var certified = JsonFields.Of(element, path, "header", "attestations");
-        var h = JsonFields.Of(certified.Element("header"), $"{path}.header",
-            "chainId", "height", "prevBlockHash", "txRoot", "logSize", "logRoot", "stateRoot",
-            "timestampUnixMs", "proposerNodeId", "raftTerm", "raftIndex", "txCount");
+        var certified = JsonFields.Of(element, path, Members.CertifiedHeader);
+        var h = JsonFields.Of(certified.Element("header"), $"{path}.header", Members.Header);
         var result = new CertifiedHeader
         {
             Header = new BlockHeader
@@ -300,7 +363,7 @@ public static class EvidenceBundleJson
         var i = 0;
         foreach (var item in attestations.EnumerateArray())
         {
-            var a = JsonFields.Of(item, $"{path}.attestations[{i++}]", "nodeId", "keyId", "suite", "blockHash", "height", "signature");
+            var a = JsonFields.Of(item, $"{path}.attestations[{i++}]", Members.Attestation);
             result.Attestations.Add(new Attestation
             {
                 NodeId = a.String("nodeId"),
@@ -315,14 +378,56 @@ public static class EvidenceBundleJson
         return result;
     }
 
-    private static BatchItemEvidence? ReadBatchItem(JsonElement element, string path)
+    private static void WriteBatchItem(Utf8JsonWriter writer, BatchItemEvidence? batchItem)
+    {
+        if (batchItem is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("contentSha256", Convert.ToHexStringLower(batchItem.Item.ContentSha256.Span));
+        writer.WriteString("itemId", batchItem.Item.ItemId);
+        writer.WriteString("perceptualHash", batchItem.Item.HasPerceptualHash ? batchItem.Item.PerceptualHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) : "");
+        writer.WritePropertyName("itemProof");
+        WriteProof(writer, batchItem.ItemProof);
+        if (batchItem.Outcome is { } outcome)
+        {
+            writer.WriteStartObject("outcome");
+            writer.WriteNumber("itemIndex", outcome.ItemIndex);
+            writer.WriteNumber("code", (int)outcome.Code);
+            writer.WriteString("reason", outcome.Reason);
+            writer.WriteString("referenceWorkId", Convert.ToHexStringLower(outcome.ReferenceWorkId));
+            writer.WriteString("referenceTxHash", Convert.ToHexStringLower(outcome.ReferenceTxHash));
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("outcome");
+        }
+
+        if (batchItem.OutcomeProof is { } outcomeProof)
+        {
+            writer.WritePropertyName("outcomeProof");
+            WriteProof(writer, outcomeProof);
+        }
+        else
+        {
+            writer.WriteNull("outcomeProof");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static BatchItemEvidence? ReadBatchItem(JsonElement element, string path, bool v2)
     {
         if (element.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        var fields = JsonFields.Of(element, path, "contentSha256", "itemId", "perceptualHash", "itemProof");
+        var fields = JsonFields.Of(element, path, v2 ? Members.BatchItem : Members.BatchItemV1);
         var item = new BatchItem { ContentSha256 = ByteString.CopyFrom(fields.Hex("contentSha256")), ItemId = fields.String("itemId") };
         var perceptual = fields.Hex("perceptualHash");
         if (perceptual.Length == 8)
@@ -334,6 +439,140 @@ public static class EvidenceBundleJson
             throw new EvidenceFormatException($"{path}.perceptualHash must be 16 hex digits or empty");
         }
 
-        return new BatchItemEvidence { Item = item, ItemProof = ReadProof(fields.Element("itemProof"), $"{path}.itemProof") };
+        var itemProof = ReadProof(fields.Element("itemProof"), $"{path}.itemProof");
+        if (!v2)
+        {
+            return new BatchItemEvidence { Item = item, ItemProof = itemProof };
+        }
+
+        var outcomeElement = fields.Element("outcome");
+        var proofElement = fields.Element("outcomeProof");
+        return new BatchItemEvidence
+        {
+            Item = item,
+            ItemProof = itemProof,
+            Outcome = outcomeElement.ValueKind == JsonValueKind.Null ? null : ReadOutcome(outcomeElement, $"{path}.outcome"),
+            OutcomeProof = proofElement.ValueKind == JsonValueKind.Null ? null : ReadProof(proofElement, $"{path}.outcomeProof"),
+        };
+    }
+
+    private static BatchItemOutcome ReadOutcome(JsonElement element, string path)
+    {
+        var fields = JsonFields.Of(element, path, Members.ItemOutcome);
+        var reason = fields.String("reason");
+        if (Encoding.UTF8.GetByteCount(reason) > LogLeaf.ReasonBytesMax)
+        {
+            throw new EvidenceFormatException($"{path}.reason is longer than {LogLeaf.ReasonBytesMax} bytes");
+        }
+
+        var workId = fields.Hex("referenceWorkId");
+        var txHash = fields.Hex("referenceTxHash");
+        if (workId.Length > BatchItemOutcomeLeaf.ReferenceBytesMax || txHash.Length > BatchItemOutcomeLeaf.ReferenceBytesMax)
+        {
+            throw new EvidenceFormatException($"{path} has a reference longer than {BatchItemOutcomeLeaf.ReferenceBytesMax} bytes");
+        }
+
+        return new BatchItemOutcome(fields.UInt32("itemIndex"), ReadCode(fields, path), reason, workId, txHash);
+    }
+
+    private static void WritePrior(Utf8JsonWriter writer, PriorRegistrationEvidence? prior)
+    {
+        if (prior is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteTransaction(writer, prior.Transaction);
+        writer.WriteString("txHash", Convert.ToHexStringLower(prior.TransactionHash));
+        writer.WritePropertyName("result");
+        WriteResult(writer, prior.Result);
+        writer.WriteNumber("blockHeight", prior.BlockHeight);
+        writer.WriteNumber("position", prior.Position);
+        writer.WritePropertyName("logInclusion");
+        WriteProof(writer, prior.LogInclusion);
+        writer.WritePropertyName("certifiedHeader");
+        WriteCertifiedHeader(writer, prior.CertifiedHeader);
+        writer.WritePropertyName("batchItem");
+        WriteBatchItem(writer, prior.BatchItem);
+        writer.WriteEndObject();
+    }
+
+    private static PriorRegistrationEvidence? ReadPrior(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var fields = JsonFields.Of(element, path, Members.PriorRegistration);
+        return new PriorRegistrationEvidence
+        {
+            Transaction = ParseTransaction(fields.Base64("transaction"), fields.Path("transaction")),
+            TransactionHash = fields.Hex("txHash"),
+            Result = ReadResult(fields.Element("result"), fields.Path("result"), v2: true),
+            BlockHeight = fields.UInt64("blockHeight"),
+            Position = fields.UInt32("position"),
+            LogInclusion = ReadProof(fields.Element("logInclusion"), fields.Path("logInclusion")),
+            CertifiedHeader = ReadCertifiedHeader(fields.Element("certifiedHeader"), fields.Path("certifiedHeader")),
+            BatchItem = ReadBatchItem(fields.Element("batchItem"), fields.Path("batchItem"), v2: true),
+        };
+    }
+
+    private static void WriteCheckpoint(Utf8JsonWriter writer, CheckpointEvidence? checkpoint)
+    {
+        if (checkpoint is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("signedNote", checkpoint.SignedNote);
+        writer.WriteStartArray("consistencyPath");
+        foreach (var hash in checkpoint.ConsistencyPath)
+        {
+            writer.WriteStringValue(Convert.ToHexStringLower(hash));
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static CheckpointEvidence? ReadCheckpoint(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var fields = JsonFields.Of(element, path, Members.Checkpoint);
+        var note = fields.String("signedNote");
+        if (Encoding.UTF8.GetByteCount(note) > Checkpoints.NoteLimits.NoteBytesMax)
+        {
+            throw new EvidenceFormatException($"{path}.signedNote is longer than {Checkpoints.NoteLimits.NoteBytesMax} bytes");
+        }
+
+        var hashes = fields.Array("consistencyPath");
+        if (hashes.GetArrayLength() > ProofHashesMax)
+        {
+            throw new EvidenceFormatException($"{path}.consistencyPath has more than {ProofHashesMax} hashes");
+        }
+
+        var consistency = new List<byte[]>();
+        var i = 0;
+        foreach (var hash in hashes.EnumerateArray())
+        {
+            if (hash.ValueKind != JsonValueKind.String)
+            {
+                throw new EvidenceFormatException($"{path}.consistencyPath[{i}] must be a string");
+            }
+
+            consistency.Add(JsonFields.ParseHex(hash.GetString()!, $"{path}.consistencyPath[{i}]"));
+            i++;
+        }
+
+        return new CheckpointEvidence { SignedNote = note, ConsistencyPath = consistency };
     }
 }

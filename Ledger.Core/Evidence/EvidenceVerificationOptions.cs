@@ -5,8 +5,9 @@ public sealed class EvidenceVerificationOptions
 {
     /// <summary>
     /// SHA-256 of the genesis document the verifier trusts (from the consortium's publication or a
-    /// copy the court holds). Without it the genesis inside the bundle is taken at its word and
-    /// the report says so: signatures then prove consistency with that genesis, not its authenticity.
+    /// copy the court holds). Without it nothing ties the bundle's genesis to the real consortium:
+    /// the checks run against the bundle's own genesis and the verdict is at best
+    /// <see cref="EvidenceVerdict.NotAnchored"/>, never VALID.
     /// </summary>
     public byte[]? TrustedGenesisSha256 { get; init; }
 

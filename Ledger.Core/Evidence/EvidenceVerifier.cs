@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Google.Protobuf;
 using Ledger.Core.Blocks;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Hashing;
-using Ledger.Core.Keys;
 using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
@@ -13,12 +11,14 @@ using Ledger.Core.Signing;
 namespace Ledger.Core.Evidence;
 
 /// <summary>
-/// Checks an evidence bundle offline, with nothing but the bundle (and optionally a trusted
-/// genesis fingerprint and a content file's digest). Every check is reported on its own; a check
-/// that cannot run because an earlier one failed is reported as failed with the reason, so the
-/// report always lists the same checks in the same order.
+/// Checks an evidence bundle offline, with nothing but the bundle (and a trusted genesis
+/// fingerprint, without which the verdict is never VALID, and optionally a content file's digest).
+/// Every check is reported on its own; a check that cannot run because an earlier one failed is
+/// reported as failed with the reason, so the report always lists the same checks in the same
+/// order. The verdict (<see cref="EvidenceReport.Verdict"/>) separates what the ledger accepted
+/// from what it proved it refused.
 /// </summary>
-public static class EvidenceVerifier
+public static partial class EvidenceVerifier
 {
     public const string CheckGenesis = "genesis";
     public const string CheckGovernance = "governance changes";
@@ -30,8 +30,11 @@ public static class EvidenceVerifier
     public const string CheckSignature = "transaction signature";
     public const string CheckPosition = "block height and position";
     public const string CheckInclusion = "inclusion in the ledger log";
-    public const string CheckResult = "ledger accepted the transaction";
+    public const string CheckResult = "ledger's decision on the transaction";
     public const string CheckBatchItem = "batch item inclusion";
+    public const string CheckItemOutcome = "ledger's decision on the batch item";
+    public const string CheckPrior = "earlier registration named by the rejection";
+    public const string CheckCheckpoint = "log checkpoint and witnesses";
     public const string CheckContent = "content file matches registered hash";
 
     public static EvidenceReport Verify(EvidenceBundle bundle, EvidenceVerificationOptions? options = null)
@@ -43,13 +46,16 @@ public static class EvidenceVerifier
         return run.ToReport();
     }
 
-    private sealed class Run
+    private sealed partial class Run
     {
         private readonly EvidenceBundle bundle;
         private readonly EvidenceVerificationOptions options;
         private readonly List<EvidenceCheck> checks = [];
         private readonly List<string> subject = [];
         private readonly List<string> attestingNodes = [];
+
+        /// <summary>The governance changes that proved into the certified log, with their hashes and leaves, in chain order.</summary>
+        private readonly List<(GovernanceChangeEvidence Change, byte[] TxHash, ulong Leaf)> provenChanges = [];
         private ConsortiumGenesis? genesis;
         private IHashAlgorithm? chainHash;
         private TransactionEnvelope? envelope;
@@ -57,6 +63,11 @@ public static class EvidenceVerifier
         private ConsortiumState? consortium;
         private List<GovernanceChangeEvidence> sameBlockChanges = [];
         private byte[]? genesisSha256;
+        private ulong? transactionLeaf;
+        private LedgerDecision? transactionDecision;
+        private LedgerDecision? itemDecision;
+        private string? itemRejectionReason;
+        private PriorRegistrationReport? prior;
 
         public Run(EvidenceBundle bundle, EvidenceVerificationOptions options)
         {
@@ -65,6 +76,9 @@ public static class EvidenceVerifier
         }
 
         private BlockHeader Header => bundle.CertifiedHeader.Header ?? new BlockHeader();
+
+        /// <summary>The decision the verdict is about: the item's for an item bundle, else the transaction's.</summary>
+        private LedgerDecision? Decision => bundle.BatchItem is null ? transactionDecision : itemDecision;
 
         public void Execute()
         {
@@ -80,12 +94,20 @@ public static class EvidenceVerifier
             Check(CheckInclusion, VerifyInclusion);
             Check(CheckResult, VerifyResult);
             Check(CheckBatchItem, VerifyBatchItem);
+            Check(CheckItemOutcome, VerifyItemOutcome);
+            Check(CheckPrior, VerifyPrior);
+            Check(CheckCheckpoint, VerifyCheckpoint);
             Check(CheckContent, VerifyContent);
         }
 
         public EvidenceReport ToReport() => new()
         {
             Checks = checks,
+            Decision = Decision,
+            RejectionReason = Decision == LedgerDecision.Rejected ? (bundle.BatchItem is null ? bundle.Result.Reason : itemRejectionReason) : null,
+            BatchItemIndex = bundle.BatchItem is null ? null : (uint)Math.Min(bundle.BatchItem.ItemProof.LeafIndex, uint.MaxValue),
+            Prior = prior,
+            Checkpoint = checkpointReport,
             ChainId = genesis?.ChainId,
             Suite = genesis?.Suite,
             GenesisSha256Hex = genesisSha256 is null ? null : Convert.ToHexStringLower(genesisSha256),
@@ -122,6 +144,9 @@ public static class EvidenceVerifier
 
         private static (EvidenceCheckStatus, string) Skip(string detail) => (EvidenceCheckStatus.Skipped, detail);
 
+        private static (EvidenceCheckStatus, string) FromFailure(string? failure, string passDetail) =>
+            failure is null ? Pass(passDetail) : Fail(failure);
+
         private (EvidenceCheckStatus, string) VerifyGenesis()
         {
             genesisSha256 = SHA256.HashData(bundle.Genesis);
@@ -130,7 +155,9 @@ public static class EvidenceVerifier
             var fingerprint = Convert.ToHexStringLower(genesisSha256);
             if (options.TrustedGenesisSha256 is null)
             {
-                return Pass($"chain '{genesis.ChainId}', suite {genesis.Suite}, {genesis.Members.Count} members, {genesis.Nodes.Count} nodes; sha256 {fingerprint} — NOT pinned: compare this fingerprint with the consortium's published one");
+                return (EvidenceCheckStatus.NotAnchored,
+                    $"chain '{genesis.ChainId}', suite {genesis.Suite}, {genesis.Members.Count} members, {genesis.Nodes.Count} nodes; sha256 {fingerprint} — NOT ANCHORED: "
+                    + "no trusted genesis was given, so the checks below hold against the bundle's own genesis only; give the consortium's published genesis (--genesis FILE) or its fingerprint (--genesis-sha256 HEX)");
             }
 
             return genesisSha256.AsSpan().SequenceEqual(options.TrustedGenesisSha256)
@@ -159,7 +186,7 @@ public static class EvidenceVerifier
             }
 
             // Which changes precede the transaction is read from its log leaf, so that leaf must exist.
-            if (!LogLeafIndex.TryGet(header, bundle.Position, out var transactionLeaf) || !LogLeafIndex.TryGet(header, 0, out var blockFirstLeaf))
+            if (!LogLeafIndex.TryGet(header, bundle.Position, out var subjectLeaf) || !LogLeafIndex.TryGet(header, 0, out var blockFirstLeaf))
             {
                 return Fail($"position {bundle.Position} is not a transaction of block {header.Height} ({header.TxCount} transactions, log size {header.LogSize})");
             }
@@ -180,9 +207,9 @@ public static class EvidenceVerifier
                     return Fail($"change {i}: log leaf {proof.LeafIndex} is not after the previous change's leaf {before}");
                 }
 
-                if (proof.LeafIndex >= transactionLeaf)
+                if (proof.LeafIndex >= subjectLeaf)
                 {
-                    return Fail($"change {i}: log leaf {proof.LeafIndex} is not before the transaction (leaf {transactionLeaf})");
+                    return Fail($"change {i}: log leaf {proof.LeafIndex} is not before the transaction (leaf {subjectLeaf})");
                 }
 
                 var txHash = TransactionHashing.ComputeHash(chainHash, change.Transaction);
@@ -194,6 +221,7 @@ public static class EvidenceVerifier
                 }
 
                 previousLeaf = proof.LeafIndex;
+                provenChanges.Add((change, txHash, proof.LeafIndex));
                 if (proof.LeafIndex >= blockFirstLeaf)
                 {
                     sameBlockChanges.Add(change);
@@ -214,25 +242,9 @@ public static class EvidenceVerifier
                 return Fail("no valid genesis");
             }
 
-            if (bundle.CertifiedHeader.Header is null)
-            {
-                return Fail("certified header has no header");
-            }
-
-            var error = BlockHeaderValidation.CheckShape(Header, chainHash);
-            if (error != BlockValidationError.None)
-            {
-                return Fail($"header is malformed: {error}");
-            }
-
-            if (Header.ChainId != genesis.ChainId)
-            {
-                return Fail($"header chain id '{Header.ChainId}' is not the genesis chain '{genesis.ChainId}'");
-            }
-
-            return Header.Height == 0
-                ? Fail("height 0 is not a block (blocks start at 1)")
-                : Pass($"height {Header.Height}, {Header.TxCount} transactions, log size {Header.LogSize}");
+            return FromFailure(
+                RegistrationChecks.Header(bundle.CertifiedHeader, genesis, chainHash),
+                $"height {Header.Height}, {Header.TxCount} transactions, log size {Header.LogSize}");
         }
 
         private (EvidenceCheckStatus, string) VerifyCertification()
@@ -243,9 +255,7 @@ public static class EvidenceVerifier
             }
 
             var failure = CertifiedHeaderVerifier.Check(bundle.CertifiedHeader, consortium, attestingNodes);
-            return failure is null
-                ? Pass($"signed by {attestingNodes.Count} of {consortium.ActiveNodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {consortium.Quorum}")
-                : Fail(failure);
+            return FromFailure(failure, $"signed by {attestingNodes.Count} of {consortium.ActiveNodes.Count} nodes ({string.Join(", ", attestingNodes)}); quorum is {consortium.Quorum}");
         }
 
         private (EvidenceCheckStatus, string) VerifyTransactionHash()
@@ -268,19 +278,26 @@ public static class EvidenceVerifier
                 return Fail("no valid genesis");
             }
 
-            envelope = TransactionEnvelope.Parser.ParseFrom(bundle.Transaction.Envelope);
-            if (envelope.ChainId != genesis.ChainId)
+            var parsed = TransactionEnvelope.Parser.ParseFrom(bundle.Transaction.Envelope);
+            var failure = EnvelopeFailure(parsed, genesis);
+            if (failure is not null)
             {
-                return Fail($"signed for chain '{envelope.ChainId}', not '{genesis.ChainId}'");
+                return Fail(failure);
             }
 
-            if (envelope.Suite != genesis.Suite)
+            envelope = parsed;
+            subject.AddRange(Describe(parsed));
+            return Pass($"{TypeName(parsed.Type)}, nonce {parsed.Nonce}");
+        }
+
+        private static string? EnvelopeFailure(TransactionEnvelope parsed, ConsortiumGenesis genesis)
+        {
+            if (parsed.ChainId != genesis.ChainId)
             {
-                return Fail($"signed with suite '{envelope.Suite}', the consortium uses '{genesis.Suite}'");
+                return $"signed for chain '{parsed.ChainId}', not '{genesis.ChainId}'";
             }
 
-            Describe(envelope);
-            return Pass($"{TypeName(envelope.Type)}, nonce {envelope.Nonce}");
+            return parsed.Suite != genesis.Suite ? $"signed with suite '{parsed.Suite}', the consortium uses '{genesis.Suite}'" : null;
         }
 
         private (EvidenceCheckStatus, string) VerifySigner()
@@ -296,20 +313,28 @@ public static class EvidenceVerifier
             }
 
             sameBlockChanges = [];
-            var key = consortium.FindKey(envelope.SignerKeyId.Span);
+            var failure = SignerFailure(consortium, envelope, out var key);
+            signer = key;
+            if (failure is not null)
+            {
+                return Fail(failure);
+            }
+
+            var origin = key!.ValidFromHeight == 0 ? "genesis key" : $"key added at block {key.ValidFromHeight}";
+            return Pass($"member '{key.MemberId}' ({consortium.RoleOf(key.MemberId)}), {origin}, key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}");
+        }
+
+        private static string? SignerFailure(ConsortiumState state, TransactionEnvelope parsed, out ConsortiumKey? key)
+        {
+            key = state.FindKey(parsed.SignerKeyId.Span);
             if (key is null)
             {
-                return Fail($"key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} belongs to no member (genesis or added by the included governance changes)");
+                return $"key id {Convert.ToHexStringLower(parsed.SignerKeyId.Span)} belongs to no member (genesis or added by the included governance changes)";
             }
 
-            signer = key;
-            if (key.RetiredAt is { } retired)
-            {
-                return Fail($"member '{key.MemberId}''s key {Convert.ToHexStringLower(envelope.SignerKeyId.Span)} was retired at block {retired}, before this transaction");
-            }
-
-            var origin = key.ValidFromHeight == 0 ? "genesis key" : $"key added at block {key.ValidFromHeight}";
-            return Pass($"member '{key.MemberId}' ({consortium.RoleOf(key.MemberId)}), {origin}, key id {Convert.ToHexStringLower(envelope.SignerKeyId.Span)}");
+            return key.RetiredAt is { } retired
+                ? $"member '{key.MemberId}''s key {Convert.ToHexStringLower(parsed.SignerKeyId.Span)} was retired at block {retired}, before this transaction"
+                : null;
         }
 
         private (EvidenceCheckStatus, string) VerifySignature()
@@ -326,25 +351,13 @@ public static class EvidenceVerifier
 
         private (EvidenceCheckStatus, string) VerifyPosition()
         {
-            var header = Header;
-            if (bundle.BlockHeight != header.Height)
+            var failure = RegistrationChecks.Position(bundle.BlockHeight, bundle.Position, bundle.LogInclusion, Header, out var leaf);
+            if (failure is null)
             {
-                return Fail($"bundle says block {bundle.BlockHeight}, the certified header is block {header.Height}");
+                transactionLeaf = leaf;
             }
 
-            if (!LogLeafIndex.TryGet(header, bundle.Position, out var expectedLeafIndex))
-            {
-                return Fail($"position {bundle.Position} is not a transaction of block {header.Height} ({header.TxCount} transactions, log size {header.LogSize})");
-            }
-
-            if (bundle.LogInclusion.LeafIndex != expectedLeafIndex)
-            {
-                return Fail($"proof is for log leaf {bundle.LogInclusion.LeafIndex}; block {header.Height} position {bundle.Position} is leaf {expectedLeafIndex}");
-            }
-
-            return bundle.LogInclusion.TreeSize == header.LogSize
-                ? Pass($"block {header.Height}, position {bundle.Position} (log leaf {expectedLeafIndex})")
-                : Fail($"proof is against log size {bundle.LogInclusion.TreeSize}, the header's log size is {header.LogSize}");
+            return FromFailure(failure, $"block {Header.Height}, position {bundle.Position} (log leaf {leaf})");
         }
 
         private (EvidenceCheckStatus, string) VerifyInclusion()
@@ -354,23 +367,25 @@ public static class EvidenceVerifier
                 return Fail("no valid genesis");
             }
 
-            var leafHash = LogLeaf.MerkleLeafHash(bundle.TransactionHash, bundle.Result, chainHash);
-            var path = bundle.LogInclusion.Path.Select(p => p.ToByteArray()).ToArray();
-            var result = MerkleProofVerifier.CheckInclusion(
-                new MerkleHasher(chainHash), bundle.LogInclusion.LeafIndex, bundle.LogInclusion.TreeSize, leafHash, path, Header.LogRoot.Span);
-            return result == MerkleProofResult.Valid
-                ? Pass($"leaf {bundle.LogInclusion.LeafIndex} of {bundle.LogInclusion.TreeSize} proves to the certified log root")
-                : Fail($"inclusion proof: {result}");
+            return FromFailure(
+                RegistrationChecks.Inclusion(bundle.TransactionHash, bundle.Result, bundle.LogInclusion, Header, chainHash),
+                $"leaf {bundle.LogInclusion.LeafIndex} of {bundle.LogInclusion.TreeSize} (the transaction and its recorded result) proves to the certified log root");
         }
 
+        /// <summary>The recorded result is covered by the log leaf (previous check): it is the ledger's decision, whichever it is.</summary>
         private (EvidenceCheckStatus, string) VerifyResult()
         {
-            return bundle.Result.Code switch
+            switch (bundle.Result.Code)
             {
-                ResultCode.Ok => Pass("recorded as OK"),
-                ResultCode.Rejected => Fail($"the ledger recorded this transaction as REJECTED: {bundle.Result.Reason}"),
-                _ => Fail($"unknown result code {(int)bundle.Result.Code}"),
-            };
+                case ResultCode.Ok:
+                    transactionDecision = LedgerDecision.Accepted;
+                    return Pass($"ACCEPTED (recorded OK{(bundle.Result.Reason.Length == 0 ? "" : $": {bundle.Result.Reason}")})");
+                case ResultCode.Rejected:
+                    transactionDecision = LedgerDecision.Rejected;
+                    return Pass($"REJECTED: {bundle.Result.Reason}");
+                default:
+                    return Fail($"unknown result code {(int)bundle.Result.Code}");
+            }
         }
 
         private (EvidenceCheckStatus, string) VerifyBatchItem()
@@ -388,22 +403,47 @@ public static class EvidenceVerifier
             }
 
             var body = BatchRegister.Parser.ParseFrom(envelope.Body);
+            var failure = RegistrationChecks.BatchItem(body, bundle.BatchItem, chainHash);
+            if (failure is not null)
+            {
+                return Fail(failure);
+            }
+
             var proof = bundle.BatchItem.ItemProof;
-            if (proof.TreeSize != (ulong)body.Items.Count)
-            {
-                return Fail($"item proof is for a batch of {proof.TreeSize}, the transaction has {body.Items.Count} items");
-            }
-
-            var leafHash = new MerkleHasher(chainHash).HashLeaf(BatchItemLeaf.Encode(bundle.BatchItem.Item));
-            var result = MerkleProofVerifier.CheckInclusion(
-                new MerkleHasher(chainHash), proof.LeafIndex, proof.TreeSize, leafHash, proof.Path.Select(p => p.ToByteArray()).ToArray(), body.MerkleRoot.Span);
-            if (result != MerkleProofResult.Valid)
-            {
-                return Fail($"item proof to the batch's merkle_root: {result}");
-            }
-
             subject.Add($"batch item #{proof.LeafIndex} '{bundle.BatchItem.Item.ItemId}', content sha256 {Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSha256.Span)}");
-            return Pass($"item {proof.LeafIndex} of {proof.TreeSize} proves to the batch merkle_root");
+            return Pass($"item {proof.LeafIndex} of {proof.TreeSize} proves to the batch merkle_root the member signed");
+        }
+
+        private (EvidenceCheckStatus, string) VerifyItemOutcome()
+        {
+            if (bundle.BatchItem is null)
+            {
+                return Skip("not a batch item");
+            }
+
+            if (envelope is null || chainHash is null || envelope.Type != TransactionType.BatchRegister)
+            {
+                return Fail("batch item given, but the transaction is not a BatchRegister");
+            }
+
+            var body = BatchRegister.Parser.ParseFrom(envelope.Body);
+            var failure = RegistrationChecks.ItemOutcome(bundle.Result, body, bundle.BatchItem, chainHash, out var decision, out var reason);
+            if (failure is not null)
+            {
+                return Fail(failure);
+            }
+
+            itemDecision = decision;
+            itemRejectionReason = reason;
+            var index = bundle.BatchItem.ItemProof.LeafIndex;
+            if (bundle.Result.Code == ResultCode.Rejected)
+            {
+                return Pass($"REJECTED with the whole batch ({reason}): no item of it was registered");
+            }
+
+            return decision == LedgerDecision.Accepted
+                ? Pass($"ACCEPTED: item {index}'s outcome proves to the batch result's item_outcomes_root")
+                : Pass($"REJECTED: {reason} (item {index}'s outcome proves to the batch result's item_outcomes_root)");
         }
 
         private (EvidenceCheckStatus, string) VerifyContent()
@@ -418,19 +458,7 @@ public static class EvidenceVerifier
                 return Fail("no valid envelope");
             }
 
-            byte[] registeredSha256;
-            byte[]? registeredSm3 = null;
-            if (bundle.BatchItem is not null)
-            {
-                registeredSha256 = bundle.BatchItem.Item.ContentSha256.ToByteArray();
-            }
-            else if (envelope.Type == TransactionType.RegisterWork)
-            {
-                var body = RegisterWork.Parser.ParseFrom(envelope.Body);
-                registeredSha256 = body.ContentHash?.Sha256.ToByteArray() ?? [];
-                registeredSm3 = body.ContentHash?.Sm3.IsEmpty == false ? body.ContentHash.Sm3.ToByteArray() : null;
-            }
-            else
+            if (!TryRegisteredContent(envelope, bundle.BatchItem, out var registeredSha256, out var registeredSm3))
             {
                 return Fail($"a {TypeName(envelope.Type)} transaction registers no content");
             }
@@ -456,29 +484,54 @@ public static class EvidenceVerifier
             return Pass($"sha256 {Convert.ToHexStringLower(registeredSha256)}{(registeredSm3 is null ? "" : " and sm3")} match");
         }
 
-        private void Describe(TransactionEnvelope transaction)
+        /// <summary>The content hashes a registration names: RegisterWork's, or the batch item's (SHA-256 only).</summary>
+        private static bool TryRegisteredContent(TransactionEnvelope parsed, BatchItemEvidence? item, out byte[] sha256, out byte[]? sm3)
         {
+            sm3 = null;
+            if (item is not null)
+            {
+                sha256 = item.Item.ContentSha256.ToByteArray();
+                return true;
+            }
+
+            if (parsed.Type == TransactionType.RegisterWork)
+            {
+                var body = RegisterWork.Parser.ParseFrom(parsed.Body);
+                sha256 = body.ContentHash?.Sha256.ToByteArray() ?? [];
+                sm3 = body.ContentHash?.Sm3.IsEmpty == false ? body.ContentHash.Sm3.ToByteArray() : null;
+                return true;
+            }
+
+            sha256 = [];
+            return false;
+        }
+
+        private static List<string> Describe(TransactionEnvelope transaction)
+        {
+            var lines = new List<string>();
             switch (transaction.Type)
             {
                 case TransactionType.RegisterWork:
                     var work = RegisterWork.Parser.ParseFrom(transaction.Body);
-                    subject.Add($"work \"{work.Title}\" ({work.MediaType})");
-                    subject.Add($"content sha256 {Convert.ToHexStringLower(work.ContentHash is null ? [] : work.ContentHash.Sha256.ToByteArray())}");
+                    lines.Add($"work \"{work.Title}\" ({work.MediaType})");
+                    lines.Add($"content sha256 {Convert.ToHexStringLower(work.ContentHash is null ? [] : work.ContentHash.Sha256.ToByteArray())}");
                     if (work.HasPerceptualHash)
                     {
-                        subject.Add($"perceptual hash {work.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture)}");
+                        lines.Add($"perceptual hash {work.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture)}");
                     }
 
-                    subject.Add($"rights holder {HolderName(work.RightsHolder)}");
+                    lines.Add($"rights holder {HolderName(work.RightsHolder)}");
                     break;
                 case TransactionType.BatchRegister:
                     var batch = BatchRegister.Parser.ParseFrom(transaction.Body);
-                    subject.Add($"batch of {batch.Items.Count} items ({batch.MediaType}), merkle root {Convert.ToHexStringLower(batch.MerkleRoot.Span)}, rights holder {HolderName(batch.RightsHolder)}");
+                    lines.Add($"batch of {RegistrationChecks.ItemCount(batch)} items ({batch.MediaType}), merkle root {Convert.ToHexStringLower(batch.MerkleRoot.Span)}, rights holder {HolderName(batch.RightsHolder)}");
                     break;
                 default:
-                    subject.Add($"{TypeName(transaction.Type)} ({transaction.Body.Length} body bytes)");
+                    lines.Add($"{TypeName(transaction.Type)} ({transaction.Body.Length} body bytes)");
                     break;
             }
+
+            return lines;
         }
 
         private static string HolderName(RightsHolder? holder) => holder?.HolderCase switch

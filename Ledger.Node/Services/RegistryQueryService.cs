@@ -112,6 +112,14 @@ public sealed class RegistryQueryService(LedgerNode node, NodeRuntimeOptions run
         return new GetEvidenceResponse { Evidence = evidence, AsOfHeight = asOf };
     }
 
+    public override async Task<GetBatchOutcomeResponse> GetBatchOutcome(GetRecordRequest request, ServerCallContext context)
+    {
+        RequireHash(request.Id, "id");
+        var asOf = await BeginReadAsync(request.Consistency, context).ConfigureAwait(false);
+        var outcome = queries.GetBatchOutcome(request.Id.Span) ?? throw NotFound("batch outcome", request.Id, asOf);
+        return new GetBatchOutcomeResponse { Outcome = outcome, AsOfHeight = asOf };
+    }
+
     public override async Task<ListClaimsResponse> ListClaimsByWork(ListClaimsByWorkRequest request, ServerCallContext context)
     {
         RequireWorkId(request.WorkId, "work_id");

@@ -146,9 +146,9 @@ public sealed class GovernanceAuditTests
     {
         var bundle = Chain.NewKeyBundle();
 
-        var report = EvidenceVerifier.Verify(EvidenceBundleJson.Parse(EvidenceBundleJson.Write(bundle)));
+        var report = EvidenceVerifier.Verify(EvidenceBundleJson.Parse(EvidenceBundleJson.Write(bundle)), new EvidenceVerificationOptions { TrustedGenesisSha256 = System.Security.Cryptography.SHA256.HashData(bundle.Genesis) });
 
-        Assert.That(report.Passed, Is.True, string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status} {c.Detail}")));
+        Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Valid), string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status} {c.Detail}")));
         Assert.That(report.SignerMemberId, Is.EqualTo("platform"));
         Assert.That(report.AttestingNodeIds, Does.Contain("node-4"));
     }

@@ -100,11 +100,13 @@ public sealed class CliCommandTests
         File.WriteAllBytes(directory.File("bundle.json"), EvidenceBundleJson.Write(chain.WorkBundle()));
         File.WriteAllText(directory.File("other.jpg"), "not the photograph");
 
-        var result = CliRunner.Run("evidence", "verify", directory.File("bundle.json"), "--content", directory.File("other.jpg"), "--output", "json");
+        File.WriteAllBytes(directory.File("genesis.json"), chain.GenesisBytes);
+
+        var result = CliRunner.Run("evidence", "verify", directory.File("bundle.json"), "--content", directory.File("other.jpg"), "--genesis", directory.File("genesis.json"), "--output", "json");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.VerificationFailed));
         var report = JsonDocument.Parse(result.Out).RootElement;
-        Assert.That(report.GetProperty("passed").GetBoolean(), Is.False);
+        Assert.That(report.GetProperty("verdict").GetString(), Is.EqualTo("invalid"));
         Assert.That(report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("status").GetString() == "failed").GetProperty("name").GetString(), Is.EqualTo(EvidenceVerifier.CheckContent));
     }
 

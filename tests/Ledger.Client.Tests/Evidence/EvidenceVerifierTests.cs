@@ -24,7 +24,7 @@ public sealed class EvidenceVerifierTests
         var report = RoundTripAndVerify(Chain.WorkBundle(), Pinned(new ContentDigest(SHA256.HashData(TestChain.WorkContent), null)));
 
         Assert.That(report.Checks.Where(c => c.Status == EvidenceCheckStatus.Failed), Is.Empty);
-        Assert.That(report.Passed, Is.True);
+        Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Valid));
         Assert.That(report.SignerMemberId, Is.EqualTo("platform"));
         Assert.That(report.AttestingNodeIds, Has.Count.EqualTo(3));
         Assert.That(report.Checks.Single(c => c.Name == EvidenceVerifier.CheckContent).Status, Is.EqualTo(EvidenceCheckStatus.Passed));
@@ -49,6 +49,7 @@ public sealed class EvidenceVerifierTests
             var report = RoundTripAndVerify(Chain.BatchItemBundle(item), Pinned(content));
 
             Assert.That(report.FirstFailure, Is.Null, $"item {item}");
+            Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Valid), $"item {item}");
         }
     }
 
@@ -57,7 +58,7 @@ public sealed class EvidenceVerifierTests
     {
         var report = RoundTripAndVerify(Chain.WorkBundle(), Pinned(new ContentDigest(SHA256.HashData("another file"u8), null)));
 
-        Assert.That(report.Passed, Is.False);
+        Assert.That(report.Verdict, Is.EqualTo(EvidenceVerdict.Invalid));
         Assert.That(report.FirstFailure!.Name, Is.EqualTo(EvidenceVerifier.CheckContent));
     }
 
@@ -158,7 +159,7 @@ public sealed class EvidenceVerifierTests
         }
 
         var report = EvidenceVerifier.Verify(bundle, options);
-        return !report.Passed && report.FirstFailure!.Detail.Length > 0;
+        return report.Verdict == EvidenceVerdict.Invalid && report.FirstFailure!.Detail.Length > 0;
     }
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);

@@ -60,8 +60,7 @@ public sealed class TestChain
         }
 
         BatchTree = batchTree;
-        var batchBody = new BatchRegister { MerkleRoot = ByteString.CopyFrom(batchTree.ComputeRoot()), MediaType = MediaType.ProductListing, RightsHolder = new RightsHolder { MemberId = "platform" } };
-        batchBody.Items.AddRange(Items);
+        var batchBody = new BatchRegister { MerkleRoot = ByteString.CopyFrom(batchTree.ComputeRoot()), ItemCount = (uint)Items.Count, MediaType = MediaType.ProductListing, RightsHolder = new RightsHolder { MemberId = "platform" } };
         Work = Sign(Platform, TransactionType.RegisterWork, new RegisterWork
         {
             ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(SHA256.HashData(WorkContent)) },
@@ -71,8 +70,10 @@ public sealed class TestChain
             RightsHolder = new RightsHolder { MemberId = "platform" },
         }.ToByteString(), 10);
         Batch = Sign(Platform, TransactionType.BatchRegister, batchBody.ToByteString(), 11);
+        ItemOutcomes = [.. Items.Select((_, i) => BatchItemOutcome.Accepted((uint)i))];
         var ok = new TransactionResult { Code = ResultCode.Ok };
-        var block2 = new List<(SignedTransaction, TransactionResult)> { Filler(4), (Work, ok), (Batch, ok), Filler(5) };
+        var batchOk = new TransactionResult { Code = ResultCode.Ok, ItemOutcomesRoot = ByteString.CopyFrom(BatchItemOutcomeTree.ComputeRoot(ItemOutcomes, Suite.Hash)) };
+        var block2 = new List<(SignedTransaction, TransactionResult)> { Filler(4), (Work, ok), (Batch, batchOk), Filler(5) };
         Block2 = AppendBlock(2, BlockHash.Compute(Block1.Header, Suite.Hash), block2);
     }
 
@@ -96,6 +97,9 @@ public sealed class TestChain
 
     public IReadOnlyList<BatchItem> Items { get; }
 
+    /// <summary>Every item of the batch accepted; the batch's result commits to these.</summary>
+    public IReadOnlyList<BatchItemOutcome> ItemOutcomes { get; }
+
     public MemoryMerkleTree BatchTree { get; }
 
     public MemoryMerkleTree Log => log;
@@ -109,12 +113,7 @@ public sealed class TestChain
     public EvidenceBundle WorkBundle() => BundleFor(Work, 1, null);
 
     /// <summary>The bundle for batch item <paramref name="itemIndex"/> (block 2, position 2).</summary>
-    public EvidenceBundle BatchItemBundle(int itemIndex)
-    {
-        var proof = new InclusionProof { LeafIndex = (ulong)itemIndex, TreeSize = (ulong)Items.Count };
-        proof.Path.AddRange(BatchTree.BuildInclusionProof((ulong)itemIndex, (ulong)Items.Count).Select(ByteString.CopyFrom));
-        return BundleFor(Batch, 2, new BatchItemEvidence { Item = Items[itemIndex], ItemProof = proof });
-    }
+    public EvidenceBundle BatchItemBundle(int itemIndex) => BundleFor(Batch, 2, BatchItemEvidence.Build(Items, ItemOutcomes, itemIndex, Suite.Hash));
 
     public static byte[] GenesisSha256(TestChain chain) => SHA256.HashData(chain.GenesisBytes);
 
@@ -128,7 +127,7 @@ public sealed class TestChain
         {
             Transaction = transaction,
             TransactionHash = TransactionHashing.ComputeHash(Suite.Hash, transaction),
-            Result = new TransactionResult { Code = ResultCode.Ok },
+            Result = Blocks[1].Results[(int)position],
             BlockHeight = header.Height,
             Position = position,
             LogInclusion = proof,
