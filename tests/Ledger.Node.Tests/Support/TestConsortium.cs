@@ -214,11 +214,32 @@ public sealed class TestConsortium : IDisposable
     private static GenesisMember Member(string id, string role, KeyPair key) =>
         new() { Id = id, Role = role, Keys = [new GenesisKey { Suite = key.Suite.Name, PublicKey = key.Public.ToArray() }] };
 
+    // Ports come from below Linux's ephemeral range (32768-60999 by default), never from port 0: the
+    // kernel hands ephemeral ports to outgoing connections too (every gRPC client of every test process
+    // on the machine), so a port 0 found free could be taken by a connect before the node binds it (seen
+    // in CI as "address already in use"). Each process starts at a random offset and walks the range.
+    private const int TestPortFirst = 20_000;
+    private const int TestPortCount = 12_000;
+    private static int nextPortOffset = Random.Shared.Next(TestPortCount);
+
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < TestPortCount; attempt++)
+        {
+            var port = TestPortFirst + (int)((uint)Interlocked.Increment(ref nextPortOffset) % TestPortCount);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port in {TestPortFirst}..{TestPortFirst + TestPortCount - 1}");
     }
 }
 
