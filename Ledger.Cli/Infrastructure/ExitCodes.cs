@@ -56,9 +56,9 @@ public static class ExitCodes
         (Unavailable, "node unavailable / network error / timeout"),
         (InputOutput, "local I/O error"),
         (InvalidInput, "malformed input file"),
-        (NotCertified, "committed, but not verified against a quorum-certified header (yet)"),
         (Rejected, "rejected by the ledger"),
         (NotAnchored, "not anchored (no trusted genesis given)"),
+        (NotCertified, "committed, but not verified against a quorum-certified header (yet)"),
         (Internal, "internal error (a bug)"),
     ];
 }
