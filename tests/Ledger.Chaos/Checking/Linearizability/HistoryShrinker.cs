@@ -14,6 +14,9 @@ public static class HistoryShrinker
     /// <summary>Searches spent shrinking one work; the slice returned is then merely smaller, not minimal.</summary>
     public const int ChecksMax = 2_000;
 
+    /// <summary>States per search while shrinking: a candidate the search cannot refute within it is kept out.</summary>
+    public const int StatesPerCheckMax = 20_000;
+
     public static IReadOnlyList<Operation> Shrink(string workKey, IReadOnlyList<Operation> operations, int checksMax = ChecksMax)
     {
         ArgumentNullException.ThrowIfNull(operations);
@@ -33,7 +36,7 @@ public static class HistoryShrinker
                 }
 
                 checks++;
-                if (LinearizabilitySearch.Check(KeyHistory.Build(workKey, candidate)) == SearchOutcome.NotLinearizable)
+                if (LinearizabilitySearch.Check(KeyHistory.Build(workKey, candidate), StatesPerCheckMax) == SearchOutcome.NotLinearizable)
                 {
                     slice = candidate;
                     removed = true;

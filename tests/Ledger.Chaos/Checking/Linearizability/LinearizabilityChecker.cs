@@ -11,6 +11,13 @@ namespace Ledger.Chaos.Checking.Linearizability;
 /// </summary>
 public static class LinearizabilityChecker
 {
+    /// <summary>Checks one work's operations (other kinds are ignored) within the given search bounds.</summary>
+    public static SearchOutcome CheckWork(string workKey, IReadOnlyList<Operation> operations, int statesMax = LinearizabilitySearch.StatesPerKeyMax, long stepsMax = LinearizabilitySearch.StepsPerKeyMax)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        return LinearizabilitySearch.Check(KeyHistory.Build(workKey, operations), statesMax, stepsMax);
+    }
+
     public static LinearizabilityReport Check(IReadOnlyList<Operation> history)
     {
         ArgumentNullException.ThrowIfNull(history);
