@@ -61,6 +61,25 @@ public sealed class CheckVerdict
     /// <summary>The checker's fields of the closing line, in its order.</summary>
     public string CountsLine => $"acked={Acked} lost={Lost} duplicated={Duplicated} diverged={Diverged} nonlinearizable={NonLinearizable}";
 
+    /// <summary>One line per kind of violation found, naming it and its count (what a planted-bug run must name).</summary>
+    public IReadOnlyList<string> KindLines =>
+    [
+        .. new (string Name, long Count)[]
+        {
+            ("lost", Lost),
+            ("duplicated", Duplicated),
+            ("diverged", Diverged),
+            ("audit failed", AuditFailures),
+            ("unreachable", Unreachable),
+            ("nonlinearizable", NonLinearizableWorks),
+            ("invented local read", InventedReads),
+            ("evidence failed", EvidenceFailures),
+        }.Where(k => k.Count > 0).Select(k => $"{k.Name}: {k.Count}"),
+    ];
+
+    /// <summary>The first violation with its slice, as printed in <see cref="ToText"/> (empty when none).</summary>
+    public string FirstViolationText => Violations.Count == 0 ? "" : Describe(Violations[0]);
+
     /// <summary>The whole report: counts, then each violation with its slice and details.</summary>
     public string ToText()
     {
@@ -82,16 +101,24 @@ public sealed class CheckVerdict
         foreach (var violation in Violations)
         {
             text.AppendLine();
-            text.AppendLine($"{violation.Kind}: {violation.Summary}");
-            foreach (var detail in violation.Details)
-            {
-                text.AppendLine($"  {detail}");
-            }
+            text.Append(Describe(violation));
+        }
 
-            foreach (var operation in violation.Slice)
-            {
-                text.AppendLine($"  {HistoryText.Format(operation, HistoryStartTimestamp)}");
-            }
+        return text.ToString();
+    }
+
+    private string Describe(Violation violation)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{violation.Kind}: {violation.Summary}");
+        foreach (var detail in violation.Details)
+        {
+            text.AppendLine($"  {detail}");
+        }
+
+        foreach (var operation in violation.Slice)
+        {
+            text.AppendLine($"  {HistoryText.Format(operation, HistoryStartTimestamp)}");
         }
 
         return text.ToString();

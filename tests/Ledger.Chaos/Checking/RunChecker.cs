@@ -17,6 +17,14 @@ public static class RunChecker
 {
     public const string ReportFileName = "checker-report.txt";
 
+    /// <summary>Checks a run against nodes reached over plain gRPC (node id, public URL), with the genesis file's path.</summary>
+    public static async Task<CheckVerdict> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<(string NodeId, string PublicUrl)> nodes, string genesisPath, string runDirectory, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var genesisDocument = await File.ReadAllBytesAsync(genesisPath, cancellation).ConfigureAwait(false);
+        return await CheckAsync(history, [.. nodes.Select(n => CheckedNode.Plain(n.NodeId, n.PublicUrl))], genesisDocument, runDirectory, cancellation).ConfigureAwait(false);
+    }
+
     /// <summary>Checks a run against the nodes' public endpoints (one SDK client per node, pinned to it).</summary>
     public static async Task<CheckVerdict> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<CheckedNode> nodes, byte[] genesisDocument, string runDirectory, CancellationToken cancellation = default)
     {
