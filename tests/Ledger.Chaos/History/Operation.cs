@@ -27,30 +27,32 @@ public sealed record Operation
     public OutcomeKind Outcome { get; init; } = OutcomeKind.Unknown;
 
     /// <summary>
-    /// Register: the acknowledged transaction hash (lower-case hex); for Unknown and Failed outcomes the
-    /// hash of the transaction that was sent (known before sending), so the checker knows what an
-    /// indeterminate write would have written (null there = "some value", checked less strictly).
-    /// Read: the registering transaction hash the node answered, or null for "not registered".
+    /// Register: the acknowledged transaction hash (lower-case hex); also set on a register that
+    /// <see cref="OutcomeKind.Failed"/> by a committed rejection (the rejected transaction is in the
+    /// chain, at <see cref="BlockHeight"/> and <see cref="Position"/>). Read: the registering
+    /// transaction hash the node answered, or null for "not registered". ExportEvidence: the
+    /// transaction the bundle is for.
     /// </summary>
     public string? TransactionHash { get; init; }
 
-    /// <summary>Register: the block height the receipt named. Read: the block height the answer named, if any.</summary>
+    /// <summary>
+    /// Register: the block height the receipt named. Read: the block the answered registration is in
+    /// (the work's registered_at), null for "not registered"; the height the node read at is
+    /// <see cref="AsOfHeight"/>.
+    /// </summary>
     public ulong? BlockHeight { get; init; }
 
-    /// <summary>Register: the transaction's position in that block, from the receipt.</summary>
+    /// <summary>Register: the transaction's position in that block, from the receipt. Read: the answered registration's position (registered_at.index).</summary>
     public int? Position { get; init; }
+
+    /// <summary>Read: the applied height the node answered at (as_of_height; for "not registered", the height its answer named).</summary>
+    public ulong? AsOfHeight { get; init; }
+
+    /// <summary>Register rejected as a duplicate of content already registered: the prior registration's transaction hash (lower-case hex) the rejection names.</summary>
+    public string? ReferenceTransactionHash { get; init; }
 
     /// <summary>ExportEvidence: the bundle file written during the run.</summary>
     public string? EvidencePath { get; init; }
-
-    /// <summary>
-    /// Register the ledger committed but refused as a duplicate content hash (the block records it
-    /// rejected): the earlier registration's transaction hash the rejection named (lower-case hex).
-    /// Record such a Register as <see cref="OutcomeKind.Failed"/> with its own hash in
-    /// <see cref="TransactionHash"/>; the checker reads it as "the register held this value then".
-    /// Equal to the operation's own hash when an earlier attempt of the same transaction took effect.
-    /// </summary>
-    public string? DuplicateOf { get; init; }
 
     /// <summary>Failed / Unknown: a short reason (gRPC status and detail), bounded by the recorder.</summary>
     public string? Error { get; init; }
