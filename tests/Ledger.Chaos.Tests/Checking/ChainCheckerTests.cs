@@ -163,6 +163,33 @@ public sealed class ChainCheckerTests
         Assert.That(report.AuditedHeight, Is.EqualTo(3UL));
     }
 
+    [Test]
+    public async Task CheckAsync_ChunksOfOneBlock_FindTheSameAsOneChunk()
+    {
+        // Longer chain: blocks 4..12 of two registrations each, block 12 repeating one of block 5.
+        for (var height = 4; height <= 11; height++)
+        {
+            chain.Append(chain.Registration($"h{height}a"), chain.Registration($"h{height}b"));
+        }
+
+        chain.Append(chain.Blocks[4].Transactions[0]);
+        history.Operations[5] = history.Operations[5] with { BlockHeight = 7 };
+        var nodes = Nodes();
+        nodes[1].Blocks[8].Header.RaftTerm += 1;
+        nodes[2].Blocks.RemoveRange(10, 2);
+
+        var oneChunk = await ChainChecker.CheckAsync(history.Operations, Nodes(nodes), ConsortiumGenesis.Parse(chain.GenesisBytes));
+        var blockByBlock = await ChainChecker.CheckAsync(history.Operations, Nodes(nodes), ConsortiumGenesis.Parse(chain.GenesisBytes), chunkTransactionsTarget: 1);
+
+        foreach (var report in new[] { oneChunk, blockByBlock })
+        {
+            Assert.That((report.Lost, report.Duplicated, report.Diverged, report.AuditFailures), Is.EqualTo((1L, 1L, 1L, 0L)));
+            Assert.That(report.AuditedHeight, Is.EqualTo(12UL));
+        }
+    }
+
+    private static List<FakeNodeChain> Nodes(List<FakeNodeChain> nodes) => [.. nodes.Select(n => new FakeNodeChain(n.NodeId, [.. n.Blocks]))];
+
     private List<FakeNodeChain> Nodes() => [.. Enumerable.Range(0, 3).Select(i => ChainFixture.Node(i, chain.Blocks))];
 
     private Task<ChainReport> CheckAsync(IReadOnlyList<INodeChain> nodes) =>
