@@ -45,6 +45,24 @@ public sealed class RunCheckerTests
         Assert.That(verdict.FirstViolationText, Does.StartWith("Lost:"));
     }
 
+    [Test]
+    public async Task CheckAsync_ReadOfRegistrationMissingFromChain_CountsAVanishedReadOnce()
+    {
+        // w2's registration went unanswered (its hash unknown to the history), a local read saw a
+        // registration of it, and the chain has none: the ledger showed a write and then lost it.
+        // w0's read of an invented value is counted invented, not vanished as well.
+        var (chain, history) = OneBlockRun();
+        history.RegisterUnknown(null, 100, work: ChainFixture.WorkOf("w2"));
+        var vanished = history.ReadLocal(chain.HashOf(chain.Registration("w2")), 200, 210, work: ChainFixture.WorkOf("w2"));
+        history.ReadLocal(HistoryBuilder.Tx('e'), 300, 310, work: ChainFixture.WorkOf("w0"));
+        history.Read(chain.HashOf(chain.Blocks[0].Transactions[1]), 400, 410, work: ChainFixture.WorkOf("w1"));
+
+        var verdict = await RunChecker.CheckAsync(history.Operations, Nodes(chain), chain.GenesisBytes, runDirectory);
+
+        Assert.That((verdict.VanishedReads, verdict.InventedReads, verdict.NonLinearizable), Is.EqualTo((1L, 1L, 2L)), verdict.ToText());
+        Assert.That(verdict.Violations.Single(v => v.Kind == ViolationKind.VanishedRead).Slice, Does.Contain(vanished));
+    }
+
     private static (ChainFixture Chain, HistoryBuilder History) OneBlockRun()
     {
         var chain = new ChainFixture();

@@ -33,7 +33,11 @@ public sealed class CheckVerdict
 
     public long InventedReads { get; init; }
 
-    public long NonLinearizable => NonLinearizableWorks + InventedReads;
+    /// <summary>Reads that answered a registration the agreed chain no longer holds.</summary>
+    public long VanishedReads { get; init; }
+
+    /// <summary>The closing line's count: works with no linearization, plus reads of values never written or since vanished.</summary>
+    public long NonLinearizable => NonLinearizableWorks + InventedReads + VanishedReads;
 
     /// <summary>Works whose search hit its bound: neither proven linearizable nor refuted (not a violation, but printed).</summary>
     public long UndecidedWorks { get; init; }
@@ -73,6 +77,7 @@ public sealed class CheckVerdict
             ("unreachable", Unreachable),
             ("nonlinearizable", NonLinearizableWorks),
             ("invented local read", InventedReads),
+            ("read of a vanished registration", VanishedReads),
             ("evidence failed", EvidenceFailures),
         }.Where(k => k.Count > 0).Select(k => $"{k.Name}: {k.Count}"),
     ];
@@ -86,7 +91,7 @@ public sealed class CheckVerdict
         var text = new StringBuilder();
         text.AppendLine($"checker: {(Passed ? "PASSED" : "VIOLATIONS FOUND")}");
         text.AppendLine($"  {CountsLine}");
-        text.AppendLine($"  works_checked={WorksChecked} nonlinearizable_works={NonLinearizableWorks} invented_reads={InventedReads} undecided_works={UndecidedWorks}");
+        text.AppendLine($"  works_checked={WorksChecked} nonlinearizable_works={NonLinearizableWorks} invented_reads={InventedReads} vanished_reads={VanishedReads} undecided_works={UndecidedWorks}");
         text.AppendLine($"  audit_failures={AuditFailures} unreachable={Unreachable} evidence_checked={EvidenceChecked} evidence_failures={EvidenceFailures}");
         if (NodeHeights.Count > 0)
         {

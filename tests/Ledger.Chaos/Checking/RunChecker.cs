@@ -67,6 +67,7 @@ public static class RunChecker
         ArgumentNullException.ThrowIfNull(registers);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(evidence);
+        var vanished = VanishedReadCheck.Check(history, chain, registers.InventedReadIds);
         var undecided = registers.UndecidedKeys.Select(key => $"work {key}: undecided (search bound of {LinearizabilitySearch.StatesPerKeyMax} states reached)");
         return new CheckVerdict
         {
@@ -78,6 +79,7 @@ public static class RunChecker
             Unreachable = chain.Unreachable,
             NonLinearizableWorks = registers.NonLinearizableWorks,
             InventedReads = registers.InventedReads,
+            VanishedReads = vanished.Count,
             UndecidedWorks = registers.UndecidedWorks,
             UndecidedNotes = [.. undecided],
             WorksChecked = registers.WorksChecked,
@@ -85,7 +87,7 @@ public static class RunChecker
             EvidenceFailures = evidence.Failures,
             NodeHeights = chain.NodeHeights,
             HistoryStartTimestamp = history.Count == 0 ? 0 : history.Min(o => o.InvokedAt),
-            Violations = [.. chain.Violations.Concat(registers.Violations).Concat(evidence.Violations).OrderBy(v => v.Kind)],
+            Violations = [.. chain.Violations.Concat(registers.Violations).Concat(vanished.Violations).Concat(evidence.Violations).OrderBy(v => v.Kind)],
         };
     }
 }

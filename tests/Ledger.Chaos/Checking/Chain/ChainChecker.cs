@@ -150,6 +150,8 @@ public static class ChainChecker
                 AuditFailures = auditFailures,
                 Unreachable = unreachable.Count,
                 AuditedHeight = auditor.VerifiedHeight,
+                FindTransaction = hex => Hash32.TryParse(hex, out var key) && seen.TryGetValue(key, out var at) ? at : null,
+                ChainRead = heights.Keys.Any(id => !unreachable.Contains(id)),
                 NodeHeights = new Dictionary<string, ulong>(heights, StringComparer.Ordinal),
                 Violations = violations.ToList(),
             };
