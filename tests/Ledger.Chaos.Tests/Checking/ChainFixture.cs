@@ -88,15 +88,19 @@ internal sealed class ChainFixture
     public string HashOf(SignedTransaction transaction) => Convert.ToHexStringLower(TransactionHashing.ComputeHash(Suite.Hash, transaction));
 
     /// <summary>Appends a block of these transactions, all accepted.</summary>
-    public Block Append(params SignedTransaction[] transactions)
+    public Block Append(params SignedTransaction[] transactions) =>
+        Append([.. transactions.Select(t => (t, new TransactionResult { Code = ResultCode.Ok }))]);
+
+    /// <summary>Appends a block of these transactions with the results the ledger recorded for them.</summary>
+    public Block Append(IReadOnlyList<(SignedTransaction Transaction, TransactionResult Result)> recorded)
     {
+        var transactions = recorded.Select(r => r.Transaction).ToArray();
         var height = (ulong)blocks.Count + 1;
         var previous = blocks.Count == 0 ? new byte[Suite.Hash.HashSizeBytes] : BlockHash.Compute(blocks[^1].Header, Suite.Hash);
         var txTree = new MemoryMerkleTree(new MerkleHasher(Suite.Hash), 1024);
-        var ok = new TransactionResult { Code = ResultCode.Ok };
-        foreach (var transaction in transactions)
+        foreach (var (transaction, result) in recorded)
         {
-            var leafHash = LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(Suite.Hash, transaction), ok, Suite.Hash);
+            var leafHash = LogLeaf.MerkleLeafHash(TransactionHashing.ComputeHash(Suite.Hash, transaction), result, Suite.Hash);
             txTree.AppendLeafHash(leafHash);
             log.AppendLeafHash(leafHash);
         }
@@ -117,7 +121,7 @@ internal sealed class ChainFixture
         };
         var block = new Block { Header = header };
         block.Transactions.AddRange(transactions);
-        block.Results.AddRange(transactions.Select(_ => ok.Clone()));
+        block.Results.AddRange(recorded.Select(r => r.Result));
         blocks.Add(block);
         var certificate = new CertifiedHeader { Header = header };
         for (var i = 0; i < NodeKeys.Count; i++)

@@ -45,6 +45,19 @@ public sealed class EvidenceRecheckerTests
     }
 
     [Test]
+    public void Check_BundleProvingARejection_IsAFailure()
+    {
+        // The bundle is sound, but it proves the ledger refused the transaction: not evidence of a registration.
+        chain.Append([(chain.Registration("w2"), new Ledger.Core.Protocol.TransactionResult { Code = Ledger.Core.Protocol.ResultCode.Rejected, Reason = "InvalidTitle: planted" })]);
+        var history = Export("evidence/w2.json", EvidenceBundleJson.Write(chain.Bundle(2, 0)));
+
+        var report = EvidenceRechecker.Check(history, chain.GenesisBytes, runDirectory);
+
+        Assert.That(report.Failures, Is.EqualTo(1));
+        Assert.That(report.Violations.Single().Summary, Does.Contain("verdict REJECTED"));
+    }
+
+    [Test]
     public void Check_BundleOfAnotherConsortium_IsAFailure()
     {
         var other = new ChainFixture();
