@@ -41,6 +41,12 @@ public sealed partial class RaftNode
         {
             EnterRecovery(config.BeginInRecovery, LogPosition.None);
         }
+
+        // A log that lost its tail while the hard state survived: we know ourselves what we acknowledged.
+        if (!WatermarksIgnored)
+        {
+            CheckOwnWatermark(watermarks.For(Id));
+        }
     }
 
     /// <summary>
@@ -136,6 +142,21 @@ public sealed partial class RaftNode
         }
 
         watermarks = watermarks.Raise([new AcknowledgedWatermark(pr.Id, position)], tracker.Voters);
+    }
+
+    /// <summary>
+    /// Records our own acknowledgement of <paramref name="last"/> in the hard state persisted with it (same Ready, same
+    /// write): a node whose log later loses entries while its hard state survives knows it at restart.
+    /// </summary>
+    private void RaiseOwnWatermark(Entry last)
+    {
+        var position = new LogPosition(last.Index, last.Term);
+        if (WatermarksIgnored || !tracker.IsVoter(Id) || watermarks.For(Id) >= position)
+        {
+            return;
+        }
+
+        watermarks = watermarks.Raise([new AcknowledgedWatermark(Id, position)], tracker.Voters);
     }
 
     /// <summary>The watermarks a leader's append or heartbeat carries.</summary>
