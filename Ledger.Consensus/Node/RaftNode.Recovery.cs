@@ -124,6 +124,15 @@ public sealed partial class RaftNode
         }
     }
 
+    /// <summary>
+    /// A recovering node may lack what it acknowledged, so it grants no vote — except, when it knows exactly what it
+    /// acknowledged (a watermark target, term and vote intact), to a candidate at least as up-to-date as that target:
+    /// the vote then means what it would have meant from its intact log (the §3.6.3 argument holds with the
+    /// acknowledged log in place of the current one), and a cluster where a majority recovers can still elect.
+    /// </summary>
+    private bool MayVoteWhileRecovering(LogPosition candidateLast) =>
+        !IsRecovering || (recovery == RecoveryReason.AcknowledgedWatermark && candidateLast >= recoveryTarget);
+
     /// <summary>The watermark to put in a vote request to <paramref name="voter"/>.</summary>
     private LogPosition WatermarkFor(ulong voter) => WatermarksIgnored ? LogPosition.None : watermarks.For(voter);
 
