@@ -133,6 +133,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                     // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
                     DisableProposalForwarding = true,
+                    // Until the persisted boot counter lands (the storage side of issue 16), every start is incarnation 1.
+                    Incarnation = 1,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,

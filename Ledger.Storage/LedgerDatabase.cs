@@ -27,7 +27,8 @@ public sealed class LedgerDatabase : IDisposable
     /// entry per batch; 0x47 is retired.
     /// Version 5: every Raft record (log entries, hard state, log start, membership, snapshot) starts
     /// with a CRC-32C of the rest, and a log entry carries its own index (RaftRecordEncoding).
-    public const uint FormatVersion = 5;
+    /// Version 6: the Raft hard state also records recovery (reason, target) and the acknowledged watermarks.
+    public const uint FormatVersion = 6;
 
     /// <summary>What an operator does about a data directory damaged on local disk, said once for every message that names such damage.</summary>
     public const string CorruptDirectoryRecovery = "stop the node, move its data directory away, and restart it to resync from its peers";

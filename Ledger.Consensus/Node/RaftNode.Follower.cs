@@ -109,6 +109,13 @@ public sealed partial class RaftNode
     /// <summary>§3.5 AppendEntries receiver, with the conflict hint of §5.3 on rejection.</summary>
     private void HandleAppendEntries(Message m)
     {
+        AppendEntries(m);
+        ObserveLeaderContact(m);
+        ObserveLeaderWatermarks(m);
+    }
+
+    private void AppendEntries(Message m)
+    {
         if (m.Index < log.Committed)
         {
             // Everything up to our commit index is settled; tell the leader where we are.
@@ -143,6 +150,9 @@ public sealed partial class RaftNode
         // The leader sends min(our match, its commit), so this never exceeds what we hold.
         log.CommitTo(m.Commit);
         Send(new Message { Type = MessageType.HeartbeatResp, To = m.From, From = Id, Term = term, Context = m.Context });
+
+        // A heartbeat's commit is capped at our match, so it says nothing about the leader's commit goal.
+        ObserveLeaderWatermarks(m);
     }
 
     /// <summary>§5.3 InstallSnapshot receiver.</summary>

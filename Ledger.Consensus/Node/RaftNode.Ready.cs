@@ -51,7 +51,9 @@ public sealed partial class RaftNode
         }
 
         var hardStateChanged = !hardState.IsEmpty && hardState != previousHardState;
-        var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote;
+        // Entering or leaving recovery is a promise like a vote: durable before any message that depends on it.
+        var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote
+            || hardState.Recovery != previousHardState.Recovery || hardState.RecoveryTarget != previousHardState.RecoveryTarget;
         var snapshot = log.Unstable.Snapshot;
         var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
         var persistsSomething = hardStateChanged || snapshot is not null || entries.Length > 0;
@@ -148,6 +150,8 @@ public sealed partial class RaftNode
             return;
         }
 
+        RaiseWatermark(self);
+
         if (MaybeCommit())
         {
             BroadcastAppend();
@@ -164,6 +168,8 @@ public sealed partial class RaftNode
     {
         foreach (var message in messages)
         {
+            // Stamped now, not when created: the recovering flag must match the state this Ready persists.
+            message.StampSender(config.Incarnation, IsRecovering);
             if (everythingEarly || (earlyAllowed && MayLeaveBeforePersist(message.Type)))
             {
                 readyMessagesBeforePersist.Add(message);

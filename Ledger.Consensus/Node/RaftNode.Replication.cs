@@ -41,6 +41,7 @@ public sealed partial class RaftNode
             LogTerm = previousTerm,
             Entries = entries,
             Commit = log.Committed,
+            Watermarks = GossipedWatermarks,
         });
         pr.SentEntries(entries.Length, entries.Length > 0 ? entries[^1].Index : previousIndex);
         return true;
@@ -121,6 +122,7 @@ public sealed partial class RaftNode
                 Term = term,
                 Commit = Math.Min(pr.Match, log.Committed),
                 Context = context,
+                Watermarks = GossipedWatermarks,
             });
         }
     }
