@@ -153,6 +153,7 @@ public sealed class LedgerDatabase : IDisposable
         try
         {
             database.CheckOrStampIdentity();
+            database.ThrowIfDamageRecorded();
             database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
             database.Incarnation = database.BumpIncarnation();
         }
@@ -444,6 +445,41 @@ public sealed class LedgerDatabase : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Records, synced, that damage was found in this directory while running (a stored block failed
+    /// verification): from now on every open fails with it, so a restart goes the repair path instead
+    /// of serving from the damaged directory again. Kept with the node's own Raft state, never in a
+    /// state snapshot.
+    /// </summary>
+    public void RecordDamage(DamagedPart part, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(detail);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var text = detail.Length > DamageDetailCharsMax ? detail[..DamageDetailCharsMax] : detail;
+        using var batch = new WriteBatch();
+        batch.Put(Raft.RaftLogKeys.LocalDamage, Encoding.UTF8.GetBytes($"{(int)part}\n{text.ReplaceLineEndings(" ")}"), RaftState);
+        _rocks.Write(batch, SyncedWriteOptions);
+    }
+
+    /// <summary>Longest detail kept by <see cref="RecordDamage"/>: the texts are ours, this only bounds the record.</summary>
+    public const int DamageDetailCharsMax = 1_024;
+
+    private void ThrowIfDamageRecorded()
+    {
+        var recorded = Get(RaftState, Raft.RaftLogKeys.LocalDamage);
+        if (recorded is null)
+        {
+            return;
+        }
+
+        var parts = Encoding.UTF8.GetString(recorded).Split('\n', 2);
+        var part = parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) && Enum.IsDefined((DamagedPart)code)
+            ? (DamagedPart)code
+            : DamagedPart.Unknown;
+        var detail = parts.Length == 2 ? parts[1] : "damage was recorded earlier (the record of which is unreadable)";
+        throw new DataDirectoryDamagedException(DataDirectory, part, fileName: null, $"found while running: {detail}");
     }
 
     private void ThrowIfNativeError(IntPtr error)

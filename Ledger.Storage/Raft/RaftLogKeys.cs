@@ -26,6 +26,9 @@ internal static class RaftLogKeys
     /// </summary>
     public static ReadOnlySpan<byte> Incarnation => "incarnation"u8;
 
+    /// <summary>Present once a running node found damage outside the Raft records (<see cref="LedgerDatabase.RecordDamage"/>); every open fails while it is.</summary>
+    public static ReadOnlySpan<byte> LocalDamage => "local_damage"u8;
+
     public static void WriteEntryKey(Span<byte> destination, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(destination, index);
 
     public static byte[] EntryKey(ulong index)

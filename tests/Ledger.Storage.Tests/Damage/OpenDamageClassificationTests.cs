@@ -202,4 +202,22 @@ public sealed class OpenDamageClassificationTests
             Assert.That(reopened.Incarnation, Is.EqualTo(first + 1));
         });
     }
+
+    [Test]
+    public void Open_AfterDamageWasRecordedWhileRunning_ThrowsThatDamage()
+    {
+        using var directory = new TempDirectory();
+        using (var database = Open(directory.Path))
+        {
+            database.RecordDamage(DamagedPart.Block, "block 7 body hashes to another tx_root");
+        }
+
+        var error = OpenExpectingDamage(directory.Path);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Part, Is.EqualTo(DamagedPart.Block));
+            Assert.That(error.Message, Does.Contain("block 7 body hashes to another tx_root"));
+        });
+    }
 }
