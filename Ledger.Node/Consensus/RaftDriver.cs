@@ -109,6 +109,19 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     public Task Stopped => stopped.Task;
 
+    /// <summary>
+    /// Stops the loop at its next iteration with <paramref name="cause"/> as its <see cref="Fault"/>: local
+    /// damage found outside the loop (a block read) must end voting and acknowledging at once.
+    /// </summary>
+    public void Halt(Exception cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        Interlocked.CompareExchange(ref halt, cause, null);
+        inputArrived.Set();
+    }
+
+    private Exception? halt;
+
     public void Start()
     {
         applyStage.Start();
@@ -231,6 +244,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             var reader = inputs.Reader;
             while (!stopping.IsCancellationRequested)
             {
+                if (Volatile.Read(ref halt) is { } halted)
+                {
+                    throw halted;
+                }
+
                 if (applyStage.Fault is { } applyFault)
                 {
                     throw new InvalidOperationException("applying a committed entry failed; the state machine no longer follows the log", applyFault);
@@ -273,7 +291,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 status = DriverStatus.From(node);
             }
         }
-        catch (RaftLogCorruptionException damage)
+        catch (Exception damage) when (damage is RaftLogCorruptionException || ReferenceEquals(damage, Volatile.Read(ref halt)))
         {
             // Local disk damage, not a bug: the message names the record and the recovery, and the
             // loop stays stopped (no vote, no ack, no replay into the damage); a stack trace adds nothing.
