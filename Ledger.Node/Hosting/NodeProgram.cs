@@ -83,6 +83,8 @@ public static class NodeProgram
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // Per-request framework logs would drown the ledger's own events at thousands of calls per second.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A recovering node is unhealthy by design; the readiness answer says why, a log line per probe adds nothing.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
