@@ -133,6 +133,11 @@ public sealed record RaftConfig
             throw new RaftConfigException($"BeginInRecovery must be None, LogMayBeBehind or HardStateLost, got {BeginInRecovery}.");
         }
 
+        if (BeginInRecovery == RecoveryReason.HardStateLost && Incarnation == 0)
+        {
+            throw new RaftConfigException("BeginInRecovery = HardStateLost needs an Incarnation (> 0): leaving that recovery waits for a leader's word about this incarnation.");
+        }
+
         if (Random is null)
         {
             throw new RaftConfigException("Random must be set to an injected (seeded) IRandomSource.");

@@ -67,6 +67,13 @@ public sealed class Message
     /// </summary>
     public LogPosition AckedWatermark { get; init; }
 
+    /// <summary>
+    /// App/Heartbeat: when not 0, every other voter has answered this leader in its term since it first heard the
+    /// recipient at this incarnation. A node that lost its hard state waits for this, naming its own incarnation,
+    /// before it votes again (a statement about an earlier incarnation says nothing about its restart).
+    /// </summary>
+    public ulong VotersHeardIncarnation { get; init; }
+
     /// <summary>App/Heartbeat: the acknowledged watermarks the leader knows (see <see cref="AcknowledgedWatermarks"/>).</summary>
     public AcknowledgedWatermarks Watermarks
     {
@@ -105,6 +112,7 @@ public sealed class Message
             Incarnation = Incarnation,
             Recovering = Recovering,
             AckedWatermark = AckedWatermark,
+            VotersHeardIncarnation = VotersHeardIncarnation,
             Watermarks = Watermarks,
         }
         : this;
@@ -128,6 +136,7 @@ public sealed class Message
         Incarnation = Incarnation,
         Recovering = Recovering,
         AckedWatermark = AckedWatermark,
+        VotersHeardIncarnation = VotersHeardIncarnation,
         Watermarks = Watermarks,
     };
 

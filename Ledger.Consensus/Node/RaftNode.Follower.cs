@@ -111,6 +111,7 @@ public sealed partial class RaftNode
     {
         AppendEntries(m);
         ObserveLeaderContact(m);
+        ObserveVotersHeard(m);
         ObserveLeaderWatermarks(m);
     }
 
@@ -125,6 +126,7 @@ public sealed partial class RaftNode
 
         if (log.TryAppend(m.Index, m.LogTerm, m.Commit, m.Entries, out var lastNewIndex))
         {
+            leaderVerifiedIndex = Math.Max(leaderVerifiedIndex, lastNewIndex);
             Send(new Message { Type = MessageType.AppResp, To = m.From, From = Id, Term = term, Index = lastNewIndex });
             return;
         }
@@ -147,11 +149,13 @@ public sealed partial class RaftNode
 
     private void HandleHeartbeat(Message m)
     {
-        // The leader sends min(our match, its commit), so this never exceeds what we hold.
-        log.CommitTo(m.Commit);
+        // The leader sends min(our match, its commit); commit only what an append of this leader verified (or what we
+        // had committed already): after a restart the match it remembers may describe a log we no longer hold.
+        log.CommitTo(Math.Min(m.Commit, Math.Max(leaderVerifiedIndex, log.Committed)));
         Send(new Message { Type = MessageType.HeartbeatResp, To = m.From, From = Id, Term = term, Context = m.Context });
 
         // A heartbeat's commit is capped at our match, so it says nothing about the leader's commit goal.
+        ObserveVotersHeard(m);
         ObserveLeaderWatermarks(m);
     }
 
@@ -166,6 +170,7 @@ public sealed partial class RaftNode
 
         if (Restore(snapshot))
         {
+            leaderVerifiedIndex = Math.Max(leaderVerifiedIndex, log.LastIndex);
             Send(new Message { Type = MessageType.AppResp, To = m.From, From = Id, Term = term, Index = log.LastIndex });
         }
         else

@@ -37,12 +37,14 @@ public sealed partial class RaftNode
         {
             case MessageType.AppResp:
                 pr.RecentActive = true;
+                pr.LastResponseSequence = ++responseSequence;
                 ObserveFollowerIncarnation(m, pr);
                 ObserveFollowerRecovering(m, pr);
                 HandleAppendResponse(m, pr);
                 break;
             case MessageType.HeartbeatResp:
                 pr.RecentActive = true;
+                pr.LastResponseSequence = ++responseSequence;
                 ObserveFollowerIncarnation(m, pr);
                 ObserveFollowerRecovering(m, pr);
                 HandleHeartbeatResponse(m, pr);
@@ -88,13 +90,20 @@ public sealed partial class RaftNode
     /// </summary>
     private void ObserveFollowerIncarnation(Message m, Progress pr)
     {
-        if (m.Incarnation == 0 || m.Incarnation == pr.Incarnation || WatermarksIgnored)
+        if (m.Incarnation == 0 || m.Incarnation == pr.Incarnation)
         {
             return;
         }
 
+        pr.IncarnationHeardSequence = responseSequence;
         var restarted = pr.Incarnation != 0;
         if (!restarted)
+        {
+            pr.Incarnation = m.Incarnation;
+            return;
+        }
+
+        if (WatermarksIgnored)
         {
             pr.Incarnation = m.Incarnation;
             return;

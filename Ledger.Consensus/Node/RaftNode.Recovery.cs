@@ -19,8 +19,8 @@ public sealed partial class RaftNode
     /// <summary>A leader's append or heartbeat has been handled since recovery began (the commit goal includes its commit index).</summary>
     private bool recoveryHeardLeader;
 
-    /// <summary>HardStateLost: the latest real term heard from each other voter since recovery began.</summary>
-    private readonly Dictionary<ulong, ulong> recoveryTermsHeard = [];
+    /// <summary>HardStateLost: a leader of our term confirmed every other voter answered it after we restarted.</summary>
+    private bool recoveryVotersHeard;
 
     private AcknowledgedWatermarks watermarks = AcknowledgedWatermarks.Empty;
 
@@ -52,7 +52,7 @@ public sealed partial class RaftNode
         if (!IsRecovering)
         {
             recoveryHeardLeader = false;
-            recoveryTermsHeard.Clear();
+            recoveryVotersHeard = false;
         }
 
         recovery = reason > recovery ? reason : recovery;
@@ -141,26 +141,43 @@ public sealed partial class RaftNode
     /// <summary>The watermarks a leader's append or heartbeat carries.</summary>
     private AcknowledgedWatermarks GossipedWatermarks => WatermarksIgnored ? AcknowledgedWatermarks.Empty : watermarks;
 
-    /// <summary>HardStateLost: remember the real term each other voter is at (pre-vote traffic carries future terms).</summary>
-    private void RecordTermHeard(Message m)
+    /// <summary>
+    /// HardStateLost: the leader says every other voter has answered it in its term since it first heard this
+    /// incarnation of us. Each of them was then at the leader's term, so no candidate we might have voted for before
+    /// losing our vote ever campaigned in a later term than ours.
+    /// </summary>
+    private void ObserveVotersHeard(Message m)
     {
-        if (recovery != RecoveryReason.HardStateLost || m.Term == 0 || m.From == Id || !tracker.IsVoter(m.From))
+        if (m.VotersHeardIncarnation != 0 && m.VotersHeardIncarnation == config.Incarnation && m.Term == term)
         {
-            return;
+            recoveryVotersHeard = true;
+        }
+    }
+
+    /// <summary>Leader: has every other voter answered since we first heard <paramref name="pr"/>'s current incarnation?</summary>
+    private bool OtherVotersHeardSince(Progress pr)
+    {
+        foreach (var voter in tracker.Voters)
+        {
+            if (voter == Id || voter == pr.Id)
+            {
+                continue;
+            }
+
+            if (!tracker.TryGet(voter, out var other) || other.LastResponseSequence <= pr.IncarnationHeardSequence)
+            {
+                return false;
+            }
         }
 
-        if (m.Type == MessageType.PreVote || (m.Type == MessageType.PreVoteResp && !m.Reject))
-        {
-            return;
-        }
-
-        recoveryTermsHeard[m.From] = recoveryTermsHeard.TryGetValue(m.From, out var heard) ? Math.Max(heard, m.Term) : m.Term;
+        return true;
     }
 
     /// <summary>
     /// Leaves recovery once the log holds everything the node is known to have acknowledged and everything the leader
-    /// had committed when it first reached us; after a lost hard state, also once every other voter's term is known and
-    /// ours is not behind it (we may have voted in any term up to the highest: we then count as having voted in it).
+    /// had committed when it first reached us; after a lost hard state, also once the leader confirms every other voter
+    /// answered it in our common term after we restarted (any term we may have voted in is then at most this one, and
+    /// we count as having voted in it for that leader). Liveness cost: while a voter is unreachable, we stay recovering.
     /// The cleared state is persisted by the Ready that carries the entries completing it.
     /// </summary>
     private void MaybeExitRecovery()
@@ -177,31 +194,15 @@ public sealed partial class RaftNode
 
         if (recovery == RecoveryReason.HardStateLost)
         {
-            ulong highestTerm = 0;
-            foreach (var voter in tracker.Voters)
-            {
-                if (voter == Id)
-                {
-                    continue;
-                }
-
-                if (!recoveryTermsHeard.TryGetValue(voter, out var heard))
-                {
-                    return;
-                }
-
-                highestTerm = Math.Max(highestTerm, heard);
-            }
-
-            if (term < highestTerm)
+            if (!recoveryVotersHeard || leader == None)
             {
                 return;
             }
 
-            if (term == highestTerm && vote == None)
+            if (vote == None)
             {
-                // We may have granted a vote in this term before the loss: act as if we had (for ourselves).
-                vote = Id;
+                // We may have voted in this term before the loss: count as having voted for the leader we follow.
+                vote = leader;
             }
         }
 
@@ -209,6 +210,6 @@ public sealed partial class RaftNode
         recoveryTarget = LogPosition.None;
         recoveryCommitGoal = 0;
         recoveryHeardLeader = false;
-        recoveryTermsHeard.Clear();
+        recoveryVotersHeard = false;
     }
 }

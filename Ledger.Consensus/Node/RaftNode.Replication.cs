@@ -42,6 +42,7 @@ public sealed partial class RaftNode
             Entries = entries,
             Commit = log.Committed,
             Watermarks = GossipedWatermarks,
+            VotersHeardIncarnation = OtherVotersHeardSince(pr) ? pr.Incarnation : 0,
         });
         pr.SentEntries(entries.Length, entries.Length > 0 ? entries[^1].Index : previousIndex);
         return true;
@@ -123,6 +124,7 @@ public sealed partial class RaftNode
                 Commit = Math.Min(pr.Match, log.Committed),
                 Context = context,
                 Watermarks = GossipedWatermarks,
+                VotersHeardIncarnation = OtherVotersHeardSince(pr) ? pr.Incarnation : 0,
             });
         }
     }

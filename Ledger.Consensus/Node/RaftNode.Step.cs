@@ -8,7 +8,6 @@ public sealed partial class RaftNode
         if (m.From != Id && m.Term != 0)
         {
             ObserveVoteWatermark(m);
-            RecordTermHeard(m);
         }
 
         StepByTermAndRole(m);

@@ -57,6 +57,17 @@ public sealed partial class RaftNode
     private long uncommittedBytes;
     private bool broadcastPending;
 
+    /// <summary>Leader: counts the responses it handled, so it can tell which peers answered after another one restarted.</summary>
+    private ulong responseSequence;
+
+    /// <summary>
+    /// Follower: the highest index an append from the current leader has verified our log matches (log matching,
+    /// §3.5) since we last changed term or leader or restarted. A heartbeat's commit is capped at it: the leader
+    /// computes that commit from the match it remembers, which a restarted node whose storage lost or rolled back
+    /// entries may no longer hold, and committing an unverified stale entry would apply the wrong history.
+    /// </summary>
+    private ulong leaderVerifiedIndex;
+
     private Action<Message> stepHandler;
     private Action tickHandler;
 

@@ -35,6 +35,12 @@ internal sealed class Progress
     /// <summary>The peer's incarnation from its latest response (0 = not heard yet in this term, or not tracked).</summary>
     public ulong Incarnation { get; set; }
 
+    /// <summary>The leader's response sequence number of this peer's latest response.</summary>
+    public ulong LastResponseSequence { get; set; }
+
+    /// <summary>The leader's response sequence number when it first heard the peer's current incarnation.</summary>
+    public ulong IncarnationHeardSequence { get; set; }
+
     /// <summary>The peer's latest response said it is recovering: its match does not count toward commit.</summary>
     public bool Recovering { get; set; }
 
@@ -151,6 +157,8 @@ internal sealed class Progress
         RecentActive = false;
         Incarnation = 0;
         Recovering = false;
+        LastResponseSequence = 0;
+        IncarnationHeardSequence = 0;
     }
 
     /// <summary>

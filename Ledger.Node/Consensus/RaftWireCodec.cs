@@ -30,6 +30,7 @@ public static class RaftWireCodec
             Recovering = message.Recovering,
             AckedWatermarkIndex = message.AckedWatermark.Index,
             AckedWatermarkTerm = message.AckedWatermark.Term,
+            VotersHeardIncarnation = message.VotersHeardIncarnation,
         };
         foreach (var watermark in message.Watermarks.Items)
         {
@@ -123,6 +124,7 @@ public static class RaftWireCodec
             Incarnation = wire.Incarnation,
             Recovering = wire.Recovering,
             AckedWatermark = new LogPosition(wire.AckedWatermarkIndex, wire.AckedWatermarkTerm),
+            VotersHeardIncarnation = wire.VotersHeardIncarnation,
             Watermarks = watermarks,
         };
     }

@@ -84,6 +84,7 @@ public static class PeerMessageValidator
             Incarnation = message.Incarnation,
             Recovering = message.Recovering,
             AckedWatermark = message.AckedWatermark,
+            VotersHeardIncarnation = message.VotersHeardIncarnation,
             Watermarks = message.Watermarks,
         };
     }
