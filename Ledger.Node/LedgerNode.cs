@@ -292,6 +292,22 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public void Start()
     {
+        if (driver.Status.Recovering)
+        {
+            RecoveryLog.Recovering(logger, driver.Status.RecoveryReason.ToString(), Recovery.Reason);
+        }
+
+        driver.RecoveringChanged += status =>
+        {
+            if (status.Recovering)
+            {
+                RecoveryLog.Recovering(logger, status.RecoveryReason.ToString(), Recovery.Reason);
+            }
+            else
+            {
+                RecoveryLog.Recovered(logger, status.LastIndex, Blocks.LatestHeight);
+            }
+        };
         driver.Start();
         reconciler.Start();
         CatchUp.Start();

@@ -101,6 +101,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     /// <summary>Raised on the loop thread whenever this node's view of the leader or its role changes.</summary>
     public event Action<SoftState>? SoftStateChanged;
 
+    /// <summary>Raised on the loop thread when the node enters or leaves recovery (<see cref="DriverStatus.Recovering"/>).</summary>
+    public event Action<DriverStatus>? RecoveringChanged;
+
     /// <summary>A copy of the node's state as of the last loop iteration; safe from any thread.</summary>
     public DriverStatus Status => status;
 
@@ -288,7 +291,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 }
 
                 CompleteAppliedReads();
+                var previous = status;
                 status = DriverStatus.From(node);
+                if (status.Recovering != previous.Recovering)
+                {
+                    RecoveringChanged?.Invoke(status);
+                }
             }
         }
         catch (Exception damage) when (damage is RaftLogCorruptionException || ReferenceEquals(damage, Volatile.Read(ref halt)))

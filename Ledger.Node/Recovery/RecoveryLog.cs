@@ -9,6 +9,9 @@ internal static partial class RecoveryLog
     [LoggerMessage(EventId = 6202, Level = LogLevel.Critical, Message = "Local disk damage while running ({Part}, file {File}): {Description}. Recorded; this node stops serving and voting and exits with code {ExitCode} so its supervisor restarts it into the repair path")]
     public static partial void DamageWhileRunning(ILogger logger, string part, string file, string description, int exitCode);
 
-    [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Recovering ({Reason}): {Note}")]
+    [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Recovering ({Reason}): no vote, not counted toward commit, readiness NOT_SERVING until caught up: {Note}")]
     public static partial void Recovering(ILogger logger, string reason, string note);
+
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Recovered: caught up from the leader (last log index {LastIndex}, height {Height}); voting and serving again")]
+    public static partial void Recovered(ILogger logger, ulong lastIndex, ulong height);
 }

@@ -73,7 +73,7 @@ public sealed class DiskDamageTests
         // must make it recover (no vote, no quorum) until it has caught up.
         Assert.Multiple(() =>
         {
-            Assert.That(scenario.SawRecovering, Is.True, "node-3 never said recovering (status or health) although it came back behind what it acknowledged");
+            Assert.That(scenario.SaidRecovering, Is.True, "node-3 never said recovering (status, health or log) although it came back behind what it acknowledged");
             Assert.That(scenario.Violations, Is.Empty);
             Assert.That(height, Is.GreaterThanOrEqualTo(before + RegistrationsDuringRepair));
         });
@@ -97,7 +97,7 @@ public sealed class DiskDamageTests
         {
             Assert.That(scenario.DamagedCopies(), Has.Count.EqualTo(1), "the damaged database is moved aside, once");
             Assert.That(scenario.Victim.RecentOutput(), Does.Contain("Local disk damage at start"), "node-3 names the damage it found");
-            Assert.That(scenario.SawRecovering, Is.True, "node-3 never said recovering (status or health)");
+            Assert.That(scenario.SaidRecovering, Is.True, "node-3 never said recovering (status, health or log)");
             Assert.That(scenario.Violations, Is.Empty);
             Assert.That(height, Is.GreaterThanOrEqualTo(before + RegistrationsDuringRepair));
         });
