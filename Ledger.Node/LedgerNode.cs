@@ -16,6 +16,7 @@ using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
+using Ledger.Node.TestFaults;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 using Ledger.Storage;
@@ -55,8 +56,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly Forwarder forwarder;
     private readonly Receipts receipts;
 
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, TestBugs? testBugs = null)
     {
+        TestBugs = testBugs ?? TestBugs.None;
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
@@ -187,6 +189,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
+    public TestBugs TestBugs { get; }
 
     /// <summary>This node's Prometheus metrics (served on <c>Node:MetricsUrl</c> when set).</summary>
     public NodeMetrics Metrics { get; }
