@@ -44,6 +44,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
+    // TEST ONLY (planted bug skip-raft-fsync): writes the held Raft writes out on a timer; null in every real node.
+    private readonly RaftWriteFlusher? raftWriteFlusher;
+
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
@@ -81,6 +84,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
 
+            if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
+            {
+                AppliedIndexRewind.RewindOne(database);
+            }
+
             Blocks = new BlockStore(database, BlockHashing.Canonical(chain.Hash));
             Attestations = new AttestationStore(database);
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
@@ -103,6 +111,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
+            }
+
+            if (TestBugs.IsOn(TestBug.SkipRaftFsync))
+            {
+                raftWriteFlusher = RaftWriteFlusher.Install(raftLog, database, timeProvider);
             }
 
             Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState, Blocks.AppliedRaftIndex);
@@ -152,7 +165,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 new RaftLogPersistence(raftLog),
                 new SnapshotRoutingTransport(peers, snapshotSender),
                 StateMachine,
-                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
+                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
@@ -183,6 +196,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
         catch
         {
+            raftWriteFlusher?.Dispose();
             database.Dispose();
             throw;
         }
@@ -306,6 +320,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
+        raftWriteFlusher?.Dispose();
         database.Dispose();
     }
 
