@@ -164,7 +164,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftNode,
                 new RaftLogPersistence(raftLog),
                 new SnapshotRoutingTransport(peers, snapshotSender),
-                StateMachine,
+                raftWriteFlusher?.ApplyingOnlyDurable(StateMachine) ?? StateMachine,
                 new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),

@@ -27,7 +27,7 @@ public sealed class DeferredRaftWritesTests
         {
             var log = new RocksDbRaftLogStorage(database, ThreeVoters);
             log.Persist(null, Entries(1, 3), new HardState(1, 1, 2), sync: true);
-            log.DeferredWrites = new DeferredRaftWrites(database);
+            log.DeferredWrites = new DeferredRaftWrites(database, log.LastIndex());
 
             log.Persist(null, Entries(4, 6), new HardState(1, 1, 5), sync: true);
 
@@ -47,7 +47,7 @@ public sealed class DeferredRaftWritesTests
     {
         using (var database = Open())
         {
-            var log = new RocksDbRaftLogStorage(database, ThreeVoters) { DeferredWrites = new DeferredRaftWrites(database) };
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters) { DeferredWrites = new DeferredRaftWrites(database, 0) };
             log.Persist(null, Entries(1, 4), new HardState(1, 1, 2), sync: true);
             // Overwrites the suffix from 3 (a new leader's entries): the later write must win on disk too.
             log.Persist(null, Entries(3, 3, term: 2), new HardState(2, 2, 3), sync: true);
@@ -70,7 +70,7 @@ public sealed class DeferredRaftWritesTests
     {
         using (var database = Open())
         {
-            var log = new RocksDbRaftLogStorage(database, ThreeVoters) { DeferredWrites = new DeferredRaftWrites(database) };
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters) { DeferredWrites = new DeferredRaftWrites(database, 0) };
             log.Persist(null, Entries(1, 2), new HardState(1, 1, 2), sync: true);
 
             log.SaveConfState(new ConfState([1, 2, 3, 4], []));
@@ -80,6 +80,21 @@ public sealed class DeferredRaftWritesTests
         {
             Assert.That(new RocksDbRaftLogStorage(reopened, ThreeVoters).LastIndex(), Is.EqualTo(2UL), "no membership on disk ahead of the entries before it");
         }
+    }
+
+    [Test]
+    public async Task WaitUntilDurable_EntryOnlyHeld_ReturnsOnceAFlushWroteIt()
+    {
+        using var database = Open();
+        var log = new RocksDbRaftLogStorage(database, ThreeVoters) { DeferredWrites = new DeferredRaftWrites(database, 0) };
+        log.Persist(null, Entries(1, 3), new HardState(1, 1, 3), sync: true);
+        var waiting = Task.Run(() => log.DeferredWrites.WaitUntilDurable(3));
+        var finishedEarly = await Task.WhenAny(waiting, Task.Delay(200)) == waiting;
+
+        log.DeferredWrites.Flush();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That((finishedEarly, log.DeferredWrites.DurableLastIndex), Is.EqualTo((false, 3UL)), "the state machine may build on entry 3 only once it is on disk");
     }
 
     private LedgerDatabase Open() => LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = "test-chain" });
