@@ -256,6 +256,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>The Raft log's first retained index (compaction moves it forward).</summary>
     public ulong RaftLogFirstIndex => raftLog.FirstIndex();
 
+    /// <summary>The Raft log's last index on disk: its last index, except with the planted bug skip-raft-fsync (writes held in memory).</summary>
+    public ulong RaftLogDurableLastIndex => raftWriteFlusher?.DurableLastIndex ?? raftLog.LastIndex();
+
     public PeerNetwork Peers => peers;
 
     /// <summary>The follower's check of the leader's stamps before acknowledging them (see docs/threat-model.md, "Time").</summary>

@@ -30,6 +30,9 @@ public sealed class RaftWriteFlusher : IDisposable
         return new RaftWriteFlusher(writes, timeProvider);
     }
 
+    /// <summary>The Raft log's last index on disk (what survives a kill now).</summary>
+    public ulong DurableLastIndex => writes.DurableLastIndex;
+
     /// <summary>The state machine the drive loop should apply to: <paramref name="stateMachine"/>, applying only what is durable.</summary>
     internal IReplicatedStateMachine ApplyingOnlyDurable(IReplicatedStateMachine stateMachine) => new DurableAppliesOnly(stateMachine, writes);
 

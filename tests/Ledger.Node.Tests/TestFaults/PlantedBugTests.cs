@@ -16,6 +16,9 @@ namespace Ledger.Node.Tests.TestFaults;
 [NonParallelizable]
 public sealed class PlantedBugTests
 {
+    /// <summary>Submissions after which the skip-raft-fsync test looks at the followers' disks (each time a flush may just have run).</summary>
+    private const int SubmissionsWatched = 20;
+
     private string? previousVariable;
 
     [SetUp]
@@ -160,6 +163,55 @@ public sealed class PlantedBugTests
             {
                 await restarted.StopAsync();
             }
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task SkipRaftFsync_FollowerCountedAsHoldingAnEntry_HasItOnDiskOnlyWithoutTheBug(bool planted)
+    {
+        // Raft's quorum counts a follower's acknowledgement as "this entry is durable here". With the bug a
+        // follower acknowledges entries it holds only in memory (a kill now would lose them: SkipRaftFsyncTests).
+        using var consortium = new TestConsortium(3);
+        var nodes = StartNodes(consortium, planted ? ["--test-bugs=skip-raft-fsync"] : []);
+        try
+        {
+            foreach (var node in nodes)
+            {
+                await node.StartAsync();
+            }
+
+            InProcessNode? leader = null;
+            await Eventually.WaitUntilAsync(() => (leader = nodes.FirstOrDefault(n => n.Node.RaftStatus.Role == RaftRole.Leader)) is not null);
+            var followers = nodes.Where(n => n != leader).ToList();
+            var acknowledgedNotDurable = new List<string>();
+            for (var i = 0; i < SubmissionsWatched && acknowledgedNotDurable.Count == 0; i++)
+            {
+                var receipt = (await leader!.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() })).Receipt;
+                var status = await leader.Node.Driver.InspectAsync(CancellationToken.None);
+                foreach (var follower in followers)
+                {
+                    var durable = follower.Node.RaftLogDurableLastIndex;
+                    var match = status.Progress.Single(p => p.Id == follower.Node.RaftId).Match;
+                    if (match > durable)
+                    {
+                        acknowledgedNotDurable.Add($"{follower.Node.NodeId}: acknowledged up to {match}, on disk up to {durable} (receipt at raft index {receipt.Header.RaftIndex})");
+                    }
+                }
+            }
+
+            if (planted)
+            {
+                Assert.That(acknowledgedNotDurable, Is.Not.Empty, "some follower acknowledged an entry it did not have on disk");
+            }
+            else
+            {
+                Assert.That(acknowledgedNotDurable, Is.Empty);
+            }
+        }
+        finally
+        {
+            await StopAllAsync(nodes);
         }
     }
 
