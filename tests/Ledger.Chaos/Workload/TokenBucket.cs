@@ -7,6 +7,9 @@ namespace Ledger.Chaos.Workload;
 /// </summary>
 public sealed class TokenBucket
 {
+    /// <summary>Shortest pause between looks at the bucket (finer timers only burn CPU).</summary>
+    private static readonly TimeSpan WaitMin = TimeSpan.FromMilliseconds(1);
+
     private readonly Lock gate = new();
     private readonly TimeProvider clock;
     private readonly double ratePerSecond;
@@ -35,21 +38,33 @@ public sealed class TokenBucket
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            TimeSpan wait;
-            lock (gate)
+            var taken = TryTake(wanted, out var wait);
+            if (taken > 0)
             {
-                Refill();
-                if (tokens >= 1)
-                {
-                    var taken = (int)Math.Min(wanted, Math.Floor(tokens));
-                    tokens -= taken;
-                    return taken;
-                }
-
-                wait = TimeSpan.FromSeconds((1 - tokens) / ratePerSecond);
+                return taken;
             }
 
-            await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, clock, cancellation).ConfigureAwait(false);
+            await Task.Delay(wait < WaitMin ? WaitMin : wait, clock, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> whole tokens without waiting; 0 when none is there, with how long until one is.</summary>
+    public int TryTake(int wanted, out TimeSpan untilNext)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wanted, 1);
+        lock (gate)
+        {
+            Refill();
+            if (tokens >= 1)
+            {
+                var taken = (int)Math.Min(wanted, Math.Floor(tokens));
+                tokens -= taken;
+                untilNext = TimeSpan.Zero;
+                return taken;
+            }
+
+            untilNext = TimeSpan.FromSeconds((1 - tokens) / ratePerSecond);
+            return 0;
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Ledger.Chaos.History;
 using Ledger.Client;
@@ -14,7 +12,7 @@ namespace Ledger.Chaos.Workload;
 /// records what the node answered: the registering transaction and its position, or "not registered",
 /// with the height the node read at. One read outstanding at a time.
 /// </summary>
-internal sealed partial class WorkReader
+internal sealed class WorkReader
 {
     private readonly int clientId;
     private readonly WorkloadContext context;
@@ -82,7 +80,7 @@ internal sealed partial class WorkReader
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
-            completed = invoked with { Outcome = OutcomeKind.Ok, TransactionHash = null, AsOfHeight = AsOfHeightIn(e.Status.Detail) };
+            completed = invoked with { Outcome = OutcomeKind.Ok, TransactionHash = null, AsOfHeight = NotRegisteredAnswer.AsOfHeightIn(e.Status.Detail) };
             Interlocked.Increment(ref context.Counters.ReadsAnswered);
         }
         catch (Exception e) when (e is RpcException or LedgerUnavailableException or OperationCanceledException or IOException or HttpRequestException)
@@ -94,14 +92,4 @@ internal sealed partial class WorkReader
 
         context.Recorder.Complete(invoked, completed);
     }
-
-    /// <summary>The height a "not registered" answer names ("... (as of height N)"); null if it names none.</summary>
-    public static ulong? AsOfHeightIn(string detail)
-    {
-        var match = AsOfHeightPattern().Match(detail ?? "");
-        return match.Success && ulong.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var height) ? height : null;
-    }
-
-    [GeneratedRegex(@"\(as of height (\d{1,20})\)")]
-    private static partial Regex AsOfHeightPattern();
 }
