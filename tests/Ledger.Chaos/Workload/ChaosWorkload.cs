@@ -39,7 +39,7 @@ public sealed class ChaosWorkload
         {
             for (var i = 0; i < options.ClientCount; i++)
             {
-                var connections = new WorkloadConnections(options);
+                var connections = new WorkloadConnections(options, options.AttemptTimeout);
                 writerConnections.Add(connections);
                 var clientId = i;
                 clients.Add(Task.Run(() => new RegistrationWriter(clientId, context, connections).RunAsync(cancellation, drain.Token), CancellationToken.None));
@@ -47,7 +47,7 @@ public sealed class ChaosWorkload
 
             for (var i = 0; i < options.ReaderCount; i++)
             {
-                var connections = new WorkloadConnections(options);
+                var connections = new WorkloadConnections(options, options.ReadTimeout);
                 readerConnections.Add(connections);
                 var clientId = options.ClientCount + i;
                 clients.Add(Task.Run(() => new WorkReader(clientId, context, connections).RunAsync(cancellation, drain.Token), CancellationToken.None));

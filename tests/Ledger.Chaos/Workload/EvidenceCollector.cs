@@ -29,9 +29,10 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
         var ageMin = (long)(WorkloadLimits.EvidenceAckAgeMin.TotalSeconds * clock.TimestampFrequency);
         AcknowledgedRegistration? last = null;
         var exported = 0;
+        var attempts = 0;
         try
         {
-            for (var attempt = 0; attempt < 2 * options.EvidenceExportsMax && exported < options.EvidenceExportsMax && !context.Counters.HistoryFull; attempt++)
+            while (attempts < 2 * options.EvidenceExportsMax && exported < options.EvidenceExportsMax && !context.Counters.HistoryFull)
             {
                 await Task.Delay(options.EvidenceInterval, clock, issuing).ConfigureAwait(false);
                 var candidate = context.RecentAcks.NewestAcknowledgedBy(clock.GetTimestamp() - ageMin);
@@ -41,6 +42,7 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
                 }
 
                 last = candidate;
+                attempts++;
                 if (await ExportAsync(client, candidate, directory, drain).ConfigureAwait(false))
                 {
                     exported++;
