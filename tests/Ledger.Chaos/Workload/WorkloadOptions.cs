@@ -32,7 +32,7 @@ public sealed class WorkloadOptions
     /// <summary>Registrations per thousand that reuse another client's recent content hash (real compare-and-set conflicts).</summary>
     public int DuplicatesPerThousand { get; init; } = 10;
 
-    /// <summary>Evidence bundles exported during the run, at most (0 = none).</summary>
+    /// <summary>Evidence bundles exported during the run, at most (0 = none; none either without a <see cref="RunDirectory"/>).</summary>
     public int EvidenceExportsMax { get; init; } = 20;
 
     /// <summary>Pause between evidence exports.</summary>
@@ -86,11 +86,6 @@ public sealed class WorkloadOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(DuplicatesPerThousand, WorkloadLimits.DuplicatesPerThousandMax);
         ArgumentOutOfRangeException.ThrowIfNegative(EvidenceExportsMax);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EvidenceExportsMax, WorkloadLimits.EvidenceExportsMax);
-        if (EvidenceExportsMax > 0 && RunDirectory is null)
-        {
-            throw new ArgumentException($"{nameof(EvidenceExportsMax)} > 0 needs a {nameof(RunDirectory)} to write bundles to", nameof(RunDirectory));
-        }
-
         if (EvidenceInterval <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(EvidenceInterval)}, {nameof(AttemptTimeout)} and {nameof(ReadTimeout)} must be positive, {nameof(DrainTimeout)} not negative");
