@@ -14,14 +14,14 @@ namespace Ledger.Chaos.Workload;
 /// </summary>
 public sealed class ChaosWorkload
 {
-    private readonly WorkloadContext context;
+    private readonly WorkloadRun context;
 
     public ChaosWorkload(WorkloadOptions options, HistoryRecorder recorder)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(recorder);
         options.Validate();
-        context = new WorkloadContext(options, recorder);
+        context = new WorkloadRun(options, recorder);
     }
 
     /// <summary>The counts so far (safe to read while running, e.g. for progress lines).</summary>

@@ -12,7 +12,7 @@ namespace Ledger.Chaos.Workload;
 /// certified) into <c>RunDirectory/evidence/</c>, and records it: the checker re-verifies every bundle
 /// at the end. At most <see cref="WorkloadOptions.EvidenceExportsMax"/> bundles, and twice that many attempts.
 /// </summary>
-internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
+internal sealed class EvidenceCollector(int clientId, WorkloadRun context)
 {
     public async Task RunAsync(CancellationToken issuing, CancellationToken drain)
     {
@@ -85,7 +85,7 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
         catch (Exception e) when (e is RpcException or LedgerUnavailableException or ClientVerificationException or ForkDetectedException or OperationCanceledException or IOException or HttpRequestException)
         {
             // Exporting changes nothing in the ledger; a failure is reported, not judged (a lying node is the checker's to catch).
-            context.Recorder.Complete(invoked, invoked with { Outcome = OutcomeKind.Failed, TransactionHash = transactionHash, Error = WorkloadContext.Describe(e) });
+            context.Recorder.Complete(invoked, invoked with { Outcome = OutcomeKind.Failed, TransactionHash = transactionHash, Error = WorkloadRun.Describe(e) });
             Interlocked.Increment(ref context.Counters.EvidenceFailed);
             return false;
         }

@@ -21,7 +21,7 @@ namespace Ledger.Chaos.Workload;
 internal sealed class RegistrationWriter
 {
     private readonly int clientId;
-    private readonly WorkloadContext context;
+    private readonly WorkloadRun context;
     private readonly WorkloadConnections connections;
     private readonly TransactionBuilder builder;
     private readonly string memberId;
@@ -29,7 +29,7 @@ internal sealed class RegistrationWriter
     private long sequence;
     private int currentNode;
 
-    public RegistrationWriter(int clientId, WorkloadContext context, WorkloadConnections connections)
+    public RegistrationWriter(int clientId, WorkloadRun context, WorkloadConnections connections)
     {
         this.clientId = clientId;
         this.context = context;
@@ -37,7 +37,7 @@ internal sealed class RegistrationWriter
         var signer = context.Options.Signers[clientId % context.Options.Signers.Count];
         memberId = signer.MemberId;
         builder = new TransactionBuilder(signer.Key, context.ChainId, context.Options.TimeProvider);
-        random = new Random(WorkloadContext.SeedFor(context.Options.Seed, clientId));
+        random = new Random(WorkloadRun.SeedFor(context.Options.Seed, clientId));
         currentNode = clientId % connections.Count;
     }
 
@@ -72,7 +72,7 @@ internal sealed class RegistrationWriter
                 streams.Add(SubmitThenReleaseAsync(batch, window, drain));
                 if (streams.Count >= WorkloadLimits.TasksBeforePruning)
                 {
-                    await WorkloadContext.PruneCompletedAsync(streams).ConfigureAwait(false);
+                    await WorkloadRun.PruneCompletedAsync(streams).ConfigureAwait(false);
                 }
             }
         }
@@ -169,7 +169,7 @@ internal sealed class RegistrationWriter
                 if (attempt > 0)
                 {
                     Interlocked.Add(ref context.Counters.Retries, outstanding.Count);
-                    await Task.Delay(WorkloadContext.Backoff(attempt), context.Options.TimeProvider, drain).ConfigureAwait(false);
+                    await Task.Delay(WorkloadRun.Backoff(attempt), context.Options.TimeProvider, drain).ConfigureAwait(false);
                 }
 
                 var node = Volatile.Read(ref currentNode);
@@ -209,7 +209,7 @@ internal sealed class RegistrationWriter
         {
             var reason = timeout.IsCancellationRequested && !drain.IsCancellationRequested
                 ? $"no answer from {nodeId} within {context.Options.AttemptTimeout.TotalSeconds:0.#} s"
-                : $"stream to {nodeId} failed: {WorkloadContext.Describe(e)}";
+                : $"stream to {nodeId} failed: {WorkloadRun.Describe(e)}";
             MarkUnanswered(outstanding, reason);
             return false;
         }
