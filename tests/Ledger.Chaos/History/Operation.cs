@@ -27,11 +27,12 @@ public sealed record Operation
     public OutcomeKind Outcome { get; init; } = OutcomeKind.Unknown;
 
     /// <summary>
-    /// Register: the acknowledged transaction hash (lower-case hex); also set on a register that
-    /// <see cref="OutcomeKind.Failed"/> by a committed rejection (the rejected transaction is in the
-    /// chain, at <see cref="BlockHeight"/> and <see cref="Position"/>). Read: the registering
-    /// transaction hash the node answered, or null for "not registered". ExportEvidence: the
-    /// transaction the bundle is for.
+    /// Register: the acknowledged transaction hash (lower-case hex); for Unknown and Failed outcomes the
+    /// hash of the transaction that was sent (known before sending), so the checker knows what an
+    /// indeterminate write would have written (null there = "some value", checked less strictly); a
+    /// register that <see cref="OutcomeKind.Failed"/> by a committed rejection has its transaction in the
+    /// chain, at <see cref="BlockHeight"/> and <see cref="Position"/>. Read: the registering transaction
+    /// hash the node answered, or null for "not registered". ExportEvidence: the transaction the bundle is for.
     /// </summary>
     public string? TransactionHash { get; init; }
 

@@ -41,10 +41,11 @@ internal sealed class EvidenceCollector(int clientId, WorkloadRun context)
                     continue;
                 }
 
-                last = candidate;
                 attempts++;
                 if (await ExportAsync(client, candidate, directory, drain).ConfigureAwait(false))
                 {
+                    // A failed one (its block not certified yet, a node down) is tried again next time if still the newest.
+                    last = candidate;
                     exported++;
                 }
             }

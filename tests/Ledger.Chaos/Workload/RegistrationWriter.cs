@@ -335,7 +335,8 @@ internal sealed class RegistrationWriter
         context.Recorder.Complete(item.Invoked, item.Invoked with
         {
             Outcome = outcome,
-            TransactionHash = receipt is null ? null : Convert.ToHexStringLower(item.TransactionHash),
+            // Known before sending, whatever the outcome: what an indeterminate write would have written.
+            TransactionHash = Convert.ToHexStringLower(item.TransactionHash),
             BlockHeight = receipt?.BlockHeight,
             Position = receipt is null ? null : (int)receipt.Position,
             ReferenceTransactionHash = result is null || result.ReferenceTxHash.IsEmpty ? null : Convert.ToHexStringLower(result.ReferenceTxHash.Span),
