@@ -52,10 +52,11 @@ internal sealed class RegistrationWriter
             {
                 await window.WaitAsync(issuing).ConfigureAwait(false);
                 PendingRegistration[] batch;
+                var node = Volatile.Read(ref currentNode);
                 try
                 {
                     var count = await context.RegistrationBucket.TakeAsync(WorkloadLimits.StreamItemsMax, issuing).ConfigureAwait(false);
-                    batch = Prepare(count);
+                    batch = Prepare(count, node);
                 }
                 catch
                 {
@@ -69,7 +70,7 @@ internal sealed class RegistrationWriter
                     break;
                 }
 
-                streams.Add(SubmitThenReleaseAsync(batch, window, drain));
+                streams.Add(SubmitThenReleaseAsync(batch, node, window, drain));
                 if (streams.Count >= WorkloadLimits.TasksBeforePruning)
                 {
                     await WorkloadRun.PruneCompletedAsync(streams).ConfigureAwait(false);
@@ -84,11 +85,11 @@ internal sealed class RegistrationWriter
         await Task.WhenAll(streams).ConfigureAwait(false);
     }
 
-    /// <summary>Signs and records up to <paramref name="count"/> registrations (fewer once the history is full).</summary>
-    private PendingRegistration[] Prepare(int count)
+    /// <summary>Signs and records up to <paramref name="count"/> registrations (fewer once the history is full), first sent to <paramref name="node"/>.</summary>
+    private PendingRegistration[] Prepare(int count, int node)
     {
         var batch = new List<PendingRegistration>(count);
-        var nodeId = context.Options.Nodes[Volatile.Read(ref currentNode)].NodeId;
+        var nodeId = context.Options.Nodes[node].NodeId;
         for (var i = 0; i < count; i++)
         {
             byte[] content = [];
@@ -131,11 +132,11 @@ internal sealed class RegistrationWriter
         return [.. batch];
     }
 
-    private async Task SubmitThenReleaseAsync(PendingRegistration[] batch, SemaphoreSlim window, CancellationToken drain)
+    private async Task SubmitThenReleaseAsync(PendingRegistration[] batch, int firstNode, SemaphoreSlim window, CancellationToken drain)
     {
         try
         {
-            await SubmitAsync(batch, drain).ConfigureAwait(false);
+            await SubmitAsync(batch, firstNode, drain).ConfigureAwait(false);
         }
         finally
         {
@@ -143,7 +144,8 @@ internal sealed class RegistrationWriter
         }
     }
 
-    private async Task SubmitAsync(PendingRegistration[] batch, CancellationToken drain)
+    /// <summary>Attempts until every item has a verdict: the first at <paramref name="firstNode"/> (the node its invocations name), later ones at the client's current node.</summary>
+    private async Task SubmitAsync(PendingRegistration[] batch, int firstNode, CancellationToken drain)
     {
         var outstanding = new List<PendingRegistration>(batch.Length);
         try
@@ -172,7 +174,7 @@ internal sealed class RegistrationWriter
                     await Task.Delay(WorkloadRun.Backoff(attempt), context.Options.TimeProvider, drain).ConfigureAwait(false);
                 }
 
-                var node = Volatile.Read(ref currentNode);
+                var node = attempt == 0 ? firstNode : Volatile.Read(ref currentNode);
                 if (!await StreamAsync(outstanding, node, drain).ConfigureAwait(false))
                 {
                     // The node or the connection failed: the next attempt (of every batch of this client) goes to the next node.
