@@ -64,20 +64,28 @@ public sealed class FlipSweep
             var target = stopped ?? PickFollower(cluster, leader);
             target.Kill();
             var heightBeforeStop = chain.Height;
+            var pristine = Path.Combine(cluster.Consortium.Directory, "pristine-copy");
+            if (Directory.Exists(pristine))
+            {
+                Directory.Delete(pristine, recursive: true);
+            }
+
+            DataDirectoryCopy.Take(target.DataDirectory, pristine);
 
             await SubmitAsync(cluster, options.TransactionsPerFlip, options.TransactionsPerFlip, cancellationToken);
             leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
             await GrowChainAsync(cluster, leader, cancellationToken);
 
             var corruption = corruptor.FlipRandomByte(target.DatabaseDirectory);
+            var flipped = DateTime.UtcNow;
             var outcome = await ObserveAsync(cluster, iteration, target, leader, corruption, heightBeforeStop, cancellationToken);
             outcomes.Add(outcome);
-            output.WriteLine(outcome.ToString());
+            output.WriteLine($"{outcome} [{(DateTime.UtcNow - flipped).TotalSeconds:F1} s]");
             output.Flush();
 
             if (!outcome.CaughtUp || outcome.Category is FlipCategory.DetectedScan or FlipCategory.Served)
             {
-                await ResetAsync(cluster, target, cancellationToken);
+                await ResetAsync(cluster, target, outcome.Answered ? null : pristine, cancellationToken);
             }
 
             target.Kill();
@@ -99,7 +107,7 @@ public sealed class FlipSweep
         if (first is null)
         {
             var refused = target.ExitCode is { } code ? $"exited with code {code}: {LastMeaningfulLine(target)}" : "did not answer Status";
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused);
+            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused, Answered: false);
         }
 
         var detectedAtOpen = Reported(first);
@@ -194,23 +202,34 @@ public sealed class FlipSweep
     }
 
     /// <summary>
-    /// Wipes <paramref name="target"/>'s data directory and lets it rejoin by snapshot. A leader that still
-    /// believes the follower holds what it acknowledged may never resend it (issue #16), so when the wiped
-    /// node does not catch up in time the leader is restarted, which resets every follower's progress.
+    /// Undoes the flip so the next one starts from a healthy cluster. A node that never came up acknowledged
+    /// nothing since it was stopped: it gets back the copy of its directory taken then (<paramref name="pristine"/>)
+    /// and catches up. A node that ran may have acknowledged entries the copy lacks, and a leader that
+    /// believes a follower holds what it acknowledged never resends it (issue #16): its directory is wiped
+    /// and the leader restarted, which resets every follower's progress, so it rejoins by snapshot.
     /// </summary>
-    private async Task ResetAsync(SweepCluster cluster, SweepNode target, CancellationToken cancellationToken)
+    private async Task ResetAsync(SweepCluster cluster, SweepNode target, string? pristine, CancellationToken cancellationToken)
     {
         target.Kill();
         Directory.Delete(target.DataDirectory, recursive: true);
-        target.Start();
-        if (await WaitForHeightAsync(target, chain.Height, options.ResetTimeout, cancellationToken))
+        if (pristine is not null)
         {
-            return;
+            DataDirectoryCopy.Take(pristine, target.DataDirectory);
+            target.Start();
+            if (await WaitForHeightAsync(target, chain.Height, options.ResetTimeout, cancellationToken))
+            {
+                return;
+            }
+
+            output.WriteLine($"  reset: {target.NodeId} put back to its copy from before the flip did not catch up within {options.ResetTimeout.TotalSeconds:F0} s; wiping it");
+            target.Kill();
+            Directory.Delete(target.DataDirectory, recursive: true);
         }
 
         var leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
-        output.WriteLine($"  reset: wiped {target.NodeId} did not rejoin within {options.ResetTimeout.TotalSeconds:F0} s; restarting leader {leader.NodeId}");
+        output.WriteLine($"  reset: {target.NodeId} wiped, leader {leader.NodeId} restarted");
         leader.Kill();
+        target.Start();
         leader.Start();
         await SettleAsync(cluster, cancellationToken);
     }

@@ -19,8 +19,8 @@ public sealed record FlipSweepOptions
     /// <summary>Time for a restarted node to reach the healthy height before it counts as not caught up.</summary>
     public TimeSpan CatchUpTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Time for a wiped node to rejoin (by snapshot) before the sweep restarts the leader to reset its view of that follower.</summary>
-    public TimeSpan ResetTimeout { get; init; } = TimeSpan.FromSeconds(45);
+    /// <summary>Time for a node put back to its copy from before the flip (or wiped) to catch up before the sweep tries the next remedy.</summary>
+    public TimeSpan ResetTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan ElectionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
