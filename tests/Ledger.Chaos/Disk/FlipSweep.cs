@@ -248,10 +248,24 @@ public sealed class FlipSweep
         }
     }
 
+    /// <summary>Extends <see cref="chain"/> to the leader's height, finding the leader again when it changes meanwhile.</summary>
     private async Task GrowChainAsync(SweepCluster cluster, SweepNode leader, CancellationToken cancellationToken)
     {
-        var status = await SweepCluster.TryStatusAsync(leader) ?? throw new InvalidOperationException($"leader {leader.NodeId} does not answer{Environment.NewLine}{cluster.RecentOutput()}");
-        await chain.GrowToAsync(leader, status.Height, cancellationToken);
+        var deadline = DateTime.UtcNow + options.ElectionTimeout;
+        while (true)
+        {
+            try
+            {
+                var status = await leader.Api.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow + SubmitDeadline, cancellationToken: cancellationToken);
+                await chain.GrowToAsync(leader, status.Height, cancellationToken);
+                return;
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(RetryDelay, cancellationToken);
+                leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
+            }
+        }
     }
 
     private SweepNode PickFollower(SweepCluster cluster, SweepNode leader)
