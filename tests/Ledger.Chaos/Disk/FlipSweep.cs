@@ -90,6 +90,10 @@ public sealed class FlipSweep
 
             target.Kill();
             stopped = target;
+            if (iteration % options.ProgressEveryFlips == 0 && iteration < options.Flips)
+            {
+                output.WriteLine($"progress after {(DateTime.UtcNow - started).TotalSeconds:F0} s: {new FlipSweepReport(outcomes).ClosingLine()}");
+            }
         }
 
         var report = new FlipSweepReport(outcomes);
@@ -231,21 +235,39 @@ public sealed class FlipSweep
         leader.Kill();
         target.Start();
         leader.Start();
-        await SettleAsync(cluster, cancellationToken);
+        if (await TrySettleAsync(cluster, cancellationToken) is { } behind)
+        {
+            leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
+            output.WriteLine($"  reset: {behind}; restarting leader {leader.NodeId} once more");
+            leader.Kill();
+            leader.Start();
+            await SettleAsync(cluster, cancellationToken);
+        }
     }
 
-    /// <summary>Waits until every node serves the leader's height with identical blocks.</summary>
+    /// <summary>Waits until every node reaches the leader's height; throws when one does not in time.</summary>
     private async Task SettleAsync(SweepCluster cluster, CancellationToken cancellationToken)
+    {
+        if (await TrySettleAsync(cluster, cancellationToken) is { } behind)
+        {
+            throw new TimeoutException($"{behind}{Environment.NewLine}{cluster.RecentOutput()}");
+        }
+    }
+
+    /// <summary>Null once every node reached the leader's height (blocks fetched into <see cref="chain"/>); otherwise which node did not.</summary>
+    private async Task<string?> TrySettleAsync(SweepCluster cluster, CancellationToken cancellationToken)
     {
         var leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
         await GrowChainAsync(cluster, leader, cancellationToken);
         foreach (var node in cluster.Nodes.Where(n => n != leader))
         {
-            if (!await WaitForHeightAsync(node, chain.Height, options.ResetTimeout, cancellationToken))
+            if (!await WaitForHeightAsync(node, chain.Height, options.SettleTimeout, cancellationToken))
             {
-                throw new TimeoutException($"{node.NodeId} did not reach height {chain.Height} within {options.ResetTimeout}{Environment.NewLine}{cluster.RecentOutput()}");
+                return $"{node.NodeId} did not reach height {chain.Height} within {options.SettleTimeout.TotalSeconds:F0} s";
             }
         }
+
+        return null;
     }
 
     /// <summary>Extends <see cref="chain"/> to the leader's height, finding the leader again when it changes meanwhile.</summary>
