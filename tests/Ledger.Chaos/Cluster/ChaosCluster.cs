@@ -127,13 +127,15 @@ public sealed class ChaosCluster : IAsyncDisposable
     /// <summary>The member that says it leads (the highest term if two do, one of them stale), or null.</summary>
     public async Task<(ChaosNode Node, StatusResponse Status)?> FindLeaderAsync(CancellationToken cancel = default)
     {
+        // Asked in parallel: a fault step resolves its target from this, and a slow node must not delay it.
+        var nodes = Members;
+        var statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync(cancel))).ConfigureAwait(false);
         (ChaosNode Node, StatusResponse Status)? best = null;
-        foreach (var node in Members)
+        for (var i = 0; i < nodes.Count; i++)
         {
-            var status = await node.TryStatusAsync(cancel).ConfigureAwait(false);
-            if (status?.Role == "Leader" && (best is null || status.Term > best.Value.Status.Term))
+            if (statuses[i] is { Role: "Leader" } status && (best is null || status.Term > best.Value.Status.Term))
             {
-                best = (node, status);
+                best = (nodes[i], status);
             }
         }
 

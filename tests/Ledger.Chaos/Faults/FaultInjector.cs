@@ -120,7 +120,7 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         log.Write($"  killed {node.NodeId}{(leaderStatus is null ? "" : $" (leader, term {leaderStatus.Term}, commit {leaderStatus.CommitIndex})")}");
         if (leaderStatus is not null)
         {
-            recovery.Measure(cluster, node, leaderStatus.Term, leaderStatus.CommitIndex, killedAt, cancel);
+            recovery.Measure(cluster, leaderStatus.Term, leaderStatus.CommitIndex, killedAt, cancel);
         }
 
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);

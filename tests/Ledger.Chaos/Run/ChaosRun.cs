@@ -15,6 +15,7 @@ public static class ChaosRun
 {
     private static readonly TimeSpan FirstLeaderMax = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ConvergenceMax = TimeSpan.FromSeconds(180);
+    private const int TopErrorsShown = 5;
 
     public static async Task<ChaosResult> RunAsync(ChaosOptions options, TextWriter output, ChaosHooks? hooks = null, CancellationToken cancel = default)
     {
@@ -120,6 +121,11 @@ public static class ChaosRun
         }
 
         log.WriteRaw($"operations={history.Count} ok={history.Count(o => o.Outcome == OutcomeKind.Ok)} failed={history.Count(o => o.Outcome == OutcomeKind.Failed)} unknown={history.Count(o => o.Outcome == OutcomeKind.Unknown)}");
+        foreach (var (error, count) in HistorySummary.TopErrors(history, TopErrorsShown))
+        {
+            log.WriteRaw($"  {count} x {error}");
+        }
+
         log.WriteRaw(recovery.Format());
         log.WriteRaw(closing.ToString());
         return new ChaosResult(failed ? ChaosResult.ExitViolation : ChaosResult.ExitPassed, closing, verdict, violations, cluster.RunDirectory);

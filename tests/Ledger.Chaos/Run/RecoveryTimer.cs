@@ -19,14 +19,15 @@ public sealed class RecoveryTimer
 
     public int TimedOut { get; private set; }
 
-    public void Measure(ChaosCluster cluster, ChaosNode killed, ulong termBefore, ulong commitBefore, long killedAtTimestamp, CancellationToken cancel)
+    public void Measure(ChaosCluster cluster, ulong termBefore, ulong commitBefore, long killedAtTimestamp, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var task = Task.Run(async () =>
         {
             while (!cancel.IsCancellationRequested && Stopwatch.GetElapsedTime(killedAtTimestamp) < GiveUpAfter)
             {
-                foreach (var node in cluster.Members.Where(n => n != killed))
+                // The killed node itself may win the next election once restarted: any member in a later term counts.
+                foreach (var node in cluster.Members)
                 {
                     var status = await node.TryStatusAsync(cancel).ConfigureAwait(false);
                     if (status is { Role: "Leader" } && status.Term > termBefore && status.CommitIndex > commitBefore)
