@@ -16,6 +16,7 @@ using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
+using Ledger.Node.TestFaults;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 using Ledger.Storage;
@@ -43,6 +44,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
+    // TEST ONLY (planted bug skip-raft-fsync): writes the held Raft writes out on a timer; null in every real node.
+    private readonly RaftWriteFlusher? raftWriteFlusher;
+
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
@@ -55,8 +59,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly Forwarder forwarder;
     private readonly Receipts receipts;
 
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, TestBugs? testBugs = null)
     {
+        TestBugs = testBugs ?? TestBugs.None;
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
@@ -77,6 +82,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
             {
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
+            }
+
+            if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
+            {
+                AppliedIndexRewind.RewindOne(database);
             }
 
             Blocks = new BlockStore(database, BlockHashing.Canonical(chain.Hash));
@@ -101,6 +111,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
+            }
+
+            if (TestBugs.IsOn(TestBug.SkipRaftFsync))
+            {
+                raftWriteFlusher = RaftWriteFlusher.Install(raftLog, database, timeProvider);
             }
 
             Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState, Blocks.AppliedRaftIndex);
@@ -150,7 +165,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 new RaftLogPersistence(raftLog),
                 new SnapshotRoutingTransport(peers, snapshotSender),
                 StateMachine,
-                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
+                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
@@ -181,12 +196,16 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
         catch
         {
+            raftWriteFlusher?.Dispose();
             database.Dispose();
             throw;
         }
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
+    public TestBugs TestBugs { get; }
 
     /// <summary>This node's Prometheus metrics (served on <c>Node:MetricsUrl</c> when set).</summary>
     public NodeMetrics Metrics { get; }
@@ -301,6 +320,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
+        raftWriteFlusher?.Dispose();
         database.Dispose();
     }
 

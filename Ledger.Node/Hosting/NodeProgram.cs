@@ -7,6 +7,7 @@ using Ledger.Node.Chain;
 using Ledger.Node.Configuration;
 using Ledger.Node.Peers;
 using Ledger.Node.Services;
+using Ledger.Node.TestFaults;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -76,6 +77,7 @@ public static class NodeProgram
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
+        var testBugs = TestBugs.FromEnvironment(options.TestBugs);
 
         var development = options.GenesisFile.Length == 0;
         if (development)
@@ -125,7 +127,9 @@ public static class NodeProgram
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
-        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, timeProvider ?? TimeProvider.System, loggerFactory);
+        TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);
+        var clock = SkewedTimeProvider.Wrap(timeProvider ?? TimeProvider.System, options.ClockOffsetMilliseconds, options.ClockDriftPpm);
+        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, testBugs);
         builder.Services.AddSingleton(node);
         var streamBudget = new SubmitStreamBudget(options.Api);
         builder.Services.AddSingleton(streamBudget);
