@@ -4,7 +4,7 @@ namespace Ledger.Chaos.History;
 
 /// <summary>
 /// The run's history: every invocation and completion, recorded as they happen from many client
-/// threads. Bounded: a run that would record more than <see cref="OperationsMax"/> operations stops
+/// threads. Bounded: a run that would record more than <see cref="OperationsMax"/> operations (or the bound given) stops
 /// recording and says so, instead of exhausting memory.
 /// </summary>
 public sealed class HistoryRecorder
@@ -17,7 +17,33 @@ public sealed class HistoryRecorder
 
     private readonly Lock gate = new();
     private readonly List<Operation> operations = [];
+    private readonly int operationsMax;
     private long nextId;
+
+    public HistoryRecorder()
+        : this(OperationsMax)
+    {
+    }
+
+    /// <summary>A recorder bounded at <paramref name="operationsMax"/> (at most <see cref="OperationsMax"/>; tests use small bounds).</summary>
+    public HistoryRecorder(int operationsMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(operationsMax, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(operationsMax, OperationsMax);
+        this.operationsMax = operationsMax;
+    }
+
+    /// <summary>Operations recorded so far.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return operations.Count;
+            }
+        }
+    }
 
     public bool Overflowed { get; private set; }
 
@@ -28,7 +54,7 @@ public sealed class HistoryRecorder
     {
         lock (gate)
         {
-            if (operations.Count >= OperationsMax)
+            if (operations.Count >= operationsMax)
             {
                 Overflowed = true;
                 return null;
