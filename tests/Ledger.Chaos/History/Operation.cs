@@ -27,11 +27,12 @@ public sealed record Operation
     public OutcomeKind Outcome { get; init; } = OutcomeKind.Unknown;
 
     /// <summary>
-    /// Register: the acknowledged transaction hash (lower-case hex); also set on a register that
-    /// <see cref="OutcomeKind.Failed"/> by a committed rejection (the rejected transaction is in the
-    /// chain, at <see cref="BlockHeight"/> and <see cref="Position"/>). Read: the registering
-    /// transaction hash the node answered, or null for "not registered". ExportEvidence: the
-    /// transaction the bundle is for.
+    /// Register: the acknowledged transaction hash (lower-case hex); for Unknown and Failed outcomes the
+    /// hash of the transaction that was sent (known before sending), so the checker knows what an
+    /// indeterminate write would have written (null there = "some value", checked less strictly); a
+    /// register that <see cref="OutcomeKind.Failed"/> by a committed rejection has its transaction in the
+    /// chain, at <see cref="BlockHeight"/> and <see cref="Position"/>. Read: the registering transaction
+    /// hash the node answered, or null for "not registered". ExportEvidence: the transaction the bundle is for.
     /// </summary>
     public string? TransactionHash { get; init; }
 
@@ -53,6 +54,15 @@ public sealed record Operation
 
     /// <summary>ExportEvidence: the bundle file written during the run.</summary>
     public string? EvidencePath { get; init; }
+
+    /// <summary>
+    /// Register the ledger committed but refused as a duplicate content hash (the block records it
+    /// rejected): the earlier registration's transaction hash the rejection named (lower-case hex).
+    /// Record such a Register as <see cref="OutcomeKind.Failed"/> with its own hash in
+    /// <see cref="TransactionHash"/>; the checker reads it as "the register held this value then".
+    /// Equal to the operation's own hash when an earlier attempt of the same transaction took effect.
+    /// </summary>
+    public string? DuplicateOf { get; init; }
 
     /// <summary>Failed / Unknown: a short reason (gRPC status and detail), bounded by the recorder.</summary>
     public string? Error { get; init; }

@@ -1,0 +1,24 @@
+namespace Ledger.Chaos.Checking.Chain;
+
+/// <summary>What the chain checks found across the nodes.</summary>
+public sealed class ChainReport
+{
+    public long Acked { get; init; }
+
+    public long Lost { get; init; }
+
+    public long Duplicated { get; init; }
+
+    public long Diverged { get; init; }
+
+    public long AuditFailures { get; init; }
+
+    public long Unreachable { get; init; }
+
+    /// <summary>Blocks of the agreed chain the audit verified.</summary>
+    public ulong AuditedHeight { get; init; }
+
+    public IReadOnlyDictionary<string, ulong> NodeHeights { get; init; } = new Dictionary<string, ulong>();
+
+    public IReadOnlyList<Violation> Violations { get; init; } = [];
+}

@@ -1,0 +1,9 @@
+using Ledger.Client;
+
+namespace Ledger.Chaos.Checking;
+
+/// <summary>
+/// A node whose chain the checker reads: its id and SDK options naming its public endpoint only
+/// (with the TLS settings the rig uses for its clients).
+/// </summary>
+public sealed record CheckedNode(string NodeId, LedgerClientOptions Client);
