@@ -43,12 +43,12 @@ public sealed class ChaosCommandLineTests
 
     [TestCase(new[] { "--nodes", "9" }, "--nodes must be between 3 and 7")]
     [TestCase(new[] { "--nodes", "2" }, "--nodes must be between 3 and 7")]
-    [TestCase(new[] { "--rate", "-1" }, "--rate must be between")]
+    [TestCase(new[] { "--rate", "0" }, "--rate must be between 1 and")]
     [TestCase(new[] { "--seconds", "0" }, "the run length must be between")]
     [TestCase(new[] { "--minutes", "-1" }, "must not be negative")]
     [TestCase(new[] { "--faults", "kill-leader,meteor" }, "unknown fault kind 'meteor'")]
     [TestCase(new[] { "--fault-interval", "0.1" }, "--fault-interval must be between")]
-    [TestCase(new[] { "--bug", "rm -rf" }, "is not a bug name")]
+    [TestCase(new[] { "--bug", "rm -rf" }, "is not a planted bug (known: ")]
     [TestCase(new[] { "--rate", "fast" }, "fast")]
     [TestCase(new[] { "--frobnicate" }, "--frobnicate")]
     public void TryParse_BadOption_FailsNamingIt(string[] args, string expected)

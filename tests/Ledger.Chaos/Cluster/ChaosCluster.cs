@@ -61,7 +61,7 @@ public sealed class ChaosCluster : IAsyncDisposable
         var peerPorts = consortium.Nodes.ToDictionary(n => n.NodeId, n => n.PeerPort);
         var mesh = new ProxyMesh(peerPorts, seed);
         var cluster = new ChaosCluster(consortium, mesh);
-        var environment = bug is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [PlantedBugs.EnvironmentVariable] = bug };
+        var environment = PlantedBugs.NodeEnvironment(bug);
         var all = new List<ChaosNode>();
         for (var i = 0; i < consortium.Nodes.Count; i++)
         {

@@ -1,10 +1,6 @@
 namespace Ledger.Chaos.Cluster;
 
-/// <summary>
-/// The node flags that skew its injected clock (the switches work adds them to Ledger.Node). Unknown
-/// configuration keys are ignored by the node, so passing them to a node without them is harmless,
-/// but the clock fault is then a plain restart: it is off by default (<see cref="Faults.FaultKinds.Default"/>).
-/// </summary>
+/// <summary>The node options that skew its injected clock (<c>Ledger.Node.TestFaults.SkewedTimeProvider</c>).</summary>
 public static class NodeClockFlags
 {
     public const string OffsetMilliseconds = "--Node:ClockOffsetMilliseconds";

@@ -17,11 +17,11 @@ public static class FaultKinds
     };
 
     /// <summary>
-    /// Every kind except clock and disk, whose node flag and corruptor come from other parts of the
-    /// harness (ask for them with <c>--faults</c>).
+    /// Every kind except disk: until the nodes repair a damaged store from their peers (issue #16
+    /// point 0), disk faults make a run fail by design; ask for them with <c>--faults all</c> or a list.
     /// </summary>
     public static readonly IReadOnlyList<FaultKind> Default =
-        [FaultKind.KillLeader, FaultKind.KillRandom, FaultKind.Pause, FaultKind.PowerLoss, FaultKind.Partition, FaultKind.Link, FaultKind.Membership];
+        [FaultKind.KillLeader, FaultKind.KillRandom, FaultKind.Pause, FaultKind.PowerLoss, FaultKind.Partition, FaultKind.Link, FaultKind.Clock, FaultKind.Membership];
 
     public static string NameOf(FaultKind kind) => ByName.First(pair => pair.Value == kind).Key;
 

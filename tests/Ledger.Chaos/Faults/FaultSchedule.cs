@@ -28,8 +28,8 @@ public sealed class FaultSchedule
     private static readonly TimeSpan NetworkFaultMin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NetworkFaultMax = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan GapMin = TimeSpan.FromMilliseconds(300);
-    private const int ClockOffsetMillisecondsMax = 5_000;
-    private const int ClockDriftPpmMax = 500;
+    private const int ClockOffsetMillisecondsMax = 20_000;
+    private const int ClockDriftPpmMax = 20_000;
 
     private FaultSchedule(int seed, IReadOnlyList<FaultStep> steps)
     {

@@ -14,12 +14,13 @@ public sealed record WorkloadContext(
 
 /// <summary>
 /// Clients that submit and read while the faults run, recording every invocation and completion.
-/// <see cref="StartAsync"/> returns once the clients run; <see cref="StopAsync"/> stops invoking and
-/// waits (bounded) for what is in flight, which stays Unknown if it never returns.
+/// <see cref="StartAsync"/> returns once the clients run; <see cref="StopAsync"/> stops invoking,
+/// waits (bounded) for what is in flight, which stays Unknown if it never returns, and says what the
+/// workload did in one line.
 /// </summary>
 public interface IChaosWorkload
 {
     Task StartAsync(WorkloadContext context, CancellationToken cancel);
 
-    Task StopAsync();
+    Task<string> StopAsync();
 }

@@ -8,9 +8,3 @@ public interface IDiskCorruptor
 {
     DiskDamage Corrupt(string dataDirectory, Random random);
 }
-
-/// <summary>Until a corruptor is plugged in: touches nothing, says so.</summary>
-public sealed class NoDiskCorruptor : IDiskCorruptor
-{
-    public DiskDamage Corrupt(string dataDirectory, Random random) => new(0, "no disk corruptor plugged in: files left intact");
-}

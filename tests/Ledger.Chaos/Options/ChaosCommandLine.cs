@@ -56,9 +56,9 @@ public static class ChaosCommandLine
         }
 
         var rate = result.GetValue(Rate);
-        if (rate is < 0 or > ChaosOptions.RatePerSecondMax)
+        if (rate is < 1 or > ChaosOptions.RatePerSecondMax)
         {
-            error = $"--rate must be between 0 and {ChaosOptions.RatePerSecondMax} (got {rate})";
+            error = $"--rate must be between 1 and {ChaosOptions.RatePerSecondMax} (got {rate})";
             return false;
         }
 
@@ -83,9 +83,9 @@ public static class ChaosCommandLine
         }
 
         var bug = result.GetValue(Bug);
-        if (bug is not null && !PlantedBugs.IsWellFormed(bug))
+        if (bug is not null && !PlantedBugs.IsKnown(bug))
         {
-            error = $"--bug '{bug}' is not a bug name (letters, digits and '-' only)";
+            error = $"--bug '{bug}' is not a planted bug (known: {string.Join(", ", PlantedBugs.Known)})";
             return false;
         }
 

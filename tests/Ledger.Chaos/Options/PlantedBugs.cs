@@ -1,21 +1,19 @@
+using Ledger.Node.TestFaults;
+
 namespace Ledger.Chaos.Options;
 
 /// <summary>
-/// How a planted bug (issue #16 point 4) reaches the node processes. The node side (the switches
-/// work) reads it; this is the harness's one place that knows the flag's name.
+/// How a planted bug (issue #16 point 4) reaches the node processes: the node's <c>Node:TestBugs</c>
+/// option plus the environment variable that must accompany it (a node refuses test bugs without it).
 /// </summary>
 public static class PlantedBugs
 {
-    /// <summary>Node configuration key the bug name is passed in.</summary>
-    public const string NodeFlag = "--Node:PlantedBug";
+    public static IReadOnlyCollection<string> Known => [.. TestBugs.Names.Keys];
 
-    /// <summary>Environment variable that must also be set: a planted bug needs both (a test-only opt-in).</summary>
-    public const string EnvironmentVariable = "LEDGER_PLANTED_BUG";
+    public static bool IsKnown(string name) => TestBugs.Names.ContainsKey(name);
 
-    private const int NameCharsMax = 64;
+    public static string[] NodeArguments(string? bug) => bug is null ? [] : [$"--{TestBugs.OptionName}={bug}"];
 
-    public static bool IsWellFormed(string name) =>
-        name.Length is > 0 and <= NameCharsMax && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_');
-
-    public static string[] NodeArguments(string? bug) => bug is null ? [] : [$"{NodeFlag}={bug}"];
+    public static IReadOnlyDictionary<string, string> NodeEnvironment(string? bug) =>
+        bug is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [TestBugs.EnableVariable] = "1" };
 }

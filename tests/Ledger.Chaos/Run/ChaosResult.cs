@@ -1,4 +1,4 @@
-using Ledger.Chaos.Hooks;
+using Ledger.Chaos.Checking;
 
 namespace Ledger.Chaos.Run;
 

@@ -1,3 +1,4 @@
+using Ledger.Chaos.Checking;
 using Ledger.Chaos.Cluster;
 using Ledger.Chaos.Faults;
 using Ledger.Chaos.History;
@@ -78,7 +79,7 @@ public static class ChaosRun
         }
 
         log.Write($"{options.DurationSeconds}s of faults done ({injector.FaultsInjected} injected); stopping the workload");
-        await workload.StopAsync().ConfigureAwait(false);
+        log.Write(await workload.StopAsync().ConfigureAwait(false));
         await injector.HealAllAsync().ConfigureAwait(false);
         await recovery.DrainAsync().ConfigureAwait(false);
 
@@ -102,10 +103,10 @@ public static class ChaosRun
 
         var members = cluster.Members.Select(n => new NodeEndpoint(n.NodeId, n.PublicUrl)).ToList();
         var verdict = await hooks.Checker().CheckAsync(new CheckContext(history, members, cluster.Consortium.GenesisPath, cluster.RunDirectory), cancel).ConfigureAwait(false);
-        violations.AddRange(verdict.Violations);
+        violations.AddRange(verdict.Violations.Select(v => $"{v.Kind}: {v.Summary}"));
         var closing = new ClosingLine(
             options.DurationSeconds,
-            verdict.Acknowledged,
+            verdict.Acked,
             verdict.Lost,
             verdict.Duplicated,
             verdict.Diverged,
@@ -142,11 +143,8 @@ public static class ChaosRun
 
         log.WriteRaw($"replay: --seed {options.Seed} --seconds {options.DurationSeconds} --rate {options.RatePerSecond} --nodes {options.NodeCount} --faults {string.Join(",", options.FaultKinds.Select(FaultKinds.NameOf))} --fault-interval {options.FaultIntervalSeconds}{(options.Bug is null ? "" : $" --bug {options.Bug}")}");
         log.WriteRaw(schedule.Format());
-        if (verdict.SmallestSlice.Length > 0)
-        {
-            log.WriteRaw("smallest history slice:");
-            log.WriteRaw(verdict.SmallestSlice);
-        }
+        log.WriteRaw($"checker report (with the smallest history slice of each violation; also in {Path.Combine(cluster.RunDirectory, RunChecker.ReportFileName)}):");
+        log.WriteRaw(verdict.ToText());
 
         log.WriteRaw(cluster.RecentOutput());
     }
