@@ -120,7 +120,8 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         log.Write($"  killed {node.NodeId}{(leaderStatus is null ? "" : $" (leader, term {leaderStatus.Term}, commit {leaderStatus.CommitIndex})")}");
         if (leaderStatus is not null)
         {
-            recovery.Measure(cluster, leaderStatus.Term, leaderStatus.CommitIndex, killedAt, cancel);
+            // Not bound to the fault phase: a kill near its end is still measured (the timer gives up on its own).
+            recovery.Measure(cluster, leaderStatus.Term, leaderStatus.CommitIndex, killedAt, CancellationToken.None);
         }
 
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);

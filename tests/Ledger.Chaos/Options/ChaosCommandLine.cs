@@ -19,11 +19,12 @@ public static class ChaosCommandLine
     private static readonly Option<string?> Bug = new("--bug") { Description = "run the nodes with a planted bug; the run must fail naming what it caught" };
     private static readonly Option<string?> Faults = new("--faults") { Description = $"comma-separated fault kinds: {string.Join(", ", FaultKinds.ByName.Keys)}, all or none (default: {string.Join(",", FaultKinds.Default.Select(FaultKinds.NameOf))})" };
     private static readonly Option<double> Interval = new("--fault-interval") { Description = "mean seconds from one fault to the next", DefaultValueFactory = _ => ChaosOptions.DefaultFaultIntervalSeconds };
+    private static readonly Option<bool> Keep = new("--keep-run-dir") { Description = "keep the run directory (data, node logs, checker report) even when the run passes" };
     private static readonly Option<bool> ScheduleOnly = new("--schedule-only") { Description = "print the fault schedule and exit" };
 
     public static RootCommand Build() => new("ledger chaos harness: real node processes under seeded faults, then a history and chain check")
     {
-        Minutes, Seconds, Rate, Seed, Nodes, Bug, Faults, Interval, ScheduleOnly,
+        Minutes, Seconds, Rate, Seed, Nodes, Bug, Faults, Interval, ScheduleOnly, Keep,
     };
 
     /// <summary>Parses <paramref name="args"/> into options, or a one-line error.</summary>
@@ -99,6 +100,7 @@ public static class ChaosCommandLine
             FaultKinds = kinds,
             FaultIntervalSeconds = interval,
             ScheduleOnly = result.GetValue(ScheduleOnly),
+            KeepRunDirectory = result.GetValue(Keep),
         };
         return true;
     }

@@ -37,5 +37,8 @@ public sealed record ChaosOptions
     public bool ScheduleOnly { get; init; }
 
 
+    /// <summary>Keep the run directory (data, node logs, checker report) even when the run passes.</summary>
+    public bool KeepRunDirectory { get; init; }
+
     public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
 }

@@ -42,7 +42,7 @@ public static class ChaosRun
         }
         finally
         {
-            if (!passed)
+            if (!passed || options.KeepRunDirectory)
             {
                 cluster.KeepRunDirectory();
                 log.Write($"run directory kept: {cluster.RunDirectory}");
@@ -83,10 +83,20 @@ public static class ChaosRun
         await injector.HealAllAsync().ConfigureAwait(false);
         await recovery.DrainAsync().ConfigureAwait(false);
 
+        var violations = new List<string>();
+        var probe = await LivenessProbe.CommitOneAsync(cluster, cancel).ConfigureAwait(false);
+        if (probe is null)
+        {
+            violations.Add($"not live: no registration committed within {LivenessProbe.CommitMax.TotalSeconds}s after the heal");
+        }
+        else
+        {
+            log.Write($"live: a probe registration committed after the heal (height {probe.BlockHeight})");
+        }
+
         var history = recorder.Snapshot();
         var ackedHeight = history.Where(o => o.Kind == OperationKind.Register && o.Outcome == OutcomeKind.Ok).Select(o => o.BlockHeight ?? 0).DefaultIfEmpty(0UL).Max();
-        var (height, lastSeen) = await cluster.WaitForConvergenceAsync(ackedHeight, ConvergenceMax, cancel).ConfigureAwait(false);
-        var violations = new List<string>();
+        var (height, lastSeen) = await cluster.WaitForConvergenceAsync(Math.Max(ackedHeight, probe?.BlockHeight ?? 0), ConvergenceMax, cancel).ConfigureAwait(false);
         if (height is null)
         {
             violations.Add($"not converged: the members did not agree on one height >= {ackedHeight} within {ConvergenceMax.TotalSeconds}s after the heal ({lastSeen})");
