@@ -250,7 +250,8 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
                 }
 
                 Count();
-                await membership.RunAsync(leaving, joining, cancel).ConfigureAwait(false);
+                // Not bound to the fault phase: the heal waits for the change to finish (bounded by its own budgets).
+                await membership.RunAsync(leaving, joining, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException or Grpc.Core.RpcException)
             {
