@@ -24,6 +24,7 @@ public sealed class ChaosNode : IDisposable
     private Process? process;
     private StreamWriter? log;
     private GrpcChannel? channel;
+    private int crashes;
 
     public ChaosNode(string nodeId, string publicUrl, string dataDirectory, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string runDirectory)
     {
@@ -62,6 +63,12 @@ public sealed class ChaosNode : IDisposable
     public int? LastExitCode { get; private set; }
 
     public int Starts { get; private set; }
+
+    /// <summary>Times the process ended on its own with a code other than <see cref="StorageRefusalExitCode"/> (an invariant stop, a crash).</summary>
+    public int Crashes => Volatile.Read(ref crashes);
+
+    /// <summary>The node's exit code for storage it refuses to open (damage the disk faults reported).</summary>
+    public const int StorageRefusalExitCode = 3;
 
     public LedgerApi.LedgerApiClient Client
     {
@@ -239,6 +246,10 @@ public sealed class ChaosNode : IDisposable
             {
                 // Ended on its own, not by Kill (which clears process first).
                 LastExitCode = code;
+                if (code != StorageRefusalExitCode)
+                {
+                    Interlocked.Increment(ref crashes);
+                }
             }
         }
 

@@ -114,6 +114,11 @@ public static class ChaosRun
         var members = cluster.Members.Select(n => new NodeEndpoint(n.NodeId, n.PublicUrl)).ToList();
         var verdict = await hooks.Checker().CheckAsync(new CheckContext(history, members, cluster.Consortium.GenesisPath, cluster.RunDirectory), cancel).ConfigureAwait(false);
         violations.AddRange(verdict.Violations.Select(v => $"{v.Kind}: {v.Summary}"));
+        foreach (var crashed in cluster.AllNodes.Where(n => n.Crashes > 0))
+        {
+            violations.Add($"crashed: {crashed.NodeId} stopped on its own {crashed.Crashes} time(s) (last exit code {crashed.LastExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}; see {crashed.NodeId}.log)");
+        }
+
         var closing = new ClosingLine(
             options.DurationSeconds,
             verdict.Acked,
