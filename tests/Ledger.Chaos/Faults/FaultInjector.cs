@@ -15,6 +15,10 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 {
     private static readonly TimeSpan MembershipFinishMax = TimeSpan.FromSeconds(150);
 
+    /// <summary>How long a leader-targeted step looks for the leader before it falls back to a pick.</summary>
+    private static readonly TimeSpan LeaderLookupMax = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LeaderLookupRetry = TimeSpan.FromMilliseconds(100);
+
     private readonly DiskFaultObserver disk = new(cluster, log);
     private readonly MembershipChange membership = new(cluster, new GovernanceTransactions(cluster.Consortium.ChainId, cluster.Consortium.Admin), log);
     private Task membershipInFlight = Task.CompletedTask;
@@ -263,9 +267,20 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
     /// <summary>The step's target now: the leader (falling back to a pick when there is none) or a pick among running members.</summary>
     private async Task<(ChaosNode? Node, Ledger.Core.Protocol.StatusResponse? LeaderStatus)> ResolveAsync(FaultStep step, CancellationToken cancel)
     {
-        if (step.TargetsLeader && await cluster.FindLeaderAsync(cancel).ConfigureAwait(false) is { } leader)
+        if (step.TargetsLeader)
         {
-            return (leader.Node, leader.Status);
+            // A loaded node may miss one status deadline, and an election may be under way: ask again for a while.
+            var lookupEnd = DateTime.UtcNow + LeaderLookupMax;
+            do
+            {
+                if (await cluster.FindLeaderAsync(cancel).ConfigureAwait(false) is { } leader)
+                {
+                    return (leader.Node, leader.Status);
+                }
+
+                await Task.Delay(LeaderLookupRetry, cancel).ConfigureAwait(false);
+            }
+            while (DateTime.UtcNow < lookupEnd);
         }
 
         var running = cluster.Members.Where(n => n.IsRunning && !n.IsPaused).OrderBy(n => n.NodeId, StringComparer.Ordinal).ToList();
