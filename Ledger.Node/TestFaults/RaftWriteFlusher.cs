@@ -1,3 +1,4 @@
+using Ledger.Node.Consensus;
 using Ledger.Storage.Raft;
 
 namespace Ledger.Node.TestFaults;
@@ -24,10 +25,16 @@ public sealed class RaftWriteFlusher : IDisposable
     /// <summary>Makes <paramref name="log"/> hold its writes from now on, flushed on a timer until disposed.</summary>
     public static RaftWriteFlusher Install(RocksDbRaftLogStorage log, Storage.LedgerDatabase database, TimeProvider timeProvider)
     {
-        var writes = new DeferredRaftWrites(database);
+        var writes = new DeferredRaftWrites(database, log.LastIndex());
         log.DeferredWrites = writes;
         return new RaftWriteFlusher(writes, timeProvider);
     }
+
+    /// <summary>The Raft log's last index on disk (what survives a kill now).</summary>
+    public ulong DurableLastIndex => writes.DurableLastIndex;
+
+    /// <summary>The state machine the drive loop should apply to: <paramref name="stateMachine"/>, applying only what is durable.</summary>
+    internal IReplicatedStateMachine ApplyingOnlyDurable(IReplicatedStateMachine stateMachine) => new DurableAppliesOnly(stateMachine, writes);
 
     /// <summary>Stops the timer and writes what is still held; call before the database closes.</summary>
     public void Dispose()

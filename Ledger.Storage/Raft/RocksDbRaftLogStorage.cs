@@ -317,7 +317,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
 
         if (DeferredWrites is { } deferred)
         {
-            deferred.Hold(batch);
+            deferred.Hold(batch, newLast);
         }
         else
         {
