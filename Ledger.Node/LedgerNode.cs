@@ -14,6 +14,7 @@ using Ledger.Node.Applying;
 using Ledger.Node.Verification;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
+using Ledger.Node.Recovery;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
 using Ledger.Node.TestFaults;
@@ -59,8 +60,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly Forwarder forwarder;
     private readonly Receipts receipts;
 
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, TestBugs? testBugs = null)
+    /// <param name="start">Normal, or recovering after local damage (<see cref="DamagedStart"/>); null = normal.</param>
+    /// <param name="testBugs">TEST ONLY: planted bugs for the chaos harness; null = none.</param>
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null)
     {
+        start ??= NodeStart.Normal;
+        StartNote = start.Note;
         TestBugs = testBugs ?? TestBugs.None;
         Chain = chain;
         NodeId = nodeId;
@@ -69,14 +74,14 @@ public sealed partial class LedgerNode : IAsyncDisposable
         Metrics = new NodeMetrics();
         database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
-            DataDirectory = Path.Combine(options.DataDirectory, "db"),
+            DataDirectory = DatabaseDirectory(options),
             ChainId = chain.ChainId,
             SyncWrites = false,
         });
         try
         {
             // Before any store reads the state: finish a snapshot install a crash interrupted.
-            var snapshotStaging = new SnapshotStaging(Path.Combine(options.DataDirectory, "snapshots"));
+            var snapshotStaging = new SnapshotStaging(StagingDirectory(options));
             StateSnapshotInstaller.CompleteInterrupted(database, snapshotStaging);
             RegistryState = new RocksDbRegistryState(database);
             if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
@@ -148,6 +153,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                     // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
                     DisableProposalForwarding = true,
+                    Incarnation = database.Incarnation,
+                    BeginInRecovery = start.Recovery,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
@@ -179,7 +186,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
-            serving = new ServingGuard(driver, AttestationWorker, Collector);
+            Damage = new RuntimeDamage(database, logger);
+            Damage.Watch(driver);
+            serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);
             driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
@@ -203,6 +212,42 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>The RocksDB directory inside the node's data directory.</summary>
+    public static string DatabaseDirectory(NodeOptions options) => Path.Combine(options.DataDirectory, "db");
+
+    /// <summary>Where snapshots are staged; it belongs to the database beside it.</summary>
+    public static string StagingDirectory(NodeOptions options) => Path.Combine(options.DataDirectory, "snapshots");
+
+    /// <summary>Local damage found while running (the host exits on it); see <see cref="RuntimeDamage"/>.</summary>
+    public RuntimeDamage Damage { get; }
+
+    /// <summary>Why this start began recovering (empty on a normal start).</summary>
+    public string StartNote { get; }
+
+    /// <summary>
+    /// Whether the node is recovering (its durable state may be behind what it acknowledged; it neither
+    /// votes nor counts toward a quorum) and why, for status and readiness; (false, "") otherwise.
+    /// </summary>
+    public (bool Recovering, string Reason) Recovery
+    {
+        get
+        {
+            var raft = driver.Status;
+            if (!raft.Recovering)
+            {
+                return (false, "");
+            }
+
+            var reason = raft.RecoveryReason switch
+            {
+                RecoveryReason.HardStateLost => "its Raft hard state may be lost: catching up from the leader, and voting again only once every other voter's term is known",
+                RecoveryReason.LogMayBeBehind => "its log may be behind what it acknowledged: catching up from the leader",
+                _ => "a peer showed it acknowledged entries its log no longer holds: catching up from the leader",
+            };
+            return (true, StartNote.Length > 0 ? $"{reason} ({StartNote})" : reason);
+        }
+    }
 
     /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
     public TestBugs TestBugs { get; }
@@ -270,6 +315,22 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public void Start()
     {
+        if (driver.Status.Recovering)
+        {
+            RecoveryLog.Recovering(logger, driver.Status.RecoveryReason.ToString(), Recovery.Reason);
+        }
+
+        driver.RecoveringChanged += status =>
+        {
+            if (status.Recovering)
+            {
+                RecoveryLog.Recovering(logger, status.RecoveryReason.ToString(), Recovery.Reason);
+            }
+            else
+            {
+                RecoveryLog.Recovered(logger, status.LastIndex, Blocks.LatestHeight);
+            }
+        };
         driver.Start();
         reconciler.Start();
         CatchUp.Start();

@@ -34,4 +34,11 @@ public enum RaftBugs
     /// leader that crashes before writing can then have committed an entry that only a minority holds.
     /// </summary>
     LeaderCountsItselfBeforeDurable = 1 << 4,
+
+    /// <summary>
+    /// Acknowledged watermarks are neither gossiped nor checked, and incarnation changes are ignored: a node whose
+    /// log lost entries it acknowledged (a storage rollback) votes and counts as if it never had them, so a
+    /// candidate lacking a committed entry can win (the FAST'18 failure). Host-declared recovery still works.
+    /// </summary>
+    IgnoreAcknowledgedWatermarks = 1 << 5,
 }

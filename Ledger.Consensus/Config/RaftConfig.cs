@@ -44,6 +44,21 @@ public sealed record RaftConfig
     /// <summary>When true, followers drop proposals instead of forwarding them to the leader.</summary>
     public bool DisableProposalForwarding { get; init; }
 
+    /// <summary>
+    /// This run of the node (host-supplied; the host persists a boot counter and bumps it at every start, so it is
+    /// &gt; 0 and different after every restart). Every message carries it; a leader that sees it change for a
+    /// follower resets that follower's progress and re-probes it at once. 0 = not tracked (tests only).
+    /// </summary>
+    public ulong Incarnation { get; init; }
+
+    /// <summary>
+    /// Set by the host when its storage may be behind what this node acknowledged (local damage found, a restored
+    /// copy) or its hard state may be lost: the node starts recovering (see <see cref="RecoveryReason"/>) and records
+    /// that in its first Ready's hard state. <see cref="RecoveryReason.None"/> (the default) keeps whatever the persisted
+    /// hard state says.
+    /// </summary>
+    public RecoveryReason BeginInRecovery { get; init; } = RecoveryReason.None;
+
     /// <summary>Source of election jitter. Required: no hidden global randomness.</summary>
     public IRandomSource? Random { get; init; }
 
@@ -111,6 +126,16 @@ public sealed record RaftConfig
         if (ReadOnlyOption == ReadOnlyOption.LeaseBased && !CheckQuorum)
         {
             throw new RaftConfigException("ReadOnlyOption.LeaseBased requires CheckQuorum: the lease is only sound while the leader steps down without a quorum.");
+        }
+
+        if (!Enum.IsDefined(BeginInRecovery) || BeginInRecovery == RecoveryReason.AcknowledgedWatermark)
+        {
+            throw new RaftConfigException($"BeginInRecovery must be None, LogMayBeBehind or HardStateLost, got {BeginInRecovery}.");
+        }
+
+        if (BeginInRecovery == RecoveryReason.HardStateLost && Incarnation == 0)
+        {
+            throw new RaftConfigException("BeginInRecovery = HardStateLost needs an Incarnation (> 0): leaving that recovery waits for a leader's word about this incarnation.");
         }
 
         if (Random is null)

@@ -8,4 +8,11 @@ public readonly record struct ProgressStatus(
     ProgressState State,
     bool IsLearner,
     bool RecentActive,
-    int InflightCount);
+    int InflightCount)
+{
+    /// <summary>The peer said it is recovering: its match does not count toward commit.</summary>
+    public bool Recovering { get; init; }
+
+    /// <summary>The peer's incarnation as last heard (0 = not yet heard or not tracked).</summary>
+    public ulong Incarnation { get; init; }
+}

@@ -109,6 +109,14 @@ public sealed partial class RaftNode
     /// <summary>§3.5 AppendEntries receiver, with the conflict hint of §5.3 on rejection.</summary>
     private void HandleAppendEntries(Message m)
     {
+        AppendEntries(m);
+        ObserveLeaderContact(m);
+        ObserveVotersHeard(m);
+        ObserveLeaderWatermarks(m);
+    }
+
+    private void AppendEntries(Message m)
+    {
         if (m.Index < log.Committed)
         {
             // Everything up to our commit index is settled; tell the leader where we are.
@@ -118,6 +126,7 @@ public sealed partial class RaftNode
 
         if (log.TryAppend(m.Index, m.LogTerm, m.Commit, m.Entries, out var lastNewIndex))
         {
+            leaderVerifiedIndex = Math.Max(leaderVerifiedIndex, lastNewIndex);
             Send(new Message { Type = MessageType.AppResp, To = m.From, From = Id, Term = term, Index = lastNewIndex });
             return;
         }
@@ -140,9 +149,14 @@ public sealed partial class RaftNode
 
     private void HandleHeartbeat(Message m)
     {
-        // The leader sends min(our match, its commit), so this never exceeds what we hold.
-        log.CommitTo(m.Commit);
+        // The leader sends min(our match, its commit); commit only what an append of this leader verified (or what we
+        // had committed already): after a restart the match it remembers may describe a log we no longer hold.
+        log.CommitTo(Math.Min(m.Commit, Math.Max(leaderVerifiedIndex, log.Committed)));
         Send(new Message { Type = MessageType.HeartbeatResp, To = m.From, From = Id, Term = term, Context = m.Context });
+
+        // A heartbeat's commit is capped at our match, so it says nothing about the leader's commit goal.
+        ObserveVotersHeard(m);
+        ObserveLeaderWatermarks(m);
     }
 
     /// <summary>§5.3 InstallSnapshot receiver.</summary>
@@ -156,6 +170,7 @@ public sealed partial class RaftNode
 
         if (Restore(snapshot))
         {
+            leaderVerifiedIndex = Math.Max(leaderVerifiedIndex, log.LastIndex);
             Send(new Message { Type = MessageType.AppResp, To = m.From, From = Id, Term = term, Index = log.LastIndex });
         }
         else

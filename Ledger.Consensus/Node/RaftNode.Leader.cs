@@ -37,10 +37,16 @@ public sealed partial class RaftNode
         {
             case MessageType.AppResp:
                 pr.RecentActive = true;
+                pr.LastResponseSequence = ++responseSequence;
+                ObserveFollowerIncarnation(m, pr);
+                ObserveFollowerRecovering(m, pr);
                 HandleAppendResponse(m, pr);
                 break;
             case MessageType.HeartbeatResp:
                 pr.RecentActive = true;
+                pr.LastResponseSequence = ++responseSequence;
+                ObserveFollowerIncarnation(m, pr);
+                ObserveFollowerRecovering(m, pr);
                 HandleHeartbeatResponse(m, pr);
                 break;
             case MessageType.SnapStatus:
@@ -74,6 +80,47 @@ public sealed partial class RaftNode
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A response from a new incarnation of the follower: it restarted and may have lost what it acknowledged. Reset
+    /// its progress (match 0, probe from our last index) and probe it at once; its watermark stays, and every append
+    /// tells it what it acknowledged so it recovers if it lost it.
+    /// </summary>
+    private void ObserveFollowerIncarnation(Message m, Progress pr)
+    {
+        if (m.Incarnation == 0 || m.Incarnation == pr.Incarnation)
+        {
+            return;
+        }
+
+        pr.IncarnationHeardSequence = responseSequence;
+        var restarted = pr.Incarnation != 0;
+        if (!restarted)
+        {
+            pr.Incarnation = m.Incarnation;
+            return;
+        }
+
+        if (WatermarksIgnored)
+        {
+            pr.Incarnation = m.Incarnation;
+            return;
+        }
+
+        pr.ResetAfterRestart(log.LastIndex + 1, m.Incarnation);
+        SendAppend(pr, sendIfEmpty: true);
+    }
+
+    /// <summary>Tracks whether the follower says it is recovering; when it stops, its match may complete a quorum.</summary>
+    private void ObserveFollowerRecovering(Message m, Progress pr)
+    {
+        var wasRecovering = pr.Recovering;
+        pr.Recovering = m.Recovering;
+        if (wasRecovering && !m.Recovering && MaybeCommit())
+        {
+            BroadcastAppend();
         }
     }
 
@@ -125,6 +172,8 @@ public sealed partial class RaftNode
         {
             return;
         }
+
+        RaiseWatermark(pr);
 
         switch (pr.State)
         {
@@ -201,7 +250,7 @@ public sealed partial class RaftNode
 
     private void HandleTransferLeader(ulong target, Progress pr)
     {
-        if (pr.IsLearner)
+        if (pr.IsLearner || pr.Recovering)
         {
             return;
         }

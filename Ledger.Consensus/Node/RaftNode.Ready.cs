@@ -38,6 +38,12 @@ public sealed partial class RaftNode
         }
 
         FlushPendingBroadcast();
+        var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
+        if (!entries.IsEmpty)
+        {
+            RaiseOwnWatermark(entries[^1]);
+        }
+
         var softState = CurrentSoftState();
         var hardState = CurrentHardState();
         if (hardState.Term < previousHardState.Term)
@@ -51,9 +57,10 @@ public sealed partial class RaftNode
         }
 
         var hardStateChanged = !hardState.IsEmpty && hardState != previousHardState;
-        var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote;
+        // Entering or leaving recovery is a promise like a vote: durable before any message that depends on it.
+        var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote
+            || hardState.Recovery != previousHardState.Recovery || hardState.RecoveryTarget != previousHardState.RecoveryTarget;
         var snapshot = log.Unstable.Snapshot;
-        var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
         var persistsSomething = hardStateChanged || snapshot is not null || entries.Length > 0;
         var mustSync = snapshot is not null || entries.Length > 0 || termOrVoteChanged;
 
@@ -148,6 +155,8 @@ public sealed partial class RaftNode
             return;
         }
 
+        RaiseWatermark(self);
+
         if (MaybeCommit())
         {
             BroadcastAppend();
@@ -164,6 +173,8 @@ public sealed partial class RaftNode
     {
         foreach (var message in messages)
         {
+            // Stamped now, not when created: the recovering flag must match the state this Ready persists.
+            message.StampSender(config.Incarnation, IsRecovering);
             if (everythingEarly || (earlyAllowed && MayLeaveBeforePersist(message.Type)))
             {
                 readyMessagesBeforePersist.Add(message);

@@ -41,6 +41,8 @@ public sealed partial class RaftNode
             LogTerm = previousTerm,
             Entries = entries,
             Commit = log.Committed,
+            Watermarks = GossipedWatermarks,
+            VotersHeardIncarnation = OtherVotersHeardSince(pr) ? pr.Incarnation : 0,
         });
         pr.SentEntries(entries.Length, entries.Length > 0 ? entries[^1].Index : previousIndex);
         return true;
@@ -121,6 +123,8 @@ public sealed partial class RaftNode
                 Term = term,
                 Commit = Math.Min(pr.Match, log.Committed),
                 Context = context,
+                Watermarks = GossipedWatermarks,
+                VotersHeardIncarnation = OtherVotersHeardSince(pr) ? pr.Incarnation : 0,
             });
         }
     }

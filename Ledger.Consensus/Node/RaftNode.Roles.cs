@@ -83,6 +83,7 @@ public sealed partial class RaftNode
         }
 
         leader = None;
+        leaderVerifiedIndex = 0;
         electionElapsed = 0;
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.ElectionTicks + random.Next(0, config.ElectionTicks);

@@ -5,6 +5,17 @@ public sealed partial class RaftNode
     /// <summary>Term bookkeeping common to every role (dissertation §3.3), then the role's handler.</summary>
     private void StepInternal(Message m)
     {
+        if (m.From != Id && m.Term != 0)
+        {
+            ObserveVoteWatermark(m);
+        }
+
+        StepByTermAndRole(m);
+        MaybeExitRecovery();
+    }
+
+    private void StepByTermAndRole(Message m)
+    {
         if (m.Term == 0)
         {
             // Local message, or a forwarded proposal / read request which carries no term.
@@ -80,7 +91,12 @@ public sealed partial class RaftNode
             || (vote == None && leader == None)
             || (m.Type == MessageType.PreVote && m.Term > term);
         var logOk = (config.Bugs & RaftBugs.VoteWithoutLogCheck) != 0 || log.IsUpToDate(m.Index, m.LogTerm);
-        if (canVote && logOk)
+
+        // The candidate claims a log behind what it is known to have acknowledged: it forgot entries; tell it.
+        var candidateAcknowledged = WatermarkFor(m.From);
+        var candidateForgot = !candidateAcknowledged.IsNone && new LogPosition(m.Index, m.LogTerm) < candidateAcknowledged;
+
+        if (canVote && logOk && !candidateForgot && MayVoteWhileRecovering(new LogPosition(m.Index, m.LogTerm)))
         {
             // A granted pre-vote echoes the requested (future) term so the candidate counts it.
             Send(new Message { Type = responseType, To = m.From, From = Id, Term = m.Term });
@@ -92,7 +108,15 @@ public sealed partial class RaftNode
         }
         else
         {
-            Send(new Message { Type = responseType, To = m.From, From = Id, Term = term, Reject = true });
+            Send(new Message
+            {
+                Type = responseType,
+                To = m.From,
+                From = Id,
+                Term = term,
+                Reject = true,
+                AckedWatermark = candidateForgot ? candidateAcknowledged : LogPosition.None,
+            });
         }
     }
 
@@ -129,8 +153,9 @@ public sealed partial class RaftNode
         }
     }
 
+    /// <summary>May this node campaign? Not a learner, not mid-snapshot, and not recovering.</summary>
     private bool IsPromotable() =>
-        tracker.TryGet(Id, out var self) && !self.IsLearner && log.Unstable.Snapshot is null;
+        tracker.TryGet(Id, out var self) && !self.IsLearner && log.Unstable.Snapshot is null && !IsRecovering;
 
     private bool HasUnappliedConfChange()
     {
@@ -224,6 +249,7 @@ public sealed partial class RaftNode
                 Index = lastIndex,
                 LogTerm = lastTerm,
                 Context = context,
+                AckedWatermark = WatermarkFor(id),
             });
         }
     }

@@ -57,6 +57,17 @@ public sealed partial class RaftNode
     private long uncommittedBytes;
     private bool broadcastPending;
 
+    /// <summary>Leader: counts the responses it handled, so it can tell which peers answered after another one restarted.</summary>
+    private ulong responseSequence;
+
+    /// <summary>
+    /// Follower: the highest index an append from the current leader has verified our log matches (log matching,
+    /// §3.5) since we last changed term or leader or restarted. A heartbeat's commit is capped at it: the leader
+    /// computes that commit from the match it remembers, which a restarted node whose storage lost or rolled back
+    /// entries may no longer hold, and committing an unverified stale entry would apply the wrong history.
+    /// </summary>
+    private ulong leaderVerifiedIndex;
+
     private Action<Message> stepHandler;
     private Action tickHandler;
 
@@ -78,10 +89,13 @@ public sealed partial class RaftNode
         var initial = storage.InitialState();
         tracker.SetMembership(initial.ConfState, log.LastIndex + 1);
         var hardState = initial.HardState;
+        ulong unheldCommit = 0;
         if (!hardState.IsEmpty)
         {
-            LoadHardState(hardState);
+            unheldCommit = LoadHardState(hardState);
         }
+
+        LoadRecovery(hardState, unheldCommit);
 
         if (config.Applied > 0)
         {
@@ -92,7 +106,9 @@ public sealed partial class RaftNode
         tickHandler = TickElection;
         BecomeFollower(term, None);
         previousSoftState = CurrentSoftState();
-        previousHardState = CurrentHardState();
+
+        // Recovery the host declared is not on disk yet: the first Ready persists it.
+        previousHardState = CurrentHardState() with { Recovery = hardState.Recovery, RecoveryTarget = hardState.RecoveryTarget };
     }
 
     public ulong Id { get; }
@@ -110,6 +126,12 @@ public sealed partial class RaftNode
 
     public ulong LastIndex => log.LastIndex;
 
+    /// <summary>Why this node is recovering (<see cref="RecoveryReason.None"/> when it is not); see <see cref="RaftStatus.Recovering"/>.</summary>
+    public RecoveryReason RecoveryReason => recovery;
+
+    /// <summary>While recovering: the acknowledged log position the node must reach again.</summary>
+    public LogPosition RecoveryTarget => recoveryTarget;
+
     public RaftStatus Status
     {
         get
@@ -119,7 +141,11 @@ public sealed partial class RaftNode
             {
                 foreach (var pr in tracker.All)
                 {
-                    progress.Add(new ProgressStatus(pr.Id, pr.Match, pr.Next, pr.State, pr.IsLearner, pr.RecentActive, pr.Inflights.Count));
+                    progress.Add(new ProgressStatus(pr.Id, pr.Match, pr.Next, pr.State, pr.IsLearner, pr.RecentActive, pr.Inflights.Count)
+                    {
+                        Recovering = pr.Recovering,
+                        Incarnation = pr.Incarnation,
+                    });
                 }
             }
 
@@ -133,6 +159,10 @@ public sealed partial class RaftNode
                 LeadTransferee = leadTransferee,
                 ConfState = tracker.ConfState(),
                 Progress = progress,
+                RecoveryReason = recovery,
+                RecoveryTarget = recoveryTarget,
+                RecoveryCommitGoal = recoveryHeardLeader ? recoveryCommitGoal : 0,
+                Incarnation = config.Incarnation,
             };
         }
     }
@@ -223,18 +253,37 @@ public sealed partial class RaftNode
 
     private SoftState CurrentSoftState() => new(leader, role);
 
-    private HardState CurrentHardState() => new(term, vote, log.Committed);
-
-    private void LoadHardState(HardState hardState)
+    private HardState CurrentHardState() => new(term, vote, log.Committed)
     {
-        if (hardState.Commit < log.Committed || hardState.Commit > log.LastIndex)
+        Recovery = recovery,
+        RecoveryTarget = recoveryTarget,
+        Watermarks = watermarks,
+    };
+
+    /// <summary>
+    /// Loads term, vote and commit. Returns the persisted commit index when the log no longer holds it and the host
+    /// said the log may be behind (the node then recovers up to it); 0 otherwise.
+    /// </summary>
+    private ulong LoadHardState(HardState hardState)
+    {
+        var commit = hardState.Commit;
+        ulong unheldCommit = 0;
+        if (commit > log.LastIndex && (config.BeginInRecovery != RecoveryReason.None || hardState.IsRecovering))
         {
-            RaftInvariantException.Throw($"Persisted commit {hardState.Commit} is outside [{log.Committed}, {log.LastIndex}].");
+            // The host knows its log may have lost entries: commit what we still hold and recover the rest.
+            unheldCommit = commit;
+            commit = Math.Max(log.Committed, log.LastIndex);
         }
 
-        log.CommitTo(hardState.Commit);
+        if (commit < log.Committed || commit > log.LastIndex)
+        {
+            RaftInvariantException.Throw($"Persisted commit {commit} is outside [{log.Committed}, {log.LastIndex}].");
+        }
+
+        log.CommitTo(commit);
         term = hardState.Term;
         vote = (config.Bugs & RaftBugs.ForgetVoteOnRestart) != 0 ? None : hardState.Vote;
+        return unheldCommit;
     }
 
     private void Send(Message message)

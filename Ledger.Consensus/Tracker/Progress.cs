@@ -32,6 +32,18 @@ internal sealed class Progress
 
     public bool IsLearner { get; set; }
 
+    /// <summary>The peer's incarnation from its latest response (0 = not heard yet in this term, or not tracked).</summary>
+    public ulong Incarnation { get; set; }
+
+    /// <summary>The leader's response sequence number of this peer's latest response.</summary>
+    public ulong LastResponseSequence { get; set; }
+
+    /// <summary>The leader's response sequence number when it first heard the peer's current incarnation.</summary>
+    public ulong IncarnationHeardSequence { get; set; }
+
+    /// <summary>The peer's latest response said it is recovering: its match does not count toward commit.</summary>
+    public bool Recovering { get; set; }
+
     public bool IsPaused => State switch
     {
         ProgressState.Probe => ProbeSent,
@@ -143,6 +155,22 @@ internal sealed class Progress
         Match = 0;
         Next = next;
         RecentActive = false;
+        Incarnation = 0;
+        Recovering = false;
+        LastResponseSequence = 0;
+        IncarnationHeardSequence = 0;
+    }
+
+    /// <summary>
+    /// The peer restarted (its incarnation changed): whatever it acknowledged before may be gone, so forget its match
+    /// and probe it from the end of our log. Only lowers what we count, so always safe.
+    /// </summary>
+    public void ResetAfterRestart(ulong next, ulong incarnation)
+    {
+        ResetState(ProgressState.Probe);
+        Match = 0;
+        Next = next;
+        Incarnation = incarnation;
     }
 
     private void ResetState(ProgressState state)

@@ -66,7 +66,10 @@ internal sealed class ProgressTracker
         ordered = all;
     }
 
-    /// <summary>Highest index stored on a majority of voters (dissertation §3.6).</summary>
+    /// <summary>
+    /// Highest index stored on a majority of voters (dissertation §3.6). A recovering voter counts as holding
+    /// nothing: its log may lack entries below its match, so it must not help commit anything.
+    /// </summary>
     public ulong QuorumCommitted()
     {
         var count = voters.Length;
@@ -78,7 +81,8 @@ internal sealed class ProgressTracker
         Span<ulong> matches = count <= StackQuorumMax ? stackalloc ulong[count] : new ulong[count];
         for (var i = 0; i < count; i++)
         {
-            matches[i] = progressById[voters[i]].Match;
+            var progress = progressById[voters[i]];
+            matches[i] = progress.Recovering ? 0 : progress.Match;
         }
 
         matches.Sort();

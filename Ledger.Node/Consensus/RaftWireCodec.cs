@@ -26,7 +26,17 @@ public static class RaftWireCodec
             Reject = message.Reject,
             RejectHint = message.RejectHintIndex,
             HintTerm = message.RejectHintTerm,
+            Incarnation = message.Incarnation,
+            Recovering = message.Recovering,
+            AckedWatermarkIndex = message.AckedWatermark.Index,
+            AckedWatermarkTerm = message.AckedWatermark.Term,
+            VotersHeardIncarnation = message.VotersHeardIncarnation,
         };
+        foreach (var watermark in message.Watermarks.Items)
+        {
+            wire.Watermarks.Add(new RaftWatermark { NodeId = watermark.NodeId, Index = watermark.Position.Index, Term = watermark.Position.Term });
+        }
+
         if (!message.Context.IsEmpty)
         {
             wire.Context = UnsafeByteOperations.UnsafeWrap(message.Context);
@@ -76,6 +86,20 @@ public static class RaftWireCodec
             entries[i] = FromWire(wire.Entries[i]);
         }
 
+        var watermarks = AcknowledgedWatermarks.Empty;
+        if (wire.Watermarks.Count > 0)
+        {
+            // Of refuses more than PeerMessageBounds.WatermarksMax nodes, node 0 and empty positions.
+            try
+            {
+                watermarks = AcknowledgedWatermarks.Of(wire.Watermarks.Select(w => new AcknowledgedWatermark(w.NodeId, new LogPosition(w.Index, w.Term))));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new FormatException($"invalid acknowledged watermarks: {ex.Message}", ex);
+            }
+        }
+
         Snapshot? snapshot = null;
         if (wire.Snapshot is { } meta)
         {
@@ -97,6 +121,11 @@ public static class RaftWireCodec
             RejectHintIndex = wire.RejectHint,
             RejectHintTerm = wire.HintTerm,
             Context = wire.Context.Memory,
+            Incarnation = wire.Incarnation,
+            Recovering = wire.Recovering,
+            AckedWatermark = new LogPosition(wire.AckedWatermarkIndex, wire.AckedWatermarkTerm),
+            VotersHeardIncarnation = wire.VotersHeardIncarnation,
+            Watermarks = watermarks,
         };
     }
 

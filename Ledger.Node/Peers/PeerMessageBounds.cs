@@ -14,6 +14,9 @@ public sealed record PeerMessageBounds(int EntriesPerAppendMax, long EntryBytesP
     /// </summary>
     public const ulong TermMax = 1UL << 48;
 
+    /// <summary>Acknowledged watermarks one App or Heartbeat may carry (one per voter; the core never tracks more).</summary>
+    public const int WatermarksMax = AcknowledgedWatermarks.NodesMax;
+
     /// <summary>Length of the context a ReadIndex request carries (the drive loop's read id) and its response echoes.</summary>
     public const int ReadIndexContextBytes = sizeof(ulong);
 

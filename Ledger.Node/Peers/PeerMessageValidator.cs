@@ -81,6 +81,11 @@ public static class PeerMessageValidator
             RejectHintIndex = message.RejectHintIndex,
             RejectHintTerm = message.RejectHintTerm,
             Context = message.Context,
+            Incarnation = message.Incarnation,
+            Recovering = message.Recovering,
+            AckedWatermark = message.AckedWatermark,
+            VotersHeardIncarnation = message.VotersHeardIncarnation,
+            Watermarks = message.Watermarks,
         };
     }
 
@@ -115,7 +120,19 @@ public static class PeerMessageValidator
             return PeerFrameRefusal.UnexpectedField;
         }
 
-        return message.Type != MessageType.App && !message.Entries.IsEmpty ? PeerFrameRefusal.UnexpectedField : PeerFrameRefusal.None;
+        if (message.Type != MessageType.App && !message.Entries.IsEmpty)
+        {
+            return PeerFrameRefusal.UnexpectedField;
+        }
+
+        if (message.Type is not (MessageType.App or MessageType.Heartbeat) && !message.Watermarks.IsEmpty)
+        {
+            return PeerFrameRefusal.UnexpectedField;
+        }
+
+        return message.Type is not (MessageType.Vote or MessageType.PreVote or MessageType.VoteResp or MessageType.PreVoteResp) && !message.AckedWatermark.IsNone
+            ? PeerFrameRefusal.UnexpectedField
+            : PeerFrameRefusal.None;
     }
 
     private static PeerFrameRefusal CheckTerm(Message message)
@@ -123,6 +140,20 @@ public static class PeerMessageValidator
         if (message.Term > PeerMessageBounds.TermMax || message.LogTerm > PeerMessageBounds.TermMax)
         {
             return PeerFrameRefusal.TermOutOfRange;
+        }
+
+        // An acknowledged position is of an entry some leader wrote: never of a term beyond the sender's.
+        if (message.AckedWatermark.Term > message.Term || message.Watermarks.Count > PeerMessageBounds.WatermarksMax)
+        {
+            return PeerFrameRefusal.TermOutOfRange;
+        }
+
+        foreach (var watermark in message.Watermarks.Items)
+        {
+            if (watermark.Position.Term > message.Term)
+            {
+                return PeerFrameRefusal.TermOutOfRange;
+            }
         }
 
         // Only a ReadIndex request travels without a term (a follower relays it as the core builds it).

@@ -20,8 +20,13 @@ internal static class RaftRecordEncoding
     private const int EntryTermOffset = EntryIndexOffset + sizeof(ulong);
     private const int EntryTypeOffset = EntryTermOffset + sizeof(ulong);
 
-    /// <summary>Hard state record: checksum, term, vote, commit.</summary>
-    private const int HardStateBytes = Checksum + (3 * sizeof(ulong));
+    /// <summary>
+    /// Hard state record: checksum, term, vote, commit, recovery reason (u8), recovery target index and term,
+    /// watermark count (u32), then per watermark node id, index and term (u64 each).
+    /// </summary>
+    private const int HardStateFixedBytes = Checksum + (3 * sizeof(ulong)) + 1 + (2 * sizeof(ulong)) + sizeof(uint);
+
+    private const int WatermarkBytes = 3 * sizeof(ulong);
 
     /// <summary>Log start record: checksum, index, term.</summary>
     private const int PositionBytes = Checksum + (2 * sizeof(ulong));
@@ -76,10 +81,25 @@ internal static class RaftRecordEncoding
 
     public static byte[] EncodeHardState(HardState state)
     {
-        var bytes = new byte[HardStateBytes];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum), state.Term);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum + 8), state.Vote);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Checksum + 16), state.Commit);
+        var watermarks = state.Watermarks.Items;
+        var bytes = new byte[HardStateFixedBytes + (watermarks.Count * WatermarkBytes)];
+        var body = bytes.AsSpan(Checksum);
+        BinaryPrimitives.WriteUInt64BigEndian(body, state.Term);
+        BinaryPrimitives.WriteUInt64BigEndian(body[8..], state.Vote);
+        BinaryPrimitives.WriteUInt64BigEndian(body[16..], state.Commit);
+        body[24] = (byte)state.Recovery;
+        BinaryPrimitives.WriteUInt64BigEndian(body[25..], state.RecoveryTarget.Index);
+        BinaryPrimitives.WriteUInt64BigEndian(body[33..], state.RecoveryTarget.Term);
+        BinaryPrimitives.WriteUInt32BigEndian(body[41..], (uint)watermarks.Count);
+        var offset = 45;
+        foreach (var watermark in watermarks)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(body[offset..], watermark.NodeId);
+            BinaryPrimitives.WriteUInt64BigEndian(body[(offset + 8)..], watermark.Position.Index);
+            BinaryPrimitives.WriteUInt64BigEndian(body[(offset + 16)..], watermark.Position.Term);
+            offset += WatermarkBytes;
+        }
+
         RaftRecordChecksum.Seal(bytes);
         return bytes;
     }
@@ -87,11 +107,54 @@ internal static class RaftRecordEncoding
     public static HardState DecodeHardState(byte[] bytes)
     {
         RaftRecordChecksum.Verify(bytes);
-        RequireLength(bytes, HardStateBytes);
+        if (bytes.Length < HardStateFixedBytes)
+        {
+            throw new RaftRecordFormatException($"{bytes.Length} bytes, shorter than the {HardStateFixedBytes}-byte hard state");
+        }
+
+        var body = bytes.AsSpan(Checksum);
+        var recovery = body[24];
+        if (recovery > (byte)RecoveryReason.HardStateLost)
+        {
+            throw new RaftRecordFormatException($"unknown recovery reason {recovery}");
+        }
+
+        var count = BinaryPrimitives.ReadUInt32BigEndian(body[41..]);
+        if (count > AcknowledgedWatermarks.NodesMax)
+        {
+            throw new RaftRecordFormatException($"hard state claims {count} watermarks, more than {AcknowledgedWatermarks.NodesMax}");
+        }
+
+        RequireLength(bytes, HardStateFixedBytes + ((int)count * WatermarkBytes));
+        var watermarks = new AcknowledgedWatermark[count];
+        var offset = 45;
+        for (var i = 0; i < watermarks.Length; i++)
+        {
+            watermarks[i] = new AcknowledgedWatermark(
+                BinaryPrimitives.ReadUInt64BigEndian(body[offset..]),
+                new LogPosition(BinaryPrimitives.ReadUInt64BigEndian(body[(offset + 8)..]), BinaryPrimitives.ReadUInt64BigEndian(body[(offset + 16)..])));
+            offset += WatermarkBytes;
+        }
+
+        AcknowledgedWatermarks set;
+        try
+        {
+            set = AcknowledgedWatermarks.Of(watermarks);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RaftRecordFormatException($"invalid watermarks: {ex.Message}");
+        }
+
         return new HardState(
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum)),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum + 8)),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(Checksum + 16)));
+            BinaryPrimitives.ReadUInt64BigEndian(body),
+            BinaryPrimitives.ReadUInt64BigEndian(body[8..]),
+            BinaryPrimitives.ReadUInt64BigEndian(body[16..]))
+        {
+            Recovery = (RecoveryReason)recovery,
+            RecoveryTarget = new LogPosition(BinaryPrimitives.ReadUInt64BigEndian(body[25..]), BinaryPrimitives.ReadUInt64BigEndian(body[33..])),
+            Watermarks = set,
+        };
     }
 
     public static byte[] EncodePosition(ulong index, ulong term)

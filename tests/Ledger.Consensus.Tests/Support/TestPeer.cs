@@ -46,7 +46,7 @@ internal sealed class TestPeer
 
     public ulong Id { get; }
 
-    public MemoryRaftLogStorage Storage { get; }
+    public MemoryRaftLogStorage Storage { get; private set; }
 
     public RaftConfig Config { get; private set; }
 
@@ -138,6 +138,23 @@ internal sealed class TestPeer
         var snapshot = Storage.CreateSnapshot(applied, Node.Status.ConfState, image);
         Storage.Compact(applied);
         return snapshot;
+    }
+
+    /// <summary>
+    /// Crash, and come back on storage rolled back to an older durable state (a lost WAL tail, a restored backup):
+    /// only entries up to <paramref name="keepLastIndex"/> and <paramref name="hardState"/> survive. No compaction assumed.
+    /// </summary>
+    public void RestartRolledBack(ulong keepLastIndex, HardState hardState, Func<RaftConfig, RaftConfig>? reconfigure = null)
+    {
+        var older = new MemoryRaftLogStorage(Storage.ConfState);
+        if (keepLastIndex >= Storage.FirstIndex())
+        {
+            older.Append(Storage.Entries(Storage.FirstIndex(), keepLastIndex + 1, long.MaxValue).ToArray());
+        }
+
+        older.SetHardState(hardState);
+        Storage = older;
+        Restart(config => (reconfigure is null ? config : reconfigure(config)) with { Applied = 0 });
     }
 
     /// <summary>Crash and restart from what was persisted; the applied state machine is rebuilt from the log.</summary>
