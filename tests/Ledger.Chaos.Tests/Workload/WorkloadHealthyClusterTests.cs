@@ -12,7 +12,7 @@ namespace Ledger.Chaos.Tests.Workload;
 /// <summary>One short workload run against a healthy three-node in-process cluster; each test reads one property off its history.</summary>
 public sealed class WorkloadHealthyClusterTests
 {
-    private static readonly TimeSpan RunLength = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan RunLength = TimeSpan.FromSeconds(8);
 
     private TestCluster cluster = null!;
     private string runDirectory = null!;
@@ -39,16 +39,18 @@ public sealed class WorkloadHealthyClusterTests
     }
 
     [Test]
-    public void RunAsync_HealthyCluster_CompletesEveryRegistrationItInvoked()
+    public void RunAsync_HealthyCluster_CompletesEveryRegistrationItInvokedNamingItsTransaction()
     {
         var registrations = 0;
         var open = 0;
+        var withoutTheirTransaction = 0;
         foreach (var operation in history)
         {
             if (operation.Kind == OperationKind.Register)
             {
                 registrations++;
                 open += operation.CompletedAt is null ? 1 : 0;
+                withoutTheirTransaction += operation.TransactionHash is { Length: 64 } ? 0 : 1;
             }
         }
 
@@ -58,6 +60,7 @@ public sealed class WorkloadHealthyClusterTests
             Assert.That(registrations, Is.EqualTo(summary.Submitted));
             Assert.That(summary.Acknowledged + summary.Failed + summary.Unknown, Is.EqualTo(summary.Submitted));
             Assert.That(open, Is.Zero);
+            Assert.That(withoutTheirTransaction, Is.Zero, "every registration names the transaction it sent, whatever its outcome");
             Assert.That(summary.InvalidReceipts, Is.Zero);
         });
     }
@@ -176,8 +179,14 @@ public sealed class WorkloadHealthyClusterTests
     {
         var genesisSha256 = SHA256.HashData(File.ReadAllBytes(cluster.Consortium.GenesisPath));
         var verdicts = new List<EvidenceVerdict>();
+        var failures = new List<string>();
         foreach (var operation in history)
         {
+            if (operation is { Kind: OperationKind.ExportEvidence, Outcome: not OutcomeKind.Ok })
+            {
+                failures.Add(operation.Error ?? "no error recorded");
+            }
+
             if (operation is { Kind: OperationKind.ExportEvidence, Outcome: OutcomeKind.Ok, EvidencePath: { } path })
             {
                 var bundle = EvidenceBundleJson.Parse(File.ReadAllBytes(path));
@@ -186,7 +195,7 @@ public sealed class WorkloadHealthyClusterTests
             }
         }
 
-        Assert.That(verdicts, Is.Not.Empty.And.All.EqualTo(EvidenceVerdict.Valid), summary.ToString());
+        Assert.That(verdicts, Is.Not.Empty.And.All.EqualTo(EvidenceVerdict.Valid), $"{summary}; failed exports: {string.Join(" | ", failures)}");
     }
 
     [Test]

@@ -57,6 +57,7 @@ public sealed class WorkloadNodeStoppedTests
             Assert.That(disagreements, Is.Empty);
             Assert.That(open, Is.Zero);
             Assert.That(acknowledgedAfterStop, Is.GreaterThan(0), summary.ToString());
+            Assert.That(summary.Retries, Is.GreaterThan(0), "the stopped leader's clients must have resent");
             Assert.That(summary.Acknowledged + summary.Failed + summary.Unknown, Is.EqualTo(summary.Submitted));
         });
     }

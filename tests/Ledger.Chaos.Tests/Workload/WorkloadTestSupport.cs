@@ -57,14 +57,18 @@ internal static class WorkloadTestSupport
     /// Null when the chain of <paramref name="node"/> holds <paramref name="operation"/>'s transaction at the
     /// block and position it recorded, registering its content, with the result its outcome claims; otherwise what differs.
     /// </summary>
-    public static async Task<string?> DisagreementWithChainAsync(InProcessNode node, Operation operation)
+    public static Task<string?> DisagreementWithChainAsync(InProcessNode node, Operation operation) =>
+        DisagreementWithChainAsync(async height => await node.Client.GetBlockAsync(new GetBlockRequest { Height = height }), operation);
+
+    /// <summary>As above, reading blocks through <paramref name="blockAt"/>.</summary>
+    public static async Task<string?> DisagreementWithChainAsync(Func<ulong, Task<Block>> blockAt, Operation operation)
     {
         if (operation.BlockHeight is not { } height || operation.Position is not { } position || operation.TransactionHash is null)
         {
             return $"operation {operation.Id} lacks block, position or transaction hash";
         }
 
-        var block = await node.Client.GetBlockAsync(new GetBlockRequest { Height = height });
+        var block = await blockAt(height);
         if (position < 0 || position >= block.Transactions.Count)
         {
             return $"operation {operation.Id}: block {height} has {block.Transactions.Count} transactions, none at {position}";

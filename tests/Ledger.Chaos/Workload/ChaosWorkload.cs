@@ -14,14 +14,14 @@ namespace Ledger.Chaos.Workload;
 /// </summary>
 public sealed class ChaosWorkload
 {
-    private readonly WorkloadContext context;
+    private readonly WorkloadRun context;
 
     public ChaosWorkload(WorkloadOptions options, HistoryRecorder recorder)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(recorder);
         options.Validate();
-        context = new WorkloadContext(options, recorder);
+        context = new WorkloadRun(options, recorder);
     }
 
     /// <summary>The counts so far (safe to read while running, e.g. for progress lines).</summary>
@@ -39,7 +39,7 @@ public sealed class ChaosWorkload
         {
             for (var i = 0; i < options.ClientCount; i++)
             {
-                var connections = new WorkloadConnections(options);
+                var connections = new WorkloadConnections(options, options.AttemptTimeout);
                 writerConnections.Add(connections);
                 var clientId = i;
                 clients.Add(Task.Run(() => new RegistrationWriter(clientId, context, connections).RunAsync(cancellation, drain.Token), CancellationToken.None));
@@ -47,7 +47,7 @@ public sealed class ChaosWorkload
 
             for (var i = 0; i < options.ReaderCount; i++)
             {
-                var connections = new WorkloadConnections(options);
+                var connections = new WorkloadConnections(options, options.ReadTimeout);
                 readerConnections.Add(connections);
                 var clientId = options.ClientCount + i;
                 clients.Add(Task.Run(() => new WorkReader(clientId, context, connections).RunAsync(cancellation, drain.Token), CancellationToken.None));

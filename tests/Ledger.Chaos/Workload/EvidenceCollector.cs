@@ -12,7 +12,7 @@ namespace Ledger.Chaos.Workload;
 /// certified) into <c>RunDirectory/evidence/</c>, and records it: the checker re-verifies every bundle
 /// at the end. At most <see cref="WorkloadOptions.EvidenceExportsMax"/> bundles, and twice that many attempts.
 /// </summary>
-internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
+internal sealed class EvidenceCollector(int clientId, WorkloadRun context)
 {
     public async Task RunAsync(CancellationToken issuing, CancellationToken drain)
     {
@@ -29,9 +29,10 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
         var ageMin = (long)(WorkloadLimits.EvidenceAckAgeMin.TotalSeconds * clock.TimestampFrequency);
         AcknowledgedRegistration? last = null;
         var exported = 0;
+        var attempts = 0;
         try
         {
-            for (var attempt = 0; attempt < 2 * options.EvidenceExportsMax && exported < options.EvidenceExportsMax && !context.Counters.HistoryFull; attempt++)
+            while (attempts < 2 * options.EvidenceExportsMax && exported < options.EvidenceExportsMax && !context.Counters.HistoryFull)
             {
                 await Task.Delay(options.EvidenceInterval, clock, issuing).ConfigureAwait(false);
                 var candidate = context.RecentAcks.NewestAcknowledgedBy(clock.GetTimestamp() - ageMin);
@@ -40,9 +41,11 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
                     continue;
                 }
 
-                last = candidate;
+                attempts++;
                 if (await ExportAsync(client, candidate, directory, drain).ConfigureAwait(false))
                 {
+                    // A failed one (its block not certified yet, a node down) is tried again next time if still the newest.
+                    last = candidate;
                     exported++;
                 }
             }
@@ -83,7 +86,7 @@ internal sealed class EvidenceCollector(int clientId, WorkloadContext context)
         catch (Exception e) when (e is RpcException or LedgerUnavailableException or ClientVerificationException or ForkDetectedException or OperationCanceledException or IOException or HttpRequestException)
         {
             // Exporting changes nothing in the ledger; a failure is reported, not judged (a lying node is the checker's to catch).
-            context.Recorder.Complete(invoked, invoked with { Outcome = OutcomeKind.Failed, TransactionHash = transactionHash, Error = WorkloadContext.Describe(e) });
+            context.Recorder.Complete(invoked, invoked with { Outcome = OutcomeKind.Failed, TransactionHash = transactionHash, Error = WorkloadRun.Describe(e) });
             Interlocked.Increment(ref context.Counters.EvidenceFailed);
             return false;
         }

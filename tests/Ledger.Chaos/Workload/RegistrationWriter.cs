@@ -21,7 +21,7 @@ namespace Ledger.Chaos.Workload;
 internal sealed class RegistrationWriter
 {
     private readonly int clientId;
-    private readonly WorkloadContext context;
+    private readonly WorkloadRun context;
     private readonly WorkloadConnections connections;
     private readonly TransactionBuilder builder;
     private readonly string memberId;
@@ -29,7 +29,7 @@ internal sealed class RegistrationWriter
     private long sequence;
     private int currentNode;
 
-    public RegistrationWriter(int clientId, WorkloadContext context, WorkloadConnections connections)
+    public RegistrationWriter(int clientId, WorkloadRun context, WorkloadConnections connections)
     {
         this.clientId = clientId;
         this.context = context;
@@ -37,7 +37,7 @@ internal sealed class RegistrationWriter
         var signer = context.Options.Signers[clientId % context.Options.Signers.Count];
         memberId = signer.MemberId;
         builder = new TransactionBuilder(signer.Key, context.ChainId, context.Options.TimeProvider);
-        random = new Random(WorkloadContext.SeedFor(context.Options.Seed, clientId));
+        random = new Random(WorkloadRun.SeedFor(context.Options.Seed, clientId));
         currentNode = clientId % connections.Count;
     }
 
@@ -52,10 +52,11 @@ internal sealed class RegistrationWriter
             {
                 await window.WaitAsync(issuing).ConfigureAwait(false);
                 PendingRegistration[] batch;
+                var node = Volatile.Read(ref currentNode);
                 try
                 {
                     var count = await context.RegistrationBucket.TakeAsync(WorkloadLimits.StreamItemsMax, issuing).ConfigureAwait(false);
-                    batch = Prepare(count);
+                    batch = Prepare(count, node);
                 }
                 catch
                 {
@@ -69,10 +70,10 @@ internal sealed class RegistrationWriter
                     break;
                 }
 
-                streams.Add(SubmitThenReleaseAsync(batch, window, drain));
+                streams.Add(SubmitThenReleaseAsync(batch, node, window, drain));
                 if (streams.Count >= WorkloadLimits.TasksBeforePruning)
                 {
-                    await WorkloadContext.PruneCompletedAsync(streams).ConfigureAwait(false);
+                    await WorkloadRun.PruneCompletedAsync(streams).ConfigureAwait(false);
                 }
             }
         }
@@ -84,11 +85,11 @@ internal sealed class RegistrationWriter
         await Task.WhenAll(streams).ConfigureAwait(false);
     }
 
-    /// <summary>Signs and records up to <paramref name="count"/> registrations (fewer once the history is full).</summary>
-    private PendingRegistration[] Prepare(int count)
+    /// <summary>Signs and records up to <paramref name="count"/> registrations (fewer once the history is full), first sent to <paramref name="node"/>.</summary>
+    private PendingRegistration[] Prepare(int count, int node)
     {
         var batch = new List<PendingRegistration>(count);
-        var nodeId = context.Options.Nodes[Volatile.Read(ref currentNode)].NodeId;
+        var nodeId = context.Options.Nodes[node].NodeId;
         for (var i = 0; i < count; i++)
         {
             byte[] content = [];
@@ -131,11 +132,11 @@ internal sealed class RegistrationWriter
         return [.. batch];
     }
 
-    private async Task SubmitThenReleaseAsync(PendingRegistration[] batch, SemaphoreSlim window, CancellationToken drain)
+    private async Task SubmitThenReleaseAsync(PendingRegistration[] batch, int firstNode, SemaphoreSlim window, CancellationToken drain)
     {
         try
         {
-            await SubmitAsync(batch, drain).ConfigureAwait(false);
+            await SubmitAsync(batch, firstNode, drain).ConfigureAwait(false);
         }
         finally
         {
@@ -143,7 +144,8 @@ internal sealed class RegistrationWriter
         }
     }
 
-    private async Task SubmitAsync(PendingRegistration[] batch, CancellationToken drain)
+    /// <summary>Attempts until every item has a verdict: the first at <paramref name="firstNode"/> (the node its invocations name), later ones at the client's current node.</summary>
+    private async Task SubmitAsync(PendingRegistration[] batch, int firstNode, CancellationToken drain)
     {
         var outstanding = new List<PendingRegistration>(batch.Length);
         try
@@ -169,10 +171,10 @@ internal sealed class RegistrationWriter
                 if (attempt > 0)
                 {
                     Interlocked.Add(ref context.Counters.Retries, outstanding.Count);
-                    await Task.Delay(WorkloadContext.Backoff(attempt), context.Options.TimeProvider, drain).ConfigureAwait(false);
+                    await Task.Delay(WorkloadRun.Backoff(attempt), context.Options.TimeProvider, drain).ConfigureAwait(false);
                 }
 
-                var node = Volatile.Read(ref currentNode);
+                var node = attempt == 0 ? firstNode : Volatile.Read(ref currentNode);
                 if (!await StreamAsync(outstanding, node, drain).ConfigureAwait(false))
                 {
                     // The node or the connection failed: the next attempt (of every batch of this client) goes to the next node.
@@ -209,7 +211,7 @@ internal sealed class RegistrationWriter
         {
             var reason = timeout.IsCancellationRequested && !drain.IsCancellationRequested
                 ? $"no answer from {nodeId} within {context.Options.AttemptTimeout.TotalSeconds:0.#} s"
-                : $"stream to {nodeId} failed: {WorkloadContext.Describe(e)}";
+                : $"stream to {nodeId} failed: {WorkloadRun.Describe(e)}";
             MarkUnanswered(outstanding, reason);
             return false;
         }
@@ -335,7 +337,8 @@ internal sealed class RegistrationWriter
         context.Recorder.Complete(item.Invoked, item.Invoked with
         {
             Outcome = outcome,
-            TransactionHash = receipt is null ? null : Convert.ToHexStringLower(item.TransactionHash),
+            // Known before sending, whatever the outcome: what an indeterminate write would have written.
+            TransactionHash = Convert.ToHexStringLower(item.TransactionHash),
             BlockHeight = receipt?.BlockHeight,
             Position = receipt is null ? null : (int)receipt.Position,
             ReferenceTransactionHash = result is null || result.ReferenceTxHash.IsEmpty ? null : Convert.ToHexStringLower(result.ReferenceTxHash.Span),

@@ -15,16 +15,16 @@ namespace Ledger.Chaos.Workload;
 internal sealed class WorkReader
 {
     private readonly int clientId;
-    private readonly WorkloadContext context;
+    private readonly WorkloadRun context;
     private readonly WorkloadConnections connections;
     private readonly Random random;
 
-    public WorkReader(int clientId, WorkloadContext context, WorkloadConnections connections)
+    public WorkReader(int clientId, WorkloadRun context, WorkloadConnections connections)
     {
         this.clientId = clientId;
         this.context = context;
         this.connections = connections;
-        random = new Random(WorkloadContext.SeedFor(context.Options.Seed, clientId));
+        random = new Random(WorkloadRun.SeedFor(context.Options.Seed, clientId));
     }
 
     public async Task RunAsync(CancellationToken issuing, CancellationToken drain)
@@ -86,8 +86,8 @@ internal sealed class WorkReader
         catch (Exception e) when (e is RpcException or LedgerUnavailableException or OperationCanceledException or IOException or HttpRequestException)
         {
             // A read has no effect: a refusal and a lost answer differ only in what the report says.
-            var definite = WorkloadContext.StatusOf(e) is { } status && SubmissionClassifier.ClassifyStatus(status) is AttemptVerdict.Refused or AttemptVerdict.RefusedRetryable;
-            completed = invoked with { Outcome = definite ? OutcomeKind.Failed : OutcomeKind.Unknown, Error = WorkloadContext.Describe(e) };
+            var definite = WorkloadRun.StatusOf(e) is { } status && SubmissionClassifier.ClassifyStatus(status) is AttemptVerdict.Refused or AttemptVerdict.RefusedRetryable;
+            completed = invoked with { Outcome = definite ? OutcomeKind.Failed : OutcomeKind.Unknown, Error = WorkloadRun.Describe(e) };
         }
 
         context.Recorder.Complete(invoked, completed);

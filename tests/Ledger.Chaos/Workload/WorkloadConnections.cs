@@ -13,7 +13,8 @@ internal sealed class WorkloadConnections : IAsyncDisposable
 {
     private readonly LedgerClient[] clients;
 
-    public WorkloadConnections(WorkloadOptions options)
+    /// <param name="callDeadline">Deadline of one unary call (reads); streams are bounded by the caller.</param>
+    public WorkloadConnections(WorkloadOptions options, TimeSpan callDeadline)
     {
         clients = new LedgerClient[options.Nodes.Count];
         for (var i = 0; i < clients.Length; i++)
@@ -25,7 +26,7 @@ internal sealed class WorkloadConnections : IAsyncDisposable
                 // Receipts are checked by the workload itself (ReceiptVerifier), per item as they arrive.
                 VerifyResponses = false,
                 AttemptsMax = 1,
-                AttemptDeadline = options.AttemptTimeout,
+                AttemptDeadline = callDeadline,
                 TimeProvider = options.TimeProvider,
             });
         }

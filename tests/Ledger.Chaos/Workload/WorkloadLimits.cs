@@ -12,8 +12,12 @@ public static class WorkloadLimits
     /// <summary>SubmitStreams one writing client keeps open at once: its in-flight window is this times <see cref="StreamItemsMax"/>.</summary>
     public const int StreamsInFlightPerClientMax = 8;
 
-    /// <summary>Attempts of one registration (the same signed transaction each time), the first included.</summary>
-    public const int SubmitAttemptsMax = 6;
+    /// <summary>
+    /// Attempts of one registration (the same signed transaction each time), the first included. With the
+    /// backoff below they span about 15 s: longer than an election under load, so an item that met one
+    /// leader change still gets its receipt instead of ending Unknown.
+    /// </summary>
+    public const int SubmitAttemptsMax = 12;
 
     /// <summary>Content hashes remembered for reads and deliberate duplicates (a ring: the oldest are forgotten).</summary>
     public const int RecentWritesMax = 4096;

@@ -7,10 +7,10 @@ using Ledger.Core.Hashing;
 
 namespace Ledger.Chaos.Workload;
 
-/// <summary>What every client of one workload shares: options, the history, the rate limiters, the recent hashes and the counts.</summary>
-internal sealed class WorkloadContext
+/// <summary>One run of the workload: what all its clients share (options, the history, the rate limiters, the recent hashes, the counts).</summary>
+internal sealed class WorkloadRun
 {
-    public WorkloadContext(WorkloadOptions options, HistoryRecorder recorder)
+    public WorkloadRun(WorkloadOptions options, HistoryRecorder recorder)
     {
         Options = options;
         Recorder = recorder;
