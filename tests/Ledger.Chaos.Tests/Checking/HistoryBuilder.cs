@@ -14,7 +14,7 @@ internal sealed class HistoryBuilder
     /// <summary>A 64-hex-digit transaction hash made of one repeated character.</summary>
     public static string Tx(char c) => new(c, 64);
 
-    public Operation Register(string? tx, long invoked, long? completed, OutcomeKind outcome = OutcomeKind.Ok, string work = Work, ulong? height = null, int? position = null, string? duplicateOf = null) =>
+    public Operation Register(string? tx, long invoked, long? completed, OutcomeKind outcome = OutcomeKind.Ok, string work = Work, ulong? height = null, int? position = null, string? referenceTransactionHash = null) =>
         Add(new Operation
         {
             Id = operations.Count,
@@ -28,7 +28,7 @@ internal sealed class HistoryBuilder
             TransactionHash = tx,
             BlockHeight = height,
             Position = position,
-            DuplicateOf = duplicateOf,
+            ReferenceTransactionHash = referenceTransactionHash,
         });
 
     /// <summary>An unanswered registration: invoked, never completed.</summary>
@@ -36,7 +36,7 @@ internal sealed class HistoryBuilder
 
     /// <summary>A registration the ledger committed but refused as a duplicate of <paramref name="existing"/>.</summary>
     public Operation RegisterRefusedAsDuplicate(string tx, string existing, long invoked, long completed, string work = Work) =>
-        Register(tx, invoked, completed, OutcomeKind.Failed, work, duplicateOf: existing);
+        Register(tx, invoked, completed, OutcomeKind.Failed, work, referenceTransactionHash: existing);
 
     public Operation Read(string? value, long invoked, long completed, string work = Work) => AddRead(OperationKind.ReadLinearizable, value, invoked, completed, work);
 

@@ -33,7 +33,11 @@ public sealed class CheckVerdict
 
     public long InventedReads { get; init; }
 
-    public long NonLinearizable => NonLinearizableWorks + InventedReads;
+    /// <summary>Reads that answered a registration the agreed chain no longer holds.</summary>
+    public long VanishedReads { get; init; }
+
+    /// <summary>The closing line's count: works with no linearization, plus reads of values never written or since vanished.</summary>
+    public long NonLinearizable => NonLinearizableWorks + InventedReads + VanishedReads;
 
     /// <summary>Works whose search hit its bound: neither proven linearizable nor refuted (not a violation, but printed).</summary>
     public long UndecidedWorks { get; init; }
@@ -61,13 +65,33 @@ public sealed class CheckVerdict
     /// <summary>The checker's fields of the closing line, in its order.</summary>
     public string CountsLine => $"acked={Acked} lost={Lost} duplicated={Duplicated} diverged={Diverged} nonlinearizable={NonLinearizable}";
 
+    /// <summary>One line per kind of violation found, naming it and its count (what a planted-bug run must name).</summary>
+    public IReadOnlyList<string> KindLines =>
+    [
+        .. new (string Name, long Count)[]
+        {
+            ("lost", Lost),
+            ("duplicated", Duplicated),
+            ("diverged", Diverged),
+            ("audit failed", AuditFailures),
+            ("unreachable", Unreachable),
+            ("nonlinearizable", NonLinearizableWorks),
+            ("invented local read", InventedReads),
+            ("read of a vanished registration", VanishedReads),
+            ("evidence failed", EvidenceFailures),
+        }.Where(k => k.Count > 0).Select(k => $"{k.Name}: {k.Count}"),
+    ];
+
+    /// <summary>The first violation with its slice, as printed in <see cref="ToText"/> (empty when none).</summary>
+    public string FirstViolationText => Violations.Count == 0 ? "" : Describe(Violations[0]);
+
     /// <summary>The whole report: counts, then each violation with its slice and details.</summary>
     public string ToText()
     {
         var text = new StringBuilder();
         text.AppendLine($"checker: {(Passed ? "PASSED" : "VIOLATIONS FOUND")}");
         text.AppendLine($"  {CountsLine}");
-        text.AppendLine($"  works_checked={WorksChecked} nonlinearizable_works={NonLinearizableWorks} invented_reads={InventedReads} undecided_works={UndecidedWorks}");
+        text.AppendLine($"  works_checked={WorksChecked} nonlinearizable_works={NonLinearizableWorks} invented_reads={InventedReads} vanished_reads={VanishedReads} undecided_works={UndecidedWorks}");
         text.AppendLine($"  audit_failures={AuditFailures} unreachable={Unreachable} evidence_checked={EvidenceChecked} evidence_failures={EvidenceFailures}");
         if (NodeHeights.Count > 0)
         {
@@ -82,16 +106,24 @@ public sealed class CheckVerdict
         foreach (var violation in Violations)
         {
             text.AppendLine();
-            text.AppendLine($"{violation.Kind}: {violation.Summary}");
-            foreach (var detail in violation.Details)
-            {
-                text.AppendLine($"  {detail}");
-            }
+            text.Append(Describe(violation));
+        }
 
-            foreach (var operation in violation.Slice)
-            {
-                text.AppendLine($"  {HistoryText.Format(operation, HistoryStartTimestamp)}");
-            }
+        return text.ToString();
+    }
+
+    private string Describe(Violation violation)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{violation.Kind}: {violation.Summary}");
+        foreach (var detail in violation.Details)
+        {
+            text.AppendLine($"  {detail}");
+        }
+
+        foreach (var operation in violation.Slice)
+        {
+            text.AppendLine($"  {HistoryText.Format(operation, HistoryStartTimestamp)}");
         }
 
         return text.ToString();

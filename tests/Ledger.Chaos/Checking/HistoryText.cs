@@ -19,7 +19,7 @@ public static class HistoryText
             _ => operation.EvidencePath is { } path ? $"bundle={path}" : "",
         };
         var receipt = operation.BlockHeight is { } height ? $" at {height}/{operation.Position?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : "";
-        var duplicate = operation.DuplicateOf is { } of ? $" duplicate-of={Short(of)}" : "";
+        var duplicate = operation.ReferenceTransactionHash is { } of ? $" reference={Short(of)}" : "";
         var error = operation.Error is { } e ? $" ({e})" : "";
         return $"#{operation.Id} client {operation.ClientId} via {operation.NodeId}: {operation.Kind} work={Short(operation.WorkKey)} {value} [{invoked} .. {completed} ms] {operation.Outcome}{receipt}{duplicate}{error}";
     }

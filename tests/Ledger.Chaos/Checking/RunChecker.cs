@@ -17,6 +17,14 @@ public static class RunChecker
 {
     public const string ReportFileName = "checker-report.txt";
 
+    /// <summary>Checks a run against nodes reached over plain gRPC (node id, public URL), with the genesis file's path.</summary>
+    public static async Task<CheckVerdict> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<(string NodeId, string PublicUrl)> nodes, string genesisPath, string runDirectory, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var genesisDocument = await File.ReadAllBytesAsync(genesisPath, cancellation).ConfigureAwait(false);
+        return await CheckAsync(history, [.. nodes.Select(n => CheckedNode.Plain(n.NodeId, n.PublicUrl))], genesisDocument, runDirectory, cancellation).ConfigureAwait(false);
+    }
+
     /// <summary>Checks a run against the nodes' public endpoints (one SDK client per node, pinned to it).</summary>
     public static async Task<CheckVerdict> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<CheckedNode> nodes, byte[] genesisDocument, string runDirectory, CancellationToken cancellation = default)
     {
@@ -59,6 +67,7 @@ public static class RunChecker
         ArgumentNullException.ThrowIfNull(registers);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(evidence);
+        var vanished = VanishedReadCheck.Check(history, chain, registers.InventedReadIds);
         var undecided = registers.UndecidedKeys.Select(key => $"work {key}: undecided (search bound of {LinearizabilitySearch.StatesPerKeyMax} states reached)");
         return new CheckVerdict
         {
@@ -70,6 +79,7 @@ public static class RunChecker
             Unreachable = chain.Unreachable,
             NonLinearizableWorks = registers.NonLinearizableWorks,
             InventedReads = registers.InventedReads,
+            VanishedReads = vanished.Count,
             UndecidedWorks = registers.UndecidedWorks,
             UndecidedNotes = [.. undecided],
             WorksChecked = registers.WorksChecked,
@@ -77,7 +87,7 @@ public static class RunChecker
             EvidenceFailures = evidence.Failures,
             NodeHeights = chain.NodeHeights,
             HistoryStartTimestamp = history.Count == 0 ? 0 : history.Min(o => o.InvokedAt),
-            Violations = [.. chain.Violations.Concat(registers.Violations).Concat(evidence.Violations).OrderBy(v => v.Kind)],
+            Violations = [.. chain.Violations.Concat(registers.Violations).Concat(vanished.Violations).Concat(evidence.Violations).OrderBy(v => v.Kind)],
         };
     }
 }

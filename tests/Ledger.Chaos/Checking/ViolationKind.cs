@@ -24,6 +24,9 @@ public enum ViolationKind
     /// <summary>A local read answered a value no registration of that work wrote (or wrote only later).</summary>
     InventedRead,
 
+    /// <summary>A read answered a registration that the agreed chain does not hold at the end.</summary>
+    VanishedRead,
+
     /// <summary>An evidence bundle exported during the run no longer verifies VALID against the genesis.</summary>
     EvidenceFailed,
 }

@@ -55,15 +55,6 @@ public sealed record Operation
     /// <summary>ExportEvidence: the bundle file written during the run.</summary>
     public string? EvidencePath { get; init; }
 
-    /// <summary>
-    /// Register the ledger committed but refused as a duplicate content hash (the block records it
-    /// rejected): the earlier registration's transaction hash the rejection named (lower-case hex).
-    /// Record such a Register as <see cref="OutcomeKind.Failed"/> with its own hash in
-    /// <see cref="TransactionHash"/>; the checker reads it as "the register held this value then".
-    /// Equal to the operation's own hash when an earlier attempt of the same transaction took effect.
-    /// </summary>
-    public string? DuplicateOf { get; init; }
-
     /// <summary>Failed / Unknown: a short reason (gRPC status and detail), bounded by the recorder.</summary>
     public string? Error { get; init; }
 }

@@ -12,8 +12,9 @@ using Ledger.Core.Signing;
 namespace Ledger.Chaos.Checking.Chain;
 
 /// <summary>
-/// The end-of-run checks over the nodes' chains, read block by block in lockstep so memory stays
-/// bounded by <see cref="ChunkBlocks"/> per node plus one entry per transaction:
+/// The end-of-run checks over the nodes' chains, read in lockstep chunks of about
+/// <see cref="ChunkTransactionsTarget"/> transactions (at most <see cref="ChunkBlocksMax"/> blocks) per
+/// node, so memory stays bounded by a chunk per node plus one entry per transaction:
 /// <list type="bullet">
 /// <item>at every height, the nodes holding it must hold byte-identical blocks; the largest group of
 /// agreeing nodes gives the agreed block and every other node is counted diverged (once);</item>
@@ -27,20 +28,31 @@ namespace Ledger.Chaos.Checking.Chain;
 /// </summary>
 public static class ChainChecker
 {
-    /// <summary>Blocks read from each node per step.</summary>
-    public const int ChunkBlocks = 256;
+    /// <summary>Most blocks read from each node per step (small blocks).</summary>
+    public const int ChunkBlocksMax = 256;
 
-    public static async Task<ChainReport> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<INodeChain> nodes, ConsortiumGenesis genesis, CancellationToken cancellation = default)
+    /// <summary>Transactions a step aims to read from each node: the next chunk's block count follows the last chunk's block sizes.</summary>
+    public const int ChunkTransactionsTarget = 8_192;
+
+    /// <summary>Blocks in the first chunk, before the block sizes are known (fewer when the target is smaller).</summary>
+    private const int FirstChunkBlocks = 16;
+
+    public static Task<ChainReport> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<INodeChain> nodes, ConsortiumGenesis genesis, CancellationToken cancellation = default) =>
+        CheckAsync(history, nodes, genesis, ChunkTransactionsTarget, cancellation);
+
+    /// <summary>As <see cref="CheckAsync(IReadOnlyList{Operation}, IReadOnlyList{INodeChain}, ConsortiumGenesis, CancellationToken)"/>, with another chunk size (tests cross chunk boundaries with small ones).</summary>
+    public static async Task<ChainReport> CheckAsync(IReadOnlyList<Operation> history, IReadOnlyList<INodeChain> nodes, ConsortiumGenesis genesis, int chunkTransactionsTarget, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(genesis);
-        var run = new Run(history, genesis);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkTransactionsTarget, 1);
+        var run = new Run(history, genesis, chunkTransactionsTarget);
         await run.ExecuteAsync(nodes, cancellation).ConfigureAwait(false);
         return run.ToReport();
     }
 
-    private sealed class Run(IReadOnlyList<Operation> history, ConsortiumGenesis genesis)
+    private sealed class Run(IReadOnlyList<Operation> history, ConsortiumGenesis genesis, int chunkTransactionsTarget)
     {
         private readonly IHashAlgorithm hash = CryptoSuites.Get(genesis.Suite).Hash;
         private readonly ChainAuditor auditor = new(genesis);
@@ -73,9 +85,11 @@ public static class ChainChecker
             }
 
             var top = live.Count == 0 ? 0 : live.Max(n => heights[n.NodeId]);
-            for (ulong from = 1; from <= top; from += ChunkBlocks)
+            var chunkBlocks = Math.Min(FirstChunkBlocks, (ulong)chunkTransactionsTarget);
+            ulong from = 1;
+            while (from <= top && live.Count > 0)
             {
-                var to = Math.Min(top, from + ChunkBlocks - 1);
+                var to = Math.Min(top, from + chunkBlocks - 1);
                 var fetched = await Task.WhenAll(live.Select(n => FetchAsync(n, from, Math.Min(to, heights[n.NodeId]), cancellation))).ConfigureAwait(false);
                 var holders = new List<(string NodeId, IReadOnlyList<Block> Blocks)>();
                 for (var i = 0; i < live.Count; i++)
@@ -91,7 +105,9 @@ public static class ChainChecker
                 }
 
                 live.RemoveAll(n => unreachable.Contains(n.NodeId));
-                CheckChunk(from, to, holders);
+                var transactions = CheckChunk(from, to, holders);
+                chunkBlocks = Math.Clamp((ulong)chunkTransactionsTarget * (to - from + 1) / Math.Max(1UL, (ulong)transactions), 1UL, ChunkBlocksMax);
+                from = to + 1;
             }
 
             foreach (var (height, operations) in ackedByHeight)
@@ -134,6 +150,8 @@ public static class ChainChecker
                 AuditFailures = auditFailures,
                 Unreachable = unreachable.Count,
                 AuditedHeight = auditor.VerifiedHeight,
+                FindTransaction = hex => Hash32.TryParse(hex, out var key) && seen.TryGetValue(key, out var at) ? at : null,
+                ChainRead = heights.Keys.Any(id => !unreachable.Contains(id)),
                 NodeHeights = new Dictionary<string, ulong>(heights, StringComparer.Ordinal),
                 Violations = violations.ToList(),
             };
@@ -165,8 +183,10 @@ public static class ChainChecker
             }
         }
 
-        private void CheckChunk(ulong from, ulong to, List<(string NodeId, IReadOnlyList<Block> Blocks)> holders)
+        /// <summary>Checks heights [from, to] and returns how many transactions the agreed blocks held.</summary>
+        private long CheckChunk(ulong from, ulong to, List<(string NodeId, IReadOnlyList<Block> Blocks)> holders)
         {
+            long transactions = 0;
             var agreed = new List<Block>();
             var agreeing = new List<List<string>>();
             for (var height = from; height <= to; height++)
@@ -218,6 +238,7 @@ public static class ChainChecker
 
                 agreed.Add(reference.Block);
                 agreeing.Add(reference.Nodes);
+                transactions += reference.Block.Transactions.Count;
                 CheckTransactions(height, reference.Block);
             }
 
@@ -232,6 +253,8 @@ public static class ChainChecker
                     Details = [HeightsLine(), $"nodes holding that block: {string.Join(", ", nodes)}"],
                 });
             }
+
+            return transactions;
         }
 
         private void CheckTransactions(ulong height, Block block)

@@ -65,14 +65,14 @@ public static class HistoryShrinker
     }
 
     private static HashSet<string> WrittenValues(List<Operation> operations) =>
-        operations.Where(o => o.Kind == OperationKind.Register && o.TransactionHash is not null && (o.DuplicateOf is null || string.Equals(o.DuplicateOf, o.TransactionHash, StringComparison.OrdinalIgnoreCase)))
+        operations.Where(o => o.Kind == OperationKind.Register && o.TransactionHash is not null && (o.ReferenceTransactionHash is null || string.Equals(o.ReferenceTransactionHash, o.TransactionHash, StringComparison.OrdinalIgnoreCase)))
             .Select(o => o.TransactionHash!)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static string? Observed(Operation operation) => operation.Kind switch
     {
         OperationKind.ReadLinearizable => operation.TransactionHash,
-        OperationKind.Register when operation.DuplicateOf is { } other && !string.Equals(other, operation.TransactionHash, StringComparison.OrdinalIgnoreCase) => other,
+        OperationKind.Register when operation.ReferenceTransactionHash is { } other && !string.Equals(other, operation.TransactionHash, StringComparison.OrdinalIgnoreCase) => other,
         _ => null,
     };
 }

@@ -5,7 +5,8 @@ namespace Ledger.Chaos.Checking.Linearizability;
 /// <summary>
 /// The operations of one work that the linearizability search checks, as register steps with their
 /// call and return times. Included: every Register except a plain refusal (Failed without a
-/// duplicate), and every linearizable read that answered. An operation without an answer returns at
+/// <see cref="Operation.ReferenceTransactionHash"/>: a committed duplicate rejection is read as "the
+/// register held that value then"), and every linearizable read that answered. An operation without an answer returns at
 /// +infinity: it may take effect at any point after its invocation.
 /// </summary>
 internal sealed class KeyHistory
@@ -43,7 +44,7 @@ internal sealed class KeyHistory
         ArgumentNullException.ThrowIfNull(operation);
         return operation.Kind switch
         {
-            OperationKind.Register => operation.Outcome != OutcomeKind.Failed || operation.DuplicateOf is not null,
+            OperationKind.Register => operation.Outcome != OutcomeKind.Failed || operation.ReferenceTransactionHash is not null,
             OperationKind.ReadLinearizable => operation.Outcome == OutcomeKind.Ok,
             _ => false,
         };
@@ -103,7 +104,7 @@ internal sealed class KeyHistory
         }
 
         var own = operation.TransactionHash is null ? RegisterStep.SomeValue : valueOf(operation.TransactionHash);
-        if (operation.DuplicateOf is { } other)
+        if (operation.ReferenceTransactionHash is { } other)
         {
             // Refused as a duplicate of another registration: the register held that value. Refused as a
             // duplicate of itself: an earlier attempt of this very transaction took effect.

@@ -92,6 +92,7 @@ public static class LinearizabilityChecker
             NonLinearizableWorks = nonLinearizable.Count,
             UndecidedWorks = undecided.Count,
             InventedReads = invented.Count,
+            InventedReadIds = invented.Select(r => r.Read.Id).ToHashSet(),
             Violations = violations,
             UndecidedKeys = [.. undecided.Order(StringComparer.Ordinal).Take(CheckVerdict.ViolationsReportedPerKindMax)],
         };

@@ -11,6 +11,9 @@ public sealed class LinearizabilityReport
 
     public long InventedReads { get; init; }
 
+    /// <summary>Ids of the invented reads (so other checks do not count them twice).</summary>
+    public IReadOnlySet<long> InventedReadIds { get; init; } = new HashSet<long>();
+
     /// <summary>Non-linearizable works (shrunk) and invented reads, up to <see cref="CheckVerdict.ViolationsReportedPerKindMax"/> of each.</summary>
     public IReadOnlyList<Violation> Violations { get; init; } = [];
 

@@ -37,5 +37,5 @@ public static class LocalReadCheck
     /// <summary>A registration that may have written its transaction hash: acknowledged, indeterminate, or refused as a duplicate of itself.</summary>
     private static bool IsPossibleWrite(Operation operation) =>
         operation.Kind == OperationKind.Register
-        && (operation.Outcome != OutcomeKind.Failed || string.Equals(operation.DuplicateOf, operation.TransactionHash, StringComparison.OrdinalIgnoreCase) && operation.DuplicateOf is not null);
+        && (operation.Outcome != OutcomeKind.Failed || string.Equals(operation.ReferenceTransactionHash, operation.TransactionHash, StringComparison.OrdinalIgnoreCase) && operation.ReferenceTransactionHash is not null);
 }
