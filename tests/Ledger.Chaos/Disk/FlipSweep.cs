@@ -64,24 +64,36 @@ public sealed class FlipSweep
             var target = stopped ?? PickFollower(cluster, leader);
             target.Kill();
             var heightBeforeStop = chain.Height;
+            var pristine = Path.Combine(cluster.Consortium.Directory, "pristine-copy");
+            if (Directory.Exists(pristine))
+            {
+                Directory.Delete(pristine, recursive: true);
+            }
+
+            DataDirectoryCopy.Take(target.DataDirectory, pristine);
 
             await SubmitAsync(cluster, options.TransactionsPerFlip, options.TransactionsPerFlip, cancellationToken);
             leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
             await GrowChainAsync(cluster, leader, cancellationToken);
 
             var corruption = corruptor.FlipRandomByte(target.DatabaseDirectory);
+            var flipped = DateTime.UtcNow;
             var outcome = await ObserveAsync(cluster, iteration, target, leader, corruption, heightBeforeStop, cancellationToken);
             outcomes.Add(outcome);
-            output.WriteLine(outcome.ToString());
+            output.WriteLine($"{outcome} [{(DateTime.UtcNow - flipped).TotalSeconds:F1} s]");
             output.Flush();
 
             if (!outcome.CaughtUp || outcome.Category is FlipCategory.DetectedScan or FlipCategory.Served)
             {
-                await ResetAsync(cluster, target, cancellationToken);
+                await ResetAsync(cluster, target, outcome.Answered ? null : pristine, cancellationToken);
             }
 
             target.Kill();
             stopped = target;
+            if (iteration % options.ProgressEveryFlips == 0 && iteration < options.Flips)
+            {
+                output.WriteLine($"progress after {(DateTime.UtcNow - started).TotalSeconds:F0} s: {new FlipSweepReport(outcomes).ClosingLine()}");
+            }
         }
 
         var report = new FlipSweepReport(outcomes);
@@ -99,7 +111,7 @@ public sealed class FlipSweep
         if (first is null)
         {
             var refused = target.ExitCode is { } code ? $"exited with code {code}: {LastMeaningfulLine(target)}" : "did not answer Status";
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused);
+            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused, Answered: false);
         }
 
         var detectedAtOpen = Reported(first);
@@ -150,7 +162,29 @@ public sealed class FlipSweep
             return $"fault: {FlippedNodeProbe.Shorten(status.Fault)}";
         }
 
-        return status.Role.Contains("ecovering", StringComparison.Ordinal) ? $"role {status.Role}" : null;
+        return IsRecovering(status) ? "recovering" : null;
+    }
+
+    /// <summary>
+    /// The status's <c>recovering</c> flag (field 15, added by the storage repair work). Read from the wire
+    /// bytes so the sweep also runs against builds whose generated StatusResponse predates the field.
+    /// </summary>
+    private static bool IsRecovering(StatusResponse status)
+    {
+        const int RecoveringField = 15;
+        var input = new Google.Protobuf.CodedInputStream(Google.Protobuf.MessageExtensions.ToByteArray(status));
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) == RecoveringField && Google.Protobuf.WireFormat.GetTagWireType(tag) == Google.Protobuf.WireFormat.WireType.Varint)
+            {
+                return input.ReadBool();
+            }
+
+            input.SkipLastField();
+        }
+
+        return false;
     }
 
     private static string LastMeaningfulLine(SweepNode node)
@@ -194,45 +228,88 @@ public sealed class FlipSweep
     }
 
     /// <summary>
-    /// Wipes <paramref name="target"/>'s data directory and lets it rejoin by snapshot. A leader that still
-    /// believes the follower holds what it acknowledged may never resend it (issue #16), so when the wiped
-    /// node does not catch up in time the leader is restarted, which resets every follower's progress.
+    /// Undoes the flip so the next one starts from a healthy cluster. A node that never came up acknowledged
+    /// nothing since it was stopped: it gets back the copy of its directory taken then (<paramref name="pristine"/>)
+    /// and catches up. A node that ran may have acknowledged entries the copy lacks, and a leader that
+    /// believes a follower holds what it acknowledged never resends it (issue #16): its directory is wiped
+    /// and the leader restarted, which resets every follower's progress, so it rejoins by snapshot.
     /// </summary>
-    private async Task ResetAsync(SweepCluster cluster, SweepNode target, CancellationToken cancellationToken)
+    private async Task ResetAsync(SweepCluster cluster, SweepNode target, string? pristine, CancellationToken cancellationToken)
     {
         target.Kill();
         Directory.Delete(target.DataDirectory, recursive: true);
-        target.Start();
-        if (await WaitForHeightAsync(target, chain.Height, options.ResetTimeout, cancellationToken))
+        if (pristine is not null)
         {
-            return;
+            DataDirectoryCopy.Take(pristine, target.DataDirectory);
+            target.Start();
+            if (await WaitForHeightAsync(target, chain.Height, options.ResetTimeout, cancellationToken))
+            {
+                return;
+            }
+
+            output.WriteLine($"  reset: {target.NodeId} put back to its copy from before the flip did not catch up within {options.ResetTimeout.TotalSeconds:F0} s; wiping it");
+            target.Kill();
+            Directory.Delete(target.DataDirectory, recursive: true);
         }
 
         var leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
-        output.WriteLine($"  reset: wiped {target.NodeId} did not rejoin within {options.ResetTimeout.TotalSeconds:F0} s; restarting leader {leader.NodeId}");
+        output.WriteLine($"  reset: {target.NodeId} wiped, leader {leader.NodeId} restarted");
         leader.Kill();
+        target.Start();
         leader.Start();
-        await SettleAsync(cluster, cancellationToken);
+        if (await TrySettleAsync(cluster, cancellationToken) is { } behind)
+        {
+            leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
+            output.WriteLine($"  reset: {behind}; restarting leader {leader.NodeId} once more");
+            leader.Kill();
+            leader.Start();
+            await SettleAsync(cluster, cancellationToken);
+        }
     }
 
-    /// <summary>Waits until every node serves the leader's height with identical blocks.</summary>
+    /// <summary>Waits until every node reaches the leader's height; throws when one does not in time.</summary>
     private async Task SettleAsync(SweepCluster cluster, CancellationToken cancellationToken)
+    {
+        if (await TrySettleAsync(cluster, cancellationToken) is { } behind)
+        {
+            throw new TimeoutException($"{behind}{Environment.NewLine}{cluster.RecentOutput()}");
+        }
+    }
+
+    /// <summary>Null once every node reached the leader's height (blocks fetched into <see cref="chain"/>); otherwise which node did not.</summary>
+    private async Task<string?> TrySettleAsync(SweepCluster cluster, CancellationToken cancellationToken)
     {
         var leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
         await GrowChainAsync(cluster, leader, cancellationToken);
         foreach (var node in cluster.Nodes.Where(n => n != leader))
         {
-            if (!await WaitForHeightAsync(node, chain.Height, options.ResetTimeout, cancellationToken))
+            if (!await WaitForHeightAsync(node, chain.Height, options.SettleTimeout, cancellationToken))
             {
-                throw new TimeoutException($"{node.NodeId} did not reach height {chain.Height} within {options.ResetTimeout}{Environment.NewLine}{cluster.RecentOutput()}");
+                return $"{node.NodeId} did not reach height {chain.Height} within {options.SettleTimeout.TotalSeconds:F0} s";
             }
         }
+
+        return null;
     }
 
+    /// <summary>Extends <see cref="chain"/> to the leader's height, finding the leader again when it changes meanwhile.</summary>
     private async Task GrowChainAsync(SweepCluster cluster, SweepNode leader, CancellationToken cancellationToken)
     {
-        var status = await SweepCluster.TryStatusAsync(leader) ?? throw new InvalidOperationException($"leader {leader.NodeId} does not answer{Environment.NewLine}{cluster.RecentOutput()}");
-        await chain.GrowToAsync(leader, status.Height, cancellationToken);
+        var deadline = DateTime.UtcNow + options.ElectionTimeout;
+        while (true)
+        {
+            try
+            {
+                var status = await leader.Api.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow + SubmitDeadline, cancellationToken: cancellationToken);
+                await chain.GrowToAsync(leader, status.Height, cancellationToken);
+                return;
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(RetryDelay, cancellationToken);
+                leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
+            }
+        }
     }
 
     private SweepNode PickFollower(SweepCluster cluster, SweepNode leader)

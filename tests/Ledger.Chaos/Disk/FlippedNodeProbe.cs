@@ -148,7 +148,17 @@ public sealed class FlippedNodeProbe
             return (null, null);
         }
 
-        var fromHealthy = await askHealthy();
+        T fromHealthy;
+        try
+        {
+            fromHealthy = await askHealthy();
+        }
+        catch (RpcException)
+        {
+            // The healthy node could not answer (a leader change): nothing to compare with.
+            return (null, null);
+        }
+
         return fromFlipped.ToByteArray().AsSpan().SequenceEqual(fromHealthy.ToByteArray())
             ? (null, null)
             : ($"{what} for a transaction of block {height} differs from the healthy node's", null);

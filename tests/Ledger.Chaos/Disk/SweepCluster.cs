@@ -6,7 +6,8 @@ namespace Ledger.Chaos.Disk;
 
 /// <summary>
 /// The sweep's 3-node consortium of node processes on loopback (plaintext peers: the sweep is about the
-/// disk, not the network). Log compaction is kept short so a node whose directory is wiped rejoins by a
+/// disk, not the network). The leader keeps enough log for a follower put back to its copy from before a
+/// flip to catch up from the log; a wiped follower rejoins from the log or, once it is compacted, a
 /// snapshot. Disposing kills every process and deletes every data directory.
 /// </summary>
 public sealed class SweepCluster : IDisposable
@@ -18,8 +19,8 @@ public sealed class SweepCluster : IDisposable
 
     private static readonly string[] NodeArguments =
     [
-        "--Node:Raft:CompactionRetainEntries=20",
-        "--Node:Raft:CompactionIntervalEntries=50",
+        "--Node:Raft:CompactionRetainEntries=500",
+        "--Node:Raft:CompactionIntervalEntries=100",
         "--Node:Snapshots:ChunkBytes=65536",
     ];
 
