@@ -89,8 +89,19 @@ public sealed class ChainCheckerTests
         var report = await CheckAsync(Nodes());
 
         Assert.That(report.Duplicated, Is.EqualTo(1));
-        Assert.That(report.Violations.Single(v => v.Kind == ViolationKind.Duplicated).Summary, Does.Contain("at 1/1 and again at 4/0"));
+        Assert.That(report.Violations.Single(v => v.Kind == ViolationKind.Duplicated).Summary, Does.Contain("accepted at 1/1 and accepted again at 4/0"));
         Assert.That(report.Lost, Is.Zero);
+    }
+
+    [Test]
+    public async Task CheckAsync_ResubmittedCopyRejectedByTheNonceRule_IsNotADuplicate()
+    {
+        // A client's retry of a transaction already in the log is recorded again with its own (rejected) result.
+        chain.Append([(chain.Blocks[0].Transactions[1], new TransactionResult { Code = ResultCode.Rejected, Reason = "NonceReused: planted" })]);
+
+        var report = await CheckAsync(Nodes());
+
+        Assert.That((report.Duplicated, report.Lost), Is.EqualTo((0L, 0L)));
     }
 
     [Test]

@@ -61,6 +61,10 @@ public static class ChainChecker
         private readonly HashSet<string> diverged = new(StringComparer.Ordinal);
         private readonly HashSet<string> unreachable = new(StringComparer.Ordinal);
         private readonly Dictionary<Hash32, (ulong Height, int Position)> seen = [];
+
+        /// <summary>Where each transaction was accepted (result OK). A resubmitted copy the nonce rule rejects is the
+        /// ledger's documented record of a retry (BlockStore keeps it in its block with its own result), not a duplicate.</summary>
+        private readonly Dictionary<Hash32, (ulong Height, int Position)> accepted = [];
         private readonly Dictionary<ulong, List<(Operation Operation, Hash32 Key)>> ackedByHeight = [];
         private readonly List<(Operation Operation, string Reason, Hash32? Key)> lost = [];
         private long acked;
@@ -264,12 +268,14 @@ public static class ChainChecker
             {
                 var key = Hash32.From(TransactionHashing.ComputeHash(hash, block.Transactions[position]));
                 keys[position] = key;
-                if (!seen.TryAdd(key, (height, position)))
+                seen.TryAdd(key, (height, position));
+                var isAccepted = position < block.Results.Count && block.Results[position].Code == ResultCode.Ok;
+                if (isAccepted && !accepted.TryAdd(key, (height, position)))
                 {
                     duplicated++;
-                    var first = seen[key];
+                    var first = accepted[key];
                     var hex = key.ToString();
-                    violations.Add(new Violation(ViolationKind.Duplicated, $"transaction {hex} is in the chain at {first.Height}/{first.Position} and again at {height}/{position}")
+                    violations.Add(new Violation(ViolationKind.Duplicated, $"transaction {hex} was accepted at {first.Height}/{first.Position} and accepted again at {height}/{position}")
                     {
                         Slice = [.. history.Where(o => o.Kind == OperationKind.Register && string.Equals(o.TransactionHash, hex, StringComparison.OrdinalIgnoreCase))],
                         Details = [HeightsLine()],
