@@ -17,6 +17,7 @@ using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
+using Ledger.Node.TestFaults;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 using Ledger.Storage;
@@ -44,6 +45,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
+    // TEST ONLY (planted bug skip-raft-fsync): writes the held Raft writes out on a timer; null in every real node.
+    private readonly RaftWriteFlusher? raftWriteFlusher;
+
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
@@ -57,10 +61,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly Receipts receipts;
 
     /// <param name="start">Normal, or recovering after local damage (<see cref="DamagedStart"/>); null = normal.</param>
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null)
+    /// <param name="testBugs">TEST ONLY: planted bugs for the chaos harness; null = none.</param>
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null)
     {
         start ??= NodeStart.Normal;
         StartNote = start.Note;
+        TestBugs = testBugs ?? TestBugs.None;
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
@@ -85,6 +91,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
 
+            if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
+            {
+                AppliedIndexRewind.RewindOne(database);
+            }
+
             Blocks = new BlockStore(database, BlockHashing.Canonical(chain.Hash));
             Attestations = new AttestationStore(database);
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
@@ -107,6 +118,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
+            }
+
+            if (TestBugs.IsOn(TestBug.SkipRaftFsync))
+            {
+                raftWriteFlusher = RaftWriteFlusher.Install(raftLog, database, timeProvider);
             }
 
             Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState, Blocks.AppliedRaftIndex);
@@ -157,8 +173,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftNode,
                 new RaftLogPersistence(raftLog),
                 new SnapshotRoutingTransport(peers, snapshotSender),
-                StateMachine,
-                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
+                raftWriteFlusher?.ApplyingOnlyDurable(StateMachine) ?? StateMachine,
+                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
@@ -191,6 +207,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
         catch
         {
+            raftWriteFlusher?.Dispose();
             database.Dispose();
             throw;
         }
@@ -233,6 +250,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
             return (true, StartNote.Length > 0 ? $"{reason} ({StartNote})" : reason);
         }
     }
+
+    /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
+    public TestBugs TestBugs { get; }
 
     /// <summary>This node's Prometheus metrics (served on <c>Node:MetricsUrl</c> when set).</summary>
     public NodeMetrics Metrics { get; }
@@ -282,6 +302,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     /// <summary>The Raft log's first retained index (compaction moves it forward).</summary>
     public ulong RaftLogFirstIndex => raftLog.FirstIndex();
+
+    /// <summary>The Raft log's last index on disk: its last index, except with the planted bug skip-raft-fsync (writes held in memory).</summary>
+    public ulong RaftLogDurableLastIndex => raftWriteFlusher?.DurableLastIndex ?? raftLog.LastIndex();
 
     public PeerNetwork Peers => peers;
 
@@ -363,6 +386,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
+        raftWriteFlusher?.Dispose();
         database.Dispose();
     }
 

@@ -38,6 +38,12 @@ public sealed partial class RaftNode
         }
 
         FlushPendingBroadcast();
+        var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
+        if (!entries.IsEmpty)
+        {
+            RaiseOwnWatermark(entries[^1]);
+        }
+
         var softState = CurrentSoftState();
         var hardState = CurrentHardState();
         if (hardState.Term < previousHardState.Term)
@@ -55,7 +61,6 @@ public sealed partial class RaftNode
         var termOrVoteChanged = hardState.Term != previousHardState.Term || hardState.Vote != previousHardState.Vote
             || hardState.Recovery != previousHardState.Recovery || hardState.RecoveryTarget != previousHardState.RecoveryTarget;
         var snapshot = log.Unstable.Snapshot;
-        var entries = log.HasUnstableEntries ? log.UnstableEntries() : EntrySlice.Empty;
         var persistsSomething = hardStateChanged || snapshot is not null || entries.Length > 0;
         var mustSync = snapshot is not null || entries.Length > 0 || termOrVoteChanged;
 

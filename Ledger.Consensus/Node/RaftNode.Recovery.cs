@@ -41,6 +41,12 @@ public sealed partial class RaftNode
         {
             EnterRecovery(config.BeginInRecovery, LogPosition.None);
         }
+
+        // A log that lost its tail while the hard state survived: we know ourselves what we acknowledged.
+        if (!WatermarksIgnored)
+        {
+            CheckOwnWatermark(watermarks.For(Id));
+        }
     }
 
     /// <summary>
@@ -118,6 +124,15 @@ public sealed partial class RaftNode
         }
     }
 
+    /// <summary>
+    /// A recovering node may lack what it acknowledged, so it grants no vote — except, when it knows exactly what it
+    /// acknowledged (a watermark target, term and vote intact), to a candidate at least as up-to-date as that target:
+    /// the vote then means what it would have meant from its intact log (the §3.6.3 argument holds with the
+    /// acknowledged log in place of the current one), and a cluster where a majority recovers can still elect.
+    /// </summary>
+    private bool MayVoteWhileRecovering(LogPosition candidateLast) =>
+        !IsRecovering || (recovery == RecoveryReason.AcknowledgedWatermark && candidateLast >= recoveryTarget);
+
     /// <summary>The watermark to put in a vote request to <paramref name="voter"/>.</summary>
     private LogPosition WatermarkFor(ulong voter) => WatermarksIgnored ? LogPosition.None : watermarks.For(voter);
 
@@ -136,6 +151,21 @@ public sealed partial class RaftNode
         }
 
         watermarks = watermarks.Raise([new AcknowledgedWatermark(pr.Id, position)], tracker.Voters);
+    }
+
+    /// <summary>
+    /// Records our own acknowledgement of <paramref name="last"/> in the hard state persisted with it (same Ready, same
+    /// write): a node whose log later loses entries while its hard state survives knows it at restart.
+    /// </summary>
+    private void RaiseOwnWatermark(Entry last)
+    {
+        var position = new LogPosition(last.Index, last.Term);
+        if (WatermarksIgnored || !tracker.IsVoter(Id) || watermarks.For(Id) >= position)
+        {
+            return;
+        }
+
+        watermarks = watermarks.Raise([new AcknowledgedWatermark(Id, position)], tracker.Voters);
     }
 
     /// <summary>The watermarks a leader's append or heartbeat carries.</summary>

@@ -96,8 +96,7 @@ public sealed partial class RaftNode
         var candidateAcknowledged = WatermarkFor(m.From);
         var candidateForgot = !candidateAcknowledged.IsNone && new LogPosition(m.Index, m.LogTerm) < candidateAcknowledged;
 
-        // A recovering node may lack what it acknowledged (or the vote it cast): it grants nothing.
-        if (canVote && logOk && !candidateForgot && !IsRecovering)
+        if (canVote && logOk && !candidateForgot && MayVoteWhileRecovering(new LogPosition(m.Index, m.LogTerm)))
         {
             // A granted pre-vote echoes the requested (future) term so the candidate counts it.
             Send(new Message { Type = responseType, To = m.From, From = Id, Term = m.Term });

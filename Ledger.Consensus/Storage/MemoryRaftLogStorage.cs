@@ -291,5 +291,27 @@ public sealed class MemoryRaftLogStorage : IRaftLogStorage
         }
     }
 
+    /// <summary>
+    /// FAULT INJECTION (tests, simulator): the log comes back without the entries after <paramref name="lastIndex"/>, as
+    /// a silently cut write-ahead log or a restored older copy would. Refuses to cut into the snapshot.
+    /// </summary>
+    public void LoseTailAfter(ulong lastIndex)
+    {
+        lock (sync)
+        {
+            var offset = entries[0].Index;
+            if (lastIndex < offset)
+            {
+                throw new RaftLogCompactedException(lastIndex, offset + 1);
+            }
+
+            var keep = (int)(lastIndex - offset) + 1;
+            if (keep < entries.Count)
+            {
+                entries.RemoveRange(keep, entries.Count - keep);
+            }
+        }
+    }
+
     private ulong LastIndexLocked() => entries[0].Index + (ulong)entries.Count - 1;
 }

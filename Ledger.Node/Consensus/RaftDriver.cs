@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Ledger.Consensus;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
+using Ledger.Node.TestFaults;
 using Ledger.Storage.Errors;
 using Ledger.Storage.Raft;
 using Microsoft.Extensions.Logging;
@@ -498,6 +499,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             {
                 applyStage.Enqueue(ApplyWork.ForEntry(entry));
             }
+        }
+
+        if (options.TestBugs.IsOn(TestBug.AckBeforeCommit))
+        {
+            ApplyAppendedBeforeCommit(ready.CommittedEntries, ready.Entries);
         }
 
         if (ready.CommittedEntries.Count > 0)

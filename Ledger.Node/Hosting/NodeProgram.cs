@@ -8,6 +8,7 @@ using Ledger.Node.Configuration;
 using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Services;
+using Ledger.Node.TestFaults;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -89,6 +90,7 @@ public static class NodeProgram
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
+        var testBugs = TestBugs.FromEnvironment(options.TestBugs);
 
         var development = options.GenesisFile.Length == 0;
         if (development)
@@ -138,8 +140,10 @@ public static class NodeProgram
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
+        TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);
+        var clock = SkewedTimeProvider.Wrap(timeProvider ?? TimeProvider.System, options.ClockOffsetMilliseconds, options.ClockDriftPpm);
         var node = DamagedStart.Create(LedgerNode.DatabaseDirectory(options), LedgerNode.StagingDirectory(options), peerUrls.Count > 0 || chain.FoundingNodes.Count > 1,
-            start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, timeProvider ?? TimeProvider.System, loggerFactory, start), timeProvider ?? TimeProvider.System, loggerFactory.CreateLogger(typeof(DamagedStart)));
+            start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
         builder.Services.AddSingleton(node);
         builder.Services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name);
         var streamBudget = new SubmitStreamBudget(options.Api);

@@ -18,6 +18,7 @@ internal sealed class SafetyChecker
     private readonly List<CommittedEntry> committed = [default];
 
     private ulong committedMax;
+    private bool storageRolledBack;
     private ulong committedMaxTerm;
     private ConfState committedMaxConf = ConfState.Empty;
 
@@ -27,6 +28,13 @@ internal sealed class SafetyChecker
     }
 
     public ulong CommittedMax => committedMax;
+
+    /// <summary>
+    /// A disk lost part of what its node acknowledged: from then on "durable on a quorum" is not a property the
+    /// protocol can keep (the copies are gone), so only what it must keep is checked — no committed entry is ever
+    /// replaced or missing from a later leader (leader completeness, state-machine safety).
+    /// </summary>
+    public void OnStorageRolledBack() => storageRolledBack = true;
 
     /// <summary>After every call into a node: one leader per term; commit and apply only move forward; record commits.</summary>
     public void AfterCall(SimNode node)
@@ -181,7 +189,7 @@ internal sealed class SafetyChecker
     /// </summary>
     public void CheckCommittedDurable(string when)
     {
-        if (committedMax == 0 || committedMaxTerm == 0)
+        if (committedMax == 0 || committedMaxTerm == 0 || storageRolledBack)
         {
             return;
         }

@@ -80,6 +80,41 @@ internal sealed class SimNode
         Incarnation++;
     }
 
+    /// <summary>
+    /// After a rollback: the cluster's highest commit index at that moment. The node is damaged until it is no longer
+    /// recovering and durably holds and has committed that far again; 0 = not damaged.
+    /// </summary>
+    public ulong RepairIndex { get; private set; }
+
+    /// <summary>Still damaged by a rollback (see <see cref="RepairIndex"/>)? Clears the mark once repaired.</summary>
+    public bool IsDamaged()
+    {
+        if (RepairIndex == 0)
+        {
+            return false;
+        }
+
+        if (Raft is { RecoveryReason: RecoveryReason.None } raft && raft.Committed >= RepairIndex && Storage.LastIndex() >= RepairIndex)
+        {
+            RepairIndex = 0;
+        }
+
+        return RepairIndex != 0;
+    }
+
+    /// <summary>
+    /// The disk comes back having lost its log tail (the node is down): entries after <paramref name="lastIndex"/> are
+    /// gone; the hard state survives (term, vote, watermarks), its commit cut to the log. Losing the hard state too is
+    /// what the host must detect and declare (<see cref="RecoveryReason.HardStateLost"/>); see the unit tests.
+    /// </summary>
+    public void LoseTailAfter(ulong lastIndex, ulong committedMax)
+    {
+        RepairIndex = Math.Max(committedMax, 1);
+        Storage.LoseTailAfter(lastIndex);
+        var hardState = Storage.HardState;
+        Storage.SetHardState(hardState with { Commit = Math.Min(hardState.Commit, lastIndex) });
+    }
+
     /// <summary>True when the durable log (or snapshot) holds entry <paramref name="index"/> with <paramref name="term"/>.</summary>
     public bool DurablyHolds(ulong index, ulong term)
     {

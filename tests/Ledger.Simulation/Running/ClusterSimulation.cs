@@ -466,6 +466,7 @@ public sealed class ClusterSimulation
         CheckQuorum = checkQuorum,
         Random = new SeededRandomSource(random.Next()),
         Bugs = options.Bugs,
+        Incarnation = (ulong)node.Incarnation + 1,
     };
 
     private void Crash(SimNode node, bool quickRestart)
@@ -474,7 +475,41 @@ public sealed class ClusterSimulation
         node.RestartTick = tick + (quickRestart ? random.Next(1, 4) : random.Next(profile.RestartTicksMin, profile.RestartTicksMax + 1));
         var hardState = node.Storage.HardState;
         Trace(TraceKind.Crash, node.Id, node.Storage.LastIndex(), hardState.Commit, 0, $"restart at t={node.RestartTick}");
+        if (Chance(profile.RollbackPerMille))
+        {
+            RollBack(node);
+        }
+
         checker.CheckCommittedDurable($"after node {node.Id} crashed");
+    }
+
+    /// <summary>
+    /// The crashed node's disk loses part of its log tail: only entries it knows committed or applied are kept (older
+    /// ones too would need an older state-machine image). It may have acknowledged the lost ones.
+    /// </summary>
+    private void RollBack(SimNode node)
+    {
+        // One damaged disk at a time: like crashes, storage faults must leave intact copies (and the watermarks
+        // describing them) on the rest; no protocol survives every copy of a committed entry being forgotten.
+        foreach (var other in nodes)
+        {
+            if (other != node && other.IsDamaged())
+            {
+                return;
+            }
+        }
+
+        var floor = Math.Max(Math.Max(node.Storage.HardState.Commit, node.DurableState.Applied), node.Storage.Snapshot().Metadata.Index);
+        var last = node.Storage.LastIndex();
+        if (floor >= last)
+        {
+            return;
+        }
+
+        var keep = floor + (ulong)random.Next(0, (int)Math.Min(last - floor, int.MaxValue));
+        node.LoseTailAfter(keep, checker.CommittedMax);
+        checker.OnStorageRolledBack();
+        Trace(TraceKind.Rollback, node.Id, last, keep, 0, "disk lost its log tail");
     }
 
     private void Restart(SimNode node)

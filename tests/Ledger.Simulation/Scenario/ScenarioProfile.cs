@@ -68,6 +68,13 @@ public sealed record ScenarioProfile
     /// </summary>
     public int CrashBeforePersistPerMille { get; init; } = 2;
 
+    /// <summary>
+    /// Of the crashes, the share after which the node's disk comes back having lost its log tail beyond its commit and
+    /// applied index (a silently cut log), entries it may have acknowledged; one damaged node at a time. Raft alone
+    /// cannot tolerate this; acknowledged watermarks and incarnations make it safe.
+    /// </summary>
+    public int RollbackPerMille { get; init; }
+
     /// <summary>Of the partitions, the share that isolates the current leader (so it appends alone).</summary>
     public int IsolateLeaderPerMille { get; init; } = 200;
 
@@ -102,10 +109,14 @@ public sealed record ScenarioProfile
         MaxEntriesPerAppendChoices = [1, 1, 2, 8],
     };
 
+    /// <summary>The hostile mix where a crashed node's disk often comes back having lost what it acknowledged.</summary>
+    public static ScenarioProfile Rollback { get; } = Hostile with { Name = "rollback", RollbackPerMille = 500 };
+
     public static ScenarioProfile ByName(string name) => name switch
     {
         "mixed" => Mixed,
         "hostile" => Hostile,
-        _ => throw new ArgumentException($"Unknown profile '{name}' (expected 'mixed' or 'hostile')."),
+        "rollback" => Rollback,
+        _ => throw new ArgumentException($"Unknown profile '{name}' (expected 'mixed', 'hostile' or 'rollback')."),
     };
 }

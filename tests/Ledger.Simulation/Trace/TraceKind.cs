@@ -20,4 +20,5 @@ public enum TraceKind : byte
     ClockJump,
     Flush,
     Liveness,
+    Rollback,
 }
