@@ -75,6 +75,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
         database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
             DataDirectory = DatabaseDirectory(options),
+            // Clock-based floor: a replaced directory (restored copy, damaged one moved aside) must still give a new incarnation.
+            IncarnationFloor = (ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
             ChainId = chain.ChainId,
             SyncWrites = false,
         });

@@ -155,7 +155,7 @@ public sealed class LedgerDatabase : IDisposable
             database.CheckOrStampIdentity();
             database.ThrowIfDamageRecorded();
             database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
-            database.Incarnation = database.BumpIncarnation();
+            database.Incarnation = database.BumpIncarnation(options.IncarnationFloor);
         }
         catch
         {
@@ -373,8 +373,8 @@ public sealed class LedgerDatabase : IDisposable
     }
 
     /// <summary>
-    /// This open's boot counter: one more than the last open's, synced before the node does anything
-    /// else. Raft tells peers (RaftConfig.Incarnation) so a leader resets what it believed this node
+    /// This open's incarnation: more than the last open's (and at least
+    /// <see cref="LedgerDatabaseOptions.IncarnationFloor"/>), synced before the node does anything else. Raft tells peers (RaftConfig.Incarnation) so a leader resets what it believed this node
     /// held after every restart instead of trusting an acknowledgement the disk may have lost.
     /// </summary>
     public ulong Incarnation { get; private set; }
@@ -499,7 +499,7 @@ public sealed class LedgerDatabase : IDisposable
         throw new InvalidOperationException($"RocksDB checksum verification of '{DataDirectory}' failed: {message}");
     }
 
-    private ulong BumpIncarnation()
+    private ulong BumpIncarnation(ulong floor)
     {
         var stored = Get(RaftState, Raft.RaftLogKeys.Incarnation);
         ulong previous = 0;
@@ -513,7 +513,7 @@ public sealed class LedgerDatabase : IDisposable
             previous = BinaryPrimitives.ReadUInt64BigEndian(stored);
         }
 
-        var next = checked(previous + 1);
+        var next = Math.Max(checked(previous + 1), floor);
         var bytes = new byte[sizeof(ulong)];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, next);
         using var batch = new WriteBatch();

@@ -28,6 +28,14 @@ public sealed class LedgerDatabaseOptions
     /// </summary>
     public ulong VerifyAtOpenBytesMax { get; init; } = DefaultVerifyAtOpenBytesMax;
 
+    /// <summary>
+    /// The lowest incarnation this open may take (<see cref="LedgerDatabase.Incarnation"/> is
+    /// max(stored + 1, this)). The host passes its clock in Unix milliseconds: a counter kept only in the
+    /// directory repeats itself when the directory is replaced (a restored backup, a damaged directory
+    /// moved aside for an empty one), and peers would take the new run for the old one. 0 = counter only.
+    /// </summary>
+    public ulong IncarnationFloor { get; init; }
+
     public const ulong DefaultVerifyAtOpenBytesMax = 256UL * 1024 * 1024;
 
     public void Validate()

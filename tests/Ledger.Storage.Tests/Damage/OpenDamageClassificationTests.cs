@@ -220,4 +220,24 @@ public sealed class OpenDamageClassificationTests
             Assert.That(error.Message, Does.Contain("block 7 body hashes to another tx_root"));
         });
     }
+
+    [Test]
+    public void Open_DirectoryReplacedByAnEmptyOne_StillGivesAHigherIncarnationThroughTheFloor()
+    {
+        using var directory = new TempDirectory();
+        ulong before;
+        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory.Path, ChainId = "test-chain", IncarnationFloor = 1_000 }))
+        {
+            before = database.Incarnation;
+        }
+
+        Directory.Delete(directory.Path, recursive: true);
+        using var replaced = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory.Path, ChainId = "test-chain", IncarnationFloor = 2_000 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(1_000UL));
+            Assert.That(replaced.Incarnation, Is.EqualTo(2_000UL));
+        });
+    }
 }
