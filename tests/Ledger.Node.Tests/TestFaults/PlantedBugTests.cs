@@ -35,11 +35,12 @@ public sealed class PlantedBugTests
     [TestCase(false)]
     public async Task AckBeforeCommit_LeaderWhoseFollowersAreStopped_AnswersAReceiptOnlyWithTheBug(bool planted)
     {
-        // A 5 s election timeout keeps the isolated node leader while it answers (or fails to).
+        // A 20 s election timeout keeps the isolated node leader while it answers (or fails to), even when
+        // stopping its followers is slow on a loaded machine; the first election is forced (TryCampaign).
         using var consortium = new TestConsortium(3);
         string[] extra = planted
-            ? ["--Node:ElectionTicks=250", "--Node:SubmitTimeoutMilliseconds=3000", "--test-bugs=ack-before-commit"]
-            : ["--Node:ElectionTicks=250", "--Node:SubmitTimeoutMilliseconds=3000"];
+            ? ["--Node:ElectionTicks=1000", "--Node:SubmitTimeoutMilliseconds=3000", "--test-bugs=ack-before-commit"]
+            : ["--Node:ElectionTicks=1000", "--Node:SubmitTimeoutMilliseconds=3000"];
         var nodes = StartNodes(consortium, extra);
         try
         {
@@ -70,7 +71,7 @@ public sealed class PlantedBugTests
             else
             {
                 var refused = Assert.ThrowsAsync<RpcException>(async () => await submit);
-                Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded), refused.Status.Detail);
+                Assert.That(refused!.StatusCode, Is.AnyOf(StatusCode.DeadlineExceeded, StatusCode.Unavailable), $"no receipt without a quorum: {refused.Status.Detail}");
             }
         }
         finally

@@ -1,0 +1,96 @@
+using Ledger.Chaos.Cluster;
+using Ledger.Chaos.Hooks;
+using Ledger.Chaos.Run;
+
+namespace Ledger.Chaos.Faults;
+
+/// <summary>
+/// After a disk fault, watches the restarted node: it must detect the damage (refuse to start, or
+/// report a fault or "recovering" in its status) and, when repairable, catch up with the leader.
+/// A node that refuses to start is then treated as its operator would: its data directory is wiped
+/// and it resyncs from its peers (detected, not repaired by itself).
+/// </summary>
+public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
+{
+    private static readonly TimeSpan WatchMax = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly Lock gate = new();
+    private readonly List<Task> watches = [];
+    private int corruptions;
+    private int detected;
+    private int repaired;
+
+    public int Corruptions => Volatile.Read(ref corruptions);
+
+    public int Detected => Volatile.Read(ref detected);
+
+    public int Repaired => Volatile.Read(ref repaired);
+
+    public void Observe(ChaosNode node, DiskDamage damage)
+    {
+        ArgumentNullException.ThrowIfNull(damage);
+        if (damage.Corruptions == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref corruptions, damage.Corruptions);
+        var watch = Task.Run(() => WatchAsync(node));
+        lock (gate)
+        {
+            watches.Add(watch);
+        }
+    }
+
+    public async Task SettleAsync()
+    {
+        Task[] all;
+        lock (gate)
+        {
+            all = [.. watches];
+        }
+
+        await Task.WhenAll(all).ConfigureAwait(false);
+    }
+
+    private async Task WatchAsync(ChaosNode node)
+    {
+        var deadline = DateTime.UtcNow + WatchMax;
+        var noticed = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (node.LastExitCode is { } code)
+            {
+                Interlocked.Increment(ref detected);
+                log.Write($"disk: {node.NodeId} refused to start (exit {code}); wiping its data directory and restarting it, as an operator would");
+                Directory.Delete(node.DataDirectory, recursive: true);
+                node.Start();
+                return;
+            }
+
+            var status = await node.TryStatusAsync().ConfigureAwait(false);
+            if (status is not null)
+            {
+                var recovering = status.Fault.Length > 0 || status.Role.Contains("ecovering", StringComparison.OrdinalIgnoreCase);
+                if (recovering && !noticed)
+                {
+                    noticed = true;
+                    Interlocked.Increment(ref detected);
+                    log.Write($"disk: {node.NodeId} detected it ({status.Role}{(status.Fault.Length > 0 ? ": " + status.Fault : "")})");
+                }
+
+                if (noticed && !recovering && await cluster.FindLeaderAsync().ConfigureAwait(false) is { } leader && status.Height >= leader.Status.Height)
+                {
+                    Interlocked.Increment(ref repaired);
+                    log.Write($"disk: {node.NodeId} repaired itself (height {status.Height})");
+                    return;
+                }
+            }
+
+            await Task.Delay(PollInterval).ConfigureAwait(false);
+        }
+
+        log.Write($"disk: {node.NodeId} showed no {(noticed ? "repair" : "detection")} within {WatchMax.TotalSeconds}s");
+    }
+}

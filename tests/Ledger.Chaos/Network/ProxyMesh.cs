@@ -1,0 +1,74 @@
+namespace Ledger.Chaos.Network;
+
+/// <summary>
+/// A <see cref="FaultProxy"/> for every ordered pair of nodes: node A reaches node B only through
+/// the A→B proxy, so each direction of each peer link can fail on its own.
+/// </summary>
+public sealed class ProxyMesh : IAsyncDisposable
+{
+    private readonly Dictionary<(string From, string To), FaultProxy> proxies = [];
+
+    /// <param name="peerPorts">Every node id (founders and nodes that may join later) and its real peer port.</param>
+    public ProxyMesh(IReadOnlyDictionary<string, int> peerPorts, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(peerPorts);
+        var index = 0;
+        foreach (var from in peerPorts.Keys)
+        {
+            foreach (var (to, port) in peerPorts)
+            {
+                if (from != to)
+                {
+                    proxies[(from, to)] = new FaultProxy(port, jitterSeed: seed + index++);
+                }
+            }
+        }
+
+        NodeIds = [.. peerPorts.Keys];
+    }
+
+    public IReadOnlyList<string> NodeIds { get; }
+
+    public FaultProxy this[string from, string to] => proxies[(from, to)];
+
+    /// <summary><c>--Node:Peers</c> flags that route <paramref name="from"/>'s peer traffic through its proxies.</summary>
+    public IReadOnlyList<string> PeerArgumentsFor(string from, string scheme) =>
+        [.. NodeIds.Where(to => to != from).Select((to, i) => $"--Node:Peers:{i}={to}={scheme}://127.0.0.1:{this[from, to].Port}")];
+
+    public void Set(string from, string to, LinkState state) => this[from, to].State = state;
+
+    /// <summary>Cuts every link between the two sides, both directions.</summary>
+    public void Cut(IEnumerable<string> sideA, IEnumerable<string> sideB, LinkMode mode)
+    {
+        var cut = new LinkState { Mode = mode };
+        var b = sideB.ToList();
+        foreach (var x in sideA)
+        {
+            foreach (var y in b.Where(y => y != x))
+            {
+                Set(x, y, cut);
+                Set(y, x, cut);
+            }
+        }
+    }
+
+    public void HealAll()
+    {
+        foreach (var proxy in proxies.Values)
+        {
+            proxy.State = LinkState.Healthy;
+        }
+    }
+
+    /// <summary>The links that are not healthy now, for the run's log.</summary>
+    public IEnumerable<string> DescribeFaults() =>
+        proxies.Where(p => !p.Value.State.IsHealthy).Select(p => $"{p.Key.From}->{p.Key.To}:{p.Value.State}");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var proxy in proxies.Values)
+        {
+            await proxy.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
