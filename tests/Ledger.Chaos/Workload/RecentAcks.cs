@@ -3,18 +3,38 @@ namespace Ledger.Chaos.Workload;
 /// <summary>One acknowledged registration: evidence can be exported for it.</summary>
 public sealed record AcknowledgedRegistration(byte[] TransactionHash, string WorkKey, long AcknowledgedTimestamp);
 
-/// <summary>The most recently acknowledged registrations (a ring of <see cref="WorkloadLimits.RecentAcksMax"/>). Thread-safe.</summary>
+/// <summary>
+/// Recently acknowledged registrations, at most one per <c>spacing</c> (a ring of
+/// <see cref="WorkloadLimits.RecentAcksMax"/>): spaced out so the ring reaches back further than
+/// <see cref="WorkloadLimits.EvidenceAckAgeMin"/> at any ack rate (all of them would cover only the last
+/// fraction of a second at 2,000/s). Thread-safe.
+/// </summary>
 public sealed class RecentAcks
 {
     private readonly Lock gate = new();
     private readonly AcknowledgedRegistration?[] ring = new AcknowledgedRegistration?[WorkloadLimits.RecentAcksMax];
+    private readonly long spacing;
     private long added;
 
+    /// <param name="spacing">Least time between two kept acks, in the units of <see cref="AcknowledgedRegistration.AcknowledgedTimestamp"/>.</param>
+    public RecentAcks(long spacing)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(spacing);
+        this.spacing = spacing;
+    }
+
+    /// <summary>Keeps <paramref name="acknowledged"/> unless the last one kept is less than the spacing older.</summary>
     public void Add(AcknowledgedRegistration acknowledged)
     {
         ArgumentNullException.ThrowIfNull(acknowledged);
         lock (gate)
         {
+            var newest = added == 0 ? null : ring[(added - 1) % ring.Length];
+            if (newest is not null && acknowledged.AcknowledgedTimestamp - newest.AcknowledgedTimestamp < spacing)
+            {
+                return;
+            }
+
             ring[added % ring.Length] = acknowledged;
             added++;
         }

@@ -22,8 +22,11 @@ public static class WorkloadLimits
     /// <summary>Content hashes remembered for reads and deliberate duplicates (a ring: the oldest are forgotten).</summary>
     public const int RecentWritesMax = 4096;
 
-    /// <summary>Acknowledged registrations remembered as evidence candidates (a ring).</summary>
+    /// <summary>Acknowledged registrations remembered as evidence candidates (a ring), one per <see cref="RecentAcksSpacing"/> at most.</summary>
     public const int RecentAcksMax = 256;
+
+    /// <summary>Least time between two remembered acks: the ring then reaches back <see cref="RecentAcksMax"/> times this (12.8 s).</summary>
+    public static readonly TimeSpan RecentAcksSpacing = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Tasks a client keeps before pruning the finished ones (amortised O(1)).</summary>
     public const int TasksBeforePruning = 2 * StreamsInFlightPerClientMax;
@@ -48,4 +51,19 @@ public static class WorkloadLimits
 
     /// <summary>An acknowledged registration this old (or older) is likely certified, so its evidence can be exported.</summary>
     public static readonly TimeSpan EvidenceAckAgeMin = TimeSpan.FromSeconds(2);
+
+    /// <summary>Throws unless the bounds fit together (checked whenever options are validated).</summary>
+    public static void Check()
+    {
+        if (RetryBackoffMax < RetryBackoffInitial)
+        {
+            throw new InvalidOperationException($"{nameof(RetryBackoffMax)} must not be below {nameof(RetryBackoffInitial)}");
+        }
+
+        // With less reach than the evidence age no remembered ack is ever old enough, and no evidence is exported.
+        if (RecentAcksSpacing * RecentAcksMax < 2 * EvidenceAckAgeMin)
+        {
+            throw new InvalidOperationException($"{nameof(RecentAcksMax)} x {nameof(RecentAcksSpacing)} must reach back at least twice {nameof(EvidenceAckAgeMin)}");
+        }
+    }
 }

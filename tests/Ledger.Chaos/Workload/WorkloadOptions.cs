@@ -91,9 +91,6 @@ public sealed class WorkloadOptions
             throw new ArgumentException($"{nameof(EvidenceInterval)}, {nameof(AttemptTimeout)} and {nameof(ReadTimeout)} must be positive, {nameof(DrainTimeout)} not negative");
         }
 
-        if (WorkloadLimits.RetryBackoffMax < WorkloadLimits.RetryBackoffInitial)
-        {
-            throw new InvalidOperationException("retry backoff must not shrink");
-        }
+        WorkloadLimits.Check();
     }
 }

@@ -19,6 +19,7 @@ internal sealed class WorkloadRun
         ChainHash = CryptoSuites.Get(Genesis.Suite).Hash;
         // A burst of one stream's worth lets a client fill a stream at once without exceeding the rate over a second.
         RegistrationBucket = new TokenBucket(options.RegistrationsPerSecond, Math.Min(options.RegistrationsPerSecond, WorkloadLimits.StreamItemsMax), options.TimeProvider);
+        RecentAcks = new RecentAcks((long)(WorkloadLimits.RecentAcksSpacing.TotalSeconds * options.TimeProvider.TimestampFrequency));
         ReadBucket = new TokenBucket(options.ReadsPerSecond, Math.Max(1, Math.Min(options.ReadsPerSecond, options.ReaderCount)), options.TimeProvider);
     }
 
@@ -38,7 +39,7 @@ internal sealed class WorkloadRun
 
     public RecentWrites RecentWrites { get; } = new();
 
-    public RecentAcks RecentAcks { get; } = new();
+    public RecentAcks RecentAcks { get; }
 
     public WorkloadCounters Counters { get; } = new();
 
