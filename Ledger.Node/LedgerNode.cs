@@ -14,8 +14,10 @@ using Ledger.Node.Applying;
 using Ledger.Node.Verification;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
+using Ledger.Node.Recovery;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
+using Ledger.Node.TestFaults;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 using Ledger.Storage;
@@ -43,6 +45,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
 
+    // TEST ONLY (planted bug skip-raft-fsync): writes the held Raft writes out on a timer; null in every real node.
+    private readonly RaftWriteFlusher? raftWriteFlusher;
+
     /// <summary>How often (in Raft ticks) the leader re-checks membership without a trigger: learner catch-up, retries.</summary>
     private const int MembershipReconcileTicks = 5;
     private readonly SnapshotSender snapshotSender;
@@ -55,8 +60,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly Forwarder forwarder;
     private readonly Receipts receipts;
 
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <param name="start">Normal, or recovering after local damage (<see cref="DamagedStart"/>); null = normal.</param>
+    /// <param name="testBugs">TEST ONLY: planted bugs for the chaos harness; null = none.</param>
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null)
     {
+        start ??= NodeStart.Normal;
+        StartNote = start.Note;
+        TestBugs = testBugs ?? TestBugs.None;
         Chain = chain;
         NodeId = nodeId;
         logger = loggerFactory.CreateLogger<LedgerNode>();
@@ -64,19 +74,24 @@ public sealed partial class LedgerNode : IAsyncDisposable
         Metrics = new NodeMetrics();
         database = LedgerDatabase.Open(new LedgerDatabaseOptions
         {
-            DataDirectory = Path.Combine(options.DataDirectory, "db"),
+            DataDirectory = DatabaseDirectory(options),
             ChainId = chain.ChainId,
             SyncWrites = false,
         });
         try
         {
             // Before any store reads the state: finish a snapshot install a crash interrupted.
-            var snapshotStaging = new SnapshotStaging(Path.Combine(options.DataDirectory, "snapshots"));
+            var snapshotStaging = new SnapshotStaging(StagingDirectory(options));
             StateSnapshotInstaller.CompleteInterrupted(database, snapshotStaging);
             RegistryState = new RocksDbRegistryState(database);
             if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
             {
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
+            }
+
+            if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
+            {
+                AppliedIndexRewind.RewindOne(database);
             }
 
             Blocks = new BlockStore(database, BlockHashing.Canonical(chain.Hash));
@@ -101,6 +116,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             if (raftLog.LastIndex() == 0 && raftLog.InitialState().HardState.IsEmpty)
             {
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
+            }
+
+            if (TestBugs.IsOn(TestBug.SkipRaftFsync))
+            {
+                raftWriteFlusher = RaftWriteFlusher.Install(raftLog, database, timeProvider);
             }
 
             Directory = new NodeDirectory(nodeId, nodeKey.KeyId, RegistryState, raftLog.ConfState, Blocks.AppliedRaftIndex);
@@ -133,8 +153,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     Random = new SeededRandomSource(unchecked((int)RaftId ^ Environment.TickCount)),
                     // Peers cannot propose (the leader's peer boundary refuses Prop): submissions travel through Forward and the door.
                     DisableProposalForwarding = true,
-                    // Until the persisted boot counter lands (the storage side of issue 16), every start is incarnation 1.
-                    Incarnation = 1,
+                    Incarnation = database.Incarnation,
+                    BeginInRecovery = start.Recovery,
                 },
                 raftLog);
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
@@ -151,8 +171,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftNode,
                 new RaftLogPersistence(raftLog),
                 new SnapshotRoutingTransport(peers, snapshotSender),
-                StateMachine,
-                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync },
+                raftWriteFlusher?.ApplyingOnlyDurable(StateMachine) ?? StateMachine,
+                new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
                 new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
@@ -166,7 +186,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
-            serving = new ServingGuard(driver, AttestationWorker, Collector);
+            Damage = new RuntimeDamage(database, logger);
+            Damage.Watch(driver);
+            serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);
             driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
@@ -183,12 +205,52 @@ public sealed partial class LedgerNode : IAsyncDisposable
         }
         catch
         {
+            raftWriteFlusher?.Dispose();
             database.Dispose();
             throw;
         }
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>The RocksDB directory inside the node's data directory.</summary>
+    public static string DatabaseDirectory(NodeOptions options) => Path.Combine(options.DataDirectory, "db");
+
+    /// <summary>Where snapshots are staged; it belongs to the database beside it.</summary>
+    public static string StagingDirectory(NodeOptions options) => Path.Combine(options.DataDirectory, "snapshots");
+
+    /// <summary>Local damage found while running (the host exits on it); see <see cref="RuntimeDamage"/>.</summary>
+    public RuntimeDamage Damage { get; }
+
+    /// <summary>Why this start began recovering (empty on a normal start).</summary>
+    public string StartNote { get; }
+
+    /// <summary>
+    /// Whether the node is recovering (its durable state may be behind what it acknowledged; it neither
+    /// votes nor counts toward a quorum) and why, for status and readiness; (false, "") otherwise.
+    /// </summary>
+    public (bool Recovering, string Reason) Recovery
+    {
+        get
+        {
+            var raft = driver.Status;
+            if (!raft.Recovering)
+            {
+                return (false, "");
+            }
+
+            var reason = raft.RecoveryReason switch
+            {
+                RecoveryReason.HardStateLost => "its Raft hard state may be lost: catching up from the leader, and voting again only once every other voter's term is known",
+                RecoveryReason.LogMayBeBehind => "its log may be behind what it acknowledged: catching up from the leader",
+                _ => "a peer showed it acknowledged entries its log no longer holds: catching up from the leader",
+            };
+            return (true, StartNote.Length > 0 ? $"{reason} ({StartNote})" : reason);
+        }
+    }
+
+    /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
+    public TestBugs TestBugs { get; }
 
     /// <summary>This node's Prometheus metrics (served on <c>Node:MetricsUrl</c> when set).</summary>
     public NodeMetrics Metrics { get; }
@@ -239,6 +301,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>The Raft log's first retained index (compaction moves it forward).</summary>
     public ulong RaftLogFirstIndex => raftLog.FirstIndex();
 
+    /// <summary>The Raft log's last index on disk: its last index, except with the planted bug skip-raft-fsync (writes held in memory).</summary>
+    public ulong RaftLogDurableLastIndex => raftWriteFlusher?.DurableLastIndex ?? raftLog.LastIndex();
+
     public PeerNetwork Peers => peers;
 
     /// <summary>The follower's check of the leader's stamps before acknowledging them (see docs/threat-model.md, "Time").</summary>
@@ -250,6 +315,22 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public void Start()
     {
+        if (driver.Status.Recovering)
+        {
+            RecoveryLog.Recovering(logger, driver.Status.RecoveryReason.ToString(), Recovery.Reason);
+        }
+
+        driver.RecoveringChanged += status =>
+        {
+            if (status.Recovering)
+            {
+                RecoveryLog.Recovering(logger, status.RecoveryReason.ToString(), Recovery.Reason);
+            }
+            else
+            {
+                RecoveryLog.Recovered(logger, status.LastIndex, Blocks.LatestHeight);
+            }
+        };
         driver.Start();
         reconciler.Start();
         CatchUp.Start();
@@ -303,6 +384,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await AttestationWorker.DisposeAsync().ConfigureAwait(false);
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
+        raftWriteFlusher?.Dispose();
         database.Dispose();
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Ledger.Storage.Damage;
 using Ledger.Storage.Errors;
 using RocksDbSharp;
 
@@ -94,9 +95,13 @@ public sealed class LedgerDatabase : IDisposable
             .SetParanoidChecks(true)
             // RocksDB's default (point in time) replays the WAL up to its first bad record and drops
             // the rest without an error: a flipped byte would make a node silently forget Raft votes
-            // and entries it acknowledged. Only a torn last record (a crash mid-write, never
-            // acknowledged since Raft writes are synced) may be dropped; damage anywhere else fails the open.
-            .SetWalRecoveryMode(Recovery.TolerateCorruptedTailRecords)
+            // and entries it acknowledged. Tolerating a corrupted tail is not enough either: a tail
+            // cut on disk (a lost last write, a truncated copy) looks exactly like a record torn by a
+            // crash, and the cut write may have been an acknowledged Raft entry or vote. So every
+            // WAL defect fails the open (absolute consistency). The price: a node killed in the middle
+            // of writing one large record refuses its WAL and resyncs from its peers (or, alone,
+            // asks for a restore) instead of guessing that the torn record was never acknowledged.
+            .SetWalRecoveryMode(Recovery.AbsoluteConsistency)
             .IncreaseParallelism(options.BackgroundThreads)
             .SetKeepLogFileNum(4);
         var columnFamilies = new ColumnFamilies(ColumnFamilyOptions(options, blockCache, compress: true, bloomFilter: false));
@@ -141,13 +146,16 @@ public sealed class LedgerDatabase : IDisposable
         }
         catch (RocksDbException e) when (IsCorruption(e))
         {
-            throw new StorageCorruptionException($"data directory '{path}' is corrupt: {e.Message}; restore it from a backup or, for one node of a consortium, {CorruptDirectoryRecovery}", e);
+            throw OpenDamage(path, e);
         }
 
         var database = new LedgerDatabase(options, path, rocks);
         try
         {
             database.CheckOrStampIdentity();
+            database.ThrowIfDamageRecorded();
+            database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
+            database.Incarnation = database.BumpIncarnation();
         }
         catch
         {
@@ -364,6 +372,156 @@ public sealed class LedgerDatabase : IDisposable
         _rocks.Dispose();
     }
 
+    /// <summary>
+    /// This open's boot counter: one more than the last open's, synced before the node does anything
+    /// else. Raft tells peers (RaftConfig.Incarnation) so a leader resets what it believed this node
+    /// held after every restart instead of trusting an acknowledgement the disk may have lost.
+    /// </summary>
+    public ulong Incarnation { get; private set; }
+
+    /// <summary>Whether every table and large-value checksum was verified at open (false when the directory exceeded <see cref="LedgerDatabaseOptions.VerifyAtOpenBytesMax"/>).</summary>
+    public bool ChecksumsVerifiedAtOpen { get; private set; }
+
+    /// <summary>The classified error for a corruption RocksDB reported while opening <paramref name="path"/>.</summary>
+    private static DataDirectoryDamagedException OpenDamage(string path, RocksDbException e) => OpenDamage(path, e.Message, e);
+
+    private static DataDirectoryDamagedException OpenDamage(string path, string message, Exception? e)
+    {
+        var (part, file) = DamagedParts.FromMessage(message);
+        if (part == DamagedPart.Unknown && DamagedParts.WalNamedInInfoLog(path) is { } wal)
+        {
+            // WAL replay returns a bare "checksum mismatch"; RocksDB's info log named the file just before.
+            (part, file) = (DamagedPart.WriteAheadLog, wal);
+        }
+        else if (part == DamagedPart.BlobFile && file is null)
+        {
+            file = DamagedParts.OnlyBlobFile(path);
+        }
+
+        return new DataDirectoryDamagedException(path, part, file, message, e);
+    }
+
+    /// <summary>
+    /// Verifies the checksum of every table file (RocksDB VerifyChecksum) and reads back every value of the
+    /// families whose large values live in blob files (a blob record's checksum is checked when it is
+    /// read), when the directory's table and blob files total at most <paramref name="bytesMax"/>. Larger
+    /// directories rely on verified reads and the integrity scan. Returns whether it verified.
+    /// </summary>
+    private bool VerifyChecksumsIfSmall(ulong bytesMax)
+    {
+        ulong total = 0;
+        foreach (var file in new DirectoryInfo(DataDirectory).EnumerateFiles())
+        {
+            if (file.Extension is ".sst" or ".blob")
+            {
+                total += (ulong)file.Length;
+            }
+        }
+
+        if (total > bytesMax)
+        {
+            return false;
+        }
+
+        try
+        {
+            Native.Instance.rocksdb_verify_checksum(_rocks.Handle, out var error);
+            ThrowIfNativeError(error);
+            foreach (var family in new[] { Blocks, RaftLog })
+            {
+                using var iterator = _rocks.NewIterator(family, _readOptions);
+                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                {
+                    _ = iterator.Value();
+                }
+
+                Native.Instance.rocksdb_iter_get_error(iterator.Handle, out error);
+                ThrowIfNativeError(error);
+            }
+        }
+        catch (RocksDbException e) when (IsCorruption(e))
+        {
+            throw OpenDamage(DataDirectory, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Records, synced, that damage was found in this directory while running (a stored block failed
+    /// verification): from now on every open fails with it, so a restart goes the repair path instead
+    /// of serving from the damaged directory again. Kept with the node's own Raft state, never in a
+    /// state snapshot.
+    /// </summary>
+    public void RecordDamage(DamagedPart part, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(detail);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var text = detail.Length > DamageDetailCharsMax ? detail[..DamageDetailCharsMax] : detail;
+        using var batch = new WriteBatch();
+        batch.Put(Raft.RaftLogKeys.LocalDamage, Encoding.UTF8.GetBytes($"{(int)part}\n{text.ReplaceLineEndings(" ")}"), RaftState);
+        _rocks.Write(batch, SyncedWriteOptions);
+    }
+
+    /// <summary>Longest detail kept by <see cref="RecordDamage"/>: the texts are ours, this only bounds the record.</summary>
+    public const int DamageDetailCharsMax = 1_024;
+
+    private void ThrowIfDamageRecorded()
+    {
+        var recorded = Get(RaftState, Raft.RaftLogKeys.LocalDamage);
+        if (recorded is null)
+        {
+            return;
+        }
+
+        var parts = Encoding.UTF8.GetString(recorded).Split('\n', 2);
+        var part = parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) && Enum.IsDefined((DamagedPart)code)
+            ? (DamagedPart)code
+            : DamagedPart.Unknown;
+        var detail = parts.Length == 2 ? parts[1] : "damage was recorded earlier (the record of which is unreadable)";
+        throw new DataDirectoryDamagedException(DataDirectory, part, fileName: null, $"found while running: {detail}");
+    }
+
+    private void ThrowIfNativeError(IntPtr error)
+    {
+        if (error == IntPtr.Zero)
+        {
+            return;
+        }
+
+        var message = Marshal.PtrToStringAnsi(error) ?? "unknown error";
+        Native.Instance.rocksdb_free(error);
+        if (message.Contains("Corruption", StringComparison.Ordinal) || message.Contains("checksum", StringComparison.OrdinalIgnoreCase))
+        {
+            throw OpenDamage(DataDirectory, message, null);
+        }
+
+        throw new InvalidOperationException($"RocksDB checksum verification of '{DataDirectory}' failed: {message}");
+    }
+
+    private ulong BumpIncarnation()
+    {
+        var stored = Get(RaftState, Raft.RaftLogKeys.Incarnation);
+        ulong previous = 0;
+        if (stored is not null)
+        {
+            if (stored.Length != sizeof(ulong))
+            {
+                throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, $"the incarnation record is {stored.Length} bytes, expected {sizeof(ulong)}");
+            }
+
+            previous = BinaryPrimitives.ReadUInt64BigEndian(stored);
+        }
+
+        var next = checked(previous + 1);
+        var bytes = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, next);
+        using var batch = new WriteBatch();
+        batch.Put(Raft.RaftLogKeys.Incarnation, bytes, RaftState);
+        _rocks.Write(batch, SyncedWriteOptions);
+        return next;
+    }
+
     internal static bool IsCorruption(RocksDbException e) =>
         e.Message.Contains("Corruption", StringComparison.Ordinal) || e.Message.Contains("checksum", StringComparison.OrdinalIgnoreCase);
 
@@ -473,7 +631,7 @@ public sealed class LedgerDatabase : IDisposable
 
         if (storedVersion is null || storedVersion.Length != sizeof(uint))
         {
-            throw new StorageCorruptionException($"data directory '{DataDirectory}' has a chain id but no valid format version");
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a chain id but no valid format version");
         }
 
         var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
@@ -484,7 +642,7 @@ public sealed class LedgerDatabase : IDisposable
 
         if (storedChainId is null)
         {
-            throw new StorageCorruptionException($"data directory '{DataDirectory}' has a format version but no chain id");
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a format version but no chain id");
         }
 
         var chainId = Encoding.UTF8.GetString(storedChainId);

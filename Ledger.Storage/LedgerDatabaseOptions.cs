@@ -21,6 +21,15 @@ public sealed class LedgerDatabaseOptions
 
     public int BackgroundThreads { get; init; } = 2;
 
+    /// <summary>
+    /// A directory whose table and blob files total at most this many bytes has every checksum verified
+    /// at open (a read of all of them); a larger one relies on verified reads and the
+    /// integrity scan, so a large node does not pay a full read at every restart.
+    /// </summary>
+    public ulong VerifyAtOpenBytesMax { get; init; } = DefaultVerifyAtOpenBytesMax;
+
+    public const ulong DefaultVerifyAtOpenBytesMax = 256UL * 1024 * 1024;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))

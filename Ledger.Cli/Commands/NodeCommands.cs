@@ -117,7 +117,7 @@ public static class NodeCommands
             var status = await client.StatusAsync(cancellation).ConfigureAwait(false);
             console.Result(
                 JsonNode.Parse(JsonFormatter.Default.Format(status))!,
-                $"node {status.NodeId} ({status.Role}, term {status.Term}) on chain '{status.ChainId}' at {client.CurrentEndpoint}{(status.Fault.Length > 0 ? $"\nSTOPPED:   {status.Fault}" : "")}",
+                $"node {status.NodeId} ({status.Role}, term {status.Term}) on chain '{status.ChainId}' at {client.CurrentEndpoint}{(status.Fault.Length > 0 ? $"\nSTOPPED:   {status.Fault}" : "")}{(status.Recovering ? $"\nRECOVERING: {status.Recovery} (no vote, not counted toward commit until caught up)" : "")}",
                 $"leader:    {status.LeaderId} {status.LeaderAddress}",
                 $"height:    {status.Height} (certified {status.CertifiedHeight}), log size {status.LogSize}",
                 $"raft:      commit {status.CommitIndex}, applied {status.AppliedIndex}",

@@ -16,6 +16,9 @@ public static class CommandLineFlags
         ["--tls-ca"] = "Node:Tls:CaCertificateFile",
         ["--tls-cert"] = "Node:Tls:CertificateFile",
         ["--tls-key"] = "Node:Tls:PrivateKeyFile",
+        ["--clock-offset-ms"] = "Node:ClockOffsetMilliseconds",
+        ["--clock-drift-ppm"] = "Node:ClockDriftPpm",
+        ["--test-bugs"] = "Node:TestBugs",
     };
 
     /// <summary>

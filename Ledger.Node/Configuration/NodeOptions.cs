@@ -134,6 +134,15 @@ public sealed class NodeOptions
     /// <summary>State snapshot transfer to followers that fell behind the compacted log.</summary>
     public SnapshotTransferOptions Snapshots { get; set; } = new();
 
+    /// <summary>TEST/CHAOS ONLY: this node's wall clock is set off by this much (see <see cref="TestFaults.SkewedTimeProvider"/>). 0 in production.</summary>
+    public long ClockOffsetMilliseconds { get; set; }
+
+    /// <summary>TEST/CHAOS ONLY: this node's clock runs this many parts per million fast (negative: slow). 0 in production.</summary>
+    public int ClockDriftPpm { get; set; }
+
+    /// <summary>TEST ONLY: planted bugs, a comma list (see <see cref="TestFaults.TestBugs"/>); refused unless LEDGER_ENABLE_TEST_BUGS=1.</summary>
+    public string TestBugs { get; set; } = "";
+
     public void Validate()
     {
         if (TickMilliseconds is < 1 or > 10_000)
@@ -183,6 +192,7 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"Node:MetricsUrl ({MetricsUrl}) must use a port of its own: metrics are served by the listener's port, not by Host header");
         }
 
+        TestFaults.SkewedTimeProvider.Validate(ClockOffsetMilliseconds, ClockDriftPpm);
         Api.Validate();
         Batching.Validate(TransactionBytesMax);
         Raft.Validate();

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Ledger.Consensus;
 using Ledger.Node.Metrics;
 using Ledger.Node.Peers;
+using Ledger.Node.TestFaults;
 using Ledger.Storage.Errors;
 using Ledger.Storage.Raft;
 using Microsoft.Extensions.Logging;
@@ -101,6 +102,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
     /// <summary>Raised on the loop thread whenever this node's view of the leader or its role changes.</summary>
     public event Action<SoftState>? SoftStateChanged;
 
+    /// <summary>Raised on the loop thread when the node enters or leaves recovery (<see cref="DriverStatus.Recovering"/>).</summary>
+    public event Action<DriverStatus>? RecoveringChanged;
+
     /// <summary>A copy of the node's state as of the last loop iteration; safe from any thread.</summary>
     public DriverStatus Status => status;
 
@@ -108,6 +112,19 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public Exception? Fault => fault ?? applyStage.Fault;
 
     public Task Stopped => stopped.Task;
+
+    /// <summary>
+    /// Stops the loop at its next iteration with <paramref name="cause"/> as its <see cref="Fault"/>: local
+    /// damage found outside the loop (a block read) must end voting and acknowledging at once.
+    /// </summary>
+    public void Halt(Exception cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        Interlocked.CompareExchange(ref halt, cause, null);
+        inputArrived.Set();
+    }
+
+    private Exception? halt;
 
     public void Start()
     {
@@ -231,6 +248,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             var reader = inputs.Reader;
             while (!stopping.IsCancellationRequested)
             {
+                if (Volatile.Read(ref halt) is { } halted)
+                {
+                    throw halted;
+                }
+
                 if (applyStage.Fault is { } applyFault)
                 {
                     throw new InvalidOperationException("applying a committed entry failed; the state machine no longer follows the log", applyFault);
@@ -270,10 +292,15 @@ public sealed partial class RaftDriver : IAsyncDisposable
                 }
 
                 CompleteAppliedReads();
+                var previous = status;
                 status = DriverStatus.From(node);
+                if (status.Recovering != previous.Recovering)
+                {
+                    RecoveringChanged?.Invoke(status);
+                }
             }
         }
-        catch (RaftLogCorruptionException damage)
+        catch (Exception damage) when (damage is RaftLogCorruptionException || ReferenceEquals(damage, Volatile.Read(ref halt)))
         {
             // Local disk damage, not a bug: the message names the record and the recovery, and the
             // loop stays stopped (no vote, no ack, no replay into the damage); a stack trace adds nothing.
@@ -472,6 +499,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             {
                 applyStage.Enqueue(ApplyWork.ForEntry(entry));
             }
+        }
+
+        if (options.TestBugs.IsOn(TestBug.AckBeforeCommit))
+        {
+            ApplyAppendedBeforeCommit(ready.CommittedEntries, ready.Entries);
         }
 
         if (ready.CommittedEntries.Count > 0)

@@ -1,3 +1,5 @@
+using Ledger.Node.TestFaults;
+
 namespace Ledger.Node.Consensus;
 
 public sealed class RaftDriverOptions
@@ -34,6 +36,9 @@ public sealed class RaftDriverOptions
     /// elections), and blocks are built ahead of admitting more work.
     /// </summary>
     public bool RaisePriority { get; init; } = true;
+
+    /// <summary>TEST ONLY: planted bugs of the drive loop (<see cref="TestBug.AckBeforeCommit"/>); none by default.</summary>
+    public TestBugs TestBugs { get; init; } = TestBugs.None;
 
     public void Validate()
     {

@@ -9,7 +9,7 @@ namespace Ledger.Node.Hosting;
 /// unexpected becomes Internal with a short message — a client never sees a stack trace. The
 /// exception is logged here with its details.
 /// </summary>
-public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, LedgerNode node) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -62,6 +62,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     private RpcException Translate(Exception e, string method)
     {
         LogFailure(logger, method, e);
+        if (e is StorageCorruptionException)
+        {
+            // Never served: the node records the damage, stops voting and serving, and exits to repair itself.
+            node.Damage.Report(e);
+        }
+
         return e switch
         {
             StorageCorruptionException => new RpcException(new Status(StatusCode.DataLoss, $"stored data failed verification: {e.Message}")),

@@ -6,7 +6,9 @@ using Ledger.Core.Keys;
 using Ledger.Node.Chain;
 using Ledger.Node.Configuration;
 using Ledger.Node.Peers;
+using Ledger.Node.Recovery;
 using Ledger.Node.Services;
+using Ledger.Node.TestFaults;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -23,6 +25,9 @@ public static class NodeProgram
 {
     public const int ExitConfiguration = 2;
     public const int ExitStorage = 3;
+
+    /// <summary>Local disk damage found while running: recorded, and a restart repairs the node from its peers.</summary>
+    public const int ExitLocalDamage = 4;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -46,6 +51,7 @@ public static class NodeProgram
         await using (node.ConfigureAwait(false))
         {
             app.Lifetime.ApplicationStarted.Register(node.Start);
+            _ = node.Damage.Found.ContinueWith(_ => app.Lifetime.StopApplication(), TaskScheduler.Default);
             try
             {
                 await app.RunAsync().ConfigureAwait(false);
@@ -55,6 +61,12 @@ public static class NodeProgram
                 await Console.Error.WriteLineAsync($"ledger-node: cannot listen: {e.Message}").ConfigureAwait(false);
                 return ExitConfiguration;
             }
+        }
+
+        if (node.Damage.Current is { } damage)
+        {
+            await Console.Error.WriteLineAsync($"ledger-node: {damage.Description} (file: {damage.File}); recorded: restart the node and it resyncs from its peers").ConfigureAwait(false);
+            return ExitLocalDamage;
         }
 
         return 0;
@@ -72,10 +84,13 @@ public static class NodeProgram
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // Per-request framework logs would drown the ledger's own events at thousands of calls per second.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A recovering node is unhealthy by design; the readiness answer says why, a log line per probe adds nothing.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
+        var testBugs = TestBugs.FromEnvironment(options.TestBugs);
 
         var development = options.GenesisFile.Length == 0;
         if (development)
@@ -125,8 +140,12 @@ public static class NodeProgram
             o.Interceptors.Add<ErrorInterceptor>();
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
 
-        var node = new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, timeProvider ?? TimeProvider.System, loggerFactory);
+        TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);
+        var clock = SkewedTimeProvider.Wrap(timeProvider ?? TimeProvider.System, options.ClockOffsetMilliseconds, options.ClockDriftPpm);
+        var node = DamagedStart.Create(LedgerNode.DatabaseDirectory(options), LedgerNode.StagingDirectory(options), peerUrls.Count > 0 || chain.FoundingNodes.Count > 1,
+            start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
         builder.Services.AddSingleton(node);
+        builder.Services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name);
         var streamBudget = new SubmitStreamBudget(options.Api);
         builder.Services.AddSingleton(streamBudget);
         var answersPending = Prometheus.Metrics.WithCustomRegistry(node.Metrics.Registry).CreateGauge(
@@ -140,6 +159,7 @@ public static class NodeProgram
         app.MapGrpcService<LedgerApiService>();
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
+        app.MapGrpcHealthChecksService();
         if (options.MetricsUrl.Length > 0)
         {
             // Only on the metrics listener, chosen by the port the connection arrived on (never by the

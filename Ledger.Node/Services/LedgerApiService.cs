@@ -311,6 +311,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             CertifiedHeight = node.Collector.CertifiedHeight,
             Fault = node.Driver.Fault?.Message ?? "",
         };
+        (response.Recovering, response.Recovery) = node.Recovery;
         foreach (var voter in node.Directory.RaftMembership.Voters)
         {
             response.Voters.Add(node.Directory.Nodes.Find(voter)?.NodeId ?? voter.ToString(System.Globalization.CultureInfo.InvariantCulture));

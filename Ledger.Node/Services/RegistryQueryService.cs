@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
+using Ledger.Node.TestFaults;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Model;
 using Ledger.Registry.Queries;
@@ -239,7 +240,8 @@ public sealed class RegistryQueryService(LedgerNode node, NodeRuntimeOptions run
             throw Invalid($"consistency {(int)consistency} is not a known ReadConsistency");
         }
 
-        if (consistency == ReadConsistency.Linearizable)
+        // TEST ONLY: the planted bug local-read-as-linearizable skips the ReadIndex round (a stale answer passes as linearizable).
+        if (consistency == ReadConsistency.Linearizable && !node.TestBugs.IsOn(TestBug.LocalReadAsLinearizable))
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
             if (context.Deadline == DateTime.MaxValue)

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Ledger.Node.Attestation;
 using Ledger.Node.Consensus;
+using Ledger.Node.Recovery;
 
 namespace Ledger.Node.Submission;
 
@@ -8,10 +9,15 @@ namespace Ledger.Node.Submission;
 /// Whether this node may still answer: not after its drive loop or attestation work faulted, nor after
 /// it found itself diverged from the consortium. Every call of the public API asks first.
 /// </summary>
-internal sealed class ServingGuard(RaftDriver driver, AttestationWorker attestationWorker, AttestationCollector collector)
+internal sealed class ServingGuard(RaftDriver driver, AttestationWorker attestationWorker, AttestationCollector collector, RuntimeDamage damage)
 {
     public void ThrowIfNotServing()
     {
+        if (damage.Current is { } found)
+        {
+            throw new RpcException(new Status(StatusCode.DataLoss, $"this node found local disk damage and stopped serving until it has repaired itself from its peers: {found.Description}"));
+        }
+
         if (driver.Fault is { } fault)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"this node stopped after a fault: {fault.Message}"));

@@ -239,7 +239,11 @@ public sealed class BlockStore
         MarkCommitted();
     }
 
-    /// <summary>The block at <paramref name="height"/>, checked against its stored hash and its predecessor; null beyond the tip.</summary>
+    /// <summary>
+    /// The block at <paramref name="height"/>, checked against its stored hash and its predecessor, and its
+    /// body against its header (transaction count and tx_root); null beyond the tip. A block that fails
+    /// is never returned: <see cref="StorageCorruptionException"/> with the height.
+    /// </summary>
     public Block? GetBlock(ulong height)
     {
         if (height < FirstHeight || height > Tip.Height)
@@ -255,7 +259,34 @@ public sealed class BlockStore
         }
 
         CheckAfterRead(block.Header, height);
+        CheckBodyAfterRead(block, height);
         return block;
+    }
+
+    /// <summary>
+    /// The body read back must be the one the (hash-checked) header commits to: one result per
+    /// transaction, tx_count of them, and the same tx_root. Costs one leaf hash per transaction, as
+    /// serving a proof does anyway; it is what keeps a flipped byte in a stored body from being served.
+    /// </summary>
+    private void CheckBodyAfterRead(Block block, ulong height)
+    {
+        var header = block.Header;
+        if (header.TxCount != (uint)block.Transactions.Count || block.Results.Count != block.Transactions.Count)
+        {
+            throw new StorageCorruptionException($"block {height} body holds {block.Transactions.Count} transactions and {block.Results.Count} results, its header says {header.TxCount}", height);
+        }
+
+        var transactions = new CompactMerkleTree(_hashing.MerkleHasher);
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            transactions.AppendLeafHash(_hashing.LeafHash(block.Transactions[i], block.Results[i]));
+        }
+
+        var root = transactions.ComputeRoot();
+        if (!header.TxRoot.Span.SequenceEqual(root))
+        {
+            throw new StorageCorruptionException($"block {height} body hashes to tx_root {Convert.ToHexStringLower(root)}, its header says {Convert.ToHexStringLower(header.TxRoot.Span)}", height);
+        }
     }
 
     /// <summary>The header at <paramref name="height"/>, checked like <see cref="GetBlock"/>; null beyond the tip.</summary>

@@ -4,12 +4,12 @@ namespace Ledger.Storage.Errors;
 /// Stored data failed a check: a RocksDB checksum, a missing or malformed record, or a broken
 /// invariant between records. The node must stop; nothing read from it can be trusted.
 /// </summary>
-public sealed class StorageCorruptionException : StorageException
+public class StorageCorruptionException : StorageException
 {
     public StorageCorruptionException(string message, ulong? height = null)
         : base(message) => Height = height;
 
-    public StorageCorruptionException(string message, Exception innerException, ulong? height = null)
+    public StorageCorruptionException(string message, Exception? innerException, ulong? height = null)
         : base(message, innerException) => Height = height;
 
     /// <summary>The block height being read when the corruption was found, when known.</summary>

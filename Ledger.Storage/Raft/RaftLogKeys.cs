@@ -19,6 +19,16 @@ internal static class RaftLogKeys
     /// <summary>Present once damage to the Raft records was found (<see cref="RaftDamageRecord"/>); the node refuses to start while it is.</summary>
     public static ReadOnlySpan<byte> Damage => "damage"u8;
 
+    /// <summary>
+    /// Boot counter (8 bytes, big-endian), bumped and synced at every open (<see cref="LedgerDatabase.Incarnation"/>).
+    /// Here and not in <c>meta</c>: it belongs to this node like its term and vote, and a state snapshot
+    /// (which carries <c>meta</c>) must not replace it with the sender's.
+    /// </summary>
+    public static ReadOnlySpan<byte> Incarnation => "incarnation"u8;
+
+    /// <summary>Present once a running node found damage outside the Raft records (<see cref="LedgerDatabase.RecordDamage"/>); every open fails while it is.</summary>
+    public static ReadOnlySpan<byte> LocalDamage => "local_damage"u8;
+
     public static void WriteEntryKey(Span<byte> destination, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(destination, index);
 
     public static byte[] EntryKey(ulong index)

@@ -145,6 +145,12 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         return damagedIndex;
     }
 
+    /// <summary>
+    /// TEST ONLY (planted bug <c>skip-raft-fsync</c>): when set, <see cref="Persist"/> holds its write there
+    /// instead of making it durable (see <see cref="DeferredRaftWrites"/>). Null in every real node.
+    /// </summary>
+    public DeferredRaftWrites? DeferredWrites { get; set; }
+
     public HardState HardState => hardState;
 
     public ConfState ConfState => confState;
@@ -309,7 +315,14 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
             batch.Put(RaftLogKeys.HardState, RaftRecordEncoding.EncodeHardState(hard), database.RaftState);
         }
 
-        database.Write(batch, sync);
+        if (DeferredWrites is { } deferred)
+        {
+            deferred.Hold(batch, newLast);
+        }
+        else
+        {
+            database.Write(batch, sync);
+        }
 
         // Only after the write succeeded does memory move on.
         if (incomingSnapshot is { IsEmpty: false } installed)
@@ -337,6 +350,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
     public void SaveConfState(ConfState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        DeferredWrites?.Flush();
         using var batch = new WriteBatch();
         batch.Put(RaftLogKeys.ConfState, RaftRecordEncoding.EncodeConfState(state), database.RaftState);
         database.Write(batch, sync: true);
@@ -346,6 +360,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
     /// <summary>Records a snapshot of the state machine at <paramref name="index"/> (which must be applied) with opaque <paramref name="data"/>.</summary>
     public Snapshot CreateSnapshot(ulong index, ConfState state, ReadOnlyMemory<byte> data)
     {
+        DeferredWrites?.Flush();
         if (index <= snapshot.Metadata.Index)
         {
             throw new RaftSnapshotOutOfDateException(index, snapshot.Metadata.Index);
@@ -362,6 +377,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
     /// <summary>Discards entries up to and including <paramref name="compactIndex"/>, which a snapshot must already cover.</summary>
     public void Compact(ulong compactIndex)
     {
+        DeferredWrites?.Flush();
         if (compactIndex <= startIndex)
         {
             throw new RaftLogCompactedException(compactIndex, startIndex + 1);

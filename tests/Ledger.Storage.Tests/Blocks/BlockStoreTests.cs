@@ -266,4 +266,54 @@ public sealed class BlockStoreTests
         Assert.That(error!.Height, Is.EqualTo(3UL));
         Assert.That(() => store.GetBlock(4), Throws.TypeOf<StorageCorruptionException>().With.Property(nameof(StorageCorruptionException.Height)).EqualTo(4UL), "the next block's link no longer matches");
     }
+
+    [Test]
+    public void GetBlock_BodyTamperedUnderAnIntactHeader_ThrowsStorageCorruptionNamingTheHeight()
+    {
+        // Arrange: block 3's stored body loses its last transaction and result; its header (and hash) stay.
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, 5);
+        var tampered = store.GetBlock(3)!.Clone();
+        tampered.Transactions.RemoveAt(tampered.Transactions.Count - 1);
+        tampered.Results.RemoveAt(tampered.Results.Count - 1);
+        tampered.Header.TxCount--;
+        var intactHeader = store.GetHeader(3)!;
+        tampered.Header = intactHeader;
+        WriteBlockRecord(database, 3, tampered);
+
+        // Act
+        var error = Assert.Throws<StorageCorruptionException>(() => store.GetBlock(3));
+
+        // Assert
+        Assert.That(error!.Height, Is.EqualTo(3UL));
+        Assert.That(store.GetBlock(4), Is.Not.Null, "the neighbours are intact");
+    }
+
+    [Test]
+    public void GetBlock_TransactionsReorderedUnderAnIntactHeader_ThrowsStorageCorruptionNamingTheTxRoot()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, 5);
+        var tampered = store.GetBlock(2)!.Clone();
+        Assert.That(tampered.Transactions, Has.Count.GreaterThanOrEqualTo(2), "block 2 of the test chain has several transactions");
+        (tampered.Transactions[0], tampered.Transactions[1]) = (tampered.Transactions[1], tampered.Transactions[0]);
+        WriteBlockRecord(database, 2, tampered);
+
+        var error = Assert.Throws<StorageCorruptionException>(() => store.GetBlock(2));
+
+        Assert.That(error!.Message, Does.Contain("tx_root"));
+    }
+
+    private static void WriteBlockRecord(LedgerDatabase database, ulong height, Block block)
+    {
+        var key = new byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.Block, height);
+        using var batch = new WriteBatch();
+        batch.Put(key, block.ToByteArray(), database.Blocks);
+        database.Write(batch);
+    }
 }
