@@ -176,11 +176,11 @@ public sealed class RecoveringTests
         var entry3 = new Entry(1, 3, EntryType.Normal, new byte[] { 3 });
         var entry4 = new Entry(1, 4, EntryType.Normal, new byte[] { 4 });
 
-        var first = peer.StepAndCollect(new Message { Type = MessageType.App, From = 1, To = 2, Term = 1, Index = 2, LogTerm = 1, Entries = new[] { entry3 }, Commit = 4 });
-        Assert.That(peer.Node.Status.Recovering, Is.True, "(3, t1) is still behind (4, t1)");
+        var first = peer.StepAndCollect(new Message { Type = MessageType.App, From = 1, To = 2, Term = 1, Index = 2, LogTerm = 1, Entries = new[] { entry3 }, Commit = 3 });
+        Assert.That(peer.Node.Status.Recovering, Is.True, "it holds the leader's commit index, but (3, t1) is still behind (4, t1)");
         Assert.That(first.Single().Recovering, Is.True);
 
-        var second = peer.StepAndCollect(new Message { Type = MessageType.App, From = 1, To = 2, Term = 1, Index = 3, LogTerm = 1, Entries = new[] { entry4 }, Commit = 4 });
+        var second = peer.StepAndCollect(new Message { Type = MessageType.App, From = 1, To = 2, Term = 1, Index = 3, LogTerm = 1, Entries = new[] { entry4 }, Commit = 3 });
 
         Assert.That(peer.Node.Status.Recovering, Is.False);
         Assert.That(second.Single().Recovering, Is.False);

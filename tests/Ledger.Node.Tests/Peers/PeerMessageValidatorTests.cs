@@ -285,6 +285,40 @@ public sealed class PeerMessageValidatorTests
         Assert.That(labels, Is.Unique.And.Not.Contains("unknown"));
     }
 
+    [Test]
+    public void Check_HeartbeatWithWatermarksFromLeader_Accepted()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Watermarks = Watermarks(new LogPosition(10, 5)) };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.None));
+    }
+
+    [Test]
+    public void Check_WatermarkOfATermBeyondTheSenders_RefusedAsTermOutOfRange()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Watermarks = Watermarks(new LogPosition(10, 6)) };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.TermOutOfRange));
+    }
+
+    [Test]
+    public void Check_WatermarksOnAVoteRequest_RefusedAsUnexpectedField()
+    {
+        var vote = new Message { Type = MessageType.Vote, From = 2, To = 1, Term = 6, Index = 10, LogTerm = 5, Watermarks = Watermarks(new LogPosition(10, 5)) };
+
+        Assert.That(Check(vote, Follower), Is.EqualTo(PeerFrameRefusal.UnexpectedField));
+    }
+
+    [Test]
+    public void Check_AckedWatermarkOnAHeartbeat_RefusedAsUnexpectedField()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, AckedWatermark = new LogPosition(10, 5) };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.UnexpectedField));
+    }
+
+    private static AcknowledgedWatermarks Watermarks(LogPosition position) => AcknowledgedWatermarks.Of([new AcknowledgedWatermark(1, position)]);
+
     private static PeerFrameRefusal Check(Message message, LocalRaftView view) => PeerMessageValidator.Check(message, view, Bounds);
 
     private static Message App(ulong from, ulong term, ulong index, ulong logTerm, params Entry[] entries) =>

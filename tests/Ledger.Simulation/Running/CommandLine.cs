@@ -6,7 +6,7 @@ namespace Ledger.Simulation;
 public sealed record CommandLine
 {
     public const string Usage =
-        "usage: Ledger.Simulation [--seeds N | --seed S] [--start S] [--nodes 3|5|7] [--bug NAME] [--profile mixed|hostile] [--steps N] [--trace] [--trace-lines N] [--threads N]";
+        "usage: Ledger.Simulation [--seeds N | --seed S] [--start S] [--nodes 3|5|7] [--bug NAME] [--profile mixed|hostile|rollback] [--steps N] [--trace] [--trace-lines N] [--threads N]";
 
     public int? Seed { get; init; }
 

@@ -66,6 +66,28 @@ public sealed class RocksDbRaftLogStorageTests
     }
 
     [Test]
+    public void HardStateWithRecoveryAndWatermarks_SurvivesReopen()
+    {
+        var hardState = new HardState(4, 2, 3)
+        {
+            Recovery = RecoveryReason.HardStateLost,
+            RecoveryTarget = new LogPosition(5, 1),
+            Watermarks = AcknowledgedWatermarks.Of([new AcknowledgedWatermark(1, new LogPosition(5, 1)), new AcknowledgedWatermark(3, new LogPosition(4, 1))]),
+        };
+        using (var database = OpenDatabase())
+        {
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+            log.Persist(null, Entries(1, 1, 5), hardState, sync: true);
+        }
+
+        using (var database = OpenDatabase())
+        {
+            var log = new RocksDbRaftLogStorage(database, ThreeVoters);
+            Assert.That(log.InitialState().HardState, Is.EqualTo(hardState));
+        }
+    }
+
+    [Test]
     public void LargeEntries_PersistedFromPooledBuffers_ReadBackExactlyAfterFlushAndReopen()
     {
         // Batch-sized entries, each a different length (pooled buffers are reused and longer than the record).
