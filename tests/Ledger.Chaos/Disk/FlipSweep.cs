@@ -162,29 +162,7 @@ public sealed class FlipSweep
             return $"fault: {FlippedNodeProbe.Shorten(status.Fault)}";
         }
 
-        return IsRecovering(status) ? "recovering" : null;
-    }
-
-    /// <summary>
-    /// The status's <c>recovering</c> flag (field 15, added by the storage repair work). Read from the wire
-    /// bytes so the sweep also runs against builds whose generated StatusResponse predates the field.
-    /// </summary>
-    private static bool IsRecovering(StatusResponse status)
-    {
-        const int RecoveringField = 15;
-        var input = new Google.Protobuf.CodedInputStream(Google.Protobuf.MessageExtensions.ToByteArray(status));
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) == RecoveringField && Google.Protobuf.WireFormat.GetTagWireType(tag) == Google.Protobuf.WireFormat.WireType.Varint)
-            {
-                return input.ReadBool();
-            }
-
-            input.SkipLastField();
-        }
-
-        return false;
+        return status.Recovering ? $"recovering: {FlippedNodeProbe.Shorten(status.Recovery)}" : null;
     }
 
     private static string LastMeaningfulLine(SweepNode node)
