@@ -59,8 +59,8 @@ public sealed class LocalRaftDamageTests
         Assert.That(status.Fault, Does.Contain("local disk corruption").And.Contain(RaftLogCorruptionException.Recovery));
         Assert.That(status.Role, Is.Not.EqualTo("Leader"));
         var refused = Assert.ThrowsAsync<RpcException>(async () => await damaged.Client.SubmitAsync(new SubmitRequest { Transaction = cluster.Consortium.RegisterWork() }));
-        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
-        Assert.That(refused.Status.Detail, Does.Contain(RaftLogCorruptionException.Recovery));
+        // Runtime damage is DataLoss (the node halts and exits into the repair-from-peers path), never a retryable Unavailable.
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.DataLoss), refused.Status.Detail);
 
         // The other two elect a leader between them and the lagging follower catches up from it.
         await Eventually.WaitUntilAsync(() => healthy.Node.IsLeader || lagging.Node.IsLeader);
@@ -97,7 +97,8 @@ public sealed class LocalRaftDamageTests
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(NodeProgram.ExitStorage));
-            Assert.That(standardError, Does.Contain("hard state").And.Contain(RaftLogCorruptionException.Recovery));
+            // A single node has no peers to resync from: it refuses, naming the damage, the directory and the commands.
+            Assert.That(standardError, Does.Contain("hard state").And.Contain("no peers to resync from").And.Contain("Restore its data from a backup").And.Contain("mv '"));
             Assert.That(standardError, Does.Not.Contain(" at Ledger."), "no stack trace");
         });
     }
