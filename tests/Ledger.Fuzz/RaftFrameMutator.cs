@@ -33,6 +33,7 @@ public static class RaftFrameMutator
             RejectHint = Index(random, lastIndex),
             HintTerm = Term(random, term),
         };
+        AddRecoveryFields(random, message, from, to, term, lastIndex);
         if (random.Next(3) == 0)
         {
             message.Context = ByteString.CopyFrom(Bytes(random, random.Next(4) == 0 ? 8 : random.Next(0, 20)));
@@ -51,6 +52,40 @@ public static class RaftFrameMutator
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// The protocol-aware-recovery fields (15–20): incarnations, the recovering mark, acknowledged watermarks near and
+    /// far beyond the target's log, and watermark lists up to and past the peer bound.
+    /// </summary>
+    private static void AddRecoveryFields(Random random, RaftMessage message, ulong from, ulong to, ulong term, ulong lastIndex)
+    {
+        if (random.Next(2) == 0)
+        {
+            message.Incarnation = random.Next(4) == 0 ? (ulong)random.NextInt64() : (ulong)random.Next(0, 4);
+        }
+
+        message.Recovering = random.Next(8) == 0;
+        if (random.Next(6) == 0)
+        {
+            message.AckedWatermarkIndex = Index(random, lastIndex);
+            message.AckedWatermarkTerm = Term(random, term);
+        }
+
+        if (random.Next(6) == 0)
+        {
+            var count = random.Next(12) == 0 ? random.Next(60, 80) : random.Next(0, 4);
+            for (var i = 0; i < count; i++)
+            {
+                var node = random.Next(3) switch { 0 => from, 1 => to, _ => (ulong)random.Next(0, 6) };
+                message.Watermarks.Add(new RaftWatermark { NodeId = node, Index = Index(random, lastIndex), Term = Term(random, term) });
+            }
+        }
+
+        if (random.Next(10) == 0)
+        {
+            message.VotersHeardIncarnation = (ulong)random.Next(0, 4);
+        }
     }
 
     private static void AddEntries(Random random, RaftMessage message)
