@@ -10,6 +10,7 @@ using Ledger.Node.Checkpoints;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
+using Ledger.Node.Integrity;
 using Ledger.Node.Applying;
 using Ledger.Node.Verification;
 using Ledger.Node.Metrics;
@@ -190,6 +191,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             });
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);
+            IntegrityScan = new IntegrityScanWorker(options.IntegrityScan, database, Blocks, Damage.Report, new IntegrityScanMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<IntegrityScanWorker>());
             serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);
             driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
@@ -223,6 +225,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     /// <summary>Local damage found while running (the host exits on it); see <see cref="RuntimeDamage"/>.</summary>
     public RuntimeDamage Damage { get; }
+
+    /// <summary>The background integrity scan (<c>Node:IntegrityScan:*</c>); damage it finds goes to <see cref="Damage"/>.</summary>
+    public IntegrityScanWorker IntegrityScan { get; }
 
     /// <summary>Why this start began recovering (empty on a normal start).</summary>
     public string StartNote { get; }
@@ -336,6 +341,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         driver.Start();
         reconciler.Start();
         CatchUp.Start();
+        IntegrityScan.Start();
         if (Chain.FoundingNodes.Count == 1 && Chain.FindNode(RaftId) is not null)
         {
             // A lone node need not wait out an election timeout to lead.
@@ -376,6 +382,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await IntegrityScan.DisposeAsync().ConfigureAwait(false);
         await batcher.DisposeAsync().ConfigureAwait(false);
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
