@@ -67,7 +67,7 @@ public sealed class IntegrityScanPass
             bytes += _walk.BytesRead - before;
             if (finding is not null)
             {
-                return new IntegrityScanSlice(blocks, bytes, finding.ToException(FoundBy));
+                return new IntegrityScanSlice(blocks, bytes, AsDamage(finding));
             }
 
             blocks++;
@@ -87,6 +87,17 @@ public sealed class IntegrityScanPass
         }
 
         return new IntegrityScanSlice(blocks, bytes, null);
+    }
+
+    /// <summary>A block RocksDB could not read names the table or blob file when RocksDB did; any other finding names the height.</summary>
+    private Errors.StorageCorruptionException AsDamage(IntegrityFinding finding)
+    {
+        if (finding.Failure == IntegrityFailure.StorageCorruption && DamagedParts.FromMessage(finding.Reason) is ({ } part, { } file) && part != DamagedPart.Unknown)
+        {
+            return new DataDirectoryDamagedException(_database.DataDirectory, part, file, $"{FoundBy} could not read block {finding.Height}: {finding.Reason}");
+        }
+
+        return finding.ToException(FoundBy);
     }
 
     private (ChainWalk Walk, TableChecksumSweep Sweep) Begin()

@@ -115,10 +115,15 @@ public sealed class IntegrityScanPassTests
         // Act
         var (_, damage, _) = RunToEnd(new IntegrityScanPass(reopened, store));
 
-        // Assert: RocksDB's checksum (or the chain's hashes) caught it; never a pass over damaged data.
-        Assert.That(damage, Is.Not.Null, "the pass must find the flipped table bytes");
-        TestContext.Out.WriteLine(damage!.Message);
-        Assert.That(damage.Message, Does.StartWith(IntegrityScanPass.FoundBy));
+        // Assert: RocksDB's checksum caught it on the walk's read, naming the file; never a pass over damaged data.
+        Assert.That(damage, Is.TypeOf<DataDirectoryDamagedException>(), damage?.Message);
+        var found = (DataDirectoryDamagedException)damage!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(found.Part, Is.EqualTo(DamagedPart.TableFile));
+            Assert.That(found.FileName, Is.EqualTo(Path.GetFileName(largest)));
+            Assert.That(found.Detail, Does.StartWith(IntegrityScanPass.FoundBy));
+        });
     }
 
     [Test]
