@@ -128,7 +128,11 @@ public sealed class FlipSweep
         phases.Mark("catch-up");
 
         // Its first Status, or its log: a node may quarantine at open and catch up before it first answers.
-        var detectedAtOpen = Reported(first) ?? (target.QuarantineLine is { } quarantined ? $"quarantined at open (log): {FlippedNodeProbe.Shorten(QuarantineMessage(quarantined))}" : null);
+        // The log names what was found and in which file: the more telling note when both said so.
+        var reportedFirst = Reported(first);
+        var detectedAtOpen = target.QuarantineLine is { } quarantined
+            ? $"{(reportedFirst is null ? "" : "recovering at first status; ")}quarantined at open: {QuarantineMessage(quarantined, target.DatabaseDirectory)}"
+            : reportedFirst;
 
         var result = await probe.ProbeAsync(target, leader, chain, cancellationToken);
         var after = await SweepCluster.TryStatusAsync(target);
@@ -180,10 +184,14 @@ public sealed class FlipSweep
     }
 
     /// <summary>The log line from its event id on, without the logger's level and category prefix.</summary>
-    private static string QuarantineMessage(string line)
+    private static string QuarantineMessage(string line, string databaseDirectory)
     {
         var at = line.IndexOf(SweepNode.QuarantineEventMarker, StringComparison.Ordinal);
-        return at < 0 ? line : line[(at + SweepNode.QuarantineEventMarker.Length)..].Trim();
+        var message = at < 0 ? line : line[(at + SweepNode.QuarantineEventMarker.Length)..].Trim();
+        // Paths shortened to the file's name: the note is about what was found, and the directory is always the target's.
+        message = message.Replace(databaseDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace("Local disk damage at start ", "", StringComparison.Ordinal);
+        var end = message.IndexOf(". The damaged data directory was moved", StringComparison.Ordinal);
+        return end < 0 ? FlippedNodeProbe.Shorten(message) : message[..end];
     }
 
     private static string LastMeaningfulLine(SweepNode node)
