@@ -93,6 +93,8 @@ public sealed class LedgerDatabase : IDisposable
         options.Validate();
         var path = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(path);
+        // Read before RocksDB creates it: an existing database must come back with its identity (CheckOrStampIdentity).
+        var existingManifest = CurrentManifest(path);
 
         var blockCache = Cache.CreateLru(options.BlockCacheBytes);
         var dbOptions = new DbOptions()
@@ -158,7 +160,7 @@ public sealed class LedgerDatabase : IDisposable
         var database = new LedgerDatabase(options, path, rocks);
         try
         {
-            database.CheckOrStampIdentity();
+            database.CheckOrStampIdentity(existingManifest);
             database.ThrowIfDamageRecorded();
             database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
             database.Incarnation = database.BumpIncarnation(options.IncarnationFloor);
@@ -679,10 +681,28 @@ public sealed class LedgerDatabase : IDisposable
         }
     }
 
-    private void CheckOrStampIdentity()
+    /// <summary>The MANIFEST file named by the directory's CURRENT file, or null when there is no database there yet.</summary>
+    private static string? CurrentManifest(string path)
+    {
+        var current = Path.Combine(path, "CURRENT");
+        return File.Exists(current) ? File.ReadAllText(current).Trim() : null;
+    }
+
+    /// <param name="existingManifest">The MANIFEST the directory's CURRENT named before the open; null for a new directory.</param>
+    private void CheckOrStampIdentity(string? existingManifest)
     {
         var storedVersion = Get(Meta, MetaKeys.FormatVersion);
         var storedChainId = Get(Meta, MetaKeys.ChainId);
+        if (storedVersion is null && storedChainId is null && existingManifest is not null)
+        {
+            // The directory held a database, yet the records stamped at its creation are gone: RocksDB lost the
+            // records that list its files (a MANIFEST record cut short reads as a write torn by a crash, and the files
+            // it listed are then deleted as obsolete). Stamping it as new would make a node forget everything it
+            // acknowledged without a word (issue #16's byte-flip sweep: a node back at height 0 that noticed nothing).
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Manifest, existingManifest,
+                "the database existed but opened without its identity records: the records listing its files were lost");
+        }
+
         if (storedVersion is null && storedChainId is null)
         {
             using var batch = new WriteBatch();
