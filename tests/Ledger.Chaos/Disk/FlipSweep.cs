@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ledger.Core.Protocol;
+using Ledger.Storage.Integrity;
 
 namespace Ledger.Chaos.Disk;
 
@@ -13,6 +14,9 @@ namespace Ledger.Chaos.Disk;
 public sealed class FlipSweep
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long the sweep waits for the node's own integrity scan (at full speed on a small store) before probing.</summary>
+    private static readonly TimeSpan ScanWaitMax = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SubmitDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -125,6 +129,7 @@ public sealed class FlipSweep
 
         var lostAtOpen = first.Height < heightBeforeStop ? $"came back at height {first.Height} of {heightBeforeStop}" : null;
         await WaitForHeightAsync(target, chain.Height, options.CatchUpTimeout, cancellationToken);
+        await WaitForScanAsync(target, cancellationToken);
         phases.Mark("catch-up");
 
         // Its first Status, or its log: a node may quarantine at open and catch up before it first answers.
@@ -151,7 +156,14 @@ public sealed class FlipSweep
         var detectedAtRead = result.DamageReported ?? (after is null ? (target.IsRunning ? null : $"exited: {LastMeaningfulLine(target)}") : Reported(after));
         if (detectedAtRead is not null)
         {
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedRead, caughtUp, detectedAtRead);
+            var byScan = detectedAtRead.Contains(IntegrityScanPass.FoundBy, StringComparison.Ordinal) || (target.ScanLine?.Contains(SweepNode.ScanEventMarkers[1], StringComparison.Ordinal) ?? false);
+            if (!target.IsRunning)
+            {
+                // It stopped itself (exit 4): restart it as its supervisor would; it must then repair from its peers.
+                caughtUp = await RestartAndProbeAsync(target, leader, cancellationToken);
+            }
+
+            return new FlipOutcome(iteration, target.NodeId, corruption, byScan ? FlipCategory.DetectedScan : FlipCategory.DetectedRead, caughtUp, detectedAtRead);
         }
 
         // The node noticed nothing: stop it and let the integrity scan look at what it left on disk.
@@ -160,7 +172,8 @@ public sealed class FlipSweep
         phases.Mark("scan");
         if (scanned is not null)
         {
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedScan, caughtUp, FlippedNodeProbe.Shorten(scanned));
+            // The node itself did not notice: counted as found by a scan, never as repaired.
+            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedScan, caughtUp, "offline scan: " + FlippedNodeProbe.Shorten(scanned), FoundOffline: true);
         }
 
         if (lostAtOpen is not null || !caughtUp)
@@ -218,6 +231,31 @@ public sealed class FlipSweep
     }
 
     /// <summary>Polls until <paramref name="node"/> reports at least <paramref name="height"/>; false on timeout or exit.</summary>
+    /// <summary>Gives the node's integrity scan its look (a pass completed or damage found), or until the node exits.</summary>
+    private static async Task WaitForScanAsync(SweepNode node, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ScanWaitMax;
+        while (DateTime.UtcNow < deadline && node.ExitCode is null && node.ScanLine is null)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Starts a node that stopped itself again and checks that it then serves the healthy chain.</summary>
+    private async Task<bool> RestartAndProbeAsync(SweepNode target, SweepNode leader, CancellationToken cancellationToken)
+    {
+        target.Kill();
+        target.Start();
+        if (await WaitForFirstStatusAsync(target, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await WaitForHeightAsync(target, chain.Height, options.CatchUpTimeout, cancellationToken);
+        var again = await probe.ProbeAsync(target, leader, chain, cancellationToken);
+        return again.ServedDifference is null && again.DamageReported is null && again.IdenticalBlocks == chain.Height;
+    }
+
     private static async Task<bool> WaitForHeightAsync(SweepNode node, ulong height, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;

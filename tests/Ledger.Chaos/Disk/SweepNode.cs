@@ -20,6 +20,9 @@ public sealed class SweepNode : IDisposable
     /// </summary>
     public const string QuarantineEventMarker = "[6201]";
 
+    /// <summary>The node's integrity scan finished a pass (6302) or found damage (6303): it has had its look at the disk.</summary>
+    public static readonly string[] ScanEventMarkers = ["[6302]", "[6303]"];
+
     /// <summary>gRPC responses may carry many blocks.</summary>
     private const int ReceiveMessageBytesMax = 64 * 1024 * 1024;
 
@@ -30,6 +33,7 @@ public sealed class SweepNode : IDisposable
     private readonly Queue<string> output = new();
     private Process? process;
     private string? quarantineLine;
+    private string? scanLine;
     private GrpcChannel? channel;
 
     public SweepNode(string nodeId, string publicUrl, string dataDirectory, string[] arguments)
@@ -96,6 +100,7 @@ public sealed class SweepNode : IDisposable
         {
             output.Clear();
             quarantineLine = null;
+            scanLine = null;
         }
 
         var started = new Process { StartInfo = start };
@@ -144,6 +149,18 @@ public sealed class SweepNode : IDisposable
         }
     }
 
+    /// <summary>The node's line saying its integrity scan completed a pass or found damage since this start, or null.</summary>
+    public string? ScanLine
+    {
+        get
+        {
+            lock (output)
+            {
+                return scanLine;
+            }
+        }
+    }
+
     /// <summary>The lines the node wrote since it was last started.</summary>
     public string RecentOutput()
     {
@@ -172,6 +189,11 @@ public sealed class SweepNode : IDisposable
             if (quarantineLine is null && line.Contains(QuarantineEventMarker, StringComparison.Ordinal))
             {
                 quarantineLine = line;
+            }
+
+            if (scanLine is null && (line.Contains(ScanEventMarkers[0], StringComparison.Ordinal) || line.Contains(ScanEventMarkers[1], StringComparison.Ordinal)))
+            {
+                scanLine = line;
             }
 
             output.Enqueue(line);
