@@ -156,24 +156,41 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
-    /// Our current-term leader's gossip. Every watermark a legitimate leader holds is at most its own last position
-    /// (which it gossips as its own entry): entries of its term exist only in its log, older ones lie below its term's
-    /// entries. So each entry is clipped to that position before it is merged, and so are our claims and our durable
-    /// target: by Leader Completeness every committed entry is in the leader's log, so what lies beyond it was never
-    /// committed (and since a leader never truncates its log, nothing we acknowledged to it lies beyond it either).
-    /// The leader's entry for us becomes its claim, re-asserted by each message; our table keeps only what we
-    /// recorded ourselves for us, so a peer's word never outlives its hold by being re-read from our own record.
+    /// Our current-term leader's gossip. Every watermark a legitimate leader holds is at most its last log position:
+    /// entries of its term exist only in its log, older ones lie below its term's first entry (its no-op), and what
+    /// followers acknowledged to it stays in its log (a leader never truncates). A heartbeat carries that position
+    /// (Index, LogTerm); an append shows at least its own last entry, and the gossip the leader's own watermark. Each
+    /// gossiped entry is merged clipped to that bound. A heartbeat's bound is the leader's whole log, so it also clips
+    /// our claims and our durable target: by Leader Completeness every committed entry is in the leader's log, so what
+    /// lies beyond it was never committed. The leader's entry for us becomes its claim (re-asserted by each message),
+    /// never our own table entry, so a peer's word never comes back from our own record after a restart.
     /// </summary>
     private void ObserveLeaderWatermarks(Message m)
     {
-        if (WatermarksIgnored || m.Watermarks.IsEmpty || m.From != leader || m.Term != term)
+        if (WatermarksIgnored || m.From != leader || m.Term != term)
         {
             return;
         }
 
-        // A leader that gossips no entry of its own vouches for nothing (it is leaving the voters).
-        var leaderLast = m.Watermarks.For(m.From);
+        var wholeLog = m.Type == MessageType.Heartbeat;
+        var leaderLast = wholeLog ? new LogPosition(m.Index, m.LogTerm) : LogPosition.Max(m.Watermarks.For(m.From), LastPositionIn(m));
         if (leaderLast.IsNone)
+        {
+            // A leader that shows no position of its own vouches for nothing.
+            return;
+        }
+
+        if (wholeLog)
+        {
+            peerClaims.ClipTo(leaderLast);
+            if (!recoveryTarget.IsNone && recoveryTarget.Term <= term && recoveryTarget > leaderLast)
+            {
+                // Only a lost hard state lets our own target name a term beyond the one we follow: leave that one alone.
+                recoveryTarget = leaderLast;
+            }
+        }
+
+        if (m.Watermarks.IsEmpty)
         {
             return;
         }
@@ -188,21 +205,21 @@ public sealed partial class RaftNode
         }
 
         watermarks = watermarks.Raise(clipped, tracker.Voters);
-        peerClaims.ClipTo(leaderLast);
-        if (!recoveryTarget.IsNone && recoveryTarget.Term <= term && recoveryTarget > leaderLast)
-        {
-            // Only a lost hard state lets our own target name a term beyond the one we follow: leave that one alone.
-            recoveryTarget = leaderLast;
-        }
-
         var claimed = m.Watermarks.For(Id);
-        if (claimed > OwnLastPosition)
+        claimed = claimed > leaderLast ? leaderLast : claimed;
+
+        // An append's bound may be short of the leader's log: it only ever raises the leader's claim, never lowers it.
+        if (claimed > OwnLastPosition && (wholeLog || claimed >= peerClaims.For(m.From)))
         {
-            peerClaims.Assert(m.From, claimed > leaderLast ? leaderLast : claimed, PeerClaimHoldTicks, fromLeader: true);
+            peerClaims.Assert(m.From, claimed, PeerClaimHoldTicks, fromLeader: true);
         }
 
         CheckOwnWatermark(watermarks.For(Id));
     }
+
+    /// <summary>The position of the last entry an append carries (or of the entry it follows).</summary>
+    private static LogPosition LastPositionIn(Message m) =>
+        m.Entries.IsEmpty ? new LogPosition(m.Index, m.LogTerm) : new LogPosition(m.Entries.Span[^1].Index, m.Entries.Span[^1].Term);
 
     /// <summary>Enters recovery when our log is behind <paramref name="acknowledged"/>, a position we are known to have acknowledged.</summary>
     private void CheckOwnWatermark(LogPosition acknowledged)
@@ -309,12 +326,8 @@ public sealed partial class RaftNode
         watermarks = watermarks.Raise([new AcknowledgedWatermark(Id, position)], tracker.Voters);
     }
 
-    /// <summary>
-    /// The watermarks a leader's append or heartbeat carries: its table, with its own entry at its last log position —
-    /// the bound followers clip every entry, claim and target to.
-    /// </summary>
-    private AcknowledgedWatermarks GossipedWatermarks =>
-        WatermarksIgnored ? AcknowledgedWatermarks.Empty : watermarks.Raise([new AcknowledgedWatermark(Id, OwnLastPosition)], tracker.Voters);
+    /// <summary>The watermarks a leader's append or heartbeat carries.</summary>
+    private AcknowledgedWatermarks GossipedWatermarks => WatermarksIgnored ? AcknowledgedWatermarks.Empty : watermarks;
 
     /// <summary>
     /// HardStateLost: the leader says every other voter has answered it in its term since it first heard this

@@ -48,6 +48,20 @@ internal sealed class PeerClaims
         return true;
     }
 
+    /// <summary>The claim <paramref name="source"/> holds now (held or lapsed), or none.</summary>
+    public LogPosition For(ulong source)
+    {
+        foreach (var claim in claims)
+        {
+            if (claim.Source == source)
+            {
+                return claim.Target;
+            }
+        }
+
+        return LogPosition.None;
+    }
+
     /// <summary>One tick passed: held claims come closer to lapsing.</summary>
     public void Tick()
     {

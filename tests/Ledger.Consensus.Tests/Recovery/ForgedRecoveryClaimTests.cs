@@ -135,6 +135,7 @@ public sealed class ForgedRecoveryClaimTests
             cluster.Deliver(new Message
             {
                 Type = MessageType.Heartbeat, From = 3, To = victim, Term = cluster[3].Node.Term, Commit = 5,
+                Index = forged.Index, LogTerm = forged.Term,
                 Watermarks = AcknowledgedWatermarks.Of([new(1, forged), new(2, forged), new(3, forged)]),
             });
         }
