@@ -172,4 +172,46 @@ public sealed class ForgedRecoveryClaimTests
         Assert.That(cluster[2].Storage.HardState.Recovery, Is.EqualTo(RecoveryReason.None));
         Assert.That(cluster[2].Node.Status.Recovering, Is.False);
     }
+
+    [Test]
+    public void Voter_ClaimFromASenderMarkedRecovering_IsIgnored()
+    {
+        var voter = TestPeer.Create(1, [1, 2, 3], logTerms: [1, 1], hardState: new HardState(1, 0, 2));
+
+        voter.StepAndCollect(new Message
+        {
+            Type = MessageType.Vote, From = 2, To = 1, Term = 2, Index = 2, LogTerm = 1, Recovering = true,
+            AckedWatermark = new LogPosition(UnreachableIndex, 1),
+        });
+
+        Assert.That(voter.Node.Status.Recovering, Is.False, "a node that may itself have forgotten is no witness");
+    }
+
+    [Test]
+    public void Voter_ClaimNotReasserted_LapsesAfterTheHoldAndTheVoterGrantsAgain()
+    {
+        // Arrange: node 3 claims node 1 acknowledged an unreachable position, then goes quiet.
+        var voter = TestPeer.Create(1, [1, 2, 3], logTerms: [1, 1], hardState: new HardState(1, 0, 2));
+        voter.StepAndCollect(new Message
+        {
+            Type = MessageType.Vote, From = 3, To = 1, Term = 2, Index = 2, LogTerm = 1,
+            AckedWatermark = new LogPosition(UnreachableIndex, 1),
+        });
+        var refused = voter.StepAndCollect(new Message { Type = MessageType.Vote, From = 2, To = 1, Term = 3, Index = 2, LogTerm = 1 });
+        Assert.That(refused.Single().Reject, Is.True, "setup: bound while held");
+
+        // Act
+        for (var tick = 0; tick < RaftNode.PeerClaimHoldElectionTimeouts * voter.Config.ElectionTicks; tick++)
+        {
+            voter.Node.Tick();
+        }
+
+        voter.Process();
+        var granted = voter.StepAndCollect(new Message { Type = MessageType.Vote, From = 2, To = 1, Term = 9, Index = 2, LogTerm = 1 });
+
+        // Assert: it doubts (says recovering, not counted toward commit) but votes again.
+        Assert.That(granted.Single().Reject, Is.False);
+        Assert.That(granted.Single().Recovering, Is.True);
+        Assert.That(voter.Storage.HardState.Recovery, Is.EqualTo(RecoveryReason.None), "never persisted");
+    }
 }
