@@ -302,6 +302,22 @@ public sealed class PeerMessageValidatorTests
         Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.WatermarkImpossible));
     }
 
+    [Test]
+    public void Check_HeartbeatNamingALeaderLastPositionOfALaterTerm_RefusedAsEntryTermInvalid()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Index = 12, LogTerm = 6 };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.EntryTermInvalid));
+    }
+
+    [Test]
+    public void Check_HeartbeatNamingTheLeadersLastPosition_Accepted()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Index = 12, LogTerm = 5 };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.None));
+    }
+
     [TestCase(MessageType.Vote)]
     [TestCase(MessageType.PreVote)]
     public void Check_VoteRequestClaimingAWatermarkOfTheCandidatesOwnTerm_RefusedAsWatermarkImpossible(MessageType request)
