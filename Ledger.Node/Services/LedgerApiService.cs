@@ -196,6 +196,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override async Task GetBlocks(GetBlocksRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         if (request.FromHeight == 0 || request.ToHeight < request.FromHeight)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"range [{request.FromHeight}, {request.ToHeight}] is empty or starts below height 1"));
@@ -214,12 +215,16 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
                 return;
             }
 
+            // Damage found meanwhile (by another read, the scan) ends the stream: nothing more is served.
+            node.ThrowIfNotServing();
+
             await responseStream.WriteAsync(block, context.CancellationToken).ConfigureAwait(false);
         }
     }
 
     public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         RequireHash(request.TxHash, "tx_hash");
         var stored = node.Blocks.FindTransaction(request.TxHash.Span)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
@@ -242,6 +247,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override Task<ConsistencyProof> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         var current = node.Blocks.LogTree.CommittedSize;
         var second = request.SecondSize == 0 ? current : request.SecondSize;
         if (request.FirstSize > second || second > current)
@@ -254,6 +260,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         var certified = node.Collector.GetCertified(request.Height)
             ?? throw NotCertifiedAnswer.Create(request.Height == 0
                 ? "no block is certified yet"
@@ -261,8 +268,11 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         return Task.FromResult(certified);
     }
 
-    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
-        Task.FromResult(node.Checkpoints.Get(request.TreeSize));
+    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
+    {
+        node.ThrowIfNotServing();
+        return Task.FromResult(node.Checkpoints.Get(request.TreeSize));
+    }
 
     public override Task<AddCosignatureResponse> AddCosignature(AddCosignatureRequest request, ServerCallContext context)
     {
@@ -279,6 +289,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             while (next <= node.Blocks.LatestHeight)
             {
                 var block = node.Blocks.GetBlock(next) ?? throw new RpcException(new Status(StatusCode.Internal, $"block {next} vanished"));
+                node.ThrowIfNotServing();
                 await responseStream.WriteAsync(block, token).ConfigureAwait(false);
                 next++;
             }
