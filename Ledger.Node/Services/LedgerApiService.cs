@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
+using Ledger.Consensus;
 using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
 using Ledger.Node.Hosting;
+using Ledger.Node.Submission;
 
 namespace Ledger.Node.Services;
 
@@ -346,7 +348,8 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         }
         catch (ReadNotPossibleException e)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"linearizable read not possible now ({e.Reason}); retry or read as of the local height"));
+            var detail = $"linearizable read not possible now ({e.Reason}); retry or read as of the local height";
+            throw e.Reason == ProposalDropReason.NoLeader ? LeaderRedirect.NoLeader(detail) : new RpcException(new Status(StatusCode.Unavailable, detail));
         }
         catch (OperationCanceledException)
         {
