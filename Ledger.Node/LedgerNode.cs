@@ -81,6 +81,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             IncarnationFloor = (ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
             ChainId = chain.ChainId,
             SyncWrites = false,
+            VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
         });
         try
         {

@@ -10,6 +10,7 @@ public sealed class IntegrityScanOptions
     public const long BytesPerSecondMax = 1024L * 1024 * 1024;
     public const int StartDelaySecondsMax = 24 * 60 * 60;
     public const int PassIntervalSecondsMax = 7 * 24 * 60 * 60;
+    public const long VerifyAtOpenBytesMaxLimit = 1024L * 1024 * 1024 * 1024;
 
     /// <summary>Off only for tests and benchmarks that must not share the disk; on in production.</summary>
     public bool Enabled { get; set; } = true;
@@ -27,8 +28,19 @@ public sealed class IntegrityScanOptions
     /// <summary>Seconds from the end of one pass to the start of the next.</summary>
     public int PassIntervalSeconds { get; set; } = 60 * 60;
 
+    /// <summary>
+    /// Every table and large-value file is checksum-verified at open when the database is at most this large (0: never;
+    /// the scan and the checks at read still run). Larger databases would start too slowly: the scan covers them.
+    /// </summary>
+    public long VerifyAtOpenBytesMax { get; set; } = (long)Storage.LedgerDatabaseOptions.DefaultVerifyAtOpenBytesMax;
+
     public void Validate()
     {
+        if (VerifyAtOpenBytesMax is < 0 or > VerifyAtOpenBytesMaxLimit)
+        {
+            throw new InvalidOperationException($"Node:IntegrityScan:VerifyAtOpenBytesMax must be within 0..{VerifyAtOpenBytesMaxLimit} (1 TiB), was {VerifyAtOpenBytesMax}");
+        }
+
         if (BytesPerSecond is < BytesPerSecondMin or > BytesPerSecondMax)
         {
             throw new InvalidOperationException($"Node:IntegrityScan:BytesPerSecond must be within {BytesPerSecondMin}..{BytesPerSecondMax} (64 KiB/s..1 GiB/s), was {BytesPerSecond}");

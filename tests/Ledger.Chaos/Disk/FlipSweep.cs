@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ledger.Core.Protocol;
+using Ledger.Node.Hosting;
 using Ledger.Storage.Integrity;
 
 namespace Ledger.Chaos.Disk;
@@ -46,7 +47,7 @@ public sealed class FlipSweep
 
     public async Task<FlipSweepReport> RunAsync(CancellationToken cancellationToken)
     {
-        using var cluster = SweepCluster.Start();
+        using var cluster = SweepCluster.Start(options.SkipOpenChecks);
         var started = DateTime.UtcNow;
         var leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
         await SubmitAsync(cluster, options.InitialTransactions, InitialBurstSubmissions, cancellationToken);
@@ -60,7 +61,7 @@ public sealed class FlipSweep
         }
 
         await SettleAsync(cluster, cancellationToken);
-        output.WriteLine($"sweep seed={options.Seed} flips={options.Flips}: workload committed, height {chain.Height}, in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
+        output.WriteLine($"sweep seed={options.Seed} flips={options.Flips}{(options.SkipOpenChecks ? " (checksums at open skipped)" : "")}: workload committed, height {chain.Height}, in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
 
         var outcomes = new List<FlipOutcome>(options.Flips);
         SweepNode? stopped = null;
@@ -101,6 +102,7 @@ public sealed class FlipSweep
             }
 
             target.Kill();
+            await FlushWalIntoTablesAsync(target, cancellationToken);
             stopped = target;
             if (iteration % options.ProgressEveryFlips == 0 && iteration < options.Flips)
             {
@@ -124,6 +126,13 @@ public sealed class FlipSweep
         if (first is null)
         {
             var refused = target.ExitCode is { } code ? $"exited with code {code}: {LastMeaningfulLine(target)}" : "did not answer Status";
+            if (target.ExitCode == NodeProgram.ExitLocalDamage)
+            {
+                // Found while running (its scan or a read) before it first answered: restarted as its supervisor would.
+                var repaired = await RestartAndProbeAsync(target, leader, cancellationToken);
+                return new FlipOutcome(iteration, target.NodeId, corruption, FoundWhileRunning(refused), repaired, refused);
+            }
+
             return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused, Answered: false);
         }
 
@@ -134,7 +143,7 @@ public sealed class FlipSweep
 
         // Its first Status, or its log: a node may quarantine at open and catch up before it first answers.
         // The log names what was found and in which file: the more telling note when both said so.
-        var reportedFirst = Reported(first);
+        var reportedFirst = first.Fault.Length > 0 ? null : Reported(first);
         var detectedAtOpen = target.QuarantineLine is { } quarantined
             ? $"{(reportedFirst is null ? "" : "recovering at first status; ")}quarantined at open: {QuarantineMessage(quarantined, target.DatabaseDirectory)}"
             : reportedFirst;
@@ -153,13 +162,14 @@ public sealed class FlipSweep
             return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, caughtUp, detectedAtOpen);
         }
 
-        var detectedAtRead = result.DamageReported ?? (after is null ? (target.IsRunning ? null : $"exited: {LastMeaningfulLine(target)}") : Reported(after));
+        var detectedAtRead = result.DamageReported ?? (after is null ? (target.IsRunning ? null : $"exited: {LastMeaningfulLine(target)}") : Reported(after))
+            ?? (first.Fault.Length > 0 ? Reported(first) : null);
         if (detectedAtRead is not null)
         {
-            var byScan = detectedAtRead.Contains(IntegrityScanPass.FoundBy, StringComparison.Ordinal) || (target.ScanLine?.Contains(SweepNode.ScanEventMarkers[1], StringComparison.Ordinal) ?? false);
-            if (!target.IsRunning)
+            var byScan = FoundWhileRunning(detectedAtRead) == FlipCategory.DetectedScan || (target.ScanLine?.Contains(SweepNode.ScanEventMarkers[1], StringComparison.Ordinal) ?? false);
+            if (!caughtUp)
             {
-                // It stopped itself (exit 4): restart it as its supervisor would; it must then repair from its peers.
+                // It stops itself (exit 4): restart it as its supervisor would; it must then repair from its peers.
                 caughtUp = await RestartAndProbeAsync(target, leader, cancellationToken);
             }
 
@@ -184,6 +194,10 @@ public sealed class FlipSweep
 
         return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.Harmless, caughtUp, "");
     }
+
+    /// <summary>Damage the node found while running: by its integrity scan when its words say so, else at a read.</summary>
+    private static FlipCategory FoundWhileRunning(string note) =>
+        note.Contains(IntegrityScanPass.FoundBy, StringComparison.Ordinal) ? FlipCategory.DetectedScan : FlipCategory.DetectedRead;
 
     /// <summary>A node's own word that it is damaged: a fault, or a role saying it is recovering.</summary>
     private static string? Reported(StatusResponse status)
@@ -231,6 +245,22 @@ public sealed class FlipSweep
     }
 
     /// <summary>Polls until <paramref name="node"/> reports at least <paramref name="height"/>; false on timeout or exit.</summary>
+    /// <summary>
+    /// A node that resynced from empty holds its data in the WAL only, and the next flip would never hit a table file:
+    /// start it once (RocksDB flushes what it recovers from the WAL on open) and stop it again.
+    /// </summary>
+    private async Task FlushWalIntoTablesAsync(SweepNode node, CancellationToken cancellationToken)
+    {
+        if (RocksDbFiles.Enumerate(node.DatabaseDirectory).Any(f => f.Kind == RocksDbFileKind.Sst && f.LengthBytes > 0))
+        {
+            return;
+        }
+
+        node.Start();
+        await WaitForFirstStatusAsync(node, cancellationToken);
+        node.Kill();
+    }
+
     /// <summary>Gives the node's integrity scan its look (a pass completed or damage found), or until the node exits.</summary>
     private static async Task WaitForScanAsync(SweepNode node, CancellationToken cancellationToken)
     {

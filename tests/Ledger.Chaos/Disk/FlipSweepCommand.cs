@@ -14,6 +14,9 @@ public static class FlipSweepCommand
 
     public const string SeedOption = "--seed";
 
+    /// <summary>Nodes skip checksums at open (<see cref="FlipSweepOptions.SkipOpenChecks"/>).</summary>
+    public const string SkipOpenChecksOption = "--sweep-skip-open-checks";
+
     /// <summary>Exit code for a malformed <c>--sweep-flips</c> command line.</summary>
     public const int UsageExitCode = 2;
 
@@ -27,7 +30,7 @@ public static class FlipSweepCommand
         var seed = args.Contains(SeedOption) ? ValueOf(args, SeedOption) : Random.Shared.Next();
         if (flips is null or < 1 || seed is null)
         {
-            await Console.Error.WriteLineAsync($"ledger chaos: usage: {FlipsOption} N (N >= 1) [{SeedOption} S]");
+            await Console.Error.WriteLineAsync($"ledger chaos: usage: {FlipsOption} N (N >= 1) [{SeedOption} S] [{SkipOpenChecksOption}]");
             return UsageExitCode;
         }
 
@@ -37,7 +40,7 @@ public static class FlipSweepCommand
             e.Cancel = true;
             interrupted.Cancel();
         };
-        return await RunAsync(flips.Value, seed.Value, Console.Out, interrupted.Token);
+        return await RunAsync(flips.Value, seed.Value, Console.Out, interrupted.Token, skipOpenChecks: args.Contains(SkipOpenChecksOption));
     }
 
     /// <summary>
@@ -45,11 +48,11 @@ public static class FlipSweepCommand
     /// seeded by <paramref name="seed"/>; writes the schedule, the table and the closing line to
     /// <paramref name="output"/>. Returns 0, or <see cref="ServedCorruptDataExitCode"/> when served &gt; 0.
     /// </summary>
-    public static async Task<int> RunAsync(int flips, int seed, TextWriter output, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(int flips, int seed, TextWriter output, CancellationToken cancellationToken = default, bool skipOpenChecks = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(flips, 1);
         ArgumentNullException.ThrowIfNull(output);
-        var report = await new FlipSweep(new FlipSweepOptions { Flips = flips, Seed = seed }, output).RunAsync(cancellationToken);
+        var report = await new FlipSweep(new FlipSweepOptions { Flips = flips, Seed = seed, SkipOpenChecks = skipOpenChecks }, output).RunAsync(cancellationToken);
         return report.Served == 0 ? 0 : ServedCorruptDataExitCode;
     }
 

@@ -35,6 +35,12 @@ public sealed record FlipSweepOptions
 
     public TimeSpan ElectionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Nodes skip the checksum verification at open (as a database above the size limit does), so table damage is
+    /// left to reads and the integrity scan: the sweep then measures those two paths.
+    /// </summary>
+    public bool SkipOpenChecks { get; init; }
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Flips, 1);

@@ -28,13 +28,17 @@ public sealed class SweepCluster : IDisposable
         "--Node:IntegrityScan:BytesPerSecond=1073741824",
     ];
 
-    private SweepCluster(TestConsortium consortium)
+    /// <summary>Checksums at open skipped (as for a database above the size limit): damage is left to reads and the scan.</summary>
+    private static readonly string[] SkipOpenChecksArguments = ["--Node:IntegrityScan:VerifyAtOpenBytesMax=0"];
+
+    private SweepCluster(TestConsortium consortium, bool skipOpenChecks)
     {
         Consortium = consortium;
+        string[] arguments = skipOpenChecks ? [.. NodeArguments, .. SkipOpenChecksArguments] : NodeArguments;
         for (var i = 0; i < consortium.Nodes.Count; i++)
         {
             var config = consortium.Nodes[i];
-            Nodes.Add(new SweepNode(config.NodeId, config.PublicUrl, config.DataDirectory, consortium.ArgumentsFor(i, NodeArguments)));
+            Nodes.Add(new SweepNode(config.NodeId, config.PublicUrl, config.DataDirectory, consortium.ArgumentsFor(i, arguments)));
         }
     }
 
@@ -42,9 +46,9 @@ public sealed class SweepCluster : IDisposable
 
     public List<SweepNode> Nodes { get; } = [];
 
-    public static SweepCluster Start()
+    public static SweepCluster Start(bool skipOpenChecks = false)
     {
-        var cluster = new SweepCluster(new TestConsortium(NodeCount));
+        var cluster = new SweepCluster(new TestConsortium(NodeCount), skipOpenChecks);
         try
         {
             foreach (var node in cluster.Nodes)

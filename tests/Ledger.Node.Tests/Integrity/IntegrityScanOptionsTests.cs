@@ -52,6 +52,15 @@ public sealed class IntegrityScanOptionsTests
         Assert.That(refused!.Message, Does.Contain("Node:IntegrityScan:PassIntervalSeconds").And.Contain($"0..{IntegrityScanOptions.PassIntervalSecondsMax}"));
     }
 
+    [TestCase(-1L)]
+    [TestCase(IntegrityScanOptions.VerifyAtOpenBytesMaxLimit + 1)]
+    public void Validate_VerifyAtOpenBytesMaxOutOfRange_IsRefusedNamingTheKey(long bytes)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(new IntegrityScanOptions { VerifyAtOpenBytesMax = bytes }.Validate);
+
+        Assert.That(refused!.Message, Does.Contain("Node:IntegrityScan:VerifyAtOpenBytesMax").And.Contain($"0..{IntegrityScanOptions.VerifyAtOpenBytesMaxLimit}"));
+    }
+
     [Test]
     public void NodeOptionsValidate_IntegrityScanOutOfRange_IsRefusedAtStartUp()
     {
