@@ -20,6 +20,7 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
     private static readonly TimeSpan LeaderLookupRetry = TimeSpan.FromMilliseconds(100);
 
     private readonly DiskFaultObserver disk = new(cluster, log);
+    private readonly PowerLossFault powerLoss = new(cluster, log);
     private readonly MembershipChange membership = new(cluster, new GovernanceTransactions(cluster.Consortium.ChainId, cluster.Consortium.Admin), log);
     private Task membershipInFlight = Task.CompletedTask;
     private int faultsInjected;
@@ -151,21 +152,15 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 
     private async Task PowerLossAsync(FaultStep step, CancellationToken cancel)
     {
-        var victims = cluster.Members.Where(n => n.IsRunning).ToList();
-        foreach (var node in victims)
+        // Slot 0 of the plan: the leader at the cut (a pick when there is none), resolved as for a leader kill.
+        var (first, leaderStatus) = await ResolveAsync(step with { TargetsLeader = true }, cancel).ConfigureAwait(false);
+        if (first is null)
         {
-            node.Kill();
+            return;
         }
 
         Count();
-        log.Write($"  killed all of {string.Join(", ", victims.Select(n => n.NodeId))}");
-        await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
-        foreach (var node in victims)
-        {
-            node.Start();
-        }
-
-        log.Write("  restarted them all");
+        await powerLoss.RunAsync(step, first, leaderStatus is not null, cancel).ConfigureAwait(false);
     }
 
     private async Task PartitionAsync(FaultStep step, CancellationToken cancel)
@@ -225,7 +220,7 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         }
 
         node.Kill();
-        var damage = corruptor.Corrupt(node.DataDirectory, new Random(HashCode.Combine(seed, step.Number)));
+        var damage = corruptor.Corrupt(node.DataDirectory, new Random(FaultSchedule.StepSeed(seed, step.Number)));
         Count();
         log.Write($"  {node.NodeId} stopped; {damage.Description}");
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
