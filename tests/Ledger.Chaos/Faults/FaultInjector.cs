@@ -53,13 +53,31 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         }
     }
 
-    /// <summary>Heals every link, resumes every paused node, waits (bounded) for a membership change, starts every member.</summary>
+    /// <summary>
+    /// Heals every link, resumes every paused node, restarts every node with a skewed clock on a true one, waits
+    /// (bounded) for a membership change, starts every member.
+    /// </summary>
     public async Task HealAllAsync()
     {
         cluster.Mesh.HealAll();
         foreach (var node in cluster.AllNodes)
         {
             node.Resume();
+        }
+
+        // A clock fault outlives the node's restarts; a node skewed past the genesis bound refuses every leader
+        // with a true clock (and is refused as one), so with one voter down or removed the cluster could not
+        // commit. Healed like a partition: the node comes back on a true clock (one at a time, no data at risk).
+        foreach (var node in cluster.AllNodes.Where(n => n.ClockArguments.Count > 0))
+        {
+            node.ClockArguments = [];
+            if (node.IsRunning)
+            {
+                node.Kill();
+                node.Start();
+            }
+
+            log.Write($"heal: {node.NodeId} restarted on a true clock");
         }
 
         if (await Task.WhenAny(membershipInFlight, Task.Delay(MembershipFinishMax)).ConfigureAwait(false) != membershipInFlight)
@@ -220,12 +238,13 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         }
 
         node.Kill();
+        var quarantinedBefore = DiskFaultObserver.QuarantinedCopies(node);
         var damage = corruptor.Corrupt(node.DataDirectory, new Random(FaultSchedule.StepSeed(seed, step.Number)));
         Count();
         log.Write($"  {node.NodeId} stopped; {damage.Description}");
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
         node.Start();
-        disk.Observe(node, damage);
+        disk.Observe(node, damage, quarantinedBefore);
     }
 
     private void StartMembershipChange(FaultStep step, CancellationToken cancel)
