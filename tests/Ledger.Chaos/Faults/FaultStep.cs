@@ -63,7 +63,7 @@ public sealed record FaultStep
             FaultKind.Link => $"node#{Pick}->other#{PickOther}{(BothDirections ? " both ways" : "")} {Link} for {lasting}s",
             FaultKind.Clock => $"{target} restarted with clock offset {ClockOffsetMilliseconds}ms drift {ClockDriftPpm}ppm",
             FaultKind.Disk => $"{target} stopped, files damaged, restarted after {lasting}s",
-            FaultKind.Membership => $"remove {target} by governance, add a fresh node",
+            FaultKind.Membership => $"add a fresh node by governance, then remove {target}",
             _ => "",
         };
         return $"#{Number} +{at}s {FaultKinds.NameOf(Kind)} {detail}";
