@@ -27,6 +27,22 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
 
     public int Corruptions => Volatile.Read(ref corruptions);
 
+    /// <summary>
+    /// A damaged node is still being watched (not yet repaired, nor given up on). The schedule damages one disk
+    /// at a time, as a fault model tolerating one faulty node must: two nodes resyncing at once in a 3- or 4-voter
+    /// cluster leave no quorum that votes (a node resyncing after damage does not), and no system could elect.
+    /// </summary>
+    public bool AnyUnsettled
+    {
+        get
+        {
+            lock (gate)
+            {
+                return watches.Exists(w => !w.IsCompleted);
+            }
+        }
+    }
+
     public int Detected => Volatile.Read(ref detected);
 
     public int Repaired => Volatile.Read(ref repaired);

@@ -231,6 +231,12 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 
     private async Task DiskAsync(FaultStep step, CancellationToken cancel)
     {
+        if (disk.AnyUnsettled)
+        {
+            log.Write("  skipped: a node damaged earlier has not repaired itself yet (one damaged disk at a time)");
+            return;
+        }
+
         var (node, _) = await ResolveAsync(step, cancel).ConfigureAwait(false);
         if (node is null)
         {
