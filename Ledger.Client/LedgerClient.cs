@@ -17,7 +17,8 @@ namespace Ledger.Client;
 /// <summary>
 /// Typed client of the public <c>LedgerApi</c>. Calls go to the current endpoint; on
 /// <c>Unavailable</c> carrying a <see cref="LeaderHint.TrailerKey"/> trailer (a URL, or the leader's node id, matched to an endpoint by asking each endpoint its status) the call is retried there,
-/// otherwise at the next endpoint, with capped exponential backoff; a "not certified (yet)" answer moves to
+/// otherwise at the next endpoint, with capped exponential backoff; answers that say no leader is known
+/// (<see cref="LeaderHint.NoLeaderTrailerKey"/>) are retried so for up to <see cref="LedgerClientOptions.LeaderWaitMax"/> before they count as failed attempts (<see cref="NoLeaderWait"/>); a "not certified (yet)" answer moves to
 /// the next endpoint too, once per endpoint (<see cref="NotCertifiedFailover"/>). Every call here is safe to
 /// retry: reads trivially, submits because a signed transaction has one hash and the ledger
 /// de-duplicates it. Receipts and headers are verified client-side unless disabled: a receipt is
@@ -322,12 +323,16 @@ public sealed partial class LedgerClient : IAsyncDisposable
     {
         RpcException? last = null;
         var notCertified = new NotCertifiedFailover(options.Endpoints.Count);
+        var noLeader = new NoLeaderWait(options.LeaderWaitMax, options.TimeProvider);
+        var tries = 0;
         for (var attempt = 0; attempt < options.AttemptsMax; attempt++)
         {
-            if (attempt > 0)
+            if (tries > 0)
             {
-                await Task.Delay(Backoff(attempt), options.TimeProvider, cancellation).ConfigureAwait(false);
+                await Task.Delay(Backoff(tries), options.TimeProvider, cancellation).ConfigureAwait(false);
             }
+
+            tries++;
 
             var endpoint = CurrentEndpoint;
             var channel = Channel(endpoint);
@@ -339,6 +344,12 @@ public sealed partial class LedgerClient : IAsyncDisposable
             catch (RpcException exception) when (IsRetryable(exception.StatusCode) && !cancellation.IsCancellationRequested)
             {
                 last = exception;
+                if (noLeader.KeepsWaiting(exception))
+                {
+                    // An election under way: retried with backoff without spending the failover budget.
+                    attempt--;
+                }
+
                 await LearnLeaderEndpointAsync(exception, cancellation).ConfigureAwait(false);
                 Redirect(exception);
             }

@@ -30,6 +30,15 @@ public sealed class LedgerClientOptions
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long one call keeps retrying answers that say "no leader is known"
+    /// (<see cref="Core.Protocol.LeaderHint.NoLeaderTrailerKey"/>: an election is under way) before
+    /// they count against <see cref="AttemptsMax"/>; the retries go round the endpoints with the same
+    /// capped backoff. An election usually ends within a second or two; the default covers several.
+    /// Zero counts them like any other failure.
+    /// </summary>
+    public TimeSpan LeaderWaitMax { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Check every receipt's inclusion proof against its header and every header against the last
     /// trusted one (consistency proof). On by default; turning it off trusts the node's word.
     /// </summary>
@@ -76,6 +85,11 @@ public sealed class LedgerClientOptions
         if (CertificationPollInitial <= TimeSpan.Zero || CertificationPollMax < CertificationPollInitial)
         {
             throw new ArgumentException($"certification polling must satisfy 0 < {nameof(CertificationPollInitial)} <= {nameof(CertificationPollMax)}");
+        }
+
+        if (LeaderWaitMax < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(LeaderWaitMax)} must not be negative", nameof(LeaderWaitMax));
         }
 
         if (AttemptDeadline <= TimeSpan.Zero)

@@ -10,6 +10,7 @@ using Ledger.Node.Checkpoints;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Governance;
+using Ledger.Node.Integrity;
 using Ledger.Node.Applying;
 using Ledger.Node.Verification;
 using Ledger.Node.Metrics;
@@ -44,6 +45,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     private readonly TransactionBatcher batcher;
     private readonly PeerNetwork peers;
     private readonly MembershipReconciler reconciler;
+    private readonly RecoveryProgress recovery;
 
     // TEST ONLY (planted bug skip-raft-fsync): writes the held Raft writes out on a timer; null in every real node.
     private readonly RaftWriteFlusher? raftWriteFlusher;
@@ -188,8 +190,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
+            recovery = new RecoveryProgress(() => driver.Status, () => driver.AppliedIndex, StartNote, logger);
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);
+            IntegrityScan = new IntegrityScanWorker(options.IntegrityScan, database, Blocks, Damage.Report, new IntegrityScanMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<IntegrityScanWorker>());
             serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);
             driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
@@ -224,32 +228,18 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <summary>Local damage found while running (the host exits on it); see <see cref="RuntimeDamage"/>.</summary>
     public RuntimeDamage Damage { get; }
 
+    /// <summary>The background integrity scan (<c>Node:IntegrityScan:*</c>); damage it finds goes to <see cref="Damage"/>.</summary>
+    public IntegrityScanWorker IntegrityScan { get; }
+
     /// <summary>Why this start began recovering (empty on a normal start).</summary>
     public string StartNote { get; }
 
     /// <summary>
-    /// Whether the node is recovering (its durable state may be behind what it acknowledged; it neither
-    /// votes nor counts toward a quorum) and why, for status and readiness; (false, "") otherwise.
+    /// Whether the node is recovering and why, for status and readiness; (false, "") otherwise. Recovering lasts
+    /// while Raft recovers (no vote, no quorum) and then until the blocks are rebuilt up to the commit index Raft
+    /// had when it left recovery (see <see cref="RecoveryProgress"/>).
     /// </summary>
-    public (bool Recovering, string Reason) Recovery
-    {
-        get
-        {
-            var raft = driver.Status;
-            if (!raft.Recovering)
-            {
-                return (false, "");
-            }
-
-            var reason = raft.RecoveryReason switch
-            {
-                RecoveryReason.HardStateLost => "its Raft hard state may be lost: catching up from the leader, and voting again only once every other voter's term is known",
-                RecoveryReason.LogMayBeBehind => "its log may be behind what it acknowledged: catching up from the leader",
-                _ => "a peer showed it acknowledged entries its log no longer holds: catching up from the leader",
-            };
-            return (true, StartNote.Length > 0 ? $"{reason} ({StartNote})" : reason);
-        }
-    }
+    public (bool Recovering, string Reason) Recovery => recovery.Current;
 
     /// <summary>TEST ONLY: the planted bugs this node runs with (<see cref="TestBugs.None"/> outside chaos tests).</summary>
     public TestBugs TestBugs { get; }
@@ -317,25 +307,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public void Start()
     {
-        if (driver.Status.Recovering)
-        {
-            RecoveryLog.Recovering(logger, driver.Status.RecoveryReason.ToString(), Recovery.Reason);
-        }
-
-        driver.RecoveringChanged += status =>
-        {
-            if (status.Recovering)
-            {
-                RecoveryLog.Recovering(logger, status.RecoveryReason.ToString(), Recovery.Reason);
-            }
-            else
-            {
-                RecoveryLog.Recovered(logger, status.LastIndex, Blocks.LatestHeight);
-            }
-        };
+        recovery.Attach(driver);
         driver.Start();
         reconciler.Start();
         CatchUp.Start();
+        IntegrityScan.Start();
         if (Chain.FoundingNodes.Count == 1 && Chain.FindNode(RaftId) is not null)
         {
             // A lone node need not wait out an election timeout to lead.
@@ -376,6 +352,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await IntegrityScan.DisposeAsync().ConfigureAwait(false);
         await batcher.DisposeAsync().ConfigureAwait(false);
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Ledger.Storage.Damage;
 using Ledger.Storage.Errors;
+using Ledger.Storage.Snapshots;
 using RocksDbSharp;
 
 namespace Ledger.Storage;
@@ -36,6 +37,10 @@ public sealed class LedgerDatabase : IDisposable
     private readonly RocksDb _rocks;
     private readonly WriteOptions _writeOptions;
     private readonly ReadOptions _readOptions;
+
+    // Background whole-store reads (the integrity scan): checksums verified, and the blocks they read
+    // are not kept in the block cache, so a pass over cold data does not evict what serving reads.
+    private readonly ReadOptions _scanReadOptions;
     private bool _disposed;
 
     private LedgerDatabase(LedgerDatabaseOptions options, string path, RocksDb rocks)
@@ -46,6 +51,7 @@ public sealed class LedgerDatabase : IDisposable
         _rocks = rocks;
         _writeOptions = new WriteOptions().SetSync(options.SyncWrites);
         _readOptions = new ReadOptions().SetVerifyChecksums(true);
+        _scanReadOptions = new ReadOptions().SetVerifyChecksums(true).SetFillCache(false);
         Blocks = rocks.GetColumnFamily(ColumnFamilyNames.Blocks);
         TransactionIndex = rocks.GetColumnFamily(ColumnFamilyNames.TransactionIndex);
         MerkleNodes = rocks.GetColumnFamily(ColumnFamilyNames.MerkleNodes);
@@ -87,6 +93,8 @@ public sealed class LedgerDatabase : IDisposable
         options.Validate();
         var path = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(path);
+        // Read before RocksDB creates it: an existing database must come back with its identity (CheckOrStampIdentity).
+        var existingManifest = CurrentManifest(path);
 
         var blockCache = Cache.CreateLru(options.BlockCacheBytes);
         var dbOptions = new DbOptions()
@@ -152,7 +160,7 @@ public sealed class LedgerDatabase : IDisposable
         var database = new LedgerDatabase(options, path, rocks);
         try
         {
-            database.CheckOrStampIdentity();
+            database.CheckOrStampIdentity(existingManifest);
             database.ThrowIfDamageRecorded();
             database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
             database.Incarnation = database.BumpIncarnation(options.IncarnationFloor);
@@ -328,6 +336,65 @@ public sealed class LedgerDatabase : IDisposable
             throw new StorageCorruptionException($"read from '{DataDirectory}' hit corruption: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// As <see cref="Get"/>, for a background pass over the whole store: checksums are verified and
+    /// what it reads does not go into the block cache.
+    /// </summary>
+    public byte[]? GetForScan(ColumnFamilyHandle columnFamily, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            return _rocks.Get(key, columnFamily, _scanReadOptions);
+        }
+        catch (RocksDbException e) when (IsCorruption(e))
+        {
+            throw new StorageCorruptionException($"read from '{DataDirectory}' hit corruption: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// An iterator for a background pass over the whole store: checksums verified, nothing cached.
+    /// The caller disposes it, and calls <see cref="ThrowIfIteratorFailed"/> when it stops being valid.
+    /// </summary>
+    public Iterator NewScanIterator(ColumnFamilyHandle columnFamily)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _rocks.NewIterator(columnFamily, _scanReadOptions);
+    }
+
+    /// <summary>
+    /// An iterator that stopped on an error (rather than at the end) reports it here: corruption as
+    /// <see cref="DataDirectoryDamagedException"/> naming the file when RocksDB does.
+    /// </summary>
+    public void ThrowIfIteratorFailed(Iterator iterator)
+    {
+        ArgumentNullException.ThrowIfNull(iterator);
+        Native.Instance.rocksdb_iter_get_error(iterator.Handle, out var error);
+        if (error == IntPtr.Zero)
+        {
+            return;
+        }
+
+        var message = Marshal.PtrToStringAnsi(error) ?? "unknown error";
+        Native.Instance.rocksdb_free(error);
+        if (message.Contains("Corruption", StringComparison.Ordinal) || message.Contains("checksum", StringComparison.OrdinalIgnoreCase))
+        {
+            var (part, file) = DamagedParts.FromMessage(message);
+            if (part == DamagedPart.BlobFile && file is null)
+            {
+                file = DamagedParts.OnlyBlobFile(DataDirectory);
+            }
+
+            throw new DataDirectoryDamagedException(DataDirectory, part, file, message);
+        }
+
+        throw new InvalidOperationException($"RocksDB iteration in '{DataDirectory}' failed: {message}");
+    }
+
+    /// <summary>Keeps a background reader of the whole state and a snapshot install apart (see <see cref="StateReplacementGate"/>).</summary>
+    public StateReplacementGate StateReplacement { get; } = new();
 
     /// <summary>An iterator that verifies checksums. The caller disposes it.</summary>
     public Iterator NewIterator(ColumnFamilyHandle columnFamily)
@@ -614,10 +681,28 @@ public sealed class LedgerDatabase : IDisposable
         }
     }
 
-    private void CheckOrStampIdentity()
+    /// <summary>The MANIFEST file named by the directory's CURRENT file, or null when there is no database there yet.</summary>
+    private static string? CurrentManifest(string path)
+    {
+        var current = Path.Combine(path, "CURRENT");
+        return File.Exists(current) ? File.ReadAllText(current).Trim() : null;
+    }
+
+    /// <param name="existingManifest">The MANIFEST the directory's CURRENT named before the open; null for a new directory.</param>
+    private void CheckOrStampIdentity(string? existingManifest)
     {
         var storedVersion = Get(Meta, MetaKeys.FormatVersion);
         var storedChainId = Get(Meta, MetaKeys.ChainId);
+        if (storedVersion is null && storedChainId is null && existingManifest is not null)
+        {
+            // The directory held a database, yet the records stamped at its creation are gone: RocksDB lost the
+            // records that list its files (a MANIFEST record cut short reads as a write torn by a crash, and the files
+            // it listed are then deleted as obsolete). Stamping it as new would make a node forget everything it
+            // acknowledged without a word (issue #16's byte-flip sweep: a node back at height 0 that noticed nothing).
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Manifest, existingManifest,
+                "the database existed but opened without its identity records: the records listing its files were lost");
+        }
+
         if (storedVersion is null && storedChainId is null)
         {
             using var batch = new WriteBatch();

@@ -69,6 +69,19 @@ start() {
     echo "no leader elected within 90 s; logs are in $state/logs" >&2
     exit 1
   fi
+  # Ready: every node's gRPC health service says SERVING (not recovering, no fault).
+  local not_ready="x"
+  while [ -n "$not_ready" ] && [ $SECONDS -lt $deadline ]; do
+    not_ready=""
+    for i in $(seq 1 "$count"); do
+      ledger health --endpoint "$(endpoint_of "$i")" --tls-ca ca.pem --timeout-seconds 3 >/dev/null 2>&1 || not_ready="$not_ready node-$i"
+    done
+    [ -z "$not_ready" ] || sleep 1
+  done
+  if [ -n "$not_ready" ]; then
+    echo "not SERVING within 90 s:$not_ready; logs are in $state/logs" >&2
+    exit 1
+  fi
 
   echo "local cluster of $count nodes is up; leader: $leader"
   for i in $(seq 1 "$count"); do echo "  node-$i  $(endpoint_of "$i")  metrics: $(metrics_of "$i")/metrics"; done
@@ -106,6 +119,7 @@ status() {
     local pid; pid=$(cat "$pid_file")
     if kill -0 "$pid" 2>/dev/null; then
       echo "$id (pid $pid): running"
+      ledger health --endpoint "$(endpoint_of "${id#node-}")" --tls-ca ca.pem --timeout-seconds 3 2>&1 | sed 's/^/    readiness: /' || true
       ledger status --endpoint "$(endpoint_of "${id#node-}")" --tls-ca ca.pem 2>&1 | sed 's/^/    /' || true
     else
       echo "$id (pid $pid): not running"

@@ -21,6 +21,7 @@ public static class NodeCommands
     public static IEnumerable<Command> Create(CliEnvironment environment)
     {
         yield return Status(environment);
+        yield return HealthCommand.Create(environment);
         yield return Watch(environment);
         yield return Get(environment);
         yield return Register(environment);

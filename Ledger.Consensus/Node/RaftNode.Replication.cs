@@ -114,13 +114,16 @@ public sealed partial class RaftNode
                 continue;
             }
 
-            // Never tell a follower to commit beyond what it is known to hold.
+            // Never tell a follower to commit beyond what it is known to hold. Index and LogTerm carry our last log
+            // position: the bound followers clip watermarks, claims and recovery targets to (see ObserveLeaderWatermarks).
             Send(new Message
             {
                 Type = MessageType.Heartbeat,
                 To = pr.Id,
                 From = Id,
                 Term = term,
+                Index = log.LastIndex,
+                LogTerm = log.LastTerm,
                 Commit = Math.Min(pr.Match, log.Committed),
                 Context = context,
                 Watermarks = GossipedWatermarks,

@@ -5,12 +5,13 @@ public sealed partial class RaftNode
     /// <summary>Term bookkeeping common to every role (dissertation §3.3), then the role's handler.</summary>
     private void StepInternal(Message m)
     {
-        if (m.From != Id && m.Term != 0)
+        StepByTermAndRole(m);
+        if (m.From != Id && m.Term != 0 && m.Term >= term && m.Type is MessageType.VoteResp or MessageType.PreVoteResp)
         {
-            ObserveVoteWatermark(m);
+            // A refusal Raft acted on (not stale) may say we forgot what we acknowledged.
+            ObserveVoteClaim(m);
         }
 
-        StepByTermAndRole(m);
         MaybeExitRecovery();
     }
 
@@ -86,6 +87,7 @@ public sealed partial class RaftNode
     /// <summary>§3.6.1 voting rule plus the pre-vote extension (§9.6).</summary>
     private void HandleVoteRequest(Message m)
     {
+        ObserveVoteClaim(m);
         var responseType = m.Type == MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp;
         var canVote = vote == m.From
             || (vote == None && leader == None)
@@ -93,7 +95,7 @@ public sealed partial class RaftNode
         var logOk = (config.Bugs & RaftBugs.VoteWithoutLogCheck) != 0 || log.IsUpToDate(m.Index, m.LogTerm);
 
         // The candidate claims a log behind what it is known to have acknowledged: it forgot entries; tell it.
-        var candidateAcknowledged = WatermarkFor(m.From);
+        var candidateAcknowledged = TableIsWitness ? WatermarkFor(m.From) : LogPosition.None;
         var candidateForgot = !candidateAcknowledged.IsNone && new LogPosition(m.Index, m.LogTerm) < candidateAcknowledged;
 
         if (canVote && logOk && !candidateForgot && MayVoteWhileRecovering(new LogPosition(m.Index, m.LogTerm)))
@@ -153,9 +155,9 @@ public sealed partial class RaftNode
         }
     }
 
-    /// <summary>May this node campaign? Not a learner, not mid-snapshot, and not recovering.</summary>
+    /// <summary>May this node campaign? Not a learner, not mid-snapshot, not recovering and bound by no peer's claim.</summary>
     private bool IsPromotable() =>
-        tracker.TryGet(Id, out var self) && !self.IsLearner && log.Unstable.Snapshot is null && !IsRecovering;
+        tracker.TryGet(Id, out var self) && !self.IsLearner && log.Unstable.Snapshot is null && !IsBarredFromCampaigning;
 
     private bool HasUnappliedConfChange()
     {

@@ -127,10 +127,10 @@ public sealed partial class RaftNode
     public ulong LastIndex => log.LastIndex;
 
     /// <summary>Why this node is recovering (<see cref="RecoveryReason.None"/> when it is not); see <see cref="RaftStatus.Recovering"/>.</summary>
-    public RecoveryReason RecoveryReason => recovery;
+    public RecoveryReason RecoveryReason => ReportedRecoveryReason;
 
     /// <summary>While recovering: the acknowledged log position the node must reach again.</summary>
-    public LogPosition RecoveryTarget => recoveryTarget;
+    public LogPosition RecoveryTarget => ReportedRecoveryTarget;
 
     public RaftStatus Status
     {
@@ -159,8 +159,8 @@ public sealed partial class RaftNode
                 LeadTransferee = leadTransferee,
                 ConfState = tracker.ConfState(),
                 Progress = progress,
-                RecoveryReason = recovery,
-                RecoveryTarget = recoveryTarget,
+                RecoveryReason = ReportedRecoveryReason,
+                RecoveryTarget = ReportedRecoveryTarget,
                 RecoveryCommitGoal = recoveryHeardLeader ? recoveryCommitGoal : 0,
                 Incarnation = config.Incarnation,
             };
@@ -168,7 +168,11 @@ public sealed partial class RaftNode
     }
 
     /// <summary>Advances logical time by one tick (elections, heartbeats, check-quorum, transfer timeout).</summary>
-    public void Tick() => tickHandler();
+    public void Tick()
+    {
+        TickPeerClaims();
+        tickHandler();
+    }
 
     /// <summary>
     /// Feeds a message received from a peer. Returns false when the message was ignored because it is a
@@ -253,12 +257,16 @@ public sealed partial class RaftNode
 
     private SoftState CurrentSoftState() => new(leader, role);
 
-    private HardState CurrentHardState() => new(term, vote, log.Committed)
+    private HardState CurrentHardState()
     {
-        Recovery = recovery,
-        RecoveryTarget = recoveryTarget,
-        Watermarks = watermarks,
-    };
+        var (reason, target) = PersistedRecovery;
+        return new HardState(term, vote, log.Committed)
+        {
+            Recovery = reason,
+            RecoveryTarget = target,
+            Watermarks = watermarks,
+        };
+    }
 
     /// <summary>
     /// Loads term, vote and commit. Returns the persisted commit index when the log no longer holds it and the host

@@ -134,6 +134,9 @@ public sealed class NodeOptions
     /// <summary>State snapshot transfer to followers that fell behind the compacted log.</summary>
     public SnapshotTransferOptions Snapshots { get; set; } = new();
 
+    /// <summary>The background integrity scan of blocks and table files (<c>Node:IntegrityScan:*</c>).</summary>
+    public Integrity.IntegrityScanOptions IntegrityScan { get; set; } = new();
+
     /// <summary>TEST/CHAOS ONLY: this node's wall clock is set off by this much (see <see cref="TestFaults.SkewedTimeProvider"/>). 0 in production.</summary>
     public long ClockOffsetMilliseconds { get; set; }
 
@@ -196,6 +199,7 @@ public sealed class NodeOptions
         Api.Validate();
         Batching.Validate(TransactionBytesMax);
         Raft.Validate();
+        IntegrityScan.Validate();
 
         // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
         Snapshots.Validate(PeerMessageBytesMax - (32 * 1024));

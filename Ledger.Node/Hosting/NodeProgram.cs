@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Ledger.Consensus;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Keys;
@@ -29,6 +30,9 @@ public static class NodeProgram
     /// <summary>Local disk damage found while running: recorded, and a restart repairs the node from its peers.</summary>
     public const int ExitLocalDamage = 4;
 
+    /// <summary>The Raft state read at start breaks a Raft invariant (<see cref="InconsistentRaftStateException"/>): the operator decides.</summary>
+    public const int ExitInconsistentState = 5;
+
     public static async Task<int> RunAsync(string[] args)
     {
         WebApplication app;
@@ -46,6 +50,11 @@ public static class NodeProgram
         {
             await Console.Error.WriteLineAsync($"ledger-node: {e.Message}").ConfigureAwait(false);
             return ExitStorage;
+        }
+        catch (InconsistentRaftStateException e)
+        {
+            await Console.Error.WriteLineAsync($"ledger-node: {e.Message}").ConfigureAwait(false);
+            return ExitInconsistentState;
         }
 
         await using (node.ConfigureAwait(false))
@@ -142,8 +151,18 @@ public static class NodeProgram
 
         TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);
         var clock = SkewedTimeProvider.Wrap(timeProvider ?? TimeProvider.System, options.ClockOffsetMilliseconds, options.ClockDriftPpm);
-        var node = DamagedStart.Create(LedgerNode.DatabaseDirectory(options), LedgerNode.StagingDirectory(options), peerUrls.Count > 0 || chain.FoundingNodes.Count > 1,
-            start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
+        var hasPeers = peerUrls.Count > 0 || chain.FoundingNodes.Count > 1;
+        LedgerNode node;
+        try
+        {
+            node = DamagedStart.Create(LedgerNode.DatabaseDirectory(options), LedgerNode.StagingDirectory(options), hasPeers,
+                start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
+        }
+        catch (RaftInvariantException e)
+        {
+            throw new InconsistentRaftStateException(e, LedgerNode.DatabaseDirectory(options), hasPeers);
+        }
+
         builder.Services.AddSingleton(node);
         builder.Services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name);
         var streamBudget = new SubmitStreamBudget(options.Api);

@@ -69,6 +69,12 @@ public enum PeerFrameRefusal
 
     /// <summary>The message passed validation but <c>RaftNode.Step</c> threw on it: dropped, the node keeps running.</summary>
     StepFailed,
+
+    /// <summary>
+    /// An acknowledged-watermark claim no honest node can make: a gossiped or refusal watermark of a term beyond the
+    /// message's term, or a vote request's watermark not below the candidate's term (see <c>PeerMessageValidator</c>).
+    /// </summary>
+    WatermarkImpossible,
 }
 
 /// <summary>Metric labels for <see cref="PeerFrameRefusal"/>: fixed snake_case strings, one per value.</summary>
@@ -96,6 +102,7 @@ public static class PeerFrameRefusals
         PeerFrameRefusal.UnexpectedField => "unexpected_field",
         PeerFrameRefusal.EntryRefused => "entry_refused",
         PeerFrameRefusal.StepFailed => "step_failed",
+        PeerFrameRefusal.WatermarkImpossible => "watermark_impossible",
         _ => "unknown",
     };
 }

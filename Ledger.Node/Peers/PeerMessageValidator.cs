@@ -14,7 +14,8 @@ namespace Ledger.Node.Peers;
 /// leader of that term as far as this node knows, votes only from voters, responses only where they
 /// answer something); (5) the kind's own shape (App entries contiguous from index + 1 with sane
 /// terms, within the size bounds, decodable conf changes; contexts of the exact length; indexes
-/// within what this node holds); (6) for App, each entry through the <see cref="IAppendEntryCheck"/>s.
+/// within what this node holds); (6) acknowledged-watermark claims are possible at all (see
+/// <see cref="CheckWatermarks"/>); (7) for App, each entry through the <see cref="IAppendEntryCheck"/>s.
 /// </para>
 /// Raft's own term rules still apply afterwards (a stale message is answered or ignored by the core).
 /// </summary>
@@ -43,6 +44,11 @@ public static class PeerMessageValidator
         if (refusal == PeerFrameRefusal.None)
         {
             refusal = CheckShape(message, view, bounds);
+        }
+
+        if (refusal == PeerFrameRefusal.None)
+        {
+            refusal = CheckWatermarks(message);
         }
 
         if (refusal == PeerFrameRefusal.None && message.Type == MessageType.App && entryChecks is { Count: > 0 })
@@ -142,20 +148,6 @@ public static class PeerMessageValidator
             return PeerFrameRefusal.TermOutOfRange;
         }
 
-        // An acknowledged position is of an entry some leader wrote: never of a term beyond the sender's.
-        if (message.AckedWatermark.Term > message.Term || message.Watermarks.Count > PeerMessageBounds.WatermarksMax)
-        {
-            return PeerFrameRefusal.TermOutOfRange;
-        }
-
-        foreach (var watermark in message.Watermarks.Items)
-        {
-            if (watermark.Position.Term > message.Term)
-            {
-                return PeerFrameRefusal.TermOutOfRange;
-            }
-        }
-
         // Only a ReadIndex request travels without a term (a follower relays it as the core builds it).
         if (message.Term == 0 && message.Type != MessageType.ReadIndex)
         {
@@ -163,6 +155,41 @@ public static class PeerMessageValidator
         }
 
         return PeerFrameRefusal.None;
+    }
+
+    /// <summary>
+    /// Acknowledged watermarks are claims about what a node acknowledged, and the receiver cannot check them (they
+    /// exist to tell a node what its own disk forgot), so the core lets them bind only while re-asserted and clips them
+    /// to a legitimate leader's log. Here, once, the claims no honest node can make: more than
+    /// <see cref="PeerMessageBounds.WatermarksMax"/> of them; a position of a term beyond the message's (an entry is
+    /// acknowledged only after its leader's term began, and the sender had adopted that term to hear of it); and, in a
+    /// vote or pre-vote request, a position not below the candidate's term (a candidate gathered its table from
+    /// leaders of earlier terms: no leader has written in the term it campaigns for, a pre-vote's term is the
+    /// candidate's next one).
+    /// </summary>
+    private static PeerFrameRefusal CheckWatermarks(Message message)
+    {
+        if (message.Watermarks.Count > PeerMessageBounds.WatermarksMax)
+        {
+            return PeerFrameRefusal.WatermarkImpossible;
+        }
+
+        foreach (var watermark in message.Watermarks.Items)
+        {
+            if (watermark.Position.Term > message.Term)
+            {
+                return PeerFrameRefusal.WatermarkImpossible;
+            }
+        }
+
+        if (message.AckedWatermark.IsNone)
+        {
+            return PeerFrameRefusal.None;
+        }
+
+        var isRequest = message.Type is MessageType.Vote or MessageType.PreVote;
+        var impossible = isRequest ? message.AckedWatermark.Term >= message.Term : message.AckedWatermark.Term > message.Term;
+        return impossible ? PeerFrameRefusal.WatermarkImpossible : PeerFrameRefusal.None;
     }
 
     private static PeerFrameRefusal CheckSenderAndRole(Message message, in LocalRaftView view)
@@ -227,6 +254,9 @@ public static class PeerMessageValidator
         {
             case MessageType.App:
                 return message.Context.IsEmpty ? CheckAppend(message, bounds) : PeerFrameRefusal.ContextInvalid;
+            case MessageType.Heartbeat when message.LogTerm > message.Term:
+                // A heartbeat names the leader's last log position: never of a term beyond its own.
+                return PeerFrameRefusal.EntryTermInvalid;
             case MessageType.Heartbeat:
             case MessageType.HeartbeatResp:
                 return message.Context.IsEmpty || message.Context.Length == MessageContexts.ReadRoundTagBytes ? PeerFrameRefusal.None : PeerFrameRefusal.ContextInvalid;

@@ -10,16 +10,17 @@ namespace Ledger.Node.Peers;
 /// Carries frames to one remote node over a long-lived <c>Exchange</c> stream. The send queue is
 /// bounded and never blocks the drive loop: when it is full the frame is dropped and counted, which
 /// Raft tolerates (it retransmits) and which reports the peer as unreachable. The stream is
-/// re-established with capped exponential backoff after any failure.
+/// re-established with capped exponential backoff after any failure; <see cref="PeerSenderOutageLog"/>
+/// keeps a long outage to a few log lines.
 /// </summary>
-public sealed partial class PeerSender : IAsyncDisposable
+public sealed class PeerSender : IAsyncDisposable
 {
     private readonly string localNodeId;
     private readonly string remoteNodeId;
     private readonly GrpcChannel channel;
     private readonly Channel<PeerFrame> queue;
     private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
+    private readonly PeerSenderOutageLog outageLog;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private long framesDropped;
@@ -33,7 +34,7 @@ public sealed partial class PeerSender : IAsyncDisposable
         this.remoteNodeId = remoteNodeId;
         this.channel = channel;
         this.timeProvider = timeProvider;
-        this.logger = logger;
+        outageLog = new PeerSenderOutageLog(remoteNodeId, timeProvider, logger);
         queue = Channel.CreateBounded<PeerFrame>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
@@ -88,6 +89,7 @@ public sealed partial class PeerSender : IAsyncDisposable
                     await call.RequestStream.WriteAsync(frame, token).ConfigureAwait(false);
                     Interlocked.Increment(ref framesSent);
                     backoff = TimeSpan.FromMilliseconds(50);
+                    outageLog.Delivered();
                 }
 
                 await call.RequestStream.CompleteAsync().ConfigureAwait(false);
@@ -101,7 +103,7 @@ public sealed partial class PeerSender : IAsyncDisposable
             catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or HttpRequestException)
             {
                 connected = false;
-                LogStreamFailed(logger, remoteNodeId, ex.Message);
+                outageLog.Failed(ex.Message);
                 try
                 {
                     await Task.Delay(backoff, timeProvider, token).ConfigureAwait(false);
@@ -148,7 +150,4 @@ public sealed partial class PeerSender : IAsyncDisposable
         stopping.Dispose();
         channel.Dispose();
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Peer stream to {RemoteNodeId} failed: {Reason}; reconnecting")]
-    private static partial void LogStreamFailed(ILogger logger, string remoteNodeId, string reason);
 }

@@ -12,6 +12,9 @@ internal static partial class RecoveryLog
     [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Recovering ({Reason}): no vote, not counted toward commit, readiness NOT_SERVING until caught up: {Note}")]
     public static partial void Recovering(ILogger logger, string reason, string note);
 
-    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Recovered: caught up from the leader (last log index {LastIndex}, height {Height}); voting and serving again")]
-    public static partial void Recovered(ILogger logger, ulong lastIndex, ulong height);
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Recovered: blocks rebuilt up to the commit index Raft had when it left recovery ({CommitIndex}; applied {AppliedIndex}); serving again")]
+    public static partial void Recovered(ILogger logger, ulong commitIndex, ulong appliedIndex);
+
+    [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Raft log caught up from the leader (last log index {LastIndex}, commit {CommitIndex}): voting again; still recovering (readiness NOT_SERVING) until the applied index, now {AppliedIndex}, reaches the commit")]
+    public static partial void LogCaughtUp(ILogger logger, ulong lastIndex, ulong commitIndex, ulong appliedIndex);
 }

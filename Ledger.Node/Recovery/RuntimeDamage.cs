@@ -48,6 +48,26 @@ public sealed class RuntimeDamage
             TaskScheduler.Default);
     }
 
+    /// <summary>The state generation a served read begins at, for <see cref="ReportRead"/>.</summary>
+    public long ReadBegins() => database.StateReplacement.Generation;
+
+    /// <summary>
+    /// A served read failed with <paramref name="error"/>. A snapshot install clears each state column family before
+    /// it ingests the new one, so a read racing it finds records "missing": that is not damage, and the caller answers
+    /// Unavailable (returns false). Otherwise the error is reported as damage (<see cref="Report"/>) and this returns true.
+    /// </summary>
+    public bool ReportRead(Exception error, long generationAtStart)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (database.StateReplacement.MayHaveRaced(generationAtStart))
+        {
+            return false;
+        }
+
+        Report(error);
+        return true;
+    }
+
     /// <summary>Handles <paramref name="error"/> when it is local damage (the first one wins); ignores anything else.</summary>
     public void Report(Exception error)
     {

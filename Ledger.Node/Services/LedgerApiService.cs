@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
+using Ledger.Consensus;
 using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
 using Ledger.Node.Hosting;
+using Ledger.Node.Submission;
 
 namespace Ledger.Node.Services;
 
@@ -196,6 +198,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override async Task GetBlocks(GetBlocksRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         if (request.FromHeight == 0 || request.ToHeight < request.FromHeight)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"range [{request.FromHeight}, {request.ToHeight}] is empty or starts below height 1"));
@@ -214,12 +217,16 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
                 return;
             }
 
+            // Damage found meanwhile (by another read, the scan) ends the stream: nothing more is served.
+            node.ThrowIfNotServing();
+
             await responseStream.WriteAsync(block, context.CancellationToken).ConfigureAwait(false);
         }
     }
 
     public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         RequireHash(request.TxHash, "tx_hash");
         var stored = node.Blocks.FindTransaction(request.TxHash.Span)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
@@ -242,6 +249,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override Task<ConsistencyProof> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         var current = node.Blocks.LogTree.CommittedSize;
         var second = request.SecondSize == 0 ? current : request.SecondSize;
         if (request.FirstSize > second || second > current)
@@ -254,6 +262,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
 
     public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
     {
+        node.ThrowIfNotServing();
         var certified = node.Collector.GetCertified(request.Height)
             ?? throw NotCertifiedAnswer.Create(request.Height == 0
                 ? "no block is certified yet"
@@ -261,8 +270,11 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         return Task.FromResult(certified);
     }
 
-    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
-        Task.FromResult(node.Checkpoints.Get(request.TreeSize));
+    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
+    {
+        node.ThrowIfNotServing();
+        return Task.FromResult(node.Checkpoints.Get(request.TreeSize));
+    }
 
     public override Task<AddCosignatureResponse> AddCosignature(AddCosignatureRequest request, ServerCallContext context)
     {
@@ -279,6 +291,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             while (next <= node.Blocks.LatestHeight)
             {
                 var block = node.Blocks.GetBlock(next) ?? throw new RpcException(new Status(StatusCode.Internal, $"block {next} vanished"));
+                node.ThrowIfNotServing();
                 await responseStream.WriteAsync(block, token).ConfigureAwait(false);
                 next++;
             }
@@ -335,7 +348,8 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         }
         catch (ReadNotPossibleException e)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"linearizable read not possible now ({e.Reason}); retry or read as of the local height"));
+            var detail = $"linearizable read not possible now ({e.Reason}); retry or read as of the local height";
+            throw e.Reason == ProposalDropReason.NoLeader ? LeaderRedirect.NoLeader(detail) : new RpcException(new Status(StatusCode.Unavailable, detail));
         }
         catch (OperationCanceledException)
         {

@@ -1,8 +1,10 @@
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
+using Ledger.Consensus;
 using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
+using Ledger.Node.Submission;
 using Ledger.Node.TestFaults;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Model;
@@ -255,7 +257,8 @@ public sealed class RegistryQueryService(LedgerNode node, NodeRuntimeOptions run
             }
             catch (ReadNotPossibleException e)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"linearizable read not possible now ({e.Reason}); retry or read with LOCAL consistency"));
+                var detail = $"linearizable read not possible now ({e.Reason}); retry or read with LOCAL consistency";
+                throw e.Reason == ProposalDropReason.NoLeader ? LeaderRedirect.NoLeader(detail) : new RpcException(new Status(StatusCode.Unavailable, detail));
             }
             catch (DriverBusyException e)
             {

@@ -36,6 +36,8 @@ public static class StateSnapshotInstaller
 
         var rocks = database.Rocks;
         var ingest = new IngestExternalFileOptions().SetMoveFiles(false);
+        // A background reader (the integrity scan) must not see the families half cleared.
+        using var replacing = database.StateReplacement.EnterReplacing();
         foreach (var family in SnapshotColumnFamilies.InstallOrder)
         {
             var handle = rocks.GetColumnFamily(family);

@@ -19,4 +19,19 @@ public sealed class PeerFrameFuzzerTests
         });
         TestContext.Progress.WriteLine(result.ClosingLine);
     }
+
+    [Test]
+    public async Task RunAsync_OneHostilePeerForgesRecoveryClaimsToBothOthers_TheClusterElectsAndCommitsAfterTheAttack()
+    {
+        var result = await PeerFrameFuzzer.RunAsync(cases: 2_000, seed: 16, TestContext.Progress, PeerFuzzMode.RecoveryClaims);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.PeerFrames, Is.EqualTo(2_000));
+            Assert.That(result.NodeFaults, Is.Zero);
+            Assert.That(result.ClusterCommitsAfter, Is.EqualTo(5), "the honest nodes elect and commit once the forged claims stop");
+            Assert.That(result.FramesRefused, Is.GreaterThan(0), "claims of impossible terms were refused at the boundary");
+        });
+        TestContext.Progress.WriteLine(result.ClosingLine);
+    }
 }

@@ -7,7 +7,7 @@ namespace Ledger.Fuzz;
 /// </summary>
 public static class FuzzCommandLine
 {
-    public const string Usage = "usage: Ledger.Fuzz apply|peer [--cases N] [--seed S]";
+    public const string Usage = "usage: Ledger.Fuzz apply|peer [--cases N] [--seed S] [--recovery-claims]";
 
     /// <returns>The process exit code: 0 when the run found nothing, 1 on a finding, 2 on a usage error.</returns>
     public static int Run(string[] args, TextWriter error)

@@ -29,13 +29,26 @@ public sealed record PeerFuzzResult(long PeerFrames, long SnapshotCalls, long Fr
 /// are sent from a non-leader identity; the boundary must refuse them as not from the leader.
 /// </para>
 /// </summary>
+/// <summary>What the hostile peer sends.</summary>
+public enum PeerFuzzMode
+{
+    /// <summary>Every kind of mutated frame, and snapshot calls.</summary>
+    Frames,
+
+    /// <summary>
+    /// Only forged recovery claims (<see cref="RaftFrameMutator.NextRecoveryClaim"/>) to both other nodes: the attack
+    /// protocol-aware recovery must survive — after it stops, the cluster elects and commits again.
+    /// </summary>
+    RecoveryClaims,
+}
+
 public static class PeerFrameFuzzer
 {
     private const int FramesPerSnapshotCall = 500;
     private const int CommitsAfter = 5;
     private static readonly TimeSpan WaitMax = TimeSpan.FromSeconds(60);
 
-    public static async Task<PeerFuzzResult> RunAsync(int cases, int seed, TextWriter log)
+    public static async Task<PeerFuzzResult> RunAsync(int cases, int seed, TextWriter log, PeerFuzzMode mode = PeerFuzzMode.Frames)
     {
         ArgumentNullException.ThrowIfNull(log);
         var random = new Random(seed);
@@ -59,14 +72,16 @@ public static class PeerFrameFuzzer
             {
                 var targetIndex = random.Next(targets.Count);
                 var target = targets[targetIndex];
-                if (i % FramesPerSnapshotCall == FramesPerSnapshotCall - 1)
+                if (mode == PeerFuzzMode.Frames && i % FramesPerSnapshotCall == FramesPerSnapshotCall - 1)
                 {
                     await SendSnapshotCallAsync(random, cluster, target, impersonated).ConfigureAwait(false);
                     snapshotCalls++;
                 }
 
                 var status = target.Node.RaftStatus;
-                var message = RaftFrameMutator.Next(random, fromRaftId, status.Id, status.Term, status.LastIndex, status.Committed);
+                var message = mode == PeerFuzzMode.RecoveryClaims
+                    ? RaftFrameMutator.NextRecoveryClaim(random, fromRaftId, status.Id, status.Term, status.LastIndex)
+                    : RaftFrameMutator.Next(random, fromRaftId, status.Id, status.Term, status.LastIndex, status.Committed);
                 await streams[targetIndex].SendAsync(impersonated, message).ConfigureAwait(false);
                 frames++;
                 if (frames % 256 == 0)

@@ -88,6 +88,45 @@ public static class RaftFrameMutator
         }
     }
 
+    /// <summary>
+    /// A hostile voter's recovery claim: a vote or pre-vote request for the next term, or a vote refusal, that tells
+    /// the target it acknowledged a position its log does not reach (just beyond it, far beyond it, or at an index no
+    /// log will ever reach), mostly of a term the boundary lets through (below the request's, up to the refusal's),
+    /// sometimes of one it must refuse.
+    /// </summary>
+    public static RaftMessage NextRecoveryClaim(Random random, ulong from, ulong to, ulong term, ulong lastIndex)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var kind = random.Next(4);
+        var isRequest = kind < 2;
+        var messageTerm = isRequest ? term + 1 : term;
+        var claimTerm = random.Next(10) == 0 ? messageTerm + (ulong)random.Next(0, 2) : Math.Max(1, term - (ulong)random.Next(0, (int)Math.Min(term, 3UL)));
+        var claimIndex = random.Next(3) switch
+        {
+            0 => lastIndex + (ulong)random.Next(1, 20),
+            1 => 1UL << 62,
+            _ => (ulong)random.NextInt64(1, long.MaxValue),
+        };
+        return new RaftMessage
+        {
+            Type = kind switch
+            {
+                0 => (uint)MessageType.Vote,
+                1 => (uint)MessageType.PreVote,
+                2 => (uint)MessageType.VoteResp,
+                _ => (uint)MessageType.PreVoteResp,
+            },
+            From = from,
+            To = to,
+            Term = messageTerm,
+            Index = isRequest ? lastIndex : 0,
+            LogTerm = isRequest ? term : 0,
+            Reject = !isRequest,
+            AckedWatermarkIndex = claimIndex,
+            AckedWatermarkTerm = claimTerm,
+        };
+    }
+
     private static void AddEntries(Random random, RaftMessage message)
     {
         var count = random.Next(0, 6);

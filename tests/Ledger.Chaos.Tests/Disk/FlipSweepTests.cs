@@ -11,7 +11,7 @@ public sealed class FlipSweepTests
 
     [Test]
     [CancelAfter(600_000)]
-    public async Task RunAsync_FewFlipsOnAFollower_ServesNothingThatDiffersFromAHealthyNode(CancellationToken cancellationToken)
+    public async Task RunAsync_FewFlipsOnAFollower_ServesNothingThatDiffersFromAHealthyNodeAndLosesNothingUnnoticed(CancellationToken cancellationToken)
     {
         // Arrange
         using var output = new StringWriter();
@@ -24,6 +24,8 @@ public sealed class FlipSweepTests
         // Assert
         Assert.That(report.Outcomes, Has.Count.EqualTo(SmokeFlips));
         Assert.That(report.Served, Is.Zero, output.ToString());
+        // Every flip that lost data was noticed (a quarantine the node's first Status or log reports counts as detected).
+        Assert.That(report.Count(FlipCategory.SilentLoss), Is.Zero, output.ToString());
         Assert.That(output.ToString(), Does.Contain($"flips={SmokeFlips} ").And.Contain(" served=0"));
     }
 }

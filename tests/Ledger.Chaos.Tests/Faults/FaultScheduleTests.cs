@@ -18,6 +18,15 @@ public sealed class FaultScheduleTests
     }
 
     [Test]
+    public void Generate_LinkFaults_SomeHitTheClientsLinkAndSayWhich()
+    {
+        var links = FaultSchedule.Generate(Options(1234, [FaultKind.Link])).Steps;
+
+        Assert.That(links.Count(s => s.ClientLink), Is.GreaterThan(0).And.LessThan(links.Count), "a mix of client and peer links");
+        Assert.That(links.Where(s => s.ClientLink).Select(s => s.Describe()), Has.All.Contains("clients->node#"));
+    }
+
+    [Test]
     public void Generate_DifferentSeed_DifferentSchedule()
     {
         var first = FaultSchedule.Generate(Options(1234)).Format();

@@ -18,6 +18,16 @@ public sealed class ChaosCommandLineTests
         Assert.That(options.FaultKinds, Is.EqualTo(FaultKinds.Default));
         Assert.That(options.Bug, Is.Null);
         Assert.That(options.ScheduleOnly, Is.False);
+        Assert.That(options.ClientsThroughProxies, Is.True, "clients go through fault proxies unless told otherwise");
+    }
+
+    [Test]
+    public void TryParse_DirectClients_ClientsSkipTheProxies()
+    {
+        var parsed = ChaosCommandLine.TryParse(["--seconds", "20", "--seed", "1", "--direct-clients"], out var options, out var error);
+
+        Assert.That(parsed, Is.True, error);
+        Assert.That(options.ClientsThroughProxies, Is.False);
     }
 
     [Test]

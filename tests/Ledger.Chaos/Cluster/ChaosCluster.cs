@@ -50,7 +50,8 @@ public sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <param name="spareCount">Nodes outside genesis made up front for membership changes (ids, keys, certificates, ports, proxies).</param>
-    public static ChaosCluster Create(int nodeCount, int spareCount, string? bug, int seed)
+    /// <param name="clientsThroughProxies">Give every node a client-side fault proxy (<see cref="ClientUrl"/>).</param>
+    public static ChaosCluster Create(int nodeCount, int spareCount, string? bug, int seed, bool clientsThroughProxies = false)
     {
         var consortium = new TestConsortium(nodeCount, chainId: "chaos-chain", withTls: true);
         for (var i = 1; i <= spareCount; i++)
@@ -59,7 +60,8 @@ public sealed class ChaosCluster : IAsyncDisposable
         }
 
         var peerPorts = consortium.Nodes.ToDictionary(n => n.NodeId, n => n.PeerPort);
-        var mesh = new ProxyMesh(peerPorts, seed);
+        var publicPorts = clientsThroughProxies ? consortium.Nodes.ToDictionary(n => n.NodeId, n => n.PublicPort) : null;
+        var mesh = new ProxyMesh(peerPorts, seed, publicPorts);
         var cluster = new ChaosCluster(consortium, mesh);
         var environment = PlantedBugs.NodeEnvironment(bug);
         var all = new List<ChaosNode>();
@@ -82,6 +84,9 @@ public sealed class ChaosCluster : IAsyncDisposable
         cluster.AllNodes = all;
         return cluster;
     }
+
+    /// <summary>The URL the workload's clients use for <paramref name="node"/>: through its client proxy when there is one.</summary>
+    public string ClientUrl(ChaosNode node) => Mesh.ClientUrlFor(node.NodeId) ?? node.PublicUrl;
 
     public void StartAll()
     {

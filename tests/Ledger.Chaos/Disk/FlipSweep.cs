@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ledger.Core.Protocol;
+using Ledger.Storage.Integrity;
 
 namespace Ledger.Chaos.Disk;
 
@@ -13,6 +14,9 @@ namespace Ledger.Chaos.Disk;
 public sealed class FlipSweep
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long the sweep waits for the node's own integrity scan (at full speed on a small store) before probing.</summary>
+    private static readonly TimeSpan ScanWaitMax = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SubmitDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -25,6 +29,9 @@ public sealed class FlipSweep
     private readonly DiskCorruptor corruptor;
     private readonly FlippedNodeProbe probe;
     private readonly HealthyChain chain = new();
+
+    /// <summary>Where the time of one flip went ("start 2.1 catch-up 3.0 ..."), printed with its outcome.</summary>
+    private readonly FlipPhases phases = new();
 
     public FlipSweep(FlipSweepOptions options, TextWriter output)
     {
@@ -60,6 +67,7 @@ public sealed class FlipSweep
         for (var iteration = 1; iteration <= options.Flips; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            phases.Begin();
             leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
             var target = stopped ?? PickFollower(cluster, leader);
             target.Kill();
@@ -71,21 +79,25 @@ public sealed class FlipSweep
             }
 
             DataDirectoryCopy.Take(target.DataDirectory, pristine);
+            phases.Mark("copy");
 
             await SubmitAsync(cluster, options.TransactionsPerFlip, options.TransactionsPerFlip, cancellationToken);
             leader = await cluster.WaitForLeaderAsync(options.ElectionTimeout, cancellationToken);
             await GrowChainAsync(cluster, leader, cancellationToken);
+            phases.Mark("submit");
 
             var corruption = corruptor.FlipRandomByte(target.DatabaseDirectory);
             var flipped = DateTime.UtcNow;
             var outcome = await ObserveAsync(cluster, iteration, target, leader, corruption, heightBeforeStop, cancellationToken);
             outcomes.Add(outcome);
-            output.WriteLine($"{outcome} [{(DateTime.UtcNow - flipped).TotalSeconds:F1} s]");
+            output.WriteLine($"{outcome} [{(DateTime.UtcNow - flipped).TotalSeconds:F1} s; {phases}]");
             output.Flush();
 
             if (!outcome.CaughtUp || outcome.Category is FlipCategory.DetectedScan or FlipCategory.Served)
             {
+                var resetStarted = DateTime.UtcNow;
                 await ResetAsync(cluster, target, outcome.Answered ? null : pristine, cancellationToken);
+                output.WriteLine($"  reset took {(DateTime.UtcNow - resetStarted).TotalSeconds:F1} s");
             }
 
             target.Kill();
@@ -108,18 +120,28 @@ public sealed class FlipSweep
     {
         target.Start();
         var first = await WaitForFirstStatusAsync(target, cancellationToken);
+        phases.Mark("start");
         if (first is null)
         {
             var refused = target.ExitCode is { } code ? $"exited with code {code}: {LastMeaningfulLine(target)}" : "did not answer Status";
             return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedOpen, CaughtUp: false, refused, Answered: false);
         }
 
-        var detectedAtOpen = Reported(first);
         var lostAtOpen = first.Height < heightBeforeStop ? $"came back at height {first.Height} of {heightBeforeStop}" : null;
         await WaitForHeightAsync(target, chain.Height, options.CatchUpTimeout, cancellationToken);
+        await WaitForScanAsync(target, cancellationToken);
+        phases.Mark("catch-up");
+
+        // Its first Status, or its log: a node may quarantine at open and catch up before it first answers.
+        // The log names what was found and in which file: the more telling note when both said so.
+        var reportedFirst = Reported(first);
+        var detectedAtOpen = target.QuarantineLine is { } quarantined
+            ? $"{(reportedFirst is null ? "" : "recovering at first status; ")}quarantined at open: {QuarantineMessage(quarantined, target.DatabaseDirectory)}"
+            : reportedFirst;
 
         var result = await probe.ProbeAsync(target, leader, chain, cancellationToken);
         var after = await SweepCluster.TryStatusAsync(target);
+        phases.Mark("probe");
         var caughtUp = result.ServedDifference is null && result.DamageReported is null && result.IdenticalBlocks == chain.Height;
         if (result.ServedDifference is not null)
         {
@@ -134,15 +156,24 @@ public sealed class FlipSweep
         var detectedAtRead = result.DamageReported ?? (after is null ? (target.IsRunning ? null : $"exited: {LastMeaningfulLine(target)}") : Reported(after));
         if (detectedAtRead is not null)
         {
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedRead, caughtUp, detectedAtRead);
+            var byScan = detectedAtRead.Contains(IntegrityScanPass.FoundBy, StringComparison.Ordinal) || (target.ScanLine?.Contains(SweepNode.ScanEventMarkers[1], StringComparison.Ordinal) ?? false);
+            if (!target.IsRunning)
+            {
+                // It stopped itself (exit 4): restart it as its supervisor would; it must then repair from its peers.
+                caughtUp = await RestartAndProbeAsync(target, leader, cancellationToken);
+            }
+
+            return new FlipOutcome(iteration, target.NodeId, corruption, byScan ? FlipCategory.DetectedScan : FlipCategory.DetectedRead, caughtUp, detectedAtRead);
         }
 
         // The node noticed nothing: stop it and let the integrity scan look at what it left on disk.
         target.Kill();
         var scanned = OfflineIntegrityScan.FindDamage(target.DatabaseDirectory, cluster.Consortium.ChainId);
+        phases.Mark("scan");
         if (scanned is not null)
         {
-            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedScan, caughtUp, FlippedNodeProbe.Shorten(scanned));
+            // The node itself did not notice: counted as found by a scan, never as repaired.
+            return new FlipOutcome(iteration, target.NodeId, corruption, FlipCategory.DetectedScan, caughtUp, "offline scan: " + FlippedNodeProbe.Shorten(scanned), FoundOffline: true);
         }
 
         if (lostAtOpen is not null || !caughtUp)
@@ -163,6 +194,17 @@ public sealed class FlipSweep
         }
 
         return status.Recovering ? $"recovering: {FlippedNodeProbe.Shorten(status.Recovery)}" : null;
+    }
+
+    /// <summary>The log line from its event id on, without the logger's level and category prefix.</summary>
+    private static string QuarantineMessage(string line, string databaseDirectory)
+    {
+        var at = line.IndexOf(SweepNode.QuarantineEventMarker, StringComparison.Ordinal);
+        var message = at < 0 ? line : line[(at + SweepNode.QuarantineEventMarker.Length)..].Trim();
+        // Paths shortened to the file's name: the note is about what was found, and the directory is always the target's.
+        message = message.Replace(databaseDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace("Local disk damage at start ", "", StringComparison.Ordinal);
+        var end = message.IndexOf(". The damaged data directory was moved", StringComparison.Ordinal);
+        return end < 0 ? FlippedNodeProbe.Shorten(message) : message[..end];
     }
 
     private static string LastMeaningfulLine(SweepNode node)
@@ -189,6 +231,31 @@ public sealed class FlipSweep
     }
 
     /// <summary>Polls until <paramref name="node"/> reports at least <paramref name="height"/>; false on timeout or exit.</summary>
+    /// <summary>Gives the node's integrity scan its look (a pass completed or damage found), or until the node exits.</summary>
+    private static async Task WaitForScanAsync(SweepNode node, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ScanWaitMax;
+        while (DateTime.UtcNow < deadline && node.ExitCode is null && node.ScanLine is null)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Starts a node that stopped itself again and checks that it then serves the healthy chain.</summary>
+    private async Task<bool> RestartAndProbeAsync(SweepNode target, SweepNode leader, CancellationToken cancellationToken)
+    {
+        target.Kill();
+        target.Start();
+        if (await WaitForFirstStatusAsync(target, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await WaitForHeightAsync(target, chain.Height, options.CatchUpTimeout, cancellationToken);
+        var again = await probe.ProbeAsync(target, leader, chain, cancellationToken);
+        return again.ServedDifference is null && again.DamageReported is null && again.IdenticalBlocks == chain.Height;
+    }
+
     private static async Task<bool> WaitForHeightAsync(SweepNode node, ulong height, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;

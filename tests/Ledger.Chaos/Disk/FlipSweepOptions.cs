@@ -16,8 +16,13 @@ public sealed record FlipSweepOptions
     /// <summary>Time for a node process to start and answer Status (a loaded 2-core machine).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Time for a restarted node to reach the healthy height before it counts as not caught up.</summary>
-    public TimeSpan CatchUpTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Time for a restarted node to reach the healthy height before it counts as not caught up. Polled, so a node
+    /// that catches up sooner costs no more; generous, because a node counted as not caught up costs a reset (a
+    /// wipe and a leader restart) that takes longer than the wait it saves, and on a loaded machine a node resyncing
+    /// from empty took more than 10 s.
+    /// </summary>
+    public TimeSpan CatchUpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time for a node put back to its copy from before the flip (or wiped) to catch up before the sweep tries the next remedy.</summary>
     public TimeSpan ResetTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -22,6 +22,10 @@ public sealed class SweepCluster : IDisposable
         "--Node:Raft:CompactionRetainEntries=500",
         "--Node:Raft:CompactionIntervalEntries=100",
         "--Node:Snapshots:ChunkBytes=65536",
+
+        // The node's own integrity scan looks at once and at full speed, so the sweep sees what it finds.
+        "--Node:IntegrityScan:StartDelaySeconds=0",
+        "--Node:IntegrityScan:BytesPerSecond=1073741824",
     ];
 
     private SweepCluster(TestConsortium consortium)

@@ -197,6 +197,12 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
     private async Task LinkAsync(FaultStep step, CancellationToken cancel)
     {
         var ids = cluster.Members.Select(n => n.NodeId).Order(StringComparer.Ordinal).ToList();
+        if (step.ClientLink && cluster.Mesh.HasClientLinks)
+        {
+            await ClientLinkAsync(step, ids[step.Pick % ids.Count], cancel).ConfigureAwait(false);
+            return;
+        }
+
         var from = ids[step.Pick % ids.Count];
         var others = ids.Where(id => id != from).ToList();
         var to = others[step.PickOther % others.Count];
@@ -209,6 +215,18 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 
         Count();
         log.Write($"  link {from}{(step.BothDirections ? "<->" : "->")}{to}: {state}");
+        await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
+        cluster.Mesh.HealAll();
+        log.Write("  link healed");
+    }
+
+    /// <summary>The clients lose (or slowly reach) one node while its peers still see it: they must fail over, not give up.</summary>
+    private async Task ClientLinkAsync(FaultStep step, string node, CancellationToken cancel)
+    {
+        var state = step.Link ?? LinkState.Healthy;
+        cluster.Mesh.SetClientLink(node, state);
+        Count();
+        log.Write($"  link clients->{node}: {state}");
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
         cluster.Mesh.HealAll();
         log.Write("  link healed");

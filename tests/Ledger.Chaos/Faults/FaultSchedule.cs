@@ -109,6 +109,7 @@ public sealed class FaultSchedule
         var bothDirections = random.Next(2) == 0;
         var clockOffset = (random.Next(2) == 0 ? -1 : 1) * (100 + random.Next(ClockOffsetMillisecondsMax));
         var clockDrift = random.Next(-ClockDriftPpmMax, ClockDriftPpmMax + 1);
+        var clientLink = random.Next(4) == 0;
 
         TimeSpan Between(TimeSpan low, TimeSpan high) => Round(low + ((Max(Min(high, room), low) - low) * fraction));
 
@@ -127,6 +128,7 @@ public sealed class FaultSchedule
             FaultKind.Link => step with
             {
                 BothDirections = bothDirections,
+                ClientLink = clientLink,
                 Duration = Between(NetworkFaultMin, NetworkFaultMax),
                 Link = linkKind switch
                 {

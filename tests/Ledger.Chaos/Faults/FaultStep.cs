@@ -42,6 +42,9 @@ public sealed record FaultStep
     /// <summary>Link fault: both directions, not just one.</summary>
     public bool BothDirections { get; init; }
 
+    /// <summary>Link fault: the link from the clients to node <see cref="Pick"/> instead of a peer link (when clients go through proxies).</summary>
+    public bool ClientLink { get; init; }
+
     public long ClockOffsetMilliseconds { get; init; }
 
     public int ClockDriftPpm { get; init; }
@@ -60,6 +63,7 @@ public sealed record FaultStep
             FaultKind.Pause => $"{target} stopped {lasting}s",
             FaultKind.PowerLoss => $"{PowerLoss?.ToString() ?? "all nodes"}; down {lasting}s",
             FaultKind.Partition => $"{Shape} pick={Pick} {CutMode.ToString().ToLowerInvariant()} for {lasting}s",
+            FaultKind.Link when ClientLink => $"clients->node#{Pick} {Link} for {lasting}s",
             FaultKind.Link => $"node#{Pick}->other#{PickOther}{(BothDirections ? " both ways" : "")} {Link} for {lasting}s",
             FaultKind.Clock => $"{target} restarted with clock offset {ClockOffsetMilliseconds}ms drift {ClockDriftPpm}ppm",
             FaultKind.Disk => $"{target} stopped, files damaged, restarted after {lasting}s",

@@ -2,14 +2,18 @@ namespace Ledger.Chaos.Network;
 
 /// <summary>
 /// A <see cref="FaultProxy"/> for every ordered pair of nodes: node A reaches node B only through
-/// the A→B proxy, so each direction of each peer link can fail on its own.
+/// the A→B proxy, so each direction of each peer link can fail on its own. When the nodes' public
+/// ports are given, the workload's clients reach each node through a proxy of its own too, so a
+/// client can lose (or slowly reach) one node while the peers still see it.
 /// </summary>
 public sealed class ProxyMesh : IAsyncDisposable
 {
     private readonly Dictionary<(string From, string To), FaultProxy> proxies = [];
+    private readonly Dictionary<string, FaultProxy> clientProxies = new(StringComparer.Ordinal);
 
     /// <param name="peerPorts">Every node id (founders and nodes that may join later) and its real peer port.</param>
-    public ProxyMesh(IReadOnlyDictionary<string, int> peerPorts, int seed)
+    /// <param name="publicPorts">Every node id and its real public (client) port; null leaves clients direct.</param>
+    public ProxyMesh(IReadOnlyDictionary<string, int> peerPorts, int seed, IReadOnlyDictionary<string, int>? publicPorts = null)
     {
         ArgumentNullException.ThrowIfNull(peerPorts);
         var index = 0;
@@ -25,6 +29,10 @@ public sealed class ProxyMesh : IAsyncDisposable
         }
 
         NodeIds = [.. peerPorts.Keys];
+        foreach (var (node, port) in publicPorts ?? new Dictionary<string, int>())
+        {
+            clientProxies[node] = new FaultProxy(port, jitterSeed: seed + index++);
+        }
     }
 
     public IReadOnlyList<string> NodeIds { get; }
@@ -36,6 +44,16 @@ public sealed class ProxyMesh : IAsyncDisposable
         [.. NodeIds.Where(to => to != from).Select((to, i) => $"--Node:Peers:{i}={to}={scheme}://127.0.0.1:{this[from, to].Port}")];
 
     public void Set(string from, string to, LinkState state) => this[from, to].State = state;
+
+    /// <summary>Whether clients go through proxies (<see cref="ClientUrlFor"/>, <see cref="SetClientLink"/>).</summary>
+    public bool HasClientLinks => clientProxies.Count > 0;
+
+    /// <summary>The URL clients use for <paramref name="node"/>: its client proxy, or null when clients go direct.</summary>
+    public string? ClientUrlFor(string node) =>
+        clientProxies.TryGetValue(node, out var proxy) ? $"http://127.0.0.1:{proxy.Port}" : null;
+
+    /// <summary>Sets the state of the link from every client to <paramref name="node"/>.</summary>
+    public void SetClientLink(string node, LinkState state) => clientProxies[node].State = state;
 
     /// <summary>Cuts every link between the two sides, both directions.</summary>
     public void Cut(IEnumerable<string> sideA, IEnumerable<string> sideB, LinkMode mode)
@@ -58,15 +76,21 @@ public sealed class ProxyMesh : IAsyncDisposable
         {
             proxy.State = LinkState.Healthy;
         }
+
+        foreach (var proxy in clientProxies.Values)
+        {
+            proxy.State = LinkState.Healthy;
+        }
     }
 
     /// <summary>The links that are not healthy now, for the run's log.</summary>
     public IEnumerable<string> DescribeFaults() =>
-        proxies.Where(p => !p.Value.State.IsHealthy).Select(p => $"{p.Key.From}->{p.Key.To}:{p.Value.State}");
+        proxies.Where(p => !p.Value.State.IsHealthy).Select(p => $"{p.Key.From}->{p.Key.To}:{p.Value.State}")
+            .Concat(clientProxies.Where(p => !p.Value.State.IsHealthy).Select(p => $"clients->{p.Key}:{p.Value.State}"));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var proxy in proxies.Values)
+        foreach (var proxy in proxies.Values.Concat(clientProxies.Values))
         {
             await proxy.DisposeAsync().ConfigureAwait(false);
         }

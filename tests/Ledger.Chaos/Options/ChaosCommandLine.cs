@@ -20,11 +20,12 @@ public static class ChaosCommandLine
     private static readonly Option<string?> Faults = new("--faults") { Description = $"comma-separated fault kinds: {string.Join(", ", FaultKinds.ByName.Keys)}, all or none (default: {string.Join(",", FaultKinds.Default.Select(FaultKinds.NameOf))})" };
     private static readonly Option<double> Interval = new("--fault-interval") { Description = "mean seconds from one fault to the next", DefaultValueFactory = _ => ChaosOptions.DefaultFaultIntervalSeconds };
     private static readonly Option<bool> Keep = new("--keep-run-dir") { Description = "keep the run directory (data, node logs, checker report) even when the run passes" };
+    private static readonly Option<bool> DirectClients = new("--direct-clients") { Description = "clients reach the nodes directly instead of through fault proxies (link faults then hit peer links only)" };
     private static readonly Option<bool> ScheduleOnly = new("--schedule-only") { Description = "print the fault schedule and exit" };
 
     public static RootCommand Build() => new("ledger chaos harness: real node processes under seeded faults, then a history and chain check")
     {
-        Minutes, Seconds, Rate, Seed, Nodes, Bug, Faults, Interval, ScheduleOnly, Keep,
+        Minutes, Seconds, Rate, Seed, Nodes, Bug, Faults, Interval, DirectClients, ScheduleOnly, Keep,
     };
 
     /// <summary>Parses <paramref name="args"/> into options, or a one-line error.</summary>
@@ -101,10 +102,11 @@ public static class ChaosCommandLine
             FaultIntervalSeconds = interval,
             ScheduleOnly = result.GetValue(ScheduleOnly),
             KeepRunDirectory = result.GetValue(Keep),
+            ClientsThroughProxies = !result.GetValue(DirectClients),
         };
         return true;
     }
 
     /// <summary>The help text, for a usage error.</summary>
-    public static string Usage() => "usage: Ledger.Chaos --minutes M --rate R --seed S [--seconds N] [--nodes 3] [--bug NAME] [--faults kinds] [--fault-interval SECONDS] [--schedule-only] (see --help)";
+    public static string Usage() => "usage: Ledger.Chaos --minutes M --rate R --seed S [--seconds N] [--nodes 3] [--bug NAME] [--faults kinds] [--fault-interval SECONDS] [--direct-clients] [--schedule-only] (see --help)";
 }

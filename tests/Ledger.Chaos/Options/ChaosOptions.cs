@@ -37,6 +37,9 @@ public sealed record ChaosOptions
     public bool ScheduleOnly { get; init; }
 
 
+    /// <summary>The workload's clients reach each node through a fault proxy (link faults may cut them); false: direct.</summary>
+    public bool ClientsThroughProxies { get; init; } = true;
+
     /// <summary>Keep the run directory (data, node logs, checker report) even when the run passes.</summary>
     public bool KeepRunDirectory { get; init; }
 

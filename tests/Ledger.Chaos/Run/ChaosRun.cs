@@ -31,7 +31,7 @@ public static class ChaosRun
             return new ChaosResult(ChaosResult.ExitPassed, null, null, [], null);
         }
 
-        var cluster = ChaosCluster.Create(options.NodeCount, schedule.MembershipChanges, options.Bug, options.Seed);
+        var cluster = ChaosCluster.Create(options.NodeCount, schedule.MembershipChanges, options.Bug, options.Seed, options.ClientsThroughProxies);
         var passed = false;
         try
         {
@@ -59,7 +59,8 @@ public static class ChaosRun
         log.Write($"{leader.NodeId} leads; starting the workload at {options.RatePerSecond}/s");
 
         var recorder = new HistoryRecorder();
-        var endpoints = cluster.AllNodes.Select(n => new NodeEndpoint(n.NodeId, n.PublicUrl)).ToList();
+        // Clients go through their own proxies (link faults may cut or slow them); the checker and probes go direct.
+        var endpoints = cluster.AllNodes.Select(n => new NodeEndpoint(n.NodeId, cluster.ClientUrl(n))).ToList();
         var workload = hooks.Workload();
         await workload.StartAsync(new WorkloadContext(endpoints, options.RatePerSecond, recorder, cluster.Consortium, cluster.RunDirectory, options.Seed), cancel).ConfigureAwait(false);
 

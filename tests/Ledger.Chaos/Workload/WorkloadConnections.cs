@@ -26,6 +26,9 @@ internal sealed class WorkloadConnections : IAsyncDisposable
                 // Receipts are checked by the workload itself (ReceiptVerifier), per item as they arrive.
                 VerifyResponses = false,
                 AttemptsMax = 1,
+                // One attempt means one: the workload retries itself and records every attempt, so the
+                // SDK must not wait out an election on a "no leader" answer either.
+                LeaderWaitMax = TimeSpan.Zero,
                 AttemptDeadline = callDeadline,
                 TimeProvider = options.TimeProvider,
             });

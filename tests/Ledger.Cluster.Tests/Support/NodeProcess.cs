@@ -93,6 +93,23 @@ public sealed class NodeProcess : IDisposable
         process = null;
     }
 
+    /// <summary>Waits for the node to end by itself: its exit code (its output read to the end), or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        var running = process ?? throw new InvalidOperationException($"{NodeId} was not started");
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await running.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        return running.ExitCode;
+    }
+
     /// <summary>The last lines the node wrote, for a failure message.</summary>
     public string RecentOutput()
     {

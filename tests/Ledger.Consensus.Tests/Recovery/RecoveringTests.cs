@@ -204,7 +204,7 @@ public sealed class RecoveringTests
         Assert.That(sent.Single().Reject, Is.True, "plain Raft would grant: (3, t1) is more up-to-date than (2, t1)");
         Assert.That(voter.Node.Status.RecoveryReason, Is.EqualTo(RecoveryReason.AcknowledgedWatermark));
         Assert.That(voter.Node.Status.RecoveryTarget, Is.EqualTo(new LogPosition(4, 1)));
-        Assert.That(voter.Storage.HardState.Recovery, Is.EqualTo(RecoveryReason.AcknowledgedWatermark), "persisted");
+        Assert.That(voter.Storage.HardState.Recovery, Is.EqualTo(RecoveryReason.None), "a candidate's claim binds while re-asserted; it is never persisted");
     }
 
     [Test]

@@ -13,6 +13,7 @@ public sealed class PeerMessageValidatorTests
     // Node 1, a follower of leader 2 in term 5, holding entries up to 10 and committed to 8.
     private static readonly LocalRaftView Follower = new(1, 5, 2, RaftRole.Follower, 10, 8, Voters);
     private static readonly LocalRaftView Leader = new(1, 5, 1, RaftRole.Leader, 10, 8, Voters);
+    private static readonly LocalRaftView Candidate = new(1, 5, 0, RaftRole.Candidate, 10, 8, Voters);
 
     [Test]
     public void Check_AppendFromLeaderWithContiguousEntries_Accepted()
@@ -294,11 +295,61 @@ public sealed class PeerMessageValidatorTests
     }
 
     [Test]
-    public void Check_WatermarkOfATermBeyondTheSenders_RefusedAsTermOutOfRange()
+    public void Check_WatermarkOfATermBeyondTheSenders_RefusedAsWatermarkImpossible()
     {
         var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Watermarks = Watermarks(new LogPosition(10, 6)) };
 
-        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.TermOutOfRange));
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.WatermarkImpossible));
+    }
+
+    [Test]
+    public void Check_HeartbeatNamingALeaderLastPositionOfALaterTerm_RefusedAsEntryTermInvalid()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Index = 12, LogTerm = 6 };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.EntryTermInvalid));
+    }
+
+    [Test]
+    public void Check_HeartbeatNamingTheLeadersLastPosition_Accepted()
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 5, Index = 12, LogTerm = 5 };
+
+        Assert.That(Check(heartbeat, Follower), Is.EqualTo(PeerFrameRefusal.None));
+    }
+
+    [TestCase(MessageType.Vote)]
+    [TestCase(MessageType.PreVote)]
+    public void Check_VoteRequestClaimingAWatermarkOfTheCandidatesOwnTerm_RefusedAsWatermarkImpossible(MessageType request)
+    {
+        var vote = new Message { Type = request, From = 2, To = 1, Term = 6, Index = 10, LogTerm = 5, AckedWatermark = new LogPosition(1UL << 62, 6) };
+
+        Assert.That(Check(vote, Follower), Is.EqualTo(PeerFrameRefusal.WatermarkImpossible));
+    }
+
+    [TestCase(MessageType.Vote)]
+    [TestCase(MessageType.PreVote)]
+    public void Check_VoteRequestClaimingAWatermarkOfAnEarlierTerm_Accepted(MessageType request)
+    {
+        var vote = new Message { Type = request, From = 2, To = 1, Term = 6, Index = 10, LogTerm = 5, AckedWatermark = new LogPosition(12, 5) };
+
+        Assert.That(Check(vote, Follower), Is.EqualTo(PeerFrameRefusal.None));
+    }
+
+    [Test]
+    public void Check_VoteRefusalClaimingAWatermarkBeyondItsTerm_RefusedAsWatermarkImpossible()
+    {
+        var refusal = new Message { Type = MessageType.VoteResp, From = 2, To = 1, Term = 5, Reject = true, AckedWatermark = new LogPosition(12, 6) };
+
+        Assert.That(Check(refusal, Candidate), Is.EqualTo(PeerFrameRefusal.WatermarkImpossible));
+    }
+
+    [Test]
+    public void Check_VoteRefusalClaimingAWatermarkOfItsOwnTerm_Accepted()
+    {
+        var refusal = new Message { Type = MessageType.VoteResp, From = 2, To = 1, Term = 5, Reject = true, AckedWatermark = new LogPosition(12, 5) };
+
+        Assert.That(Check(refusal, Candidate), Is.EqualTo(PeerFrameRefusal.None));
     }
 
     [Test]

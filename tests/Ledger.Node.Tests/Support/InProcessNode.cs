@@ -39,10 +39,12 @@ public sealed class InProcessNode : IAsyncDisposable
         }
     }
 
-    public async Task StartAsync()
+    /// <param name="beforeStart">Runs on the built node before its Raft loop starts (a test hooks the apply stage here).</param>
+    public async Task StartAsync(Action<LedgerNode>? beforeStart = null)
     {
         var (built, node) = NodeProgram.Build(arguments, Clock);
         await built.StartAsync().ConfigureAwait(false);
+        beforeStart?.Invoke(node);
         node.Start();
         app = built;
         Node = node;

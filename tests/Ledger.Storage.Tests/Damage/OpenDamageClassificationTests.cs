@@ -124,6 +124,34 @@ public sealed class OpenDamageClassificationTests
     }
 
     [Test]
+    public void Open_ExistingDatabaseThatLostItsIdentityRecords_ThrowsDamageInsteadOfOpeningAsANewDatabase()
+    {
+        // Arrange: a database with data whose identity records are gone, as when RocksDB drops the records that list
+        // its files (a MANIFEST cut short reads as a write torn by a crash). Before the fix it was stamped as a new,
+        // empty database: issue #16's sweep saw a node come back at height 0 having noticed nothing.
+        using var directory = new TempDirectory();
+        WriteRecordsToFiles(directory.Path);
+        using (var database = Open(directory.Path))
+        {
+            using var batch = new WriteBatch();
+            batch.Delete("format_version"u8.ToArray(), database.Meta);
+            batch.Delete("chain_id"u8.ToArray(), database.Meta);
+            database.Write(batch, sync: true);
+        }
+
+        // Act
+        var error = OpenExpectingDamage(directory.Path);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Part, Is.EqualTo(DamagedPart.Manifest));
+            Assert.That(error.FileName, Does.StartWith("MANIFEST-"));
+            Assert.That(error.Message, Does.Contain("existed but opened without its identity records"));
+        });
+    }
+
+    [Test]
     public void Open_ByteFlippedInATableFile_ThrowsTableDamageNamingTheFile()
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Grpc.Health.V1;
+using Ledger.Cli.Infrastructure;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>
+/// <c>ledger health</c>: a readiness probe. Asks the first endpoint's standard gRPC health service once
+/// (no failover: a probe reports on the node it probes) and exits 0 only when it answers SERVING; NOT_SERVING
+/// (recovering, stopped after a fault, local damage) and no answer within the timeout exit
+/// <see cref="ExitCodes.Unavailable"/>. Container probes run it where Kubernetes' own <c>grpc</c> probe
+/// cannot: on a TLS port (it checks the node's certificate against <c>--tls-ca</c>).
+/// </summary>
+public static class HealthCommand
+{
+    /// <summary>Default bound on the whole probe, below the usual probe timeouts (Kubernetes, compose).</summary>
+    public const int TimeoutSecondsDefault = 5;
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var timeout = new Option<int>("--timeout-seconds") { Description = "Give up (exit 4) after this many seconds", DefaultValueFactory = _ => TimeoutSecondsDefault };
+        var command = new Command("health", "Readiness of one node (gRPC health service): exit 0 when SERVING, 4 when NOT_SERVING (recovering, stopped) or unreachable") { timeout };
+        ClientFactory.AddConnectionOptions(command);
+        CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
+        {
+            var seconds = parse.GetValue(timeout);
+            if (seconds < 1)
+            {
+                throw CliException.Usage($"--timeout-seconds must be at least 1, was {seconds}");
+            }
+
+            await using var client = ClientFactory.Create(parse, console);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            bounded.CancelAfter(TimeSpan.FromSeconds(seconds));
+            HealthCheckResponse.Types.ServingStatus status;
+            try
+            {
+                status = await client.CheckHealthAsync(bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                throw new CliException(ExitCodes.Unavailable, $"no health answer from {client.CurrentEndpoint} within {seconds} s");
+            }
+
+            var serving = status == HealthCheckResponse.Types.ServingStatus.Serving;
+            console.Result(
+                new JsonObject { ["endpoint"] = client.CurrentEndpoint.ToString(), ["status"] = Name(status) },
+                serving
+                    ? $"{client.CurrentEndpoint}: SERVING"
+                    : $"{client.CurrentEndpoint}: {Name(status)} (recovering, stopped after a fault, or damaged: `ledger status` says which)");
+            return serving ? ExitCodes.Ok : ExitCodes.Unavailable;
+        });
+        return command;
+    }
+
+    /// <summary>The status as grpc.health.v1 spells it.</summary>
+    private static string Name(HealthCheckResponse.Types.ServingStatus status) => status switch
+    {
+        HealthCheckResponse.Types.ServingStatus.Serving => "SERVING",
+        HealthCheckResponse.Types.ServingStatus.NotServing => "NOT_SERVING",
+        HealthCheckResponse.Types.ServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
+        _ => "UNKNOWN",
+    };
+}
