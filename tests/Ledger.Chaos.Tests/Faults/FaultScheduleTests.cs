@@ -101,14 +101,14 @@ public sealed class FaultScheduleTests
     public void Generate_KindsWithoutPowerLoss_SameScheduleAsBeforePowerLossPlans()
     {
         // The plan comes from the step's own seed and the draw pool equals the kinds without power loss,
-        // so old seeds' schedules do not shift (this one printed by the harness before plans existed).
+        // so old seeds' schedules do not shift (this one printed by main's harness at 495005e, before plans existed).
         var kinds = new[] { FaultKind.KillLeader, FaultKind.Partition, FaultKind.Link };
 
         var schedule = FaultSchedule.Generate(Options(3, kinds, seconds: 60));
 
         Assert.That(schedule.Steps, Has.Count.EqualTo(11));
-        Assert.That(schedule.Steps[2].Describe(), Is.EqualTo("#3 +13.369s partition LeaderIsolated pick=63755 blackhole for 2.546s"));
-        Assert.That(schedule.Steps[10].Describe(), Is.EqualTo("#11 +51.588s partition MajorityMinority pick=826173 blackhole for 2.064s"));
+        Assert.That(schedule.Steps[2].Describe(), Is.EqualTo("#3 +10.968s link node#892977->other#515442 both ways pass(delay=354ms jitter=122ms) for 3.571s"));
+        Assert.That(schedule.Steps[10].Describe(), Is.EqualTo("#11 +53.081s link node#741493->other#285848 drop for 1.653s"));
     }
 
     [Test]
