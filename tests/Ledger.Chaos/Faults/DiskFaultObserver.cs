@@ -5,8 +5,9 @@ using Ledger.Chaos.Run;
 namespace Ledger.Chaos.Faults;
 
 /// <summary>
-/// After a disk fault, watches the restarted node: it must detect the damage (refuse to start, or
-/// report a fault or "recovering" in its status) and, when repairable, catch up with the leader.
+/// After a disk fault, watches the restarted node: it must detect the damage (refuse to start, move its
+/// damaged database aside, or report a fault or "recovering" in its status) and, when repairable, catch up
+/// with the leader.
 /// A node that refuses to start is then treated as its operator would: its data directory is wiped
 /// and it resyncs from its peers (detected, not repaired by itself).
 /// </summary>
@@ -14,6 +15,9 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
 {
     private static readonly TimeSpan WatchMax = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Where the node moves a damaged database at start-up (<c>Ledger.Node.Recovery.DamagedStart</c>).</summary>
+    private const string QuarantinePattern = "db" + Ledger.Storage.Damage.DamagedDirectoryQuarantine.Suffix + "*";
 
     private readonly Lock gate = new();
     private readonly List<Task> watches = [];
@@ -23,11 +27,35 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
 
     public int Corruptions => Volatile.Read(ref corruptions);
 
+    /// <summary>
+    /// A damaged node is still being watched (not yet repaired, nor given up on). The schedule damages one disk
+    /// at a time, as a fault model tolerating one faulty node must: two nodes resyncing at once in a 3- or 4-voter
+    /// cluster leave no quorum that votes (a node resyncing after damage does not), and no system could elect.
+    /// </summary>
+    public bool AnyUnsettled
+    {
+        get
+        {
+            lock (gate)
+            {
+                return watches.Exists(w => !w.IsCompleted);
+            }
+        }
+    }
+
     public int Detected => Volatile.Read(ref detected);
 
     public int Repaired => Volatile.Read(ref repaired);
 
-    public void Observe(ChaosNode node, DiskDamage damage)
+    /// <summary>Damaged database copies the node moved aside at start-up (<c>db.damaged-*</c> next to <c>db</c>) so far.</summary>
+    public static int QuarantinedCopies(ChaosNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Directory.Exists(node.DataDirectory) ? Directory.GetDirectories(node.DataDirectory, QuarantinePattern).Length : 0;
+    }
+
+    /// <param name="quarantinedBefore"><see cref="QuarantinedCopies"/> before the damage and the restart.</param>
+    public void Observe(ChaosNode node, DiskDamage damage, int quarantinedBefore)
     {
         ArgumentNullException.ThrowIfNull(damage);
         if (damage.Corruptions == 0)
@@ -36,7 +64,7 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
         }
 
         Interlocked.Add(ref corruptions, damage.Corruptions);
-        var watch = Task.Run(() => WatchAsync(node));
+        var watch = Task.Run(() => WatchAsync(node, quarantinedBefore));
         lock (gate)
         {
             watches.Add(watch);
@@ -54,7 +82,7 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
         await Task.WhenAll(all).ConfigureAwait(false);
     }
 
-    private async Task WatchAsync(ChaosNode node)
+    private async Task WatchAsync(ChaosNode node, int quarantinedBefore)
     {
         var deadline = DateTime.UtcNow + WatchMax;
         var noticed = false;
@@ -69,15 +97,23 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
                 return;
             }
 
+            if (!noticed && QuarantinedCopies(node) > quarantinedBefore)
+            {
+                // Moved aside at open: it may have caught up before a status poll saw it recovering.
+                noticed = true;
+                Interlocked.Increment(ref detected);
+                log.Write($"disk: {node.NodeId} detected it at start-up (damaged database moved aside, resyncing from peers)");
+            }
+
             var status = await node.TryStatusAsync().ConfigureAwait(false);
             if (status is not null)
             {
-                var recovering = status.Fault.Length > 0 || status.Role.Contains("ecovering", StringComparison.OrdinalIgnoreCase);
+                var recovering = status.Fault.Length > 0 || status.Recovering;
                 if (recovering && !noticed)
                 {
                     noticed = true;
                     Interlocked.Increment(ref detected);
-                    log.Write($"disk: {node.NodeId} detected it ({status.Role}{(status.Fault.Length > 0 ? ": " + status.Fault : "")})");
+                    log.Write($"disk: {node.NodeId} detected it ({(status.Fault.Length > 0 ? status.Fault : status.Recovery)})");
                 }
 
                 if (noticed && !recovering && await cluster.FindLeaderAsync().ConfigureAwait(false) is { } leader && status.Height >= leader.Status.Height)

@@ -20,6 +20,7 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
     private static readonly TimeSpan LeaderLookupRetry = TimeSpan.FromMilliseconds(100);
 
     private readonly DiskFaultObserver disk = new(cluster, log);
+    private readonly PowerLossFault powerLoss = new(cluster, log);
     private readonly MembershipChange membership = new(cluster, new GovernanceTransactions(cluster.Consortium.ChainId, cluster.Consortium.Admin), log);
     private Task membershipInFlight = Task.CompletedTask;
     private int faultsInjected;
@@ -52,13 +53,31 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         }
     }
 
-    /// <summary>Heals every link, resumes every paused node, waits (bounded) for a membership change, starts every member.</summary>
+    /// <summary>
+    /// Heals every link, resumes every paused node, restarts every node with a skewed clock on a true one, waits
+    /// (bounded) for a membership change, starts every member.
+    /// </summary>
     public async Task HealAllAsync()
     {
         cluster.Mesh.HealAll();
         foreach (var node in cluster.AllNodes)
         {
             node.Resume();
+        }
+
+        // A clock fault outlives the node's restarts; a node skewed past the genesis bound refuses every leader
+        // with a true clock (and is refused as one), so with one voter down or removed the cluster could not
+        // commit. Healed like a partition: the node comes back on a true clock (one at a time, no data at risk).
+        foreach (var node in cluster.AllNodes.Where(n => n.ClockArguments.Count > 0))
+        {
+            node.ClockArguments = [];
+            if (node.IsRunning)
+            {
+                node.Kill();
+                node.Start();
+            }
+
+            log.Write($"heal: {node.NodeId} restarted on a true clock");
         }
 
         if (await Task.WhenAny(membershipInFlight, Task.Delay(MembershipFinishMax)).ConfigureAwait(false) != membershipInFlight)
@@ -151,21 +170,15 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 
     private async Task PowerLossAsync(FaultStep step, CancellationToken cancel)
     {
-        var victims = cluster.Members.Where(n => n.IsRunning).ToList();
-        foreach (var node in victims)
+        // Slot 0 of the plan: the leader at the cut (a pick when there is none), resolved as for a leader kill.
+        var (first, leaderStatus) = await ResolveAsync(step with { TargetsLeader = true }, cancel).ConfigureAwait(false);
+        if (first is null)
         {
-            node.Kill();
+            return;
         }
 
         Count();
-        log.Write($"  killed all of {string.Join(", ", victims.Select(n => n.NodeId))}");
-        await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
-        foreach (var node in victims)
-        {
-            node.Start();
-        }
-
-        log.Write("  restarted them all");
+        await powerLoss.RunAsync(step, first, leaderStatus is not null, cancel).ConfigureAwait(false);
     }
 
     private async Task PartitionAsync(FaultStep step, CancellationToken cancel)
@@ -236,6 +249,12 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
 
     private async Task DiskAsync(FaultStep step, CancellationToken cancel)
     {
+        if (disk.AnyUnsettled)
+        {
+            log.Write("  skipped: a node damaged earlier has not repaired itself yet (one damaged disk at a time)");
+            return;
+        }
+
         var (node, _) = await ResolveAsync(step, cancel).ConfigureAwait(false);
         if (node is null)
         {
@@ -243,12 +262,13 @@ public sealed class FaultInjector(ChaosCluster cluster, IDiskCorruptor corruptor
         }
 
         node.Kill();
-        var damage = corruptor.Corrupt(node.DataDirectory, new Random(HashCode.Combine(seed, step.Number)));
+        var quarantinedBefore = DiskFaultObserver.QuarantinedCopies(node);
+        var damage = corruptor.Corrupt(node.DataDirectory, new Random(FaultSchedule.StepSeed(seed, step.Number)));
         Count();
         log.Write($"  {node.NodeId} stopped; {damage.Description}");
         await HoldAsync(step.Duration, cancel).ConfigureAwait(false);
         node.Start();
-        disk.Observe(node, damage);
+        disk.Observe(node, damage, quarantinedBefore);
     }
 
     private void StartMembershipChange(FaultStep step, CancellationToken cancel)

@@ -49,6 +49,7 @@ public sealed class FaultSchedule
         var random = new Random(options.Seed);
         var steps = new List<FaultStep>();
         var kinds = options.FaultKinds;
+        var pool = FaultKinds.DrawPool(kinds);
         var duration = options.Duration;
         var interval = TimeSpan.FromSeconds(options.FaultIntervalSeconds);
         var end = duration - Min(QuietEndMax, duration * 0.2);
@@ -56,18 +57,18 @@ public sealed class FaultSchedule
         var membership = 0;
         while (kinds.Count > 0 && at < end)
         {
-            var kind = kinds[random.Next(kinds.Count)];
+            var kind = pool[random.Next(pool.Count)];
             if (kind == FaultKind.Membership && membership == MembershipChangesMax)
             {
                 kind = FaultKind.KillRandom;
             }
 
             var room = Min(interval * 0.8, end - at);
-            var step = Draw(random, kind, steps.Count + 1, Round(at), room);
+            var step = Draw(random, kind, steps.Count + 1, Round(at), room, options);
             membership += kind == FaultKind.Membership ? 1 : 0;
             steps.Add(step);
             var next = at + (interval * (0.75 + (random.NextDouble() * 0.5)));
-            at = Round(Max(next, step.At + step.Duration + GapMin));
+            at = Round(Max(next, step.At + step.Span + GapMin));
         }
 
         return new FaultSchedule(options.Seed, steps);
@@ -77,7 +78,21 @@ public sealed class FaultSchedule
     public string Format() =>
         $"schedule seed={Seed} faults={Steps.Count}{Environment.NewLine}{string.Join(Environment.NewLine, Steps.Select(s => "  " + s.Describe()))}";
 
-    private static FaultStep Draw(Random random, FaultKind kind, int number, TimeSpan at, TimeSpan room)
+    /// <summary>
+    /// A seed of its own for step <paramref name="number"/> of the run seeded <paramref name="seed"/>: what a step
+    /// draws from it (a power loss's restart plan, a disk fault's damage) never shifts the schedule's main draws.
+    /// Stable across processes and runtimes (<see cref="HashCode"/> is not: it is salted per process).
+    /// </summary>
+    public static int StepSeed(int seed, int number)
+    {
+        // SplitMix64's finalizer over the pair.
+        var z = unchecked(((ulong)(uint)seed << 32) + (uint)number + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return unchecked((int)(z ^ (z >> 31)));
+    }
+
+    private static FaultStep Draw(Random random, FaultKind kind, int number, TimeSpan at, TimeSpan room, ChaosOptions options)
     {
         // Every draw below happens for every kind, in the same order, so adding a kind's use of a
         // value never shifts the others' (a schedule stays readable when the code changes a little).
@@ -104,7 +119,11 @@ public sealed class FaultSchedule
             FaultKind.KillLeader => step with { TargetsLeader = true, Duration = Between(DownMin, DownMax) },
             FaultKind.KillRandom => step with { Duration = Between(DownMin, DownMax) },
             FaultKind.Pause => step with { TargetsLeader = leader, Duration = Between(PauseMin, DownMax) },
-            FaultKind.PowerLoss => step with { Duration = Between(DownMin, DownMax) },
+            FaultKind.PowerLoss => step with
+            {
+                Duration = Between(DownMin, DownMax),
+                PowerLoss = PowerLossPlan.Draw(new Random(StepSeed(options.Seed, number)), options.NodeCount),
+            },
             FaultKind.Partition => step with { Shape = shape, CutMode = cutMode, Duration = Between(NetworkFaultMin, NetworkFaultMax) },
             FaultKind.Link => step with
             {

@@ -20,6 +20,9 @@ public sealed record FaultStep
     /// <summary>How long the fault lasts before it is healed (the node restarted, resumed, the link healed).</summary>
     public TimeSpan Duration { get; init; }
 
+    /// <summary>How long the step takes at least: its <see cref="Duration"/>, plus a power loss's pauses between restarts.</summary>
+    public TimeSpan Span => Duration + (PowerLoss?.GapsTotal ?? TimeSpan.Zero);
+
     public bool TargetsLeader { get; init; }
 
     /// <summary>Resolves "a random node" at run time: index (mod the node count then) of the target.</summary>
@@ -46,6 +49,9 @@ public sealed record FaultStep
 
     public int ClockDriftPpm { get; init; }
 
+    /// <summary>Power loss: who goes down and how they come back.</summary>
+    public PowerLossPlan? PowerLoss { get; init; }
+
     public string Describe()
     {
         var at = At.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
@@ -55,13 +61,13 @@ public sealed record FaultStep
         {
             FaultKind.KillLeader or FaultKind.KillRandom => $"{target} down {lasting}s",
             FaultKind.Pause => $"{target} stopped {lasting}s",
-            FaultKind.PowerLoss => $"all nodes down {lasting}s",
+            FaultKind.PowerLoss => $"{PowerLoss?.ToString() ?? "all nodes"}; down {lasting}s",
             FaultKind.Partition => $"{Shape} pick={Pick} {CutMode.ToString().ToLowerInvariant()} for {lasting}s",
             FaultKind.Link when ClientLink => $"clients->node#{Pick} {Link} for {lasting}s",
             FaultKind.Link => $"node#{Pick}->other#{PickOther}{(BothDirections ? " both ways" : "")} {Link} for {lasting}s",
             FaultKind.Clock => $"{target} restarted with clock offset {ClockOffsetMilliseconds}ms drift {ClockDriftPpm}ppm",
             FaultKind.Disk => $"{target} stopped, files damaged, restarted after {lasting}s",
-            FaultKind.Membership => $"remove {target} by governance, add a fresh node",
+            FaultKind.Membership => $"add a fresh node by governance, then remove {target}",
             _ => "",
         };
         return $"#{Number} +{at}s {FaultKinds.NameOf(Kind)} {detail}";

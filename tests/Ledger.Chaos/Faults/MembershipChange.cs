@@ -6,7 +6,7 @@ using Ledger.Core.Protocol;
 namespace Ledger.Chaos.Faults;
 
 /// <summary>
-/// A membership fault: remove a node by governance, then start a fresh node and add it, while the
+/// A membership fault: start a fresh node and add it by governance, then remove another, while the
 /// schedule's other faults go on. Node ids are never reused, so the newcomer is a spare made up front.
 /// </summary>
 internal sealed class MembershipChange(ChaosCluster cluster, GovernanceTransactions governance, RunLog log)
@@ -17,6 +17,18 @@ internal sealed class MembershipChange(ChaosCluster cluster, GovernanceTransacti
 
     public async Task RunAsync(ChaosNode leaving, ChaosNode joining, CancellationToken cancel)
     {
+        // Add before remove, as an operator replaces a node: the voters grow to N+1 and come back to N, never
+        // down to N-1. Removing first left a 3-node cluster with two voters, and then one node recovering
+        // from disk damage (it does not vote) stopped every election for good.
+        var config = cluster.ConfigOf(joining);
+        joining.Start();
+        cluster.MarkAdded(joining);
+        log.Write($"membership: proposing AddNode {joining.NodeId}");
+        var addition = await SubmitAsync(governance.AddNode(joining.NodeId, config.PeerUrl, config.Key), cancel).ConfigureAwait(false);
+        log.Write($"membership: AddNode {joining.NodeId} committed: {Describe(addition)}");
+        var joined = await WaitForVotersAsync(voters => voters.Contains(joining.NodeId), exclude: null, cancel).ConfigureAwait(false);
+        log.Write(joined ? $"membership: {joining.NodeId} is a voter" : $"membership: {joining.NodeId} not a voter after {VotersBudget.TotalSeconds}s");
+
         log.Write($"membership: proposing RemoveNode {leaving.NodeId}");
         var removal = await SubmitAsync(governance.RemoveNode(leaving.NodeId), cancel).ConfigureAwait(false);
         log.Write($"membership: RemoveNode {leaving.NodeId} committed: {Describe(removal)}");
@@ -24,14 +36,6 @@ internal sealed class MembershipChange(ChaosCluster cluster, GovernanceTransacti
         log.Write(left ? $"membership: {leaving.NodeId} left the voters; stopping it for good" : $"membership: {leaving.NodeId} still a voter after {VotersBudget.TotalSeconds}s; stopping it anyway");
         leaving.Kill();
         cluster.MarkRemoved(leaving);
-
-        var config = cluster.ConfigOf(joining);
-        joining.Start();
-        cluster.MarkAdded(joining);
-        var addition = await SubmitAsync(governance.AddNode(joining.NodeId, config.PeerUrl, config.Key), cancel).ConfigureAwait(false);
-        log.Write($"membership: AddNode {joining.NodeId} committed: {Describe(addition)}");
-        var joined = await WaitForVotersAsync(voters => voters.Contains(joining.NodeId), exclude: null, cancel).ConfigureAwait(false);
-        log.Write(joined ? $"membership: {joining.NodeId} is a voter" : $"membership: {joining.NodeId} not a voter after {VotersBudget.TotalSeconds}s");
     }
 
     private static string Describe(Receipt? receipt) =>
