@@ -13,7 +13,8 @@ namespace Ledger.Chaos.Faults;
 /// </summary>
 public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
 {
-    private static readonly TimeSpan WatchMax = TimeSpan.FromSeconds(60);
+    /// <summary>Faults go on meanwhile (leaders killed, power lost): a resync from empty can take minutes at 2,000/s.</summary>
+    private static readonly TimeSpan WatchMax = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Where the node moves a damaged database at start-up (<c>Ledger.Node.Recovery.DamagedStart</c>).</summary>
@@ -86,6 +87,11 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
     {
         var deadline = DateTime.UtcNow + WatchMax;
         var noticed = false;
+
+        // Repaired means: no longer recovering and holding every block the cluster had when the damage was noticed
+        // (what it lost plus what it missed). Comparing with the leader's height of the moment never settles under
+        // load: the leader is always a block or two ahead of any follower's last poll.
+        ulong? repairHeight = null;
         while (DateTime.UtcNow < deadline)
         {
             if (node.LastExitCode is { } code)
@@ -116,7 +122,12 @@ public sealed class DiskFaultObserver(ChaosCluster cluster, RunLog log)
                     log.Write($"disk: {node.NodeId} detected it ({(status.Fault.Length > 0 ? status.Fault : status.Recovery)})");
                 }
 
-                if (noticed && !recovering && await cluster.FindLeaderAsync().ConfigureAwait(false) is { } leader && status.Height >= leader.Status.Height)
+                if (noticed && repairHeight is null && await cluster.FindLeaderAsync().ConfigureAwait(false) is { } leader)
+                {
+                    repairHeight = leader.Status.Height;
+                }
+
+                if (noticed && !recovering && repairHeight is { } goal && status.Height >= goal)
                 {
                     Interlocked.Increment(ref repaired);
                     log.Write($"disk: {node.NodeId} repaired itself (height {status.Height})");
