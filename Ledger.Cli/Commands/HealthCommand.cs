@@ -17,6 +17,9 @@ public static class HealthCommand
     /// <summary>Default bound on the whole probe, below the usual probe timeouts (Kubernetes, compose).</summary>
     public const int TimeoutSecondsDefault = 5;
 
+    /// <summary>A readiness probe that waits longer than an hour is a mistake in its configuration.</summary>
+    public const int TimeoutSecondsMax = 3_600;
+
     public static Command Create(CliEnvironment environment)
     {
         var timeout = new Option<int>("--timeout-seconds") { Description = "Give up (exit 4) after this many seconds", DefaultValueFactory = _ => TimeoutSecondsDefault };
@@ -25,9 +28,9 @@ public static class HealthCommand
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var seconds = parse.GetValue(timeout);
-            if (seconds < 1)
+            if (seconds is < 1 or > TimeoutSecondsMax)
             {
-                throw CliException.Usage($"--timeout-seconds must be at least 1, was {seconds}");
+                throw CliException.Usage($"--timeout-seconds must be within 1..{TimeoutSecondsMax}, was {seconds}");
             }
 
             await using var client = ClientFactory.Create(parse, console);

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
+using Ledger.Cli.Commands;
 using Ledger.Cli.Infrastructure;
 using Ledger.Client.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -58,6 +59,16 @@ public sealed class HealthCommandTests
         var (exitCode, _, error) = CliRunner.Run("health", "--endpoint", $"http://127.0.0.1:{port}", "--timeout-seconds", "3");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Unavailable), error);
+    }
+
+    [TestCase("0")]
+    [TestCase("3601")]
+    public void Health_TimeoutOutOfBounds_IsAUsageErrorNamingTheBounds(string seconds)
+    {
+        var (exitCode, _, error) = CliRunner.Run("health", "--endpoint", "http://127.0.0.1:1", "--timeout-seconds", seconds);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Usage), error);
+        Assert.That(error, Does.Contain($"1..{HealthCommand.TimeoutSecondsMax}"));
     }
 
     private static int FreePort()
