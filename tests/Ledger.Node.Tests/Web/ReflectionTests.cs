@@ -16,7 +16,7 @@ public sealed class ReflectionTests
 
         var answer = await AskAsync(channel, new ServerReflectionRequest { ListServices = "" });
 
-        Assert.That(answer.ListServicesResponse.Service.Select(s => s.Name), Is.SupersetOf(new[] { "ledger.v1.LedgerApi", "ledger.v1.RegistryQuery" }));
+        Assert.That(answer.ListServicesResponse.Service.Select(s => s.Name), Is.SupersetOf(new[] { "ledger.v1.LedgerApi", "ledger.v1.RegistryQuery", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection" }));
     }
 
     [Test]

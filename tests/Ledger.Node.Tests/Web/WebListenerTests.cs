@@ -88,6 +88,10 @@ public sealed class WebListenerTests
             Assert.That(Header(response, "Content-Security-Policy"), Is.EqualTo(expected.ContentSecurityPolicy), path);
             Assert.That(Header(response, "X-Content-Type-Options"), Is.EqualTo("nosniff"), path);
             Assert.That(response.Headers.ETag!.Tag, Is.EqualTo(expected.ETag), path);
+            using var again = new HttpRequestMessage(HttpMethod.Get, path);
+            again.Headers.TryAddWithoutValidation("If-None-Match", expected.ETag);
+            using var revalidated = await web.Web.SendAsync(again);
+            Assert.That(revalidated.StatusCode, Is.EqualTo(HttpStatusCode.NotModified), path);
         }
 
         Assert.That(files.RequestPaths.Count, Is.EqualTo(WebAssets.Paths.Count(p => p.StartsWith("explorer/", StringComparison.Ordinal) || p.StartsWith("verifier/", StringComparison.Ordinal)
