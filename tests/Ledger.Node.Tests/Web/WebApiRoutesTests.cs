@@ -87,6 +87,16 @@ public sealed class WebApiRoutesTests
     }
 
     [Test]
+    public async Task Transaction_HexFieldOverGrpc_IsTheSameApi()
+    {
+        var byHex = await api.GetTransactionAsync(new GetTransactionRequest { TxHashHex = TxHex });
+        var byBytes = await api.GetTransactionAsync(new GetTransactionRequest { TxHash = receipt.TxHash });
+
+        Assert.That(byHex.Transaction, Is.EqualTo(byBytes.Transaction));
+        Assert.That(byHex.BlockHeight, Is.EqualTo(receipt.BlockHeight));
+    }
+
+    [Test]
     public async Task Block_ByHeight_MatchesTheGrpcAnswer()
     {
         var (status, json, _) = await web.GetJsonAsync($"/v1/blocks/{receipt.BlockHeight}");
