@@ -73,7 +73,8 @@ internal static partial class JsFixtures
         foreach (var chainId in new[] { "c", FixtureChainId, "\u94fe\U0001F600", new string('x', 128), new string('x', 129), string.Empty, "a\ud800b" })
         {
             writer.WriteStartObject();
-            writer.Hex("chainIdUtf16", System.Text.Encoding.Unicode.GetBytes(chainId));
+            // UTF-16 code units, four hex digits each: a lone surrogate survives (an encoder would replace it).
+            writer.WriteString("chainIdUtf16", string.Concat(chainId.Select(c => ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture))));
             try
             {
                 writer.Hex("input", SigningInput.Create(SigningContexts.TransactionSignature, chainId, [1, 2, 3]));
