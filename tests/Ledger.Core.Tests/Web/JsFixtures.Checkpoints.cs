@@ -172,8 +172,8 @@ internal static partial class JsFixtures
         yield return ("signature line without the em dash", Utf8Note(validText.Replace("\u2014 ", "- ", StringComparison.Ordinal)));
         yield return ("signature base64 with a space", Utf8Note(validText.Replace(ed.Base64, ed.Base64[..4] + " " + ed.Base64[4..], StringComparison.Ordinal)));
         yield return ("signature base64 without padding", Utf8Note(validText.Replace(ed.Base64, ed.Base64.TrimEnd('='), StringComparison.Ordinal)));
-        var strayBits = ed.Base64.EndsWith("==", StringComparison.Ordinal) ? ed.Base64[..^3] + "B==" : ed.Base64;
-        yield return ("signature base64 with stray bits", Utf8Note(validText.Replace(ed.Base64, strayBits, StringComparison.Ordinal)));
+        yield return ("signature base64 with stray bits", Utf8Note(validText.Replace(ed.Base64, WithStrayBits(ed.Base64), StringComparison.Ordinal)));
+        yield return ("root base64 with stray bits", Utf8Note(validText.Replace("\n" + Convert.ToBase64String(FixtureRoot(0x5a)) + "\n", "\n" + WithStrayBits(Convert.ToBase64String(FixtureRoot(0x5a))) + "\n", StringComparison.Ordinal)));
         yield return ("signature base64 with an invalid character", Utf8Note(validText.Replace(ed.Base64, "*" + ed.Base64[1..], StringComparison.Ordinal)));
         yield return ("signature of 4 bytes (key id only)", Utf8Note(checkpoint.Format() + "\n\u2014 " + Origin + " AAAAAA==\n"));
         yield return ("a key name with a plus", Utf8Note(checkpoint.Format() + "\n\u2014 a+b " + ed.Base64 + "\n"));
@@ -187,6 +187,21 @@ internal static partial class JsFixtures
         yield return ("invalid UTF-8", [.. valid[..5], 0xFF, .. valid[6..]]);
         yield return ("empty", []);
         yield return ("101 signature lines", Utf8Note(checkpoint.Format() + "\n" + string.Concat(Enumerable.Repeat(ed.FormatLine(), 101))));
+    }
+
+    /// <summary>The same base64 with a nonzero padding bit in the last data character (decodes to the same bytes; not canonical).</summary>
+    private static string WithStrayBits(string base64)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        var padding = base64.Length - base64.TrimEnd('=').Length;
+        if (padding == 0)
+        {
+            throw new ArgumentException("base64 without padding has no stray bits", nameof(base64));
+        }
+
+        var index = base64.Length - padding - 1;
+        var value = Alphabet.IndexOf(base64[index], StringComparison.Ordinal);
+        return base64[..index] + Alphabet[value | 1] + base64[(index + 1)..];
     }
 
     /// <summary>DER SEQUENCE { r, s } with a redundant 0x00 before r (not DER, still BER).</summary>
