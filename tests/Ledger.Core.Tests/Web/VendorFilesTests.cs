@@ -49,7 +49,7 @@ public sealed class VendorFilesTests
         {
             Assert.That(fields, Has.Length.EqualTo(3), string.Join(' ', fields));
             Assert.That(fields[2], Does.StartWith("sha512-"), $"{fields[0]} has no npm integrity");
-            var licence = "vendor/LICENSES/" + fields[0].Replace("@", string.Empty, StringComparison.Ordinal).Replace('/', '-') + ".LICENSE";
+            var licence = "vendor/LICENSES/" + fields[0].Replace("@", string.Empty, StringComparison.Ordinal).Replace('/', '-') + "-" + fields[1] + ".LICENSE";
             Assert.That(WebAssets.TryGet(licence, out var text), Is.True, $"{licence} is missing");
             Assert.That(text, Is.Not.Empty);
         }
