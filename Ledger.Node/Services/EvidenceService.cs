@@ -33,10 +33,7 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
     public const int FileNameHashHexDigits = 16;
 
     private readonly string genesisSha256Hex = Convert.ToHexStringLower(SHA256.HashData(node.Chain.GenesisBytes));
-    private int exportsInFlight;
-
-    /// <summary>Exports running now (at most <see cref="ExportsInFlightMax"/>).</summary>
-    public int ExportsInFlight => Volatile.Read(ref exportsInFlight);
+    private readonly EvidenceServiceSlots slots = new(ExportsInFlightMax);
 
     public override async Task<HttpBody> ExportEvidence(ExportEvidenceRequest request, ServerCallContext context)
     {
@@ -55,9 +52,8 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
         }
 
         byte[] bundle;
-        if (Interlocked.Increment(ref exportsInFlight) > ExportsInFlightMax)
+        if (!slots.TryTake())
         {
-            Interlocked.Decrement(ref exportsInFlight);
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{ExportsInFlightMax} evidence exports are running on this node, the most it runs at once; retry shortly"));
         }
 
@@ -67,7 +63,7 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
         }
         finally
         {
-            Interlocked.Decrement(ref exportsInFlight);
+            slots.Release();
         }
 
         var body = format == EvidenceServiceFormat.Html ? SelfVerifyingHtml.Build(bundle, genesisSha256Hex) : bundle;
