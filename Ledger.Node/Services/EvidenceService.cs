@@ -43,7 +43,7 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
         var format = EvidenceServiceFormat.Parse(request.Format);
         var stored = node.Blocks.FindTransaction(txHash)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {txHex} (as of height {node.Blocks.LatestHeight})"));
-        int? itemIndex = request.HasItemIndex ? CheckItemIndex(stored, request.ItemIndex) : null;
+        var itemIndex = ItemIndexFor(stored, request);
         if (node.Collector.GetCertified(stored.Height) is null)
         {
             throw NotCertifiedAnswer.Create(
@@ -125,11 +125,23 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
         return Convert.FromHexString(hex);
     }
 
-    /// <summary>The item index, if <paramref name="stored"/> is a batch holding that item; InvalidArgument otherwise.</summary>
-    private static int CheckItemIndex(StoredTransaction stored, uint index)
+    /// <summary>
+    /// The item the bundle is for: none for a transaction that is not a batch, one of its items for a
+    /// batch (a bundle of a whole batch proves nothing about any work, the verifier refuses it);
+    /// InvalidArgument otherwise.
+    /// </summary>
+    private static int? ItemIndexFor(StoredTransaction stored, ExportEvidenceRequest request)
     {
         var txHex = Convert.ToHexStringLower(stored.TransactionHash);
-        if (!EnvelopeFields.TryRead(stored.Transaction.Envelope.Span, out var type, out _) || type != TransactionType.BatchRegister)
+        var isBatch = EnvelopeFields.TryRead(stored.Transaction.Envelope.Span, out var type, out _) && type == TransactionType.BatchRegister;
+        if (!request.HasItemIndex)
+        {
+            return isBatch
+                ? throw new RpcException(new Status(StatusCode.InvalidArgument, $"tx {txHex} is a BatchRegister: name the item (item_index) the bundle is evidence for"))
+                : null;
+        }
+
+        if (!isBatch)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"item_index is for a batch; tx {txHex} is a {type}, not a BatchRegister"));
         }
@@ -144,11 +156,11 @@ public sealed class EvidenceService(LedgerNode node, ILogger<EvidenceService> lo
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"batch tx {txHex} carries no readable items, so no item's evidence can be exported"));
         }
 
-        if (index >= count)
+        if (request.ItemIndex >= count)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"item_index {index} is beyond batch tx {txHex}, which has {count} items (0..{count - 1})"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"item_index {request.ItemIndex} is beyond batch tx {txHex}, which has {count} items (0..{count - 1})"));
         }
 
-        return (int)index;
+        return (int)request.ItemIndex;
     }
 }

@@ -129,11 +129,12 @@ public sealed class EvidenceServiceTests
     /// Read off the wire with a plain HTTP/2 request: .NET's gRPC client keeps only the response's
     /// headers, and HttpClient files Content-Disposition with the content's.
     /// </remarks>
-    [TestCase(null, "attachment; filename=\"evidence-{0}.json\"")]
-    [TestCase(2u, "attachment; filename=\"evidence-{0}-item-2.json\"")]
-    public async Task ExportEvidence_OverGrpc_NamesTheFileInAContentDispositionHeader(uint? item, string expected)
+    [TestCase("accepted", null, "attachment; filename=\"evidence-{0}.json\"")]
+    [TestCase("batch", 2u, "attachment; filename=\"evidence-{0}-item-2.json\"")]
+    public async Task ExportEvidence_OverGrpc_NamesTheFileInAContentDispositionHeader(string which, uint? item, string expected)
     {
-        var request = new ExportEvidenceRequest { TxHashHex = Convert.ToHexStringLower(batch) };
+        var txHash = which == "batch" ? batch : accepted;
+        var request = new ExportEvidenceRequest { TxHashHex = Convert.ToHexStringLower(txHash) };
         if (item is { } index)
         {
             request.ItemIndex = index;
@@ -156,7 +157,7 @@ public sealed class EvidenceServiceTests
         await response.Content.ReadAsByteArrayAsync();
 
         Assert.That(response.TrailingHeaders.GetValues("grpc-status").Single(), Is.EqualTo("0"));
-        Assert.That(response.Content.Headers.ContentDisposition?.ToString(), Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, Convert.ToHexStringLower(batch)[..EvidenceService.FileNameHashHexDigits])));
+        Assert.That(response.Content.Headers.ContentDisposition?.ToString(), Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, Convert.ToHexStringLower(txHash)[..EvidenceService.FileNameHashHexDigits])));
     }
 
     [Test]
@@ -198,6 +199,15 @@ public sealed class EvidenceServiceTests
 
         Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument), error.Status.Detail);
         Assert.That(error.Status.Detail, Does.Contain("not a BatchRegister"));
+    }
+
+    [Test]
+    public void ExportEvidence_BatchWithoutItemIndex_IsInvalidArgument()
+    {
+        var error = Assert.ThrowsAsync<RpcException>(async () => await Evidence.ExportEvidenceAsync(new ExportEvidenceRequest { TxHashHex = Convert.ToHexStringLower(batch) }));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument), error.Status.Detail);
+        Assert.That(error.Status.Detail, Does.EndWith("is a BatchRegister: name the item (item_index) the bundle is evidence for"));
     }
 
     [Test]
