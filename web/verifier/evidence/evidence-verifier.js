@@ -280,7 +280,7 @@ export class Run {
       return fail(failure);
     }
     const origin = key.validFromHeight === 0n ? 'genesis key' : `key added at block ${key.validFromHeight}`;
-    return pass(`member '${key.memberId}' (${consortium.roleOf(key.memberId)}), ${origin}, key id ${toHex(envelope.signerKeyId)}`);
+    return pass(`member '${key.memberId}' (${consortium.roleOf(key.memberId) ?? ''}), ${origin}, key id ${toHex(envelope.signerKeyId)}`);
   }
 
   verifySignature() {
