@@ -2,7 +2,7 @@
 // (Ledger.Web/SelfVerifyingHtml.cs): gathers the bundle, the trusted genesis and the work's file,
 // runs verifyBundle, and shows its verdict and report. Every input change verifies again.
 
-import { verifyBundle, digestContent } from "#ledger/index.js";
+import { verifyBundle } from "#ledger/index.js";
 import { BUNDLE_BYTES_MAX, GENESIS_BYTES_MAX, CONTENT_BYTES_MAX } from "#verify/limits.js";
 import { parseSha256Hex, toHex } from "#verify/encoding.js";
 import { readFile, fromFragment, fromEmbedded } from "#verify/sources.js";
@@ -90,26 +90,20 @@ async function verify() {
   showWaiting(document, "Verifying…", "Checking the bundle on this device.", BUSY_TITLE);
   try {
     const options = genesis.sha256 === null ? {} : { trustedGenesisSha256: genesis.sha256 };
-    let contentDigest = null;
     if (state.content !== null) {
-      // The work's hash follows the consortium's suite (SM3 for sm2-sm3), named in the bundle's genesis.
-      const first = await verifyBundle(state.bundle.bytes, options);
-      if (first.malformed === null || first.malformed === undefined) {
-        contentDigest = await digestContent(state.content.bytes, first.report.suite);
-        options.content = contentDigest;
-      }
+      // The verifier digests the work's file as the CLI's --content does (SM3 too for an sm2-sm3 consortium).
+      options.content = state.content.bytes;
     }
     const result = await verifyBundle(state.bundle.bytes, options);
     const bundleSha256 = await sha256(state.bundle.bytes);
+    const contentSha256 = state.content === null ? null : await sha256(state.content.bytes);
     if (run !== runNumber) {
       return;
     }
     const verdict = verdictOf(result);
-    showVerdict(document, verdict, verdict === "malformed"
-      ? `This file is not a well-formed evidence bundle: ${result.malformed}`
-      : result.report?.conclusion ?? "The verifier returned no report.");
-    showReport(document, verdict === "malformed" ? null : result.text);
-    showFacts(document, facts(result, genesis, bundleSha256, contentDigest));
+    showVerdict(document, verdict, sentenceOf(verdict, result));
+    showReport(document, verdict === "malformed" ? null : result.text ?? null);
+    showFacts(document, facts(result, genesis, bundleSha256, contentSha256));
     elements.print.disabled = false;
   } catch (e) {
     if (run === runNumber) {
@@ -120,7 +114,17 @@ async function verify() {
   }
 }
 
-function facts(result, genesis, bundleSha256, contentDigest) {
+function sentenceOf(verdict, result) {
+  if (verdict === "malformed") {
+    return `This file is not a well-formed evidence bundle: ${result.malformed}`;
+  }
+  if (verdict === "error") {
+    return `The verifier stopped with an error (a defect of the verifier, not a finding about the evidence): ${result.error ?? "no report"}`;
+  }
+  return result.report.conclusion;
+}
+
+function facts(result, genesis, bundleSha256, contentSha256) {
   const list = [["Bundle", `sha256 ${toHex(bundleSha256)} (${state.bundle.bytes.length} bytes, ${state.bundle.source})`]];
   list.push(["Trusted genesis", genesis.sha256 === null
     ? "none given: nothing ties this bundle to the real consortium"
@@ -133,7 +137,7 @@ function facts(result, genesis, bundleSha256, contentDigest) {
     list.push(["Bundle's own genesis", `sha256 ${result.report.genesisSha256}`]);
   }
   if (state.content !== null) {
-    list.push(["Work's file", contentDigest === null ? `"${state.content.name}" (not checked: the bundle is malformed)` : `"${state.content.name}", sha256 ${toHex(contentDigest.sha256)}`]);
+    list.push(["Work's file", `"${state.content.name}", sha256 ${toHex(contentSha256)}`]);
   }
   list.push(["Verified", `${formatUtc(new Date())}, on this device, by the Ledger in-browser verifier (${navigator.userAgent})`]);
   return list;
