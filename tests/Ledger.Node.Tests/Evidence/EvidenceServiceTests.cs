@@ -22,7 +22,10 @@ namespace Ledger.Node.Tests.Evidence;
 [NonParallelizable]
 public sealed class EvidenceServiceTests
 {
-    private TestCluster cluster = null!;
+    private TestConsortium consortium = null!;
+    private InProcessNode node = null!;
+    private string webUrl = null!;
+    private HttpClient web = null!;
     private GrpcChannel channel = null!;
     private byte[] genesisBytes = null!;
     private byte[] accepted = null!;
@@ -30,33 +33,39 @@ public sealed class EvidenceServiceTests
     private byte[] batch = null!;
     private byte[] batchItemPrior = null!;
 
-    private InProcessNode Node => cluster.Nodes[0];
+    private InProcessNode Node => node;
 
     private EvidenceApi.EvidenceApiClient Evidence => new(channel);
 
     [OneTimeSetUp]
     public async Task CommitTheTransactions()
     {
-        cluster = await TestCluster.StartAsync(1);
-        await cluster.WaitForLeaderAsync();
+        consortium = new TestConsortium(1);
+        webUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
+        node = new InProcessNode(consortium.ArgumentsFor(0, ["--web-url", webUrl]), consortium.Nodes[0].PublicUrl);
+        await node.StartAsync();
+        await Eventually.WaitUntilAsync(() => node.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader);
+        web = new HttpClient { BaseAddress = new Uri(webUrl), Timeout = TimeSpan.FromSeconds(60) };
         channel = GrpcChannel.ForAddress(Node.PublicUrl, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-        genesisBytes = await File.ReadAllBytesAsync(cluster.Consortium.GenesisPath);
+        genesisBytes = await File.ReadAllBytesAsync(consortium.GenesisPath);
         var content = RandomNumberGenerator.GetBytes(32);
-        accepted = await CommitAsync(cluster.Consortium.RegisterWork(contentSha256: content), ResultCode.Ok);
-        duplicate = await CommitAsync(cluster.Consortium.RegisterWork(contentSha256: content), ResultCode.Rejected);
+        accepted = await CommitAsync(consortium.RegisterWork(contentSha256: content), ResultCode.Ok);
+        duplicate = await CommitAsync(consortium.RegisterWork(contentSha256: content), ResultCode.Rejected);
         var earlier = RandomNumberGenerator.GetBytes(32);
-        batchItemPrior = await CommitAsync(cluster.Consortium.RegisterWork(contentSha256: earlier), ResultCode.Ok);
+        batchItemPrior = await CommitAsync(consortium.RegisterWork(contentSha256: earlier), ResultCode.Ok);
         var items = new[] { earlier, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) }
             .Select((sha256, i) => new BatchItem { ContentSha256 = ByteString.CopyFrom(sha256), ItemId = $"sku-{i}" })
             .ToArray();
-        batch = await CommitAsync(cluster.Consortium.BatchRegister(items, Ledger.Registry.Batches.BatchMerkleRoot.Compute(Node.Node.Chain.Hash, items)), ResultCode.Ok);
+        batch = await CommitAsync(consortium.BatchRegister(items, Ledger.Registry.Batches.BatchMerkleRoot.Compute(Node.Node.Chain.Hash, items)), ResultCode.Ok);
     }
 
     [OneTimeTearDown]
     public async Task StopNode()
     {
         channel.Dispose();
-        await cluster.DisposeAsync();
+        web.Dispose();
+        await node.DisposeAsync();
+        consortium.Dispose();
     }
 
     [Test]
@@ -158,6 +167,54 @@ public sealed class EvidenceServiceTests
 
         Assert.That(response.TrailingHeaders.GetValues("grpc-status").Single(), Is.EqualTo("0"));
         Assert.That(response.Content.Headers.ContentDisposition?.ToString(), Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, Convert.ToHexStringLower(txHash)[..EvidenceService.FileNameHashHexDigits])));
+    }
+
+    [Test]
+    public async Task HttpGet_Transaction_IsTheBundleAsAnAttachedJsonFile()
+    {
+        var hex = Convert.ToHexStringLower(duplicate);
+        var overGrpc = (await Evidence.ExportEvidenceAsync(new ExportEvidenceRequest { TxHashHex = hex })).Data.ToByteArray();
+
+        using var response = await web.GetAsync(new Uri($"/v1/evidence/{hex}", UriKind.Relative));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            Assert.That(response.Content.Headers.ContentDisposition?.ToString(), Is.EqualTo($"attachment; filename=\"evidence-{hex[..EvidenceService.FileNameHashHexDigits]}.json\""));
+            Assert.That(body, Is.EqualTo(overGrpc));
+            Assert.That(Verify(body).Verdict, Is.EqualTo(EvidenceVerdict.Rejected));
+        });
+    }
+
+    [Test]
+    public async Task HttpGet_BatchItemAsHtml_IsTheSelfVerifyingPageOfThatItemsBundle()
+    {
+        var hex = Convert.ToHexStringLower(batch);
+        var bundle = (await Evidence.ExportEvidenceAsync(new ExportEvidenceRequest { TxHashHex = hex, ItemIndex = 1 })).Data.ToByteArray();
+
+        using var response = await web.GetAsync(new Uri($"/v1/evidence/{hex}?item_index=1&format=html", UriKind.Relative));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(response.Content.Headers.ContentDisposition?.ToString(), Is.EqualTo($"attachment; filename=\"evidence-{hex[..EvidenceService.FileNameHashHexDigits]}-item-1.html\""));
+            Assert.That(body, Is.EqualTo(Ledger.Web.SelfVerifyingHtml.Build(bundle, Convert.ToHexStringLower(SHA256.HashData(genesisBytes)))));
+        });
+    }
+
+    [TestCase("0000000000000000000000000000000000000000000000000000000000000000", System.Net.HttpStatusCode.NotFound)]
+    [TestCase("nothex", System.Net.HttpStatusCode.BadRequest)]
+    public async Task HttpGet_UnknownOrMalformedHash_IsAnHttpErrorNamingTheProblem(string hex, System.Net.HttpStatusCode expected)
+    {
+        using var response = await web.GetAsync(new Uri($"/v1/evidence/{hex}", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected), text);
+        Assert.That(text, Does.Contain(hex));
     }
 
     [Test]
