@@ -18,7 +18,8 @@ export const Kind = Object.freeze({
   Object: 'Object', Array: 'Array', String: 'String', Number: 'Number', True: 'True', False: 'False', Null: 'Null',
 });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte order mark is kept (and refused as a value), as JsonDocument.Parse refuses it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Parses UTF-8 JSON bytes into elements: {kind, members: [[name, element]...]} for objects,
