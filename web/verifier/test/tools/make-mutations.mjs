@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { sha256HashAlgorithm } from '#ledger/hashing/sha256-hash-algorithm.js';
 import { fromBase64, toBase64, toHex } from '#ledger/evidence/text-encoding.js';
 
+if (process.argv[2] === undefined) {
+  // `node --test verifier/test/` runs every file under test/: a tool without its argument does nothing.
+  console.log('usage: node verifier/test/tools/make-mutations.mjs DIR');
+  process.exit(0);
+}
+
 const out = process.argv[2];
 mkdirSync(out, { recursive: true });
 const samples = fileURLToPath(new URL('../../../../docs/samples/', import.meta.url));

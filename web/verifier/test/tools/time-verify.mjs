@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { verifyBundle } from '#ledger/index.js';
 import { fromHex } from '#ledger/evidence/text-encoding.js';
 
+if (process.argv[2] === undefined) {
+  // `node --test verifier/test/` runs every file under test/: a tool without its argument does nothing.
+  console.log('usage: node verifier/test/tools/time-verify.mjs MATRIX_DIR');
+  process.exit(0);
+}
+
 const directory = process.argv[2];
 const cases = readFileSync(join(directory, 'cases.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
 for (const suffix of ['/valid', '/item-valid', '/governance']) {
