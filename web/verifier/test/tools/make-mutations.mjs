@@ -139,9 +139,39 @@ const rawVariants = {
   'reordered': JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(valid)).reverse())),
   'indented': JSON.stringify(JSON.parse(valid), null, 2),
 };
+Object.assign(rawVariants, {
+  'lone-surrogate-value': valid.replace('"reason":""', '"reason":"\\ud800"'),
+  'lone-surrogate-name': valid.replace('"txHash"', '"\\udc00txHash"'),
+  'paired-surrogate-reason': valid.replace('"reason":""', '"reason":"\\ud83d\\ude00"'),
+  'nul-escape-reason': valid.replace('"reason":""', '"reason":"\\u0000"'),
+  'escaped-hex': valid.replace(/"txHash":"(.)/, (m, c) => `"txHash":"\\u00${c.charCodeAt(0).toString(16)}`),
+  'timestamp-minus0': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-0'),
+  'timestamp-negative': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-1'),
+  'timestamp-huge': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":9223372036854775807'),
+  'timestamp-before-year-1': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-62135596800001'),
+  'height-1e400': valid.replace('"blockHeight":1', '"blockHeight":1E400'),
+  'tab-whitespace': valid.replace('{', '{\t'),
+  'formfeed-whitespace': valid.replace('{', '{\f'),
+  'control-in-string': valid.replace('"reason":""', '"reason":"\u0001"'),
+});
 for (const [label, text] of Object.entries(rawVariants)) {
   emit(`raw/${label}`, text);
 }
+const validBytes = new TextEncoder().encode(valid);
+function emitBytes(label, bytes) {
+  const file = `m${String(n++).padStart(5, '0')}.json`;
+  writeFileSync(`${out}/${file}`, bytes);
+  inputs.push({ name: `bytes/${label}`, bytes: true, bundle: file, suite: 'ed25519', trustedGenesisSha256: genesisHex, contentFile: null });
+}
+const reasonAt = valid.indexOf('"reason":""') + '"reason":"'.length;
+const insertAt = (at, extra) => Uint8Array.from([...validBytes.slice(0, at), ...extra, ...validBytes.slice(at)]);
+emitBytes('invalid-utf8-in-string', insertAt(reasonAt, [0xc3, 0x28]));
+emitBytes('overlong-utf8-in-string', insertAt(reasonAt, [0xc0, 0xaf]));
+emitBytes('surrogate-utf8-in-string', insertAt(reasonAt, [0xed, 0xa0, 0x80]));
+emitBytes('valid-utf8-in-string', insertAt(reasonAt, [0xc3, 0xa9]));
+emitBytes('invalid-utf8-between-tokens', insertAt(1, [0xff]));
+emitBytes('nul-byte-in-string', insertAt(reasonAt, [0x00]));
+emitBytes('del-in-string', insertAt(reasonAt, [0x7f]));
 
 // --- C: the genesis document bent (bundle otherwise valid; unanchored so the parse decides) ---
 const genesisText = readFileSync(samples + 'genesis.json', 'utf8');
