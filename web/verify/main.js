@@ -22,6 +22,7 @@ const elements = {
   contentFile: document.getElementById("content-file"),
   inputError: document.getElementById("input-error"),
   print: document.getElementById("print"),
+  saveBundle: document.getElementById("save-bundle"),
 };
 
 const embedded = fromEmbedded(document);
@@ -33,7 +34,7 @@ const state = {
   namedGenesis: null, // { sha256, source }: named by this file or by the link
   genesisFile: null, // { sha256, name }
   content: null, // { bytes, name }
-  problem: null, // a sentence when an input cannot be used
+  problem: null, // { verdict, message } when an input cannot be used: "malformed" for the bundle, "error" for the others
 };
 
 /** Each run gets a number; a slower earlier run never overwrites a later one. */
@@ -44,7 +45,7 @@ function takeNamedSource(source, where) {
     return;
   }
   if (source.error !== undefined) {
-    state.problem = source.error;
+    state.problem = { verdict: "malformed", message: source.error };
     return;
   }
   state.bundle = { bytes: source.bytes, source: where };
@@ -68,9 +69,9 @@ function trustedGenesis() {
 
 async function verify() {
   const run = ++runNumber;
-  elements.inputError.textContent = state.problem ?? "";
+  elements.inputError.textContent = state.problem?.message ?? "";
   if (state.problem !== null) {
-    showVerdict(document, "error", state.problem);
+    showVerdict(document, state.problem.verdict, state.problem.message);
     showReport(document, null);
     showFacts(document, []);
     return;
@@ -80,11 +81,16 @@ async function verify() {
     showReport(document, null);
     showFacts(document, []);
     elements.print.disabled = true;
+    elements.saveBundle.disabled = true;
     return;
   }
   const genesis = trustedGenesis();
   if (genesis.problem !== undefined) {
+    // No verdict stands for inputs that cannot be used: an earlier one would describe other inputs.
     elements.inputError.textContent = genesis.problem;
+    showVerdict(document, "error", genesis.problem);
+    showReport(document, null);
+    showFacts(document, []);
     return;
   }
   showWaiting(document, "Verifying…", "Checking the bundle on this device.", BUSY_TITLE);
@@ -94,7 +100,10 @@ async function verify() {
       // The verifier digests the work's file as the CLI's --content does (SM3 too for an sm2-sm3 consortium).
       options.content = state.content.bytes;
     }
+    const started = performance.now();
     const result = await verifyBundle(state.bundle.bytes, options);
+    // How long the verifier took, for the figures (tests/Ledger.Browser.Tests read it with the title).
+    document.documentElement.dataset.verifyMilliseconds = (performance.now() - started).toFixed(1);
     const bundleSha256 = await sha256(state.bundle.bytes);
     const contentSha256 = state.content === null ? null : await sha256(state.content.bytes);
     if (run !== runNumber) {
@@ -105,6 +114,7 @@ async function verify() {
     showReport(document, verdict === "malformed" ? null : result.text ?? null);
     showFacts(document, facts(result, genesis, bundleSha256, contentSha256));
     elements.print.disabled = false;
+    elements.saveBundle.disabled = false;
   } catch (e) {
     if (run === runNumber) {
       showVerdict(document, "error", `The verifier stopped with an error (a defect of this page, not a finding about the evidence): ${e?.message ?? e}`);
@@ -145,7 +155,7 @@ function facts(result, genesis, bundleSha256, contentSha256) {
 
 async function chooseBundle(file) {
   const read = await readFile(file, BUNDLE_BYTES_MAX, "bundle");
-  state.problem = read.error ?? null;
+  state.problem = read.error === undefined ? null : { verdict: "malformed", message: read.error };
   state.bundle = read.error === undefined ? { bytes: read.bytes, source: `file "${file.name}"` } : null;
   state.namedGenesis = null;
   await verify();
@@ -165,7 +175,7 @@ elements.genesisFile.addEventListener("change", async () => {
   if (file !== undefined) {
     const read = await readFile(file, GENESIS_BYTES_MAX, "genesis file");
     if (read.error !== undefined) {
-      state.problem = read.error;
+      state.problem = { verdict: "error", message: read.error };
     } else {
       state.genesisFile = { sha256: await sha256(read.bytes), name: file.name };
     }
@@ -195,7 +205,7 @@ elements.contentFile.addEventListener("change", async () => {
   if (file !== undefined) {
     const read = await readFile(file, CONTENT_BYTES_MAX, "work's file");
     if (read.error !== undefined) {
-      state.problem = read.error;
+      state.problem = { verdict: "error", message: read.error };
     } else {
       state.content = { bytes: read.bytes, name: file.name };
     }
@@ -217,6 +227,22 @@ elements.form.addEventListener("reset", () => {
 });
 
 elements.print.addEventListener("click", () => window.print());
+
+// The bundle's exact bytes as a file, to check with another verifier (`ledger evidence verify`): the
+// verifier code travels with a self-verifying file, so an independent check needs the bundle itself.
+elements.saveBundle.addEventListener("click", () => {
+  if (state.bundle === null) {
+    return;
+  }
+  const url = URL.createObjectURL(new Blob([state.bundle.bytes], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "evidence-bundle.json";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+});
 
 // Drag and drop: a file dropped anywhere on the page is the bundle (the self-verifying file already has one).
 document.addEventListener("dragover", (event) => {

@@ -5,7 +5,7 @@
 // documents, with the same validation messages (JSON syntax messages differ).
 import * as CryptoSuites from '#ledger/crypto/crypto-suites.js';
 import { Kind, parseJson, utf8ByteCount } from '#ledger/evidence/strict-json.js';
-import { fromBase64, toBase64 } from '#ledger/evidence/text-encoding.js';
+import { fromBase64Json, toBase64 } from '#ledger/evidence/text-encoding.js';
 import { WitnessRole } from '#ledger/consortium/witness-role.js';
 
 export const CurrentFormatVersion = 1;
@@ -69,6 +69,10 @@ function bindObject(element, shape, path) {
   const seen = new Set();
   for (const [name, value] of element.members) {
     const property = shape[name];
+    if (shape === GenesisShape && name === 'effectiveBlockTimeSkewMilliseconds') {
+      // A [JsonIgnore] property of the C# class: its member is skipped, whatever its value, not refused.
+      continue;
+    }
     if (property === undefined) {
       throw new JsonException(`The JSON property '${name}' could not be mapped to any .NET member contained in type.`, `${path}.${name}`);
     }
@@ -123,7 +127,7 @@ function bindValue(value, [type, , nullable], path) {
     if (value.kind !== Kind.String) {
       throw new JsonException(`The JSON value could not be converted to System.Byte[] (was ${value.kind}).`, path);
     }
-    const bytes = fromBase64(value.value);
+    const bytes = fromBase64Json(value.value);
     if (bytes === null) {
       throw new JsonException('The JSON value is not in a supported Base64 format.', path);
     }

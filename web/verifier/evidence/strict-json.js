@@ -18,7 +18,8 @@ export const Kind = Object.freeze({
   Object: 'Object', Array: 'Array', String: 'String', Number: 'Number', True: 'True', False: 'False', Null: 'Null',
 });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte order mark is kept (and refused as a value), as JsonDocument.Parse refuses it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Parses UTF-8 JSON bytes into elements: {kind, members: [[name, element]...]} for objects,
@@ -56,7 +57,8 @@ class Reader {
     const before = this.text.slice(0, this.pos);
     const line = (before.match(/\n/g) || []).length;
     const lineStart = before.lastIndexOf('\n') + 1;
-    throw new JsonSyntaxError(message, line, this.pos - lineStart);
+    // Utf8JsonReader counts bytes within the line.
+    throw new JsonSyntaxError(message, line, new TextEncoder().encode(this.text.slice(lineStart, this.pos)).length);
   }
 
   skipWhitespace() {
@@ -90,11 +92,16 @@ class Reader {
     if (c === '-' || (c >= '0' && c <= '9')) {
       return this.number();
     }
-    for (const [literal, kind] of [['true', Kind.True], ['false', Kind.False], ['null', Kind.Null]]) {
-      if (t.startsWith(literal, this.pos)) {
-        this.pos += literal.length;
-        return { kind };
+    const literal = { t: ['true', Kind.True], f: ['false', Kind.False], n: ['null', Kind.Null] }[c];
+    if (literal !== undefined) {
+      // Like Utf8JsonReader, the error points at the first byte that breaks the literal.
+      const [word, kind] = literal;
+      for (let i = 0; i < word.length; i++, this.pos++) {
+        if (t[this.pos] !== word[i]) {
+          this.fail(`'${t[this.pos] ?? ''}' is an invalid JSON literal. Expected the literal '${word}'`);
+        }
       }
+      return { kind };
     }
     return this.fail("'" + c + "' is an invalid start of a value");
   }
