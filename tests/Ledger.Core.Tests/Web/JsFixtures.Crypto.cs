@@ -176,6 +176,10 @@ internal static partial class JsFixtures
             Array.Reverse(bigSBytes);
             yield return ("S + L (non-canonical scalar)", key, message, [.. signature[..32], .. bigSBytes]);
             yield return ("R replaced by the identity", key, message, [0x01, .. new byte[31], .. signature[32..]]);
+            yield return ("R the identity encoded non-canonically (y = p + 1)", key, message, [0xEE, .. Enumerable.Repeat((byte)0xFF, 30), 0x7F, .. signature[32..]]);
+            var lBytes = BigIntegers.AsUnsignedByteArray(32, l);
+            Array.Reverse(lBytes);
+            yield return ("S = L", key, message, [.. signature[..32], .. lBytes]);
             yield return ("signature by a small-order key", [0x01, .. new byte[31]], message, [0x01, .. new byte[31], .. new byte[32]]);
         }
     }
