@@ -1,0 +1,49 @@
+// GET a /v1/… route of this page's own origin and return its JSON. The only place that fetches.
+import { errorFromFailure, errorFromResponse, ApiError } from '#explorer/api/api-error.js';
+
+/** A request that has not answered by then is abandoned (a node answers reads in milliseconds). */
+export const RequestTimeoutMs = 10_000;
+
+/** Largest JSON body read; a 1,000-transaction block is well under this. */
+export const ResponseBytesMax = 32 * 1024 * 1024;
+
+/**
+ * The parsed JSON of GET `path` (which must start with /v1/).
+ * @param {string} path
+ * @param {AbortSignal} [signal] cancels the request (a view navigated away)
+ * @throws {ApiError} in words, for every failure
+ */
+export async function getJson(path, signal) {
+  if (!path.startsWith('/v1/')) {
+    throw new ApiError(`Refusing to fetch ${path}: the explorer reads only /v1/ routes of its own node.`);
+  }
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), RequestTimeoutMs);
+  const onAbort = () => timeout.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' }, signal: timeout.signal, cache: 'no-store' });
+  } catch (failure) {
+    if (signal?.aborted) {
+      throw failure;
+    }
+    throw errorFromFailure(failure, timeout.signal.aborted);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+  const length = Number(response.headers.get('Content-Length') ?? '0');
+  if (length > ResponseBytesMax) {
+    throw new ApiError(`The answer is ${length} bytes, more than the explorer reads (${ResponseBytesMax}).`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw errorFromResponse(response.status, response.statusText, text);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(`The node's answer to ${path} is not JSON.`);
+  }
+}
