@@ -1,10 +1,10 @@
-// GET a /v1/… route of this page's own origin and return its JSON. The only place that fetches.
+// GET a /v1/… route of this page's own origin. The only place that fetches.
 import { errorFromFailure, errorFromResponse, ApiError } from '#explorer/api/api-error.js';
 
 /** A request that has not answered by then is abandoned (a node answers reads in milliseconds). */
 export const RequestTimeoutMs = 10_000;
 
-/** Largest JSON body read; a 1,000-transaction block is well under this. */
+/** Largest body read; a 1,000-transaction block, or an evidence bundle, is well under this. */
 export const ResponseBytesMax = 32 * 1024 * 1024;
 
 /**
@@ -14,6 +14,16 @@ export const ResponseBytesMax = 32 * 1024 * 1024;
  * @throws {ApiError} in words, for every failure
  */
 export async function getJson(path, signal) {
+  const bytes = await getBytes(path, signal);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ApiError(`The node's answer to ${path} is not JSON.`);
+  }
+}
+
+/** The exact bytes of GET `path` (an evidence bundle is verified over its bytes, not re-serialized). */
+export async function getBytes(path, signal) {
   if (!path.startsWith('/v1/')) {
     throw new ApiError(`Refusing to fetch ${path}: the explorer reads only /v1/ routes of its own node.`);
   }
@@ -21,29 +31,35 @@ export async function getJson(path, signal) {
   const timer = setTimeout(() => timeout.abort(), RequestTimeoutMs);
   const onAbort = () => timeout.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, signal: timeout.signal, cache: 'no-store' });
-  } catch (failure) {
-    if (signal?.aborted) {
-      throw failure;
+    let response;
+    try {
+      response = await fetch(path, { headers: { Accept: 'application/json' }, signal: timeout.signal, cache: 'no-store' });
+    } catch (failure) {
+      if (signal?.aborted) {
+        throw failure;
+      }
+      throw errorFromFailure(failure, timeout.signal.aborted);
     }
-    throw errorFromFailure(failure, timeout.signal.aborted);
+    const length = Number(response.headers.get('Content-Length') ?? '0');
+    if (length > ResponseBytesMax) {
+      throw new ApiError(`The answer is ${length} bytes, more than the explorer reads (${ResponseBytesMax}).`);
+    }
+    let bytes;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (failure) {
+      if (signal?.aborted) {
+        throw failure;
+      }
+      throw errorFromFailure(failure, timeout.signal.aborted);
+    }
+    if (!response.ok) {
+      throw errorFromResponse(response.status, response.statusText, new TextDecoder().decode(bytes.subarray(0, 64 * 1024)));
+    }
+    return bytes;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-  }
-  const length = Number(response.headers.get('Content-Length') ?? '0');
-  if (length > ResponseBytesMax) {
-    throw new ApiError(`The answer is ${length} bytes, more than the explorer reads (${ResponseBytesMax}).`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    throw errorFromResponse(response.status, response.statusText, text);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(`The node's answer to ${path} is not JSON.`);
   }
 }
