@@ -47,5 +47,5 @@ export function replaceChildren(parent, ...children) {
 export function facts(pairs, attributes = {}) {
   return h('dl', { class: 'facts', ...attributes },
     pairs.filter(([, value]) => value !== null && value !== undefined && value !== '')
-      .map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+      .map(([term, value]) => h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value))));
 }

@@ -11,9 +11,9 @@ export function utcTime(unixMs) {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-/** A <time> element for a block or event time. */
-export function timeElement(unixMs) {
-  const text = utcTime(unixMs);
+/** A <time> element for a block or event time; `withZone: false` where a column heading already says UTC. */
+export function timeElement(unixMs, { withZone = true } = {}) {
+  const text = withZone ? utcTime(unixMs) : utcTime(unixMs).replace(/ UTC$/, '');
   return text ? h('time', { datetime: new Date(Number(unixMs)).toISOString() }, text) : '';
 }
 

@@ -26,7 +26,7 @@ export const latestBlocksView = {
     const rows = h('tbody', { id: 'latest-blocks-rows' });
     const table = h('table', { id: 'latest-blocks', 'data-testid': 'latest-blocks', class: 'blocks' },
       h('caption', {}, `The ${BlocksShownMax} most recent blocks, newest first`),
-      h('thead', {}, h('tr', {}, ['Height', 'Time (UTC)', 'Transactions', 'Log size', 'Proposer', 'Certified'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('thead', {}, h('tr', {}, ['Height', 'Time (UTC)', 'Transactions', 'Log size', 'Proposer', 'Certified'].map((label) => h('th', { scope: 'col', class: [label === 'Transactions' || label === 'Log size' ? 'number' : '', label === 'Log size' || label === 'Proposer' ? 'optional' : ''].join(' ').trim() || null }, label)))),
       rows);
     const listSlot = h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Latest blocks', tabindex: '0' }, loading('the latest blocks'));
     replaceChildren(body, statusSlot, h('section', { 'aria-labelledby': 'view-heading' }, liveLine, listSlot));
@@ -112,10 +112,10 @@ function blockRow({ height, header, attestations }) {
     : h('span', { class: 'badge badge-ok' }, `yes, ${attestations.length} attestation${attestations.length === 1 ? '' : 's'}`);
   return h('tr', { 'data-testid': 'block-row', 'data-height': String(height) },
     h('th', { scope: 'row' }, h('a', { href: Links.block(height), 'data-testid': 'block-link' }, count(height))),
-    h('td', {}, timeElement(header.timestampUnixMs)),
+    h('td', { class: 'time' }, timeElement(header.timestampUnixMs, { withZone: false })),
     h('td', { class: 'number' }, count(header.txCount ?? 0)),
-    h('td', { class: 'number' }, count(header.logSize ?? 0)),
-    h('td', {}, header.proposerNodeId ?? ''),
+    h('td', { class: 'number optional' }, count(header.logSize ?? 0)),
+    h('td', { class: 'optional' }, header.proposerNodeId ?? ''),
     h('td', {}, certified));
 }
 
@@ -135,6 +135,6 @@ function showStatus(slot, status) {
     ['Transactions in the log', count(status.logSize ?? 0)],
     ['Voters', (status.voters ?? []).join(', ')],
     ['Serving', status.fault ? `no: ${status.fault}` : status.recovering ? `recovering: ${status.recovery}` : 'yes'],
-  ], { 'data-testid': 'node-status-facts' });
+  ], { 'data-testid': 'node-status-facts', class: 'facts compact' });
   slot.lastChild.replaceWith(summary);
 }
