@@ -29,6 +29,9 @@ export const Routes = {
   similarWorks: (perceptualHash, maxDistance, limit) =>
     `/v1/similar-works${query({ perceptual_hash: BigInt.asUintN(64, perceptualHash), max_distance: maxDistance, limit })}`,
   batchOutcome: (txHash) => `/v1/batch-outcomes/${b64(txHash)}`,
-  /** Not JSON for the page: links the browser downloads (format=json: the bundle, format=html: self-verifying HTML). */
-  evidence: (txHash, format) => `/v1/evidence/${toHex(txHash)}${query({ format })}`,
+  /**
+   * The evidence bundle of a transaction (format=json) or its self-verifying HTML (format=html);
+   * item_index names one item of a BatchRegister (evidence_api.proto, ExportEvidence).
+   */
+  evidence: (txHash, format, itemIndex) => `/v1/evidence/${toHex(txHash)}${query({ format, item_index: itemIndex })}`,
 };

@@ -29,5 +29,11 @@ export function workCard(work, { withActions = true, headingLevel = 'h3' } = {})
       ['Batch item', work.itemId ? `${work.itemId} (item ${work.itemIndex ?? 0})` : (work.itemIndex ? `item ${work.itemIndex}` : null)],
       ...(work.metadata ?? []).map((entry) => [entry.key, entry.value]),
     ]),
-    withActions && txHex ? evidenceActions(txHex) : '');
+    withActions && txHex ? evidenceActions(txHex, batchItemIndex(work)) : '');
+}
+
+/** The item index of a batch item (its evidence names the item); undefined for a single registration. */
+function batchItemIndex(work) {
+  const index = Number(work.itemIndex ?? 0);
+  return work.itemId || index > 0 ? index : undefined;
 }
