@@ -18,7 +18,7 @@ const MediaTypes = ['unspecified', 'image', 'video', 'audio', 'text', 'product l
  */
 export function describeTransaction(signed) {
   const envelope = fromBase64(signed?.envelope ?? '');
-  const fields = envelope ? readFields(envelope) : null;
+  const fields = envelope && envelope.length > 0 ? readFields(envelope) : null;
   if (!fields) {
     return null;
   }
