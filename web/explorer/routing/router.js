@@ -15,7 +15,7 @@ export function startRouter(outlet, table, notFound, hooks = {}) {
     current?.abort();
     const controller = new AbortController();
     current = controller;
-    const hash = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
+    const hash = decodedHash() || '/';
     const { view, params } = match(table, hash) ?? { view: notFound, params: { path: hash } };
     document.title = `${view.title(params)} · Ledger explorer`;
     const heading = h('h2', { id: 'view-heading', tabindex: '-1' }, view.title(params));
@@ -43,6 +43,16 @@ export function startRouter(outlet, table, notFound, hooks = {}) {
 
   window.addEventListener('hashchange', route);
   return route();
+}
+
+/** The route part of the address; a malformed %-escape is kept as typed (it then matches no route). */
+function decodedHash() {
+  const raw = location.hash.replace(/^#/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function match(table, hash) {

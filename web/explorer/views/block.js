@@ -141,10 +141,17 @@ function transactionsSection(block, signal) {
     const pages = Math.ceil(transactions.length / TransactionsPerPage);
     replaceChildren(pager,
       pages > 1 ? `Transactions ${start + 1}–${end} of ${transactions.length}. ` : '',
-      page > 0 ? h('button', { type: 'button', on: { click: () => showPage(page - 1) } }, 'Previous page') : '',
-      page + 1 < pages ? h('button', { type: 'button', 'data-testid': 'next-transactions', on: { click: () => showPage(page + 1) } }, 'Next page') : '');
+      page > 0 ? h('button', { type: 'button', on: { click: () => show(page - 1) } }, 'Previous page') : '',
+      page + 1 < pages ? h('button', { type: 'button', 'data-testid': 'next-transactions', on: { click: () => show(page + 1) } }, 'Next page') : '');
   }
-  showPage(0);
+  function show(page) {
+    showPage(page).catch((error) => {
+      if (!signal.aborted) {
+        replaceChildren(tbody, h('tr', {}, h('td', { colspan: '4' }, failure('the transactions', error))));
+      }
+    });
+  }
+  show(0);
   return section;
 }
 
