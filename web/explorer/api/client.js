@@ -16,10 +16,22 @@ export const ResponseBytesMax = 32 * 1024 * 1024;
 export async function getJson(path, signal) {
   const bytes = await getBytes(path, signal);
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(new TextDecoder().decode(bytes), keepLargeIntegers);
   } catch {
     throw new ApiError(`The node's answer to ${path} is not JSON.`);
   }
+}
+
+/**
+ * The proto3 JSON mapping writes 64-bit integers as strings, but a server may write them as JSON
+ * numbers; a number beyond 2^53 (a perceptual hash, a far height) would then lose its low bits in
+ * JSON.parse. Where the browser gives the source text (JSON.parse source access), such a number is
+ * kept as its exact decimal string instead; every view reads integers through BigInt/String anyway.
+ */
+function keepLargeIntegers(_key, value, context) {
+  return typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && typeof context?.source === 'string'
+    ? context.source
+    : value;
 }
 
 /** The exact bytes of GET `path` (an evidence bundle is verified over its bytes, not re-serialized). */

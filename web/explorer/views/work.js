@@ -70,7 +70,17 @@ function eventItem(event) {
   return h('li', { 'data-testid': 'history-event', 'data-kind': event.kind ?? '' },
     h('strong', {}, kind), details.length > 0 ? ` ${details.join(' ')}` : '', ' — ',
     h('a', { href: Links.transaction(base64ToHex(event.txHash)) }, positionWords(event.at)),
-    event.subjectId ? [' · subject ', hashField(event.subjectId)] : '');
+    subjectOf(event));
+}
+
+/** The licence, claim or evidence an event is about (the id is the hash of the transaction that created it). */
+function subjectOf(event) {
+  const kind = event.kind ?? '';
+  if (!event.subjectId || kind === 'WORK_EVENT_KIND_REGISTERED' || kind === 'WORK_EVENT_KIND_OWNERSHIP_TRANSFERRED') {
+    return '';
+  }
+  const noun = kind.includes('LICENSE') ? 'licence' : kind.includes('EVIDENCE') ? 'evidence' : 'claim';
+  return [` · ${noun} `, hashField(event.subjectId, Links.transaction)];
 }
 
 function claimsSection(claims) {
