@@ -5,6 +5,7 @@ import { Routes } from '#explorer/api/routes.js';
 import { describeTransaction } from '#explorer/chain/transaction-view-model.js';
 import { transactionHash } from '#explorer/chain/transaction-hash.js';
 import { nodesActiveAt, quorumOf } from '#explorer/chain/node-set.js';
+import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren, facts } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
 import { timeElement, hashField, count, enumWords } from '#explorer/format/display.js';
@@ -94,10 +95,10 @@ function certificationSection(height, certified, nodes) {
     }
   }
   section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Attestations', tabindex: '0' },
-    h('table', { 'data-testid': 'attestations' },
+    labelCells(h('table', { 'data-testid': 'attestations' },
       h('caption', {}, 'Attestations: each node signs the hash of the header after checking every transaction itself'),
       h('thead', {}, h('tr', {}, ['Node', 'Status', 'Suite', 'Key id', 'Block hash signed', 'Checkpoint signed'].map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', {}, rows))));
+      h('tbody', {}, rows)))));
   return section;
 }
 
@@ -112,11 +113,11 @@ function transactionsSection(block, signal) {
   }
   const tbody = h('tbody');
   const pager = h('p', { class: 'pager' });
-  section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Transactions of this block', tabindex: '0' },
-    h('table', { 'data-testid': 'transactions' },
+  const table = h('table', { 'data-testid': 'transactions' },
       h('caption', {}, 'In block order; a rejected transaction stays in the chain with its reason'),
       h('thead', {}, h('tr', {}, ['Position', 'Transaction hash', 'Type', 'Result'].map((label) => h('th', { scope: 'col' }, label)))),
-      tbody)), pager);
+      tbody);
+  section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Transactions of this block', tabindex: '0' }, table), pager);
 
   async function showPage(page) {
     const start = page * TransactionsPerPage;
@@ -138,6 +139,7 @@ function transactionsSection(block, signal) {
           result.reason ? ` ${result.reason}` : '')));
     }
     replaceChildren(tbody, rows);
+    labelCells(table);
     const pages = Math.ceil(transactions.length / TransactionsPerPage);
     replaceChildren(pager,
       pages > 1 ? `Transactions ${start + 1}–${end} of ${transactions.length}. ` : '',

@@ -1,6 +1,7 @@
 // Claims by status (filed, responded, resolved, judged), a page at a time.
 import { getJson } from '#explorer/api/client.js';
 import { Routes } from '#explorer/api/routes.js';
+import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
 import { count } from '#explorer/format/display.js';
@@ -51,7 +52,7 @@ async function showPage(slot, status, pageToken, shownBefore, signal) {
   replaceChildren(slot,
     h('p', {}, `Claims ${shownBefore + 1}–${shownBefore + claims.length}, as of height ${count(page.asOfHeight ?? 0)}.`),
     h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Claims', tabindex: '0' },
-      h('table', { 'data-testid': 'claims' }, claimTableHead(), h('tbody', {}, claims.map(claimRow)))),
+      labelCells(h('table', { 'data-testid': 'claims' }, claimTableHead(), h('tbody', {}, claims.map(claimRow))))),
     page.nextPageToken
       ? h('button', { type: 'button', 'data-testid': 'claims-next', on: { click: () => showPage(slot, status, page.nextPageToken, shownBefore + claims.length, signal) } }, 'Next page')
       : '');

@@ -2,6 +2,7 @@
 import { getJson } from '#explorer/api/client.js';
 import { Routes } from '#explorer/api/routes.js';
 import { nodesActiveAt, quorumOf } from '#explorer/chain/node-set.js';
+import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
 import { hashField, positionWords, enumWords, count } from '#explorer/format/display.js';
@@ -52,7 +53,7 @@ function membersSection(members) {
     return section;
   }
   section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Members', tabindex: '0' },
-    h('table', {},
+    labelCells(h('table', {},
       h('caption', {}, `As of the end of block ${count(members.value.height ?? 0)}`),
       h('thead', {}, h('tr', {}, ['Member', 'Name', 'Role', 'Active', 'Valid keys'].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, list.map((member) => h('tr', { 'data-testid': 'member-row', 'data-member-id': member.memberId ?? '' },
@@ -60,7 +61,7 @@ function membersSection(members) {
         h('td', {}, member.displayName ?? ''),
         h('td', {}, enumWords(member.role, 'MEMBER_ROLE_')),
         h('td', {}, member.active ? 'yes' : 'no'),
-        h('td', {}, h('ul', { class: 'plain' }, (member.validKeys ?? []).map((key) => h('li', {}, key.suite ?? '', ' ', hashField(key.keyId)))))))))));
+        h('td', {}, h('ul', { class: 'plain' }, (member.validKeys ?? []).map((key) => h('li', {}, key.suite ?? '', ' ', hashField(key.keyId))))))))))));
   return section;
 }
 
@@ -74,7 +75,7 @@ function nodesSection(nodes, at) {
   const active = nodesActiveAt(all, at);
   section.append(h('p', { 'data-testid': 'quorum' }, `${active.length} node${active.length === 1 ? '' : 's'} active at height ${count(at)}: a block needs ${quorumOf(active.length)} attestations to be certified.`));
   section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Nodes', tabindex: '0' },
-    h('table', {},
+    labelCells(h('table', {},
       h('thead', {}, h('tr', {}, ['Node', 'Address', 'Suite', 'Key id', 'Added', 'Removed', `Active at ${at}`].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, all.map((node) => h('tr', { 'data-testid': 'node-row', 'data-node-id': node.nodeId ?? '' },
         h('th', { scope: 'row' }, node.nodeId ?? ''),
@@ -83,6 +84,6 @@ function nodesSection(nodes, at) {
         h('td', {}, hashField(node.keyId)),
         h('td', {}, positionWords(node.addedAt) || 'genesis'),
         h('td', {}, node.removedAt ? positionWords(node.removedAt) : ''),
-        h('td', {}, active.includes(node) ? 'yes' : 'no')))))));
+        h('td', {}, active.includes(node) ? 'yes' : 'no'))))))));
   return section;
 }

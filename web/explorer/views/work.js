@@ -2,6 +2,7 @@
 // claims, evidence, judgments), a page at a time, and its claims.
 import { getJson } from '#explorer/api/client.js';
 import { Routes } from '#explorer/api/routes.js';
+import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
 import { hashField, holderWords, positionWords, enumWords } from '#explorer/format/display.js';
@@ -92,7 +93,7 @@ function claimsSection(claims) {
     section.append(empty('No claims.'));
   } else {
     section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Claims of this work', tabindex: '0' },
-      h('table', {}, claimTableHead(), h('tbody', {}, claims.value.claims.map(claimRow)))));
+      labelCells(h('table', {}, claimTableHead(), h('tbody', {}, claims.value.claims.map(claimRow))))));
   }
   return section;
 }
