@@ -9,6 +9,7 @@ import { timeElement, hashField, hashText, count, enumWords } from '#explorer/fo
 import { fromHex } from '#explorer/format/bytes.js';
 import { Links, workIdOfRegistration } from '#explorer/routing/links.js';
 import { evidenceActions } from '#explorer/views/evidence-actions.js';
+import { batchItemsSection } from '#explorer/views/batch-items.js';
 
 export const transactionView = {
   name: 'transaction',
@@ -85,5 +86,6 @@ export function transactionSections(txHex, answer) {
         : h('p', {}, 'The node returned no receipt.'),
       h('p', {}, 'The evidence bundle carries this receipt with the certified header and the consortium\'s genesis, so it verifies offline:'),
       evidenceActions(txHex)),
+    described?.typeNumber === 2 ? batchItemsSection(txHex, answer.transaction, ok) : '',
   ];
 }
