@@ -11,8 +11,8 @@ export function workCard(work, { withActions = true, headingLevel = 'h3' } = {})
   const txHex = base64ToHex(work.registeredTxHash);
   const sha256Hex = base64ToHex(work.contentHash?.sha256);
   const perceptual = work.perceptualHash !== undefined ? BigInt(work.perceptualHash).toString(16).padStart(16, '0') : '';
-  return h('section', { class: 'card work', 'data-testid': 'work', 'data-work-id': workHex, 'aria-label': `Work ${work.title || workHex}` },
-    h(headingLevel, {}, work.title || 'Untitled work'),
+  return h('section', { class: 'card work', 'data-testid': 'work', 'data-work-id': workHex, 'aria-label': `Work ${work.title || work.itemId || workHex}` },
+    h(headingLevel, {}, work.title || (work.itemId ? `Item ${work.itemId}` : 'Untitled work')),
     facts([
       ['Work id', hashText(workHex, Links.work(workHex))],
       ['Media', enumWords(work.mediaType, 'MEDIA_TYPE_')],
