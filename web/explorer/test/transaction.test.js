@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { hashedBytes, transactionHash } from '#explorer/chain/transaction-hash.js';
+import { transactionHash } from '#explorer/chain/transaction-hash.js';
 import { describeTransaction } from '#explorer/chain/transaction-view-model.js';
 import { toHex } from '#explorer/format/bytes.js';
 
@@ -26,13 +26,20 @@ const envelope = Buffer.concat([field(1, Buffer.from('dev-chain')), varintField(
 const signature = Buffer.alloc(200, 5); // longer than 127: a two-byte length
 const signed = { envelope: envelope.toString('base64'), signature: signature.toString('base64'), detachedItems: Buffer.from([1, 2]).toString('base64') };
 
-test('hashedBytes_EnvelopeAndSignature_AreFields1And2WithoutDetachedItems', () => {
-  assert.deepEqual(Buffer.from(hashedBytes(signed)), Buffer.concat([field(1, envelope), field(2, signature)]));
-});
-
-test('transactionHash_Sha256Suites_IsSha256OfTheHashedBytes', async () => {
+test('transactionHash_P256Suite_IsSha256OfFields1And2WithoutTheDetachedItems', async () => {
   const expected = createHash('sha256').update(Buffer.concat([field(1, envelope), field(2, signature)])).digest('hex');
   assert.equal(toHex(await transactionHash(signed, 'p256-sha256')), expected);
+});
+
+test('transactionHash_Sm2Suite_HashesWithSm3', async () => {
+  const sha256 = toHex(await transactionHash(signed, 'p256-sha256'));
+  const sm3 = toHex(await transactionHash(signed, 'sm2-sm3'));
+  assert.equal(sm3.length, 64);
+  assert.notEqual(sm3, sha256);
+});
+
+test('transactionHash_UnknownSuite_Rejects', async () => {
+  await assert.rejects(transactionHash(signed, 'rot13'), /unknown suite/);
 });
 
 test('describeTransaction_RegisterWork_ShowsEnvelopeAndBody', () => {
