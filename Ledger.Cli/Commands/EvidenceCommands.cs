@@ -47,25 +47,36 @@ public static class EvidenceCommands
 
             return ExitCodeOf(report.Verdict);
         });
-        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), CreateSamples(environment) };
+        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), EvidenceHtmlCommand.Create(environment), CreateSamples(environment) };
     }
 
     private static Command CreateExport(CliEnvironment environment)
     {
         var tx = new Option<string>("--tx") { Description = "Transaction hash (hex)", Required = true };
-        var output = new Option<string>("--out") { Description = "Bundle file to write", Required = true };
+        var output = new Option<string?>("--out") { Description = "Bundle file to write (--out, --html or both)" };
+        var html = new Option<string?>("--html") { Description = "Self-verifying HTML file to write: the bundle and the in-browser verifier in one page that checks itself offline (--out, --html or both)" };
         var manifest = new Option<string?>("--manifest") { Description = "Batch manifest (JSON lines) of a BatchRegister, for --item (optional: the items are otherwise taken from the transaction)" };
         var item = new Option<int?>("--item") { Description = "Index of the batch item the bundle is evidence for" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file" };
         var command = new Command("export", "Fetch a transaction (or one batch item), its proofs and certified header from a node and write a verified evidence bundle; a rejected one carries the earlier registration it names (needs --genesis)")
         {
-            tx, output, manifest, item, force,
+            tx, output, html, manifest, item, force,
         };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var outPath = parse.GetValue(output)!;
-            Files.EnsureWritable(outPath, parse.GetValue(force));
+            var outPath = parse.GetValue(output);
+            var htmlPath = parse.GetValue(html);
+            if (outPath is null && htmlPath is null)
+            {
+                throw CliException.Usage("evidence export needs --out FILE (the bundle), --html FILE (self-verifying HTML), or both");
+            }
+
+            foreach (var path in new[] { outPath, htmlPath }.OfType<string>())
+            {
+                Files.EnsureWritable(path, parse.GetValue(force));
+            }
+
             var genesisPath = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
                 ?? throw CliException.Usage("evidence export needs --genesis (the bundle carries it verbatim)");
             var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
@@ -88,15 +99,26 @@ public static class EvidenceCommands
                 throw CliException.VerificationFailed($"the node's data does not make a valid bundle: {report.Conclusion}");
             }
 
-            await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            var htmlBytes = htmlPath is null ? null : EvidenceHtmlCommand.BuildHtml(bytes, Convert.ToHexStringLower(SHA256.HashData(genesisBytes)));
+            if (outPath is not null)
+            {
+                await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            }
+
+            if (htmlPath is not null)
+            {
+                await File.WriteAllBytesAsync(htmlPath, htmlBytes!, cancellation).ConfigureAwait(false);
+            }
+
             var what = report.BatchItemIndex is { } i ? $"item {i} of tx" : "tx";
+            var written = string.Join(" and ", new[] { outPath is null ? null : $"{outPath} ({bytes.Length} bytes)", htmlPath is null ? null : $"{htmlPath} ({htmlBytes!.Length} bytes, self-verifying HTML)" }.OfType<string>());
             console.Result(
                 new JsonObject
                 {
-                    ["file"] = outPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = bundle.BlockHeight, ["bytes"] = bytes.Length,
-                    ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
+                    ["file"] = outPath, ["htmlFile"] = htmlPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = bundle.BlockHeight, ["bytes"] = bytes.Length,
+                    ["htmlBytes"] = htmlBytes?.Length, ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
                 },
-                $"wrote {outPath} ({bytes.Length} bytes): {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
+                $"wrote {written}: {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
             return ExitCodes.Ok;
         });
         return command;
@@ -153,7 +175,7 @@ public static class EvidenceCommands
         _ => "invalid",
     };
 
-    private static byte[]? TrustedGenesis(string? path, string? hex)
+    internal static byte[]? TrustedGenesis(string? path, string? hex)
     {
         if (path is not null && hex is not null)
         {
