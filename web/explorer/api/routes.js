@@ -23,7 +23,8 @@ export const Routes = {
   workByContentSha256: (sha256) => `/v1/content/sha256/${toHex(sha256)}`,
   claimsByStatus: (status, pageSize, pageToken) => `/v1/claims${query({ status, page_size: pageSize, page_token: pageToken })}`,
   membersAt: (height) => `/v1/members${query({ height: BigInt(height) })}`,
-  nodes: () => '/v1/nodes',
+  /** The node set as it stood at the end of block `height` (0 = genesis); without a height every node record, as it stands now. */
+  nodes: (height) => `/v1/nodes${query({ height: height === undefined ? undefined : BigInt(height) })}`,
   similarWorks: (perceptualHash, maxDistance, limit) =>
     `/v1/similar-works${query({ perceptual_hash_hex: BigInt.asUintN(64, perceptualHash).toString(16).padStart(16, '0'), max_distance: maxDistance, limit })}`,
   batchOutcome: (txHash) => `/v1/batch-outcomes/${toHex(txHash)}`,

@@ -4,7 +4,7 @@ import { getJson } from '#explorer/api/client.js';
 import { Routes } from '#explorer/api/routes.js';
 import { describeTransaction } from '#explorer/chain/transaction-view-model.js';
 import { transactionHash } from '#explorer/chain/transaction-hash.js';
-import { nodesActiveAt, quorumOf } from '#explorer/chain/node-set.js';
+import { quorumOf } from '#explorer/chain/node-set.js';
 import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren, facts } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
@@ -27,7 +27,7 @@ export const blockView = {
     const [block, certified, nodes] = await Promise.allSettled([
       getJson(Routes.block(height), signal),
       getJson(Routes.certifiedHeader(height), signal),
-      getJson(Routes.nodes(), signal),
+      getJson(Routes.nodes(height), signal),
     ]);
     if (signal.aborted) {
       return;
@@ -73,7 +73,7 @@ function certificationSection(height, certified, nodes) {
     return section;
   }
   const attestations = certified.value.attestations ?? [];
-  const active = nodes.status === 'fulfilled' ? nodesActiveAt(nodes.value.nodes ?? [], height) : null;
+  const active = nodes.status === 'fulfilled' ? nodes.value.nodes ?? [] : null;
   const attestedIds = new Set(attestations.map((a) => a.nodeId));
   const quorum = active ? quorumOf(active.length) : null;
   section.append(h('p', { 'data-testid': 'certification-verdict', 'data-certified': 'true' },

@@ -1,7 +1,7 @@
 // Members (roles, keys) and nodes as they stood at the end of a block (0 = genesis).
 import { getJson } from '#explorer/api/client.js';
 import { Routes } from '#explorer/api/routes.js';
-import { nodesActiveAt, quorumOf } from '#explorer/chain/node-set.js';
+import { quorumOf } from '#explorer/chain/node-set.js';
 import { labelCells } from '#explorer/dom/table.js';
 import { h, replaceChildren } from '#explorer/dom/element.js';
 import { loading, failure, empty } from '#explorer/dom/view-states.js';
@@ -33,7 +33,7 @@ export const membersView = {
       h('label', { for: 'members-height' }, 'At height (0 = genesis)'), input, h('button', { type: 'submit' }, 'Show'));
     const slot = h('div', {}, loading(`members at height ${at}`));
     replaceChildren(body, form, slot);
-    const [members, nodes] = await Promise.allSettled([getJson(Routes.membersAt(at), signal), getJson(Routes.nodes(), signal)]);
+    const [members, nodes] = await Promise.allSettled([getJson(Routes.membersAt(at), signal), getJson(Routes.nodes(at), signal)]);
     if (signal.aborted) {
       return;
     }
@@ -71,19 +71,16 @@ function nodesSection(nodes, at) {
     section.append(failure('the nodes', nodes.reason));
     return section;
   }
-  const all = nodes.value.nodes ?? [];
-  const active = nodesActiveAt(all, at);
+  const active = nodes.value.nodes ?? [];
   section.append(h('p', { 'data-testid': 'quorum' }, `${active.length} node${active.length === 1 ? '' : 's'} active at height ${count(at)}: a block needs ${quorumOf(active.length)} attestations to be certified.`));
   section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Nodes', tabindex: '0' },
     labelCells(h('table', {},
-      h('thead', {}, h('tr', {}, ['Node', 'Address', 'Suite', 'Key id', 'Added', 'Removed', `Active at ${at}`].map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', {}, all.map((node) => h('tr', { 'data-testid': 'node-row', 'data-node-id': node.nodeId ?? '' },
+      h('thead', {}, h('tr', {}, ['Node', 'Address', 'Suite', 'Key id', 'Added'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('tbody', {}, active.map((node) => h('tr', { 'data-testid': 'node-row', 'data-node-id': node.nodeId ?? '' },
         h('th', { scope: 'row' }, node.nodeId ?? ''),
         h('td', {}, node.address ?? ''),
         h('td', {}, node.key?.suite ?? ''),
         h('td', {}, hashField(node.keyId)),
-        h('td', {}, positionWords(node.addedAt) || 'genesis'),
-        h('td', {}, node.removedAt ? positionWords(node.removedAt) : ''),
-        h('td', {}, active.includes(node) ? 'yes' : 'no'))))))));
+        h('td', {}, positionWords(node.addedAt) || 'genesis'))))))));
   return section;
 }
