@@ -72,7 +72,7 @@ function nodesSection(nodes, at) {
     return section;
   }
   const active = nodes.value.nodes ?? [];
-  section.append(h('p', { 'data-testid': 'quorum' }, `${active.length} node${active.length === 1 ? '' : 's'} active at height ${count(at)}: a block needs ${quorumOf(active.length)} attestations to be certified.`));
+  section.append(h('p', { 'data-testid': 'quorum' }, `${active.length} node${active.length === 1 ? '' : 's'} active at height ${count(at)}: a block needs ${quorumOf(active.length)} attestation${quorumOf(active.length) === 1 ? '' : 's'} to be certified.`));
   section.append(h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Nodes', tabindex: '0' },
     labelCells(h('table', {},
       h('thead', {}, h('tr', {}, ['Node', 'Address', 'Suite', 'Key id', 'Added'].map((label) => h('th', { scope: 'col' }, label)))),
