@@ -45,6 +45,64 @@ public static class SelfVerifyingHtml
         return Encoding.UTF8.GetBytes(string.Concat(page.Before, element, page.After));
     }
 
+    /// <summary>
+    /// The largest self-verifying file read back: the embedded bundle as base64 plus the inlined
+    /// verifier (well under 2 MiB today), with room to spare.
+    /// </summary>
+    public const int DocumentBytesMax = BundleBytesMax / 3 * 4 + 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads back a file written by <see cref="Build"/>: the embedded bundle, the genesis fingerprint
+    /// it names, and whether the whole file is byte for byte what this version writes for them — that
+    /// is, whether the code that printed its on-screen verdict is this version's verifier, not code
+    /// someone put beside the bundle. False when the file holds no embedded bundle.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> html, out SelfVerifyingHtmlContents contents)
+    {
+        contents = default!;
+        if (html.Length > DocumentBytesMax)
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(html);
+        var open = $"<script type=\"application/octet-stream\" id=\"{EmbeddedBundleElementId}\" data-genesis-sha256=\"";
+        var start = text.IndexOf(open, StringComparison.Ordinal);
+        if (start < 0 || text.IndexOf(open, start + open.Length, StringComparison.Ordinal) >= 0)
+        {
+            return false;
+        }
+
+        var fingerprintStart = start + open.Length;
+        var fingerprintEnd = text.IndexOf("\">", fingerprintStart, StringComparison.Ordinal);
+        var bodyEnd = fingerprintEnd < 0 ? -1 : text.IndexOf("</script>", fingerprintEnd, StringComparison.Ordinal);
+        if (bodyEnd < 0)
+        {
+            return false;
+        }
+
+        var fingerprint = text[fingerprintStart..fingerprintEnd];
+        byte[] bundle;
+        try
+        {
+            bundle = Convert.FromBase64String(text[(fingerprintEnd + 2)..bodyEnd]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (bundle.Length == 0 || bundle.Length > BundleBytesMax || (fingerprint.Length != 0 && (fingerprint.Length != Sha256HexLength || !fingerprint.All(char.IsAsciiHexDigit))))
+        {
+            return false;
+        }
+
+        var genesisHex = fingerprint.Length == 0 ? null : fingerprint;
+        var genuine = html.SequenceEqual(Build(bundle, genesisHex));
+        contents = new SelfVerifyingHtmlContents(bundle, genesisHex, genuine);
+        return true;
+    }
+
     private static string NormalizedSha256Hex(string hex)
     {
         if (hex.Length != Sha256HexLength || !hex.All(char.IsAsciiHexDigit))
@@ -55,3 +113,6 @@ public static class SelfVerifyingHtml
         return hex.ToLowerInvariant();
     }
 }
+
+/// <summary>What a self-verifying file carries: the bundle, the genesis fingerprint it names (not a trust anchor by itself), and whether its page is this version's, byte for byte.</summary>
+public sealed record SelfVerifyingHtmlContents(byte[] Bundle, string? NamedGenesisSha256Hex, bool IsGenuinePage);

@@ -8,6 +8,7 @@ using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
 using Ledger.Core.Hashing;
+using Ledger.Web;
 
 namespace Ledger.Cli.Commands;
 
@@ -28,7 +29,7 @@ public static class EvidenceCommands
         };
         CommandAction.Set(verify, environment, (parse, console) =>
         {
-            var bundleBytes = Files.ReadAllBytes(parse.GetValue(bundleArgument)!, EvidenceBundleJson.DocumentBytesMax, "bundle");
+            var (bundleBytes, page) = ReadBundleOrPage(parse.GetValue(bundleArgument)!);
             var bundle = EvidenceBundleJson.Parse(bundleBytes);
             var options = new EvidenceVerificationOptions
             {
@@ -38,11 +39,27 @@ public static class EvidenceCommands
             var report = EvidenceVerifier.Verify(bundle, options);
             if (console.IsJson)
             {
-                console.Json(ToJson(report));
+                var json = ToJson(report);
+                if (page is not null)
+                {
+                    json["page"] = new JsonObject { ["genuine"] = page.IsGenuinePage, ["namedGenesisSha256"] = page.NamedGenesisSha256Hex };
+                }
+
+                console.Json(json);
             }
             else
             {
+                if (page is not null)
+                {
+                    console.Out.WriteLine(PageLine(page));
+                }
+
                 WriteText(console.Out, report);
+            }
+
+            if (page is { IsGenuinePage: false })
+            {
+                console.Error.WriteLine("warning: this HTML file's page is not the one this version of ledger writes for its bundle: its on-screen verdict may come from other code; rely on this report");
             }
 
             return ExitCodeOf(report.Verdict);
@@ -157,6 +174,41 @@ public static class EvidenceCommands
         });
         return command;
     }
+
+    /// <summary>
+    /// A bundle file, or a self-verifying HTML file (ledger evidence export --html): then the bundle it
+    /// embeds, and whether its page is byte for byte what this version writes (so that its on-screen
+    /// verdict came from this verifier). The genesis it names is shown, never trusted.
+    /// </summary>
+    private static (byte[] Bundle, SelfVerifyingHtmlContents? Page) ReadBundleOrPage(string path)
+    {
+        var bytes = Files.ReadAllBytes(path, SelfVerifyingHtml.DocumentBytesMax, "bundle");
+        if (!LooksLikeHtml(bytes))
+        {
+            if (bytes.Length > EvidenceBundleJson.DocumentBytesMax)
+            {
+                throw new EvidenceFormatException($"bundle is {bytes.Length} bytes, more than {EvidenceBundleJson.DocumentBytesMax}");
+            }
+
+            return (bytes, null);
+        }
+
+        return SelfVerifyingHtml.TryRead(bytes, out var page)
+            ? (page.Bundle, page)
+            : throw new EvidenceFormatException("an HTML file without an embedded evidence bundle (not written by ledger evidence export --html or ledger evidence html)");
+    }
+
+    private static bool LooksLikeHtml(ReadOnlySpan<byte> bytes)
+    {
+        var start = bytes.TrimStart(" \t\r\n"u8);
+        return start.Length >= 9 && System.Text.Encoding.ASCII.GetString(start[..9]).Equals("<!doctype", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string PageLine(SelfVerifyingHtmlContents page) =>
+        (page.IsGenuinePage
+            ? "Page:         self-verifying HTML; its page is byte for byte the one this version writes for this bundle"
+            : "Page:         self-verifying HTML; WARNING: its page is NOT the one this version writes for this bundle — do not rely on its on-screen verdict")
+        + $" (it names genesis sha256 {page.NamedGenesisSha256Hex ?? "(none)"}; only --genesis or --genesis-sha256 is trusted)";
 
     /// <summary>The verdict's exit code (docs/cli.md): VALID 0, REJECTED 7, INVALID 1, NOT ANCHORED 8.</summary>
     public static int ExitCodeOf(EvidenceVerdict verdict) => verdict switch
