@@ -21,8 +21,14 @@ public static class CrossCheckMatrix
 
     public const string GovernanceBundle = "governance";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IReadOnlyList<MatrixCase>>> Built = new(StringComparer.Ordinal);
+
     /// <summary>Every case of every suite, suites in CryptoSuites order.</summary>
-    public static IReadOnlyList<MatrixCase> All() => [.. CryptoSuites.All.SelectMany(ForSuite)];
+    public static IReadOnlyList<MatrixCase> All() => [.. CryptoSuites.Names.SelectMany(Of)];
+
+    /// <summary>The cases of one suite, built once per test run (ECDSA and SM2 signatures are randomized: every reader sees the same bytes).</summary>
+    public static IReadOnlyList<MatrixCase> Of(string suiteName) =>
+        Built.GetOrAdd(suiteName, name => new Lazy<IReadOnlyList<MatrixCase>>(() => ForSuite(CryptoSuites.Get(name)))).Value;
 
     public static IReadOnlyList<MatrixCase> ForSuite(ICryptoSuite suite)
     {
