@@ -12,6 +12,7 @@ public static class CommandLineFlags
         ["--public-url"] = "Node:PublicUrl",
         ["--peer-url"] = "Node:PeerUrl",
         ["--metrics-url"] = "Node:MetricsUrl",
+        ["--web-url"] = "Node:WebUrl",
         ["--fsync"] = "Node:Fsync",
         ["--tls-ca"] = "Node:Tls:CaCertificateFile",
         ["--tls-cert"] = "Node:Tls:CertificateFile",

@@ -37,6 +37,13 @@ public sealed class NodeOptions
     /// </summary>
     public string MetricsUrl { get; set; } = "";
 
+    /// <summary>
+    /// Web listener (the explorer, the in-browser verifier and the HTTP/JSON read API under <c>/v1</c>;
+    /// HTTP/1.1 and HTTP/2), e.g. <c>http://127.0.0.1:7080</c>. Empty: on at
+    /// <see cref="Web.WebListenerUrl.DevelopmentDefault"/> in development mode, off otherwise; <c>off</c>: off.
+    /// </summary>
+    public string WebUrl { get; set; } = "";
+
     /// <summary>Peers as <c>nodeId=url</c> pairs; overrides the addresses in the genesis file.</summary>
     public List<string> Peers { get; set; } = [];
 
@@ -195,6 +202,7 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"Node:MetricsUrl ({MetricsUrl}) must use a port of its own: metrics are served by the listener's port, not by Host header");
         }
 
+        Web.WebListenerUrl.Validate(WebUrl, PublicUrl, PeerUrl, MetricsUrl);
         TestFaults.SkewedTimeProvider.Validate(ClockOffsetMilliseconds, ClockDriftPpm);
         Api.Validate();
         Batching.Validate(TransactionBytesMax);

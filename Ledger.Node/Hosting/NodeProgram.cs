@@ -10,6 +10,7 @@ using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Services;
 using Ledger.Node.TestFaults;
+using Ledger.Node.Web;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -102,13 +103,14 @@ public static class NodeProgram
         var testBugs = TestBugs.FromEnvironment(options.TestBugs);
 
         var development = options.GenesisFile.Length == 0;
+        var webUri = WebListenerUrl.Resolve(options.WebUrl, development);
         if (development)
         {
             var created = DevConsortium.EnsureCreated(options.DataDirectory, options.PeerUrl);
             options.GenesisFile = DevConsortium.GenesisPath(options.DataDirectory);
             options.NodeKeyFile = DevConsortium.NodeKeyPath(options.DataDirectory);
             options.NodeId = DevConsortium.NodeId;
-            PrintDevelopmentBanner(options, created);
+            PrintDevelopmentBanner(options, created, webUri);
         }
 
         if (options.NodeId.Length == 0 || options.NodeKeyFile.Length == 0)
@@ -140,14 +142,15 @@ public static class NodeProgram
             throw new InvalidOperationException("an https URL needs TLS material: --tls-ca, --tls-cert and --tls-key");
         }
 
-        ConfigureKestrel(builder, options, tls);
+        ConfigureKestrel(builder, options, tls, webUri);
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.PublicMessageBytesMax;
             o.MaxSendMessageSize = 64 * 1024 * 1024;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
-        }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax);
+            o.Interceptors.Add<HexRequestFieldsInterceptor>();
+        }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax).AddWebApi(builder.Services, webUri);
 
         TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);
         var clock = SkewedTimeProvider.Wrap(timeProvider ?? TimeProvider.System, options.ClockOffsetMilliseconds, options.ClockDriftPpm);
@@ -179,6 +182,7 @@ public static class NodeProgram
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
         app.MapGrpcHealthChecksService();
+        app.UseWebApi(webUri, loggerFactory.CreateLogger(typeof(WebHosting)));
         if (options.MetricsUrl.Length > 0)
         {
             // Only on the metrics listener, chosen by the port the connection arrived on (never by the
@@ -189,13 +193,19 @@ public static class NodeProgram
         return (app, node);
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeOptions options, PeerTls? tls)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeOptions options, PeerTls? tls, Uri? webUri)
     {
         var publicUri = new Uri(options.PublicUrl);
         var peerUri = new Uri(options.PeerUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             ApplyLimits(kestrel.Limits, options);
+            WebLimits.Apply(kestrel.Limits);
+            if (webUri is not null)
+            {
+                Listen(kestrel, webUri, listen => WebHosting.ConfigureListener(listen, webUri, tls?.Certificate));
+            }
+
             Listen(kestrel, publicUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -288,7 +298,7 @@ public static class NodeProgram
         return result;
     }
 
-    private static void PrintDevelopmentBanner(NodeOptions options, bool created)
+    private static void PrintDevelopmentBanner(NodeOptions options, bool created, Uri? webUri)
     {
         var directory = Path.GetFullPath(Path.GetDirectoryName(DevConsortium.GenesisPath(options.DataDirectory))!);
         Console.WriteLine($"""
@@ -297,6 +307,7 @@ public static class NodeProgram
               data         : {Path.GetFullPath(options.DataDirectory)}
               genesis+keys : {directory}  (member keys: dev-platform.key.json, dev-court.key.json, ...)
               public gRPC  : {options.PublicUrl}
+              web          : {(webUri is null ? "off (--web-url URL turns it on)" : $"{webUri.GetLeftPart(UriPartial.Authority)}  (explorer /, verifier /verify.html, JSON API /v1/...)")}
             Register a first work:
               dotnet run --project Ledger.Cli -- register README.md --endpoint {options.PublicUrl} --key {Path.Combine(directory, "dev-platform.key.json")} --holder dev-platform --genesis {Path.Combine(directory, "genesis.json")}
             Cosign its checkpoints as the dev witness (Ed25519 key {DevConsortium.WitnessId}.key.json):
