@@ -1,7 +1,6 @@
 using Ledger.Browser.Tests.Support;
 using Ledger.Cli.Evidence;
 using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
 
 namespace Ledger.Browser.Tests;
 
@@ -12,8 +11,6 @@ namespace Ledger.Browser.Tests;
 [NonParallelizable]
 public sealed class VerifyPageTests
 {
-    private static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(60);
-
     private WebAssetServer server = null!;
     private ChromeDriver driver = null!;
 
@@ -45,7 +42,7 @@ public sealed class VerifyPageTests
         var fragment = $"#bundle={Base64Url(bundle)}&genesis-sha256={Convert.ToHexStringLower(new SampleChain().GenesisSha256)}";
 
         driver.Navigate().GoToUrl(new Uri(server.BaseAddress, "verify.html" + fragment));
-        var title = new WebDriverWait(driver, VerdictTimeout).Until(d => d.Title.StartsWith(verdict, StringComparison.Ordinal) || d.Title.StartsWith("INVALID", StringComparison.Ordinal) || d.Title.StartsWith("VALID", StringComparison.Ordinal) || d.Title.StartsWith("REJECTED", StringComparison.Ordinal) ? d.Title : null);
+        var title = VerdictTitle.Wait(driver);
 
         Assert.That(title, Does.StartWith(verdict));
         Screenshots.SaveDesktopAndPhone(driver, screenshot);

@@ -43,20 +43,41 @@ public static partial class OfflineChromium
         return output.Result;
     }
 
-    /// <summary>The network interfaces a process sees inside <c>unshare -n</c> (the proof the namespace is cut: only "lo").</summary>
+    /// <summary>The network interfaces a process sees inside <c>unshare -n</c> (/proc/net/dev follows the namespace; /sys/class/net does not).</summary>
     public static IReadOnlyList<string> InterfacesWithoutNetwork()
     {
+        var output = RunCut("cat", "/proc/net/dev");
+        return [.. output.Split('\n').Skip(2).Select(line => line.Split(':')[0].Trim()).Where(name => name.Length > 0)];
+    }
+
+    /// <summary>Whether a process inside <c>unshare -n</c> can open a TCP connection to 127.0.0.1:<paramref name="port"/>.</summary>
+    public static bool CanConnectWithoutNetwork(int port)
+    {
+        var start = Start("bash", "-c", $"echo > /dev/tcp/127.0.0.1/{port}");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start unshare");
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
+
+    private static string RunCut(params string[] command)
+    {
+        using var process = Process.Start(Start(command)) ?? throw new InvalidOperationException("could not start unshare");
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.Zero, $"unshare -n {string.Join(' ', command)} failed: {process.StandardError.ReadToEnd()}");
+        return output;
+    }
+
+    private static ProcessStartInfo Start(params string[] command)
+    {
         var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-n", "ls", "/sys/class/net"])
+        start.ArgumentList.Add("-n");
+        foreach (var argument in command)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start unshare");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"unshare -n failed: {process.StandardError.ReadToEnd()}");
-        return output.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return start;
     }
 
     /// <summary>The text of the dumped DOM's &lt;title&gt;.</summary>
