@@ -12,16 +12,14 @@ export class InvalidProtocolBufferException extends Error {
   }
 }
 
-/** Encoding.UTF8 with throwOnInvalidBytes, as Google.Protobuf decodes strings. */
+/** Google.Protobuf refuses a string field that is not valid UTF-8. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeString(bytes) {
   try {
     return utf8.decode(bytes);
   } catch {
-    const error = new Error('Unable to translate bytes to the specified code page (invalid UTF-8 in a protobuf string).');
-    error.name = 'DecoderFallbackException';
-    throw error;
+    throw new InvalidProtocolBufferException('String is invalid UTF-8.');
   }
 }
 

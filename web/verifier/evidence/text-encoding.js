@@ -27,6 +27,16 @@ export function fromHex(text) {
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
 
+/**
+ * System.Text.Json's byte[] reading (Base64.DecodeFromUtf8): space, tab, CR and LF are skipped,
+ * then the text must be padded base64 whose unused trailing bits are zero; null otherwise.
+ */
+export function fromBase64Json(text) {
+  const compact = text.replace(/[ \t\r\n]/g, '');
+  const bytes = fromBase64(compact);
+  return bytes !== null && toBase64(bytes) === compact ? bytes : null;
+}
+
 /** Convert.ToBase64String. */
 export function toBase64(bytes) {
   let out = '';

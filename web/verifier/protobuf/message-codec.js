@@ -1,16 +1,16 @@
 // Schema-driven protobuf decoding and encoding with Google.Protobuf C#'s semantics, for the few
-// ledger.v1 messages the verifier reads (schemas in #ledger/protobuf/ledger-v1.js).
+// ledger.v1 messages the verifier reads (schemas in #ledger/protobuf/{transaction,block,proof,registry}.js).
 //
 // Decoding (MessageParser.ParseFrom): fields of an unexpected wire type and unknown field numbers are
 // kept as unknown fields; the last value wins for scalars; an embedded message seen twice is merged;
 // repeated numeric fields accept packed and unpacked forms; a oneof keeps its last member (a message
-// member seen twice in a row is merged); strings decode as UTF-8 with U+FFFD for invalid bytes (C#
-// does not reject them). 64-bit integers are BigInt, bytes are Uint8Array (views into the input).
+// member seen twice in a row is merged); a string that is not valid UTF-8 is refused, as C# 3.x does;
+// at most 100 nested messages or groups (CodedInputStream's default recursion limit). 64-bit integers are BigInt, bytes are Uint8Array (views into the input).
 // Encoding (ToByteArray): known fields in declaration order, proto3 defaults omitted (except a set
 // oneof member or optional field), repeated numerics packed, then the unknown fields grouped by field
 // number in first-seen order, each number's varints, fixed32s, fixed64s, length-delimited values and
 // groups in that order, as Google.Protobuf's UnknownFieldSet writes them.
-import { utf8Decode, utf8Encode } from '#ledger/bytes/bytes.js';
+import { utf8DecodeStrict, utf8Encode } from '#ledger/bytes/bytes.js';
 import { InvalidProtocolBufferException } from '#ledger/protobuf/invalid-protocol-buffer-exception.js';
 import { RecursionLimit, WireReader, WireType, truncated } from '#ledger/protobuf/wire-reader.js';
 import { WireWriter } from '#ledger/protobuf/wire-writer.js';
@@ -106,8 +106,9 @@ export function tryDecodeMessage(schema, bytes) {
   }
 }
 
+/** depth: how many messages or groups enclose this one (0 for the top-level message). */
 function mergeFrom(schema, message, reader, depth) {
-  if (depth >= RecursionLimit) {
+  if (depth > RecursionLimit) {
     throw new InvalidProtocolBufferException('Protocol message had too many levels of nesting.  May be malicious.  Use CodedInputStream.SetRecursionLimit() to increase the depth limit.');
   }
   while (!reader.isAtEnd) {
@@ -131,7 +132,7 @@ function isPackable(field) {
 function readScalar(type, reader) {
   switch (type) {
     case 'string':
-      return utf8Decode(reader.readLengthDelimited());
+      return readString(reader);
     case 'bytes':
       return reader.readLengthDelimited();
     case 'bool':
@@ -151,6 +152,16 @@ function readScalar(type, reader) {
       return reader.readFixed32();
     default:
       throw new Error(`unsupported type ${type}`);
+  }
+}
+
+/** Google.Protobuf C# (3.x current) refuses a string field that is not valid UTF-8. */
+function readString(reader) {
+  const bytes = reader.readLengthDelimited();
+  try {
+    return utf8DecodeStrict(bytes);
+  } catch {
+    throw new InvalidProtocolBufferException('Protocol message contained an invalid UTF-8 string.');
   }
 }
 
@@ -228,7 +239,8 @@ function readUnknownField(unknownFields, fieldNumber, wireType, reader, depth) {
       unknownField(unknownFields, fieldNumber).fixed32.push(reader.readFixed32());
       return;
     case WireType.StartGroup: {
-      if (depth + 1 >= RecursionLimit) {
+      // C# counts the enclosing levels before entering: the 101st nested level is refused.
+      if (depth >= RecursionLimit) {
         throw new InvalidProtocolBufferException('Protocol message had too many levels of nesting.  May be malicious.  Use CodedInputStream.SetRecursionLimit() to increase the depth limit.');
       }
       const group = new Map();

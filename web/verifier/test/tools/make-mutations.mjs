@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { sha256HashAlgorithm } from '#ledger/hashing/sha256-hash-algorithm.js';
 import { fromBase64, toBase64, toHex } from '#ledger/evidence/text-encoding.js';
 
+if (process.argv[2] === undefined) {
+  // `node --test verifier/test/` runs every file under test/: a tool without its argument does nothing.
+  console.log('usage: node verifier/test/tools/make-mutations.mjs DIR');
+  process.exit(0);
+}
+
 const out = process.argv[2];
 mkdirSync(out, { recursive: true });
 const samples = fileURLToPath(new URL('../../../../docs/samples/', import.meta.url));
@@ -107,6 +113,24 @@ for (const sample of SAMPLES) {
   }
 }
 
+// --- A2: each sample rewritten as a format 1 bundle (no item outcomes, prior, checkpoint, anchors) ---
+for (const sample of SAMPLES) {
+  const v1 = JSON.parse(readFileSync(samples + sample + '.json', 'utf8'));
+  v1.formatVersion = 1;
+  delete v1.priorRegistration;
+  delete v1.checkpoint;
+  delete v1.nodeSetAnchors;
+  const results = [v1.result, ...v1.governanceChanges.map((c) => c.result)];
+  for (const result of results) {
+    delete result.itemOutcomesRoot;
+  }
+  if (v1.batchItem) {
+    delete v1.batchItem.outcome;
+    delete v1.batchItem.outcomeProof;
+  }
+  emit(`v1/${sample}`, JSON.stringify(v1));
+}
+
 // --- B: the bundle's text re-spelled ---
 const valid = readFileSync(samples + 'valid.json', 'utf8');
 const rawVariants = {
@@ -133,9 +157,39 @@ const rawVariants = {
   'reordered': JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(valid)).reverse())),
   'indented': JSON.stringify(JSON.parse(valid), null, 2),
 };
+Object.assign(rawVariants, {
+  'lone-surrogate-value': valid.replace('"reason":""', '"reason":"\\ud800"'),
+  'lone-surrogate-name': valid.replace('"txHash"', '"\\udc00txHash"'),
+  'paired-surrogate-reason': valid.replace('"reason":""', '"reason":"\\ud83d\\ude00"'),
+  'nul-escape-reason': valid.replace('"reason":""', '"reason":"\\u0000"'),
+  'escaped-hex': valid.replace(/"txHash":"(.)/, (m, c) => `"txHash":"\\u00${c.charCodeAt(0).toString(16)}`),
+  'timestamp-minus0': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-0'),
+  'timestamp-negative': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-1'),
+  'timestamp-huge': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":9223372036854775807'),
+  'timestamp-before-year-1': valid.replace(/"timestampUnixMs":\d+/, '"timestampUnixMs":-62135596800001'),
+  'height-1e400': valid.replace('"blockHeight":1', '"blockHeight":1E400'),
+  'tab-whitespace': valid.replace('{', '{\t'),
+  'formfeed-whitespace': valid.replace('{', '{\f'),
+  'control-in-string': valid.replace('"reason":""', '"reason":"\u0001"'),
+});
 for (const [label, text] of Object.entries(rawVariants)) {
   emit(`raw/${label}`, text);
 }
+const validBytes = new TextEncoder().encode(valid);
+function emitBytes(label, bytes) {
+  const file = `m${String(n++).padStart(5, '0')}.json`;
+  writeFileSync(`${out}/${file}`, bytes);
+  inputs.push({ name: `bytes/${label}`, bytes: true, bundle: file, suite: 'ed25519', trustedGenesisSha256: genesisHex, contentFile: null });
+}
+const reasonAt = valid.indexOf('"reason":""') + '"reason":"'.length;
+const insertAt = (at, extra) => Uint8Array.from([...validBytes.slice(0, at), ...extra, ...validBytes.slice(at)]);
+emitBytes('invalid-utf8-in-string', insertAt(reasonAt, [0xc3, 0x28]));
+emitBytes('overlong-utf8-in-string', insertAt(reasonAt, [0xc0, 0xaf]));
+emitBytes('surrogate-utf8-in-string', insertAt(reasonAt, [0xed, 0xa0, 0x80]));
+emitBytes('valid-utf8-in-string', insertAt(reasonAt, [0xc3, 0xa9]));
+emitBytes('invalid-utf8-between-tokens', insertAt(1, [0xff]));
+emitBytes('nul-byte-in-string', insertAt(reasonAt, [0x00]));
+emitBytes('del-in-string', insertAt(reasonAt, [0x7f]));
 
 // --- C: the genesis document bent (bundle otherwise valid; unanchored so the parse decides) ---
 const genesisText = readFileSync(samples + 'genesis.json', 'utf8');
