@@ -3,6 +3,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Ledger.Core.Blocks;
 using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
 
 namespace Ledger.Core.Evidence;
 
@@ -225,9 +226,10 @@ public static class EvidenceBundleJson
             throw new EvidenceFormatException($"{path} is not a SignedTransaction", exception);
         }
 
-        // Re-encoding must give the same bytes: unknown fields or non-canonical varints would let
-        // two byte strings stand for one transaction.
-        if (!transaction.ToByteArray().AsSpan().SequenceEqual(bytes))
+        // Re-encoding must give the same bytes, and only the canonical fields (IsCanonical): unknown
+        // fields (which Google.Protobuf keeps and writes back) or non-canonical varints would let two
+        // byte strings stand for one transaction, with bytes no hash covers.
+        if (!transaction.ToByteArray().AsSpan().SequenceEqual(bytes) || !TransactionHashing.IsCanonical(bytes))
         {
             throw new EvidenceFormatException($"{path} is not the canonical encoding of a SignedTransaction");
         }

@@ -8,6 +8,7 @@ import { JsonFields } from '#ledger/evidence/json-fields.js';
 import { Kind, parseJson, utf8ByteCount } from '#ledger/evidence/strict-json.js';
 import { decode, encodeSignedTransaction, InvalidProtocolBufferException, SignedTransaction } from '#ledger/evidence/protobuf-messages.js';
 import { bytesEqual } from '#ledger/evidence/text-encoding.js';
+import { isCanonical } from '#ledger/signing/transaction-hashing.js';
 import { AnchorsMax } from '#ledger/evidence/node-set-anchors.js';
 
 export const FormatName = 'ledger-evidence-bundle';
@@ -153,9 +154,10 @@ function parseTransaction(bytes, path) {
     }
     throw exception;
   }
-  // Re-encoding must give the same bytes: unknown fields or non-canonical varints would let two
-  // byte strings stand for one transaction.
-  if (!bytesEqual(encodeSignedTransaction(transaction), bytes)) {
+  // Re-encoding must give the same bytes, and only the canonical fields (TransactionHashing.IsCanonical):
+  // unknown fields (which a re-encoding keeps) or non-canonical varints would let two byte strings stand
+  // for one transaction, with bytes no hash covers.
+  if (!bytesEqual(encodeSignedTransaction(transaction), bytes) || !isCanonical(bytes)) {
     throw new EvidenceFormatException(`${path} is not the canonical encoding of a SignedTransaction`);
   }
   if (transaction.detachedItems.length !== 0) {

@@ -219,7 +219,7 @@ function writeVarint(out, value) {
 }
 
 function writeBytesField(out, number, bytes) {
-  writeVarint(out, (number << 3) | 2);
+  writeVarint(out, ((number << 3) | 2) >>> 0);
   writeVarint(out, bytes.length);
   for (const b of bytes) {
     out.push(b);
@@ -230,15 +230,15 @@ function writeBytesField(out, number, bytes) {
 function writeUnknown(out, unknown) {
   for (const [number, lists] of unknown) {
     for (const v of lists[0]) {
-      writeVarint(out, number << 3);
+      writeVarint(out, (number << 3) >>> 0);
       writeVarint(out, v);
     }
     for (const v of lists[5]) {
-      writeVarint(out, (number << 3) | 5);
+      writeVarint(out, ((number << 3) | 5) >>> 0);
       out.push(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255);
     }
     for (const v of lists[1]) {
-      writeVarint(out, (number << 3) | 1);
+      writeVarint(out, ((number << 3) | 1) >>> 0);
       for (let i = 0n; i < 8n; i++) {
         out.push(Number((v >> (8n * i)) & 255n));
       }
@@ -247,11 +247,11 @@ function writeUnknown(out, unknown) {
       writeBytesField(out, number, v);
     }
     for (const v of lists[3]) {
-      writeVarint(out, (number << 3) | 3);
+      writeVarint(out, ((number << 3) | 3) >>> 0);
       for (const b of v) {
         out.push(b);
       }
-      writeVarint(out, (number << 3) | 4);
+      writeVarint(out, ((number << 3) | 4) >>> 0);
     }
   }
 }
