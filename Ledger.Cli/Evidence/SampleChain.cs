@@ -6,6 +6,7 @@ using Ledger.Core.Checkpoints;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
+using Ledger.Core.Hashing;
 using Ledger.Core.Keys;
 using Ledger.Core.Merkle;
 using Ledger.Core.Protocol;
@@ -17,7 +18,8 @@ namespace Ledger.Cli.Evidence;
 /// <summary>
 /// A deterministic chain built with Core alone, the way a node would build it, from which the
 /// published sample bundles (docs/samples/) are cut. Every key comes from a fixed seed and the suite
-/// is ed25519 (deterministic signatures), so building it twice gives identical bytes. Consortium
+/// is ed25519 by default (deterministic signatures), so building it twice gives identical bytes (with
+/// p256-sha256 or sm2-sm3 the keys are the same but ECDSA/SM2 signatures are randomized). Consortium
 /// "sample-chain": members admin, studio (rights_holder), platform; nodes node-1..3 (all attest).
 /// <list type="bullet">
 /// <item>block 1 (2026-01-05 09:00 UTC): studio registers the work "Harbour at dawn" (position 0) and a
@@ -35,7 +37,7 @@ public sealed class SampleChain
     public const long Block2UnixMs = 1_773_153_000_000; // 2026-03-10 14:30:00 UTC
     public const int EarlyBatchItemCount = 3;
 
-    private readonly ICryptoSuite suite = CryptoSuites.Ed25519;
+    private readonly ICryptoSuite suite;
     private readonly MemoryMerkleTree log;
     private readonly IReadOnlyList<KeyPair> nodeKeys;
     private readonly List<CertifiedHeader> headers = [];
@@ -45,15 +47,19 @@ public sealed class SampleChain
     private readonly KeyPair witness;
 
     /// <param name="lateBatchItemCount">Items in platform's batch of block 2 (at least 3): the size tests use large ones.</param>
-    public SampleChain(int lateBatchItemCount = 4)
+    /// <param name="suite">The consortium's suite (ed25519 when null); the witness key is ed25519 whatever it is (cosignature/v1).
+    /// With sm2-sm3 the works also register their SM3 content hash, as an SM consortium's members would.</param>
+    public SampleChain(int lateBatchItemCount = 4, ICryptoSuite? suite = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lateBatchItemCount, 3);
+        suite ??= CryptoSuites.Ed25519;
+        this.suite = suite;
         LateBatchItemCount = lateBatchItemCount;
         nodeKeys = [Key("node-1"), Key("node-2"), Key("node-3")];
         admin = Key("admin");
         studio = Key("studio");
         platform = Key("platform");
-        witness = Key("witness-1");
+        witness = Key("witness-1", CryptoSuites.Ed25519);
         var genesis = new ConsortiumGenesis
         {
             FormatVersion = ConsortiumGenesis.CurrentFormatVersion,
@@ -69,7 +75,7 @@ public sealed class SampleChain
         // Block 1: studio's registrations.
         StudioWork = Sign(studio, TransactionType.RegisterWork, new RegisterWork
         {
-            ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(SHA256.HashData(WorkContent)) },
+            ContentHash = WorkContentHash(),
             MediaType = MediaType.Image,
             Title = "Harbour at dawn",
             RightsHolder = new RightsHolder { MemberId = "studio" },
@@ -85,7 +91,7 @@ public sealed class SampleChain
         var studioBatchHash = TxHash(StudioBatch);
         PlatformWork = Sign(platform, TransactionType.RegisterWork, new RegisterWork
         {
-            ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(SHA256.HashData(WorkContent)) },
+            ContentHash = WorkContentHash(),
             MediaType = MediaType.Image,
             Title = "Sunrise over the port",
             RightsHolder = new RightsHolder { MemberId = "platform" },
@@ -124,6 +130,8 @@ public sealed class SampleChain
     public static byte[] WorkContent => Encoding.UTF8.GetBytes("harbour-at-dawn.jpg: the sample photograph's bytes");
 
     public int LateBatchItemCount { get; }
+
+    public ICryptoSuite Suite => suite;
 
     public byte[] GenesisBytes { get; }
 
@@ -171,6 +179,19 @@ public sealed class SampleChain
 
     /// <summary>Platform's RegisterWork of studio's batch item 2: rejected, the prior is that batch item.</summary>
     public EvidenceBundle PlatformCopyOfItemBundle() => Bundle(2, 2, PlatformCopyOfItem, null, Prior(1, 1, StudioBatch, StudioItem(2)));
+
+    private ContentHash WorkContentHash()
+    {
+        var hash = new ContentHash { Sha256 = ByteString.CopyFrom(SHA256.HashData(WorkContent)) };
+        if (suite.Name == CryptoSuites.Sm2Sm3Name)
+        {
+            var sm3 = new byte[Sm3HashAlgorithm.Instance.HashSizeBytes];
+            Sm3HashAlgorithm.Instance.Hash(WorkContent, sm3);
+            hash.Sm3 = ByteString.CopyFrom(sm3);
+        }
+
+        return hash;
+    }
 
     private BatchItemEvidence StudioItem(int item) => BatchItemEvidence.Build(StudioItems, StudioOutcomes, item, suite.Hash);
 
@@ -346,7 +367,7 @@ public sealed class SampleChain
         });
 
     /// <summary>A key from a fixed, public seed: sample keys protect nothing.</summary>
-    private KeyPair Key(string name) => suite.ImportPrivateKey(SHA256.HashData(Encoding.UTF8.GetBytes($"ledger evidence sample key: {name}")));
+    private KeyPair Key(string name, ICryptoSuite? keySuite = null) => (keySuite ?? suite).ImportPrivateKey(SHA256.HashData(Encoding.UTF8.GetBytes($"ledger evidence sample key: {name}")));
 
     private static GenesisMember Member(string id, string role, KeyPair key) =>
         new() { Id = id, Name = id, Role = role, Keys = [GenesisKeyOf(key)] };

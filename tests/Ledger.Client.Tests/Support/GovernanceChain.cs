@@ -47,9 +47,10 @@ public sealed class GovernanceChain
     private readonly KeyPair admin2;
     private ulong nonce;
 
-    public GovernanceChain()
+    /// <param name="suite">The consortium's suite (p256-sha256 when null); the browser cross-check builds one per suite.</param>
+    public GovernanceChain(ICryptoSuite? suite = null)
     {
-        var suite = CryptoSuites.P256Sha256;
+        suite ??= CryptoSuites.P256Sha256;
         Suite = suite;
         admin = suite.GenerateKeyPair();
         admin2 = suite.GenerateKeyPair();
