@@ -113,7 +113,10 @@ public static class DiffCaseGenerator
     {
         try
         {
-            return JsonNode.Parse(bytes) as JsonObject;
+            // Strings are decoded lazily: writing the document out forces it, so invalid UTF-8 inside one is found here.
+            var node = JsonNode.Parse(bytes) as JsonObject;
+            _ = node?.ToJsonString();
+            return node;
         }
         catch (JsonException)
         {

@@ -83,6 +83,16 @@ public static class DocumentMutations
             return null;
         }
 
+        try
+        {
+            _ = node?.ToJsonString();
+        }
+        catch (InvalidOperationException)
+        {
+            // A string with invalid UTF-8 (decoded lazily): not reformattable.
+            return null;
+        }
+
         if (reverse && node is JsonObject obj)
         {
             var members = obj.ToList();

@@ -75,7 +75,7 @@ public static class EvidenceDiffCommand
         {
             summary = EvidenceDiffRun.Execute(caseSource, error, replay is null ? findings : null);
         }
-        catch (InvalidOperationException exception) when (exception.Message.Contains("node", StringComparison.Ordinal))
+        catch (NodeUnavailableException exception)
         {
             error.WriteLine($"evidence-diff: {exception.Message}");
             return 2;

@@ -9,12 +9,15 @@ public sealed class EvidenceDiffSummary
 
     public List<(DiffCase Case, string Difference, string? File)> Mismatches { get; } = [];
 
+    /// <summary>Mismatches of an already reported kind (<see cref="KnownDivergences"/>), by id.</summary>
+    public Dictionary<string, long> Known { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, long> Outcomes { get; } = new(StringComparer.Ordinal);
 
     public long Count(string outcome) => Outcomes.GetValueOrDefault(outcome);
 
     public string ClosingLine =>
-        $"cases={Cases} mismatches={Mismatches.Count} malformed={Count("malformed")} invalid={Count("invalid")} valid={Count("valid")} rejected={Count("rejected")} not_anchored={Count("not-anchored")} errors={Count("error")}";
+        $"cases={Cases} mismatches={Mismatches.Count} malformed={Count("malformed")} invalid={Count("invalid")} valid={Count("valid")} rejected={Count("rejected")} not_anchored={Count("not-anchored")} errors={Count("error")} known_divergences={Known.Values.Sum()}";
 }
 
 /// <summary>
@@ -42,7 +45,19 @@ public static class EvidenceDiffRun
             var javascript = js.Receive();
             summary.Cases++;
             summary.Outcomes[csharp.Outcome] = summary.Count(csharp.Outcome) + 1;
-            if (OutcomeComparison.Difference(csharp, javascript) is { } difference)
+            if (OutcomeComparison.Difference(csharp, javascript) is not { } difference)
+            {
+                // They agree.
+            }
+            else if (KnownDivergences.Find(csharp, javascript) is { } known)
+            {
+                summary.Known[known.Id] = summary.Known.GetValueOrDefault(known.Id) + 1;
+                if (summary.Known[known.Id] == 1)
+                {
+                    log.WriteLine($"known divergence {known.Id} (wrong: {known.WrongSide}) first seen at seed={diffCase.Seed} case={diffCase.Index}");
+                }
+            }
+            else
             {
                 string? file = null;
                 if (summary.Mismatches.Count < MismatchesReportedMax)

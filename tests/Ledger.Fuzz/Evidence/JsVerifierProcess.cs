@@ -30,12 +30,12 @@ public sealed class JsVerifierProcess : IDisposable
     /// <param name="plantedBug">A driver <c>--plant</c> value (tests only): the JS answers are deliberately bent.</param>
     public static JsVerifierProcess Start(string? plantedBug = null)
     {
-        var node = FindNode() ?? throw new InvalidOperationException(
+        var node = FindNode() ?? throw new NodeUnavailableException(
             $"node (nodejs) was not found at {NodeDebianPath} or on PATH: evidence-diff runs web/verifier under node; scripts/install-browser.sh installs it (apt-get install nodejs)");
         var driver = Path.Combine(AppContext.BaseDirectory, DriverFileName);
         if (!File.Exists(driver))
         {
-            throw new InvalidOperationException($"{driver} is missing (tests/Ledger.Fuzz copies Evidence/{DriverFileName} to its output)");
+            throw new NodeUnavailableException($"{driver} is missing (tests/Ledger.Fuzz copies Evidence/{DriverFileName} to its output)");
         }
 
         var start = new ProcessStartInfo(node)
@@ -152,3 +152,6 @@ public sealed class JsVerifierProcess : IDisposable
         process.Dispose();
     }
 }
+
+/// <summary>node, or the driver script, is not there: the run cannot start (a clear message, not a finding).</summary>
+public sealed class NodeUnavailableException(string message) : Exception(message);

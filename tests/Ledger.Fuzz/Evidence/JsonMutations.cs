@@ -122,7 +122,7 @@ public static class JsonMutations
                 break;
         }
 
-        return what;
+        return raw.Describe(what);
     }
 
     /// <summary>Serializes <paramref name="node"/> compactly (no escaping beyond JSON's own), splicing in <paramref name="raw"/>'s values.</summary>
@@ -297,6 +297,24 @@ public sealed class RawJson
         }
 
         return result;
+    }
+
+    /// <summary><paramref name="text"/> with each placeholder replaced by its raw value (invalid UTF-8 shown as \\xNN).</summary>
+    public string Describe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < values.Count; i++)
+        {
+            var shown = new StringBuilder();
+            foreach (var b in values[i])
+            {
+                shown.Append(b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"\\x{b:x2}");
+            }
+
+            text = text.Replace($"\"{Placeholder(i)}\"", shown.ToString(), StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     private static string Placeholder(int index) => $"@@raw-json-{index}@@";

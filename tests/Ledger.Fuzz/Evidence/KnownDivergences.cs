@@ -1,0 +1,26 @@
+namespace Ledger.Fuzz.Evidence;
+
+/// <summary>
+/// Mismatches already found, reported and not yet fixed (each a real bug in one verifier), recognised
+/// by their shape so a run keeps counting them apart and still stops on anything new. Each has a
+/// minimal repro under tests/Ledger.Fuzz.Tests/EvidenceDiff/ whose test asserts it still diverges: when
+/// the bug is fixed that test fails, and the entry goes.
+/// </summary>
+public static class KnownDivergences
+{
+    /// <summary>One known divergence: an id (the repro file's name), which verifier is wrong, and how to recognise it.</summary>
+    public sealed record Divergence(string Id, string WrongSide, string Description, Func<VerifierOutcome, VerifierOutcome, bool> Matches);
+
+    public static IReadOnlyList<Divergence> All { get; } =
+    [
+        new(
+            "csharp-parse-invalid-utf8",
+            "C#",
+            "EvidenceBundleJson.Parse throws InvalidOperationException ('Cannot transcode invalid UTF-8 JSON text to UTF-16 string.') instead of EvidenceFormatException "
+            + "when a JSON string or member name holds invalid UTF-8 (JsonDocument.Parse does not validate string contents; JsonElement.GetString / property names throw later): "
+            + "the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the bytes as malformed.",
+            (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot transcode invalid UTF-8", StringComparison.Ordinal) == true && js.Malformed),
+    ];
+
+    public static Divergence? Find(VerifierOutcome csharp, VerifierOutcome js) => All.FirstOrDefault(known => known.Matches(csharp, js));
+}
