@@ -32,7 +32,7 @@ public static class DiffCaseGenerator
         var what = new List<string> { origin.Name };
         for (var m = 0; m < mutationCount; m++)
         {
-            var root = TryParseObject(bundle);
+            var root = JsonMutations.TryParseObject(bundle);
             var kind = root is null ? 9 : random.Next(10);
             var raw = new RawJson();
             switch (kind)
@@ -107,25 +107,6 @@ public static class DiffCaseGenerator
         var bytes = new byte[count];
         random.NextBytes(bytes);
         return bytes;
-    }
-
-    private static JsonObject? TryParseObject(byte[] bytes)
-    {
-        try
-        {
-            // Strings are decoded lazily: writing the document out forces it, so invalid UTF-8 inside one is found here.
-            var node = JsonNode.Parse(bytes) as JsonObject;
-            _ = node?.ToJsonString();
-            return node;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     /// <summary>
@@ -209,7 +190,7 @@ public static class DiffCaseGenerator
         }
 
         string what;
-        if (TryParseObject(genesis) is { } document && random.Next(5) != 0)
+        if (JsonMutations.TryParseObject(genesis) is { } document && random.Next(5) != 0)
         {
             var raw = new RawJson();
             what = JsonMutations.Mutate(document, random, raw);

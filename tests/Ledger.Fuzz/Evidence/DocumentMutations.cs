@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Ledger.Fuzz.Evidence;
 
@@ -73,36 +72,22 @@ public static class DocumentMutations
 
     private static byte[]? Reformatted(byte[] document, bool indented, bool reverse)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(document);
-        }
-        catch (JsonException)
+        var node = JsonMutations.TryParseObject(document);
+        if (node is null)
         {
             return null;
         }
 
-        try
+        if (reverse)
         {
-            _ = node?.ToJsonString();
-        }
-        catch (InvalidOperationException)
-        {
-            // A string with invalid UTF-8 (decoded lazily): not reformattable.
-            return null;
-        }
-
-        if (reverse && node is JsonObject obj)
-        {
-            var members = obj.ToList();
-            obj.Clear();
+            var members = node.ToList();
+            node.Clear();
             foreach (var (name, value) in Enumerable.Reverse(members))
             {
-                obj[name] = value;
+                node[name] = value;
             }
         }
 
-        return Encoding.UTF8.GetBytes(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "null");
+        return Encoding.UTF8.GetBytes(node.ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 }

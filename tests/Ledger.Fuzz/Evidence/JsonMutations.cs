@@ -125,6 +125,53 @@ public static class JsonMutations
         return raw.Describe(what);
     }
 
+    /// <summary>
+    /// The document as a mutable object, or null when it is not a JSON object this fuzzer can edit:
+    /// not JSON, not an object, or holding strings or member names that do not decode (invalid UTF-8,
+    /// lone surrogate escapes), which <see cref="JsonNode"/> only finds when it reads them.
+    /// </summary>
+    public static JsonObject? TryParseObject(byte[] bytes)
+    {
+        try
+        {
+            if (JsonNode.Parse(bytes) is not JsonObject root)
+            {
+                return null;
+            }
+
+            Materialize(root);
+            return root;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj.ToList())
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                _ = value.GetValue<string>();
+                break;
+        }
+    }
+
     /// <summary>Serializes <paramref name="node"/> compactly (no escaping beyond JSON's own), splicing in <paramref name="raw"/>'s values.</summary>
     public static byte[] Write(JsonNode node, RawJson raw)
     {
