@@ -93,14 +93,17 @@ public sealed class EvidenceDiffTests
         }
     }
 
-    public static IEnumerable<string> KnownDivergenceIds() => KnownDivergences.All.Select(known => known.Id);
+    /// <summary>Every repro file: <c>{known divergence id}[.variant].case.json</c>.</summary>
+    public static IEnumerable<TestCaseData> KnownDivergenceRepros() => KnownDivergences.All.SelectMany(known =>
+        Directory.GetFiles(ReproDirectory, known.Id + "*" + DiffCaseFile.Extension).Order(StringComparer.Ordinal)
+            .Select(file => new TestCaseData(known.Id, Path.GetFileName(file))));
 
-    /// <summary>Each known divergence's repro still diverges the way it is recorded; when this fails, the bug was fixed: drop the entry and its repro.</summary>
-    [TestCaseSource(nameof(KnownDivergenceIds))]
-    public void Verify_KnownDivergenceRepro_StillDivergesAsRecorded(string id)
+    /// <summary>Each known divergence's repros still diverge the way it is recorded; when this fails, the bug was fixed: drop the entry and its repros.</summary>
+    [TestCaseSource(nameof(KnownDivergenceRepros))]
+    public void Verify_KnownDivergenceRepro_StillDivergesAsRecorded(string id, string reproFile)
     {
         // Arrange
-        var diffCase = DiffCaseFile.Read(Path.Combine(ReproDirectory, id + DiffCaseFile.Extension));
+        var diffCase = DiffCaseFile.Read(Path.Combine(ReproDirectory, reproFile));
         using var js = JsVerifierProcess.Start();
 
         // Act

@@ -44,6 +44,12 @@ public static class JsonMutations
         ArgumentNullException.ThrowIfNull(raw);
         var slots = new List<Slot>();
         Collect(root, null, null, -1, "$", slots);
+        if (slots.Count == 1)
+        {
+            root["unknownMember"] = 0;
+            return "$: unknown member added to an empty object";
+        }
+
         var slot = slots[1 + random.Next(slots.Count - 1)];
         var value = slot.Value;
         string what;

@@ -16,10 +16,11 @@ public static class KnownDivergences
         new(
             "csharp-parse-invalid-utf8",
             "C#",
-            "EvidenceBundleJson.Parse throws InvalidOperationException ('Cannot transcode invalid UTF-8 JSON text to UTF-16 string.') instead of EvidenceFormatException "
-            + "when a JSON string or member name holds invalid UTF-8 (JsonDocument.Parse does not validate string contents; JsonElement.GetString / property names throw later): "
-            + "the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the bytes as malformed.",
-            (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot transcode invalid UTF-8", StringComparison.Ordinal) == true && js.Malformed),
+            "EvidenceBundleJson.Parse throws InvalidOperationException ('Cannot transcode invalid UTF-8 JSON text to UTF-16 string.', or 'Cannot read invalid UTF-16 JSON text "
+            + "as string. Invalid surrogate value') instead of EvidenceFormatException when a JSON string or member name holds invalid UTF-8 or a lone surrogate escape "
+            + "(\\udc00): JsonDocument.Parse does not validate string contents, JsonElement.GetString and property names throw later (JsonFields.String, "
+            + "EvidenceBundleJson.ReadVersion's format.GetString()): the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the file as malformed.",
+            (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot ", StringComparison.Ordinal) == true && js.Malformed),
     ];
 
     public static Divergence? Find(VerifierOutcome csharp, VerifierOutcome js) => All.FirstOrDefault(known => known.Matches(csharp, js));
