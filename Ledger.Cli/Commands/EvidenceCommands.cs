@@ -8,6 +8,7 @@ using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
 using Ledger.Core.Hashing;
+using Ledger.Web;
 
 namespace Ledger.Cli.Commands;
 
@@ -28,7 +29,7 @@ public static class EvidenceCommands
         };
         CommandAction.Set(verify, environment, (parse, console) =>
         {
-            var bundleBytes = Files.ReadAllBytes(parse.GetValue(bundleArgument)!, EvidenceBundleJson.DocumentBytesMax, "bundle");
+            var (bundleBytes, page) = ReadBundleOrPage(parse.GetValue(bundleArgument)!);
             var bundle = EvidenceBundleJson.Parse(bundleBytes);
             var options = new EvidenceVerificationOptions
             {
@@ -38,34 +39,61 @@ public static class EvidenceCommands
             var report = EvidenceVerifier.Verify(bundle, options);
             if (console.IsJson)
             {
-                console.Json(ToJson(report));
+                var json = ToJson(report);
+                if (page is not null)
+                {
+                    json["page"] = new JsonObject { ["genuine"] = page.IsGenuinePage, ["namedGenesisSha256"] = page.NamedGenesisSha256Hex };
+                }
+
+                console.Json(json);
             }
             else
             {
+                if (page is not null)
+                {
+                    console.Out.WriteLine(PageLine(page));
+                }
+
                 WriteText(console.Out, report);
+            }
+
+            if (page is { IsGenuinePage: false })
+            {
+                console.Error.WriteLine("warning: this HTML file's page is not the one this version of ledger writes for its bundle: its on-screen verdict may come from other code; rely on this report");
             }
 
             return ExitCodeOf(report.Verdict);
         });
-        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), CreateSamples(environment) };
+        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), EvidenceHtmlCommand.Create(environment), CreateSamples(environment) };
     }
 
     private static Command CreateExport(CliEnvironment environment)
     {
         var tx = new Option<string>("--tx") { Description = "Transaction hash (hex)", Required = true };
-        var output = new Option<string>("--out") { Description = "Bundle file to write", Required = true };
+        var output = new Option<string?>("--out") { Description = "Bundle file to write (--out, --html or both)" };
+        var html = new Option<string?>("--html") { Description = "Self-verifying HTML file to write: the bundle and the in-browser verifier in one page that checks itself offline (--out, --html or both)" };
         var manifest = new Option<string?>("--manifest") { Description = "Batch manifest (JSON lines) of a BatchRegister, for --item (optional: the items are otherwise taken from the transaction)" };
         var item = new Option<int?>("--item") { Description = "Index of the batch item the bundle is evidence for" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file" };
         var command = new Command("export", "Fetch a transaction (or one batch item), its proofs and certified header from a node and write a verified evidence bundle; a rejected one carries the earlier registration it names (needs --genesis)")
         {
-            tx, output, manifest, item, force,
+            tx, output, html, manifest, item, force,
         };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var outPath = parse.GetValue(output)!;
-            Files.EnsureWritable(outPath, parse.GetValue(force));
+            var outPath = parse.GetValue(output);
+            var htmlPath = parse.GetValue(html);
+            if (outPath is null && htmlPath is null)
+            {
+                throw CliException.Usage("evidence export needs --out FILE (the bundle), --html FILE (self-verifying HTML), or both");
+            }
+
+            foreach (var path in new[] { outPath, htmlPath }.OfType<string>())
+            {
+                Files.EnsureWritable(path, parse.GetValue(force));
+            }
+
             var genesisPath = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
                 ?? throw CliException.Usage("evidence export needs --genesis (the bundle carries it verbatim)");
             var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
@@ -88,15 +116,26 @@ public static class EvidenceCommands
                 throw CliException.VerificationFailed($"the node's data does not make a valid bundle: {report.Conclusion}");
             }
 
-            await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            var htmlBytes = htmlPath is null ? null : EvidenceHtmlCommand.BuildHtml(bytes, Convert.ToHexStringLower(SHA256.HashData(genesisBytes)));
+            if (outPath is not null)
+            {
+                await File.WriteAllBytesAsync(outPath, bytes, cancellation).ConfigureAwait(false);
+            }
+
+            if (htmlPath is not null)
+            {
+                await File.WriteAllBytesAsync(htmlPath, htmlBytes!, cancellation).ConfigureAwait(false);
+            }
+
             var what = report.BatchItemIndex is { } i ? $"item {i} of tx" : "tx";
+            var written = string.Join(" and ", new[] { outPath is null ? null : $"{outPath} ({bytes.Length} bytes)", htmlPath is null ? null : $"{htmlPath} ({htmlBytes!.Length} bytes, self-verifying HTML)" }.OfType<string>());
             console.Result(
                 new JsonObject
                 {
-                    ["file"] = outPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = bundle.BlockHeight, ["bytes"] = bytes.Length,
-                    ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
+                    ["file"] = outPath, ["htmlFile"] = htmlPath, ["txHash"] = Convert.ToHexStringLower(txHash), ["blockHeight"] = bundle.BlockHeight, ["bytes"] = bytes.Length,
+                    ["htmlBytes"] = htmlBytes?.Length, ["verdict"] = VerdictName(report.Verdict), ["priorTxHash"] = report.Prior?.TxHashHex,
                 },
-                $"wrote {outPath} ({bytes.Length} bytes): {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
+                $"wrote {written}: {what} {Convert.ToHexStringLower(txHash)} in block {bundle.BlockHeight}, verified: {report.Conclusion}");
             return ExitCodes.Ok;
         });
         return command;
@@ -136,6 +175,41 @@ public static class EvidenceCommands
         return command;
     }
 
+    /// <summary>
+    /// A bundle file, or a self-verifying HTML file (ledger evidence export --html): then the bundle it
+    /// embeds, and whether its page is byte for byte what this version writes (so that its on-screen
+    /// verdict came from this verifier). The genesis it names is shown, never trusted.
+    /// </summary>
+    private static (byte[] Bundle, SelfVerifyingHtmlContents? Page) ReadBundleOrPage(string path)
+    {
+        var bytes = Files.ReadAllBytes(path, SelfVerifyingHtml.DocumentBytesMax, "bundle");
+        if (!LooksLikeHtml(bytes))
+        {
+            if (bytes.Length > EvidenceBundleJson.DocumentBytesMax)
+            {
+                throw new EvidenceFormatException($"bundle is {bytes.Length} bytes, more than {EvidenceBundleJson.DocumentBytesMax}");
+            }
+
+            return (bytes, null);
+        }
+
+        return SelfVerifyingHtml.TryRead(bytes, out var page)
+            ? (page.Bundle, page)
+            : throw new EvidenceFormatException("an HTML file without an embedded evidence bundle (not written by ledger evidence export --html or ledger evidence html)");
+    }
+
+    private static bool LooksLikeHtml(ReadOnlySpan<byte> bytes)
+    {
+        var start = bytes.TrimStart(" \t\r\n"u8);
+        return start.Length >= 9 && System.Text.Encoding.ASCII.GetString(start[..9]).Equals("<!doctype", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string PageLine(SelfVerifyingHtmlContents page) =>
+        (page.IsGenuinePage
+            ? "Page:         self-verifying HTML; its page is byte for byte the one this version writes for this bundle"
+            : "Page:         self-verifying HTML; WARNING: its page is NOT the one this version writes for this bundle — do not rely on its on-screen verdict")
+        + $" (it names genesis sha256 {page.NamedGenesisSha256Hex ?? "(none)"}; only --genesis or --genesis-sha256 is trusted)";
+
     /// <summary>The verdict's exit code (docs/cli.md): VALID 0, REJECTED 7, INVALID 1, NOT ANCHORED 8.</summary>
     public static int ExitCodeOf(EvidenceVerdict verdict) => verdict switch
     {
@@ -153,7 +227,7 @@ public static class EvidenceCommands
         _ => "invalid",
     };
 
-    private static byte[]? TrustedGenesis(string? path, string? hex)
+    internal static byte[]? TrustedGenesis(string? path, string? hex)
     {
         if (path is not null && hex is not null)
         {

@@ -1,65 +1,17 @@
-using Ledger.Core.Consortium;
-using Ledger.Core.Evidence;
+using Ledger.Core.Evidence.Export;
 using Ledger.Core.Protocol;
-using Ledger.Core.Signing;
 
 namespace Ledger.Client.Evidence;
 
 /// <summary>
-/// Gathers what an evidence bundle needs to check signatures at a height: every accepted
-/// governance transaction (ProposeChange, Vote) before a given transaction, each with its
-/// inclusion proof into the log of the header the bundle carries. Found by reading the chain
-/// from block 1 (the registry keeps no index of governance transactions yet), so it costs one
-/// pass over the blocks up to the height; only the governance transactions are kept.
+/// The governance changes before a transaction, read from a node (<see cref="GovernanceEvidenceCollector"/>
+/// over <see cref="LedgerClientEvidenceSource"/>); see there for what is collected and what it costs.
 /// </summary>
 public static class GovernanceCollector
 {
-    public static async Task<GovernanceCollection> CollectAsync(LedgerClient client, BlockHeader header, uint position, CancellationToken cancellation = default)
+    public static Task<GovernanceCollection> CollectAsync(LedgerClient client, BlockHeader header, uint position, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(header);
-        var genesis = client.Genesis ?? throw new InvalidOperationException("collecting governance needs the client's genesis");
-        var state = new ConsortiumState(genesis);
-        var beforeBlock = new ConsortiumState(genesis);
-        await foreach (var block in client.GetBlocksAsync(1, header.Height, cancellation).ConfigureAwait(false))
-        {
-            var height = block.Header.Height;
-            var count = height == header.Height ? (int)Math.Min(position, (uint)block.Transactions.Count) : block.Transactions.Count;
-            for (var i = 0; i < count; i++)
-            {
-                var transaction = block.Transactions[i];
-                EnvelopeFields.TryRead(transaction.Envelope.Span, out var type, out _);
-                if (type is not (TransactionType.ProposeChange or TransactionType.Vote) || block.Results[i].Code != ResultCode.Ok)
-                {
-                    continue;
-                }
-
-                var txHash = TransactionHashing.ComputeHash(client.ChainHash, transaction);
-                state.Observe(height, (uint)i, transaction, txHash, block.Results[i]);
-                if (height < header.Height)
-                {
-                    beforeBlock.Observe(height, (uint)i, transaction, txHash, block.Results[i]);
-                }
-            }
-        }
-
-        var changes = new List<GovernanceChangeEvidence>(state.History.Count);
-        foreach (var entry in state.History)
-        {
-            var proof = await client.GetInclusionProofAsync(entry.TransactionHash, header.LogSize, cancellation).ConfigureAwait(false);
-            changes.Add(new GovernanceChangeEvidence
-            {
-                Transaction = entry.Transaction,
-                Result = entry.Result,
-                BlockHeight = entry.Height,
-                Position = entry.Position,
-                LogInclusion = proof.Proof,
-            });
-        }
-
-        return new GovernanceCollection(changes, beforeBlock);
+        return GovernanceEvidenceCollector.CollectAsync(new LedgerClientEvidenceSource(client), header, position, cancellation);
     }
 }
-
-/// <summary>The governance transactions for a bundle and the node set in force for its header.</summary>
-public sealed record GovernanceCollection(IReadOnlyList<GovernanceChangeEvidence> Changes, ConsortiumState NodeSetForHeader);

@@ -176,11 +176,13 @@ public static class NodeProgram
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
         builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<EvidenceService>(); // one instance: it bounds the exports in flight
 
         var app = builder.Build();
         app.MapGrpcService<LedgerApiService>();
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
+        app.MapGrpcService<EvidenceService>();
         app.MapGrpcHealthChecksService();
         app.UseWebApi(webUri, loggerFactory.CreateLogger(typeof(WebHosting)));
         if (options.MetricsUrl.Length > 0)

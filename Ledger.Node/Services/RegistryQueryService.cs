@@ -199,7 +199,7 @@ public sealed class RegistryQueryService(LedgerNode node, NodeRuntimeOptions run
     {
         var asOf = await BeginReadAsync(request.Consistency, context).ConfigureAwait(false);
         var response = new GetNodesResponse { AsOfHeight = asOf };
-        response.Nodes.AddRange(queries.GetNodes());
+        response.Nodes.AddRange(request.HasHeight ? queries.GetNodesAt(request.Height) : queries.GetNodes());
         return response;
     }
 

@@ -68,7 +68,7 @@ public static class HexRequestFields
     };
 
     /// <summary>The (X, X_hex) pairs of one message type; a message without any costs one dictionary look-up per call.</summary>
-    internal static FieldPair[] FindPairs(MessageDescriptor message)
+    public static FieldPair[] FindPairs(MessageDescriptor message)
     {
         var pairs = new List<FieldPair>();
         foreach (var field in message.Fields.InFieldNumberOrder())
@@ -123,5 +123,5 @@ public static class HexRequestFields
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 
-    internal sealed record FieldPair(FieldDescriptor Value, FieldDescriptor Hex);
+    public sealed record FieldPair(FieldDescriptor Value, FieldDescriptor Hex);
 }

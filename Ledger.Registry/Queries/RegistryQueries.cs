@@ -212,6 +212,28 @@ public sealed class RegistryQueries
         return nodes;
     }
 
+    /// <summary>
+    /// The nodes of the node set at the end of block <paramref name="height"/> (0 = genesis): added at
+    /// or before it and not removed by then. A node removed and later added again keeps one record
+    /// (its latest addition), so before that re-addition it is not listed.
+    /// </summary>
+    public IReadOnlyList<NodeRecord> GetNodesAt(ulong height)
+    {
+        var endOfBlock = new ChainPosition { Height = height, Index = uint.MaxValue };
+        var nodes = new List<NodeRecord>();
+        foreach (var node in GetNodes())
+        {
+            var added = node.AddedAt is null || Compare(node.AddedAt, endOfBlock) <= 0;
+            var removed = node.RemovedAt is not null && Compare(node.RemovedAt, endOfBlock) <= 0;
+            if (added && !removed)
+            {
+                nodes.Add(node);
+            }
+        }
+
+        return nodes;
+    }
+
     /// <summary>Registered works whose perceptual hash is within <paramref name="maxDistance"/> bits (≤ 8) of <paramref name="perceptualHash"/>.</summary>
     public SimilarWorksResult FindSimilarWorks(ulong perceptualHash, int maxDistance, int limit) =>
         options.Similarity.FindSimilar(state, perceptualHash, maxDistance, limit);

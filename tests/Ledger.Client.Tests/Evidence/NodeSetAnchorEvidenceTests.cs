@@ -18,7 +18,7 @@ namespace Ledger.Client.Tests.Evidence;
 public sealed class NodeSetAnchorEvidenceTests
 {
     private static readonly TestChain Chain = new();
-    private static readonly GovernanceChain Governed = new();
+    internal static readonly GovernanceChain Governed = new();
 
     [Test]
     public void Verify_MadeUpLogHandingTheChainToItsAuthorWithThePinnedGenesis_IsInvalidNamingTheUnanchoredChange()
@@ -168,7 +168,7 @@ public sealed class NodeSetAnchorEvidenceTests
     }
 
     /// <summary>A node serving <see cref="Governed"/>: its blocks, certified headers, and log proofs.</summary>
-    private static FakeLedgerApi GovernedNode(EvidenceBundle bundle)
+    internal static FakeLedgerApi GovernedNode(EvidenceBundle bundle)
     {
         var header = bundle.CertifiedHeader.Header;
         var api = new FakeLedgerApi

@@ -144,7 +144,7 @@ public sealed class TestConsortium : IDisposable
     }
 
     /// <summary>A signed RegisterWork of fresh random content by <paramref name="signer"/> (the platform by default).</summary>
-    public SignedTransaction RegisterWork(KeyPair? signer = null, byte[]? contentSha256 = null, string? chainId = null, ulong? nonce = null, int titleBytes = 16)
+    public SignedTransaction RegisterWork(KeyPair? signer = null, byte[]? contentSha256 = null, string? chainId = null, ulong? nonce = null, int titleBytes = 16, ulong? perceptualHash = null)
     {
         var content = contentSha256 ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var body = new RegisterWork
@@ -154,6 +154,11 @@ public sealed class TestConsortium : IDisposable
             Title = new string('t', titleBytes),
             RightsHolder = new RightsHolder { MemberId = "platform-1" },
         };
+        if (perceptualHash is { } hash)
+        {
+            body.PerceptualHash = hash;
+        }
+
         return Signed(TransactionType.RegisterWork, body.ToByteString(), signer, chainId, nonce);
     }
 

@@ -236,6 +236,30 @@ public sealed class GovernanceTests
     }
 
     [Test]
+    public void GetNodesAt_BeforeAndAfterAnAddAndARemove_IsTheNodeSetOfThatBlock()
+    {
+        var chain = new TestChain(DefaultGenesis(threshold: 1));
+        var genesisHeight = chain.Height;
+        chain.Apply(Admin1, TransactionType.ProposeChange, new ProposeChange
+        {
+            AddNode = new AddNode
+            {
+                NodeId = "node-4",
+                Address = "https://10.0.0.4:7400",
+                Key = new MemberPublicKey { Suite = chain.Genesis.Suite, PublicKey = ByteString.CopyFrom(PublicKey("node-4")) },
+            },
+        });
+        var addedAt = chain.Height;
+        chain.Apply(Admin1, TransactionType.ProposeChange, new ProposeChange { RemoveNode = new RemoveNode { NodeId = "node-3" } });
+        var removedAt = chain.Height;
+
+        Assert.That(chain.Queries.GetNodesAt(genesisHeight).Select(n => n.NodeId), Is.EquivalentTo(new[] { "node-1", "node-2", "node-3" }));
+        Assert.That(chain.Queries.GetNodesAt(addedAt).Select(n => n.NodeId), Is.EquivalentTo(new[] { "node-1", "node-2", "node-3", "node-4" }));
+        Assert.That(chain.Queries.GetNodesAt(removedAt).Select(n => n.NodeId), Is.EquivalentTo(new[] { "node-1", "node-2", "node-4" }));
+        Assert.That(chain.Queries.GetNodes().Select(n => n.NodeId), Is.EquivalentTo(new[] { "node-1", "node-2", "node-3", "node-4" }), "without a height: every record");
+    }
+
+    [Test]
     public void RemoveNode_OfUnknownNode_IsRejected_ChangeNotApplicable_AndEmitsNothing()
     {
         var chain = new TestChain(DefaultGenesis(threshold: 1));

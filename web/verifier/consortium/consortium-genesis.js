@@ -4,7 +4,7 @@
 // 8, duplicate members: the last wins) and then validates it; this accepts and refuses the same
 // documents, with the same validation messages (JSON syntax messages differ).
 import * as CryptoSuites from '#ledger/crypto/crypto-suites.js';
-import { Kind, parseJson, utf8ByteCount } from '#ledger/evidence/strict-json.js';
+import { JsonSyntaxError, Kind, parseJson, utf8ByteCount } from '#ledger/evidence/strict-json.js';
 import { fromBase64Json, toBase64 } from '#ledger/evidence/text-encoding.js';
 import { WitnessRole } from '#ledger/consortium/witness-role.js';
 
@@ -31,9 +31,12 @@ export class GenesisFormatException extends Error {
   }
 }
 
+/** A System.Text.Json serializer error: `path` is where it happened ("$.members[0].id"). */
 class JsonException extends Error {
-  constructor(message, path) {
-    super(message);
+  constructor(message, path, element = null) {
+    // Errors about a value read end with its position, as the serializer words them.
+    const at = element?.position;
+    super(at === undefined ? message : `${message} Path: ${path} | LineNumber: ${at.line} | BytePositionInLine: ${at.byte}.`);
     this.name = 'JsonException';
     this.path = path;
   }
@@ -55,6 +58,25 @@ const GenesisShape = {
   nodes: [['list', NodeShape], true],
 };
 
+/** The .NET type names the serializer's messages quote. */
+const TYPE_NAMES = new Map([
+  [GenesisShape, 'Ledger.Core.Consortium.ConsortiumGenesis'],
+  [MemberShape, 'Ledger.Core.Consortium.GenesisMember'],
+  [NodeShape, 'Ledger.Core.Consortium.GenesisNode'],
+  [KeyShape, 'Ledger.Core.Consortium.GenesisKey'],
+]);
+
+function dotnetTypeName([type, , nullable]) {
+  if (Array.isArray(type)) {
+    return `System.Collections.Generic.IReadOnlyList\`1[${TYPE_NAMES.get(type[1])}]`;
+  }
+  if (typeof type === 'object') {
+    return TYPE_NAMES.get(type);
+  }
+  const name = { string: 'System.String', bytes: 'System.Byte[]', int32: 'System.Int32', uint32: 'System.UInt32', uint64: 'System.UInt64' }[type];
+  return nullable && type !== 'string' ? `System.Nullable\`1[${name}]` : name;
+}
+
 const INTEGER_RANGES = {
   int32: [-(2n ** 31n), 2n ** 31n - 1n],
   uint32: [0n, 2n ** 32n - 1n],
@@ -62,8 +84,9 @@ const INTEGER_RANGES = {
 };
 
 function bindObject(element, shape, path) {
+  const typeName = TYPE_NAMES.get(shape);
   if (element.kind !== Kind.Object) {
-    throw new JsonException(`The JSON value could not be converted (expected an object, was ${element.kind}).`, path);
+    throw new JsonException(`The JSON value could not be converted to ${typeName}.`, path, element);
   }
   const result = { name: '' };
   const seen = new Set();
@@ -74,15 +97,15 @@ function bindObject(element, shape, path) {
       continue;
     }
     if (property === undefined) {
-      throw new JsonException(`The JSON property '${name}' could not be mapped to any .NET member contained in type.`, `${path}.${name}`);
+      throw new JsonException(`The JSON property '${name}' could not be mapped to any .NET member contained in type '${typeName}'.`, `${path}.${name}`);
     }
     // Duplicate members: the last one wins, as System.Text.Json binds them.
-    result[name] = bindValue(value, property, `${path}.${name}`);
+    result[name] = bindValue(value, property, `${path}.${name}`, name, typeName);
     seen.add(name);
   }
-  const missing = Object.entries(shape).filter(([name, [, required]]) => required && !seen.has(name)).map(([name]) => name);
+  const missing = Object.entries(shape).filter(([name, [, required]]) => required && !seen.has(name)).map(([name]) => `'${name}'`);
   if (missing.length > 0) {
-    throw new JsonException(`JSON deserialization was missing required properties: ${missing.join(', ')}.`, path);
+    throw new JsonException(`JSON deserialization for type '${typeName}' was missing required properties including: ${missing.join(', ')}.`, path);
   }
   if (shape === NodeShape && !seen.has('tlsCertificatePem')) {
     result.tlsCertificatePem = null;
@@ -100,16 +123,21 @@ function bindObject(element, shape, path) {
   return result;
 }
 
-function bindValue(value, [type, , nullable], path) {
+function bindValue(value, property, path, name, ownerTypeName) {
+  const [type, , nullable] = property;
+  const cannotConvert = () => new JsonException(`The JSON value could not be converted to ${dotnetTypeName(property)}.`, path, value);
   if (value.kind === Kind.Null) {
     if (nullable) {
       return null;
     }
-    throw new JsonException('A null value was given to a property that does not allow null.', path);
+    if (['int32', 'uint32', 'uint64'].includes(type)) {
+      throw cannotConvert();
+    }
+    throw new JsonException(`The property or field '${name}' on type '${ownerTypeName}' doesn't allow setting null values. Consider updating its nullability annotation.`, path, value);
   }
   if (Array.isArray(type)) {
     if (value.kind !== Kind.Array) {
-      throw new JsonException(`The JSON value could not be converted to a list (was ${value.kind}).`, path);
+      throw cannotConvert();
     }
     // Elements may be null here (nullable annotations do not reach list elements); Validate refuses them.
     return value.items.map((item, i) => (item.kind === Kind.Null ? null : bindObject(item, type[1], `${path}[${i}]`)));
@@ -119,27 +147,24 @@ function bindValue(value, [type, , nullable], path) {
   }
   if (type === 'string') {
     if (value.kind !== Kind.String) {
-      throw new JsonException(`The JSON value could not be converted to System.String (was ${value.kind}).`, path);
+      throw cannotConvert();
     }
     return value.value;
   }
   if (type === 'bytes') {
-    if (value.kind !== Kind.String) {
-      throw new JsonException(`The JSON value could not be converted to System.Byte[] (was ${value.kind}).`, path);
-    }
-    const bytes = fromBase64Json(value.value);
+    const bytes = value.kind === Kind.String ? fromBase64Json(value.value) : null;
     if (bytes === null) {
-      throw new JsonException('The JSON value is not in a supported Base64 format.', path);
+      throw cannotConvert();
     }
     return bytes;
   }
   if (value.kind !== Kind.Number || !/^-?(0|[1-9][0-9]*)$/.test(value.raw)) {
-    throw new JsonException(`The JSON value could not be converted to ${type}.`, path);
+    throw cannotConvert();
   }
   const number = BigInt(value.raw);
   const [min, max] = INTEGER_RANGES[type];
   if (number < min || number > max || (type !== 'int32' && value.raw.startsWith('-'))) {
-    throw new JsonException(`The JSON value could not be converted to ${type}.`, path);
+    throw cannotConvert();
   }
   return type === 'uint64' ? number : Number(number);
 }
@@ -161,7 +186,8 @@ export function parseGenesis(utf8Json) {
       throw exception;
     }
     const where = exception.path ? exception.path : 'document';
-    throw new GenesisFormatException(`genesis JSON is invalid at ${where}: ${exception.message}`);
+    const message = exception instanceof JsonSyntaxError ? exception.serializerMessage : exception.message;
+    throw new GenesisFormatException(`genesis JSON is invalid at ${where}: ${message}`);
   }
   validate(genesis);
   genesis.effectiveBlockTimeSkewMilliseconds = genesis.blockTimeSkewMilliseconds ?? BlockTimeSkewMillisecondsDefault;

@@ -4,7 +4,7 @@ import { tryGetForHeader } from '#ledger/blocks/log-leaf-index.js';
 import { merkleLeafHash } from '#ledger/blocks/log-leaf.js';
 import { MerkleHasher } from '#ledger/merkle/merkle-hasher.js';
 import { checkInclusion } from '#ledger/merkle/merkle-proof-verifier.js';
-import { encode as encodeBatchItem } from '#ledger/evidence/batch-item-leaf.js';
+import { ArgumentException, encode as encodeBatchItem } from '#ledger/evidence/batch-item-leaf.js';
 import { merkleLeafHash as outcomeLeafHash } from '#ledger/evidence/batch-item-outcome-leaf.js';
 import { checkShape } from '#ledger/evidence/block-header-shape.js';
 import { ResultCode } from '#ledger/evidence/protobuf-messages.js';
@@ -43,6 +43,10 @@ export function position(blockHeight, positionInBlock, proof, blockHeader) {
 
 /** The log leaf (transaction hash and recorded result) proves to the header's log root. */
 export function inclusion(txHash, result, proof, blockHeader, chainHash) {
+  if (txHash.length !== chainHash.hashSizeBytes) {
+    // LogLeaf.Encode's refusal, in C#'s words.
+    throw new ArgumentException(`transaction hash is ${txHash.length} bytes, expected ${chainHash.hashSizeBytes}`, 'transactionHash');
+  }
   const leafHash = merkleLeafHash(txHash, result, chainHash);
   const verdict = checkInclusion(new MerkleHasher(chainHash), proof.leafIndex, proof.treeSize, leafHash, proof.path, blockHeader.logRoot).result;
   return verdict === 'Valid' ? null : `inclusion proof: ${verdict}`;

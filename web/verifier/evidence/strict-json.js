@@ -5,11 +5,18 @@
 // trailing commas, nesting at most `maxDepth` containers deep.
 
 export class JsonSyntaxError extends Error {
-  constructor(message, lineNumber, bytePositionInLine) {
+  constructor(message, lineNumber, bytePositionInLine, path = '$') {
     super(message);
     this.name = 'JsonException';
     this.lineNumber = lineNumber;
     this.bytePositionInLine = bytePositionInLine;
+    /** The JSON path being read, as System.Text.Json names it ("$.members[3].id"). */
+    this.path = path;
+  }
+
+  /** The message System.Text.Json gives a JsonException of the serializer: "... Path: $ | LineNumber: 0 | BytePositionInLine: 0." */
+  get serializerMessage() {
+    return `${this.message} Path: ${this.path} | LineNumber: ${this.lineNumber} | BytePositionInLine: ${this.bytePositionInLine}.`;
   }
 }
 
@@ -31,17 +38,17 @@ export function parseJson(bytes, maxDepth = 64) {
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new JsonSyntaxError('invalid UTF-8', 0, 0);
+    throw new JsonSyntaxError('Cannot transcode invalid UTF-8 JSON text to UTF-16 string.', 0, 0);
   }
   const reader = new Reader(text, maxDepth);
   reader.skipWhitespace();
   if (reader.pos >= text.length) {
-    reader.fail('the input does not contain any JSON tokens');
+    reader.fail('The input does not contain any JSON tokens. Expected the input to start with a valid JSON token, when isFinalBlock is true.');
   }
   const root = reader.value(0);
   reader.skipWhitespace();
   if (reader.pos < text.length) {
-    reader.fail("'" + text[reader.pos] + "' is invalid after a single JSON value");
+    reader.fail(`${reader.shown()} is invalid after a single JSON value. Expected end of data.`);
   }
   return root;
 }
@@ -51,13 +58,44 @@ class Reader {
     this.text = text;
     this.pos = 0;
     this.maxDepth = maxDepth;
+    this.parts = [];
+    this.depth = 0;
+  }
+
+  /** Line (0-based) and byte position within it, as Utf8JsonReader counts them. */
+  where(pos = this.pos) {
+    const before = this.text.slice(0, pos);
+    const line = (before.match(/\n/g) || []).length;
+    const lineStart = before.lastIndexOf('\n') + 1;
+    return { line, byte: new TextEncoder().encode(this.text.slice(lineStart, pos)).length };
   }
 
   fail(message) {
-    const before = this.text.slice(0, this.pos);
-    const line = (before.match(/\n/g) || []).length;
-    const lineStart = before.lastIndexOf('\n') + 1;
-    throw new JsonSyntaxError(message, line, this.pos - lineStart);
+    if (this.pos >= this.text.length && this.depth > 0) {
+      message = 'Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.';
+    }
+    const { line, byte } = this.where();
+    throw new JsonSyntaxError(message, line, byte, '$' + this.parts.join(''));
+  }
+
+  /** The offending character as Utf8JsonReader quotes it: 'x', or '0x0B' for a control or non-ASCII byte. */
+  shown() {
+    const c = this.text.codePointAt(this.pos);
+    if (c === undefined) {
+      return "''";
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      return `'${String.fromCharCode(c)}'`;
+    }
+    const first = new TextEncoder().encode(String.fromCodePoint(c))[0];
+    return `'0x${first.toString(16).toUpperCase().padStart(2, '0')}'`;
+  }
+
+  /** Where a value's first token ends: what the serializer reports for a value it cannot convert. */
+  mark(element, tokenEnd) {
+    const reader = this;
+    Object.defineProperty(element, 'position', { enumerable: false, get: () => reader.where(tokenEnd) });
+    return element;
   }
 
   skipWhitespace() {
@@ -76,7 +114,7 @@ class Reader {
     this.skipWhitespace();
     const t = this.text;
     if (this.pos >= t.length) {
-      this.fail('expected a value, reached the end');
+      this.fail('Expected a value, reached the end of the data.');
     }
     const c = t[this.pos];
     if (c === '{') {
@@ -86,43 +124,61 @@ class Reader {
       return this.array(depth + 1);
     }
     if (c === '"') {
-      return { kind: Kind.String, value: this.string() };
+      const value = this.string();
+      return this.mark({ kind: Kind.String, value }, this.pos);
     }
     if (c === '-' || (c >= '0' && c <= '9')) {
-      return this.number();
+      const number = this.number();
+      return this.mark(number, this.pos);
     }
-    for (const [literal, kind] of [['true', Kind.True], ['false', Kind.False], ['null', Kind.Null]]) {
-      if (t.startsWith(literal, this.pos)) {
-        this.pos += literal.length;
-        return { kind };
+    const literal = { t: ['true', Kind.True], f: ['false', Kind.False], n: ['null', Kind.Null] }[c];
+    if (literal !== undefined) {
+      // Like Utf8JsonReader, the error points at the first byte that breaks the literal.
+      const [word, kind] = literal;
+      for (let i = 0; i < word.length; i++, this.pos++) {
+        if (t[this.pos] !== word[i]) {
+          this.fail(`${this.shown()} is an invalid JSON literal. Expected the literal '${word}'.`);
+        }
       }
+      return this.mark({ kind }, this.pos);
     }
-    return this.fail("'" + c + "' is an invalid start of a value");
+    return this.fail(`${this.shown()} is an invalid start of a value.`);
   }
 
   object(depth) {
     if (depth > this.maxDepth) {
-      this.fail(`the maximum configured depth of ${this.maxDepth} has been exceeded`);
+      this.fail(`The maximum configured depth of ${this.maxDepth} has been exceeded. Cannot read next JSON object.`);
     }
     this.pos++;
-    const members = [];
+    this.depth++;
+    const element = this.mark({ kind: Kind.Object, members: [] }, this.pos);
+    const members = element.members;
     this.skipWhitespace();
     if (this.text[this.pos] === '}') {
       this.pos++;
-      return { kind: Kind.Object, members };
+      this.depth--;
+      return element;
     }
     for (;;) {
       this.skipWhitespace();
       if (this.text[this.pos] !== '"') {
-        this.fail('expected a property name');
+        const c = this.text[this.pos];
+        this.fail(c === '}' && members.length > 0
+          ? 'The JSON object contains a trailing comma at the end which is not supported in this mode. Change the reader options.'
+          : c === '/'
+            // A comment where comments are not allowed: Utf8JsonReader words it this way.
+            ? "'/' is invalid after a value. Expected either ',', '}', or ']'."
+            : `${this.shown()} is an invalid start of a property name. Expected a '"'.`);
       }
       const name = this.string();
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') {
-        this.fail("expected ':' after a property name");
+        this.fail(`${this.shown()} is invalid after a property name. Expected a ':'.`);
       }
       this.pos++;
+      this.parts.push('.' + name);
       members.push([name, this.value(depth)]);
+      this.parts.pop();
       this.skipWhitespace();
       const c = this.text[this.pos];
       if (c === ',') {
@@ -131,25 +187,35 @@ class Reader {
       }
       if (c === '}') {
         this.pos++;
-        return { kind: Kind.Object, members };
+        this.depth--;
+        return element;
       }
-      this.fail("expected ',' or '}'");
+      this.fail(`${this.shown()} is invalid after a value. Expected either ',', '}', or ']'.`);
     }
   }
 
   array(depth) {
     if (depth > this.maxDepth) {
-      this.fail(`the maximum configured depth of ${this.maxDepth} has been exceeded`);
+      this.fail(`The maximum configured depth of ${this.maxDepth} has been exceeded. Cannot read next JSON array.`);
     }
     this.pos++;
-    const items = [];
+    this.depth++;
+    const element = this.mark({ kind: Kind.Array, items: [] }, this.pos);
+    const items = element.items;
     this.skipWhitespace();
     if (this.text[this.pos] === ']') {
       this.pos++;
-      return { kind: Kind.Array, items };
+      this.depth--;
+      return element;
     }
     for (;;) {
+      this.skipWhitespace();
+      if (this.text[this.pos] === ']' && items.length > 0) {
+        this.fail('The JSON array contains a trailing comma at the end which is not supported in this mode. Change the reader options.');
+      }
+      this.parts.push(`[${items.length}]`);
       items.push(this.value(depth));
+      this.parts.pop();
       this.skipWhitespace();
       const c = this.text[this.pos];
       if (c === ',') {
@@ -158,9 +224,10 @@ class Reader {
       }
       if (c === ']') {
         this.pos++;
-        return { kind: Kind.Array, items };
+        this.depth--;
+        return element;
       }
-      this.fail("expected ',' or ']'");
+      this.fail(`${this.shown()} is invalid after a value. Expected either ',', '}', or ']'.`);
     }
   }
 

@@ -113,6 +113,24 @@ for (const sample of SAMPLES) {
   }
 }
 
+// --- A2: each sample rewritten as a format 1 bundle (no item outcomes, prior, checkpoint, anchors) ---
+for (const sample of SAMPLES) {
+  const v1 = JSON.parse(readFileSync(samples + sample + '.json', 'utf8'));
+  v1.formatVersion = 1;
+  delete v1.priorRegistration;
+  delete v1.checkpoint;
+  delete v1.nodeSetAnchors;
+  const results = [v1.result, ...v1.governanceChanges.map((c) => c.result)];
+  for (const result of results) {
+    delete result.itemOutcomesRoot;
+  }
+  if (v1.batchItem) {
+    delete v1.batchItem.outcome;
+    delete v1.batchItem.outcomeProof;
+  }
+  emit(`v1/${sample}`, JSON.stringify(v1));
+}
+
 // --- B: the bundle's text re-spelled ---
 const valid = readFileSync(samples + 'valid.json', 'utf8');
 const rawVariants = {
