@@ -21,6 +21,14 @@ public static class KnownDivergences
             + "(\\udc00): JsonDocument.Parse does not validate string contents, JsonElement.GetString and property names throw later (JsonFields.String, "
             + "EvidenceBundleJson.ReadVersion's format.GetString()): the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the file as malformed.",
             (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot ", StringComparison.Ordinal) == true && js.Malformed),
+        new(
+            "csharp-report-timestamp-out-of-range",
+            "C# (the JS port mirrors it on purpose)",
+            "A bundle that parses but whose certified header (or prior registration's header) has a timestampUnixMs outside DateTimeOffset's range (after 9999-12-31 or before year 1) "
+            + "makes EvidenceReport.FormatUtc throw ArgumentOutOfRangeException while the CLI prints the report (EvidenceCommands.ToJson 'blockTimestampUtc' / WriteText 'When:'): "
+            + "ledger evidence verify ends in 'internal error' instead of an INVALID report (the header's certification fails anyway); web/verifier returns {error} with the same message.",
+            (csharp, js) => csharp.Error?.Contains("ArgumentOutOfRangeException", StringComparison.Ordinal) == true && csharp.Error.Contains("'milliseconds'", StringComparison.Ordinal)
+                && js.Error?.Contains("ArgumentOutOfRangeException", StringComparison.Ordinal) == true),
     ];
 
     public static Divergence? Find(VerifierOutcome csharp, VerifierOutcome js) => All.FirstOrDefault(known => known.Matches(csharp, js));
