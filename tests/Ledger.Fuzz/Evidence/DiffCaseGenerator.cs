@@ -134,7 +134,21 @@ public static class DiffCaseGenerator
             return $"{path} is not a string: left alone";
         }
 
-        var signed = WireMessage.TryParse(Convert.FromBase64String(value.GetValue<string>()))!;
+        byte[] transactionBytes;
+        try
+        {
+            transactionBytes = Convert.FromBase64String(value.GetValue<string>());
+        }
+        catch (FormatException)
+        {
+            return $"{path} is not base64: left alone";
+        }
+
+        if (WireMessage.TryParse(transactionBytes) is not { } signed)
+        {
+            return $"{path} is not protobuf: left alone";
+        }
+
         var envelopeField = signed.FirstOrDefault(f => f.Number == 1 && f.WireType == WireField.LengthDelimited);
         var envelope = envelopeField is null ? null : WireMessage.TryParse(envelopeField.Payload);
         string what;

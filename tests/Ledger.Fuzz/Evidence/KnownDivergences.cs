@@ -22,6 +22,14 @@ public static class KnownDivergences
             + "EvidenceBundleJson.ReadVersion's format.GetString()): the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the file as malformed.",
             (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot ", StringComparison.Ordinal) == true && js.Malformed),
         new(
+            "csharp-parse-unknown-field-accepted",
+            "C#",
+            "EvidenceBundleJson.ParseTransaction's canonical check (re-encode and compare) lets unknown fields through: Google.Protobuf keeps unknown fields and writes them "
+            + "back, so a SignedTransaction (bundle, prior registration or governance change) with an extra field re-encodes to the same bytes; the transaction hash covers "
+            + "fields 1 and 2 only (TransactionHashing), so a VALID bundle can carry extra bytes, against the comment's own intent and docs/evidence-bundle.md's 'no insignificant "
+            + "bytes'. The JS reader refuses it as malformed ('is not the canonical encoding of a SignedTransaction'). Fix: TransactionHashing.IsCanonical, or refuse UnknownFields.",
+            (csharp, js) => !csharp.Malformed && csharp.Error is null && js.Malformed && js.MalformedMessage?.Contains("is not the canonical encoding of a SignedTransaction", StringComparison.Ordinal) == true),
+        new(
             "csharp-report-timestamp-out-of-range",
             "C# (the JS port mirrors it on purpose)",
             "A bundle that parses but whose certified header (or prior registration's header) has a timestampUnixMs outside DateTimeOffset's range (after 9999-12-31 or before year 1) "
