@@ -22,12 +22,12 @@ public static class KnownDivergences
             + "EvidenceBundleJson.ReadVersion's format.GetString()): the CLI exits 'internal error' instead of 6 (malformed); the JS reader refuses the file as malformed.",
             (csharp, js) => csharp.Error?.StartsWith("EvidenceBundleJson.Parse threw InvalidOperationException: Cannot ", StringComparison.Ordinal) == true && js.Malformed),
         new(
-            "csharp-parse-unknown-field-accepted",
-            "C#",
-            "EvidenceBundleJson.ParseTransaction's canonical check (re-encode and compare) lets unknown fields through: Google.Protobuf keeps unknown fields and writes them "
-            + "back, so a SignedTransaction (bundle, prior registration or governance change) with an extra field re-encodes to the same bytes; the transaction hash covers "
-            + "fields 1 and 2 only (TransactionHashing), so a VALID bundle can carry extra bytes, against the comment's own intent and docs/evidence-bundle.md's 'no insignificant "
-            + "bytes'. The JS reader refuses it as malformed ('is not the canonical encoding of a SignedTransaction'). Fix: TransactionHashing.IsCanonical, or refuse UnknownFields.",
+            "js-unknown-field-number-overflow",
+            "JS",
+            "web/verifier/evidence/protobuf-messages.js writeUnknown (and writeBytesField) writes an unknown field's tag as writeVarint((number << 3) | wireType) without >>> 0: "
+            + "for a field number of 2^28 or more the shift overflows int32, the tag becomes a 10-byte sign-extended varint instead of C#'s 5 bytes, so parseTransaction's "
+            + "re-encoding differs and the JS refuses as 'not the canonical encoding of a SignedTransaction' a bundle C# reads (and, with the hashed fields intact, finds VALID). "
+            + "Fix: ((number << 3) | wireType) >>> 0, as web/verifier/protobuf/wire-writer.js writeTag does.",
             (csharp, js) => !csharp.Malformed && csharp.Error is null && js.Malformed && js.MalformedMessage?.Contains("is not the canonical encoding of a SignedTransaction", StringComparison.Ordinal) == true),
         new(
             "csharp-report-timestamp-out-of-range",
