@@ -315,7 +315,7 @@ public static class EvidenceCommands
                 {
                     ["treeSize"] = checkpoint.TreeSize,
                     ["signingNodes"] = new JsonArray([.. checkpoint.SigningNodeIds.Select(s => (JsonNode)s)]),
-                    ["witnesses"] = new JsonArray([.. checkpoint.Witnesses.Select(w => (JsonNode)new JsonObject { ["name"] = w.Name, ["cosignedUtc"] = EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000)) })]),
+                    ["witnesses"] = new JsonArray([.. checkpoint.Witnesses.Select(w => (JsonNode)new JsonObject { ["name"] = w.Name, ["cosignedUtc"] = EvidenceReport.FormatUtcSeconds(w.TimestampUnixSeconds) })]),
                 }
                 : null,
             ["chainId"] = report.ChainId,
@@ -383,7 +383,7 @@ public static class EvidenceCommands
 
         if (report.Checkpoint is { } checkpoint)
         {
-            output.WriteLine($"Witnesses:    {(checkpoint.Witnesses.Count == 0 ? "(no registered witness cosigned the checkpoint)" : string.Join(", ", checkpoint.Witnesses.Select(w => $"'{w.Name}' (cosigned {EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000))})")))} vouched for the log up to size {checkpoint.TreeSize}, signed by {string.Join(", ", checkpoint.SigningNodeIds)}");
+            output.WriteLine($"Witnesses:    {(checkpoint.Witnesses.Count == 0 ? "(no registered witness cosigned the checkpoint)" : string.Join(", ", checkpoint.Witnesses.Select(w => $"'{w.Name}' (cosigned {EvidenceReport.FormatUtcSeconds(w.TimestampUnixSeconds)})")))} vouched for the log up to size {checkpoint.TreeSize}, signed by {string.Join(", ", checkpoint.SigningNodeIds)}");
         }
 
         output.WriteLine();

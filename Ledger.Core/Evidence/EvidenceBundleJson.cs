@@ -123,49 +123,62 @@ public static class EvidenceBundleJson
 
         using (document)
         {
-            var version = ReadVersion(document.RootElement);
-            var v2 = version == EvidenceBundle.CurrentFormatVersion;
-            var root = JsonFields.Of(document.RootElement, "bundle", v2 ? Members.Bundle : Members.BundleV1);
-            var governance = new List<GovernanceChangeEvidence>();
-            var governanceArray = root.Array("governanceChanges");
-            if (governanceArray.GetArrayLength() > GovernanceChangesMax)
+            try
             {
-                throw new EvidenceFormatException($"more than {GovernanceChangesMax} governance changes");
+                return ParseDocument(document);
             }
-
-            var index = 0;
-            foreach (var element in governanceArray.EnumerateArray())
+            catch (InvalidOperationException exception)
             {
-                var path = $"bundle.governanceChanges[{index++}]";
-                var change = JsonFields.Of(element, path, Members.GovernanceChange);
-                governance.Add(new GovernanceChangeEvidence
-                {
-                    Transaction = ParseTransaction(change.Base64("transaction"), change.Path("transaction")),
-                    Result = ReadResult(change.Element("result"), change.Path("result"), v2),
-                    BlockHeight = change.UInt64("blockHeight"),
-                    Position = change.UInt32("position"),
-                    LogInclusion = ReadProof(change.Element("logInclusion"), change.Path("logInclusion")),
-                });
+                // JsonDocument checks a string's UTF-8 (and \u escapes for lone surrogates) only when it is read.
+                throw new EvidenceFormatException("a string or member name is not valid UTF-8 or holds an unpaired surrogate", exception);
             }
-
-            return new EvidenceBundle
-            {
-                FormatVersion = (int)version,
-                Transaction = ParseTransaction(root.Base64("transaction"), "bundle.transaction"),
-                TransactionHash = root.Hex("txHash"),
-                Result = ReadResult(root.Element("result"), "bundle.result", v2),
-                BlockHeight = root.UInt64("blockHeight"),
-                Position = root.UInt32("position"),
-                LogInclusion = ReadProof(root.Element("logInclusion"), "bundle.logInclusion"),
-                CertifiedHeader = ReadCertifiedHeader(root.Element("certifiedHeader"), "bundle.certifiedHeader"),
-                Genesis = root.Base64("genesis"),
-                GovernanceChanges = governance,
-                BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem", v2),
-                PriorRegistration = v2 ? ReadPrior(root.Element("priorRegistration"), "bundle.priorRegistration") : null,
-                Checkpoint = v2 ? ReadCheckpoint(root.Element("checkpoint"), "bundle.checkpoint") : null,
-                NodeSetAnchors = v2 ? ReadNodeSetAnchors(root.Array("nodeSetAnchors"), "bundle.nodeSetAnchors") : [],
-            };
         }
+    }
+
+    private static EvidenceBundle ParseDocument(JsonDocument document)
+    {
+        var version = ReadVersion(document.RootElement);
+        var v2 = version == EvidenceBundle.CurrentFormatVersion;
+        var root = JsonFields.Of(document.RootElement, "bundle", v2 ? Members.Bundle : Members.BundleV1);
+        var governance = new List<GovernanceChangeEvidence>();
+        var governanceArray = root.Array("governanceChanges");
+        if (governanceArray.GetArrayLength() > GovernanceChangesMax)
+        {
+            throw new EvidenceFormatException($"more than {GovernanceChangesMax} governance changes");
+        }
+
+        var index = 0;
+        foreach (var element in governanceArray.EnumerateArray())
+        {
+            var path = $"bundle.governanceChanges[{index++}]";
+            var change = JsonFields.Of(element, path, Members.GovernanceChange);
+            governance.Add(new GovernanceChangeEvidence
+            {
+                Transaction = ParseTransaction(change.Base64("transaction"), change.Path("transaction")),
+                Result = ReadResult(change.Element("result"), change.Path("result"), v2),
+                BlockHeight = change.UInt64("blockHeight"),
+                Position = change.UInt32("position"),
+                LogInclusion = ReadProof(change.Element("logInclusion"), change.Path("logInclusion")),
+            });
+        }
+
+        return new EvidenceBundle
+        {
+            FormatVersion = (int)version,
+            Transaction = ParseTransaction(root.Base64("transaction"), "bundle.transaction"),
+            TransactionHash = root.Hex("txHash"),
+            Result = ReadResult(root.Element("result"), "bundle.result", v2),
+            BlockHeight = root.UInt64("blockHeight"),
+            Position = root.UInt32("position"),
+            LogInclusion = ReadProof(root.Element("logInclusion"), "bundle.logInclusion"),
+            CertifiedHeader = ReadCertifiedHeader(root.Element("certifiedHeader"), "bundle.certifiedHeader"),
+            Genesis = root.Base64("genesis"),
+            GovernanceChanges = governance,
+            BatchItem = ReadBatchItem(root.Element("batchItem"), "bundle.batchItem", v2),
+            PriorRegistration = v2 ? ReadPrior(root.Element("priorRegistration"), "bundle.priorRegistration") : null,
+            Checkpoint = v2 ? ReadCheckpoint(root.Element("checkpoint"), "bundle.checkpoint") : null,
+            NodeSetAnchors = v2 ? ReadNodeSetAnchors(root.Array("nodeSetAnchors"), "bundle.nodeSetAnchors") : [],
+        };
     }
 
     private static ulong ReadVersion(JsonElement root)

@@ -93,9 +93,20 @@ public sealed class EvidenceReport
         _ => $"INVALID — {FirstFailure?.Name ?? "the ledger's decision"} failed{(FirstFailure is null ? "" : $": {FirstFailure.Detail}")}",
     };
 
-    /// <summary>"2026-01-05 09:00:00.000 UTC".</summary>
-    public static string FormatUtc(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>The Unix milliseconds a date can be printed for (years 0001–9999).</summary>
+    public const long UnixMillisecondsMin = -62_135_596_800_000;
+
+    public const long UnixMillisecondsMax = 253_402_300_799_999;
+
+    /// <summary>"2026-01-05 09:00:00.000 UTC"; a time outside the printable years (only a hostile bundle has one) is said in words, never thrown.</summary>
+    public static string FormatUtc(long unixMs) => unixMs is < UnixMillisecondsMin or > UnixMillisecondsMax
+        ? $"(time {unixMs} ms from 1970 is outside the years 0001-9999)"
+        : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="FormatUtc"/> of Unix seconds (a cosignature's timestamp), without overflow.</summary>
+    public static string FormatUtcSeconds(ulong unixSeconds) => unixSeconds > UnixMillisecondsMax / 1000
+        ? $"(time {unixSeconds} s from 1970 is outside the years 0001-9999)"
+        : FormatUtc((long)unixSeconds * 1000);
 
     private string Noun => BatchItemIndex is { } item ? $"batch item (#{item})"
         : TransactionType is "RegisterWork" or "BatchRegister" ? "registration" : "transaction";

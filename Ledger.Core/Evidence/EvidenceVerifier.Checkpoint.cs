@@ -63,7 +63,7 @@ public static partial class EvidenceVerifier
             };
             var witnesses = verification.Witnesses.Count == 0
                 ? "no registered witness cosigned it"
-                : "cosigned by " + string.Join(", ", verification.Witnesses.Select(w => $"witness '{w.Name}' at {EvidenceReport.FormatUtc(checked((long)w.TimestampUnixSeconds * 1000))}"));
+                : "cosigned by " + string.Join(", ", verification.Witnesses.Select(w => $"witness '{w.Name}' at {EvidenceReport.FormatUtcSeconds(w.TimestampUnixSeconds)}"));
             return Pass($"checkpoint of log size {checkpoint.TreeSize} signed by {string.Join(", ", verification.SigningNodes)} (quorum {verification.Quorum}); {witnesses}; the certified log (size {header.LogSize}) is a prefix of it");
         }
     }

@@ -29,7 +29,9 @@ public static partial class WebHosting
     {
         ArgumentNullException.ThrowIfNull(grpc);
         ArgumentNullException.ThrowIfNull(services);
-        grpc.AddJsonTranscoding();
+        // The proto3 JSON mapping writes 64-bit integers as strings: as JSON numbers, a perceptual hash or
+        // a far height beyond 2^53 would lose its low bits in every JavaScript client's JSON.parse.
+        grpc.AddJsonTranscoding(options => options.JsonSettings.WriteInt64sAsStrings = true);
         services.AddGrpcReflection();
         services.AddSingleton(new WebListenerPort(webUri?.Port));
         services.AddSingleton(_ => StaticWebFiles.FromWebAssets());

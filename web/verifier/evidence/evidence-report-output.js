@@ -1,8 +1,7 @@
 // Port of the report output of Ledger.Cli/Commands/EvidenceCommands.cs: ToJson (what
 // `ledger evidence verify --output json` prints) and WriteText (what it prints otherwise), so a
 // clerk reads the same words on screen as on the CLI's paper copy.
-import { CheckStatus, formatUtc, Verdict } from '#ledger/evidence/evidence-report.js';
-import { cosignedMs } from '#ledger/evidence/evidence-verifier-checkpoint.js';
+import { CheckStatus, formatUtc, formatUtcSeconds, Verdict } from '#ledger/evidence/evidence-report.js';
 
 /** ExitCodes: VALID 0, REJECTED 7, INVALID 1, NOT ANCHORED 8 (malformed is 6). */
 export const ExitCodes = Object.freeze({ Ok: 0, VerificationFailed: 1, Malformed: 6, Rejected: 7, NotAnchored: 8 });
@@ -54,7 +53,7 @@ export function toJson(report) {
     checkpoint: checkpoint === null ? null : {
       treeSize: num(checkpoint.treeSize),
       signingNodes: [...checkpoint.signingNodeIds],
-      witnesses: checkpoint.witnesses.map((w) => ({ name: w.name, cosignedUtc: formatUtc(cosignedMs(w.timestampUnixSeconds)) })),
+      witnesses: checkpoint.witnesses.map((w) => ({ name: w.name, cosignedUtc: formatUtcSeconds(w.timestampUnixSeconds) })),
     },
     chainId: report.chainId,
     suite: report.suite,
@@ -111,7 +110,7 @@ export function writeText(report) {
   if (checkpoint !== null) {
     const witnesses = checkpoint.witnesses.length === 0
       ? '(no registered witness cosigned the checkpoint)'
-      : checkpoint.witnesses.map((w) => `'${w.name}' (cosigned ${formatUtc(cosignedMs(w.timestampUnixSeconds))})`).join(', ');
+      : checkpoint.witnesses.map((w) => `'${w.name}' (cosigned ${formatUtcSeconds(w.timestampUnixSeconds)})`).join(', ');
     lines.push(`Witnesses:    ${witnesses} vouched for the log up to size ${checkpoint.treeSize}, signed by ${checkpoint.signingNodeIds.join(', ')}`);
   }
   lines.push('');

@@ -8,19 +8,28 @@ export const CheckStatus = Object.freeze({ Passed: 'Passed', Failed: 'Failed', S
 /** EvidenceVerdict. */
 export const Verdict = Object.freeze({ Valid: 'Valid', Rejected: 'Rejected', Invalid: 'Invalid', NotAnchored: 'NotAnchored' });
 
-/** "2026-01-05 09:00:00.000 UTC" from Unix milliseconds (BigInt or Number); .NET's range only. */
+const UnixMillisecondsMin = -62135596800000n;
+const UnixMillisecondsMax = 253402300799999n;
+
+/** "2026-01-05 09:00:00.000 UTC" from Unix milliseconds (BigInt or Number); outside years 0001-9999 said in words (EvidenceReport.FormatUtc). */
 export function formatUtc(unixMs) {
   const ms = BigInt(unixMs);
-  // DateTimeOffset.FromUnixTimeMilliseconds accepts years 0001-9999 only.
-  if (ms < -62135596800000n || ms > 253402300799999n) {
-    const error = new RangeError(`Valid values are between -62135596800000 and 253402300799999, inclusive. (Parameter 'milliseconds')`);
-    error.name = 'ArgumentOutOfRangeException';
-    throw error;
+  if (ms < UnixMillisecondsMin || ms > UnixMillisecondsMax) {
+    return `(time ${ms} ms from 1970 is outside the years 0001-9999)`;
   }
   const date = new Date(Number(ms));
   const pad = (n, w = 2) => String(n).padStart(w, '0');
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} `
     + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)} UTC`;
+}
+
+/** formatUtc of Unix seconds (a cosignature's timestamp, unsigned 64-bit), without overflow (EvidenceReport.FormatUtcSeconds). */
+export function formatUtcSeconds(unixSeconds) {
+  const seconds = BigInt(unixSeconds);
+  if (seconds > UnixMillisecondsMax / 1000n) {
+    return `(time ${seconds} s from 1970 is outside the years 0001-9999)`;
+  }
+  return formatUtc(seconds * 1000n);
 }
 
 export class EvidenceReport {

@@ -7,7 +7,7 @@ import { CheckpointTrust } from '#ledger/checkpoints/checkpoint-trust.js';
 import { verify as verifyCheckpointNote } from '#ledger/checkpoints/checkpoint-verifier.js';
 import { SignedNote } from '#ledger/checkpoints/signed-note.js';
 import { MerkleHasher } from '#ledger/merkle/merkle-hasher.js';
-import { CheckStatus, formatUtc } from '#ledger/evidence/evidence-report.js';
+import { CheckStatus, formatUtc, formatUtcSeconds } from '#ledger/evidence/evidence-report.js';
 
 /** CheckpointTrust.FromConsortium: the state's origin, active nodes (in its order) and registered witnesses. */
 export function trustFromConsortium(state) {
@@ -52,17 +52,6 @@ export function verifyCheckpoint(run) {
   };
   const witnesses = verification.witnesses.length === 0
     ? 'no registered witness cosigned it'
-    : 'cosigned by ' + verification.witnesses.map((w) => `witness '${w.name}' at ${formatUtc(cosignedMs(w.timestampUnixSeconds))}`).join(', ');
+    : 'cosigned by ' + verification.witnesses.map((w) => `witness '${w.name}' at ${formatUtcSeconds(w.timestampUnixSeconds)}`).join(', ');
   return [CheckStatus.Passed, `checkpoint of log size ${checkpoint.treeSize} signed by ${verification.signingNodes.join(', ')} (quorum ${verification.quorum}); ${witnesses}; the certified log (size ${header.logSize}) is a prefix of it`];
-}
-
-/** checked((long)seconds * 1000): OverflowException past long's range, as in C#. */
-export function cosignedMs(timestampUnixSeconds) {
-  const ms = BigInt.asIntN(64, BigInt(timestampUnixSeconds)) * 1000n;
-  if (ms > (1n << 63n) - 1n || ms < -(1n << 63n)) {
-    const error = new RangeError('Arithmetic operation resulted in an overflow.');
-    error.name = 'OverflowException';
-    throw error;
-  }
-  return ms;
 }
