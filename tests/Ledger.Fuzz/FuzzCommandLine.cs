@@ -7,7 +7,7 @@ namespace Ledger.Fuzz;
 /// </summary>
 public static class FuzzCommandLine
 {
-    public const string Usage = "usage: Ledger.Fuzz apply|peer [--cases N] [--seed S] [--recovery-claims]";
+    public const string Usage = "usage: Ledger.Fuzz apply|peer|evidence-diff [--cases N] [--seed S] [--recovery-claims] [--replay FILE]";
 
     /// <returns>The process exit code: 0 when the run found nothing, 1 on a finding, 2 on a usage error.</returns>
     public static int Run(string[] args, TextWriter error)
@@ -27,6 +27,8 @@ public static class FuzzCommandLine
                 return ApplyFuzzCommand.Run(rest);
             case "peer":
                 return PeerFuzzCommand.Run(rest);
+            case "evidence-diff":
+                return EvidenceDiffCommand.Run(rest);
             default:
                 error.WriteLine($"unknown fuzzer '{args[0]}'");
                 error.WriteLine(Usage);
