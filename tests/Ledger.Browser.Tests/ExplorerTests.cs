@@ -85,6 +85,8 @@ public sealed class ExplorerTests
         PageWaits.Element(driver, PageWaits.TestId("block-row", "data-height", Height(second)), LiveTimeout);
 
         Assert.That(firstRow.Displayed, Is.True, "the first row is still the same element: the page was not reloaded");
+        PageWaits.Element(driver, By.CssSelector($"tr[data-height='{Height(first)}'][data-certified='yes']"), LiveTimeout);
+        Assert.That(firstRow.FindElement(PageWaits.TestId("block-certified")).Text, Does.StartWith("yes"), "a row drawn before its block was certified is updated in place, without reload");
         Screenshots.SaveDesktopAndPhone(driver, "explorer-home");
     }
 

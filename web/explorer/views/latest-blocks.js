@@ -57,6 +57,35 @@ export const latestBlocksView = {
     recordFirstRender();
     startFeed(height);
 
+    // A row drawn before its block was certified says "not yet"; once the node reports a certified
+    // height at or above it, its certification is read again and the cell updated in place (the row
+    // element stays, so focus and screen-reader position are kept). At most BlocksShownMax rows.
+    let refreshing = false;
+    async function refreshCertified(certifiedHeight) {
+      if (refreshing) {
+        return;
+      }
+      const pending = [...rows.querySelectorAll('tr[data-certified="no"]')].filter((row) => BigInt(row.dataset.height) <= certifiedHeight);
+      if (pending.length === 0) {
+        return;
+      }
+      refreshing = true;
+      try {
+        const settled = await mapSettledLimited(pending, (row) => blockSummary(BigInt(row.dataset.height), signal));
+        if (signal.aborted) {
+          return;
+        }
+        settled.forEach((result, i) => {
+          if (result.status === 'fulfilled' && result.value.attestations !== null && pending[i].isConnected) {
+            pending[i].dataset.certified = 'yes';
+            replaceChildren(pending[i].lastElementChild, certifiedBadge(result.value.attestations));
+          }
+        });
+      } finally {
+        refreshing = false;
+      }
+    }
+
     function startFeed(fromHeight) {
       startBlockFeed({
         fromHeight,
@@ -66,6 +95,7 @@ export const latestBlocksView = {
             liveLine.textContent = `Live: checking for new blocks every few seconds (height ${count(latest.height)}).`;
             liveLine.classList.remove('live-paused');
             showStatus(statusSlot, latest);
+            void refreshCertified(BigInt(latest.certifiedHeight ?? '0'));
           } else {
             liveLine.textContent = `Live updates paused: ${error.message} Retrying in ${Math.round(retryInMs / 1000)} s.`;
             liveLine.classList.add('live-paused');
@@ -106,17 +136,21 @@ async function summariesOf(first, last, signal) {
   return settled.map((result, i) => (result.status === 'fulfilled' ? blockRow(result.value) : errorRow(heights[i], result.reason)));
 }
 
-function blockRow({ height, header, attestations }) {
-  const certified = attestations === null
+function certifiedBadge(attestations) {
+  return attestations === null
     ? h('span', { class: 'badge badge-pending' }, 'not yet')
     : h('span', { class: 'badge badge-ok' }, `yes, ${attestations.length} attestation${attestations.length === 1 ? '' : 's'}`);
-  return h('tr', { 'data-testid': 'block-row', 'data-height': String(height) },
+}
+
+function blockRow({ height, header, attestations }) {
+  const certified = certifiedBadge(attestations);
+  return h('tr', { 'data-testid': 'block-row', 'data-height': String(height), 'data-certified': attestations === null ? 'no' : 'yes' },
     h('th', { scope: 'row' }, h('a', { href: Links.block(height), 'data-testid': 'block-link' }, count(height))),
     h('td', { class: 'time' }, timeElement(header.timestampUnixMs, { withZone: false })),
     h('td', { class: 'number' }, count(header.txCount ?? 0)),
     h('td', { class: 'number optional' }, count(header.logSize ?? 0)),
     h('td', { class: 'optional' }, header.proposerNodeId ?? ''),
-    h('td', {}, certified));
+    h('td', { 'data-testid': 'block-certified' }, certified));
 }
 
 function errorRow(height, error) {
