@@ -226,10 +226,10 @@ public static class EvidenceBundleJson
             throw new EvidenceFormatException($"{path} is not a SignedTransaction", exception);
         }
 
-        // Re-encoding must give the same bytes, and only the canonical fields (IsCanonical): unknown
+        // The bytes must be the canonical encoding (fields 1-3 only, TransactionHashing): unknown
         // fields (which Google.Protobuf keeps and writes back) or non-canonical varints would let two
         // byte strings stand for one transaction, with bytes no hash covers.
-        if (!transaction.ToByteArray().AsSpan().SequenceEqual(bytes) || !TransactionHashing.IsCanonical(bytes))
+        if (!TransactionHashing.EncodeCanonical(transaction).AsSpan().SequenceEqual(bytes))
         {
             throw new EvidenceFormatException($"{path} is not the canonical encoding of a SignedTransaction");
         }

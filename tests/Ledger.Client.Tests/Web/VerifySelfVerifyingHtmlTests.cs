@@ -79,4 +79,33 @@ public sealed class VerifySelfVerifyingHtmlTests
         Assert.That(contents.NamedGenesisSha256Hex, Is.EqualTo(GenesisHex));
         Assert.That(contents.IsGenuinePage, Is.True);
     }
+
+    /// <summary>
+    /// TryRead is a parser of files from outside: seeded byte mutations (flip, insert, delete,
+    /// truncate) of a real page never make it throw, and it calls a page genuine only when it is
+    /// byte for byte the page Build writes.
+    /// </summary>
+    [Test]
+    public void TryRead_MutatedPages_NeverThrow_AndAreGenuineOnlyWhenUnchanged()
+    {
+        var original = SelfVerifyingHtml.Build(File.ReadAllBytes(SelfVerifyingHtmlTests.Sample("valid.json")), GenesisHex);
+        var random = new Random(17);
+        for (var i = 0; i < 300; i++)
+        {
+            var mutated = new List<byte>(original);
+            var at = random.Next(mutated.Count);
+            switch (i % 4)
+            {
+                case 0: mutated[at] ^= (byte)(1 << random.Next(8)); break;
+                case 1: mutated.Insert(at, (byte)random.Next(256)); break;
+                case 2: mutated.RemoveAt(at); break;
+                default: mutated.RemoveRange(at, mutated.Count - at); break;
+            }
+
+            var bytes = mutated.ToArray();
+            var read = SelfVerifyingHtml.TryRead(bytes, out var contents);
+
+            Assert.That(!read || contents.IsGenuinePage == bytes.AsSpan().SequenceEqual(original), $"mutation {i} at byte {at}");
+        }
+    }
 }
