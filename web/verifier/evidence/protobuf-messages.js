@@ -207,65 +207,6 @@ export function decode(bytes, schema) {
   return decodeInto(defaults(schema), bytes, schema, 0);
 }
 
-// --- writing (SignedTransaction's canonical check only) ---
-
-function writeVarint(out, value) {
-  let v = BigInt.asUintN(64, BigInt(value));
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-}
-
-function writeBytesField(out, number, bytes) {
-  writeVarint(out, ((number << 3) | 2) >>> 0);
-  writeVarint(out, bytes.length);
-  for (const b of bytes) {
-    out.push(b);
-  }
-}
-
-/** Unknown fields as C#'s UnknownFieldSet writes them: by field in first-seen order; varints, fixed32, fixed64, length-delimited, groups. */
-function writeUnknown(out, unknown) {
-  for (const [number, lists] of unknown) {
-    for (const v of lists[0]) {
-      writeVarint(out, (number << 3) >>> 0);
-      writeVarint(out, v);
-    }
-    for (const v of lists[5]) {
-      writeVarint(out, ((number << 3) | 5) >>> 0);
-      out.push(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255);
-    }
-    for (const v of lists[1]) {
-      writeVarint(out, ((number << 3) | 1) >>> 0);
-      for (let i = 0n; i < 8n; i++) {
-        out.push(Number((v >> (8n * i)) & 255n));
-      }
-    }
-    for (const v of lists[2]) {
-      writeBytesField(out, number, v);
-    }
-    for (const v of lists[3]) {
-      writeVarint(out, ((number << 3) | 3) >>> 0);
-      for (const b of v) {
-        out.push(b);
-      }
-      writeVarint(out, ((number << 3) | 4) >>> 0);
-    }
-  }
-}
-
-/** SignedTransaction.ToByteArray(): fields 1, 2, 3 when not empty, then unknown fields. */
-export function encodeSignedTransaction(tx) {
-  const out = [];
-  if (tx.envelope.length) writeBytesField(out, 1, tx.envelope);
-  if (tx.signature.length) writeBytesField(out, 2, tx.signature);
-  if (tx.detachedItems.length) writeBytesField(out, 3, tx.detachedItems);
-  writeUnknown(out, tx._unknown);
-  return Uint8Array.from(out);
-}
-
 // --- schemas ---
 
 export const SignedTransaction = {
