@@ -108,6 +108,8 @@ public sealed class IntegrityScanNodeTests
 
     private static async Task RegisterAsync(InProcessNode node, TestConsortium consortium)
     {
+        // A single node elects itself after start; submitting before that is Unavailable ("no leader is known").
+        await Eventually.WaitUntilAsync(() => node.Node.RaftStatus.Role == Ledger.Consensus.RaftRole.Leader);
         for (var i = 0; i < Registrations; i++)
         {
             await node.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() });
