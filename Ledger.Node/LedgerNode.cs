@@ -74,7 +74,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         logger = loggerFactory.CreateLogger<LedgerNode>();
         RaftId = Core.Consortium.RaftNodeIds.Of(nodeId);
         Metrics = new NodeMetrics();
-        database = LedgerDatabase.Open(new LedgerDatabaseOptions
+        database = LedgerDatabase.Open(options.Storage.Apply(new LedgerDatabaseOptions
         {
             DataDirectory = DatabaseDirectory(options),
             // Clock-based floor: a replaced directory (restored copy, damaged one moved aside) must still give a new incarnation.
@@ -82,7 +82,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             ChainId = chain.ChainId,
             SyncWrites = false,
             VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
-        });
+        }));
         try
         {
             // Before any store reads the state: finish a snapshot install a crash interrupted.
@@ -194,6 +194,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             recovery = new RecoveryProgress(() => driver.Status, () => driver.AppliedIndex, StartNote, logger);
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);
+            _ = new RocksDbMetrics(Metrics.Registry, database); // registers its reading before each scrape
             IntegrityScan = new IntegrityScanWorker(options.IntegrityScan, database, Blocks, Damage.Report, new IntegrityScanMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<IntegrityScanWorker>());
             serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);

@@ -43,8 +43,17 @@ public sealed class LedgerDatabase : IDisposable
     private readonly ReadOptions _scanReadOptions;
     private bool _disposed;
 
-    private LedgerDatabase(LedgerDatabaseOptions options, string path, RocksDb rocks)
+    // Kept for the statistics (StorageStatistics): the options own the statistics object that counts write stalls.
+    private readonly DbOptions _dbOptions;
+    private readonly Cache _blockCache;
+
+    /// <summary>RocksDB's StatsLevel kExceptHistogramOrTimers (C API value 1): tickers are counted, histograms and timers are not.</summary>
+    private const int StatisticsLevelTickersOnly = 1;
+
+    private LedgerDatabase(LedgerDatabaseOptions options, string path, RocksDb rocks, DbOptions dbOptions, Cache blockCache)
     {
+        _dbOptions = dbOptions;
+        _blockCache = blockCache;
         DataDirectory = path;
         ChainId = options.ChainId;
         SyncWrites = options.SyncWrites;
@@ -97,6 +106,10 @@ public sealed class LedgerDatabase : IDisposable
         var existingManifest = CurrentManifest(path);
 
         var blockCache = Cache.CreateLru(options.BlockCacheBytes);
+        // Past 7/8 of the budget a write switches the oldest memtable to a flush. No allow_stall: with it a
+        // single synced writer deadlocked waiting for a flush (StorageStatisticsTests); flushes falling behind
+        // are still held by RocksDB's own stalls (at most MaxWriteBufferNumber memtables per family).
+        var memtableBudget = Native.Instance.rocksdb_write_buffer_manager_create(checked((UIntPtr)options.MemtableBudgetBytes), 0);
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
@@ -111,7 +124,15 @@ public sealed class LedgerDatabase : IDisposable
             // asks for a restore) instead of guessing that the torn record was never acknowledged.
             .SetWalRecoveryMode(Recovery.AbsoluteConsistency)
             .IncreaseParallelism(options.BackgroundThreads)
-            .SetKeepLogFileNum(4);
+            .SetKeepLogFileNum(4)
+            .SetMaxTotalWalSize(options.WalBytesMax)
+            .SetMaxOpenFiles(options.OpenFilesMax);
+        Native.Instance.rocksdb_options_set_write_buffer_manager(dbOptions.Handle, memtableBudget);
+        // The options now share ownership of the manager (and the open database will): our handle is not needed.
+        Native.Instance.rocksdb_write_buffer_manager_destroy(memtableBudget);
+        // Tickers only (no histograms or timers): the write-stall time of the metrics (StorageStatistics) at a few counter increments per write.
+        dbOptions.EnableStatistics();
+        Native.Instance.rocksdb_options_set_statistics_level(dbOptions.Handle, StatisticsLevelTickersOnly);
         var columnFamilies = new ColumnFamilies(ColumnFamilyOptions(options, blockCache, compress: true, bloomFilter: false));
         foreach (var name in ColumnFamilyNames.All)
         {
@@ -124,7 +145,12 @@ public sealed class LedgerDatabase : IDisposable
             var familyOptions = ColumnFamilyOptions(options, blockCache, compress, bloomFilter: true);
             if (name is ColumnFamilyNames.Blocks or ColumnFamilyNames.RaftLog)
             {
-                SeparateLargeValues(familyOptions, collectGarbage: name == ColumnFamilyNames.RaftLog);
+                SeparateLargeValues(familyOptions, collectGarbage: name == ColumnFamilyNames.RaftLog, compressBlobs: name == ColumnFamilyNames.Blocks);
+            }
+
+            if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks)
+            {
+                CompressBottommostWithZstd(familyOptions);
             }
 
             if (name == ColumnFamilyNames.RegistryState)
@@ -157,7 +183,7 @@ public sealed class LedgerDatabase : IDisposable
             throw OpenDamage(path, e);
         }
 
-        var database = new LedgerDatabase(options, path, rocks);
+        var database = new LedgerDatabase(options, path, rocks, dbOptions, blockCache);
         try
         {
             database.CheckOrStampIdentity(existingManifest);
@@ -428,6 +454,23 @@ public sealed class LedgerDatabase : IDisposable
     /// <summary>A RocksDB property such as "rocksdb.estimate-num-keys", for diagnostics.</summary>
     public string? GetProperty(string propertyName, ColumnFamilyHandle columnFamily) => _rocks.GetProperty(propertyName, columnFamily);
 
+    /// <summary>
+    /// RocksDB's figures now: bytes per column family, WAL, memtables, block cache, compaction debt and
+    /// write stalls. Bounded cost (a few property reads per column family), safe to call on every metrics scrape.
+    /// </summary>
+    public Statistics.StorageStatistics ReadStatistics()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Statistics.StorageStatisticsReader.Read(_rocks, DataDirectory, StatisticsText(), _blockCache);
+    }
+
+    /// <summary>RocksDB's statistics table as text (tickers; <see cref="Statistics.StorageStatisticsReader.StallMicroseconds"/> reads it).</summary>
+    internal string? StatisticsText()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _dbOptions.GetStatisticsString();
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -638,18 +681,32 @@ public sealed class LedgerDatabase : IDisposable
     /// separation (RocksDB's integrated BlobDB) a flush writes each large value once into a blob
     /// file and the SST files keep a small reference, so compactions move only keys and
     /// references. Durability is unchanged: the WAL and the memtable still carry the value until
-    /// the flush, which writes and syncs the blob file before the SST that refers to it. Blob
-    /// files are not compressed (the values are signatures and hashes). The Raft log is truncated
+    /// the flush, which writes and syncs the blob file before the SST that refers to it. A block's
+    /// blob is ZSTD-compressed (a batch block carries its items' ids as text beside their hashes; each blob
+    /// file names its compression, so older uncompressed files still read); Raft log blobs are not (they
+    /// are short-lived: compressing them would cost CPU on the write path for bytes soon deleted). The Raft log is truncated
     /// from the front (DeleteRange), so its blob files become garbage: a blob file is dropped once
     /// no SST refers to it, and garbage collection relocates what is still live in the oldest
     /// files as compactions pass over them. Blocks are never deleted, so theirs is off.
     /// </summary>
-    private static void SeparateLargeValues(ColumnFamilyOptions familyOptions, bool collectGarbage)
+    private static void SeparateLargeValues(ColumnFamilyOptions familyOptions, bool collectGarbage, bool compressBlobs)
     {
         Native.Instance.rocksdb_options_set_enable_blob_files(familyOptions.Handle, 1);
         Native.Instance.rocksdb_options_set_min_blob_size(familyOptions.Handle, BlobValueBytesMin);
-        Native.Instance.rocksdb_options_set_blob_compression_type(familyOptions.Handle, (int)Compression.No);
+        Native.Instance.rocksdb_options_set_blob_compression_type(familyOptions.Handle, (int)(compressBlobs ? Compression.Zstd : Compression.No));
         Native.Instance.rocksdb_options_set_enable_blob_gc(familyOptions.Handle, collectGarbage ? (byte)1 : (byte)0);
+    }
+
+    /// <summary>
+    /// Registry state and blocks are kept for ever and grow with every item: their bottommost level (with
+    /// dynamic level sizes ~90 % of the bytes) is written with ZSTD, which packs the text in them (item
+    /// ids such as "sku-000000001", batch fields) tighter than LZ4; upper levels keep their cheaper setting,
+    /// being rewritten often. Each file records its own compression, so files written before this setting
+    /// still read (they are rewritten as compactions reach them); key and value layouts are unchanged.
+    /// </summary>
+    private static void CompressBottommostWithZstd(ColumnFamilyOptions familyOptions)
+    {
+        Native.Instance.rocksdb_options_set_bottommost_compression(familyOptions.Handle, (int)Compression.Zstd);
     }
 
     /// <summary>

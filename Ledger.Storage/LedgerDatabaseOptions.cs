@@ -1,7 +1,7 @@
 namespace Ledger.Storage;
 
 /// <summary>How to open a ledger data directory.</summary>
-public sealed class LedgerDatabaseOptions
+public sealed record LedgerDatabaseOptions
 {
     public const int ChainIdBytesMax = 256;
 
@@ -13,11 +13,35 @@ public sealed class LedgerDatabaseOptions
     /// <summary>fsync every write (Raft followers acknowledge only durable data). Off only for benchmarks and bulk loads.</summary>
     public bool SyncWrites { get; init; } = true;
 
-    /// <summary>Shared RocksDB block cache for all column families.</summary>
-    public ulong BlockCacheBytes { get; init; } = 256UL * 1024 * 1024;
+    /// <summary>
+    /// Shared RocksDB block cache for all column families: data blocks, and the index and filter
+    /// blocks of every table file (charged to the cache, not held beside it).
+    /// </summary>
+    public ulong BlockCacheBytes { get; init; } = DefaultBlockCacheBytes;
 
-    /// <summary>Memtable size per column family before it is flushed to an SST file.</summary>
-    public ulong WriteBufferBytes { get; init; } = 64UL * 1024 * 1024;
+    /// <summary>
+    /// All memtables of all column families together (active and immutable, RocksDB's
+    /// WriteBufferManager): past 7/8 of it the largest memtable is flushed, and at the budget writes
+    /// wait for a flush instead of growing memory. Not charged to the block cache: RocksDB's memory is
+    /// <see cref="BlockCacheBytes"/> + this + small table-reader and iterator overheads.
+    /// </summary>
+    public ulong MemtableBudgetBytes { get; init; } = DefaultMemtableBudgetBytes;
+
+    /// <summary>Memtable size per column family before it is flushed to a table file (at most <see cref="MemtableBudgetBytes"/>).</summary>
+    public ulong WriteBufferBytes { get; init; } = DefaultWriteBufferBytes;
+
+    /// <summary>
+    /// Write-ahead log bytes kept at most before RocksDB flushes the column families that hold the
+    /// oldest log alive (the Raft hard state and meta families take small writes and rarely fill a
+    /// memtable: without this bound they would pin every log file written since their last flush).
+    /// </summary>
+    public ulong WalBytesMax { get; init; } = DefaultWalBytesMax;
+
+    /// <summary>
+    /// Table files RocksDB keeps open at most (its table cache): bounds file descriptors and the
+    /// table readers' memory as the store grows. Index and filter blocks live in the block cache either way.
+    /// </summary>
+    public int OpenFilesMax { get; init; } = DefaultOpenFilesMax;
 
     public int BackgroundThreads { get; init; } = 2;
 
@@ -38,6 +62,28 @@ public sealed class LedgerDatabaseOptions
 
     public const ulong DefaultVerifyAtOpenBytesMax = 256UL * 1024 * 1024;
 
+    public const ulong DefaultBlockCacheBytes = 256UL * 1024 * 1024;
+    public const ulong DefaultMemtableBudgetBytes = 256UL * 1024 * 1024;
+    public const ulong DefaultWriteBufferBytes = 64UL * 1024 * 1024;
+    public const ulong DefaultWalBytesMax = 512UL * 1024 * 1024;
+    public const int DefaultOpenFilesMax = 1024;
+
+    /// <summary>Smallest block cache, memtable budget and write buffer: below this RocksDB flushes or evicts on every few writes.</summary>
+    public const ulong MemoryBytesMin = 1024 * 1024;
+
+    /// <summary>Largest block cache or memtable budget accepted: a typo (an extra digit) fails at start-up instead of at the first large allocation.</summary>
+    public const ulong MemoryBytesMax = 1024UL * 1024 * 1024 * 1024;
+
+    /// <summary>Smallest WAL bound: at least one write buffer, or every flush would be forced by the WAL.</summary>
+    public const ulong WalBytesMin = 4UL * 1024 * 1024;
+
+    public const ulong WalBytesMaxLimit = 1024UL * 1024 * 1024 * 1024;
+
+    /// <summary>Fewest open table files: below this a large store reopens files on most reads.</summary>
+    public const int OpenFilesMin = 64;
+
+    public const int OpenFilesMaxLimit = 1_000_000;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -55,19 +101,40 @@ public sealed class LedgerDatabaseOptions
             throw new ArgumentException($"chain id must be at most {ChainIdBytesMax} UTF-8 bytes", nameof(ChainId));
         }
 
-        if (BlockCacheBytes < 1024 * 1024)
+        CheckMemory(nameof(BlockCacheBytes), BlockCacheBytes);
+        CheckMemory(nameof(MemtableBudgetBytes), MemtableBudgetBytes);
+        CheckMemory(nameof(WriteBufferBytes), WriteBufferBytes);
+        if (WriteBufferBytes > MemtableBudgetBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(BlockCacheBytes), BlockCacheBytes, "block cache must be at least 1 MiB");
+            throw new ArgumentOutOfRangeException(nameof(WriteBufferBytes), WriteBufferBytes, $"one column family's write buffer must fit in the memtable budget ({MemtableBudgetBytes} bytes)");
         }
 
-        if (WriteBufferBytes < 1024 * 1024)
+        if (WalBytesMax is < WalBytesMin or > WalBytesMaxLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(WriteBufferBytes), WriteBufferBytes, "write buffer must be at least 1 MiB");
+            throw new ArgumentOutOfRangeException(nameof(WalBytesMax), WalBytesMax, $"WAL bound must be within {WalBytesMin}..{WalBytesMaxLimit} bytes (4 MiB..1 TiB)");
+        }
+
+        if (WalBytesMax < WriteBufferBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WalBytesMax), WalBytesMax, $"WAL bound must hold at least one write buffer ({WriteBufferBytes} bytes)");
+        }
+
+        if (OpenFilesMax is < OpenFilesMin or > OpenFilesMaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OpenFilesMax), OpenFilesMax, $"open table files must be within {OpenFilesMin}..{OpenFilesMaxLimit}");
         }
 
         if (BackgroundThreads is < 1 or > 64)
         {
             throw new ArgumentOutOfRangeException(nameof(BackgroundThreads), BackgroundThreads, "background threads must be in 1..64");
+        }
+    }
+
+    private static void CheckMemory(string name, ulong bytes)
+    {
+        if (bytes is < MemoryBytesMin or > MemoryBytesMax)
+        {
+            throw new ArgumentOutOfRangeException(name, bytes, $"{name} must be within {MemoryBytesMin}..{MemoryBytesMax} (1 MiB..1 TiB)");
         }
     }
 }

@@ -141,6 +141,9 @@ public sealed class NodeOptions
     /// <summary>State snapshot transfer to followers that fell behind the compacted log.</summary>
     public SnapshotTransferOptions Snapshots { get; set; } = new();
 
+    /// <summary>RocksDB memory and file bounds (<c>Node:Storage:*</c>).</summary>
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>The background integrity scan of blocks and table files (<c>Node:IntegrityScan:*</c>).</summary>
     public Integrity.IntegrityScanOptions IntegrityScan { get; set; } = new();
 
@@ -208,6 +211,7 @@ public sealed class NodeOptions
         Batching.Validate(TransactionBytesMax);
         Raft.Validate();
         IntegrityScan.Validate();
+        Storage.Validate();
 
         // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
         Snapshots.Validate(PeerMessageBytesMax - (32 * 1024));

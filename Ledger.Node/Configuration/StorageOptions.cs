@@ -1,0 +1,55 @@
+using Ledger.Storage;
+
+namespace Ledger.Node.Configuration;
+
+/// <summary>
+/// RocksDB's memory and file bounds (<c>Node:Storage:*</c>). The node's native storage memory is at most
+/// about <see cref="BlockCacheBytes"/> + <see cref="MemtableBudgetBytes"/> (plus table readers of at most
+/// <see cref="OpenFilesMax"/> files, a few KiB each); see docs/storage.md, "Memory". Checked once at
+/// start-up (<see cref="Validate"/>) against the bounds <see cref="LedgerDatabaseOptions"/> states.
+/// </summary>
+public sealed class StorageOptions
+{
+    /// <summary>Block cache shared by all column families, index and filter blocks included.</summary>
+    public long BlockCacheBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultBlockCacheBytes;
+
+    /// <summary>All memtables of all column families together; writes wait for a flush at this budget.</summary>
+    public long MemtableBudgetBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultMemtableBudgetBytes;
+
+    /// <summary>One column family's memtable before it is flushed (at most <see cref="MemtableBudgetBytes"/>).</summary>
+    public long WriteBufferBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultWriteBufferBytes;
+
+    /// <summary>Write-ahead log bytes kept before RocksDB flushes the families that hold the oldest log.</summary>
+    public long WalBytesMax { get; set; } = (long)LedgerDatabaseOptions.DefaultWalBytesMax;
+
+    /// <summary>Table files kept open at most (file descriptors and table-reader memory).</summary>
+    public int OpenFilesMax { get; set; } = LedgerDatabaseOptions.DefaultOpenFilesMax;
+
+    /// <summary>Fills the storage part of the database options; <paramref name="options"/> supplies the rest.</summary>
+    public LedgerDatabaseOptions Apply(LedgerDatabaseOptions options) => options with
+    {
+        BlockCacheBytes = (ulong)BlockCacheBytes,
+        MemtableBudgetBytes = (ulong)MemtableBudgetBytes,
+        WriteBufferBytes = (ulong)WriteBufferBytes,
+        WalBytesMax = (ulong)WalBytesMax,
+        OpenFilesMax = OpenFilesMax,
+    };
+
+    /// <summary>Throws, naming the <c>Node:Storage:*</c> setting, when a bound is out of range or the bounds disagree.</summary>
+    public void Validate()
+    {
+        if (BlockCacheBytes < 0 || MemtableBudgetBytes < 0 || WriteBufferBytes < 0 || WalBytesMax < 0)
+        {
+            throw new InvalidOperationException("Node:Storage byte sizes must not be negative");
+        }
+
+        try
+        {
+            Apply(new LedgerDatabaseOptions { DataDirectory = "unused", ChainId = "unused" }).Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOperationException($"Node:Storage:{e.ParamName}: {e.Message}", e);
+        }
+    }
+}

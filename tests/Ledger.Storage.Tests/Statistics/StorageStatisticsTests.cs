@@ -1,0 +1,145 @@
+using Ledger.Storage.Statistics;
+using RocksDbSharp;
+
+namespace Ledger.Storage.Tests.Statistics;
+
+/// <summary>What <see cref="LedgerDatabase.ReadStatistics"/> reports, and the memtable budget it shows being kept.</summary>
+public sealed class StorageStatisticsTests
+{
+    private const string ChainId = "test-chain";
+    private const ulong MiB = 1024 * 1024;
+
+    [Test]
+    public void ReadStatistics_FreshDatabase_ListsEveryColumnFamilyAndNoStop()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+
+        var statistics = database.ReadStatistics();
+
+        Assert.That(statistics.ColumnFamilies.Select(family => family.Name), Is.EqualTo(ColumnFamilyNames.All));
+        Assert.That(statistics.WriteStopped, Is.False);
+        Assert.That(statistics.BlockCacheBytes, Is.LessThanOrEqualTo(8 * MiB));
+    }
+
+    [Test]
+    public void ReadStatistics_AfterSyncedPut_CountsMemtableAndWalBytes()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+        var before = database.ReadStatistics();
+
+        Put(database, database.RegistryState, count: 100, valueBytes: 1_000);
+        var after = database.ReadStatistics();
+
+        Assert.That(after.MemtableBytes, Is.GreaterThan(before.MemtableBytes));
+        Assert.That(after.WalBytes, Is.GreaterThanOrEqualTo(100UL * 1_000));
+    }
+
+    [Test]
+    public void ReadStatistics_AfterFlush_CountsTableBytesOfTheWrittenFamilyOnly()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+
+        Put(database, database.RegistryState, count: 100, valueBytes: 1_000);
+        database.Flush();
+        var statistics = database.ReadStatistics();
+
+        Assert.That(Family(statistics, ColumnFamilyNames.RegistryState).SstBytes, Is.GreaterThan(0));
+        Assert.That(Family(statistics, ColumnFamilyNames.MerkleNodes).SstBytes, Is.Zero);
+        Assert.That(statistics.TotalFileBytes, Is.GreaterThanOrEqualTo(Family(statistics, ColumnFamilyNames.RegistryState).SstBytes));
+    }
+
+    [Test]
+    public void ReadStatistics_LargeBlockFlushed_CountsBlobBytes()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+
+        Put(database, database.Blocks, count: 4, valueBytes: (int)LedgerDatabase.BlobValueBytesMin * 4);
+        database.Flush();
+        var blocks = Family(database.ReadStatistics(), ColumnFamilyNames.Blocks);
+
+        Assert.That(blocks.BlobBytes, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void Write_AcrossFamiliesPastTheMemtableBudget_FlushesUntilMemtablesFitTheBudget()
+    {
+        // Each family stays below its own write buffer (no family would flush on its own); together
+        // they hold three times the budget. Only the shared budget (RocksDB's WriteBufferManager) makes RocksDB flush.
+        using var directory = new TempDirectory();
+        const ulong budget = 4 * MiB;
+        using var database = LedgerDatabase.Open(new LedgerDatabaseOptions
+        {
+            DataDirectory = directory.Path,
+            ChainId = ChainId,
+            SyncWrites = false,
+            BlockCacheBytes = 8 * MiB,
+            MemtableBudgetBytes = budget,
+            WriteBufferBytes = budget,
+        });
+
+        foreach (var family in new[] { database.RegistryState, database.TransactionIndex, database.MerkleNodes, database.Meta })
+        {
+            Put(database, family, count: 3_000, valueBytes: 1_000);
+        }
+
+        // The budget is checked as each write starts (one memtable switched to a flush per write) and
+        // flushes run in the background: keep writing a little and wait (a bound on waiting, not on speed).
+        var memtableBytes = ulong.MaxValue;
+        for (var attempt = 0; attempt < 300 && memtableBytes > budget; attempt++)
+        {
+            Put(database, database.RaftState, count: 1, valueBytes: 10);
+            memtableBytes = database.ReadStatistics().MemtableBytes;
+            if (memtableBytes > budget)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        Assert.That(memtableBytes, Is.LessThanOrEqualTo(budget));
+    }
+
+    [Test]
+    public void Open_StatisticsOn_TickerTableCarriesTheStallTicker()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+
+        var text = database.StatisticsText();
+
+        Assert.That(text, Does.Contain(StorageStatisticsReader.StallMicrosTicker + "0"));
+    }
+
+    [TestCase("rocksdb.block.cache.miss COUNT : 7\nrocksdb.stall.micros COUNT : 1234567\nrocksdb.x COUNT : 9", 1_234_567UL)]
+    [TestCase("rocksdb.stall.micros COUNT : 0", 0UL)]
+    [TestCase("rocksdb.block.cache.miss COUNT : 7", 0UL)]
+    [TestCase("", 0UL)]
+    [TestCase(null, 0UL)]
+    public void StallMicroseconds_StatisticsText_ReadsTheStallTicker(string? text, ulong expected)
+    {
+        Assert.That(StorageStatisticsReader.StallMicroseconds(text), Is.EqualTo(expected));
+    }
+
+    private static ColumnFamilyStatistics Family(StorageStatistics statistics, string name) =>
+        statistics.ColumnFamilies.Single(family => family.Name == name);
+
+    private static void Put(LedgerDatabase database, ColumnFamilyHandle family, int count, int valueBytes)
+    {
+        var random = new Random(count);
+        using var batch = new WriteBatch();
+        for (var i = 0; i < count; i++)
+        {
+            var value = new byte[valueBytes];
+            random.NextBytes(value);
+            batch.Put(BitConverter.GetBytes(i), value, family);
+        }
+
+        database.Write(batch, sync: true);
+    }
+
+    private static LedgerDatabase Open(string path) =>
+        LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = path, ChainId = ChainId, BlockCacheBytes = 8 * MiB });
+}
