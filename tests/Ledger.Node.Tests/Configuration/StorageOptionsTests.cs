@@ -1,0 +1,51 @@
+using Ledger.Node.Configuration;
+using Ledger.Storage;
+
+namespace Ledger.Node.Tests.Configuration;
+
+/// <summary><c>Node:Storage:*</c> is checked at start-up with the bounds Ledger.Storage states.</summary>
+public sealed class StorageOptionsTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Test]
+    public void Validate_Defaults_Pass()
+    {
+        Assert.DoesNotThrow(() => new StorageOptions().Validate());
+    }
+
+    [Test]
+    public void Validate_WriteBufferAboveTheMemtableBudget_ThrowsNamingTheSetting()
+    {
+        var options = new StorageOptions { MemtableBudgetBytes = 16 * MiB, WriteBufferBytes = 32 * MiB };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.That(error!.Message, Does.StartWith("Node:Storage:WriteBufferBytes"));
+    }
+
+    [Test]
+    public void Validate_NegativeSize_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(new StorageOptions { BlockCacheBytes = -1 }.Validate);
+    }
+
+    [Test]
+    public void Apply_Settings_ReachTheDatabaseOptionsAndKeepTheRest()
+    {
+        var storage = new StorageOptions { BlockCacheBytes = 64 * MiB, MemtableBudgetBytes = 32 * MiB, WriteBufferBytes = 8 * MiB, WalBytesMax = 128 * MiB, OpenFilesMax = 500 };
+
+        var applied = storage.Apply(new LedgerDatabaseOptions { DataDirectory = "d", ChainId = "c", SyncWrites = false });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(applied.BlockCacheBytes, Is.EqualTo(64UL * 1024 * 1024));
+            Assert.That(applied.MemtableBudgetBytes, Is.EqualTo(32UL * 1024 * 1024));
+            Assert.That(applied.WriteBufferBytes, Is.EqualTo(8UL * 1024 * 1024));
+            Assert.That(applied.WalBytesMax, Is.EqualTo(128UL * 1024 * 1024));
+            Assert.That(applied.OpenFilesMax, Is.EqualTo(500));
+            Assert.That(applied.DataDirectory, Is.EqualTo("d"));
+            Assert.That(applied.SyncWrites, Is.False);
+        });
+    }
+}
