@@ -16,6 +16,9 @@ internal sealed partial class NodeProcess : IDisposable
     private static readonly TimeSpan ShutdownWaitMax = TimeSpan.FromSeconds(60);
     private const int SigTerm = 15;
 
+    // USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK).
+    private const double ClockTicksPerSecond = 100;
+
     private readonly Process process;
 
     private NodeProcess(Process process, NodePorts ports, string logPath)
@@ -84,6 +87,22 @@ internal sealed partial class NodeProcess : IDisposable
         }
 
         return (Stopwatch.GetElapsedTime(started).TotalSeconds, process.ExitCode);
+    }
+
+    /// <summary>User + system CPU seconds of the node so far (/proc/&lt;pid&gt;/stat; 0 once it has exited).</summary>
+    public double CpuSeconds()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+            // Fields after the command name (which may hold spaces) start at state (field 3); utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>VmRSS of the node in bytes (0 once it has exited).</summary>

@@ -25,6 +25,9 @@ public sealed class ScaleBenchCommand : IBenchCommand
     private static readonly TimeSpan ResidentSampleInterval = TimeSpan.FromMilliseconds(500);
     private const string PlatformMemberId = "dev-platform";
 
+    // The first and last 10 % rates span at least this many rounds of the batches in flight (see ScaleSummary.RateBetween).
+    private const int RateSliceBatchesMin = 4;
+
     public string Name => "scale";
 
     public string Usage => ScaleOptions.Usage;
@@ -49,7 +52,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
         Console.WriteLine($"scale: node {nodeDll}, data {options.DataDirectory}, results {Path.GetFullPath(options.OutDirectory)}");
 
         var ports = NodePorts.Free();
-        var node = NodeProcess.Start(nodeDll, ports, NodeProcess.DevArguments(options.DataDirectory, ports), nodeLog);
+        var node = NodeProcess.Start(nodeDll, ports, [.. NodeProcess.DevArguments(options.DataDirectory, ports), .. options.NodeArguments], nodeLog);
         try
         {
             var channel = GrpcChannels.Create(ports.PublicUrl);
@@ -69,7 +72,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
             var ingest = new BatchIngest(ledger, builder, holder, items, anchored, options.BatchItems, options.InFlight);
             var singles = new SingleStream(ledger, builder, holder, items, options.SingleRate);
             var probes = new QueryProbes(ledger, registry, items, anchored, options.BatchItems);
-            var learner = new LearnerCatchUp(nodeDll, options, devDirectory, ports, ledger);
+            var learner = new LearnerCatchUp(nodeDll, options, devDirectory, ledger, options.OutDirectory);
 
             await File.WriteAllTextAsync(csvPath, ScaleCsv.Header + "\n").ConfigureAwait(false);
             var steps = new List<StepRecord>();
@@ -81,6 +84,8 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 // ---- load: batches to the step's end, singles beside them, RSS sampled throughout.
                 using var stopSingles = new CancellationTokenSource();
                 using var stopSampling = new CancellationTokenSource();
+                var nodeCpuBefore = node.CpuSeconds();
+                var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                 var singlesRun = singles.RunAsync(stopSingles.Token);
                 var residentMax = SampleResidentMaxAsync(node, stopSampling.Token);
                 var ingestResult = await ingest.RunAsync((step - 1) * batchesPerStep, step * batchesPerStep, CancellationToken.None).ConfigureAwait(false);
@@ -89,6 +94,8 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 await stopSampling.CancelAsync().ConfigureAwait(false);
                 var rssMax = await residentMax.ConfigureAwait(false);
                 singleItems += singleResult.Committed;
+                var nodeCpu = node.CpuSeconds() - nodeCpuBefore;
+                var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpuBefore;
 
                 // ---- measure, with the load paused: reads, store, memory.
                 var status = await ledger.StatusAsync(new StatusRequest()).ConfigureAwait(false);
@@ -109,10 +116,10 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 }
 
                 LearnerFigures? learnerFigures = Due(options.LearnerEvery, step, last)
-                    ? await learner.MeasureAsync(step).ConfigureAwait(false)
+                    ? await learner.MeasureAsync(step, StoreFigures.DirectoryBytes(options.DataDirectory)).ConfigureAwait(false)
                     : null;
 
-                var record = new StepRecord(step, ingest.ItemsAnchored, singleItems, ingestResult, singleResult, latencies, store, stallStep,
+                var record = new StepRecord(step, ingest.ItemsAnchored, singleItems, ingestResult, nodeCpu, benchCpu, singleResult, latencies, store, stallStep,
                     rssMax, rssNow, restart, learnerFigures, LoadAverage());
                 steps.Add(record);
                 Console.WriteLine(ScaleCsv.Line(record));
@@ -120,7 +127,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
             }
 
             var charts = TryCharts(steps, options.OutDirectory);
-            var summary = Summarize(steps, ingest);
+            var summary = Summarize(steps, ingest, RateSliceBatchesMin * options.InFlight * (long)options.BatchItems);
             Console.WriteLine($"csv: {Path.GetFullPath(csvPath)}");
             foreach (var chart in charts)
             {
@@ -165,7 +172,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
         // The probe: a random earlier batch item, read from the restarted node's registry.
         var picked = anchored.Pick(new Random(unchecked((int)items.Seed)), batchesBelow);
         var probe = picked is { } p ? WorkIds.Create(p.TxHash, 0) : null;
-        var restarted = NodeProcess.Start(nodeDll, ports, NodeProcess.DevArguments(options.DataDirectory, ports), nodeLog);
+        var restarted = NodeProcess.Start(nodeDll, ports, [.. NodeProcess.DevArguments(options.DataDirectory, ports), .. options.NodeArguments], nodeLog);
         var serving = await NodeServing.WaitAsync(ledger, registry, height, probe, restarted, RestartWaitMax).ConfigureAwait(false);
         return (restarted, new RestartFigures(stopSeconds, exitCode, serving, restarted.ResidentBytes()));
     }
@@ -189,7 +196,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
         return Math.Max(max, node.ResidentBytes());
     }
 
-    private static ScaleSummary Summarize(IReadOnlyList<StepRecord> steps, BatchIngest ingest)
+    private static ScaleSummary Summarize(IReadOnlyList<StepRecord> steps, BatchIngest ingest, long sliceItemsMin)
     {
         var first = steps[0];
         var end = steps[^1];
@@ -197,8 +204,8 @@ public sealed class ScaleBenchCommand : IBenchCommand
         return new ScaleSummary(
             end.Items,
             ingest.IngestSeconds > 0 ? ingest.ItemsAnchored / ingest.IngestSeconds : 0,
-            ScaleSummary.RateBetween(ingest.Progress, 0, 0.1),
-            ScaleSummary.RateBetween(ingest.Progress, 0.9, 1),
+            ScaleSummary.RateBetween(ingest.Progress, 0, 0.1, sliceItemsMin),
+            ScaleSummary.RateBetween(ingest.Progress, 0.9, 1, sliceItemsMin),
             rocksOrDisk,
             first.ProofP99Microseconds,
             end.ProofP99Microseconds,

@@ -12,7 +12,7 @@ internal static class ScaleCsv
 {
     public static readonly string[] Columns =
     [
-        "step", "items", "single_items", "ingest_s", "batch_items_per_s", "batches_failed",
+        "step", "items", "single_items", "ingest_s", "batch_items_per_s", "batches_failed", "node_cpu_s", "bench_cpu_s", "node_cpu_us_per_item",
         "single_tx_per_s", "single_sent", "single_failed", "single_skipped", "single_p50_ms", "single_p99_ms",
         "inclusion_p50_us", "inclusion_p99_us", "consistency_p50_us", "consistency_p99_us",
         "work_by_id_p50_us", "work_by_id_p99_us", "by_content_hash_p50_us", "by_content_hash_p99_us",
@@ -31,7 +31,7 @@ internal static class ScaleCsv
         var l = r.Latencies;
         var cells = new List<string>
         {
-            I(r.Step), I(r.Items), I(r.SingleItems), F(r.Ingest.Seconds, 2), F(r.BatchItemsPerSecond, 0), I(r.Ingest.FailedBatches),
+            I(r.Step), I(r.Items), I(r.SingleItems), F(r.Ingest.Seconds, 2), F(r.BatchItemsPerSecond, 0), I(r.Ingest.FailedBatches), F(r.NodeCpuSeconds, 1), F(r.BenchCpuSeconds, 1), F(r.NodeCpuMicrosecondsPerItem, 2),
             F(r.Singles.CommittedPerSecond, 1), I(r.Singles.Sent), I(r.Singles.Failed), I(r.Singles.Skipped), F(r.Singles.P50Milliseconds, 2), F(r.Singles.P99Milliseconds, 2),
             F(l.Inclusion.P50Microseconds, 0), F(l.Inclusion.P99Microseconds, 0), F(l.Consistency.P50Microseconds, 0), F(l.Consistency.P99Microseconds, 0),
             F(l.WorkById.P50Microseconds, 0), F(l.WorkById.P99Microseconds, 0), F(l.ByContentHash.P50Microseconds, 0), F(l.ByContentHash.P99Microseconds, 0),
@@ -53,7 +53,7 @@ internal static class ScaleCsv
     {
         var l = r.Latencies;
         var line = new StringBuilder();
-        line.Append(CultureInfo.InvariantCulture, $"step {r.Step}: items={r.Items} batch_items_per_s={r.BatchItemsPerSecond:F0} single_tx_per_s={r.Singles.CommittedPerSecond:F1}");
+        line.Append(CultureInfo.InvariantCulture, $"step {r.Step}: items={r.Items} batch_items_per_s={r.BatchItemsPerSecond:F0} single_tx_per_s={r.Singles.CommittedPerSecond:F1} node_cpu_us_per_item={r.NodeCpuMicrosecondsPerItem:F1} bench_cpu_s={r.BenchCpuSeconds:F0}");
         line.Append(CultureInfo.InvariantCulture, $" p50/p99: inclusion={Us(l.Inclusion)} consistency={Us(l.Consistency)} work_by_id={Us(l.WorkById)} by_content={Us(l.ByContentHash)} similar={Us(l.Similar)}");
         line.Append(CultureInfo.InvariantCulture, $" disk_bytes_per_item={r.DiskBytesPerItem:F1} rocks_bytes_per_item={(r.RocksBytesPerItem is { } b ? b.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
         line.Append(CultureInfo.InvariantCulture, $" rss_max_mb={r.ResidentBytesMax / 1048576.0:F0} rss_now_mb={r.ResidentBytesNow / 1048576.0:F0}");

@@ -16,7 +16,7 @@ internal sealed record ScaleOptions
 
     public const string Usage =
         "[--items 100000000] [--step 10000000] [--batch-size 10000] [--in-flight 4] [--single-rate 200] [--samples 500] [--sample-concurrency 8] "
-        + "[--restart-every 1] [--learner-every 1] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH]";
+        + "[--restart-every 1] [--learner-every 1] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
 
     public long Items { get; init; } = DefaultItems;
 
@@ -50,6 +50,12 @@ internal sealed record ScaleOptions
 
     public string? NodeDll { get; init; }
 
+    /// <summary>Extra node configuration (<c>--node-option Raft:CompactionRetainEntries=100</c> becomes <c>--Node:Raft:CompactionRetainEntries=100</c>), for every node the bench starts.</summary>
+    public IReadOnlyList<string> NodeOptions { get; init; } = [];
+
+    /// <summary>The command-line form of <see cref="NodeOptions"/>.</summary>
+    public IEnumerable<string> NodeArguments => NodeOptions.Select(option => "--Node:" + option);
+
     public static ScaleOptions Parse(string[] args)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
@@ -69,6 +75,7 @@ internal sealed record ScaleOptions
             DataDirectory = Value(args, "--data-dir") ?? Path.Combine(Path.GetTempPath(), "ledger-scale-" + stamp),
             KeepData = Array.IndexOf(args, "--keep-data") >= 0,
             NodeDll = Value(args, "--node-dll"),
+            NodeOptions = Values(args, "--node-option"),
         };
         options.Validate();
         return options;
@@ -103,6 +110,21 @@ internal sealed record ScaleOptions
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
             ? value
             : throw new ArgumentException($"{flag} needs a non-negative integer");
+    }
+
+    private static List<string> Values(string[] args, string flag)
+    {
+        var values = new List<string>();
+        for (var at = 0; at < args.Length; at++)
+        {
+            if (args[at] == flag)
+            {
+                var value = at + 1 < args.Length ? args[at + 1] : "";
+                values.Add(value.Contains('=', StringComparison.Ordinal) ? value : throw new ArgumentException($"{flag} needs Key=Value"));
+            }
+        }
+
+        return values;
     }
 
     private static string? Value(string[] args, string flag)

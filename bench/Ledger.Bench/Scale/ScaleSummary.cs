@@ -47,8 +47,13 @@ internal sealed record ScaleSummary(
     public string ClosingLine() => F(
         $"scale_items={Items} batch_items_per_s={BatchItemsPerSecond:F0} items_per_s_last_10pct={ItemsPerSecondLast10Percent:F0} bytes_per_item={BytesPerItem:F0} proof_p99_us={ProofP99MicrosecondsEnd:F0} query_p99_ms={QueryP99MillisecondsEnd:F2} restart_s={(RestartSecondsEnd is { } r ? r.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} hours_for_1_5e9={HoursFor1_5e9:F2}");
 
-    /// <summary>Items per second over the slice of the run between two item fractions, from the ingest progress.</summary>
-    public static double RateBetween(IReadOnlyList<(long Items, double Seconds)> progress, double fromFraction, double toFraction)
+    /// <summary>
+    /// Items per second over the slice of the run between two item fractions, from the ingest
+    /// progress. A slice is widened to at least <paramref name="sliceItemsMin"/> items (backwards for
+    /// the end of the run, forwards from its start): batches in flight complete in bursts, so a slice
+    /// of only a few batches would measure the burst, not the rate.
+    /// </summary>
+    public static double RateBetween(IReadOnlyList<(long Items, double Seconds)> progress, double fromFraction, double toFraction, long sliceItemsMin = 0)
     {
         if (progress.Count == 0)
         {
@@ -56,8 +61,22 @@ internal sealed record ScaleSummary(
         }
 
         var total = progress[^1].Items;
-        var (fromItems, fromSeconds) = At(progress, (long)(fromFraction * total));
-        var (toItems, toSeconds) = At(progress, (long)(toFraction * total));
+        var fromTarget = (long)(fromFraction * total);
+        var toTarget = (long)(toFraction * total);
+        if (toTarget - fromTarget < sliceItemsMin)
+        {
+            if (fromTarget == 0)
+            {
+                toTarget = Math.Min(total, sliceItemsMin);
+            }
+            else
+            {
+                fromTarget = Math.Max(0, toTarget - sliceItemsMin);
+            }
+        }
+
+        var (fromItems, fromSeconds) = At(progress, fromTarget);
+        var (toItems, toSeconds) = At(progress, toTarget);
         return toSeconds > fromSeconds ? (toItems - fromItems) / (toSeconds - fromSeconds) : 0;
     }
 

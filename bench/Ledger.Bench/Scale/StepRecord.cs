@@ -12,6 +12,8 @@ internal sealed record StepRecord(
     long Items,
     long SingleItems,
     IngestResult Ingest,
+    double NodeCpuSeconds,
+    double BenchCpuSeconds,
     SingleResult Singles,
     StepLatencies Latencies,
     StoreFigures Store,
@@ -22,6 +24,9 @@ internal sealed record StepRecord(
     LearnerFigures? Learner,
     string LoadAverage)
 {
+    /// <summary>Node CPU per batch item over the ingest phase (singles included in the CPU, not in the count).</summary>
+    public double NodeCpuMicrosecondsPerItem => Ingest.Items > 0 ? NodeCpuSeconds / Ingest.Items * 1e6 : 0;
+
     public double BatchItemsPerSecond => Ingest.Seconds > 0 ? Ingest.Items / Ingest.Seconds : 0;
 
     /// <summary>Batch items plus single registrations: every work the store holds.</summary>
