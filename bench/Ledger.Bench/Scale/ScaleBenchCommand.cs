@@ -76,11 +76,16 @@ public sealed class ScaleBenchCommand : IBenchCommand
 
             await File.WriteAllTextAsync(csvPath, ScaleCsv.Header + "\n").ConfigureAwait(false);
             var steps = new List<StepRecord>();
+            IReadOnlyList<string> charts = [];
             long singleItems = 0;
             double? previousStallSeconds = 0;
             var stepsTotal = (int)(options.Items / options.StepItems);
-            for (var step = 1; step <= stepsTotal; step++)
+            var runStarted = Stopwatch.GetTimestamp();
+            var restartAndLearnerSecondsMax = 0.0;
+            var last = false;
+            for (var step = 1; !last; step++)
             {
+                var stepStarted = Stopwatch.GetTimestamp();
                 // ---- load: batches to the step's end, singles beside them, RSS sampled throughout.
                 using var stopSingles = new CancellationTokenSource();
                 using var stopSampling = new CancellationTokenSource();
@@ -106,27 +111,37 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 var rssNow = node.ResidentBytes();
                 rssMax = Math.Max(rssMax, rssNow);
 
-                // ---- restart and learner, when due (always at the last step).
-                var last = step == stepsTotal;
+                // ---- restart and learner, when due (always at the last step, which may come early under --minutes).
+                last = step == stepsTotal || !NextStepFits(options.Minutes, Stopwatch.GetElapsedTime(runStarted).TotalSeconds, Stopwatch.GetElapsedTime(stepStarted).TotalSeconds, restartAndLearnerSecondsMax);
+                if (last && step < stepsTotal)
+                {
+                    Console.WriteLine($"scale: stopping after step {step} of {stepsTotal}: another step would not fit in --minutes {options.Minutes}");
+                }
+
+                var restartAndLearnerStarted = Stopwatch.GetTimestamp();
                 RestartFigures? restart = null;
                 if (Due(options.RestartEvery, step, last))
                 {
                     (node, restart) = await RestartAsync(node, nodeDll, options, ports, ledger, registry, anchored, items, step * batchesPerStep, nodeLog).ConfigureAwait(false);
-                    previousStallSeconds = null;
+                    previousStallSeconds = 0; // a new process counts stalls from zero
                 }
 
                 LearnerFigures? learnerFigures = Due(options.LearnerEvery, step, last)
                     ? await learner.MeasureAsync(step, StoreFigures.DirectoryBytes(options.DataDirectory)).ConfigureAwait(false)
                     : null;
+                // The largest so far: a step without a learner says little about the next one with one.
+                restartAndLearnerSecondsMax = Math.Max(restartAndLearnerSecondsMax, Stopwatch.GetElapsedTime(restartAndLearnerStarted).TotalSeconds);
 
                 var record = new StepRecord(step, ingest.ItemsAnchored, singleItems, ingestResult, nodeCpu, benchCpu, singleResult, latencies, store, stallStep,
-                    rssMax, rssNow, restart, learnerFigures, LoadAverage());
+                    rssMax, rssNow, Environment.WorkingSet, restart, learnerFigures, LoadAverage());
                 steps.Add(record);
                 Console.WriteLine(ScaleCsv.Line(record));
                 await File.AppendAllTextAsync(csvPath, ScaleCsv.Row(record) + "\n").ConfigureAwait(false);
+
+                // Redrawn every step, so a run cut short still leaves its curves so far.
+                charts = TryCharts(steps, options.OutDirectory);
             }
 
-            var charts = TryCharts(steps, options.OutDirectory);
             var summary = Summarize(steps, ingest, RateSliceBatchesMin * options.InFlight * (long)options.BatchItems);
             Console.WriteLine($"csv: {Path.GetFullPath(csvPath)}");
             foreach (var chart in charts)
@@ -153,6 +168,14 @@ public sealed class ScaleBenchCommand : IBenchCommand
             }
         }
     }
+
+    /// <summary>
+    /// Whether another step still fits the time budget (none: always): it is assumed to take 20 %
+    /// longer than this one (the store grows) plus this step's restart and learner, and the run's
+    /// final restart and learner must fit after it.
+    /// </summary>
+    private static bool NextStepFits(int budgetMinutes, double elapsedSeconds, double thisStepSeconds, double restartAndLearnerSeconds) =>
+        budgetMinutes == 0 || elapsedSeconds + (1.2 * (thisStepSeconds + restartAndLearnerSeconds)) + restartAndLearnerSeconds <= budgetMinutes * 60.0;
 
     private static bool Due(int every, int step, bool last) => every > 0 && (last || step % every == 0);
 

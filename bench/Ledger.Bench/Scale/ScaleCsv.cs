@@ -18,7 +18,7 @@ internal static class ScaleCsv
         "work_by_id_p50_us", "work_by_id_p99_us", "by_content_hash_p50_us", "by_content_hash_p99_us",
         "similar_p50_us", "similar_p99_us", "query_misses", "query_errors",
         "disk_bytes", "disk_bytes_per_item", "rocks_bytes_per_item", "wal_bytes", "cf_bytes_per_item",
-        "rss_max_bytes", "rss_now_bytes", "memtable_bytes", "block_cache_bytes",
+        "rss_max_bytes", "rss_now_bytes", "bench_rss_bytes", "memtable_bytes", "block_cache_bytes",
         "pending_compaction_bytes", "write_stall_s_step", "write_stall_s_total",
         "stop_s", "stop_exit_code", "restart_s", "rss_after_restart_bytes",
         "learner_catch_up_s", "learner_snapshot_bytes", "learner_note", "load_avg",
@@ -40,7 +40,7 @@ internal static class ScaleCsv
             I(l.Inclusion.Errors + l.Consistency.Errors + l.WorkById.Errors + l.ByContentHash.Errors + l.Similar.Errors),
             I(r.Store.DataDirectoryBytes), F(r.DiskBytesPerItem, 1), F(r.RocksBytesPerItem, 1), F(r.Store.WalBytes, 0),
             string.Join(';', r.Store.ColumnFamilyBytes.Select(cf => cf.Key + "=" + F(r.StoredItems > 0 ? cf.Value / r.StoredItems : 0, 1))),
-            I(r.ResidentBytesMax), I(r.ResidentBytesNow), F(r.Store.MemtableBytes, 0), F(r.Store.BlockCacheBytes, 0),
+            I(r.ResidentBytesMax), I(r.ResidentBytesNow), I(r.BenchResidentBytes), F(r.Store.MemtableBytes, 0), F(r.Store.BlockCacheBytes, 0),
             F(r.Store.PendingCompactionBytes, 0), F(r.WriteStallSecondsStep, 2), F(r.Store.WriteStallSecondsTotal, 2),
             F(r.Restart?.StopSeconds, 2), r.Restart is null ? "" : I(r.Restart.ExitCode), F(r.Restart?.ServingSeconds, 2), r.Restart is null ? "" : I(r.Restart.ResidentBytesAfter),
             F(r.Learner?.CatchUpSeconds, 2), F(r.Learner?.SnapshotBytes, 0), Text(r.Learner?.Note), Text(r.LoadAverage),
@@ -56,7 +56,7 @@ internal static class ScaleCsv
         line.Append(CultureInfo.InvariantCulture, $"step {r.Step}: items={r.Items} batch_items_per_s={r.BatchItemsPerSecond:F0} single_tx_per_s={r.Singles.CommittedPerSecond:F1} node_cpu_us_per_item={r.NodeCpuMicrosecondsPerItem:F1} bench_cpu_s={r.BenchCpuSeconds:F0}");
         line.Append(CultureInfo.InvariantCulture, $" p50/p99: inclusion={Us(l.Inclusion)} consistency={Us(l.Consistency)} work_by_id={Us(l.WorkById)} by_content={Us(l.ByContentHash)} similar={Us(l.Similar)}");
         line.Append(CultureInfo.InvariantCulture, $" disk_bytes_per_item={r.DiskBytesPerItem:F1} rocks_bytes_per_item={(r.RocksBytesPerItem is { } b ? b.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
-        line.Append(CultureInfo.InvariantCulture, $" rss_max_mb={r.ResidentBytesMax / 1048576.0:F0} rss_now_mb={r.ResidentBytesNow / 1048576.0:F0}");
+        line.Append(CultureInfo.InvariantCulture, $" rss_max_mb={r.ResidentBytesMax / 1048576.0:F0} rss_now_mb={r.ResidentBytesNow / 1048576.0:F0} bench_rss_mb={r.BenchResidentBytes / 1048576.0:F0}");
         line.Append(CultureInfo.InvariantCulture, $" pending_compaction_mb={(r.Store.PendingCompactionBytes is { } p ? (p / 1048576).ToString("F0", CultureInfo.InvariantCulture) : "n/a")} write_stall_s={(r.WriteStallSecondsStep is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
         if (r.Restart is { } restart)
         {

@@ -16,7 +16,7 @@ internal sealed record ScaleOptions
 
     public const string Usage =
         "[--items 100000000] [--step 10000000] [--batch-size 10000] [--in-flight 4] [--single-rate 200] [--samples 500] [--sample-concurrency 8] "
-        + "[--restart-every 1] [--learner-every 1] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
+        + "[--restart-every 1] [--learner-every 1] [--minutes 0] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
 
     public long Items { get; init; } = DefaultItems;
 
@@ -39,6 +39,9 @@ internal sealed record ScaleOptions
 
     /// <summary>Catch a fresh learner up every K steps (the last step always); 0 = never.</summary>
     public int LearnerEvery { get; init; } = 1;
+
+    /// <summary>Time budget: stop growing at the last step boundary that fits (the summary covers the items reached); 0 = none.</summary>
+    public int Minutes { get; init; }
 
     public ulong Seed { get; init; } = DefaultSeed;
 
@@ -70,6 +73,7 @@ internal sealed record ScaleOptions
             SampleConcurrency = (int)BenchArguments.PositiveLong(args, "--sample-concurrency", DefaultSampleConcurrency),
             RestartEvery = (int)NonNegative(args, "--restart-every", 1),
             LearnerEvery = (int)NonNegative(args, "--learner-every", 1),
+            Minutes = (int)NonNegative(args, "--minutes", 0),
             Seed = (ulong)BenchArguments.PositiveLong(args, "--seed", (long)DefaultSeed),
             OutDirectory = Value(args, "--out") ?? Path.Combine("bench", "results", "scale-" + stamp),
             DataDirectory = Value(args, "--data-dir") ?? Path.Combine(Path.GetTempPath(), "ledger-scale-" + stamp),

@@ -20,6 +20,7 @@ internal sealed record StepRecord(
     double? WriteStallSecondsStep,
     long ResidentBytesMax,
     long ResidentBytesNow,
+    long BenchResidentBytes,
     RestartFigures? Restart,
     LearnerFigures? Learner,
     string LoadAverage)
