@@ -65,7 +65,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
             var platform = KeyFile.Import(await File.ReadAllTextAsync(Path.Combine(devDirectory, PlatformMemberId + ".key.json")).ConfigureAwait(false));
             var builder = new TransactionBuilder(platform, genesis.ChainId);
             var holder = new RightsHolder { MemberId = PlatformMemberId };
-            var items = new ScaleItems(options.Seed);
+            var items = new ScaleItems(options.Seed, options.PerceptualEvery);
             var batchesTotal = options.Items / options.BatchItems;
             var batchesPerStep = options.StepItems / options.BatchItems;
             var anchored = new AnchoredBatches(batchesTotal);
@@ -123,6 +123,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 if (Due(options.RestartEvery, step, last))
                 {
                     (node, restart) = await RestartAsync(node, nodeDll, options, ports, ledger, registry, anchored, items, step * batchesPerStep, nodeLog).ConfigureAwait(false);
+                    restart = restart with { FirstSimilarSeconds = await probes.FirstSimilarSecondsAsync(step * batchesPerStep, step).ConfigureAwait(false) };
                     previousStallSeconds = 0; // a new process counts stalls from zero
                 }
 
@@ -197,7 +198,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
         var probe = picked is { } p ? WorkIds.Create(p.TxHash, 0) : null;
         var restarted = NodeProcess.Start(nodeDll, ports, [.. NodeProcess.DevArguments(options.DataDirectory, ports), .. options.NodeArguments], nodeLog);
         var serving = await NodeServing.WaitAsync(ledger, registry, height, probe, restarted, RestartWaitMax).ConfigureAwait(false);
-        return (restarted, new RestartFigures(stopSeconds, exitCode, serving, restarted.ResidentBytes()));
+        return (restarted, new RestartFigures(stopSeconds, exitCode, serving, double.NaN, restarted.ResidentBytes()));
     }
 
     private static async Task<long> SampleResidentMaxAsync(NodeProcess node, CancellationToken stop)

@@ -40,6 +40,7 @@ internal static class ScaleCharts
             Save(Lines("Restart to serving and learner catch-up", "seconds",
                 [("restart to serving", steps.Select(s => s.Restart?.ServingSeconds ?? double.NaN).ToArray()),
                  ("SIGTERM to exit", steps.Select(s => s.Restart?.StopSeconds ?? double.NaN).ToArray()),
+                 ("first similar-works query after restart", steps.Select(s => s.Restart?.FirstSimilarSeconds ?? double.NaN).ToArray()),
                  ("learner catch-up", steps.Select(s => s.Learner?.CatchUpSeconds ?? double.NaN).ToArray())], x), directory, "scale-restart.png"),
         };
         return paths;

@@ -16,11 +16,11 @@ internal static class ScaleCsv
         "single_tx_per_s", "single_sent", "single_failed", "single_skipped", "single_p50_ms", "single_p99_ms",
         "inclusion_p50_us", "inclusion_p99_us", "consistency_p50_us", "consistency_p99_us",
         "work_by_id_p50_us", "work_by_id_p99_us", "by_content_hash_p50_us", "by_content_hash_p99_us",
-        "similar_p50_us", "similar_p99_us", "query_misses", "query_errors",
+        "similar_p50_us", "similar_p99_us", "similar_first_ms", "query_misses", "query_errors",
         "disk_bytes", "disk_bytes_per_item", "rocks_bytes_per_item", "wal_bytes", "cf_bytes_per_item",
         "rss_max_bytes", "rss_now_bytes", "bench_rss_bytes", "memtable_bytes", "block_cache_bytes",
         "pending_compaction_bytes", "write_stall_s_step", "write_stall_s_total",
-        "stop_s", "stop_exit_code", "restart_s", "rss_after_restart_bytes",
+        "stop_s", "stop_exit_code", "restart_s", "first_similar_after_restart_s", "rss_after_restart_bytes",
         "learner_catch_up_s", "learner_snapshot_bytes", "learner_note", "load_avg",
     ];
 
@@ -35,14 +35,14 @@ internal static class ScaleCsv
             F(r.Singles.CommittedPerSecond, 1), I(r.Singles.Sent), I(r.Singles.Failed), I(r.Singles.Skipped), F(r.Singles.P50Milliseconds, 2), F(r.Singles.P99Milliseconds, 2),
             F(l.Inclusion.P50Microseconds, 0), F(l.Inclusion.P99Microseconds, 0), F(l.Consistency.P50Microseconds, 0), F(l.Consistency.P99Microseconds, 0),
             F(l.WorkById.P50Microseconds, 0), F(l.WorkById.P99Microseconds, 0), F(l.ByContentHash.P50Microseconds, 0), F(l.ByContentHash.P99Microseconds, 0),
-            F(l.Similar.P50Microseconds, 0), F(l.Similar.P99Microseconds, 0),
+            F(l.Similar.P50Microseconds, 0), F(l.Similar.P99Microseconds, 0), F(l.SimilarFirstMilliseconds, 1),
             I(l.Inclusion.Misses + l.Consistency.Misses + l.WorkById.Misses + l.ByContentHash.Misses + l.Similar.Misses),
             I(l.Inclusion.Errors + l.Consistency.Errors + l.WorkById.Errors + l.ByContentHash.Errors + l.Similar.Errors),
             I(r.Store.DataDirectoryBytes), F(r.DiskBytesPerItem, 1), F(r.RocksBytesPerItem, 1), F(r.Store.WalBytes, 0),
             string.Join(';', r.Store.ColumnFamilyBytes.Select(cf => cf.Key + "=" + F(r.StoredItems > 0 ? cf.Value / r.StoredItems : 0, 1))),
             I(r.ResidentBytesMax), I(r.ResidentBytesNow), I(r.BenchResidentBytes), F(r.Store.MemtableBytes, 0), F(r.Store.BlockCacheBytes, 0),
             F(r.Store.PendingCompactionBytes, 0), F(r.WriteStallSecondsStep, 2), F(r.Store.WriteStallSecondsTotal, 2),
-            F(r.Restart?.StopSeconds, 2), r.Restart is null ? "" : I(r.Restart.ExitCode), F(r.Restart?.ServingSeconds, 2), r.Restart is null ? "" : I(r.Restart.ResidentBytesAfter),
+            F(r.Restart?.StopSeconds, 2), r.Restart is null ? "" : I(r.Restart.ExitCode), F(r.Restart?.ServingSeconds, 2), F(r.Restart?.FirstSimilarSeconds, 2), r.Restart is null ? "" : I(r.Restart.ResidentBytesAfter),
             F(r.Learner?.CatchUpSeconds, 2), F(r.Learner?.SnapshotBytes, 0), Text(r.Learner?.Note), Text(r.LoadAverage),
         };
         return string.Join(',', cells);
@@ -60,7 +60,7 @@ internal static class ScaleCsv
         line.Append(CultureInfo.InvariantCulture, $" pending_compaction_mb={(r.Store.PendingCompactionBytes is { } p ? (p / 1048576).ToString("F0", CultureInfo.InvariantCulture) : "n/a")} write_stall_s={(r.WriteStallSecondsStep is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
         if (r.Restart is { } restart)
         {
-            line.Append(CultureInfo.InvariantCulture, $" stop_s={restart.StopSeconds:F1} exit={restart.ExitCode} restart_s={restart.ServingSeconds:F1}");
+            line.Append(CultureInfo.InvariantCulture, $" stop_s={restart.StopSeconds:F1} exit={restart.ExitCode} restart_s={restart.ServingSeconds:F1} first_similar_after_restart_s={restart.FirstSimilarSeconds:F1}");
         }
 
         if (r.Learner is { } learner)

@@ -12,19 +12,21 @@ namespace Ledger.Bench.Scale;
 /// The scale bench's items, a pure function of (seed, batch, item): the bench keeps no item hashes
 /// and regenerates any earlier item to query it, so its own memory stays flat however many it sends.
 /// Content hashes are SplitMix64 output (cheap enough that the generator does not compete with the
-/// node for the shared cores); every <see cref="PerceptualEvery"/>th item also carries a perceptual
+/// node for the shared cores); every <c>perceptualEvery</c>th item also carries a perceptual
 /// hash, so similar-works queries have an index to search.
 /// </summary>
-internal sealed class ScaleItems(ulong seed)
+internal sealed class ScaleItems(ulong seed, int perceptualEvery)
 {
-    /// <summary>One item in this many carries a perceptual hash.</summary>
-    public const int PerceptualEvery = 4;
+    /// <summary>By default one item in this many carries a perceptual hash (the node holds every image's hash in memory: ~72 bytes each).</summary>
+    public const int DefaultPerceptualEvery = 4;
 
     private const ulong Golden = 0x9E3779B97F4A7C15;
 
     public ulong Seed => seed;
 
-    public static bool HasPerceptualHash(int item) => item % PerceptualEvery == 0;
+    public int PerceptualEvery => perceptualEvery;
+
+    public bool HasPerceptualHash(int item) => item % perceptualEvery == 0;
 
     public byte[] ContentHash(long batch, int item)
     {

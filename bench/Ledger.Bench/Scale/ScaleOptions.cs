@@ -15,7 +15,7 @@ internal sealed record ScaleOptions
     public const ulong DefaultSeed = 20261207;
 
     public const string Usage =
-        "[--items 100000000] [--step 10000000] [--batch-size 10000] [--in-flight 4] [--single-rate 200] [--samples 500] [--sample-concurrency 8] "
+        "[--items 100000000] [--step 10000000] [--batch-size 10000] [--in-flight 4] [--single-rate 200] [--perceptual-every 4] [--samples 500] [--sample-concurrency 8] "
         + "[--restart-every 1] [--learner-every 1] [--minutes 0] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
 
     public long Items { get; init; } = DefaultItems;
@@ -28,6 +28,9 @@ internal sealed record ScaleOptions
 
     /// <summary>Single RegisterWork transactions per second, open loop; 0 turns the stream off.</summary>
     public int SingleRate { get; init; } = DefaultSingleRate;
+
+    /// <summary>One batch item in this many carries a perceptual hash.</summary>
+    public int PerceptualEvery { get; init; } = ScaleItems.DefaultPerceptualEvery;
 
     /// <summary>Samples per query kind per step.</summary>
     public int Samples { get; init; } = DefaultSamples;
@@ -69,6 +72,7 @@ internal sealed record ScaleOptions
             BatchItems = (int)BenchArguments.PositiveLong(args, "--batch-size", DefaultBatchItems),
             InFlight = (int)BenchArguments.PositiveLong(args, "--in-flight", DefaultInFlight),
             SingleRate = (int)NonNegative(args, "--single-rate", DefaultSingleRate),
+            PerceptualEvery = (int)BenchArguments.PositiveLong(args, "--perceptual-every", ScaleItems.DefaultPerceptualEvery),
             Samples = (int)BenchArguments.PositiveLong(args, "--samples", DefaultSamples),
             SampleConcurrency = (int)BenchArguments.PositiveLong(args, "--sample-concurrency", DefaultSampleConcurrency),
             RestartEvery = (int)NonNegative(args, "--restart-every", 1),

@@ -4,7 +4,8 @@ namespace Ledger.Bench.Scale;
 internal sealed record LearnerFigures(double? CatchUpSeconds, double? SnapshotBytes, string Note);
 
 /// <summary>Restart of the node at one step: SIGTERM to exit, then start to serving.</summary>
-internal sealed record RestartFigures(double StopSeconds, int ExitCode, double ServingSeconds, long ResidentBytesAfter);
+/// <remarks><see cref="FirstSimilarSeconds"/>: the first similar-works query after serving (it builds the node's in-memory index).</remarks>
+internal sealed record RestartFigures(double StopSeconds, int ExitCode, double ServingSeconds, double FirstSimilarSeconds, long ResidentBytesAfter);
 
 /// <summary>Everything measured for one step of the scale run: one CSV row, one stdout line, one x value of each curve.</summary>
 internal sealed record StepRecord(
