@@ -37,8 +37,8 @@ internal sealed partial class LearnerCatchUp(string nodeDll, ScaleOptions option
     /// <param name="leaderDataBytes">The leader's data directory size: the learner needs room for a staged and an installed copy.</param>
     public async Task<LearnerFigures> MeasureAsync(int step, long leaderDataBytes)
     {
-        var nodeId = "scale-learner-" + step.ToString(CultureInfo.InvariantCulture);
-        var directory = options.DataDirectory.TrimEnd('/') + "-" + nodeId;
+        var nodeId = NodeId(step);
+        var directory = DirectoryOf(options, nodeId);
         var needed = DiskCopies * leaderDataBytes + DiskMarginBytes;
         var free = FreeBytes(Path.GetDirectoryName(Path.GetFullPath(directory))!);
         if (free < needed)
@@ -120,6 +120,20 @@ internal sealed partial class LearnerCatchUp(string nodeDll, ScaleOptions option
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>The learner directories a run may have created (beside the data directory, one per step).</summary>
+    public static IEnumerable<string> Directories(ScaleOptions options)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(options.DataDirectory))!;
+        var prefix = Path.GetFileName(options.DataDirectory.TrimEnd('/')) + "-" + NodeIdPrefix;
+        return Directory.Exists(parent) ? Directory.EnumerateDirectories(parent, prefix + "*") : [];
+    }
+
+    private const string NodeIdPrefix = "scale-learner-";
+
+    private static string NodeId(int step) => NodeIdPrefix + step.ToString(CultureInfo.InvariantCulture);
+
+    private static string DirectoryOf(ScaleOptions options, string nodeId) => options.DataDirectory.TrimEnd('/') + "-" + nodeId;
 
     private static long FreeBytes(string directory)
     {

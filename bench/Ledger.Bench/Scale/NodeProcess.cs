@@ -19,6 +19,9 @@ internal sealed partial class NodeProcess : IDisposable
     // USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK).
     private const double ClockTicksPerSecond = 100;
 
+    // Every node this process started and has not disposed, for the interrupt handler.
+    private static readonly HashSet<NodeProcess> Live = [];
+
     private readonly Process process;
 
     private NodeProcess(Process process, NodePorts ports, string logPath)
@@ -26,6 +29,10 @@ internal sealed partial class NodeProcess : IDisposable
         this.process = process;
         Ports = ports;
         LogPath = logPath;
+        lock (Live)
+        {
+            Live.Add(this);
+        }
     }
 
     public NodePorts Ports { get; }
@@ -127,8 +134,28 @@ internal sealed partial class NodeProcess : IDisposable
         return 0;
     }
 
+    /// <summary>Kills every node still running (the bench is being interrupted: no child may outlive it).</summary>
+    public static void KillAll()
+    {
+        NodeProcess[] nodes;
+        lock (Live)
+        {
+            nodes = [.. Live];
+        }
+
+        foreach (var node in nodes)
+        {
+            node.Dispose();
+        }
+    }
+
     public void Dispose()
     {
+        lock (Live)
+        {
+            Live.Remove(this);
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Ledger.Client.Signing;
 using Ledger.Core.Consortium;
@@ -51,6 +52,9 @@ public sealed class ScaleBenchCommand : IBenchCommand
             $"scale: {options.Items} items in batches of {options.BatchItems} ({options.InFlight} in flight), step {options.StepItems}, singles {options.SingleRate}/s, {options.Samples} samples per query, seed {options.Seed}"));
         Console.WriteLine($"scale: node {nodeDll}, data {options.DataDirectory}, results {Path.GetFullPath(options.OutDirectory)}");
 
+        // Interrupted (Ctrl-C, or SIGTERM from a harness): no node may outlive the bench, and its data goes too.
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Interrupted(options));
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Interrupted(options));
         var ports = NodePorts.Free();
         var node = NodeProcess.Start(nodeDll, ports, [.. NodeProcess.DevArguments(options.DataDirectory, ports), .. options.NodeArguments], nodeLog);
         try
@@ -177,6 +181,22 @@ public sealed class ScaleBenchCommand : IBenchCommand
     /// </summary>
     private static bool NextStepFits(int budgetMinutes, double elapsedSeconds, double thisStepSeconds, double restartAndLearnerSeconds) =>
         budgetMinutes == 0 || elapsedSeconds + (1.2 * (thisStepSeconds + restartAndLearnerSeconds)) + restartAndLearnerSeconds <= budgetMinutes * 60.0;
+
+    private static void Interrupted(ScaleOptions options)
+    {
+        Console.Error.WriteLine("scale: interrupted; stopping the nodes" + (options.KeepData ? "" : " and deleting their data"));
+        NodeProcess.KillAll();
+        if (!options.KeepData)
+        {
+            foreach (var directory in new[] { options.DataDirectory }.Concat(LearnerCatchUp.Directories(options)))
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+    }
 
     private static bool Due(int every, int step, bool last) => every > 0 && (last || step % every == 0);
 
