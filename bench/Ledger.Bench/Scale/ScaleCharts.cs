@@ -103,14 +103,10 @@ internal static class ScaleCharts
         var du = plot.Add.Scatter(x, steps.Select(s => s.DiskBytesPerItem).ToArray());
         du.LegendText = "data directory (du)";
         du.MarkerSize = 6;
-        if (families.Count > 0)
-        {
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "data directory (du)", LineColor = du.Color, LineWidth = 2 });
-        }
-
         var target = plot.Add.HorizontalLine(ScaleSummary.BytesPerItemMax);
         target.LinePattern = LinePattern.Dashed;
-        target.Text = "target 200";
+        target.Color = Colors.Red;
+        target.LegendText = "target: 200 bytes/item";
         Decorate(plot, families.Count > 0 ? "Bytes on disk per item, by column family" : "Bytes on disk per item (per-CF metrics not exposed by this node)", "bytes / item");
         return plot;
     }
