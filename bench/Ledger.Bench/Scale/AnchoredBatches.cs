@@ -8,6 +8,9 @@ namespace Ledger.Bench.Scale;
 /// </summary>
 internal sealed class AnchoredBatches(long batchesMax)
 {
+    // Failed batches leave holes; a pick retries this often before giving up (holes are rare).
+    private const int PickAttemptsMax = 32;
+
     private readonly byte[]?[] txHashes = new byte[]?[batchesMax];
     private long anchoredCount;
 
@@ -22,7 +25,7 @@ internal sealed class AnchoredBatches(long batchesMax)
     /// <summary>A uniformly random anchored batch below <paramref name="batchesBelow"/>, or null when none is (after a few tries).</summary>
     public (long Batch, byte[] TxHash)? Pick(Random random, long batchesBelow)
     {
-        for (var attempt = 0; attempt < 32; attempt++)
+        for (var attempt = 0; attempt < PickAttemptsMax; attempt++)
         {
             var batch = random.NextInt64(batchesBelow);
             if (txHashes[batch] is { } hash)

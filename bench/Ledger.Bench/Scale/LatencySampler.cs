@@ -34,6 +34,9 @@ internal sealed record LatencySummary(int Samples, int Misses, int Errors, doubl
 /// </summary>
 internal static class LatencySampler
 {
+    // The first few failures are printed (what broke); the rest only counted.
+    private const int ErrorsPrintedMax = 3;
+
     public static async Task<LatencySummary> RunAsync(int samples, int concurrency, Func<int, Task<bool>> query)
     {
         var timings = new List<double>(samples);
@@ -65,7 +68,7 @@ internal static class LatencySampler
                 }
                 catch (RpcException e)
                 {
-                    if (Interlocked.Increment(ref errors) <= 3)
+                    if (Interlocked.Increment(ref errors) <= ErrorsPrintedMax)
                     {
                         Console.Error.WriteLine($"  query sample {sample} failed: {e.StatusCode} {e.Status.Detail}");
                     }
