@@ -85,7 +85,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
             double? previousStallSeconds = 0;
             var stepsTotal = (int)(options.Items / options.StepItems);
             var runStarted = Stopwatch.GetTimestamp();
-            var restartAndLearnerSecondsMax = 0.0;
+            var restartAndLearnerSecondsPerItemMax = 0.0;
             var last = false;
             for (var step = 1; !last; step++)
             {
@@ -116,7 +116,8 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 rssMax = Math.Max(rssMax, rssNow);
 
                 // ---- restart and learner, when due (always at the last step, which may come early under --minutes).
-                last = step == stepsTotal || !NextStepFits(options.Minutes, Stopwatch.GetElapsedTime(runStarted).TotalSeconds, Stopwatch.GetElapsedTime(stepStarted).TotalSeconds, restartAndLearnerSecondsMax);
+                last = step == stepsTotal || !NextStepFits(options.Minutes, Stopwatch.GetElapsedTime(runStarted).TotalSeconds, Stopwatch.GetElapsedTime(stepStarted).TotalSeconds,
+                    restartAndLearnerSecondsPerItemMax * ingest.ItemsAnchored, restartAndLearnerSecondsPerItemMax * (ingest.ItemsAnchored + options.StepItems));
                 if (last && step < stepsTotal)
                 {
                     Console.WriteLine($"scale: stopping after step {step} of {stepsTotal}: another step would not fit in --minutes {options.Minutes}");
@@ -134,8 +135,9 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 LearnerFigures? learnerFigures = Due(options.LearnerEvery, step, last)
                     ? await learner.MeasureAsync(step, StoreFigures.DirectoryBytes(options.DataDirectory)).ConfigureAwait(false)
                     : null;
-                // The largest so far: a step without a learner says little about the next one with one.
-                restartAndLearnerSecondsMax = Math.Max(restartAndLearnerSecondsMax, Stopwatch.GetElapsedTime(restartAndLearnerStarted).TotalSeconds);
+                // Restart, the first similar query after it and a learner's catch-up all grow with the store: kept per item, the largest
+                // so far (a step without a learner says little about the next one with one).
+                restartAndLearnerSecondsPerItemMax = Math.Max(restartAndLearnerSecondsPerItemMax, Stopwatch.GetElapsedTime(restartAndLearnerStarted).TotalSeconds / Math.Max(1, ingest.ItemsAnchored));
 
                 var record = new StepRecord(step, ingest.ItemsAnchored, singleItems, ingestResult, nodeCpu, benchCpu, singleResult, latencies, store, stallStep,
                     rssMax, rssNow, Environment.WorkingSet, restart, learnerFigures, LoadAverage());
@@ -175,12 +177,13 @@ public sealed class ScaleBenchCommand : IBenchCommand
     }
 
     /// <summary>
-    /// Whether another step still fits the time budget (none: always): it is assumed to take 20 %
-    /// longer than this one (the store grows) plus this step's restart and learner, and the run's
-    /// final restart and learner must fit after it.
+    /// Whether another step still fits the time budget (none: always). Continuing costs this step's
+    /// restart and learner, a next step assumed 20 % longer than this one (the store grows), and the
+    /// next step's restart and learner (it may be the last); the two restart-and-learner estimates
+    /// scale with the items stored.
     /// </summary>
-    private static bool NextStepFits(int budgetMinutes, double elapsedSeconds, double thisStepSeconds, double restartAndLearnerSeconds) =>
-        budgetMinutes == 0 || elapsedSeconds + (1.2 * (thisStepSeconds + restartAndLearnerSeconds)) + restartAndLearnerSeconds <= budgetMinutes * 60.0;
+    private static bool NextStepFits(int budgetMinutes, double elapsedSeconds, double thisStepSeconds, double restartAndLearnerNowSeconds, double restartAndLearnerNextSeconds) =>
+        budgetMinutes == 0 || elapsedSeconds + restartAndLearnerNowSeconds + (1.2 * thisStepSeconds) + restartAndLearnerNextSeconds <= budgetMinutes * 60.0;
 
     private static void Interrupted(ScaleOptions options)
     {
