@@ -389,8 +389,42 @@ public sealed partial class LedgerNode : IAsyncDisposable
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
         raftWriteFlusher?.Dispose();
+        FlushAtShutdown();
         database.Dispose();
     }
+
+    /// <summary>
+    /// On a clean stop, writes RocksDB's memtables to table files, so that the next start replays no
+    /// write-ahead log: replaying it is the one part of a start that grows with what was written
+    /// before the stop (measured at 2 M items: 16 s of a 20 s restart on a loaded machine, 2.7 s with
+    /// nothing to replay). Skipped when damage was found (the disk is suspect; the next start's
+    /// checks decide). A crash still replays the log, bounded by RocksDB's WAL limits.
+    /// </summary>
+    private void FlushAtShutdown()
+    {
+        if (Damage.Current is not null)
+        {
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            database.Flush();
+            LogFlushedAtShutdown(logger, Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        }
+        catch (Exception e) when (e is RocksDbSharp.RocksDbException or Storage.Errors.StorageException)
+        {
+            // Nothing is lost: the write-ahead log still holds every write, and the next start replays it.
+            LogFlushAtShutdownFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Memtables written to table files at shutdown in {Milliseconds} ms (the next start replays no write-ahead log)")]
+    private static partial void LogFlushedAtShutdown(ILogger logger, double milliseconds);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Could not write memtables to table files at shutdown ({Reason}); the next start replays the write-ahead log instead")]
+    private static partial void LogFlushAtShutdownFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
     private static partial void LogJoining(ILogger logger, string nodeId);
