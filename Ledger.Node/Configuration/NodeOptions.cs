@@ -206,7 +206,7 @@ public sealed class NodeOptions
         TestFaults.SkewedTimeProvider.Validate(ClockOffsetMilliseconds, ClockDriftPpm);
         Api.Validate();
         Batching.Validate(TransactionBytesMax);
-        Raft.Validate();
+        Raft.Validate(RaftAppendBytesMax);
         IntegrityScan.Validate();
 
         // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
