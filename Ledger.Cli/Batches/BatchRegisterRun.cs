@@ -179,7 +179,12 @@ public sealed class BatchRegisterRun
             }
         }
 
-        failure?.Throw();
+        if (failure is not null)
+        {
+            // A stop asked for surfaces as one (the client reports a cancelled call as an RpcException).
+            cancellation.ThrowIfCancellationRequested();
+            failure.Throw();
+        }
     }
 
     private async Task AcknowledgeOldestAsync(Queue<InFlightBatch> inFlight)

@@ -42,18 +42,26 @@ public sealed class ClientBatchLedger : IBatchLedger
         {
             return Commit(await client.SubmitAsync(transaction, cancellation).ConfigureAwait(false));
         }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.AlreadyExists)
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.AlreadyExists or StatusCode.OutOfRange)
         {
-            // The same bytes were submitted before (a resumed run's resubmission) and are not applied yet.
+            // AlreadyExists: the same bytes were submitted before (a resumed run's resubmission) and are not applied yet.
+            // OutOfRange: committed, but checking the receipt asked a node that is behind the client's trusted log for a
+            // consistency proof (receipts of batches in flight arrive out of order). Either way: look the hash up.
             var hash = Ledger.Core.Signing.TransactionHashing.ComputeHash(client.ChainHash, transaction);
             for (var lookup = 0; lookup < ReplayLookupsMax; lookup++)
             {
-                if (await FindAsync(hash, cancellation).ConfigureAwait(false) is { } found)
-                {
-                    return found;
-                }
-
                 await Task.Delay(ReplayLookupDelay, cancellation).ConfigureAwait(false);
+                try
+                {
+                    if (await FindAsync(hash, cancellation).ConfigureAwait(false) is { } found)
+                    {
+                        return found;
+                    }
+                }
+                catch (RpcException again) when (again.StatusCode == StatusCode.OutOfRange)
+                {
+                    // The node is still behind; ask again.
+                }
             }
 
             throw;
