@@ -122,6 +122,7 @@ public sealed class BatchRegisterRun
         {
             while (true)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var items = new List<BatchItem>(Math.Min(settings.BatchSize, 4096));
                 var count = reader.ReadBatch(items, settings.BatchSize, skip: false);
                 if (count == 0)
@@ -143,7 +144,7 @@ public sealed class BatchRegisterRun
                 {
                     try
                     {
-                        await AcknowledgeOldestAsync(inFlight).ConfigureAwait(false);
+                        await AcknowledgeOldestAsync(inFlight, cancellation).ConfigureAwait(false);
                     }
                     catch (Exception)
                     {
@@ -170,7 +171,7 @@ public sealed class BatchRegisterRun
 
             try
             {
-                await AcknowledgeOldestAsync(inFlight).ConfigureAwait(false);
+                await AcknowledgeOldestAsync(inFlight, cancellation).ConfigureAwait(false);
             }
             catch (Exception exception)
             {
@@ -187,12 +188,14 @@ public sealed class BatchRegisterRun
         }
     }
 
-    private async Task AcknowledgeOldestAsync(Queue<InFlightBatch> inFlight)
+    private async Task AcknowledgeOldestAsync(Queue<InFlightBatch> inFlight, CancellationToken cancellation)
     {
         var oldest = inFlight.Peek();
         try
         {
             var commit = await oldest.Submission.ConfigureAwait(false);
+            // Once a stop is asked for, nothing more is acknowledged: what is in flight stays journaled for the rerun.
+            cancellation.ThrowIfCancellationRequested();
             Acknowledge(oldest.Entry.Batch, oldest.Entry.TxHash, oldest.Entry.ItemCount, oldest.Entry.ItemsEnd, oldest.Entry.SourceSha256, commit);
         }
         finally

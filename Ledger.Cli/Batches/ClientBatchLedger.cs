@@ -42,11 +42,12 @@ public sealed class ClientBatchLedger : IBatchLedger
         {
             return Commit(await client.SubmitAsync(transaction, cancellation).ConfigureAwait(false));
         }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.AlreadyExists or StatusCode.OutOfRange)
+        catch (Exception exception) when (IsSettledByLookup(exception))
         {
             // AlreadyExists: the same bytes were submitted before (a resumed run's resubmission) and are not applied yet.
-            // OutOfRange: committed, but checking the receipt asked a node that is behind the client's trusted log for a
-            // consistency proof (receipts of batches in flight arrive out of order). Either way: look the hash up.
+            // Otherwise it is committed, but the receipt's check read from a node behind the client's trusted log
+            // (receipts of batches in flight arrive out of order, and the certification wait moves between nodes).
+            // Either way the hash is looked up again, and that receipt is checked in full: nothing is taken unverified.
             var hash = Ledger.Core.Signing.TransactionHashing.ComputeHash(client.ChainHash, transaction);
             for (var lookup = 0; lookup < ReplayLookupsMax; lookup++)
             {
@@ -58,15 +59,24 @@ public sealed class ClientBatchLedger : IBatchLedger
                         return found;
                     }
                 }
-                catch (RpcException again) when (again.StatusCode == StatusCode.OutOfRange)
+                catch (Exception again) when (IsSettledByLookup(again))
                 {
-                    // The node is still behind; ask again.
+                    // Still behind; ask again.
                 }
             }
 
             throw;
         }
     }
+
+    /// <summary>A failure that a later lookup of the same hash settles; a fork never is.</summary>
+    private static bool IsSettledByLookup(Exception exception) => exception switch
+    {
+        ForkDetectedException => false,
+        ClientVerificationException => true,
+        RpcException rpc => rpc.StatusCode is StatusCode.AlreadyExists or StatusCode.OutOfRange,
+        _ => false,
+    };
 
     private static BatchCommit Commit(CheckedReceipt receipt) =>
         new(receipt.BlockHeight, receipt.Result?.Code ?? ResultCode.Unspecified, receipt.Result?.Reason ?? "", receipt.IsVerified);

@@ -192,7 +192,9 @@ public sealed class BatchRegisterClusterTests : ClusterFixture
                     if (TransactionEnvelope.Parser.ParseFrom(block.Transactions[i].Envelope).Type == TransactionType.BatchRegister)
                     {
                         var result = block.Results[i];
-                        found.Add(Convert.ToHexStringLower(TransactionHashing.ComputeHash(client.ChainHash, block.Transactions[i])), result.Code == ResultCode.Ok ? result.Reason : $"{result.Code}: {result.Reason}");
+                        var hash = Convert.ToHexStringLower(TransactionHashing.ComputeHash(client.ChainHash, block.Transactions[i]));
+                        var outcome = result.Code == ResultCode.Ok ? result.Reason : $"{result.Code}: {result.Reason}";
+                        Assert.That(found.TryAdd(hash, outcome), Is.True, $"tx {hash} is in the chain twice: first '{found.GetValueOrDefault(hash)}', again in block {block.Header.Height} '{outcome}'");
                     }
                 }
             }
