@@ -20,6 +20,7 @@ public static class ProgressRunner
             .StartAsync(async context =>
             {
                 var task = context.AddTask(label, maxValue: Math.Max(total, 1));
+                task.IsIndeterminate = total <= 0; // a total not known up front (a streamed directory)
                 task.Increment(alreadyDone);
                 await work(amount => task.Increment(amount)).ConfigureAwait(false);
             }).ConfigureAwait(false);
