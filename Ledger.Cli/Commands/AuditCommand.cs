@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Audit;
 using Ledger.Cli.Infrastructure;
+using Ledger.Client;
 using Ledger.Client.Audit;
 using Ledger.Core.Consortium;
 using Ledger.Core.Evidence;
@@ -155,8 +156,29 @@ public static class AuditCommand
         var group = new List<Block>();
         var transactions = 0;
         var bytes = 0L;
-        await foreach (var block in client.GetBlocksAsync(auditor.VerifiedHeight + 1, targetHeight, cancellation).ConfigureAwait(false))
+        var blocks = client.GetBlocksAsync(auditor.VerifiedHeight + 1, targetHeight, cancellation).GetAsyncEnumerator(cancellation);
+        await using var blocksScope = blocks.ConfigureAwait(false);
+        while (true)
         {
+            try
+            {
+                if (!await blocks.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (Exception exception) when (exception is LedgerUnavailableException or Grpc.Core.RpcException && !cancellation.IsCancellationRequested)
+            {
+                // The node stayed away past the client's retries: audit what arrived, so the checkpoint written on the way out covers it.
+                if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
+                {
+                    rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
+                }
+
+                throw;
+            }
+
+            var block = blocks.Current;
             group.Add(block);
             transactions += block.Transactions.Count;
             bytes += block.CalculateSize();
