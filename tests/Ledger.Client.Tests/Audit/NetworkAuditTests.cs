@@ -118,6 +118,22 @@ public sealed class NetworkAuditTests
         Assert.That(JsonDocument.Parse(resumed.Out).RootElement.GetProperty("resumedFromHeight").GetUInt64(), Is.EqualTo(20UL));
     }
 
+    [Test]
+    public async Task Audit_ResumedFromACheckpointAtTheTip_PassesWithNothingNewToRead()
+    {
+        // The node's latest certified header (block 40) was checked by the run that wrote the checkpoint.
+        using var directory = new TempDirectory();
+        var checkpoint = directory.File("audit.checkpoint.json");
+        await using var server = await FakeLedgerServer.StartAsync(Node());
+        var first = Audit(directory, server, "--checkpoint-out", checkpoint);
+
+        var resumed = Audit(directory, server, "-o", "json", "--from-checkpoint", checkpoint);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Ok), first.Out + first.Error);
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Ok), resumed.Out + resumed.Error);
+        Assert.That(JsonDocument.Parse(resumed.Out).RootElement.GetProperty("blocksVerified").GetUInt64(), Is.Zero);
+    }
+
     private static FakeLedgerApi Node()
     {
         var api = new FakeLedgerApi { BlocksPerCallMax = NodeBlocksPerCall, InclusionProofs = (_, size) => Chain.LastLeafProof(size) };
