@@ -147,7 +147,7 @@ public static class NodeProgram
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.PublicMessageBytesMax;
-            o.MaxSendMessageSize = 64 * 1024 * 1024;
+            o.MaxSendMessageSize = Ledger.Core.Protocol.BlockReadLimits.BlockMessageBytesMax;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<HexRequestFieldsInterceptor>();
