@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
@@ -31,6 +30,8 @@ public sealed partial class LedgerClient : IAsyncDisposable
     private readonly Dictionary<string, GrpcChannel> channels = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Uri> endpointByNodeId = new(StringComparer.Ordinal);
     private static readonly TimeSpan NodeIdLookupDeadline = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
     private readonly Lock gate = new();
     private readonly LogStateTracker tracker;
     private readonly ReceiptCertifier? certifier;
@@ -155,41 +156,6 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return InvokeAsync((api, call) => api.GetBlockAsync(request, call).ResponseAsync, cancellation);
     }
 
-    /// <summary>Blocks [from, to] in order; resumes after the last received block if a node fails mid-stream.</summary>
-    public async IAsyncEnumerable<Block> GetBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellation = default)
-    {
-        var next = fromHeight;
-        while (next <= toHeight)
-        {
-            var batch = await InvokeAsync(async (api, call) =>
-            {
-                var received = new List<Block>();
-                using var stream = api.GetBlocks(new GetBlocksRequest { FromHeight = next, ToHeight = toHeight }, call);
-                while (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
-                {
-                    received.Add(stream.ResponseStream.Current);
-                }
-
-                return received;
-            }, cancellation, streaming: true).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                yield break;
-            }
-
-            foreach (var block in batch)
-            {
-                if (block.Header?.Height != next)
-                {
-                    throw new ClientVerificationException($"expected block {next}, node sent {block.Header?.Height}");
-                }
-
-                next++;
-                yield return block;
-            }
-        }
-    }
-
     public Task<GetInclusionProofResponse> GetInclusionProofAsync(byte[] txHash, ulong treeSize = 0, CancellationToken cancellation = default)
     {
         var request = new GetInclusionProofRequest { TxHash = ByteString.CopyFrom(txHash), TreeSize = treeSize };
@@ -241,75 +207,6 @@ public sealed partial class LedgerClient : IAsyncDisposable
 
     public Task<StatusResponse> StatusAsync(CancellationToken cancellation = default) =>
         InvokeAsync((api, call) => api.StatusAsync(new StatusRequest(), call).ResponseAsync, cancellation);
-
-    /// <summary>Every block from <paramref name="fromHeight"/> on, forever; reconnects (to another node if needed) and resumes after the last block.</summary>
-    public async IAsyncEnumerable<Block> WatchAsync(ulong fromHeight, [EnumeratorCancellation] CancellationToken cancellation = default)
-    {
-        var next = Math.Max(fromHeight, 1);
-        var failures = 0;
-        while (!cancellation.IsCancellationRequested)
-        {
-            var channel = Channel(CurrentEndpoint);
-            var api = new LedgerApi.LedgerApiClient(channel);
-            AsyncServerStreamingCall<Block>? stream = null;
-            var received = new List<Block>();
-            Exception? failure = null;
-            try
-            {
-                stream = api.Watch(new WatchRequest { FromHeight = next }, new CallOptions(cancellationToken: cancellation));
-                if (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
-                {
-                    received.Add(stream.ResponseStream.Current);
-                }
-            }
-            catch (RpcException exception) when (IsRetryable(exception.StatusCode))
-            {
-                failure = exception;
-            }
-
-            if (failure is null && received.Count > 0)
-            {
-                failures = 0;
-                foreach (var block in received)
-                {
-                    next = block.Header.Height + 1;
-                    yield return block;
-                }
-
-                while (true)
-                {
-                    Block? block = null;
-                    try
-                    {
-                        if (await stream!.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
-                        {
-                            block = stream.ResponseStream.Current;
-                        }
-                    }
-                    catch (RpcException exception) when (IsRetryable(exception.StatusCode))
-                    {
-                        Redirect(exception);
-                    }
-
-                    if (block is null)
-                    {
-                        break;
-                    }
-
-                    next = block.Header.Height + 1;
-                    yield return block;
-                }
-            }
-            else if (failure is RpcException rpc)
-            {
-                Redirect(rpc);
-                failures++;
-            }
-
-            stream?.Dispose();
-            await Task.Delay(Backoff(Math.Min(failures, 8)), options.TimeProvider, cancellation).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>Runs one call with failover, leader redirects, per-attempt deadlines and capped backoff.</summary>
     public Task<T> InvokeAsync<T>(Func<LedgerApi.LedgerApiClient, CallOptions, Task<T>> call, CancellationToken cancellation, bool streaming = false)
@@ -467,7 +364,14 @@ public sealed partial class LedgerClient : IAsyncDisposable
         {
             if (!channels.TryGetValue(endpoint.AbsoluteUri, out var channel))
             {
-                channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { HttpHandler = options.HttpHandler ?? CreateHandler(), DisposeHttpClient = options.HttpHandler is null });
+                channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+                {
+                    HttpHandler = options.HttpHandler ?? CreateHandler(),
+                    DisposeHttpClient = options.HttpHandler is null,
+
+                    // A block is one message and may be far larger than gRPC's 4 MB default (a batch of bulk registrations).
+                    MaxReceiveMessageSize = BlockReadLimits.BlockMessageBytesMax,
+                });
                 channels[endpoint.AbsoluteUri] = channel;
             }
 
@@ -477,7 +381,16 @@ public sealed partial class LedgerClient : IAsyncDisposable
 
     private SocketsHttpHandler CreateHandler()
     {
-        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) };
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+
+            // Streams (GetBlocks pages, Watch) have no deadline: a connection that silently died is found by its unanswered ping.
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingTimeout = KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        };
         if (tlsCa is not null)
         {
             var ca = tlsCa;

@@ -64,8 +64,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     /// <param name="start">Normal, or recovering after local damage (<see cref="DamagedStart"/>); null = normal.</param>
     /// <param name="testBugs">TEST ONLY: planted bugs for the chaos harness; null = none.</param>
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null)
+    /// <param name="startup">Where the start's phases are timed (the host passes one counting from the process start); null = a new one.</param>
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null, StartupPhases? startup = null)
     {
+        Startup = startup ?? new StartupPhases(sinceProcessStart: false);
+        Startup.Mark("configuration");
         start ??= NodeStart.Normal;
         StartNote = start.Note;
         TestBugs = testBugs ?? TestBugs.None;
@@ -83,6 +86,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             SyncWrites = false,
             VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
         }));
+        Startup.Mark(database.ChecksumsVerifiedAtOpen ? "database-open+checksums" : "database-open");
         try
         {
             // Before any store reads the state: finish a snapshot install a crash interrupted.
@@ -94,6 +98,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
 
+            Startup.Mark("registry-state");
+
             if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
             {
                 AppliedIndexRewind.RewindOne(database);
@@ -104,6 +110,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             PendingReceipts = new PendingReceipts(options.PendingReceiptsMax);
             Notifier = new BlockNotifier();
             var verdicts = new SignatureVerdicts();
+            Startup.Mark("chain-tip");
             Gate = new SubmissionGate(chain, RegistryState, options.TransactionBytesMax, () => Blocks.LatestHeight, verdicts, Metrics.SignatureChecks.WithLabels("door"));
 
             var voters = new List<ulong>();
@@ -123,6 +130,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 raftLog.Persist(RaftBootstrap.FoundingSnapshot(founders), [], RaftBootstrap.FoundingHardState, sync: true);
             }
 
+            Startup.Mark("raft-log");
             if (TestBugs.IsOn(TestBug.SkipRaftFsync))
             {
                 raftWriteFlusher = RaftWriteFlusher.Install(raftLog, database, timeProvider);
@@ -134,6 +142,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 LogJoining(logger, nodeId);
             }
 
+            Startup.Mark("node-directory");
+
             peers = new PeerNetwork(nodeId, new PeerResolution(RaftId, Directory, peerUrls).ResolvePeer, options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
             Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
             var witnesses = new WitnessDirectory(new Registry.Queries.RegistryQueries(RegistryState, chain.RegistryOptions), () => Blocks.LatestHeight);
@@ -144,6 +154,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 new BlockTimeWitness(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("attestation"), logger));
             CatchUp = new AttestationCatchUp(Collector, Attestations, () => Blocks.LatestHeight, new PeerAttestationSource(Directory, peers, timeProvider), nodeId,
                 chain.Hash.HashSizeBytes, new AttestationCatchUpMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<AttestationCatchUp>());
+            Startup.Mark("attestations+checkpoints");
             EntryTimeCheck = new EntryTimeCheck(timeProvider, chain.Genesis.EffectiveBlockTimeSkewMilliseconds, Metrics.BlockTimeRefusals.WithLabels("append"), logger);
 
             var raftNode = new RaftNode(
@@ -162,6 +173,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                     BeginInRecovery = start.Recovery,
                 },
                 raftLog);
+            Startup.Mark("raft-node");
             StateMachine = new LedgerStateMachine(chain, database, Blocks, RegistryState, PendingReceipts, Notifier, AttestationWorker.OnBlockCommitted,
                 new StateSnapshotRestorer(chain, database, Blocks, Attestations, RegistryState, snapshotStaging, Notifier), Metrics, verdicts, loggerFactory.CreateLogger<LedgerStateMachine>());
             var membership = new MembershipReactions(Directory, peers, loggerFactory.CreateLogger<MembershipReactions>());
@@ -191,6 +203,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
+            ManagedMemory = new ManagedMemoryMetrics(Metrics.Registry, () => raftLog.CachedEntries.Bytes);
             recovery = new RecoveryProgress(() => driver.Status, () => driver.AppliedIndex, StartNote, logger);
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);
@@ -210,6 +223,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder);
             submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
+            Startup.Mark("state-machine+wiring");
         }
         catch
         {
@@ -220,6 +234,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     }
 
     public ChainContext Chain { get; }
+
+    /// <summary>The managed heap and the Raft entries in memory, as gauges on <see cref="Metrics"/>.</summary>
+    public ManagedMemoryMetrics ManagedMemory { get; }
+
+    /// <summary>How long each phase of this start took; logged once by <see cref="Start"/> (event 6206).</summary>
+    public StartupPhases Startup { get; }
 
     /// <summary>The RocksDB directory inside the node's data directory.</summary>
     public static string DatabaseDirectory(NodeOptions options) => Path.Combine(options.DataDirectory, "db");
@@ -309,6 +329,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
 
     public void Start()
     {
+        Startup.Mark("host+listeners");
         recovery.Attach(driver);
         driver.Start();
         reconciler.Start();
@@ -319,6 +340,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
             // A lone node need not wait out an election timeout to lead.
             driver.TryCampaign();
         }
+
+        Startup.Mark("node-start");
+        Startup.Log(logger, Blocks.LatestHeight, Blocks.AppliedRaftIndex);
     }
 
     /// <summary>
@@ -366,8 +390,42 @@ public sealed partial class LedgerNode : IAsyncDisposable
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
         raftWriteFlusher?.Dispose();
+        FlushAtShutdown();
         database.Dispose();
     }
+
+    /// <summary>
+    /// On a clean stop, writes RocksDB's memtables to table files, so that the next start replays no
+    /// write-ahead log: replaying it is the one part of a start that grows with what was written
+    /// before the stop (measured at 2 M items: 16 s of a 20 s restart on a loaded machine, 2.7 s with
+    /// nothing to replay). Skipped when damage was found (the disk is suspect; the next start's
+    /// checks decide). A crash still replays the log, bounded by RocksDB's WAL limits.
+    /// </summary>
+    private void FlushAtShutdown()
+    {
+        if (Damage.Current is not null)
+        {
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            database.Flush();
+            LogFlushedAtShutdown(logger, Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        }
+        catch (Exception e) when (e is RocksDbSharp.RocksDbException or Storage.Errors.StorageException)
+        {
+            // Nothing is lost: the write-ahead log still holds every write, and the next start replays it.
+            LogFlushAtShutdownFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Memtables written to table files at shutdown in {Milliseconds} ms (the next start replays no write-ahead log)")]
+    private static partial void LogFlushedAtShutdown(ILogger logger, double milliseconds);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Could not write memtables to table files at shutdown ({Reason}); the next start replays the write-ahead log instead")]
+    private static partial void LogFlushAtShutdownFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Node {NodeId} is not a consortium node yet: it replays the chain as a non-voter until governance adds it")]
     private static partial void LogJoining(ILogger logger, string nodeId);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Bounds;
 using Ledger.Registry.Governance;
 using Ledger.Registry.Signatures;
@@ -171,7 +172,7 @@ public sealed class RegistryApplier
                 SignerKey = key,
                 Effects = effects,
             };
-            outcome = Dispatch(context, envelope.Type, envelope.Body, parsedBody, transaction.DetachedItems);
+            outcome = Dispatch(context, envelope.Type, envelope.Body, parsedBody, transaction.DetachedItems, transaction.CheckedItems);
         }
         catch (RuleViolationException violation)
         {
@@ -223,16 +224,20 @@ public sealed class RegistryApplier
 
     /// <param name="parsedBody">The body already parsed by <see cref="BlockPrefetch"/>, if it was (the same parse).</param>
     /// <param name="detachedItems">The transaction's detached items (a BatchRegister's; must be empty for any other type).</param>
-    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody, ByteString detachedItems)
+    /// <param name="checkedItems">The host's parse and root of the same items, if it made them (see <see cref="RegistryTransaction.CheckedItems"/>).</param>
+    private static TransactionOutcome Dispatch(TransactionContext context, TransactionType type, ByteString body, IMessage? parsedBody, ByteString detachedItems, CheckedBatchItems? checkedItems)
     {
         // Every field's bound, without state, exactly as the door checks it (BodyBounds), then the
         // detached items' (DetachedItemsBounds), in the door's order.
         var message = BodyBounds.ParseAndCheck(type, body, context.Suite, parsedBody);
-        var items = DetachedItemsBounds.ParseAndCheck(type, message, detachedItems);
+        var items = DetachedItemsBounds.ParseAndCheck(type, message, detachedItems, checkedItems);
+
+        // The root of the host's parse is the root of these items only when the parse was taken.
+        var knownRoot = checkedItems is not null && ReferenceEquals(items, checkedItems.Items) ? checkedItems.MerkleRoot : null;
         return type switch
         {
             TransactionType.RegisterWork => WorkTransactions.Register(context, (RegisterWork)message!),
-            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!, items!),
+            TransactionType.BatchRegister => WorkTransactions.BatchRegister(context, (BatchRegister)message!, items!, knownRoot),
             TransactionType.TransferOwnership => WorkTransactions.Transfer(context, (TransferOwnership)message!),
             TransactionType.GrantLicense => LicenseTransactions.Grant(context, (GrantLicense)message!),
             TransactionType.RevokeLicense => LicenseTransactions.Revoke(context, (RevokeLicense)message!),

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Cli.Audit;
 using Ledger.Cli.Infrastructure;
+using Ledger.Client;
 using Ledger.Client.Audit;
 using Ledger.Core.Consortium;
 using Ledger.Core.Evidence;
@@ -23,8 +26,9 @@ public static class AuditCommand
         var genesisFile = new Option<string?>("--genesis-file") { Description = "Consortium genesis the chain is checked against (same as --genesis / LEDGER_GENESIS)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Audit a stopped node's database instead of a running node" };
         var fromCheckpoint = new Option<string?>("--from-checkpoint") { Description = "Resume after a checkpoint written by --checkpoint-out (node mode)" };
-        var checkpointOut = new Option<string?>("--checkpoint-out") { Description = "Write the verified state (height, block hash, log size and root) here" };
-        var command = new Command("audit", "Re-verify every block of a chain; exits 1 naming the first bad height") { genesisFile, dataDir, fromCheckpoint, checkpointOut };
+        var checkpointOut = new Option<string?>("--checkpoint-out") { Description = "Write the verified state (height, block hash, log size and root) here: periodically during the audit, when it is cut off, and at its end (node mode)" };
+        var checkpointInterval = new Option<int>("--checkpoint-interval") { Description = "Seconds between checkpoint writes during an audit (0: after every block)", DefaultValueFactory = _ => CheckpointIntervalSecondsDefault };
+        var command = new Command("audit", "Re-verify every block of a chain; exits 1 naming the first bad height") { genesisFile, dataDir, fromCheckpoint, checkpointOut, checkpointInterval };
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var genesisPath = parse.GetValue(genesisFile) ?? parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
@@ -33,6 +37,7 @@ public static class AuditCommand
             var auditor = new ChainAuditor(genesis);
             var checkpointPath = parse.GetValue(fromCheckpoint);
             var stopwatch = Stopwatch.StartNew();
+            var resumedFrom = 0UL;
             string source;
             if (parse.GetValue(dataDir) is { } directory)
             {
@@ -55,42 +60,40 @@ public static class AuditCommand
                     auditor = await ResumeAsync(client, genesis, checkpointPath, cancellation).ConfigureAwait(false);
                 }
 
-                var first = auditor.VerifiedHeight + 1;
-                await ProgressRunner.RunAsync(console, "auditing blocks", status.Height, auditor.VerifiedHeight, async advance =>
+                resumedFrom = auditor.VerifiedHeight;
+                var rate = new AuditRate(resumedFrom);
+                var checkpoints = new PeriodicCheckpoint(parse.GetValue(checkpointOut), TimeSpan.FromSeconds(ArgumentChecks.RequireWithin(parse.GetValue(checkpointInterval), 0, CheckpointIntervalSecondsMax, "--checkpoint-interval")));
+                try
                 {
-                    var group = new List<Block>();
-                    var transactions = 0;
-                    await foreach (var block in client.GetBlocksAsync(first, status.Height, cancellation).ConfigureAwait(false))
-                    {
-                        group.Add(block);
-                        transactions += block.Transactions.Count;
-                        if (transactions >= StoreReader.GroupTransactionsMax || group.Count >= CertifiedFetchesMax)
-                        {
-                            if (!await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
-                            {
-                                return;
-                            }
-
-                            advance(group.Count);
-                            group = [];
-                            transactions = 0;
-                        }
-                    }
-
-                    if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
-                    {
-                        advance(group.Count);
-                    }
-                }).ConfigureAwait(false);
+                    await ProgressRunner.RunAsync(
+                        console,
+                        "auditing",
+                        status.Height,
+                        auditor.VerifiedHeight,
+                        advance => AuditEndpointAsync(client, auditor, status.Height, checkpoints, rate, advance, cancellation),
+                        () => rate.Describe(auditor.VerifiedHeight, status.Height)).ConfigureAwait(false);
+                }
+                catch (Exception) when (auditor.Failure is null)
+                {
+                    // Cut off (node gone after every retry, Ctrl-C): keep what was verified for --from-checkpoint.
+                    await checkpoints.WriteAsync(auditor, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
 
                 if (auditor.Failure is null && auditor.VerifiedHeight > 0)
                 {
-                    // The node's latest certified header must be one the audit found certified.
+                    // The node's latest certified header must be one the audit found certified (blocks before a
+                    // resumed-from checkpoint were checked by the run that wrote it).
                     var latest = await FetchCertifiedAsync(client, 0, cancellation).ConfigureAwait(false);
-                    if (latest is not null && latest.Header.Height <= auditor.VerifiedHeight)
+                    if (latest is not null && latest.Header.Height > resumedFrom && latest.Header.Height <= auditor.VerifiedHeight)
                     {
                         auditor.RequireCertified(latest.Header.Height);
                     }
+                }
+
+                if (auditor.Failure is null)
+                {
+                    await checkpoints.WriteAsync(auditor, cancellation).ConfigureAwait(false);
                 }
             }
 
@@ -102,6 +105,10 @@ public static class AuditCommand
                 ["verifiedHeight"] = auditor.VerifiedHeight,
                 ["transactionsVerified"] = auditor.TransactionsVerified,
                 ["txPerSecond"] = auditor.TransactionsVerified / seconds,
+                ["blocksVerified"] = auditor.VerifiedHeight - resumedFrom,
+                ["blocksPerSecond"] = (auditor.VerifiedHeight - resumedFrom) / seconds,
+                ["seconds"] = seconds,
+                ["resumedFromHeight"] = resumedFrom,
                 ["certifiedBlocks"] = auditor.CertifiedBlocks,
                 ["lastCertifiedHeight"] = auditor.LastCertifiedHeight,
                 ["governanceChanges"] = auditor.Consortium.ChangesExecuted,
@@ -116,12 +123,9 @@ public static class AuditCommand
                 return ExitCodes.VerificationFailed;
             }
 
-            if (parse.GetValue(checkpointOut) is { } outPath && auditor.Checkpoint() is { } checkpoint)
-            {
-                await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(checkpoint) + "\n", cancellation).ConfigureAwait(false);
-            }
-
-            console.Result(json, $"✓ {auditor.VerifiedHeight} blocks, {auditor.TransactionsVerified} transactions verified from {source} ({auditor.TransactionsVerified / seconds:F0} tx/s); "
+            var blocks = resumedFrom > 0 ? $"blocks {resumedFrom + 1}..{auditor.VerifiedHeight} (resumed after block {resumedFrom})" : $"{auditor.VerifiedHeight} blocks";
+            console.Result(json, string.Create(CultureInfo.InvariantCulture, $"✓ {blocks}, {auditor.TransactionsVerified} transactions verified from {source} in {seconds:F1} s ")
+                + string.Create(CultureInfo.InvariantCulture, $"({auditor.TransactionsVerified / seconds:F0} tx/s, {(auditor.VerifiedHeight - resumedFrom) / seconds:F0} blocks/s); ")
                 + $"{auditor.CertifiedBlocks} blocks certified by a node quorum (last {auditor.LastCertifiedHeight}); {auditor.Consortium.ChangesExecuted} governance changes replayed, {auditor.Consortium.ActiveNodes.Count} active nodes");
             return ExitCodes.Ok;
         });
@@ -131,6 +135,81 @@ public static class AuditCommand
 
     /// <summary>Certified headers fetched at once for one group of blocks.</summary>
     private const int CertifiedFetchesMax = 256;
+
+    /// <summary>
+    /// Block bytes (protobuf) held in one group before it is audited: with the one block the stream
+    /// holds, what the audit buffers whatever the blocks' sizes (a block of bulk registrations runs to megabytes).
+    /// </summary>
+    private const long GroupBytesMax = 64L * 1024 * 1024;
+
+    private const int CheckpointIntervalSecondsDefault = 60;
+
+    private const int CheckpointIntervalSecondsMax = 24 * 3600;
+
+    /// <summary>
+    /// Streams blocks (first unverified height .. target) from the node in pages, audits them in groups
+    /// bounded by transactions, blocks and bytes, and writes the checkpoint when it is due (the group
+    /// is cut short for it). A dropped connection is resumed inside <see cref="Ledger.Client.LedgerClient.GetBlocksAsync"/>.
+    /// </summary>
+    private static async Task AuditEndpointAsync(Ledger.Client.LedgerClient client, ChainAuditor auditor, ulong targetHeight, PeriodicCheckpoint checkpoints, AuditRate rate, Action<double> advance, CancellationToken cancellation)
+    {
+        var group = new List<Block>();
+        var transactions = 0;
+        var bytes = 0L;
+        var blocks = client.GetBlocksAsync(auditor.VerifiedHeight + 1, targetHeight, cancellation).GetAsyncEnumerator(cancellation);
+        await using var blocksScope = blocks.ConfigureAwait(false);
+        while (true)
+        {
+            try
+            {
+                if (!await blocks.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (Exception exception) when (exception is LedgerUnavailableException or Grpc.Core.RpcException && !cancellation.IsCancellationRequested)
+            {
+                // The node stayed away past the client's retries: audit what arrived, so the checkpoint written on the way out covers it.
+                if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
+                {
+                    rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
+                }
+
+                throw;
+            }
+
+            var block = blocks.Current;
+            group.Add(block);
+            transactions += block.Transactions.Count;
+            bytes += block.CalculateSize();
+            if (transactions < StoreReader.GroupTransactionsMax && group.Count < CertifiedFetchesMax && bytes < GroupBytesMax && !checkpoints.Due)
+            {
+                continue;
+            }
+
+            if (!await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
+            advance(group.Count);
+            if (checkpoints.Due)
+            {
+                await checkpoints.WriteAsync(auditor, cancellation).ConfigureAwait(false);
+            }
+
+            group = [];
+            transactions = 0;
+            bytes = 0;
+        }
+
+        if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
+        {
+            rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
+            advance(group.Count);
+        }
+    }
 
     /// <summary>Audits a group of blocks with the node's certified headers for them (fetched concurrently).</summary>
     private static async Task<bool> AuditGroupAsync(Ledger.Client.LedgerClient client, ChainAuditor auditor, List<Block> group, CancellationToken cancellation)

@@ -1,137 +1,105 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Google.Protobuf;
+using Ledger.Cli.Batches;
 using Ledger.Cli.Infrastructure;
-using Ledger.Client.Batches;
 using Ledger.Core.Protocol;
-using Ledger.Core.Signing;
 
 namespace Ledger.Cli.Commands;
 
 /// <summary>
 /// <c>ledger batch-register</c>: anchors many items in BatchRegister transactions of
-/// <c>--batch-size</c> items each, writing one manifest per batch (from which any item's proof can
-/// be rebuilt) and a state file so an interrupted run resumes after the last committed batch.
+/// <c>--batch-size</c> items each, streaming the manifest (CSV or directory) in bounded memory with
+/// up to <c>--in-flight</c> batches outstanding, writing one manifest per batch (from which any item's
+/// proof can be rebuilt) and a journal that makes an interrupted run resume exactly once
+/// (<see cref="BatchJournal"/>, <see cref="BatchRegisterRun"/>).
 /// </summary>
 public static class BatchRegisterCommand
 {
-    public const int BatchSizeMax = BatchRegistration.ItemsMax;
-    public const int ManifestLineBytesMax = 4096;
-
     public static Command Create(CliEnvironment environment)
     {
         var input = new Argument<string>("MANIFEST") { Description = "CSV (item_id,content_sha256_hex[,phash_hex]) or a directory (every file is an item)" };
         var key = NodeCommands.KeyOption();
         var holder = new Option<string>("--holder") { Description = "Rights holder member id", Required = true };
-        var batchSize = new Option<int>("--batch-size") { Description = $"Items per BatchRegister (1..{BatchSizeMax})", DefaultValueFactory = _ => 10_000 };
-        var manifests = new Option<string?>("--manifest-dir") { Description = "Where batch manifests and the resume state go (default: MANIFEST.batches)" };
-        var command = new Command("batch-register", "Anchor many items in Merkle batches (resumable, with a progress bar)") { input, key, holder, batchSize, manifests };
+        var batchSize = new Option<int>("--batch-size") { Description = $"Items per BatchRegister (1..{ManifestBounds.BatchSizeMax})", DefaultValueFactory = _ => ManifestBounds.BatchSizeDefault };
+        var inFlight = new Option<int>("--in-flight") { Description = $"Batches submitted and not yet acknowledged at once (1..{ManifestBounds.InFlightMax})", DefaultValueFactory = _ => ManifestBounds.InFlightDefault };
+        var manifests = new Option<string?>("--manifest-dir") { Description = "Where batch manifests and the resume journal go (default: MANIFEST.batches)" };
+        var command = new Command("batch-register", "Anchor many items in Merkle batches (streamed, exactly-once resumable, with a progress bar)") { input, key, holder, batchSize, inFlight, manifests };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var size = parse.GetValue(batchSize);
-            if (size is < 1 or > BatchSizeMax)
+            var outstanding = parse.GetValue(inFlight);
+            if (ManifestBounds.CheckOptions(size, outstanding) is { } problem)
             {
-                throw CliException.Usage($"--batch-size must be 1..{BatchSizeMax}");
+                throw CliException.Usage(problem);
             }
 
             var source = parse.GetValue(input)!;
-            var items = ReadItems(source);
+            using var reader = OpenReader(source);
             var directory = parse.GetValue(manifests) ?? source.TrimEnd('/') + ".batches";
-            Directory.CreateDirectory(directory);
-            var statePath = Path.Combine(directory, "state");
-            var done = File.Exists(statePath) ? int.Parse(File.ReadAllText(statePath).Trim(), CultureInfo.InvariantCulture) : 0;
-            var batches = (items.Count + size - 1) / size;
+            var journal = BatchJournal.Open(directory);
+            var holderId = parse.GetValue(holder)!;
             await using var client = ClientFactory.Create(parse, console);
             var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            journal.CheckOrRecord(new RunIdentity(BatchJournal.FormatName, reader.Kind, size, holderId, MediaType.ProductListing.ToString(), builder.ChainId));
             var stopwatch = Stopwatch.StartNew();
-            var anchored = 0L;
-
-            async Task RunAsync(Action<int> advance)
+            BatchRunSummary? summary = null;
+            try
             {
-                for (var b = done; b < batches; b++)
+                await ProgressRunner.RunAsync(console, "anchoring", reader.TotalUnits, reader.UnitsRead, async advance =>
                 {
-                    var slice = items.Skip(b * size).Take(size).ToList();
-                    var batch = BatchRegistration.Build(slice, MediaType.ProductListing, new RightsHolder { MemberId = parse.GetValue(holder)! }, client.ChainHash);
-                    var transaction = builder.BatchRegister(batch);
-                    var txHash = TransactionHashing.ComputeHash(client.ChainHash, transaction);
-                    // The manifest is written before submitting: a crash after commit still leaves the proofs recoverable.
-                    var manifestPath = Path.Combine(directory, $"batch-{b:D6}.jsonl");
-                    await using (var writer = new StreamWriter(manifestPath))
+                    var reported = reader.UnitsRead;
+                    var run = new BatchRegisterRun(reader, journal, new ClientBatchLedger(client), builder.BatchRegister, new BatchRunSettings(size, outstanding, MediaType.ProductListing, holderId, client.ChainHash))
                     {
-                        BatchRegistration.WriteManifest(writer, batch, txHash);
-                    }
-
-                    var receipt = await client.SubmitAsync(transaction, cancellation).ConfigureAwait(false);
-                    if (receipt.Result?.Code != ResultCode.Ok)
-                    {
-                        throw new CliException(ExitCodes.Rejected, $"batch {b} rejected: {receipt.Result?.Reason}");
-                    }
-
-                    await File.WriteAllTextAsync(statePath, (b + 1).ToString(CultureInfo.InvariantCulture), cancellation).ConfigureAwait(false);
-                    anchored += slice.Count;
-                    advance(slice.Count);
-                }
+                        Acknowledged = acknowledged =>
+                        {
+                            advance(reader.TotalUnits > 0 ? acknowledged.SourceUnitsRead - reported : acknowledged.ItemCount);
+                            reported = acknowledged.SourceUnitsRead;
+                        },
+                    };
+                    summary = await run.RunAsync(cancellation).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+            catch (ManifestFormatException format)
+            {
+                throw CliException.InvalidInput($"{format.Message} (nothing after it was submitted: {journal.State.BatchesDone} batches, {journal.State.ItemsDone} items are anchored; fix the manifest and rerun to resume)");
             }
 
-            await ProgressRunner.RunAsync(console, "anchoring", items.Count, Math.Min(items.Count, done * (double)size), advance => RunAsync(n => advance(n))).ConfigureAwait(false);
-
+            var done = summary!;
             var seconds = Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-3);
             console.Result(
-                new JsonObject { ["items"] = items.Count, ["batches"] = batches, ["resumedAfterBatches"] = done, ["anchoredNow"] = anchored, ["itemsPerSecond"] = anchored / seconds, ["manifestDir"] = directory },
-                $"anchored {anchored} items in {batches - done} batches ({anchored / seconds:F0} items/s); {items.Count} items total, manifests in {directory}");
+                new JsonObject
+                {
+                    ["items"] = done.Items,
+                    ["batches"] = done.Batches,
+                    ["resumedAfterBatches"] = done.ResumedAfterBatches,
+                    ["recoveredFromJournal"] = done.RecoveredFromJournal,
+                    ["resubmitted"] = done.Resubmitted,
+                    ["anchoredNow"] = done.AnchoredNow,
+                    ["itemsPerSecond"] = done.AnchoredNow / seconds,
+                    ["inFlight"] = outstanding,
+                    ["manifestDir"] = directory,
+                },
+                $"anchored {done.AnchoredNow} items in {done.Batches - done.ResumedAfterBatches} batches ({done.AnchoredNow / seconds:F0} items/s, {outstanding} in flight); {done.Items} items in {done.Batches} batches total, manifests in {directory}"
+                + (done.RecoveredFromJournal + done.Resubmitted > 0 ? $"; from the journal: {done.RecoveredFromJournal} found committed, {done.Resubmitted} resubmitted unchanged" : ""));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static List<BatchItem> ReadItems(string source)
+    private static IManifestReader OpenReader(string source)
     {
-        var items = new List<BatchItem>();
         if (Directory.Exists(source))
         {
-            foreach (var path in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            {
-                using var stream = File.OpenRead(path);
-                items.Add(new BatchItem { ItemId = Path.GetRelativePath(source, path), ContentSha256 = ByteString.CopyFrom(SHA256.HashData(stream)) });
-            }
-
-            return items;
+            return new DirectoryManifestReader(source);
         }
 
-        var line = 0;
-        foreach (var text in File.ReadLines(source))
+        if (!File.Exists(source))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text) || text.StartsWith('#') || (line == 1 && text.StartsWith("item_id", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            var fields = text.Split(',');
-            if (fields.Length is < 2 or > 3 || text.Length > ManifestLineBytesMax)
-            {
-                throw CliException.InvalidInput($"{source}:{line}: expected item_id,content_sha256_hex[,phash_hex]");
-            }
-
-            var sha = Convert.FromHexString(fields[1].Trim());
-            if (sha.Length != 32)
-            {
-                throw CliException.InvalidInput($"{source}:{line}: content hash must be 32 bytes of hex");
-            }
-
-            var item = new BatchItem { ItemId = fields[0].Trim(), ContentSha256 = ByteString.CopyFrom(sha) };
-            if (fields.Length == 3 && fields[2].Trim().Length > 0)
-            {
-                item.PerceptualHash = ulong.Parse(fields[2].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            }
-
-            items.Add(item);
+            throw CliException.NotFound($"manifest {source} does not exist");
         }
 
-        return items;
+        return CsvManifestReader.Open(source);
     }
 }

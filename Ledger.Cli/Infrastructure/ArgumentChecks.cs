@@ -15,4 +15,9 @@ public static class ArgumentChecks
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? uri
             : throw CliException.Usage($"{what} '{text}' is not an http(s) URL");
+
+    /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static int RequireWithin(int value, int min, int max, string what) => value >= min && value <= max
+        ? value
+        : throw CliException.Usage($"{what} must be within {min}..{max}, was {value}");
 }

@@ -137,7 +137,9 @@ public sealed partial class LedgerStateMachine : IReplicatedStateMachine, IDispo
             // The door's verdict (this node admitted these very bytes), else the pre-verifier's; none: the rules check inline.
             var verdict = verdicts?.TakeDoorVerdict(decoded.TransactionHash)
                 ?? (aheadOfApply is not null && aheadOfApply.TryGetValue(decoded.TransactionHash, out var computed) ? computed : null);
-            registryTransactions[i] = new RegistryTransaction(decoded.TransactionHash, decoded.Envelope!, decoded.Recorded, verdict);
+            // Likewise the door's parse and root of a batch's items (taken by the rules only for the same bytes).
+            var checkedItems = verdicts?.TakeDoorBatchCheck(decoded.TransactionHash);
+            registryTransactions[i] = new RegistryTransaction(decoded.TransactionHash, decoded.Envelope!, decoded.Recorded, verdict, checkedItems: checkedItems);
         }
 
         if (undecodable > 0)

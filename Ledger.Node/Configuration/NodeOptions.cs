@@ -132,8 +132,8 @@ public sealed class NodeOptions
     /// <summary>Unary Submit waits at most this long when the caller set no deadline.</summary>
     public int SubmitTimeoutMilliseconds { get; set; } = 10_000;
 
-    /// <summary>Blocks per GetBlocks call at most.</summary>
-    public int BlocksPerRangeMax { get; set; } = 1_000;
+    /// <summary>Blocks per GetBlocks call at most (told to clients in <c>StatusResponse.blocks_per_call_max</c>).</summary>
+    public int BlocksPerRangeMax { get; set; } = Ledger.Core.Protocol.BlockReadLimits.BlocksPerCallDefault;
 
     /// <summary>Raft log compaction.</summary>
     public LogCompactionOptions Raft { get; set; } = new();
@@ -209,7 +209,7 @@ public sealed class NodeOptions
         TestFaults.SkewedTimeProvider.Validate(ClockOffsetMilliseconds, ClockDriftPpm);
         Api.Validate();
         Batching.Validate(TransactionBytesMax);
-        Raft.Validate();
+        Raft.Validate(RaftAppendBytesMax);
         IntegrityScan.Validate();
         Storage.Validate();
 

@@ -86,6 +86,7 @@ public static class NodeProgram
     /// <param name="timeProvider">The node's clock; null = the system clock (tests give each in-process node its own).</param>
     public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null)
     {
+        var startup = new StartupPhases(sinceProcessStart: timeProvider is null);
         args = CommandLineFlags.ExpandSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
@@ -146,7 +147,7 @@ public static class NodeProgram
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.PublicMessageBytesMax;
-            o.MaxSendMessageSize = 64 * 1024 * 1024;
+            o.MaxSendMessageSize = Ledger.Core.Protocol.BlockReadLimits.BlockMessageBytesMax;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<HexRequestFieldsInterceptor>();
@@ -159,7 +160,7 @@ public static class NodeProgram
         try
         {
             node = DamagedStart.Create(LedgerNode.DatabaseDirectory(options), LedgerNode.StagingDirectory(options), hasPeers,
-                start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
+                start => new LedgerNode(options, chain, options.NodeId, nodeKey, peerUrls, tls, clock, loggerFactory, start, testBugs, startup), clock, loggerFactory.CreateLogger(typeof(DamagedStart)));
         }
         catch (RaftInvariantException e)
         {

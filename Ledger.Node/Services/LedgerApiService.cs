@@ -323,6 +323,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             ChainId = node.Chain.ChainId,
             CertifiedHeight = node.Collector.CertifiedHeight,
             Fault = node.Driver.Fault?.Message ?? "",
+            BlocksPerCallMax = (uint)runtime.BlocksPerRangeMax,
         };
         (response.Recovering, response.Recovery) = node.Recovery;
         foreach (var voter in node.Directory.RaftMembership.Voters)

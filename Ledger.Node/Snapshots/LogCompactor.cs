@@ -8,10 +8,15 @@ using Ledger.Storage.Raft;
 namespace Ledger.Node.Snapshots;
 
 /// <summary>
-/// Keeps the Raft log bounded: every <see cref="LogCompactionOptions.CompactionIntervalEntries"/>
-/// applied entries it records a snapshot descriptor at the applied index (what Raft offers a follower
-/// that needs compacted entries; the state itself is exported only when one is actually sent) and
-/// deletes the log up to <c>applied − CompactionRetainEntries</c>. Runs on the drive loop thread, the
+/// Keeps the Raft log bounded by entries and by bytes: every
+/// <see cref="LogCompactionOptions.CompactionIntervalEntries"/> applied entries, or as soon as the
+/// applied entries still in the log exceed <see cref="LogCompactionOptions.CompactionRetainBytes"/>
+/// by <see cref="LogCompactionOptions.CompactionSlackBytes"/>, it records a snapshot descriptor at
+/// the applied index (what Raft offers a follower that needs compacted entries; the state itself is
+/// exported only when one is actually sent) and deletes the log up to the higher of
+/// <c>applied − CompactionRetainEntries</c> and the last index whose removal leaves at most
+/// <c>CompactionRetainBytes</c> of applied entries. As in etcd, a lagging follower does not hold the
+/// log back: one behind the compacted point is sent a snapshot. Runs on the drive loop thread, the
 /// only writer of the Raft log.
 /// </summary>
 public sealed class LogCompactor(RocksDbRaftLogStorage raftLog, BlockStore blocks, string chainId, LogCompactionOptions options) : IAppliedIndexListener
@@ -19,7 +24,14 @@ public sealed class LogCompactor(RocksDbRaftLogStorage raftLog, BlockStore block
     public void OnApplied(ulong appliedIndex)
     {
         var snapshotIndex = raftLog.Snapshot().Metadata.Index;
-        if (appliedIndex < snapshotIndex + (ulong)options.CompactionIntervalEntries)
+        if (appliedIndex <= snapshotIndex)
+        {
+            return;
+        }
+
+        var dueByEntries = appliedIndex >= snapshotIndex + (ulong)options.CompactionIntervalEntries;
+        var dueByBytes = raftLog.WrittenBytesBetween(raftLog.FirstIndex(), appliedIndex) > options.CompactionRetainBytes + options.CompactionSlackBytes;
+        if (!dueByEntries && !dueByBytes)
         {
             return;
         }
@@ -32,13 +44,16 @@ public sealed class LogCompactor(RocksDbRaftLogStorage raftLog, BlockStore block
 
         raftLog.CreateSnapshot(appliedIndex, raftLog.ConfState, Descriptor(appliedIndex));
         var retain = (ulong)options.CompactionRetainEntries;
-        if (appliedIndex > retain)
+        var compactTo = appliedIndex > retain ? appliedIndex - retain : 0;
+        var firstWithinBytes = raftLog.FirstIndexWithinBytes(appliedIndex, options.CompactionRetainBytes);
+        if (firstWithinBytes > 0)
         {
-            var compactTo = appliedIndex - retain;
-            if (compactTo >= raftLog.FirstIndex())
-            {
-                raftLog.Compact(compactTo);
-            }
+            compactTo = Math.Max(compactTo, firstWithinBytes - 1);
+        }
+
+        if (compactTo >= raftLog.FirstIndex())
+        {
+            raftLog.Compact(compactTo);
         }
     }
 

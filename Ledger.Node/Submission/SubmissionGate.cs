@@ -154,10 +154,7 @@ public sealed class SubmissionGate
             throw Reject(StatusCode.InvalidArgument, $"{itemsViolation.Detail} ({envelope.Type} detached items, {itemsViolation.Reason})");
         }
 
-        if (body is BatchRegister batch)
-        {
-            CheckBatchRoot(batch, items!);
-        }
+        var batchRoot = body is BatchRegister batch ? CheckBatchRoot(batch, items!) : null;
 
         if (body is ProposeChange { RotateKey: { } rotate })
         {
@@ -173,6 +170,12 @@ public sealed class SubmissionGate
 
         // Only after every door check passed: the apply of these very bytes (same hash) reuses it.
         verdicts?.RecordDoorVerdict(transactionHash, signer.ValidSignature);
+        if (batchRoot is not null)
+        {
+            // So the leader's apply need not parse and hash the same items again (byte-identical ones only).
+            verdicts?.RecordDoorBatchCheck(transactionHash, new CheckedBatchItems(transaction.DetachedItems, items!, batchRoot));
+        }
+
         return new PendingTransaction(canonical, transactionHash);
     }
 
@@ -182,13 +185,16 @@ public sealed class SubmissionGate
     /// refused here (after the signature check, so unsigned junk costs no hashing; the items are
     /// within bounds already). The registry still checks the root, deterministically.
     /// </summary>
-    private void CheckBatchRoot(BatchRegister body, BatchItems items)
+    /// <returns>The root, equal to the signed merkle_root.</returns>
+    private byte[] CheckBatchRoot(BatchRegister body, BatchItems items)
     {
         var root = BatchMerkleRoot.Compute(chain.Hash, items.Items, Environment.ProcessorCount);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
             throw Reject(StatusCode.InvalidArgument, $"detached_items do not match the signed merkle_root {Convert.ToHexStringLower(body.MerkleRoot.Span)}: the RFC 9162 root of the {items.Items.Count} items is {Convert.ToHexStringLower(root)} (BatchRegister detached items, {nameof(RejectionReason.MalformedTransaction)})");
         }
+
+        return root;
     }
 
     /// <summary>A new key of another suite than the member's keys (a witness holds Ed25519 keys whatever the chain's suite) would only be rejected when the change executes.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ledger.Consensus;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Signatures;
 using Ledger.Storage.Blocks;
 
@@ -24,10 +25,18 @@ public sealed class SignatureVerdicts
     /// <summary>Door verdicts kept for apply (~100 bytes each); when full the map is emptied and the missing ones are checked inline.</summary>
     public const int DoorVerdictsMax = 131_072;
 
+    /// <summary>
+    /// Door-checked batches kept for apply: each holds its parsed items (~2-3 MB for 10,000), so few;
+    /// a proposal normally applies within a few batches of its admission. When full the map is
+    /// emptied and the missing ones are parsed and hashed again by the rules.
+    /// </summary>
+    public const int DoorBatchChecksMax = 32;
+
     /// <summary>Entries handed to the pre-verifier and not yet applied; beyond this, entries are verified inline.</summary>
     public const int PreverifyJobsMax = 1_024;
 
     private readonly ConcurrentDictionary<byte[], SignatureVerdict> door = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], CheckedBatchItems> doorBatches = new(ByteArrayComparer.Instance);
     private readonly ConcurrentDictionary<ulong, PreverifyJob> jobs = new();
     private ulong lastTakenIndex;
     private int doorCount;
@@ -56,6 +65,27 @@ public sealed class SignatureVerdicts
             Interlocked.Increment(ref doorCount);
         }
     }
+
+    /// <summary>Keeps the door's parse and root of the batch with hash <paramref name="transactionHash"/> for its apply.</summary>
+    public void RecordDoorBatchCheck(byte[] transactionHash, CheckedBatchItems checkedItems)
+    {
+        ArgumentNullException.ThrowIfNull(transactionHash);
+        ArgumentNullException.ThrowIfNull(checkedItems);
+        // Batches are admitted a few per second, so the lock-taking Count is cheap enough here.
+        if (doorBatches.Count >= DoorBatchChecksMax)
+        {
+            doorBatches.Clear();
+        }
+
+        doorBatches[transactionHash] = checkedItems;
+    }
+
+    /// <summary>Door-checked batches waiting for their transaction to be applied.</summary>
+    public int DoorBatchCheckCount => doorBatches.Count;
+
+    /// <summary>The door's parse and root of the batch with hash <paramref name="transactionHash"/>, removing it; null when there is none.</summary>
+    public CheckedBatchItems? TakeDoorBatchCheck(byte[] transactionHash) =>
+        doorBatches.TryRemove(transactionHash, out var checkedItems) ? checkedItems : null;
 
     /// <summary>Whether the door already judged this transaction (the pre-verifier then skips it).</summary>
     public bool HasDoorVerdict(byte[] transactionHash) => door.ContainsKey(transactionHash);

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Ledger.Core.Protocol;
+using Ledger.Registry.Batches;
 using Ledger.Registry.Signatures;
 
 namespace Ledger.Registry.Applying;
@@ -17,7 +18,8 @@ public sealed class RegistryTransaction
     /// <param name="signed">The committed envelope bytes and signature, exactly as in the block.</param>
     /// <param name="precomputedSignature">The host's verdict on <paramref name="signed"/>'s signature, if it checked it ahead of apply.</param>
     /// <param name="detachedItems">The transaction's detached items when <paramref name="signed"/> is not given (else its own are used).</param>
-    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope, SignedTransaction? signed = null, SignatureVerdict? precomputedSignature = null, ByteString? detachedItems = null)
+    /// <param name="checkedItems">The host's earlier parse and root of this transaction's detached items, if it made them (taken only for byte-identical items).</param>
+    public RegistryTransaction(byte[] txHash, TransactionEnvelope envelope, SignedTransaction? signed = null, SignatureVerdict? precomputedSignature = null, ByteString? detachedItems = null, CheckedBatchItems? checkedItems = null)
     {
         ArgumentNullException.ThrowIfNull(txHash);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -31,6 +33,7 @@ public sealed class RegistryTransaction
         Signed = signed;
         PrecomputedSignature = precomputedSignature;
         DetachedItems = signed?.DetachedItems ?? detachedItems ?? ByteString.Empty;
+        CheckedItems = checkedItems;
     }
 
     public byte[] TxHash { get; }
@@ -46,6 +49,13 @@ public sealed class RegistryTransaction
     /// transaction hash; the signed body binds them by merkle_root and item_count), empty otherwise.
     /// </summary>
     public ByteString DetachedItems { get; }
+
+    /// <summary>
+    /// A BatchRegister's detached items as the host already parsed them and hashed them to their
+    /// root (the leader's door), or null: the rules use them only if <see cref="DetachedItems"/> are
+    /// their very bytes (<see cref="CheckedBatchItems.Matches"/>), and parse and hash otherwise.
+    /// </summary>
+    public CheckedBatchItems? CheckedItems { get; }
 
     /// <summary>
     /// Set when the committed bytes could not be read as a transaction at all (they do not parse, are

@@ -70,7 +70,12 @@ internal static class WorkTransactions
     /// items); what is checked here needs state or the items' root. The result commits to every
     /// item's outcome (<see cref="BatchItemOutcomeTree"/>).
     /// </remarks>
-    public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body, BatchItems detached)
+    /// <param name="knownRoot">
+    /// The RFC 9162 root of these very <paramref name="detached"/> items, when the host already
+    /// computed it (<see cref="Batches.CheckedBatchItems"/>); null: computed here. Either way it must
+    /// equal the signed merkle_root.
+    /// </param>
+    public static TransactionOutcome BatchRegister(TransactionContext context, BatchRegister body, BatchItems detached, byte[]? knownRoot = null)
     {
         ValidateRegistrantHolder(context, body.RightsHolder);
 
@@ -79,7 +84,7 @@ internal static class WorkTransactions
         var items = detached.Items;
         var count = items.Count;
         var chunks = BatchItemTable.Encode(items, parallelism);
-        var root = BatchMerkleRoot.ComputeFromChunks(context.Options.Hash, chunks, count, parallelism);
+        var root = knownRoot ?? BatchMerkleRoot.ComputeFromChunks(context.Options.Hash, chunks, count, parallelism);
         if (!body.MerkleRoot.Span.SequenceEqual(root))
         {
             // The detached items are not the ones the member signed (their root is in the body).

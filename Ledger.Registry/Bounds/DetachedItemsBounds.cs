@@ -1,6 +1,8 @@
+using System.Buffers;
 using Google.Protobuf;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
+using Ledger.Registry.Batches;
 
 namespace Ledger.Registry.Bounds;
 
@@ -33,8 +35,13 @@ public static class DetachedItemsBounds
         }
     }
 
+    /// <param name="alreadyChecked">
+    /// This node's earlier parse of the same transaction's items (<see cref="CheckedBatchItems"/>):
+    /// used instead of parsing again when <paramref name="detachedItems"/> are its very bytes; the
+    /// checks against <paramref name="body"/> and each item's bounds run either way.
+    /// </param>
     /// <exception cref="RuleViolationException">The detached items are present where they must not be, missing, or out of bounds.</exception>
-    internal static BatchItems? ParseAndCheck(TransactionType type, IMessage? body, ByteString detachedItems)
+    internal static BatchItems? ParseAndCheck(TransactionType type, IMessage? body, ByteString detachedItems, CheckedBatchItems? alreadyChecked = null)
     {
         if (type != TransactionType.BatchRegister)
         {
@@ -57,13 +64,7 @@ public static class DetachedItemsBounds
             throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items is {detachedItems.Length} bytes, more than {nameof(RegistryLimits.BatchItemsBytesMax)}={RegistryLimits.BatchItemsBytesMax}");
         }
 
-        // Unknown fields are dropped by the parse, so bytes that carried any fail the comparison below.
-        var items = BodyParser.TryParse(BatchItems.Parser, detachedItems)
-            ?? throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items ({detachedItems.Length} bytes) is not a valid BatchItems");
-        if (items.CalculateSize() != detachedItems.Length || !detachedItems.Span.SequenceEqual(items.ToByteArray()))
-        {
-            throw Check.Fail(RejectionReason.MalformedTransaction, "detached_items is not the canonical serialization of its BatchItems (items in field 1, each item's fields in order, nothing else)");
-        }
+        var items = alreadyChecked is not null && alreadyChecked.Matches(detachedItems) ? alreadyChecked.Items : ParseCanonical(detachedItems);
 
         if ((uint)items.Items.Count != batch.ItemCount)
         {
@@ -87,5 +88,36 @@ public static class DetachedItemsBounds
         }
 
         return items;
+    }
+
+    private static BatchItems ParseCanonical(ByteString detachedItems)
+    {
+        // Unknown fields are dropped by the parse, so bytes that carried any fail the comparison below.
+        var items = BodyParser.TryParse(BatchItems.Parser, detachedItems)
+            ?? throw Check.Fail(RejectionReason.MalformedTransaction, $"detached_items ({detachedItems.Length} bytes) is not a valid BatchItems");
+        var size = items.CalculateSize();
+        if (size != detachedItems.Length || !SerializesTo(items, detachedItems.Span))
+        {
+            throw Check.Fail(RejectionReason.MalformedTransaction, "detached_items is not the canonical serialization of its BatchItems (items in field 1, each item's fields in order, nothing else)");
+        }
+
+        return items;
+    }
+
+    // Re-serialized into a pooled buffer: a batch's items are ~600 KB, a new array each time would
+    // be a large-object allocation per batch at the door and again at apply.
+    private static bool SerializesTo(BatchItems items, ReadOnlySpan<byte> expected)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(expected.Length);
+        try
+        {
+            var serialized = buffer.AsSpan(0, expected.Length);
+            items.WriteTo(serialized);
+            return expected.SequenceEqual(serialized);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

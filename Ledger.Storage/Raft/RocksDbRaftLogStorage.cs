@@ -11,17 +11,16 @@ namespace Ledger.Storage.Raft;
 /// <c>raft_log</c> and <c>raft_state</c>). <see cref="Persist"/> makes one Ready durable in a single
 /// atomic write — snapshot, conflicting-suffix truncation, new entries and hard state together —
 /// so a crash between "append entries" and "save hard state" cannot happen. Recent entries are
-/// cached in memory because the leader re-reads them for every follower.
+/// cached in memory because the leader re-reads them for every follower (<see cref="RaftEntryCache"/>:
+/// bounded by count and bytes).
 /// Called from the drive loop thread for writes; reads may come from the same thread only
 /// (RaftNode is single-threaded), except <see cref="LastIndex"/> and <see cref="FirstIndex"/>.
 /// </summary>
 public sealed class RocksDbRaftLogStorage : IRaftLogStorage
 {
-    /// <summary>Entries kept in memory behind the log's tail.</summary>
-    public const int CachedEntriesMax = 8_192;
-
     private readonly LedgerDatabase database;
-    private readonly Entry?[] cache = new Entry?[CachedEntriesMax];
+    private readonly RaftEntryCache cache = new();
+    private readonly RaftLogByteCount byteCount = new();
     private ulong startIndex;
     private ulong startTerm;
     private ulong lastIndex;
@@ -161,6 +160,21 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
 
     public ulong LastIndex() => Volatile.Read(ref lastIndex);
 
+    /// <summary>
+    /// Bytes (<see cref="Entry.SizeBytes"/>) of the stored entries <paramref name="fromIndex"/> ..
+    /// <paramref name="throughIndex"/> that this process wrote; entries stored before it started count as nothing.
+    /// </summary>
+    public long WrittenBytesBetween(ulong fromIndex, ulong throughIndex) => byteCount.BytesBetween(fromIndex, throughIndex);
+
+    /// <summary>
+    /// The lowest index i such that the entries i .. <paramref name="throughIndex"/> this process wrote
+    /// take at most <paramref name="bytesMax"/> bytes; 0 when all of them fit (see <see cref="RaftLogByteCount"/>).
+    /// </summary>
+    public ulong FirstIndexWithinBytes(ulong throughIndex, long bytesMax) => byteCount.FirstIndexWithin(throughIndex, bytesMax);
+
+    /// <summary>Entries and bytes held in memory now (bounded by <see cref="RaftEntryCache"/>).</summary>
+    public (int Entries, long Bytes) CachedEntries => (cache.Count, cache.Bytes);
+
     public IReadOnlyList<Entry> Entries(ulong low, ulong high, long maxBytes)
     {
         if (low <= startIndex)
@@ -212,8 +226,7 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
             throw new RaftLogUnavailableException(index, lastIndex);
         }
 
-        var cached = cache[index % CachedEntriesMax];
-        if (cached is not null && cached.Index == index)
+        if (cache.TryGet(index, out var cached))
         {
             return cached.Term;
         }
@@ -327,14 +340,16 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         // Only after the write succeeded does memory move on.
         if (incomingSnapshot is { IsEmpty: false } installed)
         {
-            Array.Clear(cache);
+            cache.Clear();
+            byteCount.Clear();
             snapshot = installed;
             confState = newConf;
         }
 
         for (var i = firstAppended; i < entries.Count; i++)
         {
-            cache[entries[i].Index % CachedEntriesMax] = entries[i];
+            cache.Append(entries[i]);
+            byteCount.Append(entries[i].Index, entries[i].SizeBytes);
         }
 
         Volatile.Write(ref startIndex, newStart);
@@ -398,14 +413,14 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         DeleteEntries(batch, startIndex + 1, compactIndex);
         batch.Put(RaftLogKeys.LogStart, RaftRecordEncoding.EncodePosition(compactIndex, term), database.RaftState);
         database.Write(batch, sync: true);
+        byteCount.RemoveThrough(compactIndex);
         startTerm = term;
         Volatile.Write(ref startIndex, compactIndex);
     }
 
     private Entry ReadEntry(ulong index)
     {
-        var cached = cache[index % CachedEntriesMax];
-        if (cached is not null && cached.Index == index)
+        if (cache.TryGet(index, out var cached))
         {
             return cached;
         }
@@ -479,9 +494,13 @@ public sealed class RocksDbRaftLogStorage : IRaftLogStorage
         var from = RaftLogKeys.EntryKey(fromIndex);
         var to = RaftLogKeys.EntryKey(toIndexInclusive + 1);
         batch.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, database.RaftLog);
-        for (var index = fromIndex; index <= toIndexInclusive && index - fromIndex < CachedEntriesMax; index++)
+        if (fromIndex <= startIndex + 1)
         {
-            cache[index % CachedEntriesMax] = null;
+            cache.RemoveThrough(toIndexInclusive);
+        }
+        else
+        {
+            cache.RemoveFrom(fromIndex);
         }
     }
 

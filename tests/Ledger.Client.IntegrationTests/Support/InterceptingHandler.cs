@@ -24,6 +24,12 @@ public sealed class InterceptingHandler : DelegatingHandler
     /// <summary>Returns a response to fake the call, or null to let it through to the real node.</summary>
     public Func<HttpRequestMessage, HttpResponseMessage?> Intercept { get; set; } = _ => null;
 
+    /// <summary>
+    /// Answers a call that <see cref="Intercept"/> let through, given a way to forward it to the real
+    /// node: a test can forward a call and then answer something else (a lost acknowledgement).
+    /// </summary>
+    public Func<HttpRequestMessage, Func<HttpRequestMessage, Task<HttpResponseMessage>>, Task<HttpResponseMessage>>? Respond { get; set; }
+
     /// <summary>Hosts that accept calls and never answer (until the call's deadline cancels them).</summary>
     public HashSet<string> HungHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -76,6 +82,13 @@ public sealed class InterceptingHandler : DelegatingHandler
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 
-        return Intercept(request) ?? await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (Intercept(request) is { } intercepted)
+        {
+            return intercepted;
+        }
+
+        return Respond is { } respond
+            ? await respond(request, forwarded => base.SendAsync(forwarded, cancellationToken)).ConfigureAwait(false)
+            : await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

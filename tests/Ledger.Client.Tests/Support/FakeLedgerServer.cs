@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.Core;
 using Ledger.Core.Protocol;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -78,7 +79,70 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
         Task.FromResult(Transaction ?? throw new RpcException(new Status(StatusCode.NotFound, "no such transaction")));
 
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
-        Task.FromResult(new StatusResponse { NodeId = "node-1", ChainId = ChainId });
+        Task.FromResult(new StatusResponse { NodeId = "node-1", ChainId = ChainId, Height = Blocks.Count == 0 ? 0 : Blocks[^1].Header.Height, BlocksPerCallMax = (uint)BlocksPerCallMax });
+
+    /// <summary>Blocks one GetBlocks call may ask for, as a node's Node:BlocksPerRangeMax (0: any number); a longer range is refused the node's way.</summary>
+    public int BlocksPerCallMax { get; set; }
+
+    /// <summary>Every GetBlocks request, in arrival order.</summary>
+    public List<(ulong From, ulong To)> BlockRequests { get; } = [];
+
+    /// <summary>Called with each GetBlocks request before it is answered (a test looks at the client's side at that moment).</summary>
+    public Action<GetBlocksRequest>? OnGetBlocks { get; set; }
+
+    /// <summary>
+    /// After this many blocks served (GetBlocks and Watch together), the stream serving the next one is
+    /// cut, once: with Unavailable, or with the HTTP/2 connection aborted under it (<see cref="DropByAbortingConnection"/>).
+    /// </summary>
+    public int? DropStreamAfterBlocks { get; set; }
+
+    public bool DropByAbortingConnection { get; set; }
+
+    /// <summary>Every GetBlocks and Watch answers Unavailable (the node is down).</summary>
+    public bool Down { get; set; }
+
+    public int BlocksServed { get; private set; }
+
+    public override Task<Block> GetBlock(GetBlockRequest request, ServerCallContext context) =>
+        Task.FromResult(Blocks.FirstOrDefault(b => b.Header.Height == request.Height) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no block {request.Height}")));
+
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
+    {
+        ThrowIfDown();
+        foreach (var block in Blocks.Where(b => b.Header.Height >= request.FromHeight))
+        {
+            await ServeAsync(block, responseStream, context).ConfigureAwait(false);
+        }
+
+        // At the tip: a node keeps the stream open until the next block.
+        await Task.Delay(Timeout.Infinite, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfDown()
+    {
+        if (Down)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "node down"));
+        }
+    }
+
+    private async Task ServeAsync(Block block, IServerStreamWriter<Block> responseStream, ServerCallContext context)
+    {
+        if (DropStreamAfterBlocks == BlocksServed)
+        {
+            DropStreamAfterBlocks = null;
+            if (DropByAbortingConnection)
+            {
+                context.GetHttpContext().Abort();
+                await Task.Delay(Timeout.Infinite, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            throw new RpcException(new Status(StatusCode.Unavailable, "connection dropped"));
+        }
+
+        await responseStream.WriteAsync(block).ConfigureAwait(false);
+        BlocksServed++;
+    }
 
     public override Task<CertifiedHeader> GetCertifiedHeader(GetCertifiedHeaderRequest request, ServerCallContext context)
     {
@@ -93,9 +157,21 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 
     public override async Task GetBlocks(GetBlocksRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
     {
+        lock (BlockRequests)
+        {
+            BlockRequests.Add((request.FromHeight, request.ToHeight));
+        }
+
+        OnGetBlocks?.Invoke(request);
+        ThrowIfDown();
+        if (BlocksPerCallMax > 0 && request.ToHeight - request.FromHeight + 1 > (ulong)BlocksPerCallMax)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"at most {BlocksPerCallMax} blocks per call"));
+        }
+
         foreach (var block in Blocks.Where(b => b.Header.Height >= request.FromHeight && b.Header.Height <= request.ToHeight))
         {
-            await responseStream.WriteAsync(block).ConfigureAwait(false);
+            await ServeAsync(block, responseStream, context).ConfigureAwait(false);
         }
     }
 

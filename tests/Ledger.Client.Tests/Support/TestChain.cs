@@ -25,6 +25,7 @@ public sealed class TestChain
 
     private readonly MemoryMerkleTree log;
     private readonly List<Block> blocks = [];
+    private readonly List<CertifiedHeader> certified = [];
 
     public TestChain(ICryptoSuite? suite = null)
     {
@@ -117,6 +118,30 @@ public sealed class TestChain
 
     public static byte[] GenesisSha256(TestChain chain) => SHA256.HashData(chain.GenesisBytes);
 
+    /// <summary>Every block's certified header (attested by all three nodes), by height from 1.</summary>
+    public IReadOnlyList<CertifiedHeader> Certified => certified;
+
+    /// <summary>Appends <paramref name="count"/> blocks of two filler transactions each (a chain longer than any page).</summary>
+    public TestChain ExtendWithFillers(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var last = blocks[^1].Header;
+            var nonce = 1_000 + (ulong)(2 * blocks.Count);
+            AppendBlock(last.Height + 1, BlockHash.Compute(last, Suite.Hash), [Filler(nonce), Filler(nonce + 1)]);
+        }
+
+        return this;
+    }
+
+    /// <summary>The inclusion proof of the last leaf of the log at <paramref name="treeSize"/> (what an audit resuming from a checkpoint asks for).</summary>
+    public InclusionProof LastLeafProof(ulong treeSize)
+    {
+        var proof = new InclusionProof { LeafIndex = treeSize - 1, TreeSize = treeSize };
+        proof.Path.AddRange(log.BuildInclusionProof(treeSize - 1, treeSize).Select(ByteString.CopyFrom));
+        return proof;
+    }
+
     private EvidenceBundle BundleFor(SignedTransaction transaction, uint position, BatchItemEvidence? item)
     {
         var header = Block2.Header;
@@ -171,6 +196,7 @@ public sealed class TestChain
             certified.Attestations.Add(BlockAttestations.Sign(NodeKeys[i], $"node-{i + 1}", header, Suite.Hash));
         }
 
+        this.certified.Add(certified);
         return certified;
     }
 

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+
+namespace Ledger.Cli.Batches;
+
+/// <summary>
+/// A CSV manifest, <c>item_id,content_sha256_hex[,phash_hex]</c> per line, read line by line: blank
+/// lines, <c>#</c> comments and a first line starting with <c>item_id</c> are skipped. A line longer than
+/// <see cref="ManifestBounds.LineCharsMax"/> is refused without being held, so memory stays at one
+/// read buffer and one batch whatever the file holds. Errors name <c>file:line</c>.
+/// </summary>
+public sealed class CsvManifestReader : IManifestReader
+{
+    private const int ReadBufferChars = 64 * 1024;
+
+    private readonly TextReader reader;
+    private readonly string name;
+    private readonly char[] buffer = new char[ReadBufferChars];
+    private readonly char[] line = new char[ManifestBounds.LineCharsMax];
+    private readonly IncrementalHash digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] digestScratch = new byte[Encoding.UTF8.GetMaxByteCount(ManifestBounds.LineCharsMax + 1)];
+    private int bufferStart;
+    private int bufferEnd;
+    private long lineNumber;
+    private bool ended;
+
+    public CsvManifestReader(TextReader reader, string name, long totalBytes)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(name);
+        this.reader = reader;
+        this.name = name;
+        TotalUnits = totalBytes;
+    }
+
+    public string Kind => "csv";
+
+    public long TotalUnits { get; }
+
+    public long UnitsRead { get; private set; }
+
+    public static CsvManifestReader Open(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return new CsvManifestReader(new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024), path, stream.Length);
+    }
+
+    public int ReadBatch(List<BatchItem> into, int count, bool skip)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var read = 0;
+        while (read < count && NextLine() is { } length)
+        {
+            var text = line.AsSpan(0, length);
+            digest.AppendData(digestScratch.AsSpan(0, Encoding.UTF8.GetBytes(text, digestScratch)));
+            digest.AppendData("\n"u8);
+            var trimmed = text.TrimEnd('\r');
+            if (trimmed.IsWhiteSpace() || trimmed.StartsWith("#") || (lineNumber == 1 && trimmed.StartsWith("item_id", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var item = Parse(trimmed, $"{name}:{lineNumber}");
+            if (!skip)
+            {
+                into.Add(item);
+            }
+
+            read++;
+        }
+
+        return read;
+    }
+
+    public string SourceDigestHex() => Convert.ToHexStringLower(digest.GetCurrentHash());
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        digest.Dispose();
+    }
+
+    /// <summary>One CSV line as an item; every field rule of the format is here.</summary>
+    internal static BatchItem Parse(ReadOnlySpan<char> text, string location)
+    {
+        Span<Range> fields = stackalloc Range[4];
+        var fieldCount = text.Split(fields, ',');
+        if (fieldCount is < 2 or > 3)
+        {
+            throw new ManifestFormatException(location, "expected item_id,content_sha256_hex[,phash_hex]");
+        }
+
+        var itemId = text[fields[0]].Trim().ToString();
+        ManifestBounds.CheckItemId(itemId, location);
+        var hex = text[fields[1]].Trim();
+        var sha = new byte[ManifestBounds.ContentHashBytes];
+        if (hex.Length != 2 * ManifestBounds.ContentHashBytes || Convert.FromHexString(hex, sha, out _, out var written) != System.Buffers.OperationStatus.Done || written != sha.Length)
+        {
+            throw new ManifestFormatException(location, $"content hash must be {ManifestBounds.ContentHashBytes} bytes of hex ({2 * ManifestBounds.ContentHashBytes} hex digits)");
+        }
+
+        var item = new BatchItem { ItemId = itemId, ContentSha256 = UnsafeByteOperations.UnsafeWrap(sha) };
+        if (fieldCount == 3 && text[fields[2]].Trim() is { Length: > 0 } phash)
+        {
+            if (phash.Length > 16 || !ulong.TryParse(phash, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new ManifestFormatException(location, "perceptual hash must be at most 16 hex digits");
+            }
+
+            item.PerceptualHash = value;
+        }
+
+        return item;
+    }
+
+    /// <summary>The next line's length in <see cref="line"/> (without its '\n'), or null at the end.</summary>
+    private int? NextLine()
+    {
+        if (ended)
+        {
+            return null;
+        }
+
+        var length = 0;
+        while (true)
+        {
+            if (bufferStart == bufferEnd)
+            {
+                try
+                {
+                    bufferEnd = reader.Read(buffer, 0, buffer.Length);
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw new ManifestFormatException($"{name}:{lineNumber + 1}", "not UTF-8 text");
+                }
+
+                bufferStart = 0;
+                if (bufferEnd == 0)
+                {
+                    ended = true;
+                    if (length == 0)
+                    {
+                        return null;
+                    }
+
+                    lineNumber++;
+                    return length;
+                }
+            }
+
+            var available = buffer.AsSpan(bufferStart, bufferEnd - bufferStart);
+            var newline = available.IndexOf('\n');
+            var take = newline < 0 ? available.Length : newline;
+            if (length + take > line.Length)
+            {
+                throw new ManifestFormatException($"{name}:{lineNumber + 1}", $"line is longer than {nameof(ManifestBounds.LineCharsMax)}={ManifestBounds.LineCharsMax} characters");
+            }
+
+            available[..take].CopyTo(line.AsSpan(length));
+            length += take;
+            bufferStart += take;
+            UnitsRead += take;
+            if (newline >= 0)
+            {
+                bufferStart++;
+                UnitsRead++;
+                lineNumber++;
+                return length;
+            }
+        }
+    }
+}
