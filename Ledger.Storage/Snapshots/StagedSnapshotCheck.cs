@@ -41,6 +41,7 @@ public static class StagedSnapshotCheck
                 SyncWrites = false,
                 BlockCacheBytes = ScratchCacheBytes,
                 WriteBufferBytes = ScratchCacheBytes,
+                MemtableBudgetBytes = ScratchCacheBytes,
                 BackgroundThreads = 1,
             }))
             {
