@@ -65,7 +65,7 @@ public sealed record LedgerDatabaseOptions
     public const ulong DefaultBlockCacheBytes = 256UL * 1024 * 1024;
     public const ulong DefaultMemtableBudgetBytes = 256UL * 1024 * 1024;
     public const ulong DefaultWriteBufferBytes = 64UL * 1024 * 1024;
-    public const ulong DefaultWalBytesMax = 512UL * 1024 * 1024;
+    public const ulong DefaultWalBytesMax = 256UL * 1024 * 1024;
     public const int DefaultOpenFilesMax = 1024;
 
     /// <summary>Smallest block cache, memtable budget and write buffer: below this RocksDB flushes or evicts on every few writes.</summary>
