@@ -148,6 +148,16 @@ public sealed class LedgerDatabase : IDisposable
                 SeparateLargeValues(familyOptions, collectGarbage: name == ColumnFamilyNames.RaftLog, compressBlobs: name == ColumnFamilyNames.Blocks);
             }
 
+            if (name == ColumnFamilyNames.RaftLog)
+            {
+                // The log is cut from the front by range deletions; its blob files are dropped only once a
+                // compaction has passed the tombstone over the references to them. Its table files hold
+                // only keys and blob references (a few KB per flush), so compacting at every flush is cheap
+                // and keeps the retained log's disk bytes near Node:Raft:CompactionRetainBytes instead of
+                // waiting for four level-0 files.
+                familyOptions.SetLevel0FileNumCompactionTrigger(RaftLogLevel0CompactionTrigger);
+            }
+
             if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks)
             {
                 CompressBottommostWithZstd(familyOptions);
@@ -696,6 +706,8 @@ public sealed class LedgerDatabase : IDisposable
         Native.Instance.rocksdb_options_set_blob_compression_type(familyOptions.Handle, (int)(compressBlobs ? Compression.Zstd : Compression.No));
         Native.Instance.rocksdb_options_set_enable_blob_gc(familyOptions.Handle, collectGarbage ? (byte)1 : (byte)0);
     }
+
+    private const int RaftLogLevel0CompactionTrigger = 1;
 
     /// <summary>
     /// Registry state and blocks are kept for ever and grow with every item: their bottommost level (with
