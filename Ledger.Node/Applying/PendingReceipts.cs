@@ -46,11 +46,19 @@ public sealed class PendingReceipts
     /// Registers interest in <paramref name="transactionHash"/>. Returns false when full. When the
     /// same transaction is already awaited, the existing waiter is shared.
     /// </summary>
-    public bool TryRegister(byte[] transactionHash, out ReceiptWaiter waiter)
+    public bool TryRegister(byte[] transactionHash, out ReceiptWaiter waiter) => TryRegister(transactionHash, out waiter, out _);
+
+    /// <param name="alreadyAwaited">
+    /// True when the waiter was already registered: the same signed transaction is queued or in
+    /// flight for another submitter, so this one must not be queued again (it would land twice).
+    /// </param>
+    public bool TryRegister(byte[] transactionHash, out ReceiptWaiter waiter, out bool alreadyAwaited)
     {
+        alreadyAwaited = false;
         if (waiters.TryGetValue(transactionHash, out var existing))
         {
             waiter = existing;
+            alreadyAwaited = true;
             return true;
         }
 
@@ -66,6 +74,7 @@ public sealed class PendingReceipts
         if (!ReferenceEquals(waiter, created))
         {
             Interlocked.Decrement(ref count);
+            alreadyAwaited = true;
         }
 
         return true;

@@ -84,12 +84,15 @@ internal sealed class SubmissionPath(
             throw rejected.ToRpcException();
         }
 
-        if (!pendingReceipts.TryRegister(admitted.TransactionHash, out var waiter))
+        if (!pendingReceipts.TryRegister(admitted.TransactionHash, out var waiter, out var alreadyAwaited))
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.PendingReceiptsMax} submissions are already waiting for commit; retry later"));
         }
 
-        if (!batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
+        // A retry of a transaction still on its way (queued, batched or appended, not yet applied: the
+        // door's nonce check sees only applied state) shares the first submission's waiter and is
+        // not queued again, or the same signed transaction would be committed twice.
+        if (!alreadyAwaited && !batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
         {
             pendingReceipts.Forget(waiter);
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));

@@ -226,6 +226,44 @@ public sealed class SingleNodeTests
     }
 
     [Test]
+    public async Task Submit_SameSignedTransactionConcurrently_IsCommittedOnceAndEverySubmitterGetsItsReceipt()
+    {
+        const int submitters = 16;
+        var transaction = Consortium.RegisterWork();
+        var txHash = TransactionHashing.ComputeHash(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, transaction);
+        var heightBefore = Node.Node.Blocks.LatestHeight;
+
+        // All at once, so the retries arrive while the first copy is still queued or in flight.
+        var submits = new Task<SubmitResponse>[submitters];
+        for (var i = 0; i < submitters; i++)
+        {
+            submits[i] = Node.Client.SubmitAsync(new SubmitRequest { Transaction = transaction }).ResponseAsync;
+        }
+
+        var responses = await Task.WhenAll(submits);
+
+        var occurrences = 0;
+        for (var height = heightBefore + 1; height <= Node.Node.Blocks.LatestHeight; height++)
+        {
+            var block = await Node.Client.GetBlockAsync(new GetBlockRequest { Height = height });
+            foreach (var included in block.Transactions)
+            {
+                if (TransactionHashing.ComputeHash(Ledger.Core.Hashing.Sha256HashAlgorithm.Instance, included).AsSpan().SequenceEqual(txHash))
+                {
+                    occurrences++;
+                }
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(occurrences, Is.EqualTo(1), "the same signed transaction must be committed once");
+            Assert.That(responses.Select(r => r.Receipt.Result.Code), Is.All.EqualTo(ResultCode.Ok));
+            Assert.That(responses.Select(r => (r.Receipt.BlockHeight, r.Receipt.Position)).Distinct().Count(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void Submit_WrongChainId_IsInvalidArgument() =>
         AssertStatus(Consortium.RegisterWork(chainId: "other-chain"), StatusCode.InvalidArgument, "chain");
 
