@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ledger.Cli.Infrastructure;
 using Ledger.Core.Checkpoints;
 
 namespace Ledger.Cli.Witness;
@@ -54,43 +55,6 @@ public static class WitnessState
     {
         ArgumentNullException.ThrowIfNull(cosigned);
         var json = JsonSerializer.Serialize(new Dictionary<string, string> { ["format"] = FormatName, ["cosigned"] = cosigned.Format() }, new JsonSerializerOptions { WriteIndented = true }) + "\n";
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(json));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, full, overwrite: true);
-        SyncDirectory(directory);
-    }
-
-    private static void SyncDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return; // NTFS journals the rename; a directory cannot be opened for flushing there.
-        }
-
-        // fsync the directory so the rename itself survives a power loss (.NET cannot open a directory as a file).
-        var descriptor = DirectorySync.Open(directory, DirectorySync.ReadOnlyDirectoryFlags);
-        if (descriptor < 0)
-        {
-            throw new IOException($"cannot open {directory} to make the state file's rename durable");
-        }
-
-        try
-        {
-            if (DirectorySync.Fsync(descriptor) != 0)
-            {
-                throw new IOException($"fsync of {directory} failed");
-            }
-        }
-        finally
-        {
-            _ = DirectorySync.Close(descriptor);
-        }
+        DurableFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(json)));
     }
 }

@@ -1,8 +1,12 @@
 using Ledger.Cli.Witness;
 
-namespace Ledger.Cli.Batches;
+namespace Ledger.Cli.Infrastructure;
 
-/// <summary>Writes a file so that after a crash it is either absent/old or complete: a temporary file, fsync, rename, fsync of the directory.</summary>
+/// <summary>
+/// Writes a file so that after a crash it is either absent/old or complete: a temporary file (named by
+/// process, so two processes never write the same one), fsync, rename, fsync of the directory (.NET
+/// cannot open a directory as a file, so the rename itself would not survive a power loss otherwise).
+/// </summary>
 public static class DurableFile
 {
     public static void Write(string path, Action<Stream> write)
@@ -10,7 +14,7 @@ public static class DurableFile
         ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.tmp");
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
         {
             write(stream);
