@@ -21,8 +21,9 @@ public sealed record LedgerDatabaseOptions
 
     /// <summary>
     /// All memtables of all column families together (active and immutable, RocksDB's
-    /// WriteBufferManager): past 7/8 of it the largest memtable is flushed, and at the budget writes
-    /// wait for a flush instead of growing memory. Not charged to the block cache: RocksDB's memory is
+    /// WriteBufferManager): past 7/8 of it the largest memtable is flushed. Writes do not wait at the
+    /// budget (RocksDB's allow_stall hung a single synced writer, see LedgerDatabase.Open); flushes that
+    /// fall behind are held by RocksDB's own write stalls. Not charged to the block cache: RocksDB's memory is
     /// <see cref="BlockCacheBytes"/> + this + small table-reader and iterator overheads.
     /// </summary>
     public ulong MemtableBudgetBytes { get; init; } = DefaultMemtableBudgetBytes;

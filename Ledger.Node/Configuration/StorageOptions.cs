@@ -13,7 +13,7 @@ public sealed class StorageOptions
     /// <summary>Block cache shared by all column families, index and filter blocks included.</summary>
     public long BlockCacheBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultBlockCacheBytes;
 
-    /// <summary>All memtables of all column families together; writes wait for a flush at this budget.</summary>
+    /// <summary>All memtables of all column families together; past 7/8 of it the largest is flushed (see <see cref="LedgerDatabaseOptions.MemtableBudgetBytes"/>).</summary>
     public long MemtableBudgetBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultMemtableBudgetBytes;
 
     /// <summary>One column family's memtable before it is flushed (at most <see cref="MemtableBudgetBytes"/>).</summary>
