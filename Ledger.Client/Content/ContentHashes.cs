@@ -54,6 +54,32 @@ public static class ContentHashes
         }
     }
 
+    /// <summary>SHA-256 and SM3 of a file's bytes, read once (synchronously).</summary>
+    public static ContentHash ComputeFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sm3 = new SM3Digest();
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, ReadBufferBytes)) > 0)
+            {
+                sha256.AppendData(buffer, 0, read);
+                sm3.BlockUpdate(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var sm3Hash = new byte[sm3.GetDigestSize()];
+        sm3.DoFinal(sm3Hash, 0);
+        return new ContentHash { Sha256 = ByteString.CopyFrom(sha256.GetHashAndReset()), Sm3 = ByteString.CopyFrom(sm3Hash) };
+    }
+
     /// <summary>SHA-256 and SM3 of <paramref name="content"/>.</summary>
     public static ContentHash Compute(ReadOnlySpan<byte> content)
     {
