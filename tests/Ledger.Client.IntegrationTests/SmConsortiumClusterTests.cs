@@ -61,14 +61,14 @@ public sealed class SmConsortiumClusterTests : ClusterFixture
     }
 
     [Test]
-    public async Task RegisterWork_OnSmConsortiumWithoutSm3_IsRecordedAsRejected_MissingField()
+    public async Task RegisterWork_OnSmConsortiumWithoutSm3_IsRefusedAtTheDoor_MissingField()
     {
         await using var client = NewClient();
 
-        var receipt = await client.SubmitAsync(Platform().RegisterWork(Work("sha256 only")));
+        var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await client.SubmitAsync(Platform().RegisterWork(Work("sha256 only"))));
 
-        Assert.That(receipt.Result?.Code, Is.EqualTo(ResultCode.Rejected));
-        Assert.That(receipt.Result!.Reason, Does.Contain("content_hash.sm3 is required"));
+        Assert.That(refused!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.InvalidArgument));
+        Assert.That(refused.Status.Detail, Does.Contain("content_hash.sm3 is required"));
     }
 
     [Test]
@@ -89,7 +89,7 @@ public sealed class SmConsortiumClusterTests : ClusterFixture
         Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Ok), export.ToString());
         Assert.That(verified.ExitCode, Is.EqualTo(ExitCodes.Ok), verified.ToString());
         var report = verified.Json();
-        Assert.That(report.GetProperty("verdict").GetString(), Is.EqualTo("VALID"));
+        Assert.That(report.GetProperty("verdict").GetString(), Is.EqualTo("valid"), verified.Out);
         Assert.That(report.GetProperty("suite").GetString(), Is.EqualTo("sm2-sm3"));
         var contentCheck = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString()!.StartsWith("content", StringComparison.Ordinal));
         Assert.That(contentCheck.GetProperty("detail").GetString(), Does.Contain("and sm3 match"));
@@ -179,6 +179,7 @@ public sealed class SmConsortiumClusterTests : ClusterFixture
         {
             WorkId = workId,
             InfringingItemId = "listing-9",
+            InfringingContentSha256 = ByteString.CopyFrom(SHA256.HashData(Encoding.UTF8.GetBytes("the copy"))),
             EvidenceHashes = { ByteString.CopyFrom(SHA256.HashData(content)) },
         }));
         var judgment = await client.SubmitAsync(court.Build(TransactionType.RecordJudgment, new RecordJudgment
