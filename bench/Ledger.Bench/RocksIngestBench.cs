@@ -90,17 +90,17 @@ public sealed class RocksIngestBench : IBenchCommand
         }
 
         Console.WriteLine();
-        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last,registry_bytes_per_item,total_bytes_per_item");
+        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last,bg_written_bytes_per_item_first,bg_written_bytes_per_item_last,registry_bytes_per_item,total_bytes_per_item");
         foreach (var (profile, run, result) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.Last.CpuMicrosecondsPerItem:F1},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
+                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.Last.CpuMicrosecondsPerItem:F1},{result.First.BackgroundWrittenBytesPerItem:F0},{result.Last.BackgroundWrittenBytesPerItem:F0},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
         }
 
         foreach (var (profile, run, result) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rocksingest profile={profile} run={run} items={result.Items} last_over_first={result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2} pending_compaction_gb={result.Last.PendingCompactionBytes / 1e9:F2} stall_s={result.StallSecondsTotal:F1} registry_bytes_per_item={result.Last.RegistryBytesPerItem:F1} bytes_per_item={result.Last.TotalBytesPerItem:F1}"));
+                $"rocksingest profile={profile} run={run} items={result.Items} last_over_first={result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2} pending_compaction_gb={result.Last.PendingCompactionBytes / 1e9:F2} stall_s={result.StallSecondsTotal:F1} cpu_us_per_item_last={result.Last.CpuMicrosecondsPerItem:F1} bg_written_bytes_per_item_last={result.Last.BackgroundWrittenBytesPerItem:F0} registry_bytes_per_item={result.Last.RegistryBytesPerItem:F1} bytes_per_item={result.Last.TotalBytesPerItem:F1}"));
         }
 
         return 0;
@@ -111,7 +111,7 @@ public sealed class RocksIngestBench : IBenchCommand
         var options = Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB"));
-        Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
+        Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
         var random = new Random(unchecked((int)Seed));
         var steps = new List<StepFigures>();
         double stallTotal = 0;
@@ -120,7 +120,10 @@ public sealed class RocksIngestBench : IBenchCommand
         var stepStart = Stopwatch.GetTimestamp();
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
-        var stallStart = database.ReadStatistics().WriteStallMicroseconds;
+        var startStatistics = database.ReadStatistics();
+        var stallStart = startStatistics.WriteStallMicroseconds;
+        var writtenStart = startStatistics.BackgroundWrittenBytes;
+        var readStart = startStatistics.CompactionReadBytes;
         long written = 0;
         for (long batch = 0; batch < batches; batch++)
         {
@@ -143,14 +146,18 @@ public sealed class RocksIngestBench : IBenchCommand
                 stepItems / elapsed,
                 statistics.PendingCompactionBytes,
                 (cpu - cpuStart).TotalMicroseconds / stepItems,
+                (statistics.BackgroundWrittenBytes - writtenStart) / stepItems,
+                (statistics.CompactionReadBytes - readStart) / stepItems,
                 (registry.SstBytes + registry.BlobBytes) / (double)written,
                 (statistics.TotalFileBytes + statistics.WalBytes) / (double)written);
             steps.Add(figures);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{steps.Count},{written},{figures.ItemsPerSecond:F0},{figures.PendingCompactionBytes / 1e9:F2},{stall:F1},{figures.CpuMicrosecondsPerItem:F1},{registry.SstBytes / 1e6:F0},{registry.BlobBytes / 1e6:F0},{figures.RegistryBytesPerItem:F1},{figures.TotalBytesPerItem:F1}"));
+                $"{steps.Count},{written},{figures.ItemsPerSecond:F0},{figures.PendingCompactionBytes / 1e9:F2},{stall:F1},{figures.CpuMicrosecondsPerItem:F1},{figures.BackgroundWrittenBytesPerItem:F0},{figures.CompactionReadBytesPerItem:F0},{registry.SstBytes / 1e6:F0},{registry.BlobBytes / 1e6:F0},{figures.RegistryBytesPerItem:F1},{figures.TotalBytesPerItem:F1}"));
             stepStart = Stopwatch.GetTimestamp();
             cpuStart = cpu;
             stallStart = statistics.WriteStallMicroseconds;
+            writtenStart = statistics.BackgroundWrittenBytes;
+            readStart = statistics.CompactionReadBytes;
         }
 
         return new ProfileResult(written, steps[0], steps[^1], stallTotal);
@@ -229,7 +236,7 @@ public sealed class RocksIngestBench : IBenchCommand
         return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{flag} needs a value");
     }
 
-    private sealed record StepFigures(double ItemsPerSecond, ulong PendingCompactionBytes, double CpuMicrosecondsPerItem, double RegistryBytesPerItem, double TotalBytesPerItem);
+    private sealed record StepFigures(double ItemsPerSecond, ulong PendingCompactionBytes, double CpuMicrosecondsPerItem, double BackgroundWrittenBytesPerItem, double CompactionReadBytesPerItem, double RegistryBytesPerItem, double TotalBytesPerItem);
 
     private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal);
 }
