@@ -90,17 +90,17 @@ public sealed class RocksIngestBench : IBenchCommand
         }
 
         Console.WriteLine();
-        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last,bg_written_bytes_per_item_first,bg_written_bytes_per_item_last,registry_bytes_per_item,total_bytes_per_item");
+        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last_quarter,bg_written_bytes_per_item_run,bg_written_bytes_per_item_last_quarter,registry_bytes_per_item,total_bytes_per_item");
         foreach (var (profile, run, result) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.Last.CpuMicrosecondsPerItem:F1},{result.First.BackgroundWrittenBytesPerItem:F0},{result.Last.BackgroundWrittenBytesPerItem:F0},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
+                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.CpuMicrosecondsPerItemLastQuarter:F1},{result.BackgroundWrittenBytesPerItem:F0},{result.BackgroundWrittenBytesPerItemLastQuarter:F0},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
         }
 
         foreach (var (profile, run, result) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rocksingest profile={profile} run={run} items={result.Items} last_over_first={result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2} pending_compaction_gb={result.Last.PendingCompactionBytes / 1e9:F2} stall_s={result.StallSecondsTotal:F1} cpu_us_per_item_last={result.Last.CpuMicrosecondsPerItem:F1} bg_written_bytes_per_item_last={result.Last.BackgroundWrittenBytesPerItem:F0} registry_bytes_per_item={result.Last.RegistryBytesPerItem:F1} bytes_per_item={result.Last.TotalBytesPerItem:F1}"));
+                $"rocksingest profile={profile} run={run} items={result.Items} last_over_first={result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2} pending_compaction_gb={result.Last.PendingCompactionBytes / 1e9:F2} stall_s={result.StallSecondsTotal:F1} cpu_us_per_item_last_quarter={result.CpuMicrosecondsPerItemLastQuarter:F1} bg_written_bytes_per_item_run={result.BackgroundWrittenBytesPerItem:F0} bg_written_bytes_per_item_last_quarter={result.BackgroundWrittenBytesPerItemLastQuarter:F0} registry_bytes_per_item={result.Last.RegistryBytesPerItem:F1} bytes_per_item={result.Last.TotalBytesPerItem:F1}"));
         }
 
         return 0;
@@ -143,6 +143,7 @@ public sealed class RocksIngestBench : IBenchCommand
             var stall = (statistics.WriteStallMicroseconds - stallStart) / 1e6;
             stallTotal += stall;
             var figures = new StepFigures(
+                stepItems,
                 stepItems / elapsed,
                 statistics.PendingCompactionBytes,
                 (cpu - cpuStart).TotalMicroseconds / stepItems,
@@ -160,7 +161,9 @@ public sealed class RocksIngestBench : IBenchCommand
             readStart = statistics.CompactionReadBytes;
         }
 
-        return new ProfileResult(written, steps[0], steps[^1], stallTotal);
+        static double Background(StepFigures step) => step.BackgroundWrittenBytesPerItem;
+        static double Cpu(StepFigures step) => step.CpuMicrosecondsPerItem;
+        return new ProfileResult(written, steps[0], steps[^1], stallTotal, PerItem(steps, Background), PerItem(LastQuarter(steps), Background), PerItem(LastQuarter(steps), Cpu));
     }
 
     /// <summary>One BatchRegister apply's reads and writes (see the class comment), every item accepted.</summary>
@@ -236,7 +239,17 @@ public sealed class RocksIngestBench : IBenchCommand
         return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{flag} needs a value");
     }
 
-    private sealed record StepFigures(double ItemsPerSecond, ulong PendingCompactionBytes, double CpuMicrosecondsPerItem, double BackgroundWrittenBytesPerItem, double CompactionReadBytesPerItem, double RegistryBytesPerItem, double TotalBytesPerItem);
+    private sealed record StepFigures(double Items, double ItemsPerSecond, ulong PendingCompactionBytes, double CpuMicrosecondsPerItem, double BackgroundWrittenBytesPerItem, double CompactionReadBytesPerItem, double RegistryBytesPerItem, double TotalBytesPerItem);
 
-    private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal);
+    /// <summary>The last quarter of the steps: one step may fall between two large compactions, a quarter rarely does.</summary>
+    private static List<StepFigures> LastQuarter(List<StepFigures> steps) => steps.Skip(steps.Count - Math.Max(1, steps.Count / 4)).ToList();
+
+    /// <summary>A per-item figure over several steps, weighted by their items.</summary>
+    private static double PerItem(List<StepFigures> steps, Func<StepFigures, double> figure) =>
+        steps.Sum(step => figure(step) * step.Items) / steps.Sum(step => step.Items);
+
+    /// <param name="BackgroundWrittenBytesPerItem">Flush and compaction bytes written per item over the whole run.</param>
+    /// <param name="BackgroundWrittenBytesPerItemLastQuarter">The same over the last quarter of the steps.</param>
+    /// <param name="CpuMicrosecondsPerItemLastQuarter">Process CPU (writer and RocksDB's threads) per item over the last quarter of the steps.</param>
+    private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal, double BackgroundWrittenBytesPerItem, double BackgroundWrittenBytesPerItemLastQuarter, double CpuMicrosecondsPerItemLastQuarter);
 }
