@@ -14,8 +14,8 @@ namespace Ledger.Core.Crypto;
 /// <summary>
 /// SM2 signatures (GM/T 0003.2-2012, GB/T 32918.2-2016) on the recommended curve sm2p256v1 with SM3.
 /// The signer identity in Z_A is the GM/T 0009-2012 default user id "1234567812345678"
-/// (<see cref="DefaultUserId"/>). Computed by the system's OpenSSL 3 where it passed its probe,
-/// else BouncyCastle (<see cref="Sm2Sm3Backends"/>); the decisions are the same.
+/// (<see cref="DefaultUserId"/>). Computed by BouncyCastle or the system's OpenSSL 3, whichever
+/// <see cref="Sm2Sm3Backends"/> prefers (SM3 on OpenSSL, SM2 on BouncyCastle today); the decisions are the same.
 /// </summary>
 /// <remarks>
 /// Signature encoding is fixed-size r || s, 32 bytes each, big-endian (not the GM/T 0009 DER
