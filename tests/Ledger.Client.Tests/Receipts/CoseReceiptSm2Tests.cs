@@ -1,10 +1,9 @@
 using System.Security.Cryptography.Cose;
 using Ledger.Client.Tests.Support;
+using Ledger.Core.Blocks;
 using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
-using Ledger.Core.Protocol;
 using Ledger.Core.Receipts;
-using Ledger.Core.Signing;
 using EvidenceBundle = Ledger.Core.Evidence.EvidenceBundle;
 
 namespace Ledger.Client.Tests.Receipts;
