@@ -21,7 +21,10 @@ internal static class OpenSslSm3
 
     public static bool IsAvailable { get; } = Digest != IntPtr.Zero && SelfTest();
 
-    /// <summary>Requires <see cref="IsAvailable"/> and a 32-byte destination.</summary>
+    /// <summary>libcrypto loaded and offers SM3 (whether or not the self-test passed): the cross-check tests compare this path unconditionally.</summary>
+    public static bool IsLoaded => Digest != IntPtr.Zero;
+
+    /// <summary>Requires <see cref="IsLoaded"/> (in production <see cref="IsAvailable"/>) and a 32-byte destination.</summary>
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length != HashSizeBytes)

@@ -1,4 +1,5 @@
 using Ledger.Core.Crypto;
+using Ledger.Core.Hashing;
 using Ledger.Core.Keys;
 
 namespace Ledger.Core.Tests.Crypto;
@@ -21,15 +22,18 @@ public sealed class Sm2BackendCrossCheckTests
     [OneTimeSetUp]
     public void PinBackends()
     {
-        Assume.That(Sm2Sm3Backends.Available, Does.Contain(Sm2Sm3Backends.OpenSsl), "this system's OpenSSL has no SM2: nothing to cross-check");
-        openSsl = Sm2Sm3Backends.CreateSuite(Sm2Sm3Backends.OpenSsl);
-        bouncyCastle = Sm2Sm3Backends.CreateSuite(Sm2Sm3Backends.BouncyCastle);
+        // Built directly, not through the start-up probe: a probe that refused OpenSSL would make these skip, not fail.
+        var native = Sm2OpenSslBackend.TryCreate();
+        Assume.That(native, Is.Not.Null, "this system's OpenSSL has no SM2/SM3: nothing to cross-check");
+        openSsl = new Sm2Sm3Suite(native!, Sm3HashAlgorithm.BouncyCastle);
+        bouncyCastle = new Sm2Sm3Suite(Sm2BouncyCastleBackend.Instance, Sm3HashAlgorithm.BouncyCastle);
     }
 
     [Test]
     public void SuiteBackends_OnThisMachine_AreTheFasterOnes()
     {
         // SM3 on OpenSSL; SM2 on BouncyCastle, faster than OpenSSL 3.0's generic curve code (Sm2Sm3Backends).
+        Assert.That(Sm2Sm3Backends.Available, Does.Contain(Sm2Sm3Backends.OpenSsl), "the start-up probe refused OpenSSL: it disagreed with BouncyCastle");
         Assert.That(Sm2Sm3Backends.HashBackend, Is.EqualTo(Sm2Sm3Backends.OpenSsl));
         Assert.That(Sm2Sm3Backends.SignatureBackend, Is.EqualTo(Sm2Sm3Backends.BouncyCastle));
         Assert.That(((Sm2Sm3Suite)CryptoSuites.Sm2Sm3).BackendName, Is.EqualTo(Sm2Sm3Backends.SignatureBackend));
@@ -193,7 +197,7 @@ public sealed class Sm2BackendCrossCheckTests
     [Test]
     public void DecodePublicKey_SameKeyMany_ParsedOnceAndCached()
     {
-        var suite = (Sm2Sm3Suite)Sm2Sm3Backends.CreateSuite(Sm2Sm3Backends.OpenSsl);
+        var suite = new Sm2Sm3Suite(Sm2OpenSslBackend.TryCreate()!, Sm3HashAlgorithm.BouncyCastle);
 
         var first = suite.DecodePublicKey(Sm2PublishedExample.PublicKey);
         var second = suite.DecodePublicKey(Sm2PublishedExample.PublicKey);
