@@ -32,6 +32,45 @@ public sealed partial class LedgerClient
         return Registry((api, call) => api.FindByContentHashAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>
+    /// The work registered with this content, looked up by the hash the consortium's suite requires
+    /// (SM3 on sm2-sm3, SHA-256 otherwise; <see cref="ContentHashPolicy"/>) and, when no work has
+    /// that one, by the other hash <paramref name="hash"/> carries (a batch item on an SM consortium
+    /// is indexed by SHA-256 only). Without a genesis the suite is unknown: SHA-256 first.
+    /// </summary>
+    public async Task<GetWorkResponse> FindByContentAsync(ContentHash hash, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        var sm3First = Genesis is { } genesis && ContentHashPolicy.RequiresSm3(genesis.Suite);
+        var lookups = new List<FindByContentHashRequest>(2);
+        foreach (var bySm3 in sm3First ? new[] { true, false } : [false, true])
+        {
+            var value = bySm3 ? hash.Sm3 : hash.Sha256;
+            if (!value.IsEmpty)
+            {
+                lookups.Add(bySm3 ? new FindByContentHashRequest { Sm3 = value, Consistency = consistency } : new FindByContentHashRequest { Sha256 = value, Consistency = consistency });
+            }
+        }
+
+        if (lookups.Count == 0)
+        {
+            throw new ArgumentException("the content hash carries neither SHA-256 nor SM3", nameof(hash));
+        }
+
+        for (var i = 0; ; i++)
+        {
+            var request = lookups[i];
+            try
+            {
+                return await Registry((api, call) => api.FindByContentHashAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
+            }
+            catch (RpcException notFound) when (notFound.StatusCode == StatusCode.NotFound && i + 1 < lookups.Count)
+            {
+                // Not registered under this hash: try the other one.
+            }
+        }
+    }
+
     public Task<ListWorksResponse> ListWorksByOwnerAsync(ListWorksByOwnerRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);

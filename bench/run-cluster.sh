@@ -7,8 +7,35 @@
 # phase also reports CPU seconds per process and ops per CPU-second of the leader (the machine is
 # shared: that figure moves far less with other load than ops/s does).
 # Last line: ratio_vs_etcd=X.XX ledger_tps=N etcd_tps=N p99_ms_at_3500=N nonsig_cpu_us_per_tx=N etcd_cpu_us_per_put=N
-# Extra arguments are passed to the load generator (e.g. --seconds 10).
+# --suite p256-sha256|ed25519|sm2-sm3 (default p256-sha256) chooses the consortium's crypto suite: on
+# sm2-sm3 members and nodes sign with SM2 and blocks, Merkle trees and transactions hash with SM3 (the
+# registrations carry SHA-256 and SM3 content hashes, as the CLI sends them); same closing line.
+# Other extra arguments are passed to the load generator (e.g. --seconds 10).
 set -euo pipefail
+
+ledger_suite="p256-sha256"
+bench_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --suite)
+      [[ $# -ge 2 ]] || { echo "--suite needs a value (p256-sha256, ed25519 or sm2-sm3)" >&2; exit 2; }
+      ledger_suite="$2"
+      shift 2
+      ;;
+    --suite=*)
+      ledger_suite="${1#--suite=}"
+      shift
+      ;;
+    *)
+      bench_args+=("$1")
+      shift
+      ;;
+  esac
+done
+case "$ledger_suite" in
+  p256-sha256|ed25519|sm2-sm3) ;;
+  *) echo "unknown --suite '$ledger_suite' (p256-sha256, ed25519 or sm2-sm3)" >&2; exit 2 ;;
+esac
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d -t ledger-cluster-bench-XXXXXX)"
@@ -92,12 +119,12 @@ sampler_pid=$!
 
 cpu_pids=()
 for k in "${!pids[@]}"; do cpu_pids+=("${names[$k]}=${pids[$k]}"); done
-echo "ledger: $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
+echo "ledger ($ledger_suite): $(join "${ledger_urls[@]}")  etcd: $(join "${etcd_urls[@]}")  work: $work" >&2
 set +e
 timeout 900 dotnet "$repo/bench/Ledger.Bench/bin/Release/net10.0/Ledger.Bench.dll" cluster \
   --ledger "$(join "${ledger_urls[@]}")" --ledger-metrics "$(join "${metrics_urls[@]}")" --etcd "$(join "${etcd_urls[@]}")" \
   --genesis "$ledger_genesis" --key "$ledger_platform_key" \
-  --pids "$(join "${cpu_pids[@]}")" "$@" >"$work/result.txt" \
+  --pids "$(join "${cpu_pids[@]}")" ${bench_args[@]+"${bench_args[@]}"} >"$work/result.txt" \
   2> >(while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done >&2)
 bench_status=$?
 set -e
@@ -112,6 +139,6 @@ for log in "$work"/ledger-*.log "$work"/etcd-*.log; do
 done
 echo "--- machine load (uptime) at the end ---"
 uptime
-echo "--- results ---"
+echo "--- results (suite $ledger_suite) ---"
 cat "$work/result.txt"
 exit "$bench_status"

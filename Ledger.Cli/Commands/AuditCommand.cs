@@ -102,6 +102,11 @@ public static class AuditCommand
             var json = new JsonObject
             {
                 ["source"] = source,
+                ["chainId"] = genesis.ChainId,
+                // The suite decides the signatures checked (SM2 on sm2-sm3) and the block, Merkle and
+                // transaction hashes recomputed (SM3 on sm2-sm3).
+                ["suite"] = genesis.Suite,
+                ["chainHash"] = Ledger.Core.Crypto.CryptoSuites.Get(genesis.Suite).Hash.Name,
                 ["verifiedHeight"] = auditor.VerifiedHeight,
                 ["transactionsVerified"] = auditor.TransactionsVerified,
                 ["txPerSecond"] = auditor.TransactionsVerified / seconds,
@@ -126,7 +131,7 @@ public static class AuditCommand
             var blocks = resumedFrom > 0 ? $"blocks {resumedFrom + 1}..{auditor.VerifiedHeight} (resumed after block {resumedFrom})" : $"{auditor.VerifiedHeight} blocks";
             console.Result(json, string.Create(CultureInfo.InvariantCulture, $"✓ {blocks}, {auditor.TransactionsVerified} transactions verified from {source} in {seconds:F1} s ")
                 + string.Create(CultureInfo.InvariantCulture, $"({auditor.TransactionsVerified / seconds:F0} tx/s, {(auditor.VerifiedHeight - resumedFrom) / seconds:F0} blocks/s); ")
-                + $"{auditor.CertifiedBlocks} blocks certified by a node quorum (last {auditor.LastCertifiedHeight}); {auditor.Consortium.ChangesExecuted} governance changes replayed, {auditor.Consortium.ActiveNodes.Count} active nodes");
+                + $"{auditor.CertifiedBlocks} blocks certified by a node quorum (last {auditor.LastCertifiedHeight}); {auditor.Consortium.ChangesExecuted} governance changes replayed, {auditor.Consortium.ActiveNodes.Count} active nodes; suite {genesis.Suite} ({Ledger.Core.Crypto.CryptoSuites.Get(genesis.Suite).Hash.Name} hashes)");
             return ExitCodes.Ok;
         });
         ClientFactory.AddConnectionOptions(command);

@@ -42,6 +42,7 @@ public static class BatchRegisterCommand
             var holderId = parse.GetValue(holder)!;
             await using var client = ClientFactory.Create(parse, console);
             var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            CheckSuite(client, builder);
             journal.CheckOrRecord(new RunIdentity(BatchJournal.FormatName, reader.Kind, size, holderId, MediaType.ProductListing.ToString(), builder.ChainId));
             var stopwatch = Stopwatch.StartNew();
             BatchRunSummary? summary = null;
@@ -101,5 +102,24 @@ public static class BatchRegisterCommand
         }
 
         return CsvManifestReader.Open(source);
+    }
+
+    /// <summary>
+    /// The batch tree, its item proofs and the transaction hashes follow the consortium's suite
+    /// (SM3 on sm2-sm3): refused before anything is signed when the client cannot know that suite
+    /// (no genesis) or the key is of another suite — the ledger would reject every batch.
+    /// </summary>
+    private static void CheckSuite(Ledger.Client.LedgerClient client, Ledger.Client.Signing.TransactionBuilder builder)
+    {
+        var keySuite = builder.Signer.Suite;
+        if (client.Genesis is { } genesis && genesis.Suite != keySuite.Name)
+        {
+            throw CliException.Usage($"the key is a {keySuite.Name} key, the consortium uses {genesis.Suite}");
+        }
+
+        if (client.Genesis is null && keySuite.Hash.Name != client.ChainHash.Name)
+        {
+            throw CliException.Usage($"a {keySuite.Name} consortium hashes its batch trees and transactions with {keySuite.Hash.Name}: give --genesis (or LEDGER_GENESIS)");
+        }
     }
 }

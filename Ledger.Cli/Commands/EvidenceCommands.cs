@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
+using Ledger.Client.Content;
 using Ledger.Client.Evidence;
 using Ledger.Core.Consortium;
-using Ledger.Core.Crypto;
 using Ledger.Core.Evidence;
-using Ledger.Core.Hashing;
 using Ledger.Web;
 
 namespace Ledger.Cli.Commands;
@@ -15,8 +14,6 @@ namespace Ledger.Cli.Commands;
 /// <summary><c>ledger evidence verify</c>: the offline check a court runs on an evidence bundle.</summary>
 public static class EvidenceCommands
 {
-    public const long ContentFileBytesMaxForSm3 = 2L * 1024 * 1024 * 1024;
-
     public static Command Create(CliEnvironment environment)
     {
         var bundleArgument = new Argument<string>("BUNDLE") { Description = "Evidence bundle (JSON)" };
@@ -34,7 +31,7 @@ public static class EvidenceCommands
             var options = new EvidenceVerificationOptions
             {
                 TrustedGenesisSha256 = TrustedGenesis(parse.GetValue(genesis), parse.GetValue(genesisSha256)),
-                Content = parse.GetValue(content) is { } contentPath ? DigestFile(contentPath, bundle) : null,
+                Content = parse.GetValue(content) is { } contentPath ? DigestFile(contentPath) : null,
             };
             var report = EvidenceVerifier.Verify(bundle, options);
             if (console.IsJson)
@@ -250,41 +247,16 @@ public static class EvidenceCommands
         }
     }
 
-    private static ContentDigest DigestFile(string path, EvidenceBundle bundle)
+    /// <summary>SHA-256 and SM3 of the file in one streamed pass: the registration may name either or both, on any suite.</summary>
+    private static ContentDigest DigestFile(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"content file {path} does not exist", path);
         }
 
-        byte[] sha256;
-        using (var stream = File.OpenRead(path))
-        {
-            sha256 = SHA256.HashData(stream);
-        }
-
-        // SM3 is only needed for sm2-sm3 consortia; its implementation here is one-shot, hence the cap.
-        byte[]? sm3 = null;
-        if (IsSm3Consortium(bundle))
-        {
-            var bytes = Files.ReadAllBytes(path, ContentFileBytesMaxForSm3, "content file");
-            sm3 = new byte[Sm3HashAlgorithm.Instance.HashSizeBytes];
-            Sm3HashAlgorithm.Instance.Hash(bytes, sm3);
-        }
-
-        return new ContentDigest(sha256, sm3);
-    }
-
-    private static bool IsSm3Consortium(EvidenceBundle bundle)
-    {
-        try
-        {
-            return ConsortiumGenesis.Parse(bundle.Genesis).Suite == CryptoSuites.Sm2Sm3Name;
-        }
-        catch (GenesisFormatException)
-        {
-            return false;
-        }
+        var hash = ContentHashes.ComputeFile(path);
+        return new ContentDigest(hash.Sha256.ToByteArray(), hash.Sm3.ToByteArray());
     }
 
     public static JsonObject ToJson(EvidenceReport report)

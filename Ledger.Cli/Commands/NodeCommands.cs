@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Ledger.Cli.Infrastructure;
 using Ledger.Client;
+using Ledger.Client.Content;
 using Ledger.Client.Signing;
 using Ledger.Client.Verification;
 using Ledger.Core.Evidence;
@@ -199,7 +199,7 @@ public static class NodeCommands
         {
             Description = "64-bit perceptual hash (16 hex digits), overriding the one computed from a PNG/JPEG file (other files get none)",
         };
-        var command = new Command("register", "Register works by content hash (SHA-256; media type from the extension)") { files, key, holder, title, phash };
+        var command = new Command("register", "Register works by content hash (SHA-256 and SM3 of the file; media type from the extension)") { files, key, holder, title, phash };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
@@ -209,15 +209,14 @@ public static class NodeCommands
             var exitCode = ExitCodes.Ok;
             foreach (var path in parse.GetValue(files)!)
             {
-                byte[] sha256;
-                await using (var stream = File.OpenRead(path))
-                {
-                    sha256 = await SHA256.HashDataAsync(stream, cancellation).ConfigureAwait(false);
-                }
-
+                // Both hashes on every suite (ContentHashes says why); checked against the
+                // consortium's rule before signing, so nothing the ledger would refuse for a
+                // missing hash is sent.
+                var contentHash = await ContentHashes.ComputeFileAsync(path, cancellation).ConfigureAwait(false);
+                ContentHashes.EnsureAccepted(client.Genesis?.Suite ?? builder.Signer.Suite.Name, contentHash);
                 var body = new RegisterWork
                 {
-                    ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(sha256) },
+                    ContentHash = contentHash,
                     MediaType = MediaTypes.FromPath(path),
                     Title = parse.GetValue(title) ?? Path.GetFileName(path),
                     RightsHolder = new RightsHolder { MemberId = parse.GetValue(holder)! },
@@ -243,7 +242,8 @@ public static class NodeCommands
                 };
                 var json = ReceiptJson(receipt);
                 json["file"] = path;
-                json["contentSha256"] = Convert.ToHexStringLower(sha256);
+                json["contentSha256"] = Convert.ToHexStringLower(contentHash.Sha256.Span);
+                json["contentSm3"] = Convert.ToHexStringLower(contentHash.Sm3.Span);
                 if (body.HasPerceptualHash)
                 {
                     json["phash"] = body.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture);

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
+using Google.Protobuf;
 using Ledger.Client;
+using Ledger.Client.Content;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Cli.Commands;
@@ -50,37 +51,46 @@ public static class QueryCommands
 
     private static Command Find(CliEnvironment environment)
     {
-        var file = new Argument<string?>("FILE") { Description = "A copy of the content (its SHA-256 is looked up)", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE")
+        {
+            Description = "A copy of the content (its SHA-256 and SM3 are computed; the suite's required one is looked up first, then the other)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var sha256 = new Option<string?>("--sha256") { Description = "The content's SHA-256 (hex) instead of a file" };
+        var sm3 = new Option<string?>("--sm3") { Description = "The content's SM3 (hex) instead of a file" };
         var linearizable = LinearizableOption();
-        var command = new Command("find", "Find the work registered with a content hash (exit 3 if none)") { file, sha256, linearizable };
+        var command = new Command("find", "Find the work registered with a content hash, SHA-256 or SM3 (exit 3 if none)") { file, sha256, sm3, linearizable };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var path = parse.GetValue(file);
-            var hex = parse.GetValue(sha256);
-            if ((path is null) == (hex is null))
+            var sha256Hex = parse.GetValue(sha256);
+            var sm3Hex = parse.GetValue(sm3);
+            if ((path is null ? 0 : 1) + (sha256Hex is null ? 0 : 1) + (sm3Hex is null ? 0 : 1) != 1)
             {
-                throw CliException.Usage("give either FILE or --sha256 HEX");
+                throw CliException.Usage("give one of FILE, --sha256 HEX or --sm3 HEX");
             }
 
-            byte[] hash;
-            if (hex is not null)
-            {
-                hash = Hex.Parse(hex, "--sha256");
-            }
-            else
-            {
-                await using var stream = File.OpenRead(path!);
-                hash = await SHA256.HashDataAsync(stream, cancellation).ConfigureAwait(false);
-            }
+            var hash = path is not null
+                ? await ContentHashes.ComputeFileAsync(path, cancellation).ConfigureAwait(false)
+                : new ContentHash
+                {
+                    Sha256 = sha256Hex is null ? ByteString.Empty : ByteString.CopyFrom(ContentHashArgument(sha256Hex, "--sha256")),
+                    Sm3 = sm3Hex is null ? ByteString.Empty : ByteString.CopyFrom(ContentHashArgument(sm3Hex, "--sm3")),
+                };
 
             await using var client = ClientFactory.Create(parse, console);
-            var response = await client.FindByContentHashAsync(hash, sm3: false, Consistency(parse, linearizable), cancellation).ConfigureAwait(false);
+            var response = await client.FindByContentAsync(hash, Consistency(parse, linearizable), cancellation).ConfigureAwait(false);
             WriteWork(console, response);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static byte[] ContentHashArgument(string hex, string option)
+    {
+        var hash = Hex.Parse(hex, option);
+        return hash.Length == ContentHashPolicy.HashBytes ? hash : throw CliException.Usage($"{option} must be {ContentHashPolicy.HashBytes * 2} hex digits");
     }
 
     private static Command History(CliEnvironment environment)
@@ -186,7 +196,7 @@ public static class QueryCommands
         console.Result(
             json,
             $"work {Convert.ToHexStringLower(work.WorkId.Span)}: \"{work.Title}\" ({work.MediaType})",
-            $"content:    sha256 {Sha256Hex(work)}{(work.HasPerceptualHash ? $", phash {work.PerceptualHash:x16}" : "")}",
+            $"content:    {ContentHashesText(work)}{(work.HasPerceptualHash ? $", phash {work.PerceptualHash:x16}" : "")}",
             $"holder:     {Holder(work.RightsHolder)}{(work.StewardMemberId.Length > 0 ? $" (steward {work.StewardMemberId})" : "")}",
             $"registered: block {work.RegisteredAt?.Height} position {work.RegisteredAt?.Index}, tx {Convert.ToHexStringLower(work.RegisteredTxHash.Span)}, by {work.RegistrantMemberId}, {DateTimeOffset.FromUnixTimeMilliseconds(work.RegisteredTimestampUnixMs):u}");
     }
@@ -204,6 +214,7 @@ public static class QueryCommands
             ["title"] = work.Title,
             ["mediaType"] = work.MediaType.ToString(),
             ["contentSha256"] = Sha256Hex(work),
+            ["contentSm3"] = Sm3Hex(work),
             ["holder"] = Holder(work.RightsHolder),
             ["registrant"] = work.RegistrantMemberId,
             ["registeredHeight"] = work.RegisteredAt?.Height,
@@ -285,6 +296,25 @@ public static class QueryCommands
         WorkEventKind.JudgmentRecorded => "judgment-recorded",
         _ => kind.ToString(),
     };
+
+    private static string Sm3Hex(WorkRecord work) => work.ContentHash is null ? "" : Convert.ToHexStringLower(work.ContentHash.Sm3.Span);
+
+    /// <summary>"sha256 …, sm3 …", naming only the hashes the work carries.</summary>
+    private static string ContentHashesText(WorkRecord work)
+    {
+        var parts = new List<string>(2);
+        if (Sha256Hex(work) is { Length: > 0 } sha256)
+        {
+            parts.Add($"sha256 {sha256}");
+        }
+
+        if (Sm3Hex(work) is { Length: > 0 } sm3)
+        {
+            parts.Add($"sm3 {sm3}");
+        }
+
+        return string.Join(", ", parts);
+    }
 
     private static string Sha256Hex(WorkRecord work) => work.ContentHash is null ? "" : Convert.ToHexStringLower(work.ContentHash.Sha256.Span);
 

@@ -11,7 +11,8 @@ namespace Ledger.Client.Batches;
 /// <summary>
 /// Builds one BatchRegister over many items (RFC 9162 tree over <see cref="BatchItemLeaf"/> bytes)
 /// and writes/reads its manifest: JSON lines, first a header line
-/// <c>{"merkleRoot","itemCount","txHash"}</c>, then one line per item
+/// <c>{"merkleRoot","itemCount","txHash","treeHash"}</c> (treeHash: the suite hash of the batch tree,
+/// "sha256" or "sm3"; absent in manifests written before it was recorded), then one line per item
 /// <c>{"index","itemId","contentSha256","perceptualHash"}</c>. From the manifest alone any item's
 /// proof to the batch root can be rebuilt later.
 /// <para>
@@ -95,7 +96,7 @@ public static class BatchRegistration
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(batch);
         var items = batch.Items.Items;
-        writer.WriteLine(JsonSerializer.Serialize(new ManifestHeader(Convert.ToHexStringLower(batch.Body.MerkleRoot.Span), items.Count, Convert.ToHexStringLower(txHash))));
+        writer.WriteLine(JsonSerializer.Serialize(new ManifestHeader(Convert.ToHexStringLower(batch.Body.MerkleRoot.Span), items.Count, Convert.ToHexStringLower(txHash), batch.Tree.Hasher.Algorithm.Name)));
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -111,6 +112,11 @@ public static class BatchRegistration
         ArgumentNullException.ThrowIfNull(reader);
         var header = JsonSerializer.Deserialize<ManifestHeader>(reader.ReadLine() ?? throw new FormatException("empty manifest"))
             ?? throw new FormatException("manifest header is null");
+        if (header.TreeHash is { } treeHash && treeHash != chainHash.Name)
+        {
+            throw new ClientVerificationException($"the manifest's batch tree is hashed with {treeHash}, the consortium's suite hashes with {chainHash.Name}");
+        }
+
         var items = new List<BatchItem>(header.ItemCount);
         while (reader.ReadLine() is { } line)
         {
@@ -140,7 +146,7 @@ public static class BatchRegistration
         return new BatchItemEvidence { Item = items[index], ItemProof = proof };
     }
 
-    private sealed record ManifestHeader(string MerkleRoot, int ItemCount, string TxHash);
+    private sealed record ManifestHeader(string MerkleRoot, int ItemCount, string TxHash, string? TreeHash = null);
 
     private sealed record ManifestItem(int Index, string ItemId, string ContentSha256, string? PerceptualHash);
 }

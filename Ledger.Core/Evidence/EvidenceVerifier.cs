@@ -468,7 +468,14 @@ public static partial class EvidenceVerifier
                 return Fail($"a {TypeName(envelope.Type)} transaction registers no content");
             }
 
-            if (!options.Content.Sha256.AsSpan().SequenceEqual(registeredSha256))
+            // Every hash the registration names must match the file (a work may name SHA-256, SM3
+            // or both; ContentHashPolicy); at least one must be named.
+            if (registeredSha256.Length == 0 && registeredSm3 is null)
+            {
+                return Fail("the registration names no content hash");
+            }
+
+            if (registeredSha256.Length > 0 && !options.Content.Sha256.AsSpan().SequenceEqual(registeredSha256))
             {
                 return Fail($"file sha256 {Convert.ToHexStringLower(options.Content.Sha256)} differs from the registered {Convert.ToHexStringLower(registeredSha256)}");
             }
@@ -486,7 +493,10 @@ public static partial class EvidenceVerifier
                 }
             }
 
-            return Pass($"sha256 {Convert.ToHexStringLower(registeredSha256)}{(registeredSm3 is null ? "" : " and sm3")} match");
+            // Worded as the in-browser verifier words it (web/verifier, cross-checked) when SHA-256 is named.
+            return registeredSha256.Length > 0
+                ? Pass($"sha256 {Convert.ToHexStringLower(registeredSha256)}{(registeredSm3 is null ? "" : " and sm3")} match")
+                : Pass($"sm3 {Convert.ToHexStringLower(registeredSm3!)} match");
         }
 
         /// <summary>The content hashes a registration names: RegisterWork's, or the batch item's (SHA-256 only).</summary>

@@ -46,9 +46,17 @@ internal static class BlockPrefetch
 
             var body = BodyParser.TryParse(RegisterWork.Parser, envelope.Body);
             bodies[i] = body;
-            if (body?.ContentHash is { } hash && hash.Sha256.Length == RegistryLimits.HashBytes)
+            if (body?.ContentHash is { } hash)
             {
-                keys.Add(StateKeys.ContentHash(ContentHashAlgorithm.Sha256, hash.Sha256.Span));
+                if (hash.Sha256.Length == RegistryLimits.HashBytes)
+                {
+                    keys.Add(StateKeys.ContentHash(ContentHashAlgorithm.Sha256, hash.Sha256.Span));
+                }
+
+                if (hash.Sm3.Length == RegistryLimits.HashBytes)
+                {
+                    keys.Add(StateKeys.ContentHash(ContentHashAlgorithm.Sm3, hash.Sm3.Span));
+                }
             }
 
             keys.Add(StateKeys.Work(WorkIds.Create(transactions[i].TxHash, 0)));

@@ -14,15 +14,16 @@ internal static class WorkTransactions
     /// <remarks>The body is within its bounds (<see cref="Bounds.BodyBounds"/>); what is checked here needs state or the block.</remarks>
     public static TransactionOutcome Register(TransactionContext context, RegisterWork body)
     {
-        var smSuite = IsSmSuite(context);
         ValidateRegistrantHolder(context, body.RightsHolder);
         if (body.ClaimedCreationUnixMs != 0)
         {
             Check.NotInFuture(body.ClaimedCreationUnixMs, context.Block, "claimed_creation_unix_ms");
         }
 
+        // Duplicate by either hash: each one the work carries (the suite's policy, checked in the
+        // bounds, says which must be there) is looked up in its own index.
         var sha256Key = RejectIfRegistered(context.State, ContentHashAlgorithm.Sha256, body.ContentHash.Sha256, "sha256");
-        StateKey? sm3Key = smSuite ? RejectIfRegistered(context.State, ContentHashAlgorithm.Sm3, body.ContentHash.Sm3, "sm3") : null;
+        var sm3Key = RejectIfRegistered(context.State, ContentHashAlgorithm.Sm3, body.ContentHash.Sm3, "sm3");
 
         // The id's array is fresh and never changed: the record wraps it instead of copying it.
         var workId = WorkIds.Create(context.TxHash, 0);
@@ -174,8 +175,6 @@ internal static class WorkTransactions
         return TransactionOutcome.Ok($"transferred to {Holders.Describe(body.NewHolder)}");
     }
 
-    private static bool IsSmSuite(TransactionContext context) => context.Suite == Suites.Sm2Sm3;
-
     /// <summary>A platform registers for anyone; a rights holder only for itself.</summary>
     private static void ValidateRegistrantHolder(TransactionContext context, RightsHolder? holder)
     {
@@ -190,9 +189,14 @@ internal static class WorkTransactions
     private static string StewardFor(TransactionContext context, RightsHolder holder) =>
         holder.HolderCase == RightsHolder.HolderOneofCase.MemberId ? "" : context.SignerId;
 
-    /// <returns>The content-hash index key that was looked up (the new work's entry goes there).</returns>
-    private static StateKey RejectIfRegistered(WriteBuffer state, ContentHashAlgorithm algorithm, ByteString hash, string name)
+    /// <returns>The content-hash index key that was looked up (the new work's entry goes there); null when the work carries no hash of this algorithm.</returns>
+    private static StateKey? RejectIfRegistered(WriteBuffer state, ContentHashAlgorithm algorithm, ByteString hash, string name)
     {
+        if (hash.IsEmpty)
+        {
+            return null;
+        }
+
         var key = StateKeys.ContentHash(algorithm, hash.Span);
         if (state.TryGet(key, out var prior))
         {

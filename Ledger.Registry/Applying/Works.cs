@@ -45,17 +45,26 @@ internal static class Works
     /// Stores a new work with its content-hash, owner and perceptual-hash index entries.
     /// <paramref name="workId"/> is the record's work id and <paramref name="sha256Key"/> /
     /// <paramref name="sm3Key"/> its content-hash index keys, as the caller already built them
-    /// (the SM3 key exactly when the record has an SM3 hash); none of the arrays may change later.
+    /// (each exactly when the record has that hash); none of the arrays may change later.
     /// </summary>
-    public static void Add(WriteBuffer state, WorkRecord work, byte[] workId, StateKey sha256Key, StateKey? sm3Key)
+    public static void Add(WriteBuffer state, WorkRecord work, byte[] workId, StateKey? sha256Key, StateKey? sm3Key)
     {
-        if (!work.WorkId.Span.SequenceEqual(workId) || work.ContentHash.Sm3.IsEmpty != sm3Key is null)
+        if (!work.WorkId.Span.SequenceEqual(workId))
         {
-            throw new RegistryInvariantException("a new work's id or content-hash keys disagree with its record");
+            throw new RegistryInvariantException("a new work's id disagrees with its record");
+        }
+
+        if (work.ContentHash.Sha256.IsEmpty != sha256Key is null || work.ContentHash.Sm3.IsEmpty != sm3Key is null)
+        {
+            throw new RegistryInvariantException("a new work's content-hash index keys disagree with its record's hashes");
         }
 
         state.Put(StateKeys.Work(workId), work);
-        state.Put(sha256Key, workId);
+        if (sha256Key is { } sha256)
+        {
+            state.Put(sha256, workId);
+        }
+
         if (sm3Key is { } sm3)
         {
             state.Put(sm3, workId);

@@ -111,7 +111,7 @@ public static class BodyBounds
 
     internal static void Within(RegisterWork body, string chainSuite)
     {
-        CheckContentHash(body.ContentHash, smSuite: chainSuite == Suites.Sm2Sm3);
+        CheckContentHash(body.ContentHash, chainSuite);
         Check.Defined(body.MediaType, "media_type");
         Check.RequiredUtf8Max(body.Title, RegistryLimits.TitleBytesMax, "title", nameof(RegistryLimits.TitleBytesMax));
         if (body.HasPerceptualHash && !AllowsPerceptualHash(body.MediaType))
@@ -312,21 +312,18 @@ public static class BodyBounds
 
     public static bool AllowsPerceptualHash(MediaType mediaType) => mediaType is MediaType.Image or MediaType.ProductListing;
 
-    private static void CheckContentHash(ContentHash? hash, bool smSuite)
+    /// <summary>The suite's content-hash policy (<see cref="ContentHashPolicy"/>, shared with the CLI's pre-signing check).</summary>
+    private static void CheckContentHash(ContentHash? hash, string chainSuite)
     {
         if (hash is null)
         {
             throw Check.Fail(RejectionReason.MissingField, "content_hash is required");
         }
 
-        Check.Hash(hash.Sha256, "content_hash.sha256");
-        if (smSuite)
+        if (ContentHashPolicy.Check(chainSuite, hash.Sha256.Span, hash.Sm3.Span) is { } problem)
         {
-            Check.Hash(hash.Sm3, "content_hash.sm3");
-        }
-        else if (!hash.Sm3.IsEmpty)
-        {
-            throw Check.Fail(RejectionReason.InvalidField, "content_hash.sm3 is only used under the sm2-sm3 suite");
+            var reason = problem.Kind == ContentHashProblemKind.Missing ? RejectionReason.MissingField : RejectionReason.InvalidField;
+            throw Check.Fail(reason, problem.Message);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using Ledger.Core.Consortium;
-using Ledger.Core.Hashing;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
@@ -27,7 +26,8 @@ internal static class BatchClusterRun
         var signer = KeyFile.Import(await File.ReadAllTextAsync(Required(args, "--key")).ConfigureAwait(false));
         var inFlight = (int)BenchArguments.PositiveLong(args, "--batch-inflight", 4);
         var memberId = PlatformMemberIdOf(genesis, signer);
-        var hash = Sha256HashAlgorithm.Instance;
+        // The batch tree follows the consortium's suite (SM3 on sm2-sm3).
+        var hash = Ledger.Core.Crypto.CryptoSuites.Get(genesis.Suite).Hash;
 
         Console.Error.WriteLine($"cluster batches: signing {batches + 1} BatchRegister of {batchItems} items (not timed)");
         var firstNonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;

@@ -37,7 +37,8 @@ public sealed class SignedRegistrations
         var memberId = MemberIdOf(genesis, signer);
 
         // The title pads the transaction to the target size; measure once with an empty title.
-        var probe = Sign(genesis.ChainId, signer, memberId, firstNonce, 0);
+        var sm3 = ContentHashPolicy.RequiresSm3(genesis.Suite);
+        var probe = Sign(genesis.ChainId, signer, memberId, firstNonce, 0, sm3);
         var titleBytes = Math.Max(1, targetBytes - probe.CalculateSize());
         var requests = new SubmitRequest[count];
         var started = Stopwatch.GetTimestamp();
@@ -45,7 +46,7 @@ public sealed class SignedRegistrations
         {
             requests[i] = new SubmitRequest
             {
-                Transaction = Sign(genesis.ChainId, signer, memberId, firstNonce + (ulong)i, titleBytes),
+                Transaction = Sign(genesis.ChainId, signer, memberId, firstNonce + (ulong)i, titleBytes, sm3),
                 CorrelationId = (ulong)i,
             };
         });
@@ -90,11 +91,17 @@ public sealed class SignedRegistrations
     /// <summary>A view over <paramref name="length"/> requests from <paramref name="start"/>, for one phase.</summary>
     public ArraySegment<SubmitRequest> Slice(int start, int length) => new(requests, start, length);
 
-    private static SignedTransaction Sign(string chainId, KeyPair signer, string memberId, ulong nonce, int titleBytes)
+    /// <param name="sm3">Also carry an SM3 content hash, as the CLI sends on an sm2-sm3 consortium (which requires it);
+    /// p256 runs keep SHA-256 only so their figures stay comparable with earlier runs.</param>
+    private static SignedTransaction Sign(string chainId, KeyPair signer, string memberId, ulong nonce, int titleBytes, bool sm3)
     {
         var body = new RegisterWork
         {
-            ContentHash = new ContentHash { Sha256 = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)) },
+            ContentHash = new ContentHash
+            {
+                Sha256 = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(ContentHashPolicy.HashBytes)),
+                Sm3 = sm3 ? ByteString.CopyFrom(RandomNumberGenerator.GetBytes(ContentHashPolicy.HashBytes)) : ByteString.Empty,
+            },
             MediaType = MediaType.Image,
             Title = new string('t', titleBytes),
             RightsHolder = new RightsHolder { MemberId = memberId },

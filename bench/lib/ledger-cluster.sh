@@ -2,7 +2,7 @@
 # plaintext like etcd (a node refuses plaintext peers unless --insecure-plaintext-peers, and then warns
 # at start), fsync on, metrics served. Needs $repo and $work; appends the
 # node processes to the caller's pids array and sets ledger_urls, metrics_urls and ledger_genesis,
-# ledger_platform_key.
+# ledger_platform_key. The consortium's crypto suite is $ledger_suite (default p256-sha256).
 
 # Below the kernel's ephemeral range (32768+), where outgoing connections — etcd's, the load
 # generator's — would otherwise take a node's port before it binds; re-drawn until all nine (public,
@@ -36,7 +36,7 @@ start_ledger_cluster() {
     ports_free $(seq "$base_port" $(( base_port + 8 ))) && break
   done
   dotnet "$repo/Ledger.Cli/bin/Release/net10.0/ledger.dll" consortium init --nodes 3 --members platform,court,auditor \
-    --out "$work/consortium" --base-port "$base_port" >/dev/null
+    --suite "${ledger_suite:-p256-sha256}" --out "$work/consortium" --base-port "$base_port" >/dev/null
   sed -i 's#https://127\.0\.0\.1#http://127.0.0.1#g' "$work/consortium/genesis.json"
   ledger_genesis="$work/consortium/genesis.json"
   ledger_platform_key="$work/consortium/members/platform.key.json"

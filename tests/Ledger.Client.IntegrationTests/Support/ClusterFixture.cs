@@ -20,10 +20,13 @@ public abstract class ClusterFixture
 
     protected string PlatformKeyPath { get; private set; } = null!;
 
+    /// <summary>The consortium's crypto suite (p256-sha256 unless a test class says otherwise).</summary>
+    protected virtual string Suite => Ledger.Core.Crypto.CryptoSuites.P256Sha256Name;
+
     [OneTimeSetUp]
     public async Task StartClusterAsync()
     {
-        Cluster = await TestCluster.StartAsync(3, withTls: true).ConfigureAwait(false);
+        Cluster = await TestCluster.StartAsync(3, withTls: true, suite: Suite).ConfigureAwait(false);
         Genesis = ConsortiumGenesis.Parse(await File.ReadAllBytesAsync(Cluster.Consortium.GenesisPath).ConfigureAwait(false));
         PlatformKeyPath = Path.Combine(Cluster.Consortium.Directory, "platform-1.key.json");
         await File.WriteAllTextAsync(PlatformKeyPath, KeyFile.Export(Cluster.Consortium.Platform)).ConfigureAwait(false);

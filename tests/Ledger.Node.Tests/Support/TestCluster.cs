@@ -18,9 +18,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     public List<InProcessNode> Nodes { get; } = [];
 
-    public static async Task<TestCluster> StartAsync(int nodeCount, bool withTls = false)
+    public static async Task<TestCluster> StartAsync(int nodeCount, bool withTls = false, string suite = Ledger.Core.Crypto.CryptoSuites.P256Sha256Name)
     {
-        var cluster = new TestCluster(new TestConsortium(nodeCount, withTls: withTls));
+        var cluster = new TestCluster(new TestConsortium(nodeCount, withTls: withTls, suite: suite));
         foreach (var node in cluster.Nodes)
         {
             await node.StartAsync().ConfigureAwait(false);

@@ -16,11 +16,17 @@ public sealed class TestConsortium : IDisposable
     private long nextNonce = 1;
     private readonly ConsortiumCertificateAuthority? authority;
 
-    public TestConsortium(int nodeCount, string chainId = "test-chain", bool withTls = false)
+    /// <param name="suite">The consortium's crypto suite (members' and nodes' keys; the witness keeps Ed25519).</param>
+    public TestConsortium(int nodeCount, string chainId = "test-chain", bool withTls = false, string suite = CryptoSuites.P256Sha256Name)
+        : this(nodeCount, chainId, withTls, CryptoSuites.Get(suite))
+    {
+    }
+
+    private TestConsortium(int nodeCount, string chainId, bool withTls, ICryptoSuite suite)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("ledger-node-test-").FullName;
         ChainId = chainId;
-        var suite = CryptoSuites.P256Sha256;
+        Suite = suite;
         Platform = suite.GenerateKeyPair();
         Court = suite.GenerateKeyPair();
         Admin = suite.GenerateKeyPair();
@@ -69,6 +75,8 @@ public sealed class TestConsortium : IDisposable
     }
 
     public string Directory { get; }
+
+    public ICryptoSuite Suite { get; }
 
     public string ChainId { get; }
 
@@ -128,7 +136,7 @@ public sealed class TestConsortium : IDisposable
     /// </summary>
     public TestNodeConfig CreateJoiningNode(string nodeId)
     {
-        var key = CryptoSuites.P256Sha256.GenerateKeyPair();
+        var key = Suite.GenerateKeyPair();
         var node = new TestNodeConfig(nodeId, key, FreePort(), FreePort(), Path.Combine(Directory, nodeId), authority is null ? "http" : "https");
         File.WriteAllText(Path.Combine(Directory, $"{nodeId}.key.json"), KeyFile.Export(key));
         if (authority is not null)

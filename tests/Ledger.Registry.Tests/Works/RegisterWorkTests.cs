@@ -201,16 +201,6 @@ public sealed class RegisterWorkTests
     }
 
     [Test]
-    public void RegisterWork_Sm3OutsideSmSuite_IsRejected_InvalidField()
-    {
-        var chain = new TestChain();
-        var body = Sample.Work("photo", Sample.Member(Alice));
-        body.ContentHash.Sm3 = Sample.Hash("sm3");
-
-        Assert.That(chain.Apply(Alice, TransactionType.RegisterWork, body).Reason, Is.EqualTo(RejectionReason.InvalidField));
-    }
-
-    [Test]
     public void RegisterWork_Rejected_ChangesNoStateButItsNonce()
     {
         var chain = new TestChain();
