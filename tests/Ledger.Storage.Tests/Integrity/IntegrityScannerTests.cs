@@ -62,6 +62,27 @@ public sealed class IntegrityScannerTests
     }
 
     [Test]
+    public void Scan_OneTransactionRecordDeleted_ReportsItMissingAtThatHeight()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, BlockCount);
+        const ulong damagedHeight = 13;
+        Assert.That(store.GetHeader(damagedHeight)!.TxCount, Is.GreaterThan(2u), "precondition: a record in the middle");
+        using (var batch = new WriteBatch())
+        {
+            batch.Delete(BlockKeys.TransactionKey(damagedHeight, 1), database.Blocks);
+            database.Write(batch);
+        }
+
+        var report = IntegrityScanner.Scan(database, TestChain.Hashing);
+
+        Assert.That(report.FirstBadHeight, Is.EqualTo(damagedHeight), report.ToString());
+        Assert.That(report.Failure, Is.EqualTo(IntegrityFailure.MissingRecord));
+    }
+
+    [Test]
     public void Scan_OneByteOfAWholeBlockRecordOfFormatVersion6Flipped_NamesThatHeight()
     {
         using var directory = new TempDirectory();
