@@ -29,7 +29,17 @@ public sealed class LedgerDatabase : IDisposable
     /// Version 5: every Raft record (log entries, hard state, log start, membership, snapshot) starts
     /// with a CRC-32C of the rest, and a log entry carries its own index (RaftRecordEncoding).
     /// Version 6: the Raft hard state also records recovery (reason, target) and the acknowledged watermarks.
-    public const uint FormatVersion = 6;
+    /// Version 7: a block's body is one record per transaction and result (BlockKeys.Transaction, 'C'), no
+    /// longer one whole-block record ('B'), so a lookup by hash reads one transaction, not its block.
+    public const uint FormatVersion = 7;
+
+    /// <summary>
+    /// The oldest format this build opens, upgrading it in place (<see cref="CheckOrStampIdentity"/>). A version 6
+    /// directory differs only in its blocks' records: those written before the upgrade keep their whole-block
+    /// record, which the block store still reads, and blocks appended after are written as version 7. Opening
+    /// restamps it 7 at once, so an older build, which could not read the new blocks, refuses it from then on.
+    /// </summary>
+    public const uint OldestUpgradableFormatVersion = 6;
 
     /// <summary>What an operator does about a data directory damaged on local disk, said once for every message that names such damage.</summary>
     public const string CorruptDirectoryRecovery = "stop the node, move its data directory away, and restart it to resync from its peers";
@@ -73,6 +83,9 @@ public sealed class LedgerDatabase : IDisposable
     public string DataDirectory { get; }
 
     public string ChainId { get; }
+
+    /// <summary>The format version this open upgraded the directory from (see <see cref="OldestUpgradableFormatVersion"/>); null when it was current.</summary>
+    public uint? UpgradedFromFormatVersion { get; private set; }
 
     public bool SyncWrites { get; }
 
@@ -797,7 +810,7 @@ public sealed class LedgerDatabase : IDisposable
         }
 
         var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version != FormatVersion)
+        if (version is < OldestUpgradableFormatVersion or > FormatVersion)
         {
             throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
         }
@@ -811,6 +824,17 @@ public sealed class LedgerDatabase : IDisposable
         if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
         {
             throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
+        }
+
+        if (version < FormatVersion)
+        {
+            // Nothing else is rewritten: see OldestUpgradableFormatVersion.
+            using var upgrade = new WriteBatch();
+            Span<byte> versionBytes = stackalloc byte[sizeof(uint)];
+            BinaryPrimitives.WriteUInt32BigEndian(versionBytes, FormatVersion);
+            upgrade.Put(MetaKeys.FormatVersion, versionBytes, Meta);
+            _rocks.Write(upgrade, new WriteOptions().SetSync(true));
+            UpgradedFromFormatVersion = version;
         }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class Receipts(BlockStore blocks)
     public CommittedTransaction? FindCommitted(byte[] transactionHash)
     {
         var stored = blocks.FindTransaction(transactionHash);
-        return stored is null ? null : new CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, blocks.GetHeader(stored.Height)!);
+        return stored is null ? null : CommittedTransaction.From(stored);
     }
 
     /// <summary>Builds the receipt for an applied transaction: its inclusion proof against its block's log root.</summary>
@@ -25,7 +25,7 @@ internal sealed class Receipts(BlockStore blocks)
         Position = committed.Position,
         Result = committed.Result,
         Header = committed.Header,
-        // The block's proofs when built for its waiting submitters; else from the header at hand (no block re-read).
-        LogInclusion = committed.Proofs?.Get(committed.Position) ?? blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
+        // The block's proofs when built for its waiting submitters; else the one its lookup verified; else from the header at hand (no block re-read).
+        LogInclusion = committed.Proofs?.Get(committed.Position) ?? committed.LogInclusion ?? blocks.GetLogInclusionProof(committed.Header, committed.Position, committed.Header.LogSize),
     };
 }

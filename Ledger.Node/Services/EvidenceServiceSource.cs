@@ -32,9 +32,7 @@ public sealed class EvidenceServiceSource(LedgerNode node) : IEvidenceSource
         node.ThrowIfNotServing();
         var stored = node.Blocks.FindTransaction(txHash)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(txHash)} (as of height {node.Blocks.LatestHeight})"));
-        var header = node.Blocks.GetHeader(stored.Height)
-            ?? throw new RpcException(new Status(StatusCode.Internal, $"transaction {Convert.ToHexStringLower(txHash)} is indexed in block {stored.Height}, which has no header"));
-        var receipt = node.BuildReceipt(new CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, header));
+        var receipt = node.BuildReceipt(CommittedTransaction.From(stored));
         return Task.FromResult(new TransactionAndReceipt(stored.Transaction, receipt));
     }
 
@@ -62,14 +60,14 @@ public sealed class EvidenceServiceSource(LedgerNode node) : IEvidenceSource
         node.ThrowIfNotServing();
         var stored = node.Blocks.FindTransaction(txHash)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(txHash)}"));
-        var header = node.Blocks.GetHeader(stored.Height)!;
-        var leafIndex = LogLeafIndex.Get(header, stored.Position);
+        var leafIndex = stored.LogInclusion.LeafIndex;
         if (treeSize <= leafIndex || treeSize > node.Blocks.LogTree.CommittedSize)
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"tree size {treeSize} must be within ({leafIndex}, {node.Blocks.LogTree.CommittedSize}]"));
         }
 
-        return Task.FromResult(node.Blocks.GetLogInclusionProof(header, stored.Position, treeSize));
+        // At the block's own log size the lookup's verified proof is the answer; any other size is read anew.
+        return Task.FromResult(treeSize == stored.LogInclusion.TreeSize ? stored.LogInclusion : node.Blocks.GetLogInclusionProof(stored.Header, stored.Position, treeSize));
     }
 
     public Task<ConsistencyProof> GetConsistencyProofAsync(ulong firstSize, ulong secondSize, CancellationToken cancellation)

@@ -178,7 +178,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         };
         if (request.IncludeReceipt)
         {
-            response.Receipt = node.BuildReceipt(new Applying.CommittedTransaction(stored.TransactionHash, stored.Height, stored.Position, stored.Result, node.Blocks.GetHeader(stored.Height)!));
+            response.Receipt = node.BuildReceipt(Applying.CommittedTransaction.From(stored));
         }
 
         return response;
@@ -230,20 +230,20 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         RequireHash(request.TxHash, "tx_hash");
         var stored = node.Blocks.FindTransaction(request.TxHash.Span)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
-        var header = node.Blocks.GetHeader(stored.Height)!;
-        var leafIndex = LogLeafIndex.Get(header, stored.Position);
+        var leafIndex = stored.LogInclusion.LeafIndex;
         var treeSize = request.TreeSize == 0 ? node.Blocks.LogTree.CommittedSize : request.TreeSize;
         if (treeSize <= leafIndex || treeSize > node.Blocks.LogTree.CommittedSize)
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"tree size {treeSize} must be within ({leafIndex}, {node.Blocks.LogTree.CommittedSize}]"));
         }
 
-        var proof = node.Blocks.GetLogInclusionProof(header, stored.Position, treeSize);
+        // The lookup verified the leaf, and its path to the block's log root; at that size they are the answer.
+        var atBlock = treeSize == stored.LogInclusion.TreeSize;
         return Task.FromResult(new GetInclusionProofResponse
         {
-            Proof = proof,
-            LeafHash = ByteString.CopyFrom(node.Blocks.LogTree.GetLeafHash(leafIndex)),
-            Root = ByteString.CopyFrom(node.Blocks.LogTree.GetRoot(treeSize)),
+            Proof = atBlock ? stored.LogInclusion : node.Blocks.GetLogInclusionProof(stored.Header, stored.Position, treeSize),
+            LeafHash = ByteString.CopyFrom(stored.LeafHash),
+            Root = atBlock ? stored.Header.LogRoot : ByteString.CopyFrom(node.Blocks.LogTree.GetRoot(treeSize)),
         });
     }
 

@@ -11,12 +11,15 @@ using RocksDbSharp;
 namespace Ledger.Storage.Blocks;
 
 /// <summary>
-/// The block log. Appending a block stages, into one <see cref="WriteBatch"/>, the block, its header
-/// and hash, the transaction index entries, the global log tree's nodes and the applied Raft index,
+/// The block log. Appending a block stages, into one <see cref="WriteBatch"/>, one record per
+/// transaction (<see cref="TransactionRecord"/>, with its result), the header and its hash, the
+/// transaction index entries, the global log tree's nodes and the applied Raft index,
 /// so after a crash the store resumes at the last whole batch. Every block is checked against the
 /// chain before it is staged (<see cref="BlockInvariantException"/>) and again when read back
 /// (<see cref="StorageCorruptionException"/>): height = previous + 1, previous hash = hash of the
-/// previous header, tx_root, log_size and log_root recomputed.
+/// previous header, tx_root, log_size and log_root recomputed. A transaction found by hash is read
+/// alone (its record, its block's header) and checked against that header through its log inclusion
+/// path, so the cost of a lookup does not depend on what else its block holds.
 /// <para>
 /// Heights start at <see cref="FirstHeight"/>; the first block's previous hash is all zero bytes.
 /// One writer thread stages and commits (<see cref="StageAppend"/>, write, <see cref="MarkCommitted"/>,
@@ -34,6 +37,7 @@ public sealed class BlockStore
     private readonly BlockHashing _hashing;
     private ChainTip _tip;
     private ChainTip? _staged;
+    private long _blockRecordBytesRead;
 
     public BlockStore(LedgerDatabase database, BlockHashing hashing)
     {
@@ -56,6 +60,12 @@ public sealed class BlockStore
     public ulong LatestHeight => Tip.Height;
 
     public ulong AppliedRaftIndex => Tip.AppliedRaftIndex;
+
+    /// <summary>
+    /// Bytes of blocks-family records (headers, hashes, transaction records, legacy whole blocks) this
+    /// store has read since it was opened: what its reads cost in I/O, whatever the clock says.
+    /// </summary>
+    public long BlockRecordBytesRead => Interlocked.Read(ref _blockRecordBytesRead);
 
     /// <summary>Roots the next block's header must carry for these transactions (nothing is staged).</summary>
     public BlockRoots ComputeRoots(IReadOnlyList<SignedTransaction> transactions, IReadOnlyList<TransactionResult> results)
@@ -128,22 +138,8 @@ public sealed class BlockStore
         var leafHashes = CheckBeforeWrite(block, tip, appliedRaftIndex, leaves is null ? null : computed);
         var blockHash = _hashing.HashHeader(header!);
 
+        StageTransactionRecords(batch, block, height);
         Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
-        BlockKeys.Write(key, BlockKeys.Block, height);
-        // Serialized into a pooled buffer (the batch copies it): a batch block is ~0.7 MB, and a
-        // new array per block is a zeroed large-object allocation that drives gen2 collections.
-        var blockLength = block.CalculateSize();
-        var blockBytes = ArrayPool<byte>.Shared.Rent(blockLength);
-        try
-        {
-            block.WriteTo(blockBytes.AsSpan(0, blockLength));
-            batch.Put(key, blockBytes.AsSpan(0, blockLength), _database.Blocks);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(blockBytes);
-        }
-
         BlockKeys.Write(key, BlockKeys.Header, height);
         batch.Put(key, header!.ToByteArray(), _database.Blocks);
         BlockKeys.Write(key, BlockKeys.Hash, height);
@@ -251,7 +247,31 @@ public sealed class BlockStore
             return null;
         }
 
-        var bytes = ReadRecord(BlockKeys.Block, height, "block");
+        // Written before the upgrade to format version 7: one whole-block record (a miss costs a bloom filter probe).
+        var legacy = ReadLegacyBlock(height);
+        if (legacy is not null)
+        {
+            return legacy;
+        }
+
+        var header = GetHeader(height)!;
+        var block = new Block { Header = header };
+        ReadTransactionRecords(height, header.TxCount, block);
+        CheckBodyAfterRead(block, height);
+        return block;
+    }
+
+    /// <summary>The block's whole-block record (format version 6 and before), checked like <see cref="GetBlock"/>; null when it has none.</summary>
+    private Block? ReadLegacyBlock(ulong height)
+    {
+        Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.LegacyBlock, height);
+        var bytes = ReadBlocksRecord(key, height, "block");
+        if (bytes is null)
+        {
+            return null;
+        }
+
         var block = Parse(Block.Parser, bytes, height, "block");
         if (block.Header is null)
         {
@@ -261,6 +281,78 @@ public sealed class BlockStore
         CheckAfterRead(block.Header, height);
         CheckBodyAfterRead(block, height);
         return block;
+    }
+
+    /// <summary>Reads the <paramref name="count"/> transaction records of block <paramref name="height"/> (one batched read) into <paramref name="block"/>.</summary>
+    private void ReadTransactionRecords(ulong height, uint count, Block block)
+    {
+        if (count > TransactionsPerBlockMax)
+        {
+            throw new StorageCorruptionException($"block {height}'s header says {count} transactions, more than the {TransactionsPerBlockMax} a block may hold", height);
+        }
+
+        var keys = new byte[count][];
+        for (var position = 0u; position < count; position++)
+        {
+            keys[position] = BlockKeys.TransactionKey(height, position);
+        }
+
+        var records = new byte[]?[count];
+        try
+        {
+            _database.GetMany(_database.Blocks, keys, records);
+        }
+        catch (StorageCorruptionException e) when (e.Height is null)
+        {
+            throw new StorageCorruptionException($"transactions of block {height}: {e.Message}", e, height);
+        }
+
+        for (var position = 0u; position < count; position++)
+        {
+            var record = records[position] ?? throw new StorageCorruptionException($"transaction record {position} of block {height} is missing", height);
+            Interlocked.Add(ref _blockRecordBytesRead, record.Length);
+            var (transaction, result) = TransactionRecord.Read(keys[position], record, height, position);
+            block.Transactions.Add(transaction);
+            block.Results.Add(result);
+        }
+    }
+
+    /// <summary>Stages one record per transaction of <paramref name="block"/>, keyed by its height and position.</summary>
+    private void StageTransactionRecords(WriteBatch batch, Block block, ulong height)
+    {
+        Span<byte> key = stackalloc byte[BlockKeys.TransactionKeyBytes];
+        // One pooled buffer, grown as needed (the batch copies each value): a batch transaction is ~0.6 MB,
+        // and a new array per record is a zeroed large-object allocation that drives gen2 collections.
+        byte[]? buffer = null;
+        try
+        {
+            for (var position = 0; position < block.Transactions.Count; position++)
+            {
+                var transaction = block.Transactions[position];
+                var result = block.Results[position];
+                var length = TransactionRecord.Length(transaction, result, out var transactionBytes);
+                if (buffer is null || buffer.Length < length)
+                {
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
+                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                BlockKeys.WriteTransaction(key, height, (uint)position);
+                TransactionRecord.Write(buffer.AsSpan(0, length), key, transaction, transactionBytes, result);
+                batch.Put(key, buffer.AsSpan(0, length), _database.Blocks);
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
     /// <summary>
@@ -313,7 +405,15 @@ public sealed class BlockStore
         return ReadHash(height);
     }
 
-    /// <summary>Finds a transaction by hash (its first occurrence); null when unknown or not yet committed.</summary>
+    /// <summary>
+    /// Finds a transaction by hash (its first occurrence); null when unknown or not yet committed. Reads
+    /// the index entry, the block's header and hash records, the transaction's own record and the log
+    /// tree's O(log n) nodes on its inclusion path, never the block's other transactions. What is read is
+    /// checked before it is returned, else <see cref="StorageCorruptionException"/> with the height: the
+    /// record's checksum (<see cref="TransactionRecord"/>), its transaction hash against the hash asked
+    /// for, and its log leaf (hash and result) against the header's log_root through the inclusion path,
+    /// which the result carries (<see cref="StoredTransaction.LogInclusion"/>).
+    /// </summary>
     public StoredTransaction? FindTransaction(ReadOnlySpan<byte> transactionHash)
     {
         var location = _database.Get(_database.TransactionIndex, transactionHash);
@@ -328,26 +428,68 @@ public sealed class BlockStore
         }
 
         var (height, position) = BlockKeys.ReadLocation(location);
-        var block = GetBlock(height);
-        if (block is null)
+        var header = GetHeader(height);
+        if (header is null)
         {
             // Indexed in a batch that is durable but not yet marked committed in this process.
             return null;
         }
 
-        if (position >= (uint)block.Transactions.Count)
+        if (position >= header.TxCount)
         {
-            throw new StorageCorruptionException($"transaction index points at position {position} of block {height}, which has {block.Transactions.Count}", height);
+            throw new StorageCorruptionException($"transaction index points at position {position} of block {height}, which has {header.TxCount}", height);
         }
 
-        var transaction = block.Transactions[(int)position];
+        var (transaction, result) = ReadTransaction(height, position);
         var actualHash = _hashing.HashTransaction(transaction);
         if (!actualHash.AsSpan().SequenceEqual(transactionHash))
         {
             throw new StorageCorruptionException($"transaction index entry {Convert.ToHexStringLower(transactionHash)} points at a different transaction in block {height}", height);
         }
 
-        return new StoredTransaction(actualHash, height, position, transaction, block.Results[(int)position]);
+        var leafHash = _hashing.LeafHashOf(actualHash, result);
+        var proof = ProveStoredLeaf(header, position, leafHash);
+        return new StoredTransaction(actualHash, height, position, transaction, result, header, leafHash, proof);
+    }
+
+    /// <summary>The transaction at <paramref name="position"/> of committed block <paramref name="height"/> and its result, from its own record (or its block's legacy record).</summary>
+    private (SignedTransaction Transaction, TransactionResult Result) ReadTransaction(ulong height, uint position)
+    {
+        var key = BlockKeys.TransactionKey(height, position);
+        var record = ReadBlocksRecord(key, height, "transaction record");
+        if (record is not null)
+        {
+            return TransactionRecord.Read(key, record, height, position);
+        }
+
+        // A block written before the upgrade to format version 7: read (and check) it whole.
+        var block = ReadLegacyBlock(height) ?? throw new StorageCorruptionException($"transaction record {position} of block {height} is missing", height);
+        return (block.Transactions[(int)position], block.Results[(int)position]);
+    }
+
+    /// <summary>
+    /// The inclusion proof of <paramref name="leafHash"/>, read back as the transaction at <paramref name="position"/>,
+    /// in the log of the header's log_size leaves, once it leads to the header's log_root: the stored transaction
+    /// and result are then the ones the hash-chained header commits to.
+    /// </summary>
+    private InclusionProof ProveStoredLeaf(BlockHeader header, uint position, byte[] leafHash)
+    {
+        var leafIndex = LogLeafIndex.Get(header, position);
+        var path = LogTree.GetInclusionProof(leafIndex, header.LogSize);
+        var verdict = MerkleProofVerifier.CheckInclusion(_hashing.MerkleHasher, leafIndex, header.LogSize, leafHash, path, header.LogRoot.Span);
+        if (verdict != MerkleProofResult.Valid)
+        {
+            throw new StorageCorruptionException(
+                $"transaction {position} of block {header.Height} as stored does not lead to the block's log_root ({verdict}): its record or the stored log tree is damaged", header.Height);
+        }
+
+        var proof = new InclusionProof { LeafIndex = leafIndex, TreeSize = header.LogSize };
+        foreach (var hash in path)
+        {
+            proof.Path.Add(UnsafeByteOperations.UnsafeWrap(hash));
+        }
+
+        return proof;
     }
 
     /// <summary>Inclusion of the transaction at (<paramref name="height"/>, <paramref name="position"/>) in the log as of that block's header.</summary>
@@ -541,14 +683,28 @@ public sealed class BlockStore
     {
         Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
         BlockKeys.Write(key, kind, height);
+        return ReadBlocksRecord(key, height, what) ?? throw new StorageCorruptionException($"{what} at height {height} is missing", height);
+    }
+
+    /// <summary>A record of the blocks column family, or null; every read of it goes here and is counted (<see cref="BlockRecordBytesRead"/>).</summary>
+    private byte[]? ReadBlocksRecord(ReadOnlySpan<byte> key, ulong height, string what)
+    {
+        byte[]? value;
         try
         {
-            return _database.Get(_database.Blocks, key) ?? throw new StorageCorruptionException($"{what} at height {height} is missing", height);
+            value = _database.Get(_database.Blocks, key);
         }
         catch (StorageCorruptionException e) when (e.Height is null)
         {
             throw new StorageCorruptionException($"{what} at height {height}: {e.Message}", e, height);
         }
+
+        if (value is not null)
+        {
+            Interlocked.Add(ref _blockRecordBytesRead, value.Length);
+        }
+
+        return value;
     }
 
     private static T Parse<T>(MessageParser<T> parser, byte[] bytes, ulong height, string what)

@@ -9,8 +9,9 @@ namespace Ledger.Storage.Integrity;
 
 /// <summary>
 /// Walks the block log from the first height, one block per <see cref="VerifyNext"/>, trusting
-/// nothing previously checked: each block is parsed from its raw record and compared with its
-/// separately stored header and hash; its header is re-hashed; its previous hash must be the hash
+/// nothing previously checked: each block is parsed from its raw records (its header and one
+/// checksummed record per transaction; a block written before format version 7, from its whole-block
+/// record, compared with its separately stored header) and checked against its stored hash; its header is re-hashed; its previous hash must be the hash
 /// this walk computed for the block before it; tx_count and tx_root must match its transactions and
 /// results; log_size and log_root must match the global log recomputed here from every leaf since
 /// the first block, and the stored log tree must give the same root; every transaction must be
@@ -49,7 +50,7 @@ public sealed class ChainWalk
     /// <summary>Leaves of the log recomputed so far.</summary>
     public ulong LogSize => _log.Size;
 
-    /// <summary>Bytes of block records (body, header, hash) read so far.</summary>
+    /// <summary>Bytes of block records (header, hash, transaction records or whole-block record) read so far.</summary>
     public long BytesRead { get; private set; }
 
     /// <summary>
@@ -78,21 +79,21 @@ public sealed class ChainWalk
 
     private IntegrityFinding? Verify(ulong height)
     {
-        var blockBytes = _database.GetForScan(_database.Blocks, Key(BlockKeys.Block, height));
-        var headerBytes = _database.GetForScan(_database.Blocks, Key(BlockKeys.Header, height));
-        var storedHash = _database.GetForScan(_database.Blocks, Key(BlockKeys.Hash, height));
-        BytesRead += (blockBytes?.Length ?? 0) + (headerBytes?.Length ?? 0) + (storedHash?.Length ?? 0);
-        if (blockBytes is null || headerBytes is null || storedHash is null)
+        var headerBytes = Read(Key(BlockKeys.Header, height));
+        var storedHash = Read(Key(BlockKeys.Hash, height));
+        // Blocks written before format version 7 have a whole-block record; later ones one record per transaction.
+        var legacyBytes = Read(Key(BlockKeys.LegacyBlock, height));
+        if (headerBytes is null || storedHash is null)
         {
-            return Fail(height, IntegrityFailure.MissingRecord, $"block {(blockBytes is null ? "body " : string.Empty)}{(headerBytes is null ? "header " : string.Empty)}{(storedHash is null ? "hash " : string.Empty)}missing");
+            return Fail(height, IntegrityFailure.MissingRecord, $"block {(headerBytes is null ? "header " : string.Empty)}{(storedHash is null ? "hash " : string.Empty)}missing");
         }
 
         Block block;
         BlockHeader headerRecord;
         try
         {
-            block = Block.Parser.ParseFrom(blockBytes);
             headerRecord = BlockHeader.Parser.ParseFrom(headerBytes);
+            block = legacyBytes is null ? new Block { Header = headerRecord } : Block.Parser.ParseFrom(legacyBytes);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -103,6 +104,15 @@ public sealed class ChainWalk
         if (header is null)
         {
             return Fail(height, IntegrityFailure.MalformedRecord, "block has no header");
+        }
+
+        if (legacyBytes is null)
+        {
+            var bodyFailure = ReadTransactionRecords(height, block);
+            if (bodyFailure is not null)
+            {
+                return bodyFailure;
+            }
         }
 
         if (header.Height != height)
@@ -175,6 +185,64 @@ public sealed class ChainWalk
         _log = log;
         _previousHash = hash;
         return null;
+    }
+
+    /// <summary>
+    /// Reads block <paramref name="height"/>'s transaction records, as many as its header says, into
+    /// <paramref name="block"/>; a finding when one is missing or damaged. One scan iterator per block reads
+    /// them in key order (a point read each would cost a lookup per transaction).
+    /// </summary>
+    private IntegrityFinding? ReadTransactionRecords(ulong height, Block block)
+    {
+        var count = block.Header.TxCount;
+        if (count > BlockStore.TransactionsPerBlockMax)
+        {
+            return Fail(height, IntegrityFailure.TransactionCountMismatch, $"header tx_count {count} exceeds the {BlockStore.TransactionsPerBlockMax} a block may hold");
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        using var iterator = _database.NewScanIterator(_database.Blocks);
+        iterator.Seek(BlockKeys.TransactionKey(height, 0));
+        for (var position = 0u; position < count; position++, iterator.Next())
+        {
+            var key = BlockKeys.TransactionKey(height, position);
+            if (!iterator.Valid())
+            {
+                _database.ThrowIfIteratorFailed(iterator);
+                return Fail(height, IntegrityFailure.MissingRecord, $"transaction record {position} missing");
+            }
+
+            if (!iterator.Key().AsSpan().SequenceEqual(key))
+            {
+                return Fail(height, IntegrityFailure.MissingRecord, $"transaction record {position} missing");
+            }
+
+            var record = iterator.Value();
+            BytesRead += record.Length;
+            try
+            {
+                var (transaction, result) = TransactionRecord.Read(key, record, height, position);
+                block.Transactions.Add(transaction);
+                block.Results.Add(result);
+            }
+            catch (StorageCorruptionException e)
+            {
+                return Fail(height, IntegrityFailure.MalformedRecord, e.Message);
+            }
+        }
+
+        return null;
+    }
+
+    private byte[]? Read(byte[] key)
+    {
+        var value = _database.GetForScan(_database.Blocks, key);
+        BytesRead += value?.Length ?? 0;
+        return value;
     }
 
     private IntegrityFinding? VerifyIndexEntry(ulong height, uint position, SignedTransaction transaction)

@@ -16,22 +16,7 @@ internal static class RaftRecordChecksum
     public const int Bytes = sizeof(uint);
 
     /// <summary>CRC-32C of <paramref name="payload"/> (initial value and final XOR all ones, as in RFC 3720).</summary>
-    public static uint Compute(ReadOnlySpan<byte> payload)
-    {
-        var crc = uint.MaxValue;
-        while (payload.Length >= sizeof(ulong))
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(payload));
-            payload = payload[sizeof(ulong)..];
-        }
-
-        foreach (var value in payload)
-        {
-            crc = BitOperations.Crc32C(crc, value);
-        }
-
-        return ~crc;
-    }
+    public static uint Compute(ReadOnlySpan<byte> payload) => Crc32C.Compute(payload);
 
     /// <summary>Writes the checksum of <c>record[Bytes..]</c> into <c>record[..Bytes]</c>.</summary>
     public static void Seal(Span<byte> record) => BinaryPrimitives.WriteUInt32BigEndian(record, Compute(record[Bytes..]));

@@ -74,17 +74,19 @@ public sealed class AuditTests
 
     private static void TamperBlock(string dataDir, TestChain chain, ulong height)
     {
-        // Rewrite the stored block record with one transaction's signature altered.
-        var forged = chain.Blocks[(int)height - 1].Clone();
-        var signature = forged.Transactions[1].Signature.ToByteArray();
-        signature[^1] ^= 1;
-        forged.Transactions[1].Signature = Google.Protobuf.ByteString.CopyFrom(signature);
+        // Rewrite the stored record of the block's second transaction with the last byte of its signature altered.
+        // The blocks column family keys a transaction record by 'C', the big-endian height and position (Ledger.Storage
+        // BlockKeys); the record is checksum (4 bytes), transaction length (4, big-endian), transaction, result.
         using var database = Open(dataDir, chain);
-        var key = new byte[9];
-        key[0] = (byte)'B';
+        var key = new byte[1 + sizeof(ulong) + sizeof(uint)];
+        key[0] = (byte)'C';
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(1 + sizeof(ulong)), 1);
+        var record = database.Get(database.Blocks, key) ?? throw new InvalidOperationException($"no transaction 1 of block {height} stored");
+        var transactionBytes = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(record.AsSpan(4));
+        record[8 + transactionBytes - 1] ^= 1;
         using var batch = new WriteBatch();
-        batch.Put(key, Google.Protobuf.MessageExtensions.ToByteArray(forged), database.Blocks);
+        batch.Put(key, record, database.Blocks);
         database.Write(batch);
     }
 }

@@ -118,12 +118,13 @@ public sealed class IntegrityScanNodeTests
         Assert.That(node.Node.Blocks.LatestHeight, Is.GreaterThanOrEqualTo(DamagedHeight), "precondition: the block to damage exists");
     }
 
-    /// <summary>Rewrites a stopped node's stored block body with one byte flipped, through RocksDB (its checksums stay valid).</summary>
+    /// <summary>Rewrites a stopped node's stored block body (its first transaction record) with one byte flipped, through RocksDB (its checksums stay valid).</summary>
     private static void FlipByteOfStoredBlock(TestConsortium consortium, ulong height)
     {
         using var database = OpenDatabase(consortium);
-        var key = new byte[9];
-        key[0] = (byte)'B';
+        // The blocks column family keys a transaction record by 'C', the big-endian height and position (Ledger.Storage BlockKeys).
+        var key = new byte[1 + sizeof(ulong) + sizeof(uint)];
+        key[0] = (byte)'C';
         BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), height);
         var value = database.Get(database.Blocks, key) ?? throw new InvalidOperationException($"no block {height} stored");
         value[value.Length / 2] ^= 0x10;

@@ -104,7 +104,7 @@ public sealed class IntegrityScanRunnerTests
         // Arrange
         using var store = new ScanStore(BlockCount, TransactionsPerBlock);
         const ulong damagedHeight = 41;
-        store.FlipByteOfBlock(damagedHeight, offset: 200);
+        store.FlipByteOfBlock(damagedHeight, offset: 40);
         var clock = new FakeTimeProvider(Start);
         var metrics = new NodeMetrics();
         var reported = new List<Exception>();

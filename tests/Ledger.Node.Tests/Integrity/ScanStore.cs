@@ -32,11 +32,12 @@ internal sealed class ScanStore : IDisposable
 
     public BlockStore Blocks { get; }
 
-    /// <summary>Rewrites the stored body of block <paramref name="height"/> with one byte flipped (RocksDB's checksums stay valid).</summary>
+    /// <summary>Rewrites the stored body of block <paramref name="height"/> (its first transaction record) with one byte flipped (RocksDB's checksums stay valid).</summary>
     public void FlipByteOfBlock(ulong height, int offset)
     {
-        var key = new byte[9];
-        key[0] = (byte)'B';
+        // The blocks column family keys a transaction record by 'C', the big-endian height and position (Ledger.Storage BlockKeys).
+        var key = new byte[1 + sizeof(ulong) + sizeof(uint)];
+        key[0] = (byte)'C';
         BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), height);
         var value = Database.Get(Database.Blocks, key)!;
         value[offset] ^= 0x10;

@@ -35,7 +35,7 @@ public sealed class BlockStoreTests
 
     [TestCase(5)]
     [TestCase(3_000)]
-    public void Append_StoresTheBlockAsItsProtobufBytes(int transactionCount)
+    public void Append_StoresEachTransactionWithItsResultAsItsOwnRecord(int transactionCount)
     {
         // The stored bytes are the chain format: serializing into a pooled buffer must not change them.
         using var directory = new TempDirectory();
@@ -46,9 +46,16 @@ public sealed class BlockStoreTests
 
         store.Append(block, appliedRaftIndex: TestChain.NextRaftIndex(store));
 
-        var key = new byte[BlockKeys.KeyBytes];
-        BlockKeys.Write(key, BlockKeys.Block, 2);
-        Assert.That(database.Get(database.Blocks, key), Is.EqualTo(block.ToByteArray()));
+        for (var position = 0u; position < transactionCount; position++)
+        {
+            var key = BlockKeys.TransactionKey(2, position);
+            var (transaction, result) = TransactionRecord.Read(key, database.Get(database.Blocks, key)!, 2, position);
+            Assert.That(transaction.ToByteArray(), Is.EqualTo(block.Transactions[(int)position].ToByteArray()));
+            Assert.That(result, Is.EqualTo(block.Results[(int)position]));
+        }
+
+        Assert.That(database.Get(database.Blocks, BlockKeys.TransactionKey(2, (uint)transactionCount)), Is.Null, "one record per transaction, no more");
+        Assert.That(database.Get(database.Blocks, LegacyLayout.BlockKey(2)), Is.Null, "no whole-block record: the transactions are not stored twice");
         Assert.That(store.GetBlock(2), Is.EqualTo(block));
     }
 
@@ -268,52 +275,44 @@ public sealed class BlockStoreTests
     }
 
     [Test]
-    public void GetBlock_BodyTamperedUnderAnIntactHeader_ThrowsStorageCorruptionNamingTheHeight()
+    public void GetBlock_LastTransactionRecordMissingUnderAnIntactHeader_ThrowsStorageCorruptionNamingTheHeight()
     {
-        // Arrange: block 3's stored body loses its last transaction and result; its header (and hash) stay.
+        // Arrange: block 3's last transaction record is gone; its header (and hash) stay.
         using var directory = new TempDirectory();
         using var database = TestChain.OpenDatabase(directory.Path);
         var store = new BlockStore(database, TestChain.Hashing);
         TestChain.AppendBlocks(store, 5);
-        var tampered = store.GetBlock(3)!.Clone();
-        tampered.Transactions.RemoveAt(tampered.Transactions.Count - 1);
-        tampered.Results.RemoveAt(tampered.Results.Count - 1);
-        tampered.Header.TxCount--;
-        var intactHeader = store.GetHeader(3)!;
-        tampered.Header = intactHeader;
-        WriteBlockRecord(database, 3, tampered);
+        var last = store.GetHeader(3)!.TxCount - 1;
+        using (var batch = new WriteBatch())
+        {
+            batch.Delete(BlockKeys.TransactionKey(3, last), database.Blocks);
+            database.Write(batch);
+        }
 
         // Act
         var error = Assert.Throws<StorageCorruptionException>(() => store.GetBlock(3));
 
         // Assert
         Assert.That(error!.Height, Is.EqualTo(3UL));
+        Assert.That(error.Message, Does.Contain("missing"));
         Assert.That(store.GetBlock(4), Is.Not.Null, "the neighbours are intact");
     }
 
     [Test]
     public void GetBlock_TransactionsReorderedUnderAnIntactHeader_ThrowsStorageCorruptionNamingTheTxRoot()
     {
+        // Each record is sealed for its new place (as a bug writing them in the wrong order would): only the tx_root can tell.
         using var directory = new TempDirectory();
         using var database = TestChain.OpenDatabase(directory.Path);
         var store = new BlockStore(database, TestChain.Hashing);
         TestChain.AppendBlocks(store, 5);
-        var tampered = store.GetBlock(2)!.Clone();
-        Assert.That(tampered.Transactions, Has.Count.GreaterThanOrEqualTo(2), "block 2 of the test chain has several transactions");
-        (tampered.Transactions[0], tampered.Transactions[1]) = (tampered.Transactions[1], tampered.Transactions[0]);
-        WriteBlockRecord(database, 2, tampered);
+        var block = store.GetBlock(2)!;
+        Assert.That(block.Transactions, Has.Count.GreaterThanOrEqualTo(2), "block 2 of the test chain has several transactions");
+        TransactionRecords.Write(database, 2, 0, block.Transactions[1], block.Results[1]);
+        TransactionRecords.Write(database, 2, 1, block.Transactions[0], block.Results[0]);
 
         var error = Assert.Throws<StorageCorruptionException>(() => store.GetBlock(2));
 
         Assert.That(error!.Message, Does.Contain("tx_root"));
-    }
-
-    private static void WriteBlockRecord(LedgerDatabase database, ulong height, Block block)
-    {
-        var key = new byte[BlockKeys.KeyBytes];
-        BlockKeys.Write(key, BlockKeys.Block, height);
-        using var batch = new WriteBatch();
-        batch.Put(key, block.ToByteArray(), database.Blocks);
-        database.Write(batch);
     }
 }

@@ -56,10 +56,9 @@ public sealed class IntegrityScanPassTests
         var store = new BlockStore(database, TestChain.Hashing);
         TestChain.AppendBlocks(store, BlockCount);
         const ulong damagedHeight = 17;
-        var key = BlockKey('B', damagedHeight);
-        var value = database.Get(database.Blocks, key)!;
+        var value = TransactionRecords.ReadRaw(database, damagedHeight, 0);
         value[byteOffset >= 0 ? byteOffset : value.Length + byteOffset] ^= 0x10;
-        Put(database, database.Blocks, key, value);
+        TransactionRecords.WriteRaw(database, damagedHeight, 0, value);
         var pass = new IntegrityScanPass(database, store);
 
         // Act
@@ -239,20 +238,5 @@ public sealed class IntegrityScanPassTests
         }
 
         File.WriteAllBytes(file, bytes);
-    }
-
-    private static byte[] BlockKey(char kind, ulong height)
-    {
-        var key = new byte[9];
-        key[0] = (byte)kind;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), height);
-        return key;
-    }
-
-    private static void Put(LedgerDatabase database, ColumnFamilyHandle family, byte[] key, byte[] value)
-    {
-        using var batch = new WriteBatch();
-        batch.Put(key, value, family);
-        database.Write(batch);
     }
 }

@@ -49,10 +49,9 @@ public sealed class IntegrityScannerTests
         using var database = TestChain.OpenDatabase(directory.Path);
         TestChain.AppendBlocks(new BlockStore(database, TestChain.Hashing), BlockCount);
         const ulong damagedHeight = 17;
-        var key = BlockKey('B', damagedHeight);
-        var value = database.Get(database.Blocks, key)!;
+        var value = TransactionRecords.ReadRaw(database, damagedHeight, 0);
         value[byteOffset >= 0 ? byteOffset : value.Length + byteOffset] ^= 0x10;
-        Put(database, database.Blocks, key, value);
+        TransactionRecords.WriteRaw(database, damagedHeight, 0, value);
 
         var report = IntegrityScanner.Scan(database, TestChain.Hashing);
 
@@ -63,16 +62,59 @@ public sealed class IntegrityScannerTests
     }
 
     [Test]
+    public void Scan_OneTransactionRecordDeleted_ReportsItMissingAtThatHeight()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, BlockCount);
+        const ulong damagedHeight = 13;
+        Assert.That(store.GetHeader(damagedHeight)!.TxCount, Is.GreaterThan(2u), "precondition: a record in the middle");
+        using (var batch = new WriteBatch())
+        {
+            batch.Delete(BlockKeys.TransactionKey(damagedHeight, 1), database.Blocks);
+            database.Write(batch);
+        }
+
+        var report = IntegrityScanner.Scan(database, TestChain.Hashing);
+
+        Assert.That(report.FirstBadHeight, Is.EqualTo(damagedHeight), report.ToString());
+        Assert.That(report.Failure, Is.EqualTo(IntegrityFailure.MissingRecord));
+    }
+
+    [Test]
+    public void Scan_OneByteOfAWholeBlockRecordOfFormatVersion6Flipped_NamesThatHeight()
+    {
+        using var directory = new TempDirectory();
+        using (var original = TestChain.OpenDatabase(directory.Path))
+        {
+            var store = new BlockStore(original, TestChain.Hashing);
+            TestChain.AppendBlocks(store, BlockCount);
+            LegacyLayout.Convert(original, store);
+        }
+
+        using var database = TestChain.OpenDatabase(directory.Path);
+        const ulong damagedHeight = 17;
+        var value = database.Get(database.Blocks, LegacyLayout.BlockKey(damagedHeight))!;
+        value[^1] ^= 0x10;
+        Put(database, database.Blocks, LegacyLayout.BlockKey(damagedHeight), value);
+
+        var report = IntegrityScanner.Scan(database, TestChain.Hashing);
+
+        Assert.That(report.FirstBadHeight, Is.EqualTo(damagedHeight), report.ToString());
+        Assert.That(report.BlocksVerified, Is.EqualTo(damagedHeight - 1));
+    }
+
+    [Test]
     public void Scan_BlockRewrittenWithConsistentHeaderAndHash_ReportsTheBrokenChain()
     {
         using var directory = new TempDirectory();
         using var database = TestChain.OpenDatabase(directory.Path);
         TestChain.AppendBlocks(new BlockStore(database, TestChain.Hashing), BlockCount);
-        var block = Block.Parser.ParseFrom(database.Get(database.Blocks, BlockKey('B', 9))!);
-        block!.Header.TimestampUnixMs += 1;
-        Put(database, database.Blocks, BlockKey('B', 9), block.ToByteArray());
-        Put(database, database.Blocks, BlockKey('H', 9), block.Header.ToByteArray());
-        Put(database, database.Blocks, BlockKey('X', 9), TestChain.Hashing.HashHeader(block.Header));
+        var header = BlockHeader.Parser.ParseFrom(database.Get(database.Blocks, BlockKey('H', 9))!);
+        header.TimestampUnixMs += 1;
+        Put(database, database.Blocks, BlockKey('H', 9), header.ToByteArray());
+        Put(database, database.Blocks, BlockKey('X', 9), TestChain.Hashing.HashHeader(header));
 
         var report = IntegrityScanner.Scan(database, TestChain.Hashing);
 
