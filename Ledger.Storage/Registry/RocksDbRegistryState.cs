@@ -23,10 +23,16 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
 
     /// <param name="similarityLayout">The layout of the consortium's registry options (<c>RegistryOptions.Similarity</c>); null = the default.</param>
     public RocksDbRegistryState(LedgerDatabase database, PerceptualHashIndexLayout? similarityLayout = null)
+        : this(database, similarityLayout, SimilarityIndexStore.BackfillImagesPerBatch, afterBackfillBatch: null)
+    {
+    }
+
+    /// <param name="afterBackfillBatch">Test hook: runs after each intermediate backfill batch is written (crash injection).</param>
+    internal RocksDbRegistryState(LedgerDatabase database, PerceptualHashIndexLayout? similarityLayout, int backfillImagesPerBatch, Action? afterBackfillBatch)
     {
         ArgumentNullException.ThrowIfNull(database);
         this.database = database;
-        similarity = new SimilarityIndexStore(database, this, similarityLayout ?? new PerceptualHashIndexLayout(Ledger.Registry.RegistryOptions.DefaultPerceptualHashSubstringCount));
+        similarity = new SimilarityIndexStore(database, this, similarityLayout ?? new PerceptualHashIndexLayout(Ledger.Registry.RegistryOptions.DefaultPerceptualHashSubstringCount), backfillImagesPerBatch, afterBackfillBatch);
     }
 
     public bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value)

@@ -33,14 +33,20 @@ internal sealed class SimilarityIndexStore
     private readonly IRegistryStateReader state;
     private readonly PerceptualHashIndexLayout layout;
     private readonly Lock writerLock = new();
+    private readonly int backfillImagesPerBatch;
+    private readonly Action? afterBackfillBatch;
     private volatile bool ensured;
     private long nextSource = -1;
 
-    public SimilarityIndexStore(LedgerDatabase database, IRegistryStateReader state, PerceptualHashIndexLayout layout)
+    /// <param name="afterBackfillBatch">Test hook: runs after each intermediate backfill batch is written (crash injection).</param>
+    public SimilarityIndexStore(LedgerDatabase database, IRegistryStateReader state, PerceptualHashIndexLayout layout, int backfillImagesPerBatch = BackfillImagesPerBatch, Action? afterBackfillBatch = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(backfillImagesPerBatch, 1);
         this.database = database;
         this.state = state;
         this.layout = layout;
+        this.backfillImagesPerBatch = backfillImagesPerBatch;
+        this.afterBackfillBatch = afterBackfillBatch;
     }
 
     public PerceptualHashIndexLayout Layout => layout;
@@ -165,7 +171,7 @@ internal sealed class SimilarityIndexStore
 
                 pending.Add((hash, workId));
                 last = entry.Key;
-                if (pending.Count >= BackfillImagesPerBatch)
+                if (pending.Count >= backfillImagesPerBatch)
                 {
                     WriteBackfill(status, pending, last.Value);
                 }
@@ -182,7 +188,7 @@ internal sealed class SimilarityIndexStore
             }
 
             last = chunkKey;
-            if (pending.Count >= BackfillImagesPerBatch)
+            if (pending.Count >= backfillImagesPerBatch)
             {
                 WriteBackfill(status, pending, last.Value);
             }
@@ -203,6 +209,7 @@ internal sealed class SimilarityIndexStore
         database.Write(batch, sync: false);
         BackfilledImages += images.Count;
         images.Clear();
+        afterBackfillBatch?.Invoke();
     }
 
     // One source per registering transaction among the images (a batch's items share it), then m entries per image.
