@@ -215,15 +215,14 @@ internal sealed class SimilarityIndexStore
     // One source per registering transaction among the images (a batch's items share it), then m entries per image.
     private void PutImages(WriteBatch batch, List<(ulong Hash, byte[] WorkId)> images)
     {
-        byte[]? txHash = null;
-        ulong source = 0;
+        var sources = new Dictionary<StateKey, ulong>();
         foreach (var (hash, workId) in images)
         {
-            if (txHash is null || !WorkIds.TxHashOf(workId).SequenceEqual(txHash))
+            var txHash = new StateKey(WorkIds.TxHashOf(workId).ToArray());
+            if (!sources.TryGetValue(txHash, out var source))
             {
-                txHash = WorkIds.TxHashOf(workId).ToArray();
-                source = (ulong)nextSource++;
-                batch.Put(SimilarityIndexKeys.Source(source), txHash, database.SimilarityIndex);
+                sources[txHash] = source = (ulong)nextSource++;
+                batch.Put(SimilarityIndexKeys.Source(source), txHash.UnsafeBytes, database.SimilarityIndex);
             }
 
             var item = WorkIds.ItemIndexOf(workId);
