@@ -42,6 +42,7 @@ public sealed class StateSnapshotRestorer(ChainContext chain, LedgerDatabase dat
         blocks.ReloadAfterStateReplaced();
         attestations.ReloadAfterStateReplaced();
         registryState.InvalidateSimilarityIndex();
+        registryState.EnsureSimilarityIndex();
 
         CheckInstalled(manifest, oldTip);
         staging.RemoveReadyUpTo(blocks.AppliedRaftIndex);
