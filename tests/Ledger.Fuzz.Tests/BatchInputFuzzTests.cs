@@ -16,7 +16,7 @@ public sealed class BatchInputFuzzTests
     {
         using var log = new StringWriter();
 
-        var summary = BatchInputFuzzRun.Execute(csvCases: 600, directoryCases: 60, journalCases: 120, seed: seed, log);
+        var summary = BatchInputFuzzRun.Execute(csvCases: 400, directoryCases: 40, journalCases: 80, seed: seed, log);
 
         TestContext.Out.WriteLine(summary.ClosingLine);
         TestContext.Out.WriteLine(string.Join(' ', summary.Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")));
@@ -29,6 +29,17 @@ public sealed class BatchInputFuzzTests
             Assert.That(summary.Count("journal", "accepted"), Is.GreaterThan(5), "some damage (a dropped file the ledger makes good) still resumes");
             Assert.That(summary.Count("journal", "refused"), Is.GreaterThan(30), "most damage is refused");
         });
+    }
+
+    [Test]
+    [Ignore("Open finding (scaleaudit, issue 18): DirectoryManifestReader opens every non-directory entry with FileStream, and opening a named pipe blocks until a writer comes; .NET does not expose the file type, so the fix needs open(O_NONBLOCK) or stat through P/Invoke")]
+    public void CheckNamedPipe_APipeInTheManifestDirectory_IsNotWaitedOn()
+    {
+        using var scratch = new TempScratch();
+
+        var outcome = DirectoryManifestFuzz.CheckNamedPipe(scratch.Path, TimeSpan.FromSeconds(5));
+
+        Assert.That(outcome.IsFinding, Is.False, outcome.Detail);
     }
 
     [Test]
@@ -50,5 +61,12 @@ public sealed class BatchInputFuzzTests
         using var error = new StringWriter();
 
         Assert.That(BatchInputFuzzCommand.Run(["--bogus"], output, error), Is.EqualTo(2));
+    }
+
+    private sealed class TempScratch : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("ledger-fuzz-pipe-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -8,7 +8,7 @@ namespace Ledger.Fuzz;
 /// </summary>
 public static class FuzzCommandLine
 {
-    public const string Usage = "usage: Ledger.Fuzz apply|peer|evidence-diff|batch-input [--cases N] [--seed S] [--recovery-claims] [--replay FILE]";
+    public const string Usage = "usage: Ledger.Fuzz apply|peer|evidence-diff|batch-input [--cases N] [--seed S] [--recovery-claims] [--replay FILE] [--named-pipe]";
 
     /// <returns>The process exit code: 0 when the run found nothing, 1 on a finding, 2 on a usage error.</returns>
     public static int Run(string[] args, TextWriter error)

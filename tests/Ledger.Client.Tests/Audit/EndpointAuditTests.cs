@@ -56,7 +56,8 @@ public sealed class EndpointAuditTests
 
         await audit.RunAsync(ChainBlocks, CancellationToken.None);
 
-        Assert.That(groupSizes, Is.All.EqualTo(1).And.Count.EqualTo(ChainBlocks));
+        Assert.That(groupSizes, Has.Count.EqualTo(ChainBlocks));
+        Assert.That(groupSizes, Is.All.EqualTo(1));
         Assert.That(writtenAt, Is.EqualTo(Enumerable.Range(1, ChainBlocks).Select(h => (ulong)h)));
     }
 

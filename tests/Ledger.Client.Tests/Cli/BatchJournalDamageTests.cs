@@ -37,7 +37,7 @@ public sealed class BatchJournalDamageTests
         directory = Directory.CreateTempSubdirectory("ledger-batch-damage-").FullName;
         manifest = Path.Combine(directory, "manifest.csv");
         journalDirectory = Path.Combine(directory, "journal-dir");
-        File.WriteAllText(manifest, string.Concat(Enumerable.Range(0, Batches * BatchSize).Select(i => $"item-{i},{new string((char)('a' + i), 64)}\n")));
+        File.WriteAllText(manifest, string.Concat(Enumerable.Range(0, Batches * BatchSize).Select(i => $"item-{i},{new string("0123456789abcdef"[i], 64)}\n")));
     }
 
     [TearDown]

