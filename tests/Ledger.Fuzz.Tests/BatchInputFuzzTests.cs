@@ -27,7 +27,7 @@ public sealed class BatchInputFuzzTests
             Assert.That(summary.Count("csv", "refused"), Is.GreaterThan(200), "most mutations reach the reader's refusals");
             Assert.That(summary.Count("directory", "accepted"), Is.GreaterThan(10), "some generated trees read");
             Assert.That(summary.Count("journal", "accepted"), Is.GreaterThan(5), "some damage (a dropped file the ledger makes good) still resumes");
-            Assert.That(summary.Count("journal", "refused"), Is.GreaterThan(30), "most damage is refused");
+            Assert.That(summary.Count("journal", "refused"), Is.GreaterThan(20), "most damage is refused");
         });
     }
 
