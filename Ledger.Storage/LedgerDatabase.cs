@@ -127,6 +127,7 @@ public sealed class LedgerDatabase : IDisposable
             .SetKeepLogFileNum(4)
             .SetMaxTotalWalSize(options.WalBytesMax)
             .SetMaxOpenFiles(options.OpenFilesMax);
+        Native.Instance.rocksdb_options_set_max_subcompactions(dbOptions.Handle, checked((uint)options.SubcompactionsMax));
         Native.Instance.rocksdb_options_set_write_buffer_manager(dbOptions.Handle, memtableBudget);
         // The options now share ownership of the manager (and the open database will): our handle is not needed.
         Native.Instance.rocksdb_write_buffer_manager_destroy(memtableBudget);
@@ -146,6 +147,12 @@ public sealed class LedgerDatabase : IDisposable
             if (name is ColumnFamilyNames.Blocks or ColumnFamilyNames.RaftLog)
             {
                 SeparateLargeValues(familyOptions, collectGarbage: name == ColumnFamilyNames.RaftLog, compressBlobs: name == ColumnFamilyNames.Blocks);
+            }
+            else if (name == ColumnFamilyNames.RegistryState && options.RegistryStateLargeValuesInBlobFiles)
+            {
+                // A batch's item chunks are written once and never change: out of the LSM tree, compactions
+                // rewrite only the content-hash index and small records (docs/storage.md, "Compaction").
+                SeparateLargeValues(familyOptions, collectGarbage: false, compressBlobs: true);
             }
 
             if (name == ColumnFamilyNames.RaftLog)
@@ -523,7 +530,7 @@ public sealed class LedgerDatabase : IDisposable
 
     /// <summary>
     /// Verifies the checksum of every table file (RocksDB VerifyChecksum) and reads back every value of the
-    /// families whose large values live in blob files (a blob record's checksum is checked when it is
+    /// families whose large values may live in blob files (a blob record's checksum is checked when it is
     /// read), when the directory's table and blob files total at most <paramref name="bytesMax"/>. Larger
     /// directories rely on verified reads and the integrity scan. Returns whether it verified.
     /// </summary>
@@ -547,7 +554,7 @@ public sealed class LedgerDatabase : IDisposable
         {
             Native.Instance.rocksdb_verify_checksum(_rocks.Handle, out var error);
             ThrowIfNativeError(error);
-            foreach (var family in new[] { Blocks, RaftLog })
+            foreach (var family in new[] { Blocks, RaftLog, RegistryState })
             {
                 using var iterator = _rocks.NewIterator(family, _readOptions);
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
@@ -664,6 +671,7 @@ public sealed class LedgerDatabase : IDisposable
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize(options.WriteBufferBytes)
             .SetLevelCompactionDynamicLevelBytes(true)
+            .SetMaxBytesForLevelBase(options.LevelBaseBytes)
             .SetCompression(compress ? Compression.Lz4 : Compression.No);
     }
 

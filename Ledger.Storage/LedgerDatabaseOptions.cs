@@ -47,6 +47,26 @@ public sealed record LedgerDatabaseOptions
     public int BackgroundThreads { get; init; } = 2;
 
     /// <summary>
+    /// Whether <c>registry_state</c> keeps its large values (a batch's item chunks, ~13 KB each, about
+    /// 40 % of its bytes) in blob files written once at flush, so that compactions rewrite only the
+    /// content-hash index and small records (docs/storage.md, "Compaction"). Off reproduces the layout
+    /// before issue #18 (every value inline in the table files); either way existing files still read.
+    /// </summary>
+    public bool RegistryStateLargeValuesInBlobFiles { get; init; } = true;
+
+    /// <summary>
+    /// Threads one compaction job may split into (RocksDB max_subcompactions): a level-0 to base-level
+    /// compaction otherwise runs on one thread while level-0 files pile up behind it.
+    /// </summary>
+    public int SubcompactionsMax { get; init; } = DefaultSubcompactionsMax;
+
+    /// <summary>
+    /// Target size of the level that level 0 compacts into (RocksDB max_bytes_for_level_base; levels
+    /// below it are sized dynamically from the last level). Larger: fewer levels above the last one.
+    /// </summary>
+    public ulong LevelBaseBytes { get; init; } = DefaultLevelBaseBytes;
+
+    /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
     /// at open (a read of all of them); a larger one relies on verified reads and the
     /// integrity scan, so a large node does not pay a full read at every restart.
@@ -68,6 +88,17 @@ public sealed record LedgerDatabaseOptions
     public const ulong DefaultWriteBufferBytes = 64UL * 1024 * 1024;
     public const ulong DefaultWalBytesMax = 256UL * 1024 * 1024;
     public const int DefaultOpenFilesMax = 1024;
+    public const int DefaultSubcompactionsMax = 1;
+    public const ulong DefaultLevelBaseBytes = 256UL * 1024 * 1024;
+
+    /// <summary>Most background threads (flushes and compactions together) and most subcompactions of one job.</summary>
+    public const int BackgroundThreadsMaxLimit = 64;
+
+    /// <summary>Smallest base-level target: below a few write buffers, every flush cascades through the levels.</summary>
+    public const ulong LevelBaseBytesMin = 16UL * 1024 * 1024;
+
+    /// <summary>Largest base-level target: beyond it level 0 compacts into a level as large as the store.</summary>
+    public const ulong LevelBaseBytesMaxLimit = 64UL * 1024 * 1024 * 1024;
 
     /// <summary>Smallest block cache, memtable budget and write buffer: below this RocksDB flushes or evicts on every few writes.</summary>
     public const ulong MemoryBytesMin = 1024 * 1024;
@@ -125,9 +156,19 @@ public sealed record LedgerDatabaseOptions
             throw new ArgumentOutOfRangeException(nameof(OpenFilesMax), OpenFilesMax, $"open table files must be within {OpenFilesMin}..{OpenFilesMaxLimit}");
         }
 
-        if (BackgroundThreads is < 1 or > 64)
+        if (BackgroundThreads is < 1 or > BackgroundThreadsMaxLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(BackgroundThreads), BackgroundThreads, "background threads must be in 1..64");
+            throw new ArgumentOutOfRangeException(nameof(BackgroundThreads), BackgroundThreads, $"background threads must be within 1..{BackgroundThreadsMaxLimit}");
+        }
+
+        if (SubcompactionsMax is < 1 or > BackgroundThreadsMaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SubcompactionsMax), SubcompactionsMax, $"subcompactions must be within 1..{BackgroundThreadsMaxLimit}");
+        }
+
+        if (LevelBaseBytes is < LevelBaseBytesMin or > LevelBaseBytesMaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LevelBaseBytes), LevelBaseBytes, $"base level target must be within {LevelBaseBytesMin}..{LevelBaseBytesMaxLimit} bytes (16 MiB..64 GiB)");
         }
     }
 

@@ -49,6 +49,11 @@ public static class BenchCommand
 
             var cryptoSuite = CryptoSuites.Get(parse.GetValue(suite)!);
             console.Error.WriteLine($"building a {blockCount}-block chain of {blockCount * txPerBlock} {cryptoSuite.Name} transactions...");
+            if (cryptoSuite.Name == CryptoSuites.Sm2Sm3Name)
+            {
+                console.Error.WriteLine($"sm2-sm3 backends: SM2 {Sm2Sm3Backends.SignatureBackend}, SM3 {Sm2Sm3Backends.HashBackend} (Ledger.Bench sm2 compares them)");
+            }
+
             var (genesis, chain, signer) = BuildChain(cryptoSuite, blockCount, txPerBlock);
             var transactions = chain.SelectMany(b => b.Transactions).ToList();
             var hash = cryptoSuite.Hash;

@@ -21,7 +21,7 @@ public static class CryptoSuites
 
     /// <summary>
     /// "sm2-sm3": SM2 signatures (GM/T 0003.2) on sm2p256v1 with SM3, signer id "1234567812345678"
-    /// (GM/T 0009 default), via BouncyCastle. Public key: uncompressed point 0x04 || X || Y (65 bytes).
+    /// (GM/T 0009 default), via BouncyCastle or the system's OpenSSL 3 (<see cref="Sm2Sm3Backends"/>). Public key: uncompressed point 0x04 || X || Y (65 bytes).
     /// Signature: fixed-size r || s (64 bytes), not DER. Private key: 32-byte big-endian scalar in [1, n-2].
     /// Chain hash: SM3.
     /// </summary>

@@ -1,11 +1,7 @@
 using Ledger.Core.Hashing;
 using Ledger.Core.Keys;
-using Org.BouncyCastle.Asn1.GM;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.Pkcs;
@@ -16,15 +12,18 @@ using Org.BouncyCastle.X509;
 namespace Ledger.Core.Crypto;
 
 /// <summary>
-/// SM2 signatures (GM/T 0003.2-2012, GB/T 32918.2-2016) on the recommended curve sm2p256v1 with SM3,
-/// through BouncyCastle. The signer identity in Z_A is the GM/T 0009-2012 default user id
-/// "1234567812345678" (<see cref="DefaultUserId"/>).
+/// SM2 signatures (GM/T 0003.2-2012, GB/T 32918.2-2016) on the recommended curve sm2p256v1 with SM3.
+/// The signer identity in Z_A is the GM/T 0009-2012 default user id "1234567812345678"
+/// (<see cref="DefaultUserId"/>). Computed by BouncyCastle or the system's OpenSSL 3, whichever
+/// <see cref="Sm2Sm3Backends"/> prefers (SM3 on OpenSSL, SM2 on BouncyCastle today); the decisions are the same.
 /// </summary>
 /// <remarks>
 /// Signature encoding is fixed-size r || s, 32 bytes each, big-endian (not the GM/T 0009 DER
-/// SEQUENCE { r INTEGER, s INTEGER }); converting to DER for other tools is lossless. Public key:
-/// uncompressed point 0x04 || X || Y (65 bytes). Private key: the 32-byte big-endian scalar d, with
-/// 1 &lt;= d &lt;= n-2 as SM2 requires (signing uses (1 + d)^-1).
+/// SEQUENCE { r INTEGER, s INTEGER }); converting to DER for other tools is lossless. A signature
+/// with r or s outside [1, n-1] is refused here, before either backend. SM2 has no low-s rule:
+/// (r, n - s) is not a valid twin of (r, s) because s enters verification through t = r + s.
+/// Public key: uncompressed point 0x04 || X || Y (65 bytes). Private key: the 32-byte big-endian
+/// scalar d, with 1 &lt;= d &lt;= n-2 as SM2 requires (signing uses (1 + d)^-1).
 /// </remarks>
 internal sealed class Sm2Sm3Suite : CryptoSuiteBase
 {
@@ -33,37 +32,56 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
     private const int EncodedPublicKeySizeBytes = 1 + (2 * ScalarSizeBytes);
     private const byte UncompressedPointTag = 0x04;
 
-    // CustomNamedCurves gives BouncyCastle's specialised sm2p256v1 arithmetic; GMNamedCurves would give
-    // the generic BigInteger curve, about three times slower and ten times more allocation per verify.
-    private static readonly ECDomainParameters Domain = new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, CustomNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
-
     // SecureRandom serializes access internally, so one shared instance is thread-safe.
-    private static readonly SecureRandom SigningRandom = new();
+    private static readonly SecureRandom KeyGenerationRandom = new();
 
-    private static readonly BigInteger PrivateScalarMax = Domain.N.Subtract(BigInteger.Two);
+    private static readonly BigInteger PrivateScalarMax = Sm2BouncyCastleBackend.Domain.N.Subtract(BigInteger.Two);
+
+    // Null on the default suite until first use, so a process that never touches SM2 never probes OpenSSL for it.
+    private readonly Sm2Backend? pinnedBackend;
+    private readonly Sm3HashAlgorithm? pinnedHash;
+    private readonly Sm2PublicKeyCache publicKeys = new();
+
+    /// <summary>The suite on the preferred backend (<see cref="CryptoSuites.Sm2Sm3"/>).</summary>
+    public Sm2Sm3Suite()
+    {
+    }
+
+    internal Sm2Sm3Suite(Sm2Backend backend, Sm3HashAlgorithm hash)
+    {
+        pinnedBackend = backend;
+        pinnedHash = hash;
+    }
 
     /// <summary>GM/T 0009-2012 §10 default signer id, ASCII "1234567812345678".</summary>
     public static ReadOnlySpan<byte> DefaultUserId => "1234567812345678"u8;
 
     public override string Name => SuiteName;
 
-    public override IHashAlgorithm Hash => Sm3HashAlgorithm.Instance;
+    public override IHashAlgorithm Hash => pinnedHash ?? Sm3HashAlgorithm.Instance;
 
     public override int PublicKeySizeBytes => EncodedPublicKeySizeBytes;
 
+    /// <summary>"openssl" or "bouncycastle".</summary>
+    internal string BackendName => Backend.Name;
+
+    internal int CachedPublicKeyCount => publicKeys.Count;
+
+    private Sm2Backend Backend => pinnedBackend ?? Sm2Sm3Backends.Preferred;
+
     internal override byte[] ExportPrivateKey(PrivateKey privateKey) =>
-        BigIntegers.AsUnsignedByteArray(ScalarSizeBytes, ((ECPrivateKeyParameters)privateKey.Handle).D);
+        BigIntegers.AsUnsignedByteArray(ScalarSizeBytes, ((Sm2PrivateKeyHandle)privateKey.Handle).Parameters.D);
 
     internal override byte[] ExportPkcs8PrivateKey(PrivateKey privateKey) =>
-        PrivateKeyInfoFactory.CreatePrivateKeyInfo((ECPrivateKeyParameters)privateKey.Handle).GetEncoded();
+        PrivateKeyInfoFactory.CreatePrivateKeyInfo(((Sm2PrivateKeyHandle)privateKey.Handle).Parameters).GetEncoded();
 
     internal override byte[] ExportSubjectPublicKeyInfo(PublicKey publicKey) =>
-        SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo((ECPublicKeyParameters)publicKey.Handle).GetEncoded();
+        SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(Sm2BouncyCastleBackend.DecodePoint(publicKey.Encoded)).GetEncoded();
 
     protected override byte[] GeneratePrivateKeyBytes()
     {
         var generator = new ECKeyPairGenerator();
-        generator.Init(new ECKeyGenerationParameters(Domain, SigningRandom));
+        generator.Init(new ECKeyGenerationParameters(Sm2BouncyCastleBackend.Domain, KeyGenerationRandom));
         while (true)
         {
             var d = ((ECPrivateKeyParameters)generator.GenerateKeyPair().Private).D;
@@ -82,10 +100,10 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
             throw new InvalidKeyException(Name, "private scalar is not in [1, n-2]");
         }
 
-        var privateParameters = new ECPrivateKeyParameters("EC", d, Domain);
-        var point = new FixedPointCombMultiplier().Multiply(Domain.G, d).Normalize();
-        var encoded = point.GetEncoded(compressed: false);
-        return (privateParameters, encoded, ParsePublicKey(encoded));
+        var parameters = new ECPrivateKeyParameters("EC", d, Sm2BouncyCastleBackend.Domain);
+        var encoded = new FixedPointCombMultiplier().Multiply(Sm2BouncyCastleBackend.Domain.G, d).Normalize().GetEncoded(compressed: false);
+        var handle = new Sm2PrivateKeyHandle(parameters, Backend.CreatePrivateKey(privateKey, encoded));
+        return (handle, encoded, ParsePublicKey(encoded));
     }
 
     protected override object ParsePublicKey(ReadOnlySpan<byte> encodedPublicKey)
@@ -95,39 +113,22 @@ internal sealed class Sm2Sm3Suite : CryptoSuiteBase
             throw new InvalidKeyException(Name, $"public key must be an uncompressed point (tag 0x04), tag was 0x{encodedPublicKey[0]:x2}");
         }
 
-        Org.BouncyCastle.Math.EC.ECPoint point;
-        try
+        if (publicKeys.TryGet(encodedPublicKey, out var cached))
         {
-            point = Domain.Curve.DecodePoint(encodedPublicKey.ToArray());
-        }
-        catch (ArgumentException exception)
-        {
-            throw new InvalidKeyException(Name, "public key is not a point on sm2p256v1", exception);
+            return cached;
         }
 
-        if (point.IsInfinity || !point.IsValid())
-        {
-            throw new InvalidKeyException(Name, "public key is not a valid point on sm2p256v1");
-        }
-
-        return new ECPublicKeyParameters("EC", point, Domain);
+        var parsed = Backend.ParsePublicKey(encodedPublicKey);
+        publicKeys.Add(encodedPublicKey, parsed);
+        return parsed;
     }
 
-    protected override void SignCore(object privateHandle, ReadOnlySpan<byte> message, Span<byte> signature)
-    {
-        var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-        // SM2Signer expects the id outermost: ParametersWithID(ParametersWithRandom(key)).
-        signer.Init(true, new ParametersWithID(new ParametersWithRandom((ECPrivateKeyParameters)privateHandle, SigningRandom), DefaultUserId));
-        signer.BlockUpdate(message);
-        signer.GenerateSignature().CopyTo(signature);
-    }
+    protected override void SignCore(object privateHandle, ReadOnlySpan<byte> message, Span<byte> signature) =>
+        Backend.Sign(((Sm2PrivateKeyHandle)privateHandle).Backend, message, signature);
 
-    protected override bool VerifyCore(object publicHandle, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        // SM2Signer keeps per-message state, so each call gets its own; the parsed point is shared.
-        var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-        signer.Init(false, new ParametersWithID((ECPublicKeyParameters)publicHandle, DefaultUserId));
-        signer.BlockUpdate(message);
-        return signer.VerifySignature(signature.ToArray());
-    }
+    protected override bool VerifyCore(object publicHandle, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        Sm2SignatureEncoding.HasScalarsInRange(signature) && Backend.Verify(publicHandle, message, signature);
+
+    /// <summary>BouncyCastle's form of the scalar (for key export) beside the backend's signing handle.</summary>
+    private sealed record Sm2PrivateKeyHandle(ECPrivateKeyParameters Parameters, object Backend);
 }

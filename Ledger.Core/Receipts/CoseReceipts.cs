@@ -34,9 +34,10 @@ namespace Ledger.Core.Receipts;
 /// <para>
 /// Verifying needs the node set in force at the block's height (<see cref="ReceiptNodeSet"/>):
 /// a strict majority of it must have attested, every attestation must be by a distinct node of it,
-/// and the issuer must be one of its nodes. Only p256-sha256 consortia can express this: COSE has
-/// no registered algorithm for SM2/SM3 and this implementation does not produce EdDSA, so sm2-sm3
-/// and ed25519 consortia use evidence bundles instead. docs/cose-receipts.md shows a real receipt.
+/// and the issuer must be one of its nodes. p256-sha256 consortia issue ES256 receipts; sm2-sm3
+/// consortia issue receipts with private-use alg and vds values (<see cref="CoseReceiptProfile"/>:
+/// COSE has no registered SM2 algorithm); ed25519 consortia use evidence bundles (no EdDSA receipts).
+/// docs/cose-receipts.md shows a real receipt.
 /// </para>
 /// </summary>
 public static class CoseReceipts
@@ -51,6 +52,10 @@ public static class CoseReceipts
     public const int LedgerClaimsLabel = -65537;
 
     public const int ReceiptBytesMax = 64 * 1024;
+
+    private const int CoseAlgorithmLabel = 1;
+    private const int CoseCriticalLabel = 2;
+    private const int CoseKeyIdLabel = 4;
     public const int ProofHashesMax = 64;
 
     private static readonly CoseHeaderLabel Vds = new(VerifiableDataStructureLabel);
@@ -78,28 +83,18 @@ public static class CoseReceipts
         ArgumentNullException.ThrowIfNull(certified);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(anchors);
-        RequireP256(issuerKey.Suite);
+        var profile = CoseReceiptProfile.For(issuerKey.Suite);
         if (certified.Header is null)
         {
             throw new CoseReceiptException("certified header has no header");
         }
 
-        using var key = ECDsa.Create();
-        key.ImportFromPem(KeyPem.ExportPrivateKey(issuerKey));
-        var protectedHeaders = new CoseHeaderMap
-        {
-            [CoseHeaderLabel.Algorithm] = CoseHeaderValue.FromInt32(Es256),
-            [CoseHeaderLabel.CriticalHeaders] = CoseHeaderValue.FromEncodedValue(EncodeCritical()),
-            [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuerKey.KeyId.ToArray()),
-            [Vds] = CoseHeaderValue.FromInt32(Rfc9162Sha256),
-            [LedgerClaims] = CoseHeaderValue.FromEncodedValue(CoseReceiptClaims.From(leafIndex, certified, anchors).Encode()),
-        };
-        var unprotectedHeaders = new CoseHeaderMap
-        {
-            [Vdp] = CoseHeaderValue.FromEncodedValue(EncodeProofs(leafIndex, certified.Header.LogSize, path)),
-        };
-        var signer = new CoseSigner(key, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders);
-        var receipt = CoseSign1Message.SignDetached(certified.Header.LogRoot.ToByteArray(), signer);
+        var claims = CoseReceiptClaims.From(leafIndex, certified, anchors).Encode();
+        var proofs = EncodeProofs(leafIndex, certified.Header.LogSize, path);
+        var logRoot = certified.Header.LogRoot.ToByteArray();
+        var receipt = profile == CoseReceiptProfile.P256Sha256
+            ? SignEs256(issuerKey, claims, proofs, logRoot)
+            : Sm2CoseSign1.SignDetached(issuerKey, EncodeProtectedHeader(profile, issuerKey.KeyId.ToArray(), claims), EncodeUnprotectedHeader(proofs), logRoot);
         Verify(receipt, genesis, changes, leafHash);
         return receipt;
     }
@@ -115,7 +110,7 @@ public static class CoseReceipts
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(changes);
         var message = Decode(receipt);
-        CheckHeaderShape(message);
+        CheckHeaderShape(message, profile: null);
         var claims = CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue);
         var nodeSet = ReceiptNodeSet.Before(genesis, changes, claims.Header, claims.NodeSetAnchors);
         return Verify(receipt, nodeSet, leafHash);
@@ -132,9 +127,9 @@ public static class CoseReceipts
     public static CoseReceiptVerification Verify(ReadOnlySpan<byte> receipt, ConsortiumState nodeSet, ReadOnlySpan<byte> leafHash)
     {
         ArgumentNullException.ThrowIfNull(nodeSet);
-        RequireP256(nodeSet.Suite);
+        var profile = CoseReceiptProfile.For(nodeSet.Suite);
         var message = Decode(receipt);
-        var kid = CheckHeaderShape(message);
+        var kid = CheckHeaderShape(message, profile);
         var claims = CoseReceiptClaims.Decode(message.ProtectedHeaders[LedgerClaims].EncodedValue);
         var header = claims.Header;
         var chainHash = nodeSet.Suite.Hash;
@@ -175,7 +170,7 @@ public static class CoseReceipts
             throw new CoseReceiptException($"inclusion proof of leaf {proof.LeafIndex} in the attested log root: {inclusion}");
         }
 
-        VerifyIssuerSignature(message, issuer.PublicKey, header.LogRoot.ToByteArray());
+        VerifyIssuerSignature(message, profile, issuer.PublicKey, header.LogRoot.ToByteArray());
         return new CoseReceiptVerification(claims.LeafIndex, header.LogSize, header.LogRoot.ToByteArray(), header, issuer.NodeId, attesting, nodeSet.Quorum, nodeSet.ActiveNodes.Count);
     }
 
@@ -203,8 +198,67 @@ public static class CoseReceipts
         }
     }
 
-    private static void VerifyIssuerSignature(CoseSign1Message message, PublicKey issuerKey, byte[] logRoot)
+    private static byte[] SignEs256(KeyPair issuerKey, byte[] claims, byte[] proofs, byte[] logRoot)
     {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(KeyPem.ExportPrivateKey(issuerKey));
+        var protectedHeaders = new CoseHeaderMap
+        {
+            [CoseHeaderLabel.Algorithm] = CoseHeaderValue.FromInt32(Es256),
+            [CoseHeaderLabel.CriticalHeaders] = CoseHeaderValue.FromEncodedValue(EncodeCritical()),
+            [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuerKey.KeyId.ToArray()),
+            [Vds] = CoseHeaderValue.FromInt32(Rfc9162Sha256),
+            [LedgerClaims] = CoseHeaderValue.FromEncodedValue(claims),
+        };
+        var unprotectedHeaders = new CoseHeaderMap
+        {
+            [Vdp] = CoseHeaderValue.FromEncodedValue(proofs),
+        };
+        var signer = new CoseSigner(key, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders);
+        return CoseSign1Message.SignDetached(logRoot, signer);
+    }
+
+    /// <summary>The protected header of a receipt whose signature .NET cannot make (SM2): the same labels, in the same order, as the ES256 one.</summary>
+    private static byte[] EncodeProtectedHeader(CoseReceiptProfile profile, byte[] kid, byte[] claims)
+    {
+        var writer = new CborWriter(CborConformanceMode.Strict);
+        writer.WriteStartMap(5);
+        writer.WriteInt32(CoseAlgorithmLabel);
+        writer.WriteInt32(profile.Algorithm);
+        writer.WriteInt32(CoseCriticalLabel);
+        writer.WriteEncodedValue(EncodeCritical());
+        writer.WriteInt32(CoseKeyIdLabel);
+        writer.WriteByteString(kid);
+        writer.WriteInt32(VerifiableDataStructureLabel);
+        writer.WriteInt32(profile.VerifiableDataStructure);
+        writer.WriteInt32(LedgerClaimsLabel);
+        writer.WriteEncodedValue(claims);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static byte[] EncodeUnprotectedHeader(byte[] proofs)
+    {
+        var writer = new CborWriter(CborConformanceMode.Strict);
+        writer.WriteStartMap(1);
+        writer.WriteInt32(VerifiableDataProofsLabel);
+        writer.WriteEncodedValue(proofs);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static void VerifyIssuerSignature(CoseSign1Message message, CoseReceiptProfile profile, PublicKey issuerKey, byte[] logRoot)
+    {
+        if (profile != CoseReceiptProfile.P256Sha256)
+        {
+            if (!Sm2CoseSign1.VerifyDetached(message, issuerKey, logRoot))
+            {
+                throw new CoseReceiptException("issuer signature does not verify over the attested log root");
+            }
+
+            return;
+        }
+
         using var key = ECDsa.Create();
         key.ImportFromPem(KeyPem.ExportPublicKey(issuerKey));
         bool valid;
@@ -223,10 +277,10 @@ public static class CoseReceipts
         }
     }
 
-    /// <summary>Exactly the headers a ledger receipt has; returns the kid.</summary>
-    private static byte[] CheckHeaderShape(CoseSign1Message message)
+    /// <summary>Exactly the headers a ledger receipt has, alg and vds those of <paramref name="profile"/> (when known, else of some profile); returns the kid.</summary>
+    private static byte[] CheckHeaderShape(CoseSign1Message message, CoseReceiptProfile? profile)
     {
-        int[] protectedLabels = [1, 2, 4, VerifiableDataStructureLabel, LedgerClaimsLabel];
+        int[] protectedLabels = [CoseAlgorithmLabel, CoseCriticalLabel, CoseKeyIdLabel, VerifiableDataStructureLabel, LedgerClaimsLabel];
         if (message.ProtectedHeaders.Count != protectedLabels.Length || protectedLabels.Any(l => !message.ProtectedHeaders.ContainsKey(new CoseHeaderLabel(l))))
         {
             throw new CoseReceiptException($"protected header must hold exactly alg, crit, kid, vds and the ledger claims ({LedgerClaimsLabel})");
@@ -239,14 +293,12 @@ public static class CoseReceipts
 
         try
         {
-            if (message.ProtectedHeaders[CoseHeaderLabel.Algorithm].GetValueAsInt32() != Es256)
+            var algorithm = message.ProtectedHeaders[CoseHeaderLabel.Algorithm].GetValueAsInt32();
+            var structure = message.ProtectedHeaders[Vds].GetValueAsInt32();
+            if (profile is null ? !CoseReceiptProfile.IsKnownPair(algorithm, structure) : algorithm != profile.Algorithm || structure != profile.VerifiableDataStructure)
             {
-                throw new CoseReceiptException("protected header alg is not ES256 (-7)");
-            }
-
-            if (message.ProtectedHeaders[Vds].GetValueAsInt32() != Rfc9162Sha256)
-            {
-                throw new CoseReceiptException("protected header vds (395) is not RFC9162_SHA256 (1)");
+                var expected = profile is null ? "a ledger receipt's" : $"the {profile.SuiteName} consortium's ({profile.Algorithm}, {profile.VerifiableDataStructure})";
+                throw new CoseReceiptException($"protected header alg {algorithm} and vds (395) {structure} are not {expected}");
             }
 
             if (!message.ProtectedHeaders[CoseHeaderLabel.CriticalHeaders].EncodedValue.Span.SequenceEqual(EncodeCritical()))
@@ -376,13 +428,5 @@ public static class CoseReceipts
         proofs.WriteEndArray();
         proofs.WriteEndMap();
         return proofs.Encode();
-    }
-
-    private static void RequireP256(ICryptoSuite suite)
-    {
-        if (suite.Name != CryptoSuites.P256Sha256Name)
-        {
-            throw new CoseReceiptException($"COSE receipts need a p256-sha256 consortium (ES256); suite {suite.Name} cannot be expressed (SM2 has no COSE algorithm; EdDSA receipts are not implemented)");
-        }
     }
 }

@@ -25,6 +25,15 @@ public sealed class StorageOptions
     /// <summary>Table files kept open at most (file descriptors and table-reader memory).</summary>
     public int OpenFilesMax { get; set; } = LedgerDatabaseOptions.DefaultOpenFilesMax;
 
+    /// <summary>Whether registry_state keeps large values (batch item chunks) in blob files, out of compactions (see <see cref="LedgerDatabaseOptions.RegistryStateLargeValuesInBlobFiles"/>).</summary>
+    public bool RegistryStateLargeValuesInBlobFiles { get; set; } = true;
+
+    /// <summary>Threads one compaction job may split into (RocksDB max_subcompactions).</summary>
+    public int SubcompactionsMax { get; set; } = LedgerDatabaseOptions.DefaultSubcompactionsMax;
+
+    /// <summary>Target size of the level that level 0 compacts into (RocksDB max_bytes_for_level_base).</summary>
+    public long LevelBaseBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultLevelBaseBytes;
+
     /// <summary>Fills the storage part of the database options; <paramref name="options"/> supplies the rest.</summary>
     public LedgerDatabaseOptions Apply(LedgerDatabaseOptions options) => options with
     {
@@ -33,12 +42,15 @@ public sealed class StorageOptions
         WriteBufferBytes = (ulong)WriteBufferBytes,
         WalBytesMax = (ulong)WalBytesMax,
         OpenFilesMax = OpenFilesMax,
+        RegistryStateLargeValuesInBlobFiles = RegistryStateLargeValuesInBlobFiles,
+        SubcompactionsMax = SubcompactionsMax,
+        LevelBaseBytes = (ulong)LevelBaseBytes,
     };
 
     /// <summary>Throws, naming the <c>Node:Storage:*</c> setting, when a bound is out of range or the bounds disagree.</summary>
     public void Validate()
     {
-        if (BlockCacheBytes < 0 || MemtableBudgetBytes < 0 || WriteBufferBytes < 0 || WalBytesMax < 0)
+        if (BlockCacheBytes < 0 || MemtableBudgetBytes < 0 || WriteBufferBytes < 0 || WalBytesMax < 0 || LevelBaseBytes < 0)
         {
             throw new InvalidOperationException("Node:Storage byte sizes must not be negative");
         }

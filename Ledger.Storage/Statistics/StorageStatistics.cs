@@ -25,6 +25,16 @@ public sealed record StorageStatistics
     /// <summary>Microseconds writes were delayed or stopped by RocksDB since this open (its STALL_MICROS ticker).</summary>
     public required ulong WriteStallMicroseconds { get; init; }
 
+    /// <summary>
+    /// Bytes flushes and compactions wrote since this open (RocksDB's FLUSH_WRITE_BYTES plus
+    /// COMPACT_WRITE_BYTES tickers: every file those jobs wrote, blob files included): over the bytes written by the application, the
+    /// write amplification, the figure the compaction settings are chosen by (docs/storage.md, "Compaction").
+    /// </summary>
+    public ulong BackgroundWrittenBytes { get; init; }
+
+    /// <summary>Bytes compactions read since this open (COMPACT_READ_BYTES).</summary>
+    public ulong CompactionReadBytes { get; init; }
+
     /// <summary>Whether RocksDB stops writes right now (too many level-0 files, memtables or pending compaction bytes).</summary>
     public required bool WriteStopped { get; init; }
 

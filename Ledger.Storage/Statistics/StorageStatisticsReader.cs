@@ -19,6 +19,10 @@ internal static class StorageStatisticsReader
     /// <summary>The STALL_MICROS ticker's line in RocksDB's statistics text: <c>rocksdb.stall.micros COUNT : 123</c>.</summary>
     internal const string StallMicrosTicker = "rocksdb.stall.micros COUNT : ";
 
+    internal const string FlushWriteBytesTicker = "rocksdb.flush.write.bytes COUNT : ";
+    internal const string CompactWriteBytesTicker = "rocksdb.compact.write.bytes COUNT : ";
+    internal const string CompactReadBytesTicker = "rocksdb.compact.read.bytes COUNT : ";
+
     /// <summary>Write-ahead log files end in this (info logs are named LOG, LOG.old.*).</summary>
     private const string WalFileExtension = ".log";
 
@@ -43,25 +47,30 @@ internal static class StorageStatisticsReader
             BlockCacheBytes = blockCache.GetUsage(),
             PendingCompactionBytes = pendingCompactionBytes,
             WriteStallMicroseconds = StallMicroseconds(statisticsText),
+            BackgroundWrittenBytes = Ticker(statisticsText, FlushWriteBytesTicker) + Ticker(statisticsText, CompactWriteBytesTicker),
+            CompactionReadBytes = Ticker(statisticsText, CompactReadBytesTicker),
             WriteStopped = Number(rocks, WriteStoppedProperty, rocks.GetDefaultColumnFamily()) != 0,
         };
     }
 
     /// <summary>The STALL_MICROS count in RocksDB's statistics text; 0 when the line is absent (statistics off).</summary>
-    internal static ulong StallMicroseconds(string? statistics)
+    internal static ulong StallMicroseconds(string? statistics) => Ticker(statistics, StallMicrosTicker);
+
+    /// <summary>A ticker's count in RocksDB's statistics text (<paramref name="ticker"/> is its line up to the number); 0 when absent.</summary>
+    internal static ulong Ticker(string? statistics, string ticker)
     {
         if (statistics is null)
         {
             return 0;
         }
 
-        var start = statistics.IndexOf(StallMicrosTicker, StringComparison.Ordinal);
+        var start = statistics.IndexOf(ticker, StringComparison.Ordinal);
         if (start < 0)
         {
             return 0;
         }
 
-        start += StallMicrosTicker.Length;
+        start += ticker.Length;
         var end = start;
         while (end < statistics.Length && char.IsAsciiDigit(statistics[end]))
         {

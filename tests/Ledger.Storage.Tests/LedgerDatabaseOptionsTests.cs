@@ -80,6 +80,24 @@ public sealed class LedgerDatabaseOptionsTests
         Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.OpenFilesMax)));
     }
 
+    [TestCase(0)]
+    [TestCase(LedgerDatabaseOptions.BackgroundThreadsMaxLimit + 1)]
+    public void Validate_SubcompactionsOutOfRange_ThrowsNamingIt(int subcompactions)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { SubcompactionsMax = subcompactions }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.SubcompactionsMax)));
+    }
+
+    [TestCase(LedgerDatabaseOptions.LevelBaseBytesMin - 1)]
+    [TestCase(LedgerDatabaseOptions.LevelBaseBytesMaxLimit + 1)]
+    public void Validate_BaseLevelTargetOutOfRange_ThrowsNamingIt(ulong bytes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { LevelBaseBytes = bytes }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.LevelBaseBytes)));
+    }
+
     [Test]
     public void Open_InvalidBounds_ThrowsBeforeCreatingTheDirectory()
     {

@@ -150,7 +150,6 @@ public sealed class LedgerDatabaseTests
         Assert.That(Directory.GetFiles(directory.Path, "*.blob"), Has.Length.EqualTo(1));
     }
 
-    [TestCase(ColumnFamilyNames.RegistryState)]
     [TestCase(ColumnFamilyNames.TransactionIndex)]
     [TestCase(ColumnFamilyNames.MerkleNodes)]
     [TestCase(ColumnFamilyNames.Meta)]

@@ -25,6 +25,26 @@ public sealed class StorageOptionsTests
     }
 
     [Test]
+    public void Validate_SubcompactionsOutOfRange_ThrowsNamingTheSetting()
+    {
+        var options = new StorageOptions { SubcompactionsMax = 0 };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.That(error!.Message, Does.StartWith("Node:Storage:SubcompactionsMax"));
+    }
+
+    [Test]
+    public void Validate_BaseLevelTargetBelowItsMinimum_ThrowsNamingTheSetting()
+    {
+        var options = new StorageOptions { LevelBaseBytes = (long)LedgerDatabaseOptions.LevelBaseBytesMin - 1 };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.That(error!.Message, Does.StartWith("Node:Storage:LevelBaseBytes"));
+    }
+
+    [Test]
     public void Validate_NegativeSize_Throws()
     {
         Assert.Throws<InvalidOperationException>(new StorageOptions { BlockCacheBytes = -1 }.Validate);
@@ -33,7 +53,7 @@ public sealed class StorageOptionsTests
     [Test]
     public void Apply_Settings_ReachTheDatabaseOptionsAndKeepTheRest()
     {
-        var storage = new StorageOptions { BlockCacheBytes = 64 * MiB, MemtableBudgetBytes = 32 * MiB, WriteBufferBytes = 8 * MiB, WalBytesMax = 128 * MiB, OpenFilesMax = 500 };
+        var storage = new StorageOptions { BlockCacheBytes = 64 * MiB, MemtableBudgetBytes = 32 * MiB, WriteBufferBytes = 8 * MiB, WalBytesMax = 128 * MiB, OpenFilesMax = 500, RegistryStateLargeValuesInBlobFiles = false, SubcompactionsMax = 3, LevelBaseBytes = 512 * MiB };
 
         var applied = storage.Apply(new LedgerDatabaseOptions { DataDirectory = "d", ChainId = "c", SyncWrites = false });
 
@@ -44,6 +64,9 @@ public sealed class StorageOptionsTests
             Assert.That(applied.WriteBufferBytes, Is.EqualTo(8UL * 1024 * 1024));
             Assert.That(applied.WalBytesMax, Is.EqualTo(128UL * 1024 * 1024));
             Assert.That(applied.OpenFilesMax, Is.EqualTo(500));
+            Assert.That(applied.RegistryStateLargeValuesInBlobFiles, Is.False);
+            Assert.That(applied.SubcompactionsMax, Is.EqualTo(3));
+            Assert.That(applied.LevelBaseBytes, Is.EqualTo(512UL * 1024 * 1024));
             Assert.That(applied.DataDirectory, Is.EqualTo("d"));
             Assert.That(applied.SyncWrites, Is.False);
         });

@@ -52,6 +52,25 @@ public sealed class StorageStatisticsTests
     }
 
     [Test]
+    public void ReadStatistics_AfterFlushAndCompaction_CountsTheBytesTheyWroteAndRead()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+        Put(database, database.MerkleNodes, count: 100, valueBytes: 1_000);
+        database.Flush();
+        var flushed = database.ReadStatistics();
+        Put(database, database.MerkleNodes, count: 100, valueBytes: 1_000);
+        database.Flush();
+
+        database.Rocks.CompactRange(null, null, database.MerkleNodes);
+        var compacted = database.ReadStatistics();
+
+        Assert.That(flushed.BackgroundWrittenBytes, Is.GreaterThanOrEqualTo(100UL * 1_000));
+        Assert.That(compacted.BackgroundWrittenBytes, Is.GreaterThanOrEqualTo(flushed.BackgroundWrittenBytes + (200UL * 1_000)));
+        Assert.That(compacted.CompactionReadBytes, Is.GreaterThanOrEqualTo(200UL * 1_000));
+    }
+
+    [Test]
     public void ReadStatistics_LargeBlockFlushed_CountsBlobBytes()
     {
         using var directory = new TempDirectory();

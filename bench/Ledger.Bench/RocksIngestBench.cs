@@ -1,0 +1,255 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf;
+using Ledger.Core.Protocol;
+using Ledger.Registry.Batches;
+using Ledger.Registry.Model;
+using Ledger.Registry.State;
+using Ledger.Storage;
+using RocksDbSharp;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// RocksDB's side of bulk ingest, without the node: what a BatchRegister apply does to the store, batch
+/// after batch, under each storage profile in turn (same seed, same bytes), so old and new options are
+/// compared in one invocation on the same (shared) machine. Per batch: one MultiGet of the batch's
+/// 10,000 content-hash keys (the apply's duplicate check, almost all misses), then one synced write
+/// batch holding what the apply writes — a content-hash index entry per item (34-byte random key,
+/// 36-byte work id), the batch's item chunks (256 items each), its header, commitment, outcome and
+/// owner entries in <c>registry_state</c>, and the block (the item bytes again) in <c>blocks</c>.
+/// Key and value shapes come from the registry's own encoders (StateKeys, BatchItemTable,
+/// BatchCommitment), so they follow the real layout. Prints per step: write rate, pending compaction
+/// bytes, write-stall time, process CPU per item (RocksDB's background threads included) and bytes
+/// on disk per item; then each profile's last-step/first-step rate ratio.
+/// </summary>
+public sealed class RocksIngestBench : IBenchCommand
+{
+    private const int PerceptualEvery = 4;
+    private const ulong Seed = 0x18;
+
+    public string Name => "rocksingest";
+
+    public string Usage =>
+        "[--items 10000000] [--batch-items 10000] [--steps 10] [--repeat 1] [--profiles before,now] [--dir PATH] (profiles: " + string.Join(',', Profiles.Keys) + ")";
+
+    /// <summary>
+    /// The candidate option sets. "before" is the store as configured before issue #18's compaction
+    /// work; "now" is whatever <see cref="LedgerDatabaseOptions"/> defaults to today.
+    /// </summary>
+    private static readonly Dictionary<string, Func<LedgerDatabaseOptions, LedgerDatabaseOptions>> Profiles = new(StringComparer.Ordinal)
+    {
+        ["before"] = o => o with { RegistryStateLargeValuesInBlobFiles = false, SubcompactionsMax = 1, LevelBaseBytes = 256UL << 20 },
+        ["now"] = o => o,
+        ["blobs"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 256UL << 20 },
+        ["sub2"] = o => o with { RegistryStateLargeValuesInBlobFiles = false, SubcompactionsMax = 2, LevelBaseBytes = 256UL << 20 },
+        ["blobs-sub2"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 2, LevelBaseBytes = 256UL << 20 },
+        ["blobs-base1g"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 1UL << 30 },
+        ["blobs-wb128"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 256UL << 20, WriteBufferBytes = 128UL << 20 },
+    };
+
+    public int Run(string[] args)
+    {
+        var items = BenchArguments.PositiveLong(args, "--items", 10_000_000);
+        var batchItems = (int)BenchArguments.PositiveLong(args, "--batch-items", 10_000);
+        var steps = (int)BenchArguments.PositiveLong(args, "--steps", 10);
+        var repeat = (int)BenchArguments.PositiveLong(args, "--repeat", 1);
+        var names = StringArgument(args, "--profiles", "before,now").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var root = StringArgument(args, "--dir", Path.Combine(Path.GetTempPath(), "ledger-rocksingest-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+        foreach (var name in names)
+        {
+            if (!Profiles.ContainsKey(name))
+            {
+                throw new ArgumentException($"unknown profile '{name}'");
+            }
+        }
+
+        var batches = items / batchItems;
+        var batchesPerStep = Math.Max(1, batches / steps);
+        var results = new List<(string Profile, int Run, ProfileResult Result)>();
+        for (var run = 1; run <= repeat; run++)
+        {
+            foreach (var name in names)
+            {
+                var path = Path.Combine(root, name);
+                try
+                {
+                    var result = RunProfile(name, run, path, batches, batchesPerStep, batchItems);
+                    results.Add((name, run, result));
+                }
+                finally
+                {
+                    // Each profile's data goes before the next starts: the disk is shared.
+                    if (Directory.Exists(path))
+                    {
+                        Directory.Delete(path, recursive: true);
+                    }
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last_quarter,bg_written_bytes_per_item_run,bg_written_bytes_per_item_last_quarter,registry_bytes_per_item,total_bytes_per_item");
+        foreach (var (profile, run, result) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.CpuMicrosecondsPerItemLastQuarter:F1},{result.BackgroundWrittenBytesPerItem:F0},{result.BackgroundWrittenBytesPerItemLastQuarter:F0},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
+        }
+
+        foreach (var (profile, run, result) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rocksingest profile={profile} run={run} items={result.Items} last_over_first={result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2} pending_compaction_gb={result.Last.PendingCompactionBytes / 1e9:F2} stall_s={result.StallSecondsTotal:F1} cpu_us_per_item_last_quarter={result.CpuMicrosecondsPerItemLastQuarter:F1} bg_written_bytes_per_item_run={result.BackgroundWrittenBytesPerItem:F0} bg_written_bytes_per_item_last_quarter={result.BackgroundWrittenBytesPerItemLastQuarter:F0} registry_bytes_per_item={result.Last.RegistryBytesPerItem:F1} bytes_per_item={result.Last.TotalBytesPerItem:F1}"));
+        }
+
+        return 0;
+    }
+
+    private static ProfileResult RunProfile(string name, int run, string path, long batches, long batchesPerStep, int batchItems)
+    {
+        var options = Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB"));
+        Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
+        var random = new Random(unchecked((int)Seed));
+        var steps = new List<StepFigures>();
+        double stallTotal = 0;
+        using var database = LedgerDatabase.Open(options);
+        var process = Process.GetCurrentProcess();
+        var stepStart = Stopwatch.GetTimestamp();
+        process.Refresh();
+        var cpuStart = process.TotalProcessorTime;
+        var startStatistics = database.ReadStatistics();
+        var stallStart = startStatistics.WriteStallMicroseconds;
+        var writtenStart = startStatistics.BackgroundWrittenBytes;
+        var readStart = startStatistics.CompactionReadBytes;
+        long written = 0;
+        for (long batch = 0; batch < batches; batch++)
+        {
+            ApplyBatch(database, random, batch, batchItems);
+            written += batchItems;
+            if ((batch + 1) % batchesPerStep != 0 && batch + 1 != batches)
+            {
+                continue;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var statistics = database.ReadStatistics();
+            var stepItems = (double)batchItems * (((batch + 1) % batchesPerStep == 0) ? batchesPerStep : (batch + 1) % batchesPerStep);
+            var registry = statistics.ColumnFamilies.Single(family => family.Name == ColumnFamilyNames.RegistryState);
+            var stall = (statistics.WriteStallMicroseconds - stallStart) / 1e6;
+            stallTotal += stall;
+            var figures = new StepFigures(
+                stepItems,
+                stepItems / elapsed,
+                statistics.PendingCompactionBytes,
+                (cpu - cpuStart).TotalMicroseconds / stepItems,
+                (statistics.BackgroundWrittenBytes - writtenStart) / stepItems,
+                (statistics.CompactionReadBytes - readStart) / stepItems,
+                (registry.SstBytes + registry.BlobBytes) / (double)written,
+                (statistics.TotalFileBytes + statistics.WalBytes) / (double)written);
+            steps.Add(figures);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{steps.Count},{written},{figures.ItemsPerSecond:F0},{figures.PendingCompactionBytes / 1e9:F2},{stall:F1},{figures.CpuMicrosecondsPerItem:F1},{figures.BackgroundWrittenBytesPerItem:F0},{figures.CompactionReadBytesPerItem:F0},{registry.SstBytes / 1e6:F0},{registry.BlobBytes / 1e6:F0},{figures.RegistryBytesPerItem:F1},{figures.TotalBytesPerItem:F1}"));
+            stepStart = Stopwatch.GetTimestamp();
+            cpuStart = cpu;
+            stallStart = statistics.WriteStallMicroseconds;
+            writtenStart = statistics.BackgroundWrittenBytes;
+            readStart = statistics.CompactionReadBytes;
+        }
+
+        static double Background(StepFigures step) => step.BackgroundWrittenBytesPerItem;
+        static double Cpu(StepFigures step) => step.CpuMicrosecondsPerItem;
+        return new ProfileResult(written, steps[0], steps[^1], stallTotal, PerItem(steps, Background), PerItem(LastQuarter(steps), Background), PerItem(LastQuarter(steps), Cpu));
+    }
+
+    /// <summary>One BatchRegister apply's reads and writes (see the class comment), every item accepted.</summary>
+    private static void ApplyBatch(LedgerDatabase database, Random random, long batch, int batchItems)
+    {
+        var txHash = new byte[32];
+        random.NextBytes(txHash);
+        var items = new BatchItem[batchItems];
+        var contentKeys = new byte[batchItems][];
+        var hash = new byte[32];
+        for (var i = 0; i < batchItems; i++)
+        {
+            random.NextBytes(hash);
+            items[i] = new BatchItem { ContentSha256 = ByteString.CopyFrom(hash), ItemId = string.Create(CultureInfo.InvariantCulture, $"scale-{Seed:x}-{batch}-{i}") };
+            if (i % PerceptualEvery == 0)
+            {
+                items[i].PerceptualHash = BinaryPrimitives.ReadUInt64LittleEndian(hash.AsSpan(8));
+            }
+
+            contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, hash).UnsafeBytes;
+        }
+
+        var prior = new byte[]?[batchItems];
+        database.GetMany(database.RegistryState, contentKeys, prior);
+        var chunks = BatchItemTable.Encode(items, parallelismMax: 1);
+        var accepted = new bool[batchItems];
+        Array.Fill(accepted, true);
+        var root = new byte[32];
+        random.NextBytes(root);
+        var header = new byte[96];
+        random.NextBytes(header);
+
+        using var write = new WriteBatch();
+        for (var i = 0; i < batchItems; i++)
+        {
+            write.Put(contentKeys[i], WorkIds.Create(txHash, (uint)i), database.RegistryState);
+        }
+
+        write.Put(StateKeys.BatchItemsHeader(txHash).UnsafeBytes, header, database.RegistryState);
+        var blockBytes = 0;
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            write.Put(StateKeys.BatchItemChunk(txHash, c).UnsafeBytes, chunks[c], database.RegistryState);
+            blockBytes += chunks[c].Length;
+        }
+
+        write.Put(StateKeys.BatchCommitment(txHash).UnsafeBytes, BatchCommitment.Encode(root, accepted), database.RegistryState);
+        write.Put(StateKeys.BatchOutcome(txHash).UnsafeBytes, new BatchRegisterOutcome { ItemCount = (uint)batchItems, AcceptedCount = (uint)batchItems }.ToByteArray(), database.RegistryState);
+
+        // The block carries the items again (the detached item bytes, beside a signature and header).
+        var block = new byte[blockBytes];
+        var offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.CopyTo(block, offset);
+            offset += chunk.Length;
+        }
+
+        var height = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(height, checked((ulong)batch + 1));
+        write.Put(height, block, database.Blocks);
+        database.Write(write);
+    }
+
+    private static string StringArgument(string[] args, string flag, string fallback)
+    {
+        var at = Array.IndexOf(args, flag);
+        if (at < 0)
+        {
+            return fallback;
+        }
+
+        return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{flag} needs a value");
+    }
+
+    private sealed record StepFigures(double Items, double ItemsPerSecond, ulong PendingCompactionBytes, double CpuMicrosecondsPerItem, double BackgroundWrittenBytesPerItem, double CompactionReadBytesPerItem, double RegistryBytesPerItem, double TotalBytesPerItem);
+
+    /// <summary>The last quarter of the steps: one step may fall between two large compactions, a quarter rarely does.</summary>
+    private static List<StepFigures> LastQuarter(List<StepFigures> steps) => steps.Skip(steps.Count - Math.Max(1, steps.Count / 4)).ToList();
+
+    /// <summary>A per-item figure over several steps, weighted by their items.</summary>
+    private static double PerItem(List<StepFigures> steps, Func<StepFigures, double> figure) =>
+        steps.Sum(step => figure(step) * step.Items) / steps.Sum(step => step.Items);
+
+    /// <param name="BackgroundWrittenBytesPerItem">Flush and compaction bytes written per item over the whole run.</param>
+    /// <param name="BackgroundWrittenBytesPerItemLastQuarter">The same over the last quarter of the steps.</param>
+    /// <param name="CpuMicrosecondsPerItemLastQuarter">Process CPU (writer and RocksDB's threads) per item over the last quarter of the steps.</param>
+    private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal, double BackgroundWrittenBytesPerItem, double BackgroundWrittenBytesPerItemLastQuarter, double CpuMicrosecondsPerItemLastQuarter);
+}
