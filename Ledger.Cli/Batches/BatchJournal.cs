@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
 using Ledger.Client.Batches;
 using Ledger.Core.Protocol;
@@ -27,7 +28,7 @@ public sealed class BatchJournal
     private const string StateFile = "state.json";
     private const string LegacyStateFile = "state";
     private const string EntriesDirectory = "journal";
-    private const int EntryHeaderBytesMax = 4096;
+    private const string EntryPrefix = "batch-";
 
     private BatchJournal(string directory, RunIdentity? identity, JournalState state)
     {
@@ -65,6 +66,11 @@ public sealed class BatchJournal
 
         var statePath = Path.Combine(directory, StateFile);
         var state = File.Exists(statePath) ? ReadJson<JournalState>(statePath) : JournalState.Empty;
+        if (state.Problem() is { } problem)
+        {
+            throw Damaged($"{statePath}: {problem}");
+        }
+
         var journal = new BatchJournal(directory, identity, state);
         journal.DropAcknowledgedEntries();
         return journal;
@@ -105,15 +111,15 @@ public sealed class BatchJournal
     /// <summary>Batches signed and journaled but not acknowledged, in order (contiguous from <see cref="JournalState.BatchesDone"/>).</summary>
     public IReadOnlyList<int> PendingBatches()
     {
-        var batches = System.IO.Directory.EnumerateFiles(Path.Combine(Directory, EntriesDirectory), "batch-*.entry")
-            .Select(path => int.Parse(Path.GetFileNameWithoutExtension(path).AsSpan("batch-".Length), NumberStyles.None, CultureInfo.InvariantCulture))
+        var batches = System.IO.Directory.EnumerateFiles(Path.Combine(Directory, EntriesDirectory), EntryPrefix + "*.entry")
+            .Select(path => EntryBatch(path) ?? throw Damaged($"{path} is not a journal entry's name ({EntryPrefix}NNNNNN.entry)"))
             .Order()
             .ToList();
         for (var i = 0; i < batches.Count; i++)
         {
             if (batches[i] != State.BatchesDone + i)
             {
-                throw new InvalidOperationException($"journal damaged: entries {string.Join(",", batches)} do not follow the {State.BatchesDone} acknowledged batches without a gap");
+                throw Damaged($"entries {string.Join(",", batches.Take(10))} do not follow the {State.BatchesDone} acknowledged batches without a gap");
             }
         }
 
@@ -143,24 +149,74 @@ public sealed class BatchJournal
         });
     }
 
+    /// <summary>A journaled batch's entry and signed bytes, checked for shape (the run checks them against the manifest).</summary>
+    /// <exception cref="CliException">The entry is missing, past its bound, or not an entry of this batch.</exception>
     public (JournalEntry Entry, SignedTransaction Transaction) ReadEntry(int batch)
     {
         var path = EntryPath(batch);
-        var bytes = File.ReadAllBytes(path);
-        var newline = Array.IndexOf(bytes, (byte)'\n', 0, Math.Min(bytes.Length, EntryHeaderBytesMax));
+        var bytes = Files.ReadAllBytes(path, ManifestBounds.JournalEntryBytesMax, "journal entry");
+        var newline = Array.IndexOf(bytes, (byte)'\n', 0, Math.Min(bytes.Length, ManifestBounds.JournalEntryHeaderBytesMax));
         if (newline < 0)
         {
-            throw new InvalidOperationException($"journal damaged: {path} has no header line");
+            throw Damaged($"{path} has no header line within {nameof(ManifestBounds.JournalEntryHeaderBytesMax)}={ManifestBounds.JournalEntryHeaderBytesMax} bytes");
         }
 
-        var entry = JsonSerializer.Deserialize<JournalEntry>(bytes.AsSpan(0, newline)) ?? throw new InvalidOperationException($"journal damaged: {path} header is null");
-        var transaction = SignedTransaction.Parser.ParseFrom(bytes.AsSpan(newline + 1));
+        JournalEntry? entry;
+        SignedTransaction transaction;
+        try
+        {
+            entry = JsonSerializer.Deserialize<JournalEntry>(bytes.AsSpan(0, newline));
+            transaction = SignedTransaction.Parser.ParseFrom(bytes.AsSpan(newline + 1));
+        }
+        catch (Exception exception) when (exception is JsonException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw Damaged($"{path} does not parse: {exception.Message}");
+        }
+
+        if (entry is null || entry.TxHash is null || entry.SourceSha256 is null)
+        {
+            throw Damaged($"{path} header lacks fields");
+        }
+
         if (entry.Batch != batch)
         {
-            throw new InvalidOperationException($"journal damaged: {path} says it is batch {entry.Batch}");
+            throw Damaged($"{path} says it is batch {entry.Batch}");
         }
 
         return (entry, transaction);
+    }
+
+    /// <summary>
+    /// The transaction hash recorded in batch <paramref name="batch"/>'s manifest file (written before its entry), or
+    /// null when there is no such file (the batch was never signed).
+    /// </summary>
+    /// <exception cref="CliException">The file's header line is past its bound or does not parse.</exception>
+    public string? RecordedTxHash(int batch)
+    {
+        var path = ManifestPath(batch);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var header = new byte[ManifestBounds.JournalFileBytesMax];
+        var length = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        var newline = Array.IndexOf(header, (byte)'\n', 0, length);
+        try
+        {
+            var node = JsonNode.Parse(header.AsSpan(0, newline < 0 ? length : newline));
+            if (node?["TxHash"]?.GetValue<string>() is { Length: 64 } txHash && txHash.All(char.IsAsciiHexDigitLower))
+            {
+                return txHash;
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            // Reported below, as any header without a hash.
+        }
+
+        throw Damaged($"{path} does not begin with a header holding the batch's transaction hash");
     }
 
     /// <summary>Batch <paramref name="state"/>.BatchesDone - 1 is acknowledged: record it, then drop its entry.</summary>
@@ -177,14 +233,21 @@ public sealed class BatchJournal
         File.Delete(EntryPath(state.BatchesDone - 1));
     }
 
-    private string EntryPath(int batch) => Path.Combine(Directory, EntriesDirectory, $"batch-{batch:D6}.entry");
+    /// <summary>A refusal to resume from a damaged journal: the user's way out is named.</summary>
+    internal static CliException Damaged(string detail) =>
+        CliException.InvalidInput($"journal damaged: {detail}; nothing was signed or submitted for it — restore the manifest directory, or start over with a new --manifest-dir");
+
+    private static int? EntryBatch(string path) =>
+        int.TryParse(Path.GetFileNameWithoutExtension(path).AsSpan(EntryPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var batch) ? batch : null;
+
+    private string EntryPath(int batch) => Path.Combine(Directory, EntriesDirectory, $"{EntryPrefix}{batch:D6}.entry");
 
     /// <summary>An entry whose batch the state already counts was deleted after the state was written, or not yet: finish that.</summary>
     private void DropAcknowledgedEntries()
     {
         foreach (var path in System.IO.Directory.EnumerateFiles(Path.Combine(Directory, EntriesDirectory), "batch-*.entry").ToList())
         {
-            if (int.TryParse(Path.GetFileNameWithoutExtension(path).AsSpan("batch-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch < State.BatchesDone)
+            if (EntryBatch(path) is { } batch && batch < State.BatchesDone)
             {
                 File.Delete(path);
             }
@@ -195,7 +258,7 @@ public sealed class BatchJournal
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path)) ?? throw CliException.InvalidInput($"{path} is empty");
+            return JsonSerializer.Deserialize<T>(Files.ReadAllBytes(path, ManifestBounds.JournalFileBytesMax, "journal file")) ?? throw CliException.InvalidInput($"{path} is empty");
         }
         catch (JsonException exception)
         {
@@ -211,6 +274,14 @@ public sealed record RunIdentity(string Format, string Kind, int BatchSize, stri
 public sealed record JournalState(int BatchesDone, long ItemsDone, string SourceSha256)
 {
     public static JournalState Empty { get; } = new(0, 0, "");
+
+    /// <summary>Why this cannot be a state the journal wrote (negative counts, a digest that is not SHA-256 hex), or null.</summary>
+    public string? Problem() =>
+        BatchesDone < 0 || ItemsDone < 0 ? $"negative counts ({BatchesDone} batches, {ItemsDone} items)"
+        : ItemsDone < BatchesDone || ItemsDone > (long)BatchesDone * ManifestBounds.BatchSizeMax ? $"{ItemsDone} items cannot fill {BatchesDone} batches"
+        : BatchesDone == 0 ? (ItemsDone == 0 && SourceSha256 == "" ? null : "no batches done, yet items or a digest recorded")
+        : SourceSha256 is not { Length: 64 } || !SourceSha256.All(char.IsAsciiHexDigitLower) ? "the manifest digest is not SHA-256 hex"
+        : null;
 }
 
 /// <summary>One signed, not yet acknowledged batch (the header line of its journal file).</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Google.Protobuf;
 using Ledger.Cli.Infrastructure;
 using Ledger.Client.Batches;
 using Ledger.Core.Hashing;
@@ -11,8 +12,9 @@ namespace Ledger.Cli.Batches;
 /// One run of <c>ledger batch-register</c>, exactly-once across crashes and lost acknowledgements:
 /// <list type="number">
 /// <item>Skip the acknowledged batches in the manifest, checking its digest against the journal's (a different manifest is refused).</item>
-/// <item>Settle every journaled, unacknowledged batch: look its transaction hash up; if applied take that commit,
-/// else resubmit the very same signed bytes. A journaled batch is never signed again.</item>
+/// <item>Settle every journaled, unacknowledged batch: check its entry against its manifest file and the manifest's batch
+/// (a damaged or tampered entry is refused), look its transaction hash up; if applied take that commit, else resubmit the
+/// very same signed bytes. A journaled batch is never signed again.</item>
 /// <item>Stream the rest: read a batch, sign it, journal manifest and signed bytes durably, submit; at most
 /// <see cref="BatchRunSettings.InFlight"/> submissions outstanding, acknowledged strictly in order.</item>
 /// </list>
@@ -63,14 +65,25 @@ public sealed class BatchRegisterRun
     private void SkipAcknowledged()
     {
         var state = journal.State;
+        long items = 0;
         for (var b = 0; b < state.BatchesDone; b++)
         {
-            reader.ReadBatch([], settings.BatchSize, skip: true);
+            var count = reader.ReadBatch([], settings.BatchSize, skip: true);
+            if (count == 0)
+            {
+                throw SourceChanged(b, $"it ends after {b} batches, the journal counts {state.BatchesDone} acknowledged");
+            }
+
+            items += count;
         }
 
         if (state.BatchesDone > 0)
         {
             RequireSameSource(state.BatchesDone - 1, state.SourceSha256);
+            if (items != state.ItemsDone)
+            {
+                throw BatchJournal.Damaged($"state.json counts {state.ItemsDone} items done, the {state.BatchesDone} batches it counts hold {items}");
+            }
         }
     }
 
@@ -84,16 +97,34 @@ public sealed class BatchRegisterRun
             var txHash = TransactionHashing.ComputeHash(settings.ChainHash, transaction);
             if (Convert.ToHexStringLower(txHash) != entry.TxHash)
             {
-                throw new InvalidOperationException($"journal damaged: batch {batch}'s signed bytes hash to {Convert.ToHexStringLower(txHash)}, its entry says {entry.TxHash}");
+                throw BatchJournal.Damaged($"batch {batch}'s signed bytes hash to {Convert.ToHexStringLower(txHash)}, its entry says {entry.TxHash}");
             }
 
-            var count = reader.ReadBatch([], settings.BatchSize, skip: true);
+            // Written before the entry, by the same run: two records of what was signed for this batch must agree.
+            var recorded = journal.RecordedTxHash(batch);
+            if (recorded != entry.TxHash)
+            {
+                throw BatchJournal.Damaged($"batch {batch}'s entry holds tx {entry.TxHash}, its manifest file {(recorded is null ? "is missing" : "records tx " + recorded)}");
+            }
+
+            var items = new List<BatchItem>(Math.Min(settings.BatchSize, 4096));
+            var count = reader.ReadBatch(items, settings.BatchSize, skip: false);
             if (count != entry.ItemCount)
             {
                 throw SourceChanged(batch, $"it has {count} items where batch {batch} had {entry.ItemCount}");
             }
 
             RequireSameSource(batch, entry.SourceSha256);
+            if (entry.ItemsEnd != journal.State.ItemsDone + count)
+            {
+                throw BatchJournal.Damaged($"batch {batch}'s entry says the items end at {entry.ItemsEnd}, the journal's state and the batch's {count} items say {journal.State.ItemsDone + count}");
+            }
+
+            if (JournaledBatchProblem(transaction, items) is { } problem)
+            {
+                throw BatchJournal.Damaged($"batch {batch}'s journaled transaction is not the manifest's batch {batch}: {problem}");
+            }
+
             var commit = await ledger.FindAsync(txHash, cancellation).ConfigureAwait(false);
             if (commit is null)
             {
@@ -128,6 +159,13 @@ public sealed class BatchRegisterRun
                 if (count == 0)
                 {
                     break;
+                }
+
+                // A batch signed before (its manifest file records the hash) must not be signed again if it was committed:
+                // the journal lost its entry or state (a restored backup, a deleted file), and a new signature would commit it twice.
+                if (journal.RecordedTxHash(nextBatch) is { } signedBefore && await ledger.FindAsync(Convert.FromHexString(signedBefore), cancellation).ConfigureAwait(false) is { } earlier)
+                {
+                    throw BatchJournal.Damaged($"batch {nextBatch} was committed before (tx {signedBefore}, block {earlier.BlockHeight}) but the journal counts {journal.State.BatchesDone} batches done and holds no entry for it");
                 }
 
                 itemsEnd += count;
@@ -225,6 +263,28 @@ public sealed class BatchRegisterRun
 
         journal.Advance(new JournalState(batch + 1, itemsEnd, sourceSha256));
         Acknowledged?.Invoke(new BatchAcknowledgement(batch, itemCount, commit, reader.UnitsRead));
+    }
+
+    /// <summary>Why a journaled transaction is not the batch built from <paramref name="items"/> with this run's settings, or null.</summary>
+    private string? JournaledBatchProblem(SignedTransaction transaction, List<BatchItem> items)
+    {
+        var built = BatchRegistration.Build(items, settings.MediaType, new RightsHolder { MemberId = settings.Holder }, settings.ChainHash);
+        TransactionEnvelope envelope;
+        BatchRegister body;
+        try
+        {
+            envelope = TransactionEnvelope.Parser.ParseFrom(transaction.Envelope);
+            body = BatchRegister.Parser.ParseFrom(envelope.Body);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException exception)
+        {
+            return $"its envelope does not parse ({exception.Message})";
+        }
+
+        return envelope.Type != TransactionType.BatchRegister ? $"it is a {envelope.Type}"
+            : !body.Equals(built.Body) ? "its signed body (items' root, count, media type or holder) differs"
+            : !transaction.DetachedItems.Equals(built.Items.ToByteString()) ? "its detached items differ"
+            : null;
     }
 
     private void RequireSameSource(int batch, string recordedSha256)

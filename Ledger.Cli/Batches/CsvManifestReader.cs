@@ -8,13 +8,16 @@ namespace Ledger.Cli.Batches;
 
 /// <summary>
 /// A CSV manifest, <c>item_id,content_sha256_hex[,phash_hex]</c> per line, read line by line: blank
-/// lines, <c>#</c> comments and a first line starting with <c>item_id</c> are skipped. A line longer than
+/// lines, <c>#</c> comments and a first line starting with <c>item_id</c> are skipped, and a UTF-8 byte order mark
+/// before the first line is dropped. A line longer than
 /// <see cref="ManifestBounds.LineCharsMax"/> is refused without being held, so memory stays at one
 /// read buffer and one batch whatever the file holds. Errors name <c>file:line</c>.
 /// </summary>
 public sealed class CsvManifestReader : IManifestReader
 {
     private const int ReadBufferChars = 64 * 1024;
+
+    private const char ByteOrderMark = '\uFEFF';
 
     private readonly TextReader reader;
     private readonly string name;
@@ -58,6 +61,12 @@ public sealed class CsvManifestReader : IManifestReader
             digest.AppendData(digestScratch.AsSpan(0, Encoding.UTF8.GetBytes(text, digestScratch)));
             digest.AppendData("\n"u8);
             var trimmed = text.TrimEnd('\r');
+            if (lineNumber == 1 && trimmed.StartsWith(ByteOrderMark))
+            {
+                // Spreadsheets save CSV with a UTF-8 byte order mark: a marker of the encoding, not the first item id's first character.
+                trimmed = trimmed[1..];
+            }
+
             if (trimmed.IsWhiteSpace() || trimmed.StartsWith("#") || (lineNumber == 1 && trimmed.StartsWith("item_id", StringComparison.Ordinal)))
             {
                 continue;

@@ -36,6 +36,18 @@ public static class ManifestBounds
     /// <summary>Nesting of a directory manifest (one sorted listing is held per level).</summary>
     public const int DirectoryDepthMax = 32;
 
+    /// <summary>run.json, state.json and a batch manifest's header line: a few hundred bytes when written; a resume reads no more.</summary>
+    public const int JournalFileBytesMax = 64 * 1024;
+
+    /// <summary>A journal entry's JSON header line (batch, tx hash, counts, digest).</summary>
+    public const int JournalEntryHeaderBytesMax = 4096;
+
+    /// <summary>
+    /// A whole journal entry: its header line and the signed transaction — the detached items at the registry's
+    /// bound, and room for the envelope (its body within the registry's bound) and the signature.
+    /// </summary>
+    public const int JournalEntryBytesMax = JournalEntryHeaderBytesMax + RegistryLimits.BatchItemsBytesMax + (2 * RegistryLimits.TransactionBodyBytesMax);
+
     /// <summary>Checks an item id (the CSV's first field or a file's relative path) against the registry's bound.</summary>
     /// <exception cref="ManifestFormatException">It is empty or longer than <see cref="ItemIdBytesMax"/> UTF-8 bytes.</exception>
     public static void CheckItemId(string itemId, string location)

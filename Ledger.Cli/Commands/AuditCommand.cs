@@ -70,7 +70,16 @@ public static class AuditCommand
                         "auditing",
                         status.Height,
                         auditor.VerifiedHeight,
-                        advance => AuditEndpointAsync(client, auditor, status.Height, checkpoints, rate, advance, cancellation),
+                        advance => new EndpointAudit(client, auditor)
+                        {
+                            GroupAudited = group =>
+                            {
+                                rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
+                                advance(group.Count);
+                            },
+                            CheckpointDue = () => checkpoints.Due,
+                            WriteCheckpointAsync = token => checkpoints.WriteAsync(auditor, token),
+                        }.RunAsync(status.Height, cancellation),
                         () => rate.Describe(auditor.VerifiedHeight, status.Height)).ConfigureAwait(false);
                 }
                 catch (Exception) when (auditor.Failure is null)
@@ -80,16 +89,8 @@ public static class AuditCommand
                     throw;
                 }
 
-                if (auditor.Failure is null && auditor.VerifiedHeight > 0)
-                {
-                    // The node's latest certified header must be one the audit found certified (blocks before a
-                    // resumed-from checkpoint were checked by the run that wrote it).
-                    var latest = await FetchCertifiedAsync(client, 0, cancellation).ConfigureAwait(false);
-                    if (latest is not null && latest.Header.Height > resumedFrom && latest.Header.Height <= auditor.VerifiedHeight)
-                    {
-                        auditor.RequireCertified(latest.Header.Height);
-                    }
-                }
+                // The node's latest certified header must be one the audit found certified.
+                await new EndpointAudit(client, auditor).RequireLatestCertifiedAsync(resumedFrom, cancellation).ConfigureAwait(false);
 
                 if (auditor.Failure is null)
                 {
@@ -138,116 +139,9 @@ public static class AuditCommand
         return command;
     }
 
-    /// <summary>Certified headers fetched at once for one group of blocks.</summary>
-    private const int CertifiedFetchesMax = 256;
-
-    /// <summary>
-    /// Block bytes (protobuf) held in one group before it is audited: with the one block the stream
-    /// holds, what the audit buffers whatever the blocks' sizes (a block of bulk registrations runs to megabytes).
-    /// </summary>
-    private const long GroupBytesMax = 64L * 1024 * 1024;
-
     private const int CheckpointIntervalSecondsDefault = 60;
 
     private const int CheckpointIntervalSecondsMax = 24 * 3600;
-
-    /// <summary>
-    /// Streams blocks (first unverified height .. target) from the node in pages, audits them in groups
-    /// bounded by transactions, blocks and bytes, and writes the checkpoint when it is due (the group
-    /// is cut short for it). A dropped connection is resumed inside <see cref="Ledger.Client.LedgerClient.GetBlocksAsync"/>.
-    /// </summary>
-    private static async Task AuditEndpointAsync(Ledger.Client.LedgerClient client, ChainAuditor auditor, ulong targetHeight, PeriodicCheckpoint checkpoints, AuditRate rate, Action<double> advance, CancellationToken cancellation)
-    {
-        var group = new List<Block>();
-        var transactions = 0;
-        var bytes = 0L;
-        var blocks = client.GetBlocksAsync(auditor.VerifiedHeight + 1, targetHeight, cancellation).GetAsyncEnumerator(cancellation);
-        await using var blocksScope = blocks.ConfigureAwait(false);
-        while (true)
-        {
-            try
-            {
-                if (!await blocks.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
-            catch (Exception exception) when (exception is LedgerUnavailableException or Grpc.Core.RpcException && !cancellation.IsCancellationRequested)
-            {
-                // The node stayed away past the client's retries: audit what arrived, so the checkpoint written on the way out covers it.
-                if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
-                {
-                    rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
-                }
-
-                throw;
-            }
-
-            var block = blocks.Current;
-            group.Add(block);
-            transactions += block.Transactions.Count;
-            bytes += block.CalculateSize();
-            if (transactions < StoreReader.GroupTransactionsMax && group.Count < CertifiedFetchesMax && bytes < GroupBytesMax && !checkpoints.Due)
-            {
-                continue;
-            }
-
-            if (!await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
-            advance(group.Count);
-            if (checkpoints.Due)
-            {
-                await checkpoints.WriteAsync(auditor, cancellation).ConfigureAwait(false);
-            }
-
-            group = [];
-            transactions = 0;
-            bytes = 0;
-        }
-
-        if (group.Count > 0 && await AuditGroupAsync(client, auditor, group, cancellation).ConfigureAwait(false))
-        {
-            rate.Observe(auditor.VerifiedHeight, auditor.TransactionsVerified);
-            advance(group.Count);
-        }
-    }
-
-    /// <summary>Audits a group of blocks with the node's certified headers for them (fetched concurrently).</summary>
-    private static async Task<bool> AuditGroupAsync(Ledger.Client.LedgerClient client, ChainAuditor auditor, List<Block> group, CancellationToken cancellation)
-    {
-        var fetches = new Task<CertifiedHeader?>[group.Count];
-        for (var i = 0; i < group.Count; i++)
-        {
-            fetches[i] = FetchCertifiedAsync(client, group[i].Header.Height, cancellation);
-        }
-
-        var certified = await Task.WhenAll(fetches).ConfigureAwait(false);
-        var attestations = new IReadOnlyList<Attestation>?[group.Count];
-        for (var i = 0; i < group.Count; i++)
-        {
-            attestations[i] = certified[i]?.Attestations;
-        }
-
-        return auditor.Append(group, attestations);
-    }
-
-    /// <summary>The node's certified header at a height (0 = latest), unverified (the auditor checks it), or null when it has none.</summary>
-    private static async Task<CertifiedHeader?> FetchCertifiedAsync(Ledger.Client.LedgerClient client, ulong height, CancellationToken cancellation)
-    {
-        try
-        {
-            var request = new GetCertifiedHeaderRequest { Height = height };
-            return await client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation).ConfigureAwait(false);
-        }
-        catch (Grpc.Core.RpcException exception) when (exception.StatusCode == Grpc.Core.StatusCode.NotFound || NotCertifiedAnswer.Is(exception))
-        {
-            return null;
-        }
-    }
 
     private static async Task<ChainAuditor> ResumeAsync(Ledger.Client.LedgerClient client, ConsortiumGenesis genesis, string path, CancellationToken cancellation)
     {

@@ -21,7 +21,7 @@ namespace Ledger.Cli.Infrastructure;
 public static class StoreReader
 {
     /// <summary>Transactions per group handed to the auditor (one parallel pass each).</summary>
-    public const int GroupTransactionsMax = 8_192;
+    public const int GroupTransactionsMax = Ledger.Client.Audit.EndpointAudit.GroupTransactionsMax;
 
     /// <summary>Groups read ahead of the auditor.</summary>
     public const int GroupsAheadMax = 2;

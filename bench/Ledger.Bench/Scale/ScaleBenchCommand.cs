@@ -149,8 +149,14 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 charts = TryCharts(steps, options.OutDirectory);
             }
 
+            var auditCsvPath = options.Audit ? await AuditAsync(ports.PublicUrl, genesis, options.OutDirectory).ConfigureAwait(false) : null;
             var summary = Summarize(steps, ingest, RateSliceBatchesMin * options.InFlight * (long)options.BatchItems);
             Console.WriteLine($"csv: {Path.GetFullPath(csvPath)}");
+            if (auditCsvPath is not null)
+            {
+                Console.WriteLine($"csv: {Path.GetFullPath(auditCsvPath)}");
+            }
+
             foreach (var chart in charts)
             {
                 Console.WriteLine($"chart: {Path.GetFullPath(chart)}");
@@ -199,6 +205,31 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Audits the whole chain over the network (the load stopped, the node as the last step left it), prints the
+    /// audit's line and writes <c>audit.csv</c>; returns its path, or null when the audit was cut off (said on stderr:
+    /// the run's figures and closing line do not depend on it).
+    /// </summary>
+    private static async Task<string?> AuditAsync(string publicUrl, ConsortiumGenesis genesis, string outDirectory)
+    {
+        Console.WriteLine("scale: auditing the whole chain over the network (as ledger audit --endpoint does)");
+        AuditFigures figures;
+        try
+        {
+            figures = await ChainAuditStep.RunAsync(publicUrl, genesis, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Ledger.Client.LedgerUnavailableException or Grpc.Core.RpcException)
+        {
+            Console.Error.WriteLine($"audit: cut off: {e.Message}");
+            return null;
+        }
+
+        Console.WriteLine(figures.Line());
+        var path = Path.Combine(outDirectory, "audit.csv");
+        await File.WriteAllTextAsync(path, string.Join(',', AuditFigures.Columns) + "\n" + figures.Row() + "\n").ConfigureAwait(false);
+        return path;
     }
 
     private static bool Due(int every, int step, bool last) => every > 0 && (last || step % every == 0);

@@ -16,7 +16,7 @@ internal sealed record ScaleOptions
 
     public const string Usage =
         "[--items 100000000] [--step 10000000] [--batch-size 10000] [--in-flight 4] [--single-rate 200] [--perceptual-every 4] [--samples 500] [--sample-concurrency 8] "
-        + "[--restart-every 1] [--learner-every 1] [--minutes 0] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
+        + "[--restart-every 1] [--learner-every 1] [--no-audit] [--minutes 0] [--seed N] [--out DIR] [--data-dir DIR] [--keep-data] [--node-dll PATH] [--node-option Key=Value ...]";
 
     public long Items { get; init; } = DefaultItems;
 
@@ -42,6 +42,9 @@ internal sealed record ScaleOptions
 
     /// <summary>Catch a fresh learner up every K steps (the last step always); 0 = never.</summary>
     public int LearnerEvery { get; init; } = 1;
+
+    /// <summary>After the last step, audit the whole chain over the network as <c>ledger audit --endpoint</c> does (<c>--no-audit</c> skips it).</summary>
+    public bool Audit { get; init; } = true;
 
     /// <summary>Time budget: stop growing at the last step boundary that fits (the summary covers the items reached); 0 = none.</summary>
     public int Minutes { get; init; }
@@ -77,6 +80,7 @@ internal sealed record ScaleOptions
             SampleConcurrency = (int)BenchArguments.PositiveLong(args, "--sample-concurrency", DefaultSampleConcurrency),
             RestartEvery = (int)NonNegative(args, "--restart-every", 1),
             LearnerEvery = (int)NonNegative(args, "--learner-every", 1),
+            Audit = Array.IndexOf(args, "--no-audit") < 0,
             Minutes = (int)NonNegative(args, "--minutes", 0),
             Seed = (ulong)BenchArguments.PositiveLong(args, "--seed", (long)DefaultSeed),
             OutDirectory = Value(args, "--out") ?? Path.Combine("bench", "results", "scale-" + stamp),

@@ -1,5 +1,6 @@
 using System.Text;
 using Ledger.Cli.Batches;
+using Ledger.Client.Tests.Support;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Client.Tests.Cli;
@@ -20,6 +21,35 @@ public sealed class BatchManifestReaderTests
         Assert.That((first, second, items.Count), Is.EqualTo((10, 10, 20)));
         Assert.That(items[19].ItemId, Is.EqualTo("item-19"));
         Assert.That(endless.CharsServed, Is.LessThanOrEqualTo(64 * 1024), "one read buffer, not the input");
+    }
+
+    [Test]
+    public void ReadBatch_CsvSavedWithAByteOrderMark_LeavesItOutOfTheFirstItemId()
+    {
+        // Found by the batch-input fuzzer: the mark became the first character of the first item's id.
+        using var directory = new TempDirectory();
+        var path = directory.File("bom.csv");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"first,{new string('a', 64)}\nsecond,{new string('b', 64)}\n")]);
+        using var reader = CsvManifestReader.Open(path);
+        var items = new List<BatchItem>();
+
+        reader.ReadBatch(items, 10, skip: false);
+
+        Assert.That(items.Select(i => i.ItemId), Is.EqualTo(new[] { "first", "second" }));
+    }
+
+    [Test]
+    public void ReadBatch_DirectoryFileNameWithALineEnd_IsRefusedOnOneLine()
+    {
+        // Found by the batch-input fuzzer: a file name's line end (or escape sequence) went into the error as it was.
+        using var directory = new TempDirectory();
+        var tree = directory.File("tree");
+        Directory.CreateDirectory(tree);
+        File.WriteAllText(Path.Combine(tree, "x\n\u001b[31m" + new string('n', 70)), "content");
+        using var reader = new DirectoryManifestReader(tree);
+
+        Assert.That(() => reader.ReadBatch([], 10, skip: false), Throws.InstanceOf<ManifestFormatException>()
+            .With.Message.Contains("x\\u000a\\u001b[31m").And.Message.Not.Contains("\n").And.Message.Not.Contains("\u001b"));
     }
 
     [Test]
