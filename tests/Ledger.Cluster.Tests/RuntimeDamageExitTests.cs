@@ -55,7 +55,7 @@ public sealed class RuntimeDamageExitTests
         {
             Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.DataLoss), refused.Status.Detail);
             Assert.That(exitCode, Is.EqualTo(NodeProgram.ExitLocalDamage), output);
-            Assert.That(output, Does.Contain($"ledger-node: block {DamagedHeight} body holds 0 transactions").And.Contain("recorded: restart the node and it resyncs from its peers"));
+            Assert.That(output, Does.Contain($"ledger-node: transaction record 0 of block {DamagedHeight} is missing").And.Contain("recorded: restart the node and it resyncs from its peers"));
         });
 
         // Act: its supervisor starts it again while registrations go on.
