@@ -5,8 +5,10 @@ using static Ledger.Core.Crypto.Sm2OpenSslNative;
 namespace Ledger.Core.Crypto;
 
 /// <summary>
-/// SM2 with SM3 through the system's OpenSSL 3 EVP interface: about three times BouncyCastle's
-/// verification rate (bench: <c>Ledger.Bench sm2</c>). Keys are EVP_PKEYs of type "SM2" built
+/// SM2 with SM3 through the system's OpenSSL 3 EVP interface. Not the default: OpenSSL 3.0's SM2
+/// uses its generic curve code and verified at 0.36x BouncyCastle with cached keys on the
+/// development machine (<c>Ledger.Bench sm2</c> compares both); it is kept, cross-checked, for
+/// hosts whose libcrypto is faster (<see cref="Sm2Sm3Backends"/>). Keys are EVP_PKEYs of type "SM2" built
 /// with EVP_PKEY_fromdata, which rejects points off the curve and coordinates of p or more. The
 /// distinguishing id is set on the EVP_PKEY_CTX before EVP_DigestSignInit/EVP_DigestVerifyInit
 /// (OpenSSL caches it until the operation starts), which is how OpenSSL 3's SM2 provider takes it.
