@@ -92,14 +92,11 @@ public sealed partial class LedgerNode : IAsyncDisposable
             // Before any store reads the state: finish a snapshot install a crash interrupted.
             var snapshotStaging = new SnapshotStaging(StagingDirectory(options));
             StateSnapshotInstaller.CompleteInterrupted(database, snapshotStaging);
-            RegistryState = new RocksDbRegistryState(database, chain.RegistryOptions.Similarity.Layout);
+            RegistryState = new RocksDbRegistryState(database);
             if (!RegistryState.TryGet(StateKeys.AppliedHeight(), out _))
             {
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
-
-            // Once per older data directory (or after a snapshot replaced the state): index its images before serving.
-            RegistryState.EnsureSimilarityIndex();
 
             Startup.Mark("registry-state");
 

@@ -11,8 +11,5 @@ public static class ColumnFamilyNames
     public const string RaftState = "raft_state";
     public const string Meta = "meta";
 
-    /// <summary>Derived from the registry state (the similar-works tables), written with it, never in its root or a state snapshot.</summary>
-    public const string SimilarityIndex = "similarity_index";
-
-    public static readonly IReadOnlyList<string> All = [Blocks, TransactionIndex, MerkleNodes, RegistryState, RaftLog, RaftState, Meta, SimilarityIndex];
+    public static readonly IReadOnlyList<string> All = [Blocks, TransactionIndex, MerkleNodes, RegistryState, RaftLog, RaftState, Meta];
 }

@@ -78,7 +78,6 @@ public sealed class LedgerDatabase : IDisposable
         RaftLog = rocks.GetColumnFamily(ColumnFamilyNames.RaftLog);
         RaftState = rocks.GetColumnFamily(ColumnFamilyNames.RaftState);
         Meta = rocks.GetColumnFamily(ColumnFamilyNames.Meta);
-        SimilarityIndex = rocks.GetColumnFamily(ColumnFamilyNames.SimilarityIndex);
     }
 
     public string DataDirectory { get; }
@@ -103,8 +102,6 @@ public sealed class LedgerDatabase : IDisposable
     public ColumnFamilyHandle RaftState { get; }
 
     public ColumnFamilyHandle Meta { get; }
-
-    public ColumnFamilyHandle SimilarityIndex { get; }
 
     /// <summary>
     /// Opens (creating if needed) the data directory. Throws <see cref="DataDirectoryLockedException"/> when
@@ -159,8 +156,7 @@ public sealed class LedgerDatabase : IDisposable
             // are point lookups, so every family gets a bloom filter that lets a Get skip the SST
             // files that cannot hold the key.
             var compress = name is not (ColumnFamilyNames.MerkleNodes or ColumnFamilyNames.TransactionIndex or ColumnFamilyNames.Blocks or ColumnFamilyNames.RaftLog);
-            // The similarity tables are only ever range-scanned: a bloom filter would cost ~1.25 bytes per key for nothing.
-            var familyOptions = ColumnFamilyOptions(options, blockCache, compress, bloomFilter: name != ColumnFamilyNames.SimilarityIndex);
+            var familyOptions = ColumnFamilyOptions(options, blockCache, compress, bloomFilter: true);
             if (name is ColumnFamilyNames.Blocks or ColumnFamilyNames.RaftLog)
             {
                 SeparateLargeValues(familyOptions, collectGarbage: name == ColumnFamilyNames.RaftLog, compressBlobs: name == ColumnFamilyNames.Blocks);
@@ -182,7 +178,7 @@ public sealed class LedgerDatabase : IDisposable
                 familyOptions.SetLevel0FileNumCompactionTrigger(RaftLogLevel0CompactionTrigger);
             }
 
-            if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks or ColumnFamilyNames.SimilarityIndex)
+            if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks)
             {
                 CompressBottommostWithZstd(familyOptions);
             }
@@ -473,14 +469,6 @@ public sealed class LedgerDatabase : IDisposable
             // RocksDbSharp's Flush covers the default family only; the C API flushes each family.
             Native.Instance.rocksdb_flush_cf(_rocks.Handle, flushOptions.Handle, _rocks.GetColumnFamily(name).Handle);
         }
-    }
-
-    /// <summary>Compacts the whole column family down to its last level and waits (measurements of bytes per item, tests).</summary>
-    public void CompactFully(ColumnFamilyHandle columnFamily)
-    {
-        ArgumentNullException.ThrowIfNull(columnFamily);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Native.Instance.rocksdb_compact_range_cf(_rocks.Handle, columnFamily.Handle, (byte[]?)null, UIntPtr.Zero, (byte[]?)null, UIntPtr.Zero);
     }
 
     /// <summary>The RocksDB instance, for snapshot export and install (consistent views, SST ingestion).</summary>

@@ -42,7 +42,6 @@ public sealed class StateSnapshotRestorer(ChainContext chain, LedgerDatabase dat
         blocks.ReloadAfterStateReplaced();
         attestations.ReloadAfterStateReplaced();
         registryState.InvalidateSimilarityIndex();
-        registryState.EnsureSimilarityIndex();
 
         CheckInstalled(manifest, oldTip);
         staging.RemoveReadyUpTo(blocks.AppliedRaftIndex);

@@ -17,25 +17,12 @@ public static class BatchItemImages
     /// <summary>Every accepted batch item's image in the state (a full scan of the item chunks).</summary>
     public static void AddFrom(IRegistryStateReader state, List<ulong> hashes, List<byte[]> workIds)
     {
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(hashes);
         ArgumentNullException.ThrowIfNull(workIds);
-        foreach (var (_, chunkHashes, chunkWorkIds) in Chunks(state, startAfter: null))
-        {
-            hashes.AddRange(chunkHashes);
-            workIds.AddRange(chunkWorkIds);
-        }
-    }
-
-    /// <summary>
-    /// The accepted images of each item chunk in key order, after the chunk key
-    /// <paramref name="startAfter"/> when given (a scan resumed where it stopped), with the chunk's key.
-    /// </summary>
-    public static IEnumerable<(StateKey ChunkKey, List<ulong> Hashes, List<byte[]> WorkIds)> Chunks(IRegistryStateReader state, StateKey? startAfter)
-    {
-        ArgumentNullException.ThrowIfNull(state);
         byte[]? txHash = null;
         byte[]? commitment = null;
-        foreach (var entry in state.Scan(new StateKey([(byte)KeySpace.BatchItems]), startAfter))
+        foreach (var entry in state.Scan(new StateKey([(byte)KeySpace.BatchItems])))
         {
             if (!TryReadChunkKey(entry.Key, out var chunkTxHash, out var chunkIndex))
             {
@@ -50,10 +37,7 @@ public static class BatchItemImages
                     : throw new RegistryInvariantException($"batch {Convert.ToHexString(txHash)} has item chunks but no commitment");
             }
 
-            var hashes = new List<ulong>();
-            var workIds = new List<byte[]>();
             AddChunk(txHash, chunkIndex, entry.Value, commitment!, hashes, workIds);
-            yield return (entry.Key, hashes, workIds);
         }
     }
 

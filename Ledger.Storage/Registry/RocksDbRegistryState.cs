@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
@@ -11,28 +12,23 @@ namespace Ledger.Storage.Registry;
 /// are normally staged with <see cref="Stage"/> into the block's WriteBatch so state, block and
 /// applied index commit together; <see cref="Apply"/> is the stand-alone form (genesis).
 /// <para>
-/// Similar-work queries read the multi-index hashing tables kept on disk beside the state
-/// (<see cref="SimilarityIndexStore"/>): <see cref="Stage"/> puts each block's images into the same
-/// batch, so a query never sees an unwritten block and memory does not grow with the images.
+/// Similar-work queries are answered from a <see cref="PerceptualHashMemoryIndex"/> built from the
+/// column family on the first query and then fed each staged block's new entries once that block
+/// is written (its applied height is visible), so a query never sees an unwritten block.
 /// </para>
 /// </summary>
 public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader, ISimilarityIndexedState
 {
     private readonly LedgerDatabase database;
-    private readonly SimilarityIndexStore similarity;
+    private readonly Lock similarityLock = new();
+    private PerceptualHashMemoryIndex? similarity;
+    private StagedImages? staged;
+    private bool dedupeNextPublish;
 
-    /// <param name="similarityLayout">The layout of the consortium's registry options (<c>RegistryOptions.Similarity</c>); null = the default.</param>
-    public RocksDbRegistryState(LedgerDatabase database, PerceptualHashIndexLayout? similarityLayout = null)
-        : this(database, similarityLayout, SimilarityIndexStore.BackfillImagesPerBatch, afterBackfillBatch: null)
-    {
-    }
-
-    /// <param name="afterBackfillBatch">Test hook: runs after each intermediate backfill batch is written (crash injection).</param>
-    internal RocksDbRegistryState(LedgerDatabase database, PerceptualHashIndexLayout? similarityLayout, int backfillImagesPerBatch, Action? afterBackfillBatch)
+    public RocksDbRegistryState(LedgerDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         this.database = database;
-        similarity = new SimilarityIndexStore(database, this, similarityLayout ?? new PerceptualHashIndexLayout(Ledger.Registry.RegistryOptions.DefaultPerceptualHashSubstringCount), backfillImagesPerBatch, afterBackfillBatch);
     }
 
     public bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value)
@@ -63,26 +59,33 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
     }
 
     /// <inheritdoc/>
-    public IPerceptualHashTableReader OpenSimilarityTables(PerceptualHashIndexLayout layout)
+    public PerceptualHashMemoryIndex SimilarityIndex(PerceptualHashIndexLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        return similarity.OpenReader(layout);
+        lock (similarityLock)
+        {
+            if (similarity is null || similarity.Layout.SubstringCount != layout.SubstringCount)
+            {
+                // A block staged before this scan may land while it runs: its entries are then
+                // published once more, and the first publication skips what the scan already saw.
+                similarity = PerceptualHashMemoryIndex.Build(this, layout);
+                dedupeNextPublish = staged is not null;
+            }
+
+            PublishStagedIfWritten();
+            return similarity;
+        }
     }
 
-    /// <summary>
-    /// Makes the on-disk similarity index complete for the stored state: at once when it is (the
-    /// normal start), else by indexing the state's images (a directory from before the index, or one
-    /// whose state a snapshot replaced), resuming an interrupted pass. Also done on first use; a host
-    /// calls it at start so no block or query waits for it. Returns the images it indexed.
-    /// </summary>
-    public long EnsureSimilarityIndex()
+    /// <summary>Drops the in-memory similarity index (the host replaced the column family's contents, e.g. from a snapshot).</summary>
+    public void InvalidateSimilarityIndex()
     {
-        similarity.Ensure();
-        return similarity.BackfilledImages;
+        lock (similarityLock)
+        {
+            similarity = null;
+            staged = null;
+        }
     }
-
-    /// <summary>The host replaced the state's contents (a snapshot install): the similarity index is checked against it, and rebuilt, on next use.</summary>
-    public void InvalidateSimilarityIndex() => similarity.Invalidate();
 
     private IEnumerable<StateEntry> ScanIterator(StateKey prefix, StateKey? startAfter)
     {
@@ -124,7 +127,7 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
             }
         }
 
-        similarity.Stage(batch, writes);
+        StageSimilarity(writes);
     }
 
     public void Apply(IReadOnlyList<StateWrite> writes)
@@ -132,5 +135,79 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
         using var batch = new WriteBatch();
         Stage(batch, writes);
         database.Write(batch, sync: true);
+        lock (similarityLock)
+        {
+            PublishStagedIfWritten();
+        }
     }
+
+    private void StageSimilarity(IReadOnlyList<StateWrite> writes)
+    {
+        lock (similarityLock)
+        {
+            PublishStagedIfWritten();
+            if (similarity is null)
+            {
+                staged = null;
+                return;
+            }
+
+            var images = new List<(ulong Hash, byte[] WorkId)>();
+            ulong? height = null;
+            foreach (var write in writes)
+            {
+                var space = write.Key.Space;
+                if (space == KeySpace.Meta && write.Value is { Length: sizeof(ulong) } encoded && write.Key == StateKeys.AppliedHeight())
+                {
+                    height = BinaryPrimitives.ReadUInt64BigEndian(encoded);
+                }
+                else if (space == KeySpace.PerceptualHashIndex)
+                {
+                    if (write.Value is null)
+                    {
+                        // The rules never delete index entries; if a future rule does, rebuild rather than guess.
+                        similarity = null;
+                        staged = null;
+                        return;
+                    }
+
+                    if (PerceptualHashIndex.TryReadEntry(write.Key, out var hash, out var workId))
+                    {
+                        images.Add((hash, workId));
+                    }
+                }
+            }
+
+            // Batch items' images come from their item chunks, not from index entries.
+            BatchItemImages.AddFromWrites(writes, images);
+            if (images.Count > 0 && height is null)
+            {
+                // Not a block (no applied height): nothing tells when it is written, so rebuild on the next query.
+                similarity = null;
+                staged = null;
+                return;
+            }
+
+            staged = images.Count > 0 ? new StagedImages(height!.Value, images) : null;
+        }
+    }
+
+    private void PublishStagedIfWritten()
+    {
+        if (staged is null || similarity is null)
+        {
+            return;
+        }
+
+        if (!TryGet(StateKeys.AppliedHeight(), out var encoded) || BinaryPrimitives.ReadUInt64BigEndian(encoded) < staged.Height)
+        {
+            return;
+        }
+
+        similarity.AddRange(staged.Images, skipExisting: dedupeNextPublish);
+        dedupeNextPublish = false;
+        staged = null;
+    }
+
+    private sealed record StagedImages(ulong Height, List<(ulong Hash, byte[] WorkId)> Images);
 }

@@ -67,35 +67,6 @@ public sealed class RocksDbBatchItemTests
         Assert.That(state.Scan(PerceptualHashIndexPrefix()).Any(), Is.False, "no per-item perceptual-hash entries");
     }
 
-    [Test]
-    public void EnsureSimilarityIndex_DirectoryWithoutTheIndex_IndexesAcceptedBatchItemsFromTheirChunks()
-    {
-        byte[] first, second;
-        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId }))
-        {
-            var state = new RocksDbRegistryState(database);
-            RegistryGenesis.Initialize(state, Genesis(), Options);
-            var applier = new RegistryApplier(Options);
-            var holder = new RightsHolder { MemberId = Platform };
-            first = Apply(database, state, applier, 1, Batch(holder, 0, 600));
-            second = Apply(database, state, applier, 2, Batch(holder, 590, 400));
-
-            // As a directory from before the similarity index: its column family is empty.
-            using var clear = new WriteBatch();
-            clear.DeleteRange([0x00], 1, [0xFF, 0xFF], 2, database.SimilarityIndex);
-            database.Write(clear, sync: true);
-        }
-
-        using var reopened = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId });
-        var backfilled = new RocksDbRegistryState(reopened);
-
-        Assert.That(backfilled.EnsureSimilarityIndex(), Is.EqualTo(600 + 390), "every accepted item once; the 10 rejected repeats are not images");
-        var queries = new RegistryQueries(backfilled, Options);
-        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(599), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 599)));
-        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(989), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(second, 399)));
-        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(595), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 595)));
-    }
-
     private byte[] Apply(LedgerDatabase database, RocksDbRegistryState state, RegistryApplier applier, ulong height, (BatchRegister Body, BatchItems Items) batchToApply)
     {
         var (body, items) = batchToApply;
