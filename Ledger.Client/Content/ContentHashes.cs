@@ -22,16 +22,14 @@ public static class ContentHashes
     public static async Task<ContentHash> ComputeAsync(Stream content, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sm3 = new SM3Digest();
+        using var digests = new DigestPair();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         try
         {
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), cancellation).ConfigureAwait(false)) > 0)
             {
-                sha256.AppendData(buffer, 0, read);
-                sm3.BlockUpdate(buffer, 0, read);
+                digests.Append(buffer.AsSpan(0, read));
             }
         }
         finally
@@ -39,9 +37,7 @@ public static class ContentHashes
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var sm3Hash = new byte[sm3.GetDigestSize()];
-        sm3.DoFinal(sm3Hash, 0);
-        return new ContentHash { Sha256 = ByteString.CopyFrom(sha256.GetHashAndReset()), Sm3 = ByteString.CopyFrom(sm3Hash) };
+        return digests.Finish();
     }
 
     /// <summary>SHA-256 and SM3 of a file's bytes.</summary>
@@ -58,16 +54,14 @@ public static class ContentHashes
     public static ContentHash ComputeFile(string path)
     {
         using var stream = File.OpenRead(path);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sm3 = new SM3Digest();
+        using var digests = new DigestPair();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         try
         {
             int read;
             while ((read = stream.Read(buffer, 0, ReadBufferBytes)) > 0)
             {
-                sha256.AppendData(buffer, 0, read);
-                sm3.BlockUpdate(buffer, 0, read);
+                digests.Append(buffer.AsSpan(0, read));
             }
         }
         finally
@@ -75,9 +69,7 @@ public static class ContentHashes
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var sm3Hash = new byte[sm3.GetDigestSize()];
-        sm3.DoFinal(sm3Hash, 0);
-        return new ContentHash { Sha256 = ByteString.CopyFrom(sha256.GetHashAndReset()), Sm3 = ByteString.CopyFrom(sm3Hash) };
+        return digests.Finish();
     }
 
     /// <summary>SHA-256 and SM3 of <paramref name="content"/>.</summary>
@@ -102,5 +94,27 @@ public static class ContentHashes
         {
             throw new ArgumentException(problem.Message, nameof(hash));
         }
+    }
+
+    /// <summary>Both digests fed the same bytes, so one read of the content yields both hashes.</summary>
+    private sealed class DigestPair : IDisposable
+    {
+        private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly SM3Digest sm3 = new();
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            sha256.AppendData(bytes);
+            sm3.BlockUpdate(bytes);
+        }
+
+        public ContentHash Finish()
+        {
+            var sm3Hash = new byte[sm3.GetDigestSize()];
+            sm3.DoFinal(sm3Hash, 0);
+            return new ContentHash { Sha256 = ByteString.CopyFrom(sha256.GetHashAndReset()), Sm3 = ByteString.CopyFrom(sm3Hash) };
+        }
+
+        public void Dispose() => sha256.Dispose();
     }
 }
