@@ -23,6 +23,9 @@ namespace Ledger.Cli.Batches;
 /// </summary>
 public sealed class BatchJournal
 {
+    /// <summary>Characters of a recorded run option quoted in a refusal (the rest is cut: the message stays one short line).</summary>
+    private const int RecordedValueCharsShown = 64;
+
     public const string FormatName = "ledger-batch-register/1";
     private const string RunFile = "run.json";
     private const string StateFile = "state.json";
@@ -59,9 +62,14 @@ public sealed class BatchJournal
         }
 
         var identity = ReadJson<RunIdentity>(runPath);
+        if (identity.Format is null || identity.Kind is null || identity.Holder is null || identity.MediaType is null || identity.ChainId is null)
+        {
+            throw Damaged($"{runPath}: a field is missing or null");
+        }
+
         if (identity.Format != FormatName)
         {
-            throw CliException.InvalidInput($"{runPath}: format '{identity.Format}', expected '{FormatName}'");
+            throw CliException.InvalidInput($"{runPath}: format is not '{FormatName}'");
         }
 
         var statePath = Path.Combine(directory, StateFile);
@@ -103,8 +111,21 @@ public sealed class BatchJournal
         {
             if (recorded != given)
             {
-                differences.Add($"{what} was '{recorded}', now '{given}'");
+                differences.Add($"{what} was '{Shown(recorded)}', now '{Shown(given)}'");
             }
+        }
+
+        // A damaged run.json can hold any text: quote at most a short, printable prefix of it.
+        static string Shown(string value)
+        {
+            var prefix = value.Length <= RecordedValueCharsShown ? value : value[..RecordedValueCharsShown] + "…";
+            return string.Create(prefix.Length, prefix, static (chars, text) =>
+            {
+                for (var i = 0; i < text.Length; i++)
+                {
+                    chars[i] = char.IsControl(text[i]) ? '?' : text[i];
+                }
+            });
         }
     }
 
@@ -262,7 +283,8 @@ public sealed class BatchJournal
         }
         catch (JsonException exception)
         {
-            throw CliException.InvalidInput($"{path} is not valid JSON: {exception.Message}");
+            // Position only: the parser's message quotes the JSON path, i.e. the damaged file's own text, unbounded.
+            throw CliException.InvalidInput($"{path} is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})");
         }
     }
 }
