@@ -50,6 +50,21 @@ public sealed class InProcessNode : IAsyncDisposable
         Node = node;
     }
 
+    /// <summary>Waits (up to a generous bound: the machine may be loaded) until this node leads; a single-node consortium elects itself shortly after start, and a submission before that is refused with Unavailable.</summary>
+    public async Task WaitUntilLeaderAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!Node.IsLeader && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        if (!Node.IsLeader)
+        {
+            throw new TimeoutException("the node did not become leader within 60 s");
+        }
+    }
+
     public async Task StopAsync()
     {
         if (app is null)

@@ -96,6 +96,10 @@ public sealed class EntryPreverifierTests
         var pendingAtTheBound = verdicts.PendingJobCount;
         // Apply passes an index whose entry left no job (e.g. a snapshot was installed): everything up to it is stale.
         verdicts.TakeEntryVerdicts(new Entry(1, (ulong)SignatureVerdicts.PreverifyJobsMax + 5, EntryType.Normal, ReadOnlyMemory<byte>.Empty));
+        // The worker's queue has the same bound as the jobs: until it has drained the first jobs, the
+        // next entry is left to inline checks because the queue is full, not because of the job map.
+        var drained = SpinWait.SpinUntil(() => preverifier.EntriesDone >= SignatureVerdicts.PreverifyJobsMax, TimeSpan.FromSeconds(60));
+        Assert.That(drained, Is.True, "the worker drains the queued jobs");
         preverifier.Submit(new EntrySlice([new Entry(1, (ulong)SignatureVerdicts.PreverifyJobsMax + 6, EntryType.Normal, new byte[] { 0xFF })]));
 
         Assert.That(pendingAtTheBound, Is.EqualTo(SignatureVerdicts.PreverifyJobsMax));

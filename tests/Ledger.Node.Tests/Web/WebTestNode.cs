@@ -24,13 +24,18 @@ public sealed class WebTestNode : IAsyncDisposable
     /// <summary>HTTP/1.1 client of the web listener.</summary>
     public HttpClient Web { get; }
 
-    /// <param name="nodeCount">Consortium size; only the first node is started (more than one: it never elects a leader).</param>
+    /// <param name="nodeCount">Consortium size; only the first node is started (more than one: it never elects a leader); a one-node consortium is returned once its node leads.</param>
     public static async Task<WebTestNode> StartAsync(int nodeCount = 1, IReadOnlyList<string>? extra = null)
     {
         var consortium = new TestConsortium(nodeCount);
         var webUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
         var node = new InProcessNode(consortium.ArgumentsFor(0, ["--web-url", webUrl, .. extra ?? []]), consortium.Nodes[0].PublicUrl);
         await node.StartAsync();
+        if (nodeCount == 1)
+        {
+            await node.WaitUntilLeaderAsync();
+        }
+
         return new WebTestNode(consortium, node, webUrl);
     }
 
