@@ -186,12 +186,20 @@ public sealed class BatchJournal
         SignedTransaction transaction;
         try
         {
-            entry = JsonSerializer.Deserialize<JournalEntry>(bytes.AsSpan(0, newline));
+            entry = JournalJson.Deserialize<JournalEntry>(bytes.AsSpan(0, newline));
+        }
+        catch (JsonException exception)
+        {
+            throw Damaged($"{path} does not parse: its header is not valid JSON ({JournalJson.Position(exception)})");
+        }
+
+        try
+        {
             transaction = SignedTransaction.Parser.ParseFrom(bytes.AsSpan(newline + 1));
         }
-        catch (Exception exception) when (exception is JsonException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Google.Protobuf.InvalidProtocolBufferException)
         {
-            throw Damaged($"{path} does not parse: {exception.Message}");
+            throw Damaged($"{path} does not parse: its signed bytes are not a SignedTransaction");
         }
 
         if (entry is null || entry.TxHash is null || entry.SourceSha256 is null)
@@ -226,7 +234,7 @@ public sealed class BatchJournal
         var newline = Array.IndexOf(header, (byte)'\n', 0, length);
         try
         {
-            var node = JsonNode.Parse(header.AsSpan(0, newline < 0 ? length : newline));
+            var node = JournalJson.ParseNode(header.AsSpan(0, newline < 0 ? length : newline));
             if (node?["TxHash"]?.GetValue<string>() is { Length: 64 } txHash && txHash.All(char.IsAsciiHexDigitLower))
             {
                 return txHash;
@@ -279,12 +287,12 @@ public sealed class BatchJournal
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(Files.ReadAllBytes(path, ManifestBounds.JournalFileBytesMax, "journal file")) ?? throw CliException.InvalidInput($"{path} is empty");
+            return JournalJson.Deserialize<T>(Files.ReadAllBytes(path, ManifestBounds.JournalFileBytesMax, "journal file")) ?? throw CliException.InvalidInput($"{path} is empty");
         }
         catch (JsonException exception)
         {
             // Position only: the parser's message quotes the JSON path, i.e. the damaged file's own text, unbounded.
-            throw CliException.InvalidInput($"{path} is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})");
+            throw CliException.InvalidInput($"{path} is not valid JSON ({JournalJson.Position(exception)})");
         }
     }
 }

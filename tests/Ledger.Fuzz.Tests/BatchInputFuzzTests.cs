@@ -16,10 +16,7 @@ public sealed class BatchInputFuzzTests
     {
         using var log = new StringWriter();
 
-        // Journal cases are out of the CI run until its open findings are fixed (issue 18 note, session 12):
-        // a run.json or batch-NNNNNN.jsonl with duplicate properties throws ArgumentException on resume, and
-        // the journal target does not replay exactly from its seed. Run them with `Ledger.Fuzz batch-input`.
-        var summary = BatchInputFuzzRun.Execute(csvCases: 400, directoryCases: 40, journalCases: 0, seed: seed, log);
+        var summary = BatchInputFuzzRun.Execute(csvCases: 400, directoryCases: 40, journalCases: 60, seed: seed, log);
 
         TestContext.Out.WriteLine(summary.ClosingLine);
         TestContext.Out.WriteLine(string.Join(' ', summary.Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")));
@@ -29,7 +26,30 @@ public sealed class BatchInputFuzzTests
             Assert.That(summary.Count("csv", "accepted"), Is.GreaterThan(30), "some mutated manifests still parse");
             Assert.That(summary.Count("csv", "refused"), Is.GreaterThan(200), "most mutations reach the reader's refusals");
             Assert.That(summary.Count("directory", "accepted"), Is.GreaterThan(10), "some generated trees read");
+            Assert.That(summary.Count("journal", "refused"), Is.GreaterThan(10), "most damage is refused as such");
+            Assert.That(summary.Count("journal", "accepted"), Is.GreaterThan(0), "the undamaged journal (and harmless damage) completes");
         });
+    }
+
+    [Test]
+    public void Execute_TheSameSeedTwice_ReplaysEveryCaseExactly()
+    {
+        using var first = new StringWriter();
+        using var second = new StringWriter();
+
+        BatchInputFuzzRun.Execute(csvCases: 60, directoryCases: 10, journalCases: 30, seed: 77, trace: first);
+        BatchInputFuzzRun.Execute(csvCases: 60, directoryCases: 10, journalCases: 30, seed: 77, trace: second);
+
+        Assert.That(WithoutScratchNames(second.ToString()), Is.EqualTo(WithoutScratchNames(first.ToString())));
+    }
+
+    [Test]
+    public void CaseRandom_IsAFixedFunctionOfSeedTargetAndCase()
+    {
+        // Pinned values: a change here means every recorded finding's (seed, target, case) replays differently.
+        var draws = new[] { BatchInputFuzzRun.CaseRandom(1, 1, 0).Next(), BatchInputFuzzRun.CaseRandom(1, 3, 5).Next(), BatchInputFuzzRun.CaseRandom(20261207, 2, 9).Next() };
+
+        Assert.That(draws, Is.EqualTo(PinnedDraws), string.Join(",", draws));
     }
 
     [Test]
@@ -63,6 +83,12 @@ public sealed class BatchInputFuzzTests
 
         Assert.That(BatchInputFuzzCommand.Run(["--bogus"], output, error), Is.EqualTo(2));
     }
+
+    private static readonly int[] PinnedDraws = [134053857, 1655502439, 1871894647];
+
+    /// <summary>Refusals name the file, under a scratch directory whose name is random per run.</summary>
+    private static string WithoutScratchNames(string trace) =>
+        System.Text.RegularExpressions.Regex.Replace(trace, "(ledger-fuzz-[a-z-]+-)[A-Za-z0-9]{6}", "$1scratch");
 
     private sealed class TempScratch : IDisposable
     {

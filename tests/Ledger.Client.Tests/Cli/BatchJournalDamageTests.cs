@@ -156,6 +156,54 @@ public sealed class BatchJournalDamageTests
         Assert.That(() => journal.ReadEntry(1), Throws.InstanceOf<CliException>().With.Message.StartsWith("journal damaged:").And.Message.Contains("does not parse"));
     }
 
+    [Test]
+    public async Task Open_RunFileWithADuplicateProperty_IsRefusedAsInvalidJsonByPosition()
+    {
+        await JournalAfterLostAcknowledgementAsync();
+        var path = Path.Combine(journalDirectory, "run.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("{\"Format\":", "{\"Kind\":\"csv\",\"Format\":", StringComparison.Ordinal));
+
+        Assert.That(() => BatchJournal.Open(journalDirectory), Throws.InstanceOf<CliException>().With.Message.StartsWith($"{path} is not valid JSON (line 1, byte "));
+    }
+
+    [Test]
+    public async Task Open_StateFileWithADuplicateProperty_IsRefusedAsInvalidJson()
+    {
+        await JournalAfterLostAcknowledgementAsync();
+        File.WriteAllText(Path.Combine(journalDirectory, "state.json"), """{"BatchesDone":1,"BatchesDone":3,"ItemsDone":2,"SourceSha256":""}""");
+
+        Assert.That(() => BatchJournal.Open(journalDirectory), Throws.InstanceOf<CliException>().With.Message.Contains("state.json is not valid JSON (line 1,"));
+    }
+
+    [Test]
+    public async Task ReadEntry_HeaderWithADuplicateTxHash_IsRefusedAsDamaged()
+    {
+        var ledger = await JournalAfterLostAcknowledgementAsync();
+        var path = Path.Combine(journalDirectory, "journal", "batch-000001.entry");
+        var bytes = File.ReadAllBytes(path);
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        var header = Encoding.UTF8.GetString(bytes, 0, newline);
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("{\"TxHash\":\"" + new string('a', 64) + "\"," + header[1..]), .. bytes.AsSpan(newline)]);
+        var journal = BatchJournal.Open(journalDirectory);
+        var submitted = ledger.Submissions;
+
+        Assert.That(() => journal.ReadEntry(1), Throws.InstanceOf<CliException>().With.Message.StartsWith("journal damaged:").And.Message.Contains("its header is not valid JSON (line 1,"));
+        Assert.That(async () => await ResumeAsync(ledger), Throws.InstanceOf<CliException>().With.Message.StartsWith("journal damaged:"));
+        Assert.That(ledger.Submissions, Is.EqualTo(submitted));
+    }
+
+    [Test]
+    public async Task RecordedTxHash_BatchManifestWithADuplicateTxHash_IsRefusedAsDamaged()
+    {
+        await JournalAfterLostAcknowledgementAsync();
+        var journal = BatchJournal.Open(journalDirectory);
+        var path = journal.ManifestPath(0);
+        var text = File.ReadAllText(path);
+        File.WriteAllText(path, "{\"TxHash\":\"" + new string('b', 64) + "\"," + text[1..]);
+
+        Assert.That(() => journal.RecordedTxHash(0), Throws.InstanceOf<CliException>().With.Message.StartsWith("journal damaged:"));
+    }
+
     /// <summary>Runs the manifest until batch 1 is committed and its acknowledgement lost; returns the ledger (now answering again).</summary>
     private async Task<CommittingLedger> JournalAfterLostAcknowledgementAsync()
     {

@@ -19,7 +19,8 @@ public sealed record BatchInputFuzzSummary(long Cases, IReadOnlyDictionary<strin
 public static class BatchInputFuzzRun
 {
     /// <param name="checkNamedPipe">Also put a named pipe in a manifest directory (an open finding: the reader waits on it; see <see cref="DirectoryManifestFuzz.CheckNamedPipe"/>).</param>
-    public static BatchInputFuzzSummary Execute(long csvCases, long directoryCases, long journalCases, long seed, TextWriter? log = null, bool checkNamedPipe = false)
+    /// <param name="trace">Every case's outcome, one line each (a replay of the same seed writes the same lines).</param>
+    public static BatchInputFuzzSummary Execute(long csvCases, long directoryCases, long journalCases, long seed, TextWriter? log = null, bool checkNamedPipe = false, TextWriter? trace = null)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var findings = new List<string>();
@@ -55,7 +56,7 @@ public static class BatchInputFuzzRun
 
             if (journalCases > 0)
             {
-                using var journal = new JournalFuzz();
+                using var journal = new JournalFuzz(seed);
                 Record("journal", -1, journal.CheckUndamaged());
                 for (var i = 0; i < journalCases; i++)
                 {
@@ -72,6 +73,7 @@ public static class BatchInputFuzzRun
 
         void Record(string target, long index, FuzzOutcome outcome)
         {
+            trace?.WriteLine($"{target} {index} {outcome.Kind}: {outcome.Detail}");
             var key = $"{target}.{outcome.Kind}";
             counts[key] = counts.GetValueOrDefault(key) + 1;
             if (outcome.IsFinding)
@@ -83,5 +85,21 @@ public static class BatchInputFuzzRun
         }
     }
 
-    private static Random CaseRandom(long seed, int target, long index) => new(HashCode.Combine(seed, target, index));
+    /// <summary>
+    /// The generator of case <paramref name="index"/> of <paramref name="target"/> under <paramref name="seed"/>: the same in
+    /// every process (HashCode.Combine, used here before, is seeded per process, so a failing case did not replay).
+    /// </summary>
+    public static Random CaseRandom(long seed, int target, long index)
+    {
+        var mixed = SplitMix64((ulong)seed ^ SplitMix64(((ulong)target << 56) ^ (ulong)index));
+        return new Random((int)(mixed ^ (mixed >> 32)));
+    }
+
+    private static ulong SplitMix64(ulong value)
+    {
+        value += 0x9E3779B97F4A7C15UL;
+        value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
+        value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
+        return value ^ (value >> 31);
+    }
 }

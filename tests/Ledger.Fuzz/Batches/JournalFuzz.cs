@@ -47,14 +47,16 @@ public sealed class JournalFuzz : IDisposable
     private readonly RecordingLedger ledgerAfterOutage;
     private readonly IReadOnlyList<SignedTransaction> otherSignedBatches;
 
-    public JournalFuzz()
+    /// <param name="seed">The run's key, nonces and clock come from it, so the journal (and every case damaging it) is the same in every process.</param>
+    public JournalFuzz(long seed)
     {
         root = Directory.CreateTempSubdirectory("ledger-fuzz-journal-").FullName;
         manifest = Path.Combine(root, "manifest.csv");
         var lines = Enumerable.Range(0, Batches * BatchSize).Select(i => $"item-{i},{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)))}");
         File.WriteAllText(manifest, "item_id,content_sha256_hex\n" + string.Join('\n', lines) + "\n");
-        var key = CryptoSuites.Ed25519.GenerateKeyPair();
-        signer = new TransactionBuilder(key, ChainId);
+        var key = CryptoSuites.Ed25519.ImportPrivateKey(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed)));
+        var nonces = new Random(unchecked((int)seed ^ 0x5eed));
+        signer = new TransactionBuilder(key, ChainId, new FixedClock(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero)), () => (ulong)nonces.NextInt64(1, long.MaxValue));
 
         var batches = new List<(string, ByteString)>();
         var others = new List<SignedTransaction>();
@@ -292,6 +294,12 @@ public sealed class JournalFuzz : IDisposable
 
         File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes(node.ToJsonString()), .. bytes.AsSpan(jsonLength)]);
         return $"{field}={value?.ToJsonString() ?? "null"}";
+    }
+
+    /// <summary>A clock that always reads the same instant: signed bytes must not depend on when the fuzzer runs.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static string EntryName(int batch) => Path.Combine("journal", $"batch-{batch:D6}.entry");
