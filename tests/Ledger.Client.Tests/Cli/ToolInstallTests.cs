@@ -18,7 +18,7 @@ public sealed class ToolInstallTests
     {
         var repository = RepositoryRoot();
         // The configuration this test assembly was built in: Ledger.Cli was built with it (a project reference).
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var work = Directory.CreateTempSubdirectory("ledger-tool-install-");
         try
         {
