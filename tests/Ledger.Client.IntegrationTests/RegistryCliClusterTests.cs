@@ -25,7 +25,7 @@ public sealed class RegistryCliClusterTests : ClusterFixture
     [Test]
     public void DefaultEndpoint_IsTheDevNodesPrintedPublicAddress()
     {
-        Assert.That(ClientFactory.DefaultEndpoint, Is.EqualTo(new Ledger.Node.Configuration.NodeOptions().PublicUrl));
+        Assert.That(new Ledger.Node.Configuration.NodeOptions().PublicUrl, Is.EqualTo(ClientFactory.DefaultEndpoint));
     }
 
     [Test]

@@ -45,10 +45,10 @@ public sealed class ToolInstallTests
             var ledger = Path.Combine(tools, OperatingSystem.IsWindows() ? "ledger.exe" : "ledger");
             var version = Run(ledger, work.FullName, "--version");
             Assert.That(version.ExitCode, Is.EqualTo(0), version.Output);
-            Assert.That(version.Output.Trim(), Does.Match(@"^\d+\.\d+\.\d+"));
+            Assert.That(version.Out.Trim(), Does.Match(@"^\d+\.\d+\.\d+"), version.Output);
             var help = Run(ledger, work.FullName, "config", "--help");
             Assert.That(help.ExitCode, Is.EqualTo(0), help.Output);
-            Assert.That(help.Output, Does.Contain("set-context"));
+            Assert.That(help.Out, Does.Contain("set-context"), help.Output);
         }
         finally
         {
@@ -69,7 +69,7 @@ public sealed class ToolInstallTests
         throw new InvalidOperationException($"no Ledger.sln above {AppContext.BaseDirectory}");
     }
 
-    private static (int ExitCode, string Output) Run(string fileName, string workingDirectory, params string[] arguments)
+    private static (int ExitCode, string Output, string Out) Run(string fileName, string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -91,9 +91,9 @@ public sealed class ToolInstallTests
         if (!process.WaitForExit(StepTimeout))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, $"{fileName} {string.Join(' ', arguments)} did not finish within {StepTimeout}");
+            return (-1, $"{fileName} {string.Join(' ', arguments)} did not finish within {StepTimeout}", "");
         }
 
-        return (process.ExitCode, $"{fileName} {string.Join(' ', arguments)}: {output.Result}{error.Result}");
+        return (process.ExitCode, $"{fileName} {string.Join(' ', arguments)}: {output.Result}{error.Result}", output.Result);
     }
 }
