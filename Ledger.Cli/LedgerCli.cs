@@ -14,6 +14,7 @@ public static class LedgerCli
             "Exit codes: " + string.Join(", ", ExitCodes.Documented.Select(e => $"{e.Code} {e.Meaning}")))
         {
             GlobalOptions.Output,
+            CliSettings.Context,
         };
         root.Subcommands.Add(KeygenCommand.Create(environment));
         root.Subcommands.Add(ConsortiumInitCommand.Create(environment));
@@ -28,12 +29,14 @@ public static class LedgerCli
         root.Subcommands.Add(CheckpointCommands.Create(environment));
         root.Subcommands.Add(WitnessCommands.Create(environment));
         root.Subcommands.Add(BenchCommand.Create(environment));
+        root.Subcommands.Add(ConfigCommands.Create(environment));
         return root;
     }
 
     public static int Run(string[] args, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        using var scope = environment.Enter();
         try
         {
             var parseResult = Build(environment).Parse(args);

@@ -168,6 +168,13 @@ public sealed partial class LedgerClient
         return Registry((api, call) => api.GetNodesAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The nodes in force at the end of block <paramref name="height"/> (0 = genesis), with when each was added and removed.</summary>
+    public Task<GetNodesResponse> GetNodesAtAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
+    {
+        var request = new GetNodesRequest { Consistency = consistency, Height = height };
+        return Registry((api, call) => api.GetNodesAsync(request, call).ResponseAsync, cancellation);
+    }
+
     /// <summary>Works within <paramref name="maxDistance"/> bits (≤ 8) of <paramref name="perceptualHash"/>, nearest first; <paramref name="limit"/> 0 = the server default.</summary>
     public Task<FindSimilarWorksResponse> FindSimilarWorksAsync(ulong perceptualHash, uint maxDistance, uint limit = 0, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {

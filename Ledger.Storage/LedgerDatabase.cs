@@ -17,7 +17,7 @@ namespace Ledger.Storage;
 /// instead of a wrong answer. Thread-safe for concurrent reads and writes (RocksDB is); stores built
 /// on it define their own writer discipline.
 /// </summary>
-public sealed class LedgerDatabase : IDisposable
+public sealed partial class LedgerDatabase : IDisposable
 {
     /// <summary>On-disk format written by this build. Bump it whenever a key or value layout changes.</summary>
     /// Version 2: registry state-root element expansion changed from SHAKE128 to SHA-256 + AES-128-CTR.

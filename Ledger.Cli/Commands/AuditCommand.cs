@@ -24,15 +24,18 @@ public static class AuditCommand
     public static Command Create(CliEnvironment environment)
     {
         var genesisFile = new Option<string?>("--genesis-file") { Description = "Consortium genesis the chain is checked against (same as --genesis / LEDGER_GENESIS)" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Audit a stopped node's database instead of a running node" };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "Audit a node's database instead of asking a node: the node's data directory as the node prints it (holding db/) or that db/ directory; opened read-only (nothing is written; the node may keep running), a directory without a ledger is refused",
+        };
         var fromCheckpoint = new Option<string?>("--from-checkpoint") { Description = "Resume after a checkpoint written by --checkpoint-out (node mode)" };
         var checkpointOut = new Option<string?>("--checkpoint-out") { Description = "Write the verified state (height, block hash, log size and root) here: periodically during the audit, when it is cut off, and at its end (node mode)" };
         var checkpointInterval = new Option<int>("--checkpoint-interval") { Description = "Seconds between checkpoint writes during an audit (0: after every block)", DefaultValueFactory = _ => CheckpointIntervalSecondsDefault };
         var command = new Command("audit", "Re-verify every block of a chain; exits 1 naming the first bad height") { genesisFile, dataDir, fromCheckpoint, checkpointOut, checkpointInterval };
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
-            var genesisPath = parse.GetValue(genesisFile) ?? parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
-                ?? throw CliException.Usage("audit needs the consortium genesis: --genesis FILE (or LEDGER_GENESIS)");
+            var genesisPath = CliSettings.Genesis(parse, genesisFile, ClientFactory.Genesis).Value
+                ?? throw CliException.Usage("audit needs the consortium genesis: --genesis-file FILE (or LEDGER_GENESIS, or a context's genesis)");
             var genesis = ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis"));
             var auditor = new ChainAuditor(genesis);
             var checkpointPath = parse.GetValue(fromCheckpoint);
@@ -46,9 +49,10 @@ public static class AuditCommand
                     throw CliException.Usage("--from-checkpoint works against a node (--endpoint); a data dir is audited from height 1");
                 }
 
-                source = directory;
-                await ProgressRunner.RunAsync(console, "auditing blocks", StoreReader.TipHeight(directory, genesis), 0, advance =>
-                    Task.Run(() => StoreReader.Audit(directory, genesis, auditor, blocks => advance(blocks)), cancellation)).ConfigureAwait(false);
+                var database = StoreReader.ResolveDatabaseDirectory(directory);
+                source = database;
+                await ProgressRunner.RunAsync(console, "auditing blocks", StoreReader.TipHeight(database, genesis), 0, advance =>
+                    Task.Run(() => StoreReader.Audit(database, genesis, auditor, blocks => advance(blocks)), cancellation)).ConfigureAwait(false);
             }
             else
             {
@@ -119,7 +123,9 @@ public static class AuditCommand
                 ["lastCertifiedHeight"] = auditor.LastCertifiedHeight,
                 ["governanceChanges"] = auditor.Consortium.ChangesExecuted,
                 ["activeNodes"] = auditor.Consortium.ActiveNodes.Count,
-                ["passed"] = failure is null,
+                ["passed"] = failure is null && auditor.VerifiedHeight > 0,
+                // Nothing verified is no pass: a wrong directory or endpoint looks exactly like this.
+                ["empty"] = auditor.VerifiedHeight == 0,
                 ["firstBadHeight"] = failure?.Height,
                 ["reason"] = failure?.Reason,
             };
@@ -127,6 +133,12 @@ public static class AuditCommand
             {
                 console.Result(json, $"✗ block {failure.Height}: {failure.Reason} (blocks 1..{auditor.VerifiedHeight} verified)");
                 return ExitCodes.VerificationFailed;
+            }
+
+            if (auditor.VerifiedHeight == 0)
+            {
+                console.Result(json, $"✗ nothing audited: {source} holds no blocks (0 blocks, 0 transactions verified); is it the node's data directory or endpoint?");
+                return ExitCodes.NotFound;
             }
 
             var blocks = resumedFrom > 0 ? $"blocks {resumedFrom + 1}..{auditor.VerifiedHeight} (resumed after block {resumedFrom})" : $"{auditor.VerifiedHeight} blocks";

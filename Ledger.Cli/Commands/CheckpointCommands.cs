@@ -27,7 +27,7 @@ public static class CheckpointCommands
     /// <summary>The genesis a checkpoint command checks against: --genesis or LEDGER_GENESIS, required.</summary>
     internal static ConsortiumGenesis RequireGenesis(ParseResult parse, string command)
     {
-        var path = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+        var path = CliSettings.Genesis(parse, ClientFactory.Genesis).Value
             ?? throw CliException.Usage($"{command} needs the consortium genesis: --genesis FILE (or LEDGER_GENESIS)");
         return ConsortiumGenesis.Parse(Files.ReadAllBytes(path, ConsortiumGenesis.DocumentBytesMax, "genesis"));
     }

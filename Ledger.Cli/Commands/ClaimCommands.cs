@@ -16,6 +16,7 @@ public static class ClaimCommands
             File(environment),
             Respond(environment),
             Resolve(environment),
+            RegistryCommands.CreateClaimShow(environment),
         };
     }
 

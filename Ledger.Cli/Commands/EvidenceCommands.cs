@@ -61,7 +61,13 @@ public static class EvidenceCommands
 
             return ExitCodeOf(report.Verdict);
         });
-        return new Command("evidence", "Offline evidence bundles") { verify, CreateExport(environment), EvidenceHtmlCommand.Create(environment), CreateSamples(environment) };
+        var evidence = new Command("evidence", "Evidence: offline bundles (verify, export, html, samples) and preserved-evidence records (preserve, show)") { verify, CreateExport(environment), EvidenceHtmlCommand.Create(environment), CreateSamples(environment) };
+        foreach (var command in RegistryCommands.CreateEvidence(environment))
+        {
+            evidence.Subcommands.Add(command);
+        }
+
+        return evidence;
     }
 
     private static Command CreateExport(CliEnvironment environment)
@@ -91,7 +97,7 @@ public static class EvidenceCommands
                 Files.EnsureWritable(path, parse.GetValue(force));
             }
 
-            var genesisPath = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+            var genesisPath = CliSettings.Genesis(parse, ClientFactory.Genesis).Value
                 ?? throw CliException.Usage("evidence export needs --genesis (the bundle carries it verbatim)");
             var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
             await using var client = ClientFactory.Create(parse, console);

@@ -8,6 +8,7 @@ using Ledger.Client;
 using Ledger.Client.Content;
 using Ledger.Client.Signing;
 using Ledger.Client.Verification;
+using Ledger.Core.Consortium;
 using Ledger.Core.Evidence;
 using Ledger.Core.Keys;
 using Ledger.Core.Protocol;
@@ -34,31 +35,64 @@ public static class NodeCommands
         yield return ClaimCommands.Create(environment);
         yield return ClaimCommands.CreateJudgment(environment);
         yield return GovernanceCommands.Create(environment);
+        foreach (var command in RegistryCommands.Create(environment))
+        {
+            yield return command;
+        }
     }
 
-    internal static Option<string> KeyOption() => new("--key", "-k") { Description = "Signer's JSON key file", Required = true };
+    /// <summary>Largest key file read (a JSON key file is a few hundred bytes).</summary>
+    public const int KeyFileBytesMax = 64 * 1024;
 
-    internal static async Task<TransactionBuilder> BuilderAsync(ParseResult parse, Option<string> keyOption, LedgerClient client, CancellationToken cancellation)
+    internal static Option<string?> KeyOption() => new("--key", "-k") { Description = "Signer's JSON key file (or LEDGER_KEY, or the context's key)" };
+
+    /// <summary>The signing key: <c>--key</c>, LEDGER_KEY or the context's (<see cref="CliSettings.Key"/>); read from disk only.</summary>
+    internal static KeyPair LoadKey(ParseResult parse, Option<string?> keyOption)
     {
-        var key = KeyFile.Import(await File.ReadAllTextAsync(parse.GetValue(keyOption)!, cancellation).ConfigureAwait(false));
+        var path = CliSettings.Key(parse, keyOption).Value;
+        return KeyFile.Import(System.Text.Encoding.UTF8.GetString(Files.ReadAllBytes(path, KeyFileBytesMax, "key file")));
+    }
+
+    internal static async Task<TransactionBuilder> BuilderAsync(ParseResult parse, Option<string?> keyOption, LedgerClient client, CancellationToken cancellation) =>
+        await BuilderAsync(LoadKey(parse, keyOption), client, cancellation).ConfigureAwait(false);
+
+    internal static async Task<TransactionBuilder> BuilderAsync(KeyPair key, LedgerClient client, CancellationToken cancellation)
+    {
         var chainId = client.Genesis?.ChainId ?? (await client.StatusAsync(cancellation).ConfigureAwait(false)).ChainId;
         return new TransactionBuilder(key, chainId);
     }
 
     /// <summary>
+    /// The suite the local pre-check (<see cref="LocalRules"/>) applies: the trusted genesis's when one is
+    /// given (flag, environment or context), else the signer key's (a member key is of the chain's suite).
+    /// </summary>
+    internal static string LocalSuite(ParseResult parse, KeyPair signer)
+    {
+        if (CliSettings.Genesis(parse, ClientFactory.Genesis).Value is { } path)
+        {
+            return ConsortiumGenesis.Parse(Files.ReadAllBytes(path, ConsortiumGenesis.DocumentBytesMax, "genesis")).Suite;
+        }
+
+        return signer.Suite.Name;
+    }
+
+    /// <summary>
     /// Makes <paramref name="command"/> sign one transaction built from its arguments, submit it and
     /// print the receipt with its status (<see cref="ReceiptLine"/>); exit code by <see cref="ExitCode"/>.
-    /// The body is built before any connection, so a usage error submits nothing. <paramref name="annotate"/>
-    /// adds command-specific fields and lines to the output.
+    /// The body is built, the key loaded and the body checked against the rules' stateless field check
+    /// (<see cref="LocalRules"/>) before any connection, so a usage error or a body the ledger would
+    /// refuse submits nothing. <paramref name="annotate"/> adds command-specific fields and lines to the output.
     /// </summary>
-    internal static void SetSubmit(Command command, CliEnvironment environment, Option<string> key, Func<ParseResult, (TransactionType Type, IMessage Body)> build, Action<CheckedReceipt, JsonObject, List<string>>? annotate = null)
+    internal static void SetSubmit(Command command, CliEnvironment environment, Option<string?> key, Func<ParseResult, (TransactionType Type, IMessage Body)> build, Action<CheckedReceipt, JsonObject, List<string>>? annotate = null)
     {
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
             var (type, body) = build(parse);
+            var signer = LoadKey(parse, key);
+            LocalRules.Check(type, body, LocalSuite(parse, signer));
             await using var client = await ClientFactory.CreateAsync(parse, console, cancellation).ConfigureAwait(false);
-            var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            var builder = await BuilderAsync(signer, client, cancellation).ConfigureAwait(false);
             var receipt = await client.SubmitAsync(builder.Build(type, body), cancellation).ConfigureAwait(false);
             var json = ReceiptJson(receipt);
             var lines = new List<string> { ReceiptLine(receipt) };
@@ -203,8 +237,10 @@ public static class NodeCommands
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
+            var signer = LoadKey(parse, key);
+            var localSuite = LocalSuite(parse, signer);
             await using var client = await ClientFactory.CreateAsync(parse, console, cancellation).ConfigureAwait(false);
-            var builder = await BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
+            var builder = await BuilderAsync(signer, client, cancellation).ConfigureAwait(false);
             var results = new JsonArray();
             var exitCode = ExitCodes.Ok;
             foreach (var path in parse.GetValue(files)!)
@@ -231,6 +267,8 @@ public static class NodeCommands
                 {
                     body.PerceptualHash = computed;
                 }
+
+                LocalRules.Check(TransactionType.RegisterWork, body, client.Genesis?.Suite ?? localSuite);
 
                 var receipt = await client.SubmitAsync(builder.RegisterWork(body), cancellation).ConfigureAwait(false);
                 // The worst outcome decides: rejected (7) over not certified (8) over verified (0).

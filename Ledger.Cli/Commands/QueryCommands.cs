@@ -27,7 +27,7 @@ public static class QueryCommands
         yield return Similar(environment);
     }
 
-    private static Option<bool> LinearizableOption() => new("--linearizable")
+    internal static Option<bool> LinearizableOption() => new("--linearizable")
     {
         Description = "Confirm the read through the leader (ReadIndex) instead of reading the node's applied state",
     };
@@ -185,7 +185,7 @@ public static class QueryCommands
         return command;
     }
 
-    private static ReadConsistency Consistency(ParseResult parse, Option<bool> linearizable) =>
+    internal static ReadConsistency Consistency(ParseResult parse, Option<bool> linearizable) =>
         parse.GetValue(linearizable) ? ReadConsistency.Linearizable : ReadConsistency.Local;
 
     private static void WriteWork(CliOutput console, GetWorkResponse response)
@@ -201,7 +201,7 @@ public static class QueryCommands
             $"registered: block {work.RegisteredAt?.Height} position {work.RegisteredAt?.Index}, tx {Convert.ToHexStringLower(work.RegisteredTxHash.Span)}, by {work.RegistrantMemberId}, {DateTimeOffset.FromUnixTimeMilliseconds(work.RegisteredTimestampUnixMs):u}");
     }
 
-    private static JsonObject WorkJson(WorkRecord? work)
+    internal static JsonObject WorkJson(WorkRecord? work)
     {
         if (work is null)
         {
@@ -318,7 +318,7 @@ public static class QueryCommands
 
     private static string Sha256Hex(WorkRecord work) => work.ContentHash is null ? "" : Convert.ToHexStringLower(work.ContentHash.Sha256.Span);
 
-    private static string Holder(RightsHolder? holder) => holder?.HolderCase switch
+    internal static string Holder(RightsHolder? holder) => holder?.HolderCase switch
     {
         RightsHolder.HolderOneofCase.MemberId => $"member:{holder.MemberId}",
         RightsHolder.HolderOneofCase.External => $"external:{holder.External.Identifier} ({holder.External.Name})",

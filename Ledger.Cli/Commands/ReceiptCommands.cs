@@ -48,7 +48,7 @@ public static class ReceiptCommands
             var outPath = parse.GetValue(output)!;
             Files.EnsureWritable(outPath, parse.GetValue(force));
             var key = KeyFile.Import(await File.ReadAllTextAsync(parse.GetValue(nodeKey)!, cancellation).ConfigureAwait(false));
-            var genesisPath = parse.GetValue(ClientFactory.Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS")
+            var genesisPath = CliSettings.Genesis(parse, ClientFactory.Genesis).Value
                 ?? throw CliException.Usage("receipt export needs --genesis (the node set that certified the block is checked against it)");
             var genesisBytes = Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis");
             var genesis = ConsortiumGenesis.Parse(genesisBytes);

@@ -7,22 +7,26 @@ namespace Ledger.Cli.Infrastructure;
 /// <summary>Builds a <see cref="LedgerClient"/> from the connection options every node command takes.</summary>
 public static class ClientFactory
 {
-    public const string DefaultEndpoint = "https://127.0.0.1:7050";
+    /// <summary>The dev node's public gRPC address as it prints it (Ledger.Node's NodeOptions.PublicUrl default; a test keeps the two equal).</summary>
+    public const string DefaultEndpoint = "http://localhost:7050";
 
     public static Option<string?> Genesis { get; } = new("--genesis")
     {
-        Description = "Consortium genesis (or LEDGER_GENESIS): the trust anchor; without one no receipt is verified (on loopback the dev node's genesis file is used when found)",
+        Description = "Consortium genesis (or LEDGER_GENESIS, or the context's): the trust anchor; without one no receipt is verified (on loopback the dev node's genesis file is used when found)",
     };
 
     public static Option<string?> TlsCa { get; } = new("--tls-ca")
     {
-        Description = "Consortium TLS CA PEM (or LEDGER_TLS_CA): node certificates must chain to it",
+        Description = "Consortium TLS CA PEM (or LEDGER_TLS_CA, or the context's): node certificates must chain to it",
     };
 
     public static Option<bool> NoVerify { get; } = new("--no-verify")
     {
         Description = "Do not verify receipts and headers client-side (trust the node)",
     };
+
+    /// <summary>Largest TLS CA PEM file read (a bundle of a few certificates is a few KB).</summary>
+    public const int TlsCaBytesMax = 1024 * 1024;
 
     public static void AddConnectionOptions(Command command)
     {
@@ -66,9 +70,7 @@ public static class ClientFactory
     private static LedgerClientOptions Options(ParseResult parse, ConsortiumGenesis? genesis)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var endpoints = parse.GetValue(GlobalOptions.Endpoints) is { Length: > 0 } given
-            ? given
-            : (Environment.GetEnvironmentVariable("LEDGER_ENDPOINTS") ?? DefaultEndpoint).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var endpoints = CliSettings.Endpoints(parse).Value;
         var uris = new List<Uri>();
         foreach (var endpoint in endpoints)
         {
@@ -80,19 +82,16 @@ public static class ClientFactory
             uris.Add(uri);
         }
 
-        var genesisPath = SafeGet(parse, Genesis) ?? Environment.GetEnvironmentVariable("LEDGER_GENESIS");
-        var caPath = SafeGet(parse, TlsCa) ?? Environment.GetEnvironmentVariable("LEDGER_TLS_CA");
+        var genesisPath = CliSettings.Genesis(parse, Genesis).Value;
+        var caPath = CliSettings.TlsCa(parse).Value;
         return new LedgerClientOptions
         {
             Endpoints = uris,
             Genesis = genesis ?? (genesisPath is null ? null : ConsortiumGenesis.Parse(Files.ReadAllBytes(genesisPath, ConsortiumGenesis.DocumentBytesMax, "genesis"))),
-            TlsCaPem = caPath is null ? null : File.ReadAllText(caPath),
+            TlsCaPem = caPath is null ? null : System.Text.Encoding.UTF8.GetString(Files.ReadAllBytes(caPath, TlsCaBytesMax, "TLS CA")),
             VerifyResponses = !SafeGetBool(parse, NoVerify),
         };
     }
-
-    private static string? SafeGet(ParseResult parse, Option<string?> option) =>
-        parse.CommandResult.Command.Options.Contains(option) ? parse.GetValue(option) : null;
 
     private static bool SafeGetBool(ParseResult parse, Option<bool> option) =>
         parse.CommandResult.Command.Options.Contains(option) && parse.GetValue(option);

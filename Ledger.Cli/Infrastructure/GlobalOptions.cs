@@ -28,7 +28,7 @@ public static class GlobalOptions
 
     public static Option<string[]> Endpoints { get; } = new("--endpoint", "-e")
     {
-        Description = "Node public URL (repeatable; LEDGER_ENDPOINTS may list several, comma-separated)",
+        Description = "Node public URL (repeatable; else LEDGER_ENDPOINTS, comma-separated; else the context's; default " + ClientFactory.DefaultEndpoint + ", the dev node)",
         AllowMultipleArgumentsPerToken = false,
     };
 }

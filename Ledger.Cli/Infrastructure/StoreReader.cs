@@ -14,7 +14,7 @@ using Ledger.Storage.Errors;
 namespace Ledger.Cli.Infrastructure;
 
 /// <summary>
-/// Feeds a stopped node's stored blocks and their stored attestations to a
+/// Feeds a node's stored blocks and their stored attestations, read from its database opened read-only (the node may be running), to a
 /// <see cref="ChainAuditor"/>. A reader task decodes the next group of blocks from RocksDB while
 /// the auditor verifies the current one, so reads and decoding overlap signature checks.
 /// </summary>
@@ -26,29 +26,54 @@ public static class StoreReader
     /// <summary>Groups read ahead of the auditor.</summary>
     public const int GroupsAheadMax = 2;
 
-    /// <summary>The stored chain's height (opens and closes the database).</summary>
-    public static ulong TipHeight(string dataDirectory, ConsortiumGenesis genesis)
+    /// <summary>The RocksDB directory itself or the node's data directory holding it (as the node prints it).</summary>
+    public const string DatabaseSubdirectory = "db";
+
+    /// <summary>
+    /// The database directory <paramref name="given"/> names: the node's data directory as the node
+    /// prints it (the database is its <c>db/</c> subdirectory) or that <c>db/</c> directory itself.
+    /// Refuses, naming the path to give, a directory that holds neither: a read-only tool never creates
+    /// a database where none is.
+    /// </summary>
+    public static string ResolveDatabaseDirectory(string given)
     {
-        ArgumentNullException.ThrowIfNull(genesis);
-        if (!Directory.Exists(dataDirectory))
+        ArgumentNullException.ThrowIfNull(given);
+        var full = Path.GetFullPath(given);
+        if (!Directory.Exists(full))
         {
-            throw new DirectoryNotFoundException($"data directory {dataDirectory} does not exist");
+            throw CliException.NotFound($"data directory {given} does not exist");
         }
 
-        using var database = Open(dataDirectory, genesis);
+        if (File.Exists(Path.Combine(full, "CURRENT")))
+        {
+            return full;
+        }
+
+        var nested = Path.Combine(full, DatabaseSubdirectory);
+        if (File.Exists(Path.Combine(nested, "CURRENT")))
+        {
+            return nested;
+        }
+
+        throw CliException.NotFound(Directory.Exists(nested)
+            ? $"{given} holds no ledger: its {DatabaseSubdirectory}/ subdirectory has no database (no RocksDB CURRENT file); give the node's data directory (the one the node prints as 'data') or its {DatabaseSubdirectory}/ subdirectory"
+            : $"{given} holds no ledger (no RocksDB CURRENT file in it and no {DatabaseSubdirectory}/ subdirectory); give the node's data directory (the one the node prints as 'data') or its {DatabaseSubdirectory}/ subdirectory");
+    }
+
+    /// <summary>The stored chain's height (opens the database read-only and closes it).</summary>
+    public static ulong TipHeight(string databaseDirectory, ConsortiumGenesis genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        using var database = Open(databaseDirectory, genesis);
         return new BlockStore(database, Hashing(genesis)).LatestHeight;
     }
 
-    public static StoreAuditSummary Audit(string dataDirectory, ConsortiumGenesis genesis, ChainAuditor auditor, Action<ulong>? progress = null)
+    /// <param name="databaseDirectory">The RocksDB directory (<see cref="ResolveDatabaseDirectory"/>); opened read-only.</param>
+    public static StoreAuditSummary Audit(string databaseDirectory, ConsortiumGenesis genesis, ChainAuditor auditor, Action<ulong>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(auditor);
-        if (!Directory.Exists(dataDirectory))
-        {
-            throw new DirectoryNotFoundException($"data directory {dataDirectory} does not exist");
-        }
-
-        using var database = Open(dataDirectory, genesis);
+        using var database = Open(databaseDirectory, genesis);
         var store = new BlockStore(database, Hashing(genesis));
         var attestationStore = new AttestationStore(database);
         var tip = store.LatestHeight;
@@ -103,12 +128,12 @@ public static class StoreReader
         return BlockHashing.Canonical(CryptoSuites.Get(genesis.Suite).Hash);
     }
 
-    // Ledger.Storage has no read-only open yet: the node must be stopped (its lock is checked).
-    private static LedgerDatabase Open(string dataDirectory, ConsortiumGenesis genesis) => LedgerDatabase.Open(new LedgerDatabaseOptions
+    // Read-only: nothing in the directory is created or changed, and a running node's store opens too
+    // (read as of the open). A directory that holds no ledger is refused, never created.
+    private static LedgerDatabase Open(string databaseDirectory, ConsortiumGenesis genesis) => LedgerDatabase.OpenReadOnly(new LedgerDatabaseOptions
     {
-        DataDirectory = dataDirectory,
+        DataDirectory = ResolveDatabaseDirectory(databaseDirectory),
         ChainId = genesis.ChainId,
-        SyncWrites = false,
         BlockCacheBytes = 16UL * 1024 * 1024,
     });
 

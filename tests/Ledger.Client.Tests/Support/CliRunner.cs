@@ -13,6 +13,15 @@ public static class CliRunner
         var exitCode = LedgerCli.Run(args, new CliEnvironment(output, error, interactive: false));
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>As <see cref="Run(string[])"/>, with exactly these environment variables (nothing of the process's).</summary>
+    public static (int ExitCode, string Out, string Error) RunWith(IReadOnlyDictionary<string, string> variables, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = LedgerCli.Run(args, new CliEnvironment(output, error, interactive: false, name => variables.TryGetValue(name, out var value) ? value : null));
+        return (exitCode, output.ToString(), error.ToString());
+    }
 }
 
 public sealed class TempDirectory : IDisposable
