@@ -156,7 +156,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return await CheckReceiptAsync(receipt, txHash, cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>The block at <paramref name="height"/> (0 = genesis) as the node served it; <see cref="Audit.ChainAuditor"/> checks blocks.</summary>
+    /// <summary>The block at <paramref name="height"/> (heights start at 1) as the node served it; <see cref="Audit.ChainAuditor"/> checks blocks.</summary>
     public Task<Block> GetBlockAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetBlockRequest { Height = height, Consistency = consistency };
