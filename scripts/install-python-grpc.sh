@@ -41,7 +41,8 @@ else
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-for package in "${packages[@]}" "${optional[@]}"; do
+# apt-get update only for a required package apt does not know yet; never for the optional one alone.
+for package in "${packages[@]}"; do
   if ! known "$package"; then
     echo "install-python-grpc: apt does not know $package yet: apt-get update"
     "${as_root[@]}" apt-get update -qq
@@ -51,8 +52,17 @@ done
 
 # python3-grpc-tools is optional: installed when this Debian release has it, never a failure when not.
 for package in "${optional[@]}"; do
-  known "$package" && packages+=("$package") || echo "install-python-grpc: apt has no $package (optional): skipped"
+  if known "$package"; then
+    packages+=("$package")
+  else
+    echo "install-python-grpc: apt has no $package (optional): skipped"
+  fi
 done
+
+if [ "${#packages[@]}" -eq 0 ]; then
+  echo "install-python-grpc: nothing to install"
+  exit 0
+fi
 
 echo "install-python-grpc: apt-get install ${packages[*]}"
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}"

@@ -13,9 +13,11 @@ namespace Ledger.Client.Signing;
 /// <para>
 /// What to sign: <see cref="SignAsync"/> receives the complete signing input, exactly the bytes the
 /// signature covers (<c>"ledger/v1/tx-signature" 0x00 uint16-be(len(chain id)) chain id envelope</c>,
-/// see <see cref="Ledger.Core.Signing.SigningInput"/>). Sign those bytes as a message, hashing them with
-/// the suite's hash (SHA-256 for <c>p256-sha256</c>; SM2's Z value and SM3 for <c>sm2-sm3</c>; none
-/// for <c>ed25519</c>); never sign a re-serialized envelope.
+/// see <see cref="Ledger.Core.Signing.SigningInput"/>). Sign those bytes as the message, not a digest
+/// of them: ECDSA P-256 with SHA-256 for <c>p256-sha256</c>; SM2 with SM3 and the GM/T 0009 default
+/// user id (<c>1234567812345678</c>) in Z for <c>sm2-sm3</c>; pure Ed25519 for <c>ed25519</c>. A
+/// device that takes only a digest gets the suite hash of these bytes (for SM2, of Z followed by them).
+/// Never sign a re-serialized envelope.
 /// </para>
 /// <para>
 /// What to return: the suite's fixed-size signature encoding, <see cref="ICryptoSuite.SignatureSizeBytes"/>

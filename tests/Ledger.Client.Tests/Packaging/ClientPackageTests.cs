@@ -27,8 +27,8 @@ public sealed class ClientPackageTests
         var output = Directory.CreateTempSubdirectory("ledger-pack-");
         try
         {
-            await PackAsync(Path.Combine(root, "Ledger.Client", "Ledger.Client.csproj"), output.FullName);
-            await PackAsync(Path.Combine(root, "Ledger.Core", "Ledger.Core.csproj"), output.FullName);
+            await PackAsync(root, Path.Combine(root, "Ledger.Client", "Ledger.Client.csproj"), output.FullName);
+            await PackAsync(root, Path.Combine(root, "Ledger.Core", "Ledger.Core.csproj"), output.FullName);
 
             using (var client = ZipFile.OpenRead(Single(output, "Ledger.Client.*.nupkg")))
             {
@@ -69,10 +69,12 @@ public sealed class ClientPackageTests
         Assert.That(license?.Value, Is.EqualTo("Apache-2.0"));
     }
 
-    private static async Task PackAsync(string project, string output)
+    private static async Task PackAsync(string root, string project, string output)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
+            // From the repository root, so its global.json picks the SDK.
+            WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
