@@ -18,8 +18,10 @@ namespace Ledger.Client.IntegrationTests;
 /// </summary>
 public sealed class ExternalSignerNodeTests
 {
-    private TestCluster cluster = null!;
+    private TestCluster? cluster;
     private ConsortiumGenesis genesis = null!;
+
+    private TestCluster Cluster => cluster ?? throw new InvalidOperationException("the node did not start");
 
     [OneTimeSetUp]
     public async Task StartNodeAsync()
@@ -29,14 +31,20 @@ public sealed class ExternalSignerNodeTests
     }
 
     [OneTimeTearDown]
-    public async Task StopNodeAsync() => await cluster.DisposeAsync();
+    public async Task StopNodeAsync()
+    {
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task SubmitAsync_SignedBySigningServiceThatKeepsItsKey_NodeAcceptsAndTheReceiptVerifiesOffline()
     {
-        await using var service = new SigningService(cluster.Consortium.Platform);
+        await using var service = new SigningService(Cluster.Consortium.Platform);
         var builder = new TransactionBuilder(service.Connect(), genesis.ChainId);
-        await using var client = new LedgerClient(new LedgerClientOptions { Endpoints = [new Uri(cluster.Nodes[0].PublicUrl)], Genesis = genesis });
+        await using var client = new LedgerClient(new LedgerClientOptions { Endpoints = [new Uri(Cluster.Nodes[0].PublicUrl)], Genesis = genesis });
 
         var transaction = await builder.RegisterWorkAsync(new RegisterWork
         {
