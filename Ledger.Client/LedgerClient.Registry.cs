@@ -16,6 +16,7 @@ public sealed partial class LedgerClient
     /// <summary>Page size the enumerating helpers ask for (the server allows up to 1000).</summary>
     public const int RegistryPageSize = 500;
 
+    /// <summary>The work registered as <paramref name="workId"/> (NotFound when there is none).</summary>
     public Task<GetWorkResponse> GetWorkAsync(byte[] workId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetWorkRequest { WorkId = ByteString.CopyFrom(workId), Consistency = consistency };
@@ -71,6 +72,7 @@ public sealed partial class LedgerClient
         }
     }
 
+    /// <summary>One page of the works a member owns (<see cref="ListWorksByOwnerRequest.PageToken"/> for the next).</summary>
     public Task<ListWorksResponse> ListWorksByOwnerAsync(ListWorksByOwnerRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -106,18 +108,21 @@ public sealed partial class LedgerClient
         }
     }
 
+    /// <summary>The licence <paramref name="licenseId"/> (NotFound when there is none).</summary>
     public Task<GetLicenseResponse> GetLicenseAsync(byte[] licenseId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = Record(licenseId, consistency);
         return Registry((api, call) => api.GetLicenseAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The claim <paramref name="claimId"/> with its status (NotFound when there is none).</summary>
     public Task<GetClaimResponse> GetClaimAsync(byte[] claimId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = Record(claimId, consistency);
         return Registry((api, call) => api.GetClaimAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The preserved evidence record <paramref name="evidenceId"/> (NotFound when there is none).</summary>
     public Task<GetEvidenceResponse> GetEvidenceAsync(byte[] evidenceId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = Record(evidenceId, consistency);
@@ -131,24 +136,28 @@ public sealed partial class LedgerClient
         return Registry((api, call) => api.GetBatchOutcomeAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>One page of the claims filed against a work.</summary>
     public Task<ListClaimsResponse> ListClaimsByWorkAsync(ListClaimsByWorkRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Registry((api, call) => api.ListClaimsByWorkAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>One page of the claims in one status.</summary>
     public Task<ListClaimsResponse> ListClaimsByStatusAsync(ListClaimsByStatusRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Registry((api, call) => api.ListClaimsByStatusAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The governance proposal <paramref name="proposalId"/> with its votes (NotFound when there is none).</summary>
     public Task<GetProposalResponse> GetProposalAsync(byte[] proposalId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = Record(proposalId, consistency);
         return Registry((api, call) => api.GetProposalAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The member key with key id <paramref name="keyId"/>, its member and validity (NotFound when unknown).</summary>
     public Task<GetKeyResponse> GetKeyAsync(byte[] keyId, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetKeyRequest { KeyId = ByteString.CopyFrom(keyId), Consistency = consistency };
@@ -162,6 +171,7 @@ public sealed partial class LedgerClient
         return Registry((api, call) => api.GetMembersAtAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The consortium's current node set (ids, keys, voters and learners).</summary>
     public Task<GetNodesResponse> GetNodesAsync(ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetNodesRequest { Consistency = consistency };

@@ -38,6 +38,8 @@ public sealed partial class LedgerClient : IAsyncDisposable
     private readonly X509Certificate2? tlsCa;
     private Uri current;
 
+    /// <summary>A client for the nodes in <paramref name="options"/> (validated here); it connects lazily, on the first call.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (see <see cref="LedgerClientOptions.Validate"/>).</exception>
     public LedgerClient(LedgerClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,13 +52,16 @@ public sealed partial class LedgerClient : IAsyncDisposable
         tlsCa = options.TlsCaPem is null ? null : X509Certificate2.CreateFromPem(options.TlsCaPem);
     }
 
+    /// <summary>The consortium suite's hash (SHA-256 when no genesis is configured).</summary>
     public IHashAlgorithm ChainHash { get; }
 
+    /// <summary>The genesis the client verifies against (null: receipts are the node's word).</summary>
     public ConsortiumGenesis? Genesis => options.Genesis;
 
     /// <summary>The newest log state certified by a quorum and consistent with every earlier one (null until the first certified header).</summary>
     public TrustedLogState? TrustedState => tracker.Trusted;
 
+    /// <summary>The endpoint the next call goes to first (the last one that answered, or a leader hint).</summary>
     public Uri CurrentEndpoint
     {
         get
@@ -131,6 +136,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return list;
     }
 
+    /// <summary>The transaction with hash <paramref name="txHash"/> and, when <paramref name="includeReceipt"/>, its receipt as the node served it (unchecked; see <see cref="GetReceiptAsync"/>).</summary>
     public Task<GetTransactionResponse> GetTransactionAsync(byte[] txHash, bool includeReceipt = true, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetTransactionRequest { TxHash = ByteString.CopyFrom(txHash), IncludeReceipt = includeReceipt, Consistency = consistency };
@@ -150,18 +156,21 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return await CheckReceiptAsync(receipt, txHash, cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>The block at <paramref name="height"/> (heights start at 1) as the node served it; <see cref="Audit.ChainAuditor"/> checks blocks.</summary>
     public Task<Block> GetBlockAsync(ulong height, ReadConsistency consistency = ReadConsistency.Local, CancellationToken cancellation = default)
     {
         var request = new GetBlockRequest { Height = height, Consistency = consistency };
         return InvokeAsync((api, call) => api.GetBlockAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The proof that transaction <paramref name="txHash"/> is in the log of <paramref name="treeSize"/> leaves (0 = the node's latest).</summary>
     public Task<GetInclusionProofResponse> GetInclusionProofAsync(byte[] txHash, ulong treeSize = 0, CancellationToken cancellation = default)
     {
         var request = new GetInclusionProofRequest { TxHash = ByteString.CopyFrom(txHash), TreeSize = treeSize };
         return InvokeAsync((api, call) => api.GetInclusionProofAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <summary>The RFC 9162 proof that the log of <paramref name="firstSize"/> leaves is a prefix of the one of <paramref name="secondSize"/>.</summary>
     public Task<ConsistencyProof> GetConsistencyProofAsync(ulong firstSize, ulong secondSize, CancellationToken cancellation = default)
     {
         var request = new GetConsistencyProofRequest { FirstSize = firstSize, SecondSize = secondSize };
@@ -205,6 +214,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
         return certified;
     }
 
+    /// <summary>The answering node's status: chain id, height, log size, role and leader.</summary>
     public Task<StatusResponse> StatusAsync(CancellationToken cancellation = default) =>
         InvokeAsync((api, call) => api.StatusAsync(new StatusRequest(), call).ResponseAsync, cancellation);
 
@@ -261,6 +271,7 @@ public sealed partial class LedgerClient : IAsyncDisposable
         throw new LedgerUnavailableException($"no node answered after {options.AttemptsMax} attempts (last: {last?.StatusCode} {last?.Status.Detail} at {CurrentEndpoint})", last!);
     }
 
+    /// <summary>Closes every channel the client opened.</summary>
     public async ValueTask DisposeAsync()
     {
         List<GrpcChannel> all;

@@ -25,8 +25,10 @@ public sealed class LedgerClientOptions
     /// <summary>Attempts of one call across endpoints and leader redirects, including the first.</summary>
     public int AttemptsMax { get; init; } = 8;
 
+    /// <summary>First pause before a retry; doubles up to <see cref="BackoffMax"/>.</summary>
     public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Longest pause between retries.</summary>
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -53,13 +55,17 @@ public sealed class LedgerClientOptions
     /// <summary>First pause between asks for a block's certificate; doubles up to <see cref="CertificationPollMax"/>.</summary>
     public TimeSpan CertificationPollInitial { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Longest pause between asks for a block's certificate.</summary>
     public TimeSpan CertificationPollMax { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Replaces the HTTP handler (tests, proxies).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>The clock for deadlines and backoff (tests inject a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Checks every option and the bounds between them; called by the <see cref="LedgerClient"/> constructor.</summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range; the message names it.</exception>
     public void Validate()
     {
         if (Endpoints is null || Endpoints.Count == 0)

@@ -45,6 +45,7 @@ public sealed class ChainAuditor
     private ulong previousHeight;
     private byte[]? previousHash;
 
+    /// <summary>An auditor starting from <paramref name="genesis"/> (height 0); <paramref name="parallelism"/> bounds the threads that check signatures (-1: one per core).</summary>
     public ChainAuditor(ConsortiumGenesis genesis, int parallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(genesis);
@@ -55,13 +56,16 @@ public sealed class ChainAuditor
         log = new CompactMerkleTree(hasher);
     }
 
+    /// <summary>The consortium suite's hash (transaction hashes, Merkle trees, block hashes).</summary>
     public IHashAlgorithm ChainHash => hash;
 
     /// <summary>Members' keys and the node set as of the last verified block.</summary>
     public ConsortiumState Consortium { get; private set; }
 
+    /// <summary>Height of the last block that passed every check (0 before the first block).</summary>
     public ulong VerifiedHeight => previousHeight;
 
+    /// <summary>Transactions whose signature, envelope and result were checked so far.</summary>
     public ulong TransactionsVerified { get; private set; }
 
     /// <summary>Blocks whose supplied attestations reached a quorum of the node set at their height.</summary>
@@ -70,6 +74,7 @@ public sealed class ChainAuditor
     /// <summary>Highest block certified by its supplied attestations (0 = none).</summary>
     public ulong LastCertifiedHeight { get; private set; }
 
+    /// <summary>The first check that failed, with its height; null while the chain is sound.</summary>
     public AuditFailure? Failure { get; private set; }
 
     /// <summary>The last verified header (for checkpoints).</summary>

@@ -30,6 +30,7 @@ public sealed class EndpointAudit
     private readonly ChainAuditor auditor;
     private long verifyTicks;
 
+    /// <summary>Audits the chain <paramref name="client"/> serves with <paramref name="auditor"/>, which keeps the state between calls.</summary>
     public EndpointAudit(LedgerClient client, ChainAuditor auditor)
     {
         ArgumentNullException.ThrowIfNull(client);

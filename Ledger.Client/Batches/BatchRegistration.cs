@@ -25,6 +25,7 @@ namespace Ledger.Client.Batches;
 /// </summary>
 public static class BatchRegistration
 {
+    /// <summary>Most items one BatchRegister carries (the registry's bound).</summary>
     public const int ItemsMax = 100_000;
 
     /// <summary>The signed body (merkle_root, item_count, media type, holder; no items), the detached items, and their tree (for proofs).</summary>
@@ -91,6 +92,7 @@ public static class BatchRegistration
         return new BatchItemEvidence { Item = items[index], ItemProof = proof };
     }
 
+    /// <summary>Writes the submitter's manifest of <paramref name="batch"/> (signed as <paramref name="txHash"/>): what rebuilds any item's proof later.</summary>
     public static void WriteManifest(TextWriter writer, BuiltBatch batch, ReadOnlySpan<byte> txHash)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -13,7 +13,13 @@ namespace Ledger.Client.Evidence;
 /// </summary>
 public static class EvidenceExporter
 {
+    /// <summary>The evidence bundle for transaction <paramref name="txHash"/> (or one item of a batch), from <paramref name="client"/>'s answers.</summary>
+    /// <param name="client">The client the answers come through (its genesis configured).</param>
+    /// <param name="genesis">The genesis file's bytes, carried in the bundle as its trust anchor.</param>
+    /// <param name="txHash">The transaction's hash.</param>
+    /// <param name="itemIndex">For a BatchRegister, the item the bundle is about; null for the whole transaction.</param>
     /// <param name="manifestItem">For a batch item, the item and its proof rebuilt from the submitter's manifest; null to rebuild them from the transaction's detached items.</param>
+    /// <param name="cancellation">Cancels the export.</param>
     public static async Task<EvidenceBundle> ExportAsync(
         LedgerClient client, byte[] genesis, byte[] txHash, int? itemIndex, BatchItemEvidence? manifestItem = null, CancellationToken cancellation = default)
     {

@@ -9,6 +9,7 @@ namespace Ledger.Client.Evidence;
 /// </summary>
 public static class GovernanceCollector
 {
+    /// <summary>The governance changes up to transaction <paramref name="position"/> of the block with <paramref name="header"/>, read through <paramref name="client"/>.</summary>
     public static Task<GovernanceCollection> CollectAsync(LedgerClient client, BlockHeader header, uint position, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(client);

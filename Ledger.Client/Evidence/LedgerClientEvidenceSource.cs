@@ -15,10 +15,13 @@ namespace Ledger.Client.Evidence;
 /// </summary>
 public sealed class LedgerClientEvidenceSource(LedgerClient client) : IEvidenceSource
 {
+    /// <inheritdoc/>
     public ConsortiumGenesis Genesis => client.Genesis ?? throw new InvalidOperationException("collecting governance needs the client's genesis");
 
+    /// <inheritdoc/>
     public IHashAlgorithm ChainHash => client.ChainHash;
 
+    /// <inheritdoc/>
     public async Task<TransactionAndReceipt> GetTransactionAsync(byte[] txHash, CancellationToken cancellation)
     {
         var receipt = (await client.GetReceiptAsync(txHash, cancellation).ConfigureAwait(false)).Receipt;
@@ -26,15 +29,19 @@ public sealed class LedgerClientEvidenceSource(LedgerClient client) : IEvidenceS
         return new TransactionAndReceipt(response.Transaction, receipt);
     }
 
+    /// <inheritdoc/>
     public IAsyncEnumerable<Block> GetBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellation) =>
         client.GetBlocksAsync(fromHeight, toHeight, cancellation);
 
+    /// <inheritdoc/>
     public async Task<InclusionProof> GetInclusionProofAsync(byte[] txHash, ulong treeSize, CancellationToken cancellation) =>
         (await client.GetInclusionProofAsync(txHash, treeSize, cancellation).ConfigureAwait(false)).Proof;
 
+    /// <inheritdoc/>
     public Task<ConsistencyProof> GetConsistencyProofAsync(ulong firstSize, ulong secondSize, CancellationToken cancellation) =>
         client.GetConsistencyProofAsync(firstSize, secondSize, cancellation);
 
+    /// <inheritdoc/>
     public Task<CertifiedHeader> GetCertifiedHeaderAsync(ulong height, ConsortiumState? nodeSet, CancellationToken cancellation)
     {
         if (nodeSet is not null)
@@ -46,6 +53,7 @@ public sealed class LedgerClientEvidenceSource(LedgerClient client) : IEvidenceS
         return client.InvokeAsync((api, call) => api.GetCertifiedHeaderAsync(request, call).ResponseAsync, cancellation);
     }
 
+    /// <inheritdoc/>
     public async Task<GetCheckpointResponse?> GetLatestCheckpointAsync(CancellationToken cancellation)
     {
         try
@@ -58,9 +66,11 @@ public sealed class LedgerClientEvidenceSource(LedgerClient client) : IEvidenceS
         }
     }
 
+    /// <inheritdoc/>
     public async Task<BatchRegisterOutcome> GetBatchOutcomeAsync(byte[] batchTxHash, CancellationToken cancellation) =>
         (await client.GetBatchOutcomeAsync(batchTxHash, cancellation: cancellation).ConfigureAwait(false)).Outcome;
 
+    /// <inheritdoc/>
     public async Task<WorkRecord> FindWorkByContentSha256Async(byte[] sha256, CancellationToken cancellation) =>
         (await client.FindByContentHashAsync(sha256, cancellation: cancellation).ConfigureAwait(false)).Work;
 }

@@ -18,6 +18,7 @@ namespace Ledger.Client.Imaging;
 /// </summary>
 public static class PerceptualHash
 {
+    /// <summary>Side in pixels of the grayscale square an image is reduced to before the DCT.</summary>
     public const int ReducedSize = 32;
 
     /// <summary>Side of the coefficient block kept (without the DC row and column).</summary>

@@ -18,12 +18,14 @@ public sealed class LogStateTracker
     private readonly Lock gate = new();
     private TrustedLogState? trusted;
 
+    /// <summary>A tracker hashing with <paramref name="chainHash"/>, starting from <paramref name="initial"/> (a state saved earlier) or from nothing.</summary>
     public LogStateTracker(IHashAlgorithm chainHash, TrustedLogState? initial = null)
     {
         hasher = new MerkleHasher(chainHash);
         trusted = initial;
     }
 
+    /// <summary>The newest trusted log state (null until the first certified header).</summary>
     public TrustedLogState? Trusted
     {
         get

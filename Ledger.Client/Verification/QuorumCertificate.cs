@@ -21,6 +21,7 @@ public sealed class QuorumCertificate
     /// <summary>The header with its attestations, as the node served it.</summary>
     public CertifiedHeader Certified { get; }
 
+    /// <summary>The certified header.</summary>
     public BlockHeader Header => Certified.Header;
 
     /// <summary>The nodes whose attestations verified, in the order served.</summary>
