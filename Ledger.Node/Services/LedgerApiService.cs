@@ -18,7 +18,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
     {
         // A call with a gRPC deadline is cancelled by it; one without waits at most SubmitTimeout.
         var timeout = context.Deadline == DateTime.MaxValue ? runtime.SubmitTimeout : Timeout.InfiniteTimeSpan;
-        using var span = NodeTracing.StartSubmit(node.NodeId);
+        using var span = NodeTracing.StartSubmit(node.NodeId, context.RequestHeaders);
         try
         {
             var committed = await node.SubmitAsync(request.Transaction, timeout, context.CancellationToken).ConfigureAwait(false);
@@ -95,7 +95,7 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         async Task HandleOneAsync(SubmitRequest request)
         {
             SubmitResponse response;
-            using var span = NodeTracing.StartSubmit(node.NodeId);
+            using var span = NodeTracing.StartSubmit(node.NodeId, context.RequestHeaders);
             try
             {
                 var committed = await node.SubmitAsync(request.Transaction, runtime.SubmitTimeout, stop.Token).ConfigureAwait(false);

@@ -48,10 +48,20 @@ public static class NodeTracing
 
     public static readonly ActivitySource Source = new(SourceName, typeof(NodeTracing).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Starts the span of one public Submit call (null when nobody listens).</summary>
-    public static Activity? StartSubmit(string nodeId)
+    /// <summary>
+    /// Starts the span of one public Submit call (null when nobody listens): a child of the current span
+    /// when the host made one for the request, else of the trace context the caller sent (W3C
+    /// <c>traceparent</c>), else a root.
+    /// </summary>
+    public static Activity? StartSubmit(string nodeId, Metadata requestHeaders)
     {
-        var activity = Source.StartActivity(SubmitSpan, ActivityKind.Server);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var parent = Activity.Current is null ? RemoteParent(requestHeaders) : default;
+        var activity = Source.StartActivity(SubmitSpan, ActivityKind.Server, parent);
         activity?.SetTag(NodeTag, nodeId);
         return activity;
     }
