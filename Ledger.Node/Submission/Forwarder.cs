@@ -43,7 +43,7 @@ internal sealed partial class Forwarder(
 
         try
         {
-            var response = await client.ForwardAsync(request, deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var response = await client.ForwardAsync(request, NodeTracing.TraceHeaders(span), deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < batch.Count && i < response.Errors.Count; i++)
             {
                 if (response.Errors[i].Length > 0)

@@ -183,6 +183,23 @@ public static class NodeTracing
         return links;
     }
 
+    /// <summary>The W3C trace context headers naming <paramref name="activity"/> for an outgoing call; null when it is null.</summary>
+    public static Metadata? TraceHeaders(Activity? activity)
+    {
+        if (activity?.Id is not { } id || activity.IdFormat != ActivityIdFormat.W3C)
+        {
+            return null;
+        }
+
+        var headers = new Metadata { { "traceparent", id } };
+        if (activity.TraceStateString is { Length: > 0 } traceState)
+        {
+            headers.Add("tracestate", traceState);
+        }
+
+        return headers;
+    }
+
     /// <summary>The remote span context a peer's call carries in its W3C <c>traceparent</c> header, or default.</summary>
     public static ActivityContext RemoteParent(Metadata requestHeaders)
     {
