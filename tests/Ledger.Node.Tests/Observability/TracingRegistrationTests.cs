@@ -89,6 +89,33 @@ public sealed class TracingRegistrationTests
     }
 
     [Test]
+    public async Task RunAsync_BadOtlpEndpoint_ExitsWithOneLineNamingTheSettingBeforeOpeningStorage()
+    {
+        using var consortium = new Ledger.Node.Tests.Support.TestConsortium(1);
+        var error = new StringWriter();
+        var originalError = Console.Error;
+        Console.SetError(error);
+        int exitCode;
+        try
+        {
+            exitCode = await Ledger.Node.Hosting.NodeProgram.RunAsync(consortium.ArgumentsFor(0, ["--Node:Tracing:OtlpEndpoint=collector:4317"]));
+        }
+        finally
+        {
+            Console.SetError(originalError);
+        }
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(Ledger.Node.Hosting.NodeProgram.ExitConfiguration));
+            Assert.That(lines, Has.Length.EqualTo(1), error.ToString());
+            Assert.That(lines[0], Does.StartWith("ledger-node: Node:Tracing:OtlpEndpoint must be an http:// or https:// URL"));
+            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[0].DataDirectory, "db")), Is.False, "refused before any storage is opened");
+        });
+    }
+
+    [Test]
     public void Validate_LongEndpoint_QuotesABoundedPrefix()
     {
         var options = new TracingOptions { OtlpEndpoint = "collector:" + new string('9', 10_000) };
