@@ -108,6 +108,35 @@ public sealed class BatchTracesTests
         });
     }
 
+    [Test]
+    public void EveryHook_NoListener_AllocatesNothing()
+    {
+        Assume.That(NodeTracing.Source.HasListeners(), Is.False, "another listener is attached in this process");
+        var traces = new BatchTraces("node-a");
+        IReadOnlyList<ActivityContext> batch = [Submission, Submission];
+        Func<ActivityContext, ActivityContext> contextOf = context => context;
+        var ticket = Appended(index: 3, term: 1);
+        RunHooks(traces, batch, contextOf, ticket); // JIT and first-call work out of the way
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            RunHooks(traces, batch, contextOf, ticket);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+
+        static void RunHooks(BatchTraces traces, IReadOnlyList<ActivityContext> batch, Func<ActivityContext, ActivityContext> contextOf, ProposalTicket ticket)
+        {
+            var traced = traces.Start(batch, contextOf);
+            traces.Appended(traced, ticket);
+            traces.OnCommitted(1, 10);
+            traces.OnApplied(3, 1);
+            BatchTraces.Dropped(traced, "test");
+            NodeTracing.StartChild(NodeTracing.AdmitSpan)?.Dispose();
+        }
+    }
+
     private static ProposalTicket Appended(ulong index, ulong term)
     {
         var ticket = new ProposalTicket();
