@@ -19,6 +19,7 @@ using Ledger.Node.Recovery;
 using Ledger.Node.Snapshots;
 using Ledger.Node.Submission;
 using Ledger.Node.TestFaults;
+using Ledger.Node.Tracing;
 using Ledger.Registry.Genesis;
 using Ledger.Registry.State;
 using Ledger.Storage;
@@ -208,11 +209,16 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);
             _ = new RocksDbMetrics(Metrics.Registry, database); // registers its reading before each scrape
+            _ = new RuntimeMetrics(Metrics.Registry);
+            new ReplicationMetrics(Metrics.Registry, raftId => Directory.Nodes.Find(raftId)?.NodeId).RefreshBeforeScrape(Metrics.Registry, driver, () => Collector.CertifiedHeight);
             IntegrityScan = new IntegrityScanWorker(options.IntegrityScan, database, Blocks, Damage.Report, new IntegrityScanMetrics(Metrics.Registry), timeProvider, loggerFactory.CreateLogger<IntegrityScanWorker>());
             serving = new ServingGuard(driver, AttestationWorker, Collector, Damage);
             redirect = new LeaderRedirect(driver, Directory, chain);
             driver.SoftStateChanged += new LeaderChangeReaction(RaftId, PendingReceipts, redirect, loggerFactory.CreateLogger<LeaderChangeReaction>()).OnSoftStateChanged;
             driver.EntryApplied += PendingReceipts.OnEntryApplied;
+            var batchTraces = new BatchTraces(nodeId);
+            driver.EntriesCommitted += batchTraces.OnCommitted;
+            driver.EntryApplied += batchTraces.OnApplied;
 
             // Write path: door -> batcher -> leader proposes (or follower forwards) -> apply -> receipt.
             receipts = new Receipts(Blocks);
@@ -220,7 +226,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             batcher = new TransactionBatcher(options.Batching, timeProvider, (batch, cancellationToken) => proposer!.EmitBatchAsync(batch, cancellationToken));
             forwarder = new Forwarder(peers, timeProvider, Gate, PendingReceipts, batcher, redirect, failure, loggerFactory.CreateLogger<Forwarder>());
             var blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
-            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder);
+            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder, batchTraces);
             submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
             Startup.Mark("state-machine+wiring");

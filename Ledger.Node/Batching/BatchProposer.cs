@@ -4,6 +4,7 @@ using Ledger.Node.Applying;
 using Ledger.Node.Consensus;
 using Ledger.Node.Metrics;
 using Ledger.Node.Submission;
+using Ledger.Node.Tracing;
 
 namespace Ledger.Node.Batching;
 
@@ -23,8 +24,11 @@ internal sealed class BatchProposer(
     RaftDriver driver,
     PendingReceipts pendingReceipts,
     BatchFailure failure,
-    Forwarder forwarder)
+    Forwarder forwarder,
+    BatchTraces traces)
 {
+    private static readonly Func<PendingTransaction, System.Diagnostics.ActivityContext> TraceContextOf = pending => pending.TraceContext;
+
     /// <summary>Longest wait for an earlier batch to apply before proposing anyway (leadership may have moved meanwhile).</summary>
     private static readonly TimeSpan BatchInFlightWaitMax = TimeSpan.FromSeconds(1);
 
@@ -54,6 +58,8 @@ internal sealed class BatchProposer(
 
     private async Task ProposeBatchAsync(IReadOnlyList<PendingTransaction> batch, CancellationToken cancellationToken)
     {
+        // ledger.batch and ledger.propose start now (pacing counts as proposing); null when nobody listens.
+        var traced = traces.Start(batch, TraceContextOf);
         try
         {
             // Backpressure: while blocks are being built slower than entries commit, admission waits here
@@ -63,8 +69,14 @@ internal sealed class BatchProposer(
         }
         catch (DriverStoppedException e)
         {
+            BatchTraces.Dropped(traced, "node stopped");
             failure.FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
             return;
+        }
+        catch (OperationCanceledException)
+        {
+            BatchTraces.Dropped(traced, "node stopping");
+            throw;
         }
 
         var transactions = new List<byte[]>(batch.Count);
@@ -105,12 +117,18 @@ internal sealed class BatchProposer(
         Volatile.Write(ref lastQueueWaitMilliseconds, (int)Math.Min(int.MaxValue, longestWait.TotalMilliseconds));
         if (transactions.Count == 0)
         {
+            BatchTraces.Dropped(traced, "every submission of the batch was answered while queued");
             return;
         }
 
         metrics.BatchTransactions.Observe(transactions.Count);
         var waitersOfBatch = batchWaiters.ToArray();
-        var ticket = new ProposalTicket(appended => pendingReceipts.TrackAppended(appended, waitersOfBatch));
+        var ticket = new ProposalTicket(appended =>
+        {
+            // On the Raft loop's thread, as the entry is appended: before its commit can be reported.
+            pendingReceipts.TrackAppended(appended, waitersOfBatch);
+            traces.Appended(traced, appended);
+        });
         foreach (var waiter in waitersOfBatch)
         {
             waiter.Ticket = ticket;
@@ -124,17 +142,25 @@ internal sealed class BatchProposer(
         }
         catch (DriverBusyException)
         {
+            BatchTraces.Dropped(traced, "consensus input queue full");
             failure.FailBatch(batch, StatusCode.ResourceExhausted, "the consensus input queue is full; retry later", 0);
             return;
         }
         catch (DriverStoppedException e)
         {
+            BatchTraces.Dropped(traced, "node stopped");
             failure.FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
             return;
+        }
+        catch (OperationCanceledException)
+        {
+            BatchTraces.Dropped(traced, "node stopping");
+            throw;
         }
 
         if (dropped is { } reason)
         {
+            BatchTraces.Dropped(traced, $"refused by Raft: {reason}");
             failure.FailBatch(batch, StatusCode.Unavailable, $"the leader refused the batch: {reason}", driver.Status.Leader);
             return;
         }

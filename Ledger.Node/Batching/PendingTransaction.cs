@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ledger.Node.Applying;
 
 namespace Ledger.Node.Batching;
@@ -12,4 +13,7 @@ public sealed record PendingTransaction(byte[] SignedTransactionBytes, byte[] Tr
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when it was queued for batching (0 when not recorded).</summary>
     public long QueuedTimestamp { get; init; }
+
+    /// <summary>The submission's span, for the batch span's link (default when it is not traced).</summary>
+    public ActivityContext TraceContext { get; init; }
 }

@@ -96,6 +96,12 @@ public sealed partial class RaftDriver : IAsyncDisposable
     /// <summary>The state machine's applied index as the apply stage last published it; safe from any thread.</summary>
     public ulong AppliedIndex => applyStage.AppliedIndex;
 
+    /// <summary>
+    /// Raised on the loop thread with the first and last index of the entries a Ready committed, before they
+    /// are handed to the apply stage (so before any of them is applied); tracing ends its commit spans here.
+    /// </summary>
+    public event Action<ulong, ulong>? EntriesCommitted;
+
     /// <summary>Committed items handed to the apply stage and not yet applied.</summary>
     public int ApplyBacklog => applyStage.Backlog;
 
@@ -483,6 +489,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
             membership = snapshot.Metadata.ConfState;
             // Restored in its place: after every entry handed over before it, before every entry after it.
             applyStage.Enqueue(ApplyWork.ForSnapshot(snapshot));
+        }
+
+        if (ready.CommittedEntries.Count > 0)
+        {
+            EntriesCommitted?.Invoke(ready.CommittedEntries[0].Index, ready.CommittedEntries[ready.CommittedEntries.Count - 1].Index);
         }
 
         foreach (var entry in ready.CommittedEntries)

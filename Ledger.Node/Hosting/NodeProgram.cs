@@ -10,6 +10,7 @@ using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Services;
 using Ledger.Node.TestFaults;
+using Ledger.Node.Tracing;
 using Ledger.Node.Web;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -118,6 +119,8 @@ public static class NodeProgram
         {
             throw new InvalidOperationException("with a genesis file, --node-id and --node-key are required");
         }
+
+        builder.Services.AddLedgerTracing(builder.Configuration, options.NodeId); // Node:Tracing:*; nothing unless an OTLP endpoint is set
 
         var chain = ChainContext.Load(options.GenesisFile);
         var nodeKey = KeyFile.Import(File.ReadAllText(options.NodeKeyFile));

@@ -6,7 +6,8 @@ namespace Ledger.Node.Metrics;
 
 /// <summary>
 /// RocksDB's figures in the node's Prometheus registry (the metric contract the scale benchmark reads:
-/// bytes per column family, WAL, memtables, block cache, compaction debt, write stalls). Read from
+/// bytes per column family, WAL, memtables, block cache, compaction debt, write stalls; and what the dashboard
+/// adds: block cache hits and misses, bytes flushes and compactions wrote and read). Read from
 /// <see cref="LedgerDatabase.ReadStatistics"/> just before each scrape, so nothing runs between scrapes;
 /// a failed reading (the database closing under a scrape) leaves the last values and never fails the scrape.
 /// </summary>
@@ -19,10 +20,15 @@ public sealed class RocksDbMetrics
     public const string PendingCompactionBytesName = "ledger_rocksdb_pending_compaction_bytes";
     public const string WriteStallSecondsName = "ledger_rocksdb_write_stall_seconds_total";
     public const string WriteStoppedName = "ledger_rocksdb_write_stopped";
+    public const string BlockCacheHitsName = "ledger_rocksdb_block_cache_hits_total";
+    public const string BlockCacheMissesName = "ledger_rocksdb_block_cache_misses_total";
+    public const string BackgroundWrittenBytesName = "ledger_rocksdb_background_written_bytes_total";
+    public const string CompactionReadBytesName = "ledger_rocksdb_compaction_read_bytes_total";
 
     /// <summary>Every name above, for tests that hold the endpoint to the contract.</summary>
     public static readonly IReadOnlyList<string> ContractNames =
-        [ColumnFamilyBytesName, WalBytesName, MemtableBytesName, BlockCacheBytesName, PendingCompactionBytesName, WriteStallSecondsName, WriteStoppedName];
+        [ColumnFamilyBytesName, WalBytesName, MemtableBytesName, BlockCacheBytesName, PendingCompactionBytesName, WriteStallSecondsName, WriteStoppedName,
+         BlockCacheHitsName, BlockCacheMissesName, BackgroundWrittenBytesName, CompactionReadBytesName];
 
     private const double MicrosecondsPerSecond = 1_000_000;
 
@@ -34,6 +40,10 @@ public sealed class RocksDbMetrics
     private readonly Gauge pendingCompactionBytes;
     private readonly Counter writeStallSeconds;
     private readonly Gauge writeStopped;
+    private readonly Counter blockCacheHits;
+    private readonly Counter blockCacheMisses;
+    private readonly Counter backgroundWrittenBytes;
+    private readonly Counter compactionReadBytes;
 
     public RocksDbMetrics(CollectorRegistry registry, LedgerDatabase database)
         : this(registry, database.ReadStatistics)
@@ -54,6 +64,10 @@ public sealed class RocksDbMetrics
         pendingCompactionBytes = factory.CreateGauge(PendingCompactionBytesName, "Sum over column families of RocksDB's estimate of bytes compaction must still rewrite");
         writeStallSeconds = factory.CreateCounter(WriteStallSecondsName, "Seconds writes were delayed or stopped by RocksDB since the node started");
         writeStopped = factory.CreateGauge(WriteStoppedName, "1 while RocksDB stops writes, else 0");
+        blockCacheHits = factory.CreateCounter(BlockCacheHitsName, "RocksDB block cache lookups that found the block (data, index and filter blocks) since the node started; hit rate = rate(hits) / (rate(hits) + rate(misses))");
+        blockCacheMisses = factory.CreateCounter(BlockCacheMissesName, "RocksDB block cache lookups that read the block from a file since the node started");
+        backgroundWrittenBytes = factory.CreateCounter(BackgroundWrittenBytesName, "Bytes RocksDB flushes and compactions wrote since the node started (over the bytes the node wrote: write amplification)");
+        compactionReadBytes = factory.CreateCounter(CompactionReadBytesName, "Bytes RocksDB compactions read since the node started");
         registry.AddBeforeCollectCallback(() => Refresh());
     }
 
@@ -84,6 +98,10 @@ public sealed class RocksDbMetrics
         pendingCompactionBytes.Set(statistics.PendingCompactionBytes);
         writeStallSeconds.IncTo(statistics.WriteStallMicroseconds / MicrosecondsPerSecond);
         writeStopped.Set(statistics.WriteStopped ? 1 : 0);
+        blockCacheHits.IncTo(statistics.BlockCacheHits);
+        blockCacheMisses.IncTo(statistics.BlockCacheMisses);
+        backgroundWrittenBytes.IncTo(statistics.BackgroundWrittenBytes);
+        compactionReadBytes.IncTo(statistics.CompactionReadBytes);
         return true;
     }
 }

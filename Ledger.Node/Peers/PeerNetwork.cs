@@ -28,6 +28,9 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
     private readonly Dictionary<ulong, PeerSender> senders = [];
     private readonly Dictionary<ulong, GrpcChannel> forwardChannels = [];
 
+    /// <summary>This node's id (what its peers know it by).</summary>
+    public string LocalNodeId => localNodeId;
+
     public PeerNetwork(string localNodeId, Func<ulong, PeerAddress?> resolve, int queueCapacity, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         this.localNodeId = localNodeId;

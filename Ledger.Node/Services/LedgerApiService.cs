@@ -7,6 +7,7 @@ using Ledger.Core.Protocol;
 using Ledger.Node.Consensus;
 using Ledger.Node.Hosting;
 using Ledger.Node.Submission;
+using Ledger.Node.Tracing;
 
 namespace Ledger.Node.Services;
 
@@ -17,8 +18,17 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
     {
         // A call with a gRPC deadline is cancelled by it; one without waits at most SubmitTimeout.
         var timeout = context.Deadline == DateTime.MaxValue ? runtime.SubmitTimeout : Timeout.InfiniteTimeSpan;
-        var committed = await node.SubmitAsync(request.Transaction, timeout, context.CancellationToken).ConfigureAwait(false);
-        return new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
+        using var span = NodeTracing.StartSubmit(node.NodeId, context.RequestHeaders);
+        try
+        {
+            var committed = await node.SubmitAsync(request.Transaction, timeout, context.CancellationToken).ConfigureAwait(false);
+            using var receiptSpan = NodeTracing.StartChild(NodeTracing.ReceiptSpan);
+            return new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
+        }
+        catch (RpcException refused) when (NodeTracing.Failed(span, refused))
+        {
+            throw; // never reached: the filter only records the refusal on the span
+        }
     }
 
     /// <summary>
@@ -85,13 +95,16 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
         async Task HandleOneAsync(SubmitRequest request)
         {
             SubmitResponse response;
+            using var span = NodeTracing.StartSubmit(node.NodeId, context.RequestHeaders);
             try
             {
                 var committed = await node.SubmitAsync(request.Transaction, runtime.SubmitTimeout, stop.Token).ConfigureAwait(false);
+                using var receiptSpan = NodeTracing.StartChild(NodeTracing.ReceiptSpan);
                 response = new SubmitResponse { CorrelationId = request.CorrelationId, Receipt = node.BuildReceipt(committed) };
             }
             catch (RpcException e)
             {
+                NodeTracing.Failed(span, e);
                 response = new SubmitResponse { CorrelationId = request.CorrelationId, ErrorCode = (int)e.StatusCode, ErrorMessage = e.Status.Detail };
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

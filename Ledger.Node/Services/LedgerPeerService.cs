@@ -100,6 +100,8 @@ public sealed class LedgerPeerService(LedgerNode node, bool requirePeerCertifica
     public override Task<ForwardResponse> Forward(ForwardRequest request, ServerCallContext context)
     {
         AuthenticatedPeer(context);
+        using var span = Tracing.NodeTracing.StartAcceptForwarded(context.RequestHeaders, node.NodeId);
+        span?.SetTag(Tracing.NodeTracing.TransactionsTag, request.Transactions.Count);
         return Task.FromResult(node.AcceptForwarded(request));
     }
 

@@ -3,6 +3,7 @@ using Ledger.Core.Protocol;
 using Ledger.Node.Applying;
 using Ledger.Node.Batching;
 using Ledger.Node.Peers;
+using Ledger.Node.Tracing;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Submission;
@@ -25,6 +26,8 @@ internal sealed partial class Forwarder(
     /// <summary>Follower side: sends the batch to <paramref name="leader"/>; refused transactions fail their waiters.</summary>
     public async Task ForwardAsync(IReadOnlyList<PendingTransaction> batch, ulong leader, CancellationToken cancellationToken)
     {
+        // Current while the call runs: the Forward request carries its traceparent to the leader.
+        using var span = NodeTracing.StartForward(batch, TraceContextOf, peers.LocalNodeId);
         var client = leader == 0 ? null : peers.ClientFor(leader);
         if (client is null)
         {
@@ -40,7 +43,7 @@ internal sealed partial class Forwarder(
 
         try
         {
-            var response = await client.ForwardAsync(request, deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var response = await client.ForwardAsync(request, NodeTracing.TraceHeaders(span), deadline: timeProvider.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < batch.Count && i < response.Errors.Count; i++)
             {
                 if (response.Errors[i].Length > 0)
@@ -51,6 +54,7 @@ internal sealed partial class Forwarder(
         }
         catch (RpcException e)
         {
+            NodeTracing.Failed(span, e);
             LogForwardFailed(logger, leader, e.Status.Detail);
             failure.FailBatch(batch, StatusCode.Unavailable, $"forwarding to the leader failed: {e.Status.Detail}", leader);
         }
@@ -60,6 +64,8 @@ internal sealed partial class Forwarder(
     public ForwardResponse AcceptForwarded(ForwardRequest request)
     {
         var response = new ForwardResponse { LeaderId = redirect.LeaderNodeId() ?? "" };
+        // The caller's ledger.accept_forwarded span (a child of the follower's ledger.forward), linked from the batch that carries them.
+        var traceContext = System.Diagnostics.Activity.Current?.Context ?? default;
         var transactions = request.Transactions;
         var errors = new string[transactions.Count];
         // A forwarded batch arrives on one call: verify its signatures on every core, then queue in order.
@@ -78,7 +84,7 @@ internal sealed partial class Forwarder(
         });
         for (var i = 0; i < admitted.Length; i++)
         {
-            if (admitted[i] is { } pending && !batcher.TryEnqueue(pending))
+            if (admitted[i] is { } pending && !batcher.TryEnqueue(traceContext == default ? pending : pending with { TraceContext = traceContext }))
             {
                 errors[i] = "leader submission queue full";
             }
@@ -87,6 +93,8 @@ internal sealed partial class Forwarder(
         response.Errors.Add(errors);
         return response;
     }
+
+    private static readonly Func<PendingTransaction, System.Diagnostics.ActivityContext> TraceContextOf = pending => pending.TraceContext;
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding a batch to leader {Leader} failed: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, ulong leader, string reason);

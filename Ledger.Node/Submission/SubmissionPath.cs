@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Ledger.Consensus;
 using Ledger.Core.Protocol;
@@ -6,6 +7,7 @@ using Ledger.Node.Batching;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
 using Ledger.Node.Metrics;
+using Ledger.Node.Tracing;
 
 namespace Ledger.Node.Submission;
 
@@ -68,6 +70,7 @@ internal sealed class SubmissionPath(
         }
 
         PendingTransaction admitted;
+        var admitSpan = NodeTracing.StartChild(NodeTracing.AdmitSpan);
         try
         {
             admitted = gate.Admit(transaction);
@@ -75,6 +78,8 @@ internal sealed class SubmissionPath(
         }
         catch (SubmissionRejectedException rejected)
         {
+            admitSpan?.SetStatus(ActivityStatusCode.Error, rejected.StatusCode.ToString());
+
             // A retry of a transaction that is already in the chain is answered with where it is (idempotent submit).
             if (rejected.StatusCode == StatusCode.AlreadyExists && rejected.TransactionHash is { } hash && receipts.FindCommitted(hash) is { } existing)
             {
@@ -82,6 +87,10 @@ internal sealed class SubmissionPath(
             }
 
             throw rejected.ToRpcException();
+        }
+        finally
+        {
+            admitSpan?.Dispose();
         }
 
         if (!pendingReceipts.TryRegister(admitted.TransactionHash, out var waiter, out var alreadyAwaited))
@@ -92,7 +101,7 @@ internal sealed class SubmissionPath(
         // A retry of a transaction still on its way (queued, batched or appended, not yet applied: the
         // door's nonce check sees only applied state) shares the first submission's waiter and is
         // not queued again, or the same signed transaction would be committed twice.
-        if (!alreadyAwaited && !batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp() }))
+        if (!alreadyAwaited && !batcher.TryEnqueue(admitted with { Waiter = waiter, QueuedTimestamp = timeProvider.GetTimestamp(), TraceContext = Activity.Current?.Context ?? default }))
         {
             pendingReceipts.Forget(waiter);
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "the submission queue is full; retry later"));

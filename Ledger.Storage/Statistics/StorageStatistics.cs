@@ -35,6 +35,12 @@ public sealed record StorageStatistics
     /// <summary>Bytes compactions read since this open (COMPACT_READ_BYTES).</summary>
     public ulong CompactionReadBytes { get; init; }
 
+    /// <summary>Block cache lookups that found the block since this open (BLOCK_CACHE_HIT: data, index and filter blocks).</summary>
+    public ulong BlockCacheHits { get; init; }
+
+    /// <summary>Block cache lookups that had to read the block from a file since this open (BLOCK_CACHE_MISS).</summary>
+    public ulong BlockCacheMisses { get; init; }
+
     /// <summary>Whether RocksDB stops writes right now (too many level-0 files, memtables or pending compaction bytes).</summary>
     public required bool WriteStopped { get; init; }
 

@@ -22,6 +22,8 @@ internal static class StorageStatisticsReader
     internal const string FlushWriteBytesTicker = "rocksdb.flush.write.bytes COUNT : ";
     internal const string CompactWriteBytesTicker = "rocksdb.compact.write.bytes COUNT : ";
     internal const string CompactReadBytesTicker = "rocksdb.compact.read.bytes COUNT : ";
+    internal const string BlockCacheHitTicker = "rocksdb.block.cache.hit COUNT : ";
+    internal const string BlockCacheMissTicker = "rocksdb.block.cache.miss COUNT : ";
 
     /// <summary>Write-ahead log files end in this (info logs are named LOG, LOG.old.*).</summary>
     private const string WalFileExtension = ".log";
@@ -49,6 +51,8 @@ internal static class StorageStatisticsReader
             WriteStallMicroseconds = StallMicroseconds(statisticsText),
             BackgroundWrittenBytes = Ticker(statisticsText, FlushWriteBytesTicker) + Ticker(statisticsText, CompactWriteBytesTicker),
             CompactionReadBytes = Ticker(statisticsText, CompactReadBytesTicker),
+            BlockCacheHits = Ticker(statisticsText, BlockCacheHitTicker),
+            BlockCacheMisses = Ticker(statisticsText, BlockCacheMissTicker),
             WriteStopped = Number(rocks, WriteStoppedProperty, rocks.GetDefaultColumnFamily()) != 0,
         };
     }

@@ -75,6 +75,23 @@ public sealed class RocksDbMetricsTests
         Assert.That(Value(text, "ledger_rocksdb_write_stall_seconds_total"), Is.EqualTo(2.5));
     }
 
+    [Test]
+    public async Task Scrape_BlockCacheAndCompactionTickers_CountAsTotals()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        _ = new RocksDbMetrics(registry, () => Reading(walBytes: 0) with { BlockCacheHits = 90, BlockCacheMisses = 10, BackgroundWrittenBytes = 4_096, CompactionReadBytes = 1_024 });
+
+        var text = await ScrapeAsync(registry);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(text, "ledger_rocksdb_block_cache_hits_total"), Is.EqualTo(90));
+            Assert.That(Value(text, "ledger_rocksdb_block_cache_misses_total"), Is.EqualTo(10));
+            Assert.That(Value(text, "ledger_rocksdb_background_written_bytes_total"), Is.EqualTo(4_096));
+            Assert.That(Value(text, "ledger_rocksdb_compaction_read_bytes_total"), Is.EqualTo(1_024));
+        });
+    }
+
     private static async Task<string> ScrapeAsync(CollectorRegistry registry)
     {
         using var stream = new MemoryStream();

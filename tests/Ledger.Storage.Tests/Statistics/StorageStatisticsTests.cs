@@ -71,6 +71,27 @@ public sealed class StorageStatisticsTests
     }
 
     [Test]
+    public void ReadStatistics_ReadsOfAFlushedFamily_CountBlockCacheMissesThenHits()
+    {
+        using var directory = new TempDirectory();
+        using var database = Open(directory.Path);
+        Put(database, database.RegistryState, count: 100, valueBytes: 100);
+        database.Flush();
+        var before = database.ReadStatistics();
+
+        // The first read of a table's block misses the cache (the block is read from the file); reading the same key again hits it.
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.That(database.Get(database.RegistryState, BitConverter.GetBytes(7)), Is.Not.Null);
+        }
+
+        var after = database.ReadStatistics();
+
+        Assert.That(after.BlockCacheMisses, Is.GreaterThan(before.BlockCacheMisses), "the first read loads the block");
+        Assert.That(after.BlockCacheHits, Is.GreaterThan(before.BlockCacheHits), "later reads find it in the cache");
+    }
+
+    [Test]
     public void ReadStatistics_LargeBlockFlushed_CountsBlobBytes()
     {
         using var directory = new TempDirectory();
