@@ -2,6 +2,7 @@ using Grpc.Core;
 using Ledger.Consensus;
 using Ledger.Node.Applying;
 using Ledger.Node.Consensus;
+using Ledger.Node.DiskSpace;
 using Ledger.Node.Metrics;
 using Ledger.Node.Submission;
 
@@ -23,7 +24,8 @@ internal sealed class BatchProposer(
     RaftDriver driver,
     PendingReceipts pendingReceipts,
     BatchFailure failure,
-    Forwarder forwarder)
+    Forwarder forwarder,
+    DiskSpaceGuard diskSpace)
 {
     /// <summary>Longest wait for an earlier batch to apply before proposing anyway (leadership may have moved meanwhile).</summary>
     private static readonly TimeSpan BatchInFlightWaitMax = TimeSpan.FromSeconds(1);
@@ -64,6 +66,14 @@ internal sealed class BatchProposer(
         catch (DriverStoppedException e)
         {
             failure.FailBatch(batch, StatusCode.Unavailable, $"this node stopped: {e.Message}", 0);
+            return;
+        }
+
+        // Sampled now, not at the door: the disk may have filled while these waited. Nothing is proposed
+        // below the reserve; the submitters were not acknowledged and may resubmit the same transactions.
+        if (diskSpace.RefusalNow() is { } refusal)
+        {
+            failure.FailBatch(batch, StatusCode.ResourceExhausted, $"{refusal}; resubmit once space is freed", 0);
             return;
         }
 
