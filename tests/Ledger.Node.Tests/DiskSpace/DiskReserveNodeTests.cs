@@ -98,6 +98,53 @@ public sealed class DiskReserveNodeTests
         });
     }
 
+    [Test]
+    public async Task Follower_LeaderBelowReserve_ForwardedSubmissionRefusedWithResourceExhausted()
+    {
+        using var consortium = new TestConsortium(3);
+        var disks = new List<FakeFreeSpace>();
+        var nodes = new List<InProcessNode>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var disk = new FakeFreeSpace(4 * Reserve);
+                disks.Add(disk);
+                nodes.Add(new InProcessNode(consortium.ArgumentsFor(i, [$"--Node:DiskSpace:ReserveBytes={Reserve}", "--Node:DiskSpace:CheckIntervalMilliseconds=20"]), consortium.Nodes[i].PublicUrl));
+                await nodes[i].StartAsync(built => built.DiskSpace.ReplaceProbe(disk));
+            }
+
+            await Eventually.WaitUntilAsync(() => nodes.Exists(n => n.Node.IsLeader) && nodes.TrueForAll(n => n.Node.RaftStatus.Leader != 0));
+            var leaderIndex = nodes.FindIndex(n => n.Node.IsLeader);
+            var follower = nodes[(leaderIndex + 1) % 3];
+            disks[leaderIndex].Available = Reserve - 1;
+            await Eventually.WaitUntilAsync(() => nodes[leaderIndex].Node.DiskSpace.AlarmOn);
+
+            var refused = Assert.ThrowsAsync<RpcException>(async () => await follower.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() }));
+
+            // Leadership may move on a loaded machine; the refusal then comes from elsewhere: only a still-leading, still-full leader is asserted on.
+            if (nodes[leaderIndex].Node.IsLeader)
+            {
+                Assert.Multiple(() =>
+                {
+                    Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), refused.Status.Detail);
+                    Assert.That(refused.Status.Detail, Does.Contain($"disk space below reserve: {Reserve - 1} bytes free, reserve {Reserve}"));
+                });
+            }
+            else
+            {
+                Assert.Inconclusive($"leadership moved during the test ({refused!.Status})");
+            }
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     internal static async Task<InProcessNode> StartAsync(TestConsortium consortium, FakeFreeSpace disk, string? metricsUrl, int checkIntervalMilliseconds)
     {
         var extra = new List<string>
