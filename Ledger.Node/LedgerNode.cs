@@ -227,6 +227,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             var blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
             proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder, DiskSpace);
             submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, DiskSpace, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
+            DiskSpace.Sampled += new LeaderStepAside(DiskSpace, driver, () => raftLog.ConfState, timeProvider, loggerFactory.CreateLogger<LeaderStepAside>()).OnSampled;
             Readiness = new NodeReadiness(options.Health, () => driver.Status, () => driver.AppliedIndex, () => driver.Fault, () => AttestationWorker.Fault,
                 () => Damage.Current?.Description, () => Collector.Divergence, () => recovery.Current, DiskSpace, StorageWrites);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());

@@ -59,6 +59,9 @@ public sealed partial class DiskSpaceGuard : IDisposable
         Refresh();
     }
 
+    /// <summary>Raised on the timer after each periodic sample (a leader below the reserve hands over: <see cref="LeaderStepAside"/>).</summary>
+    public event Action? Sampled;
+
     /// <summary>The reserve this guard keeps.</summary>
     public long ReserveBytes => options.ReserveBytes;
 
@@ -99,7 +102,15 @@ public sealed partial class DiskSpaceGuard : IDisposable
     public void Start()
     {
         var interval = TimeSpan.FromMilliseconds(options.CheckIntervalMilliseconds);
-        timer ??= timeProvider.CreateTimer(_ => Refresh(), null, interval, interval);
+        timer ??= timeProvider.CreateTimer(
+            _ =>
+            {
+                Refresh();
+                Sampled?.Invoke();
+            },
+            null,
+            interval,
+            interval);
     }
 
     /// <summary>Samples the free space once and moves the alarm (thread-safe).</summary>
