@@ -403,7 +403,9 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
         await CatchUp.DisposeAsync().ConfigureAwait(false);
-        // A write waiting for disk space would hold the drive loop or the apply thread forever.
+        // No more samples (and no leadership handover) while stopping; a write waiting for disk space
+        // would hold the drive loop or the apply thread forever.
+        DiskSpace.Dispose();
         StorageWrites.Stop();
         await driver.DisposeAsync().ConfigureAwait(false);
         StateMachine.Dispose();
@@ -413,7 +415,6 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await peers.DisposeAsync().ConfigureAwait(false);
         raftWriteFlusher?.Dispose();
         FlushAtShutdown();
-        DiskSpace.Dispose();
         StorageWrites.Dispose();
         database.Dispose();
     }
