@@ -9,6 +9,8 @@ using Ledger.Node.Chain;
 using Ledger.Node.Checkpoints;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
+using Ledger.Node.DiskSpace;
+using Ledger.Node.Health;
 using Ledger.Node.Governance;
 using Ledger.Node.Integrity;
 using Ledger.Node.Applying;
@@ -66,7 +68,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
     /// <param name="start">Normal, or recovering after local damage (<see cref="DamagedStart"/>); null = normal.</param>
     /// <param name="testBugs">TEST ONLY: planted bugs for the chaos harness; null = none.</param>
     /// <param name="startup">Where the start's phases are timed (the host passes one counting from the process start); null = a new one.</param>
-    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null, StartupPhases? startup = null)
+    /// <param name="freeSpace">How free space of the data directory is read; null = the real file system.</param>
+    public LedgerNode(NodeOptions options, ChainContext chain, string nodeId, KeyPair nodeKey, IReadOnlyDictionary<string, string> peerUrls, PeerTls? tls, TimeProvider timeProvider, ILoggerFactory loggerFactory, NodeStart? start = null, TestBugs? testBugs = null, StartupPhases? startup = null, IFreeSpaceProbe? freeSpace = null)
     {
         Startup = startup ?? new StartupPhases(sinceProcessStart: false);
         Startup.Mark("configuration");
@@ -90,6 +93,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
         Startup.Mark(database.ChecksumsVerifiedAtOpen ? "database-open+checksums" : "database-open");
         try
         {
+            DiskSpace = new DiskSpaceGuard(options.DiskSpace, database.DataDirectory, freeSpace ?? new FileSystemFreeSpace(), timeProvider, Metrics.Registry, loggerFactory.CreateLogger<DiskSpaceGuard>());
+            StorageWrites = new StorageWritePause(Metrics.Registry, loggerFactory.CreateLogger<StorageWritePause>(), DiskSpace.Refresh);
             // Before any store reads the state: finish a snapshot install a crash interrupted.
             var snapshotStaging = new SnapshotStaging(StagingDirectory(options));
             StateSnapshotInstaller.CompleteInterrupted(database, snapshotStaging);
@@ -187,13 +192,13 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>());
             driver = new RaftDriver(
                 raftNode,
-                new RaftLogPersistence(raftLog),
+                new PausingRaftPersistence(new RaftLogPersistence(raftLog), StorageWrites),
                 new SnapshotRoutingTransport(peers, snapshotSender),
-                raftWriteFlusher?.ApplyingOnlyDurable(StateMachine) ?? StateMachine,
+                new PausingStateMachine(raftWriteFlusher?.ApplyingOnlyDurable(StateMachine) ?? StateMachine, StorageWrites),
                 new RaftDriverOptions { TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds), Fsync = options.Fsync, TestBugs = TestBugs },
                 timeProvider,
                 loggerFactory.CreateLogger<RaftDriver>(),
-                new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft),
+                new NoSpaceTolerantCompaction(new LogCompactor(raftLog, Blocks, chain.ChainId, options.Raft)),
                 Metrics,
                 new PeerBoundary(PeerMessageBounds.ForAppendBytes(options.RaftAppendBytesMax), Metrics, timeProvider, loggerFactory.CreateLogger<PeerBoundary>()));
             Metrics.RefreshBeforeScrape(m =>
@@ -224,20 +229,34 @@ public sealed partial class LedgerNode : IAsyncDisposable
             receipts = new Receipts(Blocks);
             var failure = new BatchFailure(PendingReceipts, redirect);
             batcher = new TransactionBatcher(options.Batching, timeProvider, (batch, cancellationToken) => proposer!.EmitBatchAsync(batch, cancellationToken));
-            forwarder = new Forwarder(peers, timeProvider, Gate, PendingReceipts, batcher, redirect, failure, loggerFactory.CreateLogger<Forwarder>());
+            forwarder = new Forwarder(peers, timeProvider, Gate, PendingReceipts, batcher, redirect, failure, DiskSpace, loggerFactory.CreateLogger<Forwarder>());
             var blockClock = new BlockClock(timeProvider, () => Blocks.GetHeader(Blocks.LatestHeight)?.TimestampUnixMs ?? 0, () => driver.Status.Term);
-            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder, batchTraces);
-            submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
+            proposer = new BatchProposer(options.Batching, nodeId, blockClock, timeProvider, Metrics, driver, PendingReceipts, failure, forwarder, batchTraces, DiskSpace);
+            submission = new SubmissionPath(options, timeProvider, Metrics, driver, serving, DiskSpace, redirect, Gate, PendingReceipts, batcher, proposer, receipts);
+            DiskSpace.Sampled += new LeaderStepAside(DiskSpace, driver, () => raftLog.ConfState, timeProvider, loggerFactory.CreateLogger<LeaderStepAside>()).OnSampled;
+            Readiness = new NodeReadiness(options.Health, () => driver.Status, () => driver.AppliedIndex, () => driver.Fault, () => AttestationWorker.Fault,
+                () => Damage.Current?.Description, () => Collector.Divergence, () => recovery.Current, DiskSpace, StorageWrites);
             reconciler = new MembershipReconciler(driver, Directory, height => height == 0 ? 0 : Blocks.GetHeader(height)?.RaftIndex, TimeSpan.FromMilliseconds(options.TickMilliseconds * MembershipReconcileTicks), timeProvider, loggerFactory.CreateLogger<MembershipReconciler>());
             Startup.Mark("state-machine+wiring");
         }
         catch
         {
+            DiskSpace?.Dispose();
+            StorageWrites?.Dispose();
             raftWriteFlusher?.Dispose();
             database.Dispose();
             throw;
         }
     }
+
+    /// <summary>Free space of the data directory against <c>Node:DiskSpace:ReserveBytes</c>: below it writes are refused (see <see cref="DiskSpaceGuard"/>).</summary>
+    public DiskSpaceGuard DiskSpace { get; }
+
+    /// <summary>Storage writes of the drive loop and the apply thread waiting through a full disk instead of faulting.</summary>
+    public StorageWritePause StorageWrites { get; }
+
+    /// <summary>Liveness and readiness (<c>/healthz</c>, <c>/readyz</c>, the gRPC health service).</summary>
+    public NodeReadiness Readiness { get; }
 
     public ChainContext Chain { get; }
 
@@ -337,6 +356,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
     {
         Startup.Mark("host+listeners");
         recovery.Attach(driver);
+        DiskSpace.Start();
         driver.Start();
         reconciler.Start();
         CatchUp.Start();
@@ -389,6 +409,10 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await reconciler.DisposeAsync().ConfigureAwait(false);
         await snapshotSender.DisposeAsync().ConfigureAwait(false);
         await CatchUp.DisposeAsync().ConfigureAwait(false);
+        // No more samples (and no leadership handover) while stopping; a write waiting for disk space
+        // would hold the drive loop or the apply thread forever.
+        DiskSpace.Dispose();
+        StorageWrites.Stop();
         await driver.DisposeAsync().ConfigureAwait(false);
         StateMachine.Dispose();
         // After the apply thread stopped (nothing more is queued), before the peers and the store go.
@@ -397,6 +421,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         await peers.DisposeAsync().ConfigureAwait(false);
         raftWriteFlusher?.Dispose();
         FlushAtShutdown();
+        StorageWrites.Dispose();
         database.Dispose();
     }
 

@@ -69,7 +69,7 @@ start() {
     echo "no leader elected within 90 s; logs are in $state/logs" >&2
     exit 1
   fi
-  # Ready: every node's gRPC health service says SERVING (not recovering, no fault).
+  # Ready: every node's gRPC health service says SERVING (a leader known, not recovering, no fault, disk above its reserve).
   local not_ready="x"
   while [ -n "$not_ready" ] && [ $SECONDS -lt $deadline ]; do
     not_ready=""

@@ -8,7 +8,7 @@ namespace Ledger.Cli.Commands;
 /// <summary>
 /// <c>ledger health</c>: a readiness probe. Asks the first endpoint's standard gRPC health service once
 /// (no failover: a probe reports on the node it probes) and exits 0 only when it answers SERVING; NOT_SERVING
-/// (recovering, stopped after a fault, local damage) and no answer within the timeout exit
+/// (not ready: the node's /readyz checks) and no answer within the timeout exit
 /// <see cref="ExitCodes.Unavailable"/>. Container probes run it where Kubernetes' own <c>grpc</c> probe
 /// cannot: on a TLS port (it checks the node's certificate against <c>--tls-ca</c>).
 /// </summary>
@@ -23,7 +23,7 @@ public static class HealthCommand
     public static Command Create(CliEnvironment environment)
     {
         var timeout = new Option<int>("--timeout-seconds") { Description = "Give up (exit 4) after this many seconds", DefaultValueFactory = _ => TimeoutSecondsDefault };
-        var command = new Command("health", "Readiness of one node (gRPC health service): exit 0 when SERVING, 4 when NOT_SERVING (recovering, stopped) or unreachable") { timeout };
+        var command = new Command("health", "Readiness of one node (gRPC health service, the same answer as /readyz): exit 0 when SERVING, 4 when NOT_SERVING or unreachable") { timeout };
         ClientFactory.AddConnectionOptions(command);
         CommandAction.SetAsync(command, environment, async (parse, console, cancellation) =>
         {
@@ -51,7 +51,7 @@ public static class HealthCommand
                 new JsonObject { ["endpoint"] = client.CurrentEndpoint.ToString(), ["status"] = Name(status) },
                 serving
                     ? $"{client.CurrentEndpoint}: SERVING"
-                    : $"{client.CurrentEndpoint}: {Name(status)} (recovering, stopped after a fault, or damaged: `ledger status` says which)");
+                    : $"{client.CurrentEndpoint}: {Name(status)} (not ready: no leader, applying behind, disk below its reserve, recovering, stopped after a fault or damaged; the node's /readyz lists the reasons)");
             return serving ? ExitCodes.Ok : ExitCodes.Unavailable;
         });
         return command;

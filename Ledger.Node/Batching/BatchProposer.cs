@@ -2,6 +2,7 @@ using Grpc.Core;
 using Ledger.Consensus;
 using Ledger.Node.Applying;
 using Ledger.Node.Consensus;
+using Ledger.Node.DiskSpace;
 using Ledger.Node.Metrics;
 using Ledger.Node.Submission;
 using Ledger.Node.Tracing;
@@ -25,7 +26,8 @@ internal sealed class BatchProposer(
     PendingReceipts pendingReceipts,
     BatchFailure failure,
     Forwarder forwarder,
-    BatchTraces traces)
+    BatchTraces traces,
+    DiskSpaceGuard diskSpace)
 {
     private static readonly Func<PendingTransaction, System.Diagnostics.ActivityContext> TraceContextOf = pending => pending.TraceContext;
 
@@ -77,6 +79,15 @@ internal sealed class BatchProposer(
         {
             BatchTraces.Dropped(traced, "node stopping");
             throw;
+        }
+
+        // Sampled now, not at the door: the disk may have filled while these waited. Nothing is proposed
+        // below the reserve; the submitters were not acknowledged and may resubmit the same transactions.
+        if (diskSpace.RefusalNow() is { } refusal)
+        {
+            BatchTraces.Dropped(traced, "disk space below reserve");
+            failure.FailBatch(batch, StatusCode.ResourceExhausted, $"{refusal}; resubmit once space is freed", 0);
+            return;
         }
 
         var transactions = new List<byte[]>(batch.Count);

@@ -147,6 +147,12 @@ public sealed class NodeOptions
     /// <summary>The background integrity scan of blocks and table files (<c>Node:IntegrityScan:*</c>).</summary>
     public Integrity.IntegrityScanOptions IntegrityScan { get; set; } = new();
 
+    /// <summary>The free-space reserve of the data directory (<c>Node:DiskSpace:*</c>).</summary>
+    public DiskSpace.DiskSpaceOptions DiskSpace { get; set; } = new();
+
+    /// <summary>What readiness demands (<c>Node:Health:*</c>).</summary>
+    public Health.HealthOptions Health { get; set; } = new();
+
     /// <summary>TEST/CHAOS ONLY: this node's wall clock is set off by this much (see <see cref="TestFaults.SkewedTimeProvider"/>). 0 in production.</summary>
     public long ClockOffsetMilliseconds { get; set; }
 
@@ -212,6 +218,8 @@ public sealed class NodeOptions
         Raft.Validate(RaftAppendBytesMax);
         IntegrityScan.Validate();
         Storage.Validate();
+        DiskSpace.Validate(Storage.WriteBufferBytes);
+        Health.Validate();
 
         // The peer service accepts messages up to PeerMessageBytesMax; a chunk plus its framing must fit.
         Snapshots.Validate(PeerMessageBytesMax - (32 * 1024));

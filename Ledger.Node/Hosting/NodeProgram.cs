@@ -6,6 +6,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Keys;
 using Ledger.Node.Chain;
 using Ledger.Node.Configuration;
+using Ledger.Node.Health;
 using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Services;
@@ -188,6 +189,7 @@ public static class NodeProgram
         app.MapGrpcService<RegistryQueryService>();
         app.MapGrpcService<EvidenceService>();
         app.MapGrpcHealthChecksService();
+        app.UseHealthEndpoints(node, webUri, options.MetricsUrl);
         app.UseWebApi(webUri, loggerFactory.CreateLogger(typeof(WebHosting)));
         if (options.MetricsUrl.Length > 0)
         {

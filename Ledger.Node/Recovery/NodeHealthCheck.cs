@@ -3,9 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Ledger.Node.Recovery;
 
 /// <summary>
-/// Readiness behind the standard gRPC health service (<c>grpc.health.v1.Health</c>, empty service name):
-/// NOT_SERVING while the node is recovering (it does not vote or count toward commit yet), after its
-/// Raft loop faulted, or after it found local damage; SERVING otherwise.
+/// Readiness behind the standard gRPC health service (<c>grpc.health.v1.Health</c>, empty service name),
+/// the same answer as <c>/readyz</c> (<see cref="Health.NodeReadiness.Ready"/>): NOT_SERVING while the node
+/// recovers, after its Raft loop or attestation work faulted, after it found local damage or divergence,
+/// while its disk is below the reserve or a storage write waits for space, while it knows no leader, or
+/// while its apply is too far behind its commit index; SERVING otherwise.
 /// </summary>
 public sealed class NodeHealthCheck(LedgerNode node) : IHealthCheck
 {
@@ -13,17 +15,7 @@ public sealed class NodeHealthCheck(LedgerNode node) : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (node.Damage.Current is { } damage)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"local disk damage: {damage.Description}"));
-        }
-
-        if (node.Driver.Fault is { } fault)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"stopped after a fault: {fault.Message}"));
-        }
-
-        var (recovering, reason) = node.Recovery;
-        return Task.FromResult(recovering ? HealthCheckResult.Unhealthy($"recovering: {reason}") : HealthCheckResult.Healthy());
+        var report = node.Readiness.Ready();
+        return Task.FromResult(report.IsHealthy ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(report.Describe()));
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Ledger.Core.Protocol;
 using Ledger.Node.Applying;
 using Ledger.Node.Batching;
+using Ledger.Node.DiskSpace;
 using Ledger.Node.Peers;
 using Ledger.Node.Tracing;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed partial class Forwarder(
     TransactionBatcher batcher,
     LeaderRedirect redirect,
     BatchFailure failure,
+    DiskSpaceGuard diskSpace,
     ILogger<Forwarder> logger)
 {
     /// <summary>Follower side: sends the batch to <paramref name="leader"/>; refused transactions fail their waiters.</summary>
@@ -48,7 +50,9 @@ internal sealed partial class Forwarder(
             {
                 if (response.Errors[i].Length > 0)
                 {
-                    pendingReceipts.Fail(batch[i].TransactionHash, redirect.LeaderUnavailable($"leader refused: {response.Errors[i]}", leader));
+                    pendingReceipts.Fail(batch[i].TransactionHash, response.Errors[i].StartsWith(DiskSpaceGuard.RefusalPrefix, StringComparison.Ordinal)
+                        ? new RpcException(new Status(StatusCode.ResourceExhausted, $"leader refused: {response.Errors[i]}"))
+                        : redirect.LeaderUnavailable($"leader refused: {response.Errors[i]}", leader));
                 }
             }
         }
@@ -68,6 +72,14 @@ internal sealed partial class Forwarder(
         var traceContext = System.Diagnostics.Activity.Current?.Context ?? default;
         var transactions = request.Transactions;
         var errors = new string[transactions.Count];
+        if (diskSpace.Refusal is { } refusal)
+        {
+            // Nothing is admitted while this leader's disk is below its reserve; the follower's submitters are told why.
+            Array.Fill(errors, refusal);
+            response.Errors.Add(errors);
+            return response;
+        }
+
         // A forwarded batch arrives on one call: verify its signatures on every core, then queue in order.
         var admitted = new PendingTransaction?[transactions.Count];
         Parallel.For(0, transactions.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>

@@ -6,6 +6,7 @@ using Ledger.Node.Applying;
 using Ledger.Node.Batching;
 using Ledger.Node.Configuration;
 using Ledger.Node.Consensus;
+using Ledger.Node.DiskSpace;
 using Ledger.Node.Metrics;
 using Ledger.Node.Tracing;
 
@@ -23,6 +24,7 @@ internal sealed class SubmissionPath(
     NodeMetrics metrics,
     RaftDriver driver,
     ServingGuard serving,
+    DiskSpaceGuard diskSpace,
     LeaderRedirect redirect,
     SubmissionGate gate,
     PendingReceipts pendingReceipts,
@@ -55,6 +57,7 @@ internal sealed class SubmissionPath(
     private async Task<CommittedTransaction> SubmitCoreAsync(SignedTransaction? transaction, TimeSpan timeout, long started, CancellationToken cancellationToken)
     {
         serving.ThrowIfNotServing();
+        diskSpace.ThrowIfBelowReserve();
         var raft = driver.Status;
         if (raft.Role != RaftRole.Leader && raft.Leader == 0)
         {
