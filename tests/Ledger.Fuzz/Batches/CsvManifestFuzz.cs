@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Ledger.Cli.Batches;
+using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Bounds;
 
@@ -86,7 +87,7 @@ public static class CsvManifestFuzz
         var detached = new BatchItems();
         detached.Items.AddRange(items);
         var body = new BatchRegister { ItemCount = (uint)items.Count, MediaType = MediaType.ProductListing };
-        return DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, detached.ToByteString(), out _) is { } violation
+        return DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, detached.ToByteString(), CryptoSuites.P256Sha256Name, out _) is { } violation
             ? FuzzOutcome.Finding($"an item the reader accepted is out of the node's bounds: {violation.Reason} {violation.Detail}")
             : null;
     }
