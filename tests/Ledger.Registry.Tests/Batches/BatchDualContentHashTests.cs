@@ -83,10 +83,10 @@ public sealed class BatchDualContentHashTests
     public void BatchRegister_Sm3OfWrongLength_IsRejected_InvalidField(string suite)
     {
         var chain = new TestChain(DefaultGenesis(suite: suite));
-        var item = Sample.Item("a", "sku-1");
-        item.ContentSm3 = ByteString.CopyFrom(new byte[31]);
+        var batch = Sample.Batch(Sample.External("brand"), [Sample.Item("a", "sku-1")]);
+        batch.Items.Items[0].ContentSm3 = ByteString.CopyFrom(new byte[31]);
 
-        var outcome = chain.Apply(Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("brand"), [item]));
+        var outcome = chain.Apply(Platform, TransactionType.BatchRegister, batch);
 
         Assert.That(outcome.Reason, Is.EqualTo(RejectionReason.InvalidField));
         Assert.That(outcome.Detail, Is.EqualTo("items[0].content_sm3 must be 32 bytes, was 31"));
