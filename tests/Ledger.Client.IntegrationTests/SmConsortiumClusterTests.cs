@@ -101,7 +101,7 @@ public sealed class SmConsortiumClusterTests : ClusterFixture
     {
         var manifest = Path.Combine(directory, "items.csv");
         var contents = Enumerable.Range(0, 25).Select(i => Encoding.UTF8.GetBytes($"sm item {i} {Guid.NewGuid()}")).ToList();
-        var hashes = contents.Select(ContentHashes.Compute).ToList();
+        var hashes = contents.Select(c => ContentHashes.Compute(c)).ToList();
         File.WriteAllLines(manifest, ["item_id,content_sha256,content_sm3", .. hashes.Select((h, i) => $"sm-item-{i},{Convert.ToHexStringLower(h.Sha256.Span)},{Convert.ToHexStringLower(h.Sm3.Span)}")]);
         var content3 = Path.Combine(directory, "item-3.bin");
         File.WriteAllBytes(content3, contents[3]);

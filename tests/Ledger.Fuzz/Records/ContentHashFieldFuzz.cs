@@ -110,7 +110,12 @@ public static class ContentHashFieldFuzz
             return RecordFuzzOutcome.Refused(refused.Detail);
         }
 
-        if (!accepted!.ToByteArray().AsSpan().SequenceEqual(mutated))
+        if (accepted is null)
+        {
+            return RecordFuzzOutcome.Finding("detached items within bounds, yet no parse was given back");
+        }
+
+        if (!accepted.ToByteArray().AsSpan().SequenceEqual(mutated))
         {
             return RecordFuzzOutcome.Finding("mutated detached items that are not the canonical serialization of their parse were accepted");
         }

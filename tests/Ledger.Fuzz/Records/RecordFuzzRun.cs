@@ -67,10 +67,13 @@ public static class RecordFuzzRun
     }
 
     /// <summary>The random source of case <paramref name="index"/> of <paramref name="target"/> under <paramref name="seed"/>, the same in every process.</summary>
-    public static Random CaseRandom(long seed, int target, long index)
+    public static Random CaseRandom(long seed, int target, long index) => new(CaseSeed(seed, target, index));
+
+    /// <summary>The seed of <see cref="CaseRandom"/>: SplitMix64 over (seed, target, index), folded to 32 bits.</summary>
+    public static int CaseSeed(long seed, int target, long index)
     {
         var mixed = SplitMix64(SplitMix64(SplitMix64((ulong)seed) ^ (ulong)target) ^ (ulong)index);
-        return new Random((int)(mixed ^ (mixed >> 32)));
+        return unchecked((int)(uint)(mixed ^ (mixed >> 32)));
     }
 
     private static ulong SplitMix64(ulong x)
