@@ -23,8 +23,8 @@ public sealed class RecordFuzzTests
         {
             Assert.That(summary.Findings, Is.Empty, log.ToString());
             Assert.That(summary.Count("record", "refused"), Is.GreaterThan(1500), "most damage is caught by the checksum or the parse");
-            Assert.That(summary.Count("record", "accepted"), Is.GreaterThan(50), "some re-sealed records still parse");
-            Assert.That(summary.Count("hashes", "accepted"), Is.GreaterThan(300), "some hash combinations are within the policy");
+            Assert.That(summary.Count("record", "accepted"), Is.GreaterThan(5), "a few re-sealed records still parse (most mutations break the protobuf)");
+            Assert.That(summary.Count("hashes", "accepted"), Is.GreaterThan(150), "some hash combinations are within the policy (their encodings are checked)");
             Assert.That(summary.Count("hashes", "refused"), Is.GreaterThan(1000), "most hash combinations reach a refusal");
         });
     }
