@@ -83,5 +83,6 @@ public static class BatchInputFuzzRun
         }
     }
 
-    private static Random CaseRandom(long seed, int target, long index) => new(HashCode.Combine(seed, target, index));
+    // Not HashCode.Combine: it is randomized per process, so a seed gave other cases (and counts) in every run.
+    private static Random CaseRandom(long seed, int target, long index) => Records.RecordFuzzRun.CaseRandom(seed, target, index);
 }
