@@ -230,7 +230,7 @@ public sealed class RegistryApplier
         // Every field's bound, without state, exactly as the door checks it (BodyBounds), then the
         // detached items' (DetachedItemsBounds), in the door's order.
         var message = BodyBounds.ParseAndCheck(type, body, context.Suite, parsedBody);
-        var items = DetachedItemsBounds.ParseAndCheck(type, message, detachedItems, checkedItems);
+        var items = DetachedItemsBounds.ParseAndCheck(type, message, detachedItems, context.Suite, checkedItems);
 
         // The root of the host's parse is the root of these items only when the parse was taken.
         var knownRoot = checkedItems is not null && ReferenceEquals(items, checkedItems.Items) ? checkedItems.MerkleRoot : null;

@@ -5,6 +5,7 @@ using Ledger.Client.Batches;
 using Ledger.Core.Hashing;
 using Ledger.Core.Protocol;
 using Ledger.Core.Signing;
+using Ledger.Registry.Applying;
 
 namespace Ledger.Cli.Batches;
 
@@ -170,6 +171,13 @@ public sealed class BatchRegisterRun
 
                 itemsEnd += count;
                 var built = BatchRegistration.Build(items, settings.MediaType, new RightsHolder { MemberId = settings.Holder }, settings.ChainHash);
+                var itemsBytes = built.Items.CalculateSize();
+                if (itemsBytes > RegistryLimits.BatchItemsBytesMax)
+                {
+                    // Items with both hashes and long ids: 100,000 of them need more than the node takes.
+                    throw CliException.Usage($"batch {nextBatch}'s {count} items are {itemsBytes} bytes, more than a batch carries ({nameof(RegistryLimits.BatchItemsBytesMax)}={RegistryLimits.BatchItemsBytesMax}): choose a smaller --batch-size (nothing of it was signed)");
+                }
+
                 var transaction = sign(built);
                 var txHash = TransactionHashing.ComputeHash(settings.ChainHash, transaction);
                 var entry = new JournalEntry(nextBatch, Convert.ToHexStringLower(txHash), count, itemsEnd, reader.SourceDigestHex());

@@ -9,7 +9,10 @@ namespace Ledger.Cli.Batches;
 /// <summary>
 /// A CSV manifest, <c>item_id,content_sha256_hex[,phash_hex]</c> per line, read line by line: blank
 /// lines, <c>#</c> comments and a first line starting with <c>item_id</c> are skipped, and a UTF-8 byte order mark
-/// before the first line is dropped. A line longer than
+/// before the first line is dropped. A first line that names a <c>content_sm3</c> column (or <c>sm3</c>)
+/// sets the columns instead (<see cref="CsvColumns"/>): e.g. <c>item_id,content_sha256,content_sm3,phash</c>,
+/// or <c>item_id,content_sm3</c> for SM3 alone — what an sm2-sm3 consortium requires of every item
+/// (<see cref="ContentHashPolicy"/>; the reader names the line of an item without it). A line longer than
 /// <see cref="ManifestBounds.LineCharsMax"/> is refused without being held, so memory stays at one
 /// read buffer and one batch whatever the file holds. Errors name <c>file:line</c>.
 /// </summary>
@@ -30,12 +33,17 @@ public sealed class CsvManifestReader : IManifestReader
     private long lineNumber;
     private bool ended;
 
-    public CsvManifestReader(TextReader reader, string name, long totalBytes)
+    private readonly string? suite;
+    private CsvColumns columns = CsvColumns.Default;
+
+    /// <param name="suite">The consortium's suite, whose required content hash every item must carry (checked per line); null: not checked.</param>
+    public CsvManifestReader(TextReader reader, string name, long totalBytes, string? suite = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(name);
         this.reader = reader;
         this.name = name;
+        this.suite = suite;
         TotalUnits = totalBytes;
     }
 
@@ -45,10 +53,10 @@ public sealed class CsvManifestReader : IManifestReader
 
     public long UnitsRead { get; private set; }
 
-    public static CsvManifestReader Open(string path)
+    public static CsvManifestReader Open(string path, string? suite = null)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return new CsvManifestReader(new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024), path, stream.Length);
+        return new CsvManifestReader(new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024), path, stream.Length, suite);
     }
 
     public int ReadBatch(List<BatchItem> into, int count, bool skip)
@@ -67,12 +75,26 @@ public sealed class CsvManifestReader : IManifestReader
                 trimmed = trimmed[1..];
             }
 
-            if (trimmed.IsWhiteSpace() || trimmed.StartsWith("#") || (lineNumber == 1 && trimmed.StartsWith("item_id", StringComparison.Ordinal)))
+            if (trimmed.IsWhiteSpace() || trimmed.StartsWith("#"))
             {
                 continue;
             }
 
-            var item = Parse(trimmed, $"{name}:{lineNumber}");
+            if (lineNumber == 1 && trimmed.StartsWith("item_id", StringComparison.Ordinal))
+            {
+                columns = CsvColumns.FromHeader(trimmed, $"{name}:{lineNumber}");
+                continue;
+            }
+
+            var location = $"{name}:{lineNumber}";
+            var item = Parse(trimmed, location, columns);
+            if (suite is not null && ContentHashPolicy.Check(suite, item.ContentSha256.Span, item.ContentSm3.Span) is { Kind: ContentHashProblemKind.Missing })
+            {
+                throw new ManifestFormatException(location, ContentHashPolicy.RequiresSm3(suite)
+                    ? $"an {suite} consortium requires each item's SM3: name the columns in a first line such as item_id,content_sha256,content_sm3,phash"
+                    : $"a {suite} consortium requires each item's SHA-256 (the content_sha256 column)");
+            }
+
             if (!skip)
             {
                 into.Add(item);
@@ -92,27 +114,33 @@ public sealed class CsvManifestReader : IManifestReader
         digest.Dispose();
     }
 
+    /// <summary>One CSV line of the default columns (item_id,content_sha256_hex[,phash_hex]) as an item.</summary>
+    internal static BatchItem Parse(ReadOnlySpan<char> text, string location) => Parse(text, location, CsvColumns.Default);
+
     /// <summary>One CSV line as an item; every field rule of the format is here.</summary>
-    internal static BatchItem Parse(ReadOnlySpan<char> text, string location)
+    internal static BatchItem Parse(ReadOnlySpan<char> text, string location, CsvColumns columns)
     {
-        Span<Range> fields = stackalloc Range[4];
+        Span<Range> fields = stackalloc Range[CsvColumns.ColumnsMax + 1];
         var fieldCount = text.Split(fields, ',');
-        if (fieldCount is < 2 or > 3)
+        if (fieldCount < columns.Required || fieldCount > columns.Count)
         {
-            throw new ManifestFormatException(location, "expected item_id,content_sha256_hex[,phash_hex]");
+            throw new ManifestFormatException(location, $"expected {columns.Describe()}");
         }
 
         var itemId = text[fields[0]].Trim().ToString();
         ManifestBounds.CheckItemId(itemId, location);
-        var hex = text[fields[1]].Trim();
-        var sha = new byte[ManifestBounds.ContentHashBytes];
-        if (hex.Length != 2 * ManifestBounds.ContentHashBytes || Convert.FromHexString(hex, sha, out _, out var written) != System.Buffers.OperationStatus.Done || written != sha.Length)
+        var item = new BatchItem { ItemId = itemId };
+        if (columns.Sha256 >= 0)
         {
-            throw new ManifestFormatException(location, $"content hash must be {ManifestBounds.ContentHashBytes} bytes of hex ({2 * ManifestBounds.ContentHashBytes} hex digits)");
+            item.ContentSha256 = ContentHash(text[fields[columns.Sha256]].Trim(), location, columns.Sm3 >= 0 ? "content_sha256 " : "");
         }
 
-        var item = new BatchItem { ItemId = itemId, ContentSha256 = UnsafeByteOperations.UnsafeWrap(sha) };
-        if (fieldCount == 3 && text[fields[2]].Trim() is { Length: > 0 } phash)
+        if (columns.Sm3 >= 0)
+        {
+            item.ContentSm3 = ContentHash(text[fields[columns.Sm3]].Trim(), location, "content_sm3 ");
+        }
+
+        if (columns.PerceptualHash >= 0 && columns.PerceptualHash < fieldCount && text[fields[columns.PerceptualHash]].Trim() is { Length: > 0 } phash)
         {
             if (phash.Length > 16 || !ulong.TryParse(phash, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
             {
@@ -123,6 +151,17 @@ public sealed class CsvManifestReader : IManifestReader
         }
 
         return item;
+    }
+
+    private static ByteString ContentHash(ReadOnlySpan<char> hex, string location, string column)
+    {
+        var hash = new byte[ManifestBounds.ContentHashBytes];
+        if (hex.Length != 2 * ManifestBounds.ContentHashBytes || Convert.FromHexString(hex, hash, out _, out var written) != System.Buffers.OperationStatus.Done || written != hash.Length)
+        {
+            throw new ManifestFormatException(location, $"{column}content hash must be {ManifestBounds.ContentHashBytes} bytes of hex ({2 * ManifestBounds.ContentHashBytes} hex digits)");
+        }
+
+        return UnsafeByteOperations.UnsafeWrap(hash);
     }
 
     /// <summary>The next line's length in <see cref="line"/> (without its '\n'), or null at the end.</summary>

@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using Ledger.Client.Content;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Cli.Batches;
 
 /// <summary>
 /// A directory manifest: every file below it is an item, its id the path relative to the directory
-/// ('/'-separated), its content hash the file's SHA-256. Walked depth-first, each directory's entries
+/// ('/'-separated), its content hash the file's SHA-256 — and its SM3 too, from the same read, for an
+/// sm2-sm3 consortium (<see cref="ContentHashPolicy"/>; other suites' items stay SHA-256 only, so a
+/// run started before SM3 items existed resumes with the very batches it signed). Walked depth-first, each directory's entries
 /// sorted ordinally by name with a '/' after directory names — which is exactly the ordinal order of
 /// the files' relative paths, without holding all of them: only one sorted listing per level (at most
 /// <see cref="ManifestBounds.DirectoryEntriesMax"/> names, <see cref="ManifestBounds.DirectoryDepthMax"/> levels).
@@ -19,9 +22,13 @@ public sealed class DirectoryManifestReader : IManifestReader
     private readonly Stack<Frame> frames = new();
     private readonly IncrementalHash digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public DirectoryManifestReader(string root)
+    private readonly bool withSm3;
+
+    /// <param name="suite">The consortium's suite: sm2-sm3 adds each file's SM3; null or another suite, SHA-256 only.</param>
+    public DirectoryManifestReader(string root, string? suite = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        withSm3 = suite is not null && ContentHashPolicy.RequiresSm3(suite);
         this.root = Path.GetFullPath(root);
         frames.Push(Frame.List(this.root, "", 1));
     }
@@ -43,8 +50,16 @@ public sealed class DirectoryManifestReader : IManifestReader
             digest.AppendData("\n"u8);
             if (!skip)
             {
-                using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-                into.Add(new BatchItem { ItemId = file.ItemId, ContentSha256 = UnsafeByteOperations.UnsafeWrap(SHA256.HashData(stream)) });
+                if (withSm3)
+                {
+                    var hashes = ContentHashes.ComputeFile(file.FullPath);
+                    into.Add(new BatchItem { ItemId = file.ItemId, ContentSha256 = hashes.Sha256, ContentSm3 = hashes.Sm3 });
+                }
+                else
+                {
+                    using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+                    into.Add(new BatchItem { ItemId = file.ItemId, ContentSha256 = UnsafeByteOperations.UnsafeWrap(SHA256.HashData(stream)) });
+                }
             }
 
             read++;

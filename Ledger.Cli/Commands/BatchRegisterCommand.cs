@@ -18,7 +18,7 @@ public static class BatchRegisterCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var input = new Argument<string>("MANIFEST") { Description = "CSV (item_id,content_sha256_hex[,phash_hex]) or a directory (every file is an item)" };
+        var input = new Argument<string>("MANIFEST") { Description = "CSV (item_id,content_sha256_hex[,phash_hex]; on sm2-sm3 a header naming content_sm3, e.g. item_id,content_sha256,content_sm3,phash) or a directory (every file is an item, hashed as the suite requires)" };
         var key = NodeCommands.KeyOption();
         var holder = new Option<string>("--holder") { Description = "Rights holder member id", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = $"Items per BatchRegister (1..{ManifestBounds.BatchSizeMax})", DefaultValueFactory = _ => ManifestBounds.BatchSizeDefault };
@@ -36,13 +36,14 @@ public static class BatchRegisterCommand
             }
 
             var source = parse.GetValue(input)!;
-            using var reader = OpenReader(source);
+            CheckExists(source);
             var directory = parse.GetValue(manifests) ?? source.TrimEnd('/') + ".batches";
             var journal = BatchJournal.Open(directory);
             var holderId = parse.GetValue(holder)!;
             await using var client = ClientFactory.Create(parse, console);
             var builder = await NodeCommands.BuilderAsync(parse, key, client, cancellation).ConfigureAwait(false);
             CheckSuite(client, builder);
+            using var reader = OpenReader(source, builder.Signer.Suite.Name);
             journal.CheckOrRecord(new RunIdentity(BatchJournal.FormatName, reader.Kind, size, holderId, MediaType.ProductListing.ToString(), builder.ChainId));
             var stopwatch = Stopwatch.StartNew();
             BatchRunSummary? summary = null;
@@ -89,20 +90,17 @@ public static class BatchRegisterCommand
         return command;
     }
 
-    private static IManifestReader OpenReader(string source)
+    private static void CheckExists(string source)
     {
-        if (Directory.Exists(source))
-        {
-            return new DirectoryManifestReader(source);
-        }
-
-        if (!File.Exists(source))
+        if (!Directory.Exists(source) && !File.Exists(source))
         {
             throw CliException.NotFound($"manifest {source} does not exist");
         }
-
-        return CsvManifestReader.Open(source);
     }
+
+    /// <summary>A directory or CSV manifest whose items carry the content hashes the consortium's suite requires (SM3 on sm2-sm3).</summary>
+    private static IManifestReader OpenReader(string source, string suite) =>
+        Directory.Exists(source) ? new DirectoryManifestReader(source, suite) : CsvManifestReader.Open(source, suite);
 
     /// <summary>
     /// The batch tree, its item proofs and the transaction hashes follow the consortium's suite

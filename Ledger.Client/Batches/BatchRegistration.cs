@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Ledger.Core.Evidence;
 using Ledger.Core.Hashing;
@@ -13,8 +14,9 @@ namespace Ledger.Client.Batches;
 /// and writes/reads its manifest: JSON lines, first a header line
 /// <c>{"merkleRoot","itemCount","txHash","treeHash"}</c> (treeHash: the suite hash of the batch tree,
 /// "sha256" or "sm3"; absent in manifests written before it was recorded), then one line per item
-/// <c>{"index","itemId","contentSha256","perceptualHash"}</c>. From the manifest alone any item's
-/// proof to the batch root can be rebuilt later.
+/// <c>{"index","itemId","contentSha256","perceptualHash","contentSm3"}</c> (contentSm3 only for an
+/// item that carries one — every item on sm2-sm3 — and contentSha256 null for an item without one).
+/// From the manifest alone any item's proof to the batch root can be rebuilt later.
 /// <para>
 /// The signed body carries the items' root and count only; the items travel detached
 /// (<c>SignedTransaction.detached_items</c>, outside the transaction hash; see
@@ -103,8 +105,9 @@ public static class BatchRegistration
         {
             var item = items[i];
             writer.WriteLine(JsonSerializer.Serialize(new ManifestItem(
-                i, item.ItemId, Convert.ToHexStringLower(item.ContentSha256.Span),
-                item.HasPerceptualHash ? item.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture) : null)));
+                i, item.ItemId, item.ContentSha256.IsEmpty ? null : Convert.ToHexStringLower(item.ContentSha256.Span),
+                item.HasPerceptualHash ? item.PerceptualHash.ToString("x16", CultureInfo.InvariantCulture) : null,
+                item.ContentSm3.IsEmpty ? null : Convert.ToHexStringLower(item.ContentSm3.Span))));
         }
     }
 
@@ -123,7 +126,12 @@ public static class BatchRegistration
         while (reader.ReadLine() is { } line)
         {
             var entry = JsonSerializer.Deserialize<ManifestItem>(line) ?? throw new FormatException("manifest line is null");
-            var item = new BatchItem { ItemId = entry.ItemId, ContentSha256 = ByteString.CopyFrom(Convert.FromHexString(entry.ContentSha256)) };
+            var item = new BatchItem
+            {
+                ItemId = entry.ItemId,
+                ContentSha256 = entry.ContentSha256 is null ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(entry.ContentSha256)),
+                ContentSm3 = entry.ContentSm3 is null ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(entry.ContentSm3)),
+            };
             if (entry.PerceptualHash is not null)
             {
                 item.PerceptualHash = ulong.Parse(entry.PerceptualHash, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -150,5 +158,10 @@ public static class BatchRegistration
 
     private sealed record ManifestHeader(string MerkleRoot, int ItemCount, string TxHash, string? TreeHash = null);
 
-    private sealed record ManifestItem(int Index, string ItemId, string ContentSha256, string? PerceptualHash);
+    private sealed record ManifestItem(
+        int Index,
+        string ItemId,
+        string? ContentSha256,
+        string? PerceptualHash,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentSm3 = null);
 }

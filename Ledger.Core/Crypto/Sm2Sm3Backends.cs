@@ -64,10 +64,35 @@ public static class Sm2Sm3Backends
         _ => throw new ArgumentException($"SM3 backend '{backend}' is unknown", nameof(backend)),
     };
 
+    /// <summary>Why OpenSSL is or is not usable for SM2, set by the probe.</summary>
+    private static string openSslProbe = "not probed";
+
+    /// <summary>
+    /// One line for a host's start log: which implementation runs SM2 signatures and which SM3, and why
+    /// (probes OpenSSL if nothing did yet).
+    /// </summary>
+    public static string Describe()
+    {
+        var openSsl = OpenSslBackend.Value;
+        var signatureWhy = SignatureBackend == OpenSsl
+            ? "OpenSSL preferred for signatures"
+            : openSsl is null
+                ? $"OpenSSL's SM2 is not usable: {openSslProbe}"
+                : "faster than OpenSSL's SM2 here (OpenSSL 3 has no SM2-specific curve code; Ledger.Bench sm2 measures both)";
+        var hashWhy = HashBackend == OpenSsl
+            ? "OpenSSL's SM3 is usable and about 1.9x BouncyCastle's"
+            : "OpenSSL's SM3 is not usable (libcrypto.so.3 without SM3, or not found)";
+        return $"SM2 signatures on {SignatureBackend} ({signatureWhy}); SM3 on {HashBackend} ({hashWhy})";
+    }
+
     private static Sm2OpenSslBackend? ProbeOpenSsl()
     {
         var openSsl = Sm2OpenSslBackend.TryCreate();
-        return openSsl is not null && OpenSslSm3.IsAvailable && AgreesWithBouncyCastle(openSsl) ? openSsl : null;
+        openSslProbe = openSsl is null ? "libcrypto.so.3 not found or without SM2"
+            : !OpenSslSm3.IsAvailable ? "libcrypto.so.3 has no SM3"
+            : !AgreesWithBouncyCastle(openSsl) ? "its signatures did not cross-verify with BouncyCastle's on the published GM/T 0003.5 example"
+            : "usable";
+        return openSslProbe == "usable" ? openSsl : null;
     }
 
     private static bool AgreesWithBouncyCastle(Sm2OpenSslBackend openSsl)

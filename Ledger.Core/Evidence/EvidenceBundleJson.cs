@@ -407,6 +407,12 @@ public static class EvidenceBundleJson
 
         writer.WriteStartObject();
         writer.WriteString("contentSha256", Convert.ToHexStringLower(batchItem.Item.ContentSha256.Span));
+        if (!batchItem.Item.ContentSm3.IsEmpty)
+        {
+            // Only on items that carry one (sm2-sm3 batches): bundles of other items are unchanged.
+            writer.WriteString("contentSm3", Convert.ToHexStringLower(batchItem.Item.ContentSm3.Span));
+        }
+
         writer.WriteString("itemId", batchItem.Item.ItemId);
         writer.WriteString("perceptualHash", batchItem.Item.HasPerceptualHash ? batchItem.Item.PerceptualHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) : "");
         writer.WritePropertyName("itemProof");
@@ -446,8 +452,21 @@ public static class EvidenceBundleJson
             return null;
         }
 
-        var fields = JsonFields.Of(element, path, v2 ? Members.BatchItem : Members.BatchItemV1);
+        // contentSm3 is optional: present exactly for an item that carries an SM3 hash.
+        var members = v2 ? Members.BatchItem : Members.BatchItemV1;
+        var hasSm3 = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("contentSm3", out _);
+        var fields = JsonFields.Of(element, path, hasSm3 ? [.. members, "contentSm3"] : members);
         var item = new BatchItem { ContentSha256 = ByteString.CopyFrom(fields.Hex("contentSha256")), ItemId = fields.String("itemId") };
+        if (hasSm3)
+        {
+            var sm3 = fields.Hex("contentSm3");
+            if (sm3.Length != BatchItemLeaf.ContentHashBytes)
+            {
+                throw new EvidenceFormatException($"{path}.contentSm3 must be {2 * BatchItemLeaf.ContentHashBytes} hex digits");
+            }
+
+            item.ContentSm3 = ByteString.CopyFrom(sm3);
+        }
         var perceptual = fields.Hex("perceptualHash");
         if (perceptual.Length == 8)
         {

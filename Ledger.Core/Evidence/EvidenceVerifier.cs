@@ -415,7 +415,8 @@ public static partial class EvidenceVerifier
             }
 
             var proof = bundle.BatchItem.ItemProof;
-            subject.Add($"batch item #{proof.LeafIndex} '{bundle.BatchItem.Item.ItemId}', content sha256 {Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSha256.Span)}");
+            subject.Add($"batch item #{proof.LeafIndex} '{bundle.BatchItem.Item.ItemId}', content sha256 {Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSha256.Span)}"
+                + (bundle.BatchItem.Item.ContentSm3.IsEmpty ? "" : $", sm3 {Convert.ToHexStringLower(bundle.BatchItem.Item.ContentSm3.Span)}"));
             return Pass($"item {proof.LeafIndex} of {proof.TreeSize} proves to the batch merkle_root the member signed");
         }
 
@@ -499,13 +500,14 @@ public static partial class EvidenceVerifier
                 : Pass($"sm3 {Convert.ToHexStringLower(registeredSm3!)} match");
         }
 
-        /// <summary>The content hashes a registration names: RegisterWork's, or the batch item's (SHA-256 only).</summary>
+        /// <summary>The content hashes a registration names: RegisterWork's, or the batch item's.</summary>
         private static bool TryRegisteredContent(TransactionEnvelope parsed, BatchItemEvidence? item, out byte[] sha256, out byte[]? sm3)
         {
             sm3 = null;
             if (item is not null)
             {
                 sha256 = item.Item.ContentSha256.ToByteArray();
+                sm3 = item.Item.ContentSm3.IsEmpty ? null : item.Item.ContentSm3.ToByteArray();
                 return true;
             }
 

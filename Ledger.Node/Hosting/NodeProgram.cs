@@ -141,6 +141,7 @@ public static class NodeProgram
             PeerTransportPolicy.FindPlaintextPeers(chain, options.NodeId, options.PeerUrl, tls is not null, peerUrls),
             options.InsecurePlaintextPeers,
             loggerFactory.CreateLogger(typeof(PeerTransportPolicy)));
+        SmBackendLog.IfSmSuite(chain, loggerFactory.CreateLogger(typeof(SmBackendLog)));
 
         if (tls is null && (options.PublicUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase) || options.PeerUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
         {

@@ -149,7 +149,7 @@ public sealed class SubmissionGate
 
         // The detached items' bounds, as the rules check them (one function): present exactly for a
         // batch, canonical, as many as the signed item_count, each item within its bounds.
-        if (DetachedItemsBounds.Validate(envelope.Type, body, transaction.DetachedItems, out var items) is { } itemsViolation)
+        if (DetachedItemsBounds.Validate(envelope.Type, body, transaction.DetachedItems, chain.Suite.Name, out var items) is { } itemsViolation)
         {
             throw Reject(StatusCode.InvalidArgument, $"{itemsViolation.Detail} ({envelope.Type} detached items, {itemsViolation.Reason})");
         }

@@ -11,7 +11,7 @@ public static class RegistryLimits
     public const int BatchItemsMax = 100_000;
 
     /// <summary>
-    /// The largest serialized BatchItem inside BatchItems: its field framing (2 bytes), a 32-byte
+    /// The largest serialized BatchItem without an SM3 hash inside BatchItems: its field framing (2 bytes), a 32-byte
     /// content hash (34 with its tag and length), an item id of at most <see cref="ItemIdBytesMax"/>
     /// bytes (66) and a fixed64 perceptual hash (9).
     /// </summary>
@@ -20,6 +20,8 @@ public static class RegistryLimits
     /// <summary>
     /// A BatchRegister's detached items (SignedTransaction.detached_items), bytes: 12 MiB holds
     /// <see cref="BatchItemsMax"/> items of <see cref="BatchItemSerializedBytesMax"/> bytes each (11.1 MB).
+    /// Items that also carry an SM3 hash (34 bytes more; required under sm2-sm3) fit about 86,000 to
+    /// a batch at the longest item ids; batch-register refuses a larger batch before signing it.
     /// </summary>
     public const int BatchItemsBytesMax = 12 * 1024 * 1024;
 

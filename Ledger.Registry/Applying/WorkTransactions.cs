@@ -94,30 +94,47 @@ internal static class WorkTransactions
 
         // Content-hash lookups against the state before this transaction, all at once into
         // per-item slots (batched stored reads, possibly on several threads); outcomes and writes
-        // are then taken in item order, so nothing depends on thread timing.
-        var contentKeys = new StateKey[count];
-        var storedPrior = new byte[]?[count];
+        // are then taken in item order, so nothing depends on thread timing. Each item has a SHA-256
+        // slot and an SM3 slot (duplicate by either hash, as for a work); a slot whose hash the item
+        // does not carry has no key and is not looked up.
+        var sha256Keys = new StateKey?[count];
+        var sm3Keys = new StateKey?[count];
+        var lookups = new List<StateKey>(count);
         var state = context.State;
+        var anySm3 = false;
         for (var i = 0; i < count; i++)
         {
-            contentKeys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, items[i].ContentSha256.Span);
+            if (!items[i].ContentSha256.IsEmpty)
+            {
+                sha256Keys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, items[i].ContentSha256.Span);
+            }
+
+            if (!items[i].ContentSm3.IsEmpty)
+            {
+                sm3Keys[i] = StateKeys.ContentHash(ContentHashAlgorithm.Sm3, items[i].ContentSm3.Span);
+                anySm3 = true;
+            }
         }
 
-        state.PeekMany(contentKeys, storedPrior, parallelism);
+        var sha256Prior = PeekAll(state, sha256Keys, parallelism);
+        var sm3Prior = anySm3 ? PeekAll(state, sm3Keys, parallelism) : null;
 
-        // An accepted item costs one write, its content-hash entry; its work record is rebuilt
-        // from the batch's header and item chunks (BatchItemRecords), its owner entry is the
-        // batch's, its image is read from its chunk (BatchItemImages). Earlier items of this
-        // same batch count as prior registrations too: the first one's entry is already pending
+        // An accepted item costs one write per content hash, its content-hash entries; its work
+        // record is rebuilt from the batch's header and item chunks (BatchItemRecords), its owner
+        // entry is the batch's, its image is read from its chunk (BatchItemImages). Earlier items
+        // of this same batch count as prior registrations too: their entries are already pending
         // in this layer.
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
         var accepted = new bool[count];
         for (var i = 0; i < count; i++)
         {
-            var prior = storedPrior[i];
-            if (prior is null && state.TryGetPending(contentKeys[i], out var pending))
+            // SHA-256 first, worded as before items could carry SM3 (a p256 chain's results do not change).
+            var prior = Prior(state, sha256Keys[i], sha256Prior[i]);
+            var which = "";
+            if (prior is null && sm3Prior is not null)
             {
-                prior = pending;
+                prior = Prior(state, sm3Keys[i], sm3Prior[i]);
+                which = "sm3 ";
             }
 
             if (prior is not null)
@@ -126,13 +143,23 @@ internal static class WorkTransactions
                 {
                     ItemIndex = (uint)i,
                     ReasonCode = nameof(RejectionReason.DuplicateContentHash),
-                    Reason = $"content already registered as work {Convert.ToHexString(prior)}",
+                    Reason = $"{which}content already registered as work {Convert.ToHexString(prior)}",
                     ReferenceWorkId = ByteString.CopyFrom(prior),
                 });
                 continue;
             }
 
-            state.Put(contentKeys[i], WorkIds.Create(context.TxHash, (uint)i));
+            var workId = WorkIds.Create(context.TxHash, (uint)i);
+            if (sha256Keys[i] is { } sha256Key)
+            {
+                state.Put(sha256Key, workId);
+            }
+
+            if (sm3Keys[i] is { } sm3Key)
+            {
+                state.Put(sm3Key, workId);
+            }
+
             accepted[i] = true;
             outcome.AcceptedCount++;
         }
@@ -157,6 +184,54 @@ internal static class WorkTransactions
         // stored outcome, so what the registry records and what a verifier proves cannot differ).
         var itemOutcomesRoot = BatchItemOutcomeTree.ComputeRoot(BatchItemOutcomeTree.FromBatchOutcome(outcome), context.Options.Hash, parallelism);
         return TransactionOutcome.OkBatch($"{outcome.AcceptedCount} of {outcome.ItemCount} items registered", outcome, itemOutcomesRoot);
+    }
+
+    /// <summary>The stored values of <paramref name="keys"/> (null where there is no key or no value), read in one batched peek.</summary>
+    private static byte[]?[] PeekAll(WriteBuffer state, StateKey?[] keys, int parallelism)
+    {
+        var values = new byte[]?[keys.Length];
+        var present = 0;
+        foreach (var key in keys)
+        {
+            present += key is null ? 0 : 1;
+        }
+
+        if (present == keys.Length)
+        {
+            state.PeekMany(Array.ConvertAll(keys, key => key!.Value), values, parallelism);
+            return values;
+        }
+
+        var dense = new StateKey[present];
+        var slots = new int[present];
+        for (int i = 0, k = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is { } key)
+            {
+                dense[k] = key;
+                slots[k++] = i;
+            }
+        }
+
+        var denseValues = new byte[]?[present];
+        state.PeekMany(dense, denseValues, parallelism);
+        for (var k = 0; k < present; k++)
+        {
+            values[slots[k]] = denseValues[k];
+        }
+
+        return values;
+    }
+
+    /// <summary>The work id registered under <paramref name="key"/> before this item: stored before the transaction, or pending from an earlier item of it.</summary>
+    private static byte[]? Prior(WriteBuffer state, StateKey? key, byte[]? stored)
+    {
+        if (key is not { } present)
+        {
+            return null;
+        }
+
+        return stored ?? (state.TryGetPending(present, out var pending) ? pending : null);
     }
 
     public static TransactionOutcome Transfer(TransactionContext context, TransferOwnership body)

@@ -68,7 +68,7 @@ internal static class BatchItemRecords
         var item = BatchItemEncoding.Decode(BatchItemTable.Item(chunk, (int)(index % BatchItemTable.ChunkItems)));
         var work = WorkRecord.Parser.ParseFrom(header);
         work.WorkId = ByteString.CopyFrom(workId);
-        work.ContentHash = new ContentHash { Sha256 = item.ContentSha256 };
+        work.ContentHash = new ContentHash { Sha256 = item.ContentSha256, Sm3 = item.ContentSm3 };
         work.ItemIndex = index;
         work.ItemId = item.ItemId;
         if (item.HasPerceptualHash)

@@ -12,20 +12,23 @@ namespace Ledger.Registry.Bounds;
 /// and the rules (the same reason recorded) alike. Only a BatchRegister has detached items, and it
 /// must: the canonical serialization of a <see cref="BatchItems"/> (no unknown fields, fields in
 /// order), at most <see cref="RegistryLimits.BatchItemsBytesMax"/> bytes, exactly the body's
-/// <c>item_count</c> items, each within the item bounds. Whether the items' root is the body's
+/// <c>item_count</c> items, each within the item bounds — the content hashes the consortium's suite
+/// requires (<see cref="ContentHashPolicy"/>, as for a work: SHA-256 on p256-sha256 and ed25519,
+/// SM3 on sm2-sm3, either suite may carry both, 32 bytes each). Whether the items' root is the body's
 /// <c>merkle_root</c> is checked by the rules (and early by the door) once the items are encoded.
 /// </summary>
 public static class DetachedItemsBounds
 {
     /// <summary>Within bounds, or why not.</summary>
     /// <param name="body">The parsed body (<see cref="BodyBounds.Validate(TransactionType, ByteString, string, out IMessage?)"/>); null for an Anchor.</param>
+    /// <param name="chainSuite">The consortium's suite (genesis), whose content-hash policy the items follow.</param>
     /// <param name="items">A BatchRegister's items when within bounds; null for every other type.</param>
-    public static BoundViolation? Validate(TransactionType type, IMessage? body, ByteString detachedItems, out BatchItems? items)
+    public static BoundViolation? Validate(TransactionType type, IMessage? body, ByteString detachedItems, string chainSuite, out BatchItems? items)
     {
         ArgumentNullException.ThrowIfNull(detachedItems);
         try
         {
-            items = ParseAndCheck(type, body, detachedItems);
+            items = ParseAndCheck(type, body, detachedItems, chainSuite);
             return null;
         }
         catch (RuleViolationException violation)
@@ -41,8 +44,9 @@ public static class DetachedItemsBounds
     /// checks against <paramref name="body"/> and each item's bounds run either way.
     /// </param>
     /// <exception cref="RuleViolationException">The detached items are present where they must not be, missing, or out of bounds.</exception>
-    internal static BatchItems? ParseAndCheck(TransactionType type, IMessage? body, ByteString detachedItems, CheckedBatchItems? alreadyChecked = null)
+    internal static BatchItems? ParseAndCheck(TransactionType type, IMessage? body, ByteString detachedItems, string chainSuite, CheckedBatchItems? alreadyChecked = null)
     {
+        ArgumentNullException.ThrowIfNull(chainSuite);
         if (type != TransactionType.BatchRegister)
         {
             if (!detachedItems.IsEmpty)
@@ -75,10 +79,7 @@ public static class DetachedItemsBounds
         for (var i = 0; i < items.Items.Count; i++)
         {
             var item = items.Items[i];
-            if (item.ContentSha256.Length != RegistryLimits.HashBytes)
-            {
-                throw Check.Fail(RejectionReason.InvalidField, $"items[{i}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
-            }
+            CheckContentHashes(item, i, chainSuite);
 
             Check.Utf8Max(item.ItemId, RegistryLimits.ItemIdBytesMax, $"items[{i}].item_id", nameof(RegistryLimits.ItemIdBytesMax));
             if (item.HasPerceptualHash && !allowsPerceptualHash)
@@ -88,6 +89,26 @@ public static class DetachedItemsBounds
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The suite's content-hash policy for item <paramref name="index"/>. The p256-sha256 and ed25519
+    /// wording for an item without a 32-byte SHA-256 is the one recorded before items could carry SM3.
+    /// </summary>
+    private static void CheckContentHashes(BatchItem item, int index, string chainSuite)
+    {
+        if (ContentHashPolicy.RequiresSha256(chainSuite) && item.ContentSha256.Length != RegistryLimits.HashBytes)
+        {
+            throw Check.Fail(RejectionReason.InvalidField, $"items[{index}].content_sha256 must be {RegistryLimits.HashBytes} bytes, was {item.ContentSha256.Length}");
+        }
+
+        if (ContentHashPolicy.Check(chainSuite, item.ContentSha256.Span, item.ContentSm3.Span) is { } problem)
+        {
+            var field = problem.Field == "content_hash.sm3" ? "content_sm3" : "content_sha256";
+            throw problem.Kind == ContentHashProblemKind.Missing
+                ? Check.Fail(RejectionReason.MissingField, $"items[{index}].{field} is required under the {chainSuite} suite")
+                : Check.Fail(RejectionReason.InvalidField, $"items[{index}].{field} must be {ContentHashPolicy.HashBytes} bytes, was {(field == "content_sm3" ? item.ContentSm3.Length : item.ContentSha256.Length)}");
+        }
     }
 
     private static BatchItems ParseCanonical(ByteString detachedItems)

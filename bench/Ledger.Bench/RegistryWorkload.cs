@@ -74,12 +74,15 @@ public sealed class RegistryWorkload
     {
         var detached = new BatchItems();
         var content = RandomNumberGenerator.GetBytes(32 * items);
+        // An sm2-sm3 consortium (SM3 chain hash) requires each item's SM3 too (ContentHashPolicy).
+        var sm3 = hash.Name == "sm3" ? RandomNumberGenerator.GetBytes(32 * items) : null;
         var prefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         for (var i = 0; i < items; i++)
         {
             detached.Items.Add(new BatchItem
             {
                 ContentSha256 = ByteString.CopyFrom(content, 32 * i, 32),
+                ContentSm3 = sm3 is null ? ByteString.Empty : ByteString.CopyFrom(sm3, 32 * i, 32),
                 ItemId = prefix + "-" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture),
                 PerceptualHash = RandomHash(),
             });

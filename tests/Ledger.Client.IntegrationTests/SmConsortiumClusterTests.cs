@@ -97,30 +97,72 @@ public sealed class SmConsortiumClusterTests : ClusterFixture
     }
 
     [Test]
-    public void BatchRegister_OnSmConsortium_ItemsAreAnchoredAndAnItemsEvidenceVerifiesOffline()
+    public void BatchRegister_OnSmConsortium_ItemsCarrySm3_AreFoundBySm3AndAnItemsEvidenceVerifiesOffline()
     {
         var manifest = Path.Combine(directory, "items.csv");
-        var lines = Enumerable.Range(0, 25).Select(i => $"sm-item-{i},{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"sm item {i} {Guid.NewGuid()}")))}");
-        File.WriteAllLines(manifest, lines);
+        var contents = Enumerable.Range(0, 25).Select(i => Encoding.UTF8.GetBytes($"sm item {i} {Guid.NewGuid()}")).ToList();
+        var hashes = contents.Select(c => ContentHashes.Compute(c)).ToList();
+        File.WriteAllLines(manifest, ["item_id,content_sha256,content_sm3", .. hashes.Select((h, i) => $"sm-item-{i},{Convert.ToHexStringLower(h.Sha256.Span)},{Convert.ToHexStringLower(h.Sm3.Span)}")]);
+        var content3 = Path.Combine(directory, "item-3.bin");
+        File.WriteAllBytes(content3, contents[3]);
         var manifestDir = Path.Combine(directory, "batches");
 
         var run = LedgerCommand.Run(["batch-register", manifest, "--key", PlatformKeyPath, "--holder", "platform-1", "--batch-size", "10", "--manifest-dir", manifestDir, "-o", "json", .. ConnectionArguments()]);
         var firstManifest = Directory.GetFiles(manifestDir, "batch-*.jsonl").Order(StringComparer.Ordinal).First();
         var header = System.Text.Json.JsonDocument.Parse(File.ReadLines(firstManifest).First()).RootElement;
+        var manifestItem3 = System.Text.Json.JsonDocument.Parse(File.ReadLines(firstManifest).ElementAt(4)).RootElement;
         var txHash = header.GetProperty("TxHash").GetString()!;
         var bundle = Path.Combine(directory, "item.json");
         var export = ExportWhenCertified(["evidence", "export", "--tx", txHash, "--manifest", firstManifest, "--item", "3", "--out", bundle, .. ConnectionArguments()]);
-        var verified = LedgerCommand.Run(["evidence", "verify", bundle, "--genesis", Cluster.Consortium.GenesisPath, "-o", "json"]);
-        var itemSha256 = File.ReadLines(manifest).ElementAt(3).Split(',')[1];
-        var found = LedgerCommand.Run(["find", "--sha256", itemSha256, "-o", "json", .. ConnectionArguments()]);
+        var verified = LedgerCommand.Run(["evidence", "verify", bundle, "--content", content3, "--genesis", Cluster.Consortium.GenesisPath, "-o", "json"]);
+        var bySm3 = LedgerCommand.Run(["find", "--sm3", Convert.ToHexStringLower(hashes[3].Sm3.Span), "-o", "json", .. ConnectionArguments()]);
+        var bySha256 = LedgerCommand.Run(["find", "--sha256", Convert.ToHexStringLower(hashes[3].Sha256.Span), "-o", "json", .. ConnectionArguments()]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString());
         Assert.That(run.Json().GetProperty("items").GetInt64(), Is.EqualTo(25));
         Assert.That(header.GetProperty("TreeHash").GetString(), Is.EqualTo("sm3"), "the batch tree follows the suite");
+        Assert.That(manifestItem3.GetProperty("ContentSm3").GetString(), Is.EqualTo(Convert.ToHexStringLower(hashes[3].Sm3.Span)), "the batch manifest names each item's SM3");
         Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Ok), export.ToString());
         Assert.That(verified.ExitCode, Is.EqualTo(ExitCodes.Ok), verified.ToString());
         Assert.That(verified.Json().GetProperty("batchItemIndex").GetInt64(), Is.EqualTo(3));
-        Assert.That(found.ExitCode, Is.EqualTo(ExitCodes.Ok), found.ToString());
+        var contentCheck = verified.Json().GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString()!.StartsWith("content", StringComparison.Ordinal));
+        Assert.That(contentCheck.GetProperty("detail").GetString(), Does.Contain("and sm3 match"), verified.Out);
+        Assert.That(bySm3.ExitCode, Is.EqualTo(ExitCodes.Ok), bySm3.ToString());
+        Assert.That(bySm3.Json().GetProperty("workId").GetString(), Is.EqualTo(txHash + "00000003"));
+        Assert.That(bySm3.Json().GetProperty("itemId").GetString(), Is.EqualTo("sm-item-3"));
+        Assert.That(bySha256.Json().GetProperty("workId").GetString(), Is.EqualTo(txHash + "00000003"));
+    }
+
+    [Test]
+    public void BatchRegister_DirectoryOnSmConsortium_HashesEachFileWithSm3_FoundByTheFile()
+    {
+        var items = Path.Combine(directory, "files");
+        Directory.CreateDirectory(items);
+        for (var i = 0; i < 3; i++)
+        {
+            File.WriteAllText(Path.Combine(items, $"file-{i}.txt"), $"directory item {i} {Guid.NewGuid()}");
+        }
+
+        var run = LedgerCommand.Run(["batch-register", items, "--key", PlatformKeyPath, "--holder", "platform-1", "--manifest-dir", Path.Combine(directory, "dir-batches"), "-o", "json", .. ConnectionArguments()]);
+        var sm3 = Convert.ToHexStringLower(ContentHashes.ComputeFile(Path.Combine(items, "file-1.txt")).Sm3.Span);
+        var bySm3 = LedgerCommand.Run(["find", "--sm3", sm3, "-o", "json", .. ConnectionArguments()]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString());
+        Assert.That(bySm3.ExitCode, Is.EqualTo(ExitCodes.Ok), bySm3.ToString());
+        Assert.That(bySm3.Json().GetProperty("itemId").GetString(), Is.EqualTo("file-1.txt"));
+    }
+
+    [Test]
+    public void BatchRegister_CsvWithoutSm3OnSmConsortium_IsRefusedBeforeSigning_NamingTheLine()
+    {
+        var manifest = Path.Combine(directory, "sha256-only.csv");
+        File.WriteAllLines(manifest, [$"only-sha256,{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Guid.NewGuid().ToString())))}"]);
+
+        var run = LedgerCommand.Run(["batch-register", manifest, "--key", PlatformKeyPath, "--holder", "platform-1", "--manifest-dir", Path.Combine(directory, "refused"), .. ConnectionArguments()]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), run.ToString());
+        Assert.That(run.Error, Does.Contain("sha256-only.csv:1").And.Contain("content_sm3"));
+        Assert.That(Directory.GetFiles(Path.Combine(directory, "refused"), "batch-*.jsonl"), Is.Empty, "nothing was signed");
     }
 
     [Test]

@@ -44,15 +44,6 @@ public sealed class BatchInputFuzzTests
     }
 
     [Test]
-    public void CaseRandom_IsAFixedFunctionOfSeedTargetAndCase()
-    {
-        // Pinned values: a change here means every recorded finding's (seed, target, case) replays differently.
-        var draws = new[] { BatchInputFuzzRun.CaseRandom(1, 1, 0).Next(), BatchInputFuzzRun.CaseRandom(1, 3, 5).Next(), BatchInputFuzzRun.CaseRandom(20261207, 2, 9).Next() };
-
-        Assert.That(draws, Is.EqualTo(PinnedDraws), string.Join(",", draws));
-    }
-
-    [Test]
     [Ignore("Open finding (scaleaudit, issue 18): DirectoryManifestReader opens every non-directory entry with FileStream, and opening a named pipe blocks until a writer comes; .NET does not expose the file type, so the fix needs open(O_NONBLOCK) or stat through P/Invoke")]
     public void CheckNamedPipe_APipeInTheManifestDirectory_IsNotWaitedOn()
     {
@@ -83,8 +74,6 @@ public sealed class BatchInputFuzzTests
 
         Assert.That(BatchInputFuzzCommand.Run(["--bogus"], output, error), Is.EqualTo(2));
     }
-
-    private static readonly int[] PinnedDraws = [134053857, 1655502439, 1871894647];
 
     /// <summary>Refusals name the file, under a scratch directory whose name is random per run.</summary>
     private static string WithoutScratchNames(string trace) =>

@@ -34,7 +34,7 @@ public sealed class DetachedBatchTests
         Assert.That(body.ItemCount, Is.EqualTo(50));
         Assert.That(body.MerkleRoot.ToByteArray(), Is.EqualTo(BatchMerkleRoot.Compute(Sha256HashAlgorithm.Instance, batch.Items.Items)));
         Assert.That(BatchItems.Parser.ParseFrom(transaction.DetachedItems), Is.EqualTo(batch.Items));
-        Assert.That(DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, transaction.DetachedItems, out _), Is.Null);
+        Assert.That(DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, transaction.DetachedItems, CryptoSuites.P256Sha256Name, out _), Is.Null);
         Assert.That(TransactionHashing.IsCanonical(transaction.ToByteArray()), Is.True);
     }
 

@@ -114,7 +114,8 @@ internal static class CaseGenerator
     {
         TransactionType.RegisterWork => new RegisterWork
         {
-            ContentHash = new ContentHash { Sha256 = Hash(random) },
+            // Dual content hashes (issue 20): SM3 beside SHA-256 on a third of the works.
+            ContentHash = new ContentHash { Sha256 = Hash(random), Sm3 = random.Next(3) == 0 ? Hash(random) : ByteString.Empty },
             MediaType = MediaType.Image,
             Title = "work",
             RightsHolder = Holder(random, world),
@@ -185,6 +186,12 @@ internal static class CaseGenerator
         for (var i = 0; i < count; i++)
         {
             var item = new BatchItem { ContentSha256 = random.Next(10) == 0 && i > 0 ? items.Items[0].ContentSha256 : Hash(random), ItemId = $"sku-{i}" };
+            if (random.Next(3) == 0)
+            {
+                // An item with SM3 (canonical format 2); now and then the first item's, a duplicate by SM3 alone.
+                item.ContentSm3 = random.Next(4) == 0 && i > 0 && !items.Items[0].ContentSm3.IsEmpty ? items.Items[0].ContentSm3 : Hash(random);
+            }
+
             if (random.Next(2) == 0)
             {
                 item.PerceptualHash = (ulong)random.NextInt64();

@@ -88,18 +88,7 @@ public static class BatchInputFuzzRun
     /// <summary>
     /// The generator of case <paramref name="index"/> of <paramref name="target"/> under <paramref name="seed"/>: the same in
     /// every process (HashCode.Combine, used here before, is seeded per process, so a failing case did not replay).
+    /// One derivation for every fuzz target: <see cref="Records.RecordFuzzRun.CaseRandom"/>.
     /// </summary>
-    public static Random CaseRandom(long seed, int target, long index)
-    {
-        var mixed = SplitMix64((ulong)seed ^ SplitMix64(((ulong)target << 56) ^ (ulong)index));
-        return new Random((int)(mixed ^ (mixed >> 32)));
-    }
-
-    private static ulong SplitMix64(ulong value)
-    {
-        value += 0x9E3779B97F4A7C15UL;
-        value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
-        value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
-        return value ^ (value >> 31);
-    }
+    public static Random CaseRandom(long seed, int target, long index) => Records.RecordFuzzRun.CaseRandom(seed, target, index);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Ledger.Cli.Batches;
+using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Bounds;
 
@@ -31,7 +32,13 @@ public static class CsvManifestFuzz
         Encoding.UTF8.GetBytes($"caf\u00e9-\u00fc,{Hash2}\n\U0001F600/x,{Hash1},1\n{new string('i', 64)},{Hash1}\n{new string('\u00e9', 32)},{Hash2}\n"),
         [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"first,{Hash1}\nsecond,{Hash2}\n")],
         Encoding.UTF8.GetBytes($"  spaced id  , {Hash2} , ffffffffffffffff \nlast,{Hash1}"),
+        // sm2-sm3 manifests (issue 20): the header names the SM3 column; SHA-256 beside it, or SM3 alone.
+        Encoding.UTF8.GetBytes($"item_id,content_sha256,content_sm3,phash\nsm-1,{Hash1},{Hash2},0f\nsm-2,{Hash2},{Hash1}\n"),
+        Encoding.UTF8.GetBytes($"item_id,sm3\nsm-only-1,{Hash2}\nsm-only-2,{Hash1}\n"),
     ];
+
+    /// <summary>The suite a case reads under: sm2-sm3 when the input (still) mentions sm3, p256-sha256 otherwise.</summary>
+    private static string SuiteOf(byte[] input) => input.AsSpan().IndexOf("sm3"u8) >= 0 ? CryptoSuites.Sm2Sm3Name : CryptoSuites.P256Sha256Name;
 
     public static FuzzOutcome Check(byte[] input, Random random, string directory)
     {
@@ -42,10 +49,11 @@ public static class CsvManifestFuzz
         var batchSize = 1 + random.Next(7);
         var items = new List<BatchItem>();
         var batches = new List<(int Count, string Digest)>();
+        var suite = SuiteOf(input);
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         try
         {
-            using (var reader = CsvManifestReader.Open(path))
+            using (var reader = CsvManifestReader.Open(path, suite))
             {
                 int count;
                 while ((count = reader.ReadBatch(items, batchSize, skip: false)) > 0)
@@ -63,7 +71,7 @@ public static class CsvManifestFuzz
             return FuzzOutcome.Finding($"csv reader threw {other.GetType().Name}: {other.Message}");
         }
 
-        return Bounded(allocatedBefore, items.Count) ?? AgreesWithTheNode(items) ?? NoByteOrderMark(items) ?? SkipMatchesRead(path, batchSize, batches)
+        return Bounded(allocatedBefore, items.Count) ?? AgreesWithTheNode(items, suite) ?? NoByteOrderMark(items) ?? SkipMatchesRead(path, suite, batchSize, batches)
             ?? FuzzOutcome.Accepted($"{items.Count} items in {batches.Count} batches");
     }
 
@@ -76,7 +84,7 @@ public static class CsvManifestFuzz
     }
 
     /// <summary>Every accepted item passes the node's item bounds (ManifestBounds promises "a line the CLI accepts is one the node accepts").</summary>
-    internal static FuzzOutcome? AgreesWithTheNode(IReadOnlyList<BatchItem> items)
+    internal static FuzzOutcome? AgreesWithTheNode(IReadOnlyList<BatchItem> items, string suite)
     {
         if (items.Count == 0)
         {
@@ -86,7 +94,7 @@ public static class CsvManifestFuzz
         var detached = new BatchItems();
         detached.Items.AddRange(items);
         var body = new BatchRegister { ItemCount = (uint)items.Count, MediaType = MediaType.ProductListing };
-        return DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, detached.ToByteString(), out _) is { } violation
+        return DetachedItemsBounds.Validate(TransactionType.BatchRegister, body, detached.ToByteString(), suite, out _) is { } violation
             ? FuzzOutcome.Finding($"an item the reader accepted is out of the node's bounds: {violation.Reason} {violation.Detail}")
             : null;
     }
@@ -97,9 +105,9 @@ public static class CsvManifestFuzz
             : null;
 
     /// <summary>A resume skips the acknowledged batches: counts and digests must be what reading them gave.</summary>
-    private static FuzzOutcome? SkipMatchesRead(string path, int batchSize, List<(int Count, string Digest)> read)
+    private static FuzzOutcome? SkipMatchesRead(string path, string suite, int batchSize, List<(int Count, string Digest)> read)
     {
-        using var reader = CsvManifestReader.Open(path);
+        using var reader = CsvManifestReader.Open(path, suite);
         for (var b = 0; b < read.Count; b++)
         {
             var count = reader.ReadBatch([], batchSize, skip: true);

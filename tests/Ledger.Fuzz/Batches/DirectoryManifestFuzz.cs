@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Ledger.Cli.Batches;
+using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 
 namespace Ledger.Fuzz.Batches;
@@ -43,7 +44,7 @@ public static class DirectoryManifestFuzz
             }
 
             ids.AddRange(items.Select(i => i.ItemId));
-            if (CsvManifestFuzz.AgreesWithTheNode(items) is { } disagreement)
+            if (CsvManifestFuzz.AgreesWithTheNode(items, CryptoSuites.P256Sha256Name) is { } disagreement)
             {
                 return disagreement;
             }

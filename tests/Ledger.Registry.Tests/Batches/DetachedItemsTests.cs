@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Crypto;
 using Ledger.Core.Protocol;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Bounds;
@@ -136,7 +137,7 @@ public sealed class DetachedItemsTests
         var batch = TwoItems();
         batch.Body.ItemCount = 3;
 
-        var violation = DetachedItemsBounds.Validate(TransactionType.BatchRegister, batch.Body, batch.Items.ToByteString(), out var items);
+        var violation = DetachedItemsBounds.Validate(TransactionType.BatchRegister, batch.Body, batch.Items.ToByteString(), CryptoSuites.P256Sha256Name, out var items);
 
         Assert.That(violation!.Value.Reason, Is.EqualTo(RejectionReason.MalformedTransaction));
         Assert.That(items, Is.Null);

@@ -34,9 +34,16 @@ internal static class Sample
         return body;
     }
 
-    public static BatchItem Item(string seed, string itemId, ulong? perceptualHash = null)
+    /// <param name="seed">Seed of the item's SHA-256; null: the item carries none.</param>
+    /// <param name="sm3Seed">Seed of the item's SM3 (a stand-in 32-byte value); null: the item carries none.</param>
+    public static BatchItem Item(string? seed, string itemId, ulong? perceptualHash = null, string? sm3Seed = null)
     {
-        var item = new BatchItem { ContentSha256 = Hash(seed), ItemId = itemId };
+        var item = new BatchItem
+        {
+            ContentSha256 = seed is null ? ByteString.Empty : Hash(seed),
+            ContentSm3 = sm3Seed is null ? ByteString.Empty : Hash(sm3Seed),
+            ItemId = itemId,
+        };
         if (perceptualHash is { } value)
         {
             item.PerceptualHash = value;

@@ -113,7 +113,7 @@ public sealed class DualContentHashTests
     public void RegisterWork_SharingSha256WithABatchItem_IsRejected_DuplicateContentHash()
     {
         var chain = new TestChain(DefaultGenesis(suite: Sm));
-        chain.Apply(Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("seller-1"), [Sample.Item("photo", "item-1")]));
+        chain.Apply(Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("seller-1"), [Sample.Item("photo", "item-1", sm3Seed: "item-sm3")]));
 
         var second = chain.Apply(Bob, TransactionType.RegisterWork, Work("second", sha256: "photo", sm3: "photo-sm3", holder: Bob));
 

@@ -244,8 +244,17 @@ function readBatchItem(element, path, v2) {
   if (element.kind === Kind.Null) {
     return null;
   }
-  const fields = JsonFields.of(element, path, v2 ? Members.BatchItem : Members.BatchItemV1);
-  const item = { contentSha256: fields.hex('contentSha256'), itemId: fields.string('itemId'), perceptualHash: null };
+  // contentSm3 is optional: present exactly for an item that carries an SM3 hash (EvidenceBundleJson.cs).
+  const members = v2 ? Members.BatchItem : Members.BatchItemV1;
+  const hasSm3 = element.kind === Kind.Object && [...element.members].some(([name]) => name === 'contentSm3');
+  const fields = JsonFields.of(element, path, hasSm3 ? [...members, 'contentSm3'] : members);
+  const item = { contentSha256: fields.hex('contentSha256'), contentSm3: new Uint8Array(0), itemId: fields.string('itemId'), perceptualHash: null };
+  if (hasSm3) {
+    item.contentSm3 = fields.hex('contentSm3');
+    if (item.contentSm3.length !== 32) {
+      throw new EvidenceFormatException(`${path}.contentSm3 must be 64 hex digits`);
+    }
+  }
   const perceptual = fields.hex('perceptualHash');
   if (perceptual.length === 8) {
     item.perceptualHash = perceptual.reduce((v, b) => (v << 8n) | BigInt(b), 0n);

@@ -342,7 +342,9 @@ export class Run {
       return fail(failure);
     }
     const proof = bundle.batchItem.itemProof;
-    this.subject.push(`batch item #${proof.leafIndex} '${bundle.batchItem.item.itemId}', content sha256 ${toHex(bundle.batchItem.item.contentSha256)}`);
+    const itemSm3 = bundle.batchItem.item.contentSm3 ?? new Uint8Array(0);
+    this.subject.push(`batch item #${proof.leafIndex} '${bundle.batchItem.item.itemId}', content sha256 ${toHex(bundle.batchItem.item.contentSha256)}`
+      + (itemSm3.length === 0 ? '' : `, sm3 ${toHex(itemSm3)}`));
     return pass(`item ${proof.leafIndex} of ${proof.treeSize} proves to the batch merkle_root the member signed`);
   }
 
@@ -382,7 +384,12 @@ export class Run {
     if (registered === null) {
       return fail(`a ${typeName(this.envelope.type)} transaction registers no content`);
     }
-    if (!bytesEqual(content.sha256, registered.sha256)) {
+    // Every hash the registration names must match the file (a work or batch item may name SHA-256,
+    // SM3 or both; ContentHashPolicy); at least one must be named. As EvidenceVerifier.cs words it.
+    if (registered.sha256.length === 0 && registered.sm3 === null) {
+      return fail('the registration names no content hash');
+    }
+    if (registered.sha256.length > 0 && !bytesEqual(content.sha256, registered.sha256)) {
       return fail(`file sha256 ${toHex(content.sha256)} differs from the registered ${toHex(registered.sha256)}`);
     }
     if (registered.sm3 !== null) {
@@ -393,7 +400,9 @@ export class Run {
         return fail(`file sm3 ${toHex(content.sm3)} differs from the registered ${toHex(registered.sm3)}`);
       }
     }
-    return pass(`sha256 ${toHex(registered.sha256)}${registered.sm3 === null ? '' : ' and sm3'} match`);
+    return registered.sha256.length > 0
+      ? pass(`sha256 ${toHex(registered.sha256)}${registered.sm3 === null ? '' : ' and sm3'} match`)
+      : pass(`sm3 ${toHex(registered.sm3)} match`);
   }
 }
 
@@ -415,10 +424,11 @@ export function signerFailure(state, parsed) {
     : { failure: null, key };
 }
 
-/** {sha256, sm3} a registration names (RegisterWork's, or the batch item's, SHA-256 only), or null. */
+/** {sha256, sm3} a registration names (RegisterWork's, or the batch item's), or null; sm3 null when it names none. */
 export function tryRegisteredContent(parsed, item) {
   if (item !== null && item !== undefined) {
-    return { sha256: item.item.contentSha256, sm3: null };
+    const sm3 = item.item.contentSm3 ?? new Uint8Array(0);
+    return { sha256: item.item.contentSha256, sm3: sm3.length !== 0 ? sm3 : null };
   }
   if (parsed.type === TransactionType.RegisterWork) {
     const body = decode(parsed.body, RegisterWork);

@@ -248,6 +248,7 @@ export const BatchItem = {
   1: { name: 'contentSha256', type: 'bytes' },
   2: { name: 'itemId', type: 'string' },
   3: { name: 'perceptualHash', type: 'fixed64', optional: true },
+  4: { name: 'contentSm3', type: 'bytes' },
 };
 
 export const BatchRegister = {
