@@ -125,7 +125,7 @@ public sealed record BackupManifest
                 throw new BackupVerificationException($"{source} is not a JSON object");
             }
 
-            var version = (int)Number(root, "manifestVersion", source, CurrentManifestVersion);
+            var version = (int)Number(root, "manifestVersion", source, int.MaxValue);
             if (version != CurrentManifestVersion)
             {
                 throw new BackupVerificationException($"{source} has manifest version {version}; this build reads version {CurrentManifestVersion}");

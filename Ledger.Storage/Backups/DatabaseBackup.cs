@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using Ledger.Core.Protocol;
 using Ledger.Storage.Blocks;
 using Ledger.Storage.Errors;
+using Ledger.Storage.Raft;
 using Ledger.Storage.Snapshots;
 using RocksDbSharp;
 
@@ -79,15 +81,19 @@ public static class DatabaseBackup
             var read = new ReadOptions().SetVerifyChecksums(true);
             format = image.StoredFormatVersion;
             applied = StateSnapshotExporter.ReadU64(rocks, image.Meta, MetaKeys.AppliedRaftIndex, read);
-            term = applied == 0 ? 0 : StateSnapshotExporter.ReadRaftMeta(image, read, applied).Term;
             height = StateSnapshotExporter.ReadU64(rocks, image.Meta, MetaKeys.LatestHeight, read);
+            BlockHeader? head = null;
             if (height > 0)
             {
                 var key = new byte[BlockKeys.KeyBytes];
                 BlockKeys.Write(key, BlockKeys.Hash, height);
                 var hash = rocks.Get(key, image.Blocks, read) ?? throw new StorageCorruptionException($"the backup's latest block {height} has no hash record", height);
                 headHash = Convert.ToHexStringLower(hash);
+                BlockKeys.Write(key, BlockKeys.Header, height);
+                head = BlockHeader.Parser.ParseFrom(rocks.Get(key, image.Blocks, read) ?? throw new StorageCorruptionException($"the backup's latest block {height} has no header", height));
             }
+
+            term = AppliedTerm(image, read, applied, head);
         }
 
         var files = new List<BackupFile>();
@@ -120,6 +126,38 @@ public static class DatabaseBackup
             CreatedUtc = createdUtc,
             Files = files,
         };
+    }
+
+    /// <summary>
+    /// The term of the entry at <paramref name="applied"/>: from the Raft log (or its start, when compacted exactly
+    /// there), else from the head block when that block came from the applied entry (a store without a Raft log).
+    /// </summary>
+    private static ulong AppliedTerm(LedgerDatabase image, ReadOptions read, ulong applied, BlockHeader? head)
+    {
+        if (applied == 0)
+        {
+            return 0;
+        }
+
+        var start = image.Rocks.Get(RaftLogKeys.LogStart, image.RaftState, read);
+        var (startIndex, startTerm) = start is null ? (0UL, 0UL) : RaftRecordReader.DecodeState(image, "log start", start, RaftRecordEncoding.DecodePosition);
+        if (applied == startIndex)
+        {
+            return startTerm;
+        }
+
+        var entry = applied > startIndex ? image.Rocks.Get(RaftLogKeys.EntryKey(applied), image.RaftLog, read) : null;
+        if (entry is not null)
+        {
+            return RaftRecordReader.DecodeEntry(image, applied, entry, static (index, bytes) => RaftRecordEncoding.DecodeEntryTerm(index, bytes));
+        }
+
+        if (head is not null && head.RaftIndex == applied)
+        {
+            return head.RaftTerm;
+        }
+
+        throw new StorageCorruptionException($"the backup's applied raft index {applied} is neither in its raft log (start {startIndex}) nor the head block's");
     }
 
     /// <summary>RocksDB VerifyChecksum over every table file of the image: a backup of already damaged data fails here, not at the restore.</summary>
