@@ -184,6 +184,7 @@ public static class NodeProgram
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
         app.MapGrpcService<EvidenceService>();
+        app.MapGrpcService<Admin.NodeAdminService>();
         app.MapGrpcHealthChecksService();
         app.UseWebApi(webUri, loggerFactory.CreateLogger(typeof(WebHosting)));
         if (options.MetricsUrl.Length > 0)
@@ -224,6 +225,8 @@ public static class NodeProgram
                 Listen(kestrel, new Uri(options.MetricsUrl), listen => listen.Protocols = HttpProtocols.Http1);
             }
 
+            // The operator's admin socket (backup): owner-only Unix socket, never TCP (docs/backup-restore.md).
+            _ = Admin.AdminSocket.Listen(kestrel, options.DataDirectory);
             Listen(kestrel, peerUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

@@ -49,6 +49,8 @@ public static class DatabaseBackup
         try
         {
             var createdUtc = clock.GetUtcNow();
+            // Not while a snapshot install clears and refills the state families (StateReplacementGate).
+            using (database.StateReplacement.EnterReading())
             using (var checkpoint = database.Rocks.Checkpoint())
             {
                 // 0: always flush first, so the image is mostly table files and its log short.
@@ -77,6 +79,13 @@ public static class DatabaseBackup
         using (var image = LedgerDatabase.OpenReadOnly(databaseDirectory, chainId))
         {
             VerifyTableChecksums(image);
+            if (StateSnapshotInstaller.PendingManifest(image) is { } pending)
+            {
+                // Raft recorded a snapshot whose install had not finished: a start on this image would need the staged
+                // copy, which is not part of a backup. Rare (the install takes seconds) and temporary.
+                throw new BackupNotTakenException($"a snapshot install (raft index {pending.Meta.Index}) was in progress when the checkpoint was taken; run the backup again");
+            }
+
             var rocks = image.Rocks;
             var read = new ReadOptions().SetVerifyChecksums(true);
             format = image.StoredFormatVersion;
