@@ -289,7 +289,7 @@ public sealed class LedgerDatabase : IDisposable
     /// <summary>A read-only open reads a few records: a small cache will do.</summary>
     private const ulong ReadOnlyBlockCacheBytes = 8UL * 1024 * 1024;
 
-    /// <summary>The chain id stamped in the directory at <paramref name="path"/>, read through a read-only open of its meta family alone.</summary>
+    /// <summary>The chain id stamped in the directory at <paramref name="path"/>, read through a read-only open with plain options (before the chain id, which the full options need, is known).</summary>
     private static string ReadStoredChainId(string path)
     {
         var families = new ColumnFamilies();
