@@ -38,6 +38,12 @@ public static class DatabaseBackup
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(clock);
         var root = Path.GetFullPath(directory);
+        var live = Path.TrimEndingDirectorySeparator(database.DataDirectory);
+        if (string.Equals(root, live, StringComparison.Ordinal) || root.StartsWith(live + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new IOException($"backup directory '{root}' is inside the database directory '{live}'");
+        }
+
         if (!BackupFiles.IsAbsentOrEmpty(root))
         {
             throw new IOException($"backup directory '{root}' exists and is not empty");

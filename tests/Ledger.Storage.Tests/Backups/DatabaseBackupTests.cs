@@ -167,7 +167,7 @@ public sealed class DatabaseBackupTests
     }
 
     [Test]
-    public void Create_IntoADirectoryThatIsNotEmpty_IsRefused()
+    public void Create_IntoADirectoryThatIsNotEmptyOrInsideTheDatabase_IsRefused()
     {
         using var directory = new TempDirectory();
         using var database = TestChain.OpenDatabase(Path.Combine(directory.Path, "source"));
@@ -179,6 +179,8 @@ public sealed class DatabaseBackupTests
 
         Assert.That(error!.Message, Does.Contain("not empty"));
         Assert.That(File.Exists(Path.Combine(backup, "something")), Is.True);
+        var inside = Assert.Throws<IOException>(() => DatabaseBackup.Create(database, Path.Combine(directory.Path, "source", "backup"), null, TimeProvider.System));
+        Assert.That(inside!.Message, Does.Contain("inside the database directory"));
     }
 
     [Test]
