@@ -59,8 +59,15 @@ public static class DatabaseBackup
             using (database.StateReplacement.EnterReading())
             using (var checkpoint = database.Rocks.Checkpoint())
             {
-                // 0: always flush first, so the image is mostly table files and its log short.
-                checkpoint.Save(databaseDirectory, 0);
+                try
+                {
+                    // 0: always flush first, so the image is mostly table files and its log short.
+                    checkpoint.Save(databaseDirectory, 0);
+                }
+                catch (RocksDbException e)
+                {
+                    throw new IOException($"RocksDB could not write the checkpoint into '{databaseDirectory}': {e.Message}", e);
+                }
             }
 
             var manifest = Describe(databaseDirectory, database.ChainId, genesisHash, createdUtc, cancellationToken);

@@ -52,7 +52,16 @@ public static class DatabaseRestore
         }
 
         BackupFiles.SyncDirectory(staging);
-        CheckOpens(staging, manifest);
+        try
+        {
+            CheckOpens(staging, manifest);
+        }
+        catch
+        {
+            Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
         if (Directory.Exists(target))
         {
             Directory.Delete(target);
