@@ -81,15 +81,23 @@ public sealed partial class LedgerNode : IAsyncDisposable
         logger = loggerFactory.CreateLogger<LedgerNode>();
         RaftId = Core.Consortium.RaftNodeIds.Of(nodeId);
         Metrics = new NodeMetrics();
-        database = LedgerDatabase.Open(options.Storage.Apply(new LedgerDatabaseOptions
+        try
         {
-            DataDirectory = DatabaseDirectory(options),
-            // Clock-based floor: a replaced directory (restored copy, damaged one moved aside) must still give a new incarnation.
-            IncarnationFloor = (ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            ChainId = chain.ChainId,
-            SyncWrites = false,
-            VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
-        }));
+            database = LedgerDatabase.Open(options.Storage.Apply(new LedgerDatabaseOptions
+            {
+                DataDirectory = DatabaseDirectory(options),
+                // Clock-based floor: a replaced directory (restored copy, damaged one moved aside) must still give a new incarnation.
+                IncarnationFloor = (ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+                ChainId = chain.ChainId,
+                SyncWrites = false,
+                VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
+            }));
+        }
+        catch (Storage.Errors.FormatMigrationRequiredException e)
+        {
+            throw e.WithCommand(Admin.NodeCommands.MigrateCommand(options.DataDirectory, options.GenesisFile));
+        }
+
         Startup.Mark(database.ChecksumsVerifiedAtOpen ? "database-open+checksums" : "database-open");
         try
         {

@@ -1,3 +1,3 @@
 using Ledger.Node.Hosting;
 
-return await NodeProgram.RunAsync(args).ConfigureAwait(false);
+return await (Ledger.Node.Admin.NodeCommands.TryRun(args) ?? NodeProgram.RunAsync(args)).ConfigureAwait(false);

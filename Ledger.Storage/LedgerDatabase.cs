@@ -34,12 +34,12 @@ public sealed partial class LedgerDatabase : IDisposable
     public const uint FormatVersion = 7;
 
     /// <summary>
-    /// The oldest format this build opens, upgrading it in place (<see cref="CheckOrStampIdentity"/>). A version 6
-    /// directory differs only in its blocks' records: those written before the upgrade keep their whole-block
-    /// record, which the block store still reads, and blocks appended after are written as version 7. Opening
-    /// restamps it 7 at once, so an older build, which could not read the new blocks, refuses it from then on.
+    /// The oldest format this build migrates (<see cref="Migration.FormatMigration"/>, run by <c>Ledger.Node migrate</c>); a node
+    /// start refuses such a directory with the command to run (<see cref="FormatMigrationRequiredException"/>) and never
+    /// upgrades it on its own. Version 6 differs from 7 only in its blocks' records: one whole-block record per block, which
+    /// the migration rewrites as one record per transaction.
     /// </summary>
-    public const uint OldestUpgradableFormatVersion = 6;
+    public const uint OldestMigratableFormatVersion = 6;
 
     /// <summary>What an operator does about a data directory damaged on local disk, said once for every message that names such damage.</summary>
     public const string CorruptDirectoryRecovery = "stop the node, move its data directory away, and restart it to resync from its peers";
@@ -84,8 +84,14 @@ public sealed partial class LedgerDatabase : IDisposable
 
     public string ChainId { get; }
 
-    /// <summary>The format version this open upgraded the directory from (see <see cref="OldestUpgradableFormatVersion"/>); null when it was current.</summary>
-    public uint? UpgradedFromFormatVersion { get; private set; }
+    /// <summary>
+    /// The format version stamped in the directory: <see cref="FormatVersion"/>, or an older one only when opened with
+    /// <see cref="LedgerDatabaseOptions.OpenOlderFormatForMigration"/>.
+    /// </summary>
+    public uint StoredFormatVersion { get; private set; } = FormatVersion;
+
+    /// <summary>Whether this instance was opened read-only (<see cref="OpenReadOnly"/>): every write fails.</summary>
+    public bool IsReadOnly { get; private init; }
 
     public bool SyncWrites { get; }
 
@@ -118,6 +124,41 @@ public sealed partial class LedgerDatabase : IDisposable
         // Read before RocksDB creates it: an existing database must come back with its identity (CheckOrStampIdentity).
         var existingManifest = CurrentManifest(path);
 
+        var (dbOptions, columnFamilies, blockCache) = Configure(options);
+        RocksDb rocks;
+        try
+        {
+            rocks = RocksDb.Open(dbOptions, path, columnFamilies);
+        }
+        catch (RocksDbException e) when (IsLockError(e))
+        {
+            throw new DataDirectoryLockedException(path, e);
+        }
+        catch (RocksDbException e) when (IsCorruption(e))
+        {
+            throw OpenDamage(path, e);
+        }
+
+        var database = new LedgerDatabase(options, path, rocks, dbOptions, blockCache);
+        try
+        {
+            database.CheckOrStampIdentity(existingManifest, options.OpenOlderFormatForMigration);
+            database.ThrowIfDamageRecorded();
+            database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
+            database.Incarnation = database.BumpIncarnation(options.IncarnationFloor);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+
+        return database;
+    }
+
+    /// <summary>The RocksDB options and column families every open of a ledger directory uses (read-write or read-only).</summary>
+    private static (DbOptions DbOptions, ColumnFamilies ColumnFamilies, Cache BlockCache) Configure(LedgerDatabaseOptions options)
+    {
         var blockCache = Cache.CreateLru(options.BlockCacheBytes);
         // Past 7/8 of the budget a write switches the oldest memtable to a flush. No allow_stall: with it a
         // single synced writer deadlocked waiting for a flush (StorageStatisticsTests); flushes falling behind
@@ -199,27 +240,42 @@ public sealed partial class LedgerDatabase : IDisposable
             columnFamilies.Add(name, familyOptions);
         }
 
+        return (dbOptions, columnFamilies, blockCache);
+    }
+
+    /// <summary>
+    /// Opens a ledger directory read-only (a backup being verified, a checkpoint just taken): nothing is written, not
+    /// even the incarnation; the write-ahead log is replayed into memory only. Its identity is checked as
+    /// <see cref="Open"/> checks it, except that any format from <see cref="OldestMigratableFormatVersion"/> on is
+    /// accepted (<see cref="StoredFormatVersion"/> says which). <paramref name="chainId"/> null accepts the stored one.
+    /// </summary>
+    public static LedgerDatabase OpenReadOnly(string dataDirectory, string? chainId)
+    {
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        var path = Path.GetFullPath(dataDirectory);
+        if (!File.Exists(Path.Combine(path, "CURRENT")))
+        {
+            throw new DirectoryNotFoundException($"'{path}' holds no database (no CURRENT file)");
+        }
+
+        var storedChainId = chainId ?? ReadStoredChainId(path);
+        var options = new LedgerDatabaseOptions { DataDirectory = path, ChainId = storedChainId, SyncWrites = false, BlockCacheBytes = ReadOnlyBlockCacheBytes };
+        options.Validate();
+        var (dbOptions, columnFamilies, blockCache) = Configure(options);
         RocksDb rocks;
         try
         {
-            rocks = RocksDb.Open(dbOptions, path, columnFamilies);
-        }
-        catch (RocksDbException e) when (IsLockError(e))
-        {
-            throw new DataDirectoryLockedException(path, e);
+            rocks = RocksDb.OpenReadOnly(dbOptions, path, columnFamilies, errIfLogFileExists: false);
         }
         catch (RocksDbException e) when (IsCorruption(e))
         {
             throw OpenDamage(path, e);
         }
 
-        var database = new LedgerDatabase(options, path, rocks, dbOptions, blockCache);
+        var database = new LedgerDatabase(options, path, rocks, dbOptions, blockCache) { IsReadOnly = true };
         try
         {
-            database.CheckOrStampIdentity(existingManifest);
-            database.ThrowIfDamageRecorded();
-            database.ChecksumsVerifiedAtOpen = database.VerifyChecksumsIfSmall(options.VerifyAtOpenBytesMax);
-            database.Incarnation = database.BumpIncarnation(options.IncarnationFloor);
+            database.CheckIdentityReadOnly();
         }
         catch
         {
@@ -228,6 +284,72 @@ public sealed partial class LedgerDatabase : IDisposable
         }
 
         return database;
+    }
+
+    /// <summary>A read-only open reads a few records: a small cache will do.</summary>
+    private const ulong ReadOnlyBlockCacheBytes = 8UL * 1024 * 1024;
+
+    /// <summary>The chain id stamped in the directory at <paramref name="path"/>, read through a read-only open with plain options (before the chain id, which the full options need, is known).</summary>
+    private static string ReadStoredChainId(string path)
+    {
+        var families = new ColumnFamilies();
+        foreach (var name in RocksDb.ListColumnFamilies(new DbOptions(), path))
+        {
+            families.Add(name, new ColumnFamilyOptions());
+        }
+
+        try
+        {
+            using var rocks = RocksDb.OpenReadOnly(new DbOptions(), path, families, errIfLogFileExists: false);
+            var meta = rocks.GetColumnFamily(ColumnFamilyNames.Meta);
+            var stored = rocks.Get(MetaKeys.ChainId, meta)
+                ?? throw new DataDirectoryDamagedException(path, DamagedPart.Identity, fileName: null, "it has no chain id");
+            return Encoding.UTF8.GetString(stored);
+        }
+        catch (RocksDbException e) when (IsCorruption(e))
+        {
+            throw OpenDamage(path, e);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new DataDirectoryDamagedException(path, DamagedPart.Identity, fileName: null, $"it has no '{ColumnFamilyNames.Meta}' column family");
+        }
+    }
+
+    private void CheckIdentityReadOnly()
+    {
+        var storedVersion = Get(Meta, MetaKeys.FormatVersion);
+        var storedChainId = Get(Meta, MetaKeys.ChainId);
+        if (storedVersion is null || storedVersion.Length != sizeof(uint) || storedChainId is null)
+        {
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has no valid format version and chain id");
+        }
+
+        var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
+        if (version is < OldestMigratableFormatVersion or > FormatVersion)
+        {
+            throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
+        }
+
+        var chainId = Encoding.UTF8.GetString(storedChainId);
+        if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
+        {
+            throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
+        }
+
+        StoredFormatVersion = version;
+    }
+
+    /// <summary>Stamps the directory with <see cref="FormatVersion"/>, synced: the last step of a migration (<see cref="Migration.FormatMigration"/>).</summary>
+    internal void StampCurrentFormatVersion()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var batch = new WriteBatch();
+        Span<byte> versionBytes = stackalloc byte[sizeof(uint)];
+        BinaryPrimitives.WriteUInt32BigEndian(versionBytes, FormatVersion);
+        batch.Put(MetaKeys.FormatVersion, versionBytes, Meta);
+        _rocks.Write(batch, SyncedWriteOptions);
+        StoredFormatVersion = FormatVersion;
     }
 
     /// <summary>Writes the batch atomically, with fsync when <see cref="SyncWrites"/> is on.</summary>
@@ -779,7 +901,8 @@ public sealed partial class LedgerDatabase : IDisposable
     }
 
     /// <param name="existingManifest">The MANIFEST the directory's CURRENT named before the open; null for a new directory.</param>
-    private void CheckOrStampIdentity(string? existingManifest)
+    /// <param name="openOlderFormat">Open an older, migratable format as it is (<see cref="LedgerDatabaseOptions.OpenOlderFormatForMigration"/>).</param>
+    private void CheckOrStampIdentity(string? existingManifest, bool openOlderFormat)
     {
         var storedVersion = Get(Meta, MetaKeys.FormatVersion);
         var storedChainId = Get(Meta, MetaKeys.ChainId);
@@ -810,7 +933,7 @@ public sealed partial class LedgerDatabase : IDisposable
         }
 
         var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version is < OldestUpgradableFormatVersion or > FormatVersion)
+        if (version is < OldestMigratableFormatVersion or > FormatVersion)
         {
             throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
         }
@@ -828,13 +951,13 @@ public sealed partial class LedgerDatabase : IDisposable
 
         if (version < FormatVersion)
         {
-            // Nothing else is rewritten: see OldestUpgradableFormatVersion.
-            using var upgrade = new WriteBatch();
-            Span<byte> versionBytes = stackalloc byte[sizeof(uint)];
-            BinaryPrimitives.WriteUInt32BigEndian(versionBytes, FormatVersion);
-            upgrade.Put(MetaKeys.FormatVersion, versionBytes, Meta);
-            _rocks.Write(upgrade, new WriteOptions().SetSync(true));
-            UpgradedFromFormatVersion = version;
+            // Never upgraded on the side of a start: the operator migrates it, with a backup first (FormatMigration).
+            if (!openOlderFormat)
+            {
+                throw new FormatMigrationRequiredException(DataDirectory, version);
+            }
+
+            StoredFormatVersion = version;
         }
     }
 }

@@ -81,6 +81,13 @@ public sealed record LedgerDatabaseOptions
     /// </summary>
     public ulong IncarnationFloor { get; init; }
 
+    /// <summary>
+    /// Open a directory of an older format this build can migrate (<see cref="LedgerDatabase.OldestMigratableFormatVersion"/>)
+    /// as it is, without restamping it, for <see cref="Migration.FormatMigration"/>. Off (every node start): such a
+    /// directory is refused with <see cref="Errors.FormatMigrationRequiredException"/>, which names the command to run.
+    /// </summary>
+    public bool OpenOlderFormatForMigration { get; init; }
+
     public const ulong DefaultVerifyAtOpenBytesMax = 256UL * 1024 * 1024;
 
     public const ulong DefaultBlockCacheBytes = 256UL * 1024 * 1024;

@@ -22,7 +22,7 @@ public sealed class InconsistentRaftStateException(RaftInvariantException invari
         var finding = $"the Raft state stored in '{databaseDirectory}' is inconsistent: {invariant.Message.TrimEnd('.')}. This node will not start on it. ";
         return hasPeers
             ? finding + $"To resync it from its peers: stop the node, run `mv '{databaseDirectory}' '{aside}'` and start the node again (it starts empty, recovering, and catches up from the leader; the old state stays in '{aside}')."
-            : finding + $"This node has no peers to resync from. Restore its data from a backup: stop the node, run `mv '{databaseDirectory}' '{aside}'`, copy the backup of the data directory to '{databaseDirectory}', and start the node again. " +
+            : finding + $"This node has no peers to resync from. Restore its data from a backup: stop the node, run `mv '{databaseDirectory}' '{aside}'`, put a backup in its place with `Ledger.Node restore --from BACKUP --data-dir '{Path.GetDirectoryName(databaseDirectory)}'` (docs/backup-restore.md), and start the node again. " +
               $"With no backup, `mv '{databaseDirectory}' '{aside}'` and start the node on an empty directory (a new, empty ledger: its history stays in '{aside}').";
     }
 }

@@ -189,6 +189,7 @@ public static class NodeProgram
         app.MapGrpcService<LedgerPeerService>();
         app.MapGrpcService<RegistryQueryService>();
         app.MapGrpcService<EvidenceService>();
+        app.MapGrpcService<Admin.NodeAdminService>();
         app.MapGrpcHealthChecksService();
         app.UseHealthEndpoints(node, webUri, options.MetricsUrl);
         app.UseWebApi(webUri, loggerFactory.CreateLogger(typeof(WebHosting)));
@@ -230,6 +231,8 @@ public static class NodeProgram
                 Listen(kestrel, new Uri(options.MetricsUrl), listen => listen.Protocols = HttpProtocols.Http1);
             }
 
+            // The operator's admin socket (backup): owner-only Unix socket, never TCP (docs/backup-restore.md).
+            _ = Admin.AdminSocket.Listen(kestrel, options.DataDirectory);
             Listen(kestrel, peerUri, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

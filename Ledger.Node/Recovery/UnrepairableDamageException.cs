@@ -15,7 +15,7 @@ public sealed class UnrepairableDamageException(LocalDamage damage, string datab
     {
         var aside = databaseDirectory + ".damaged";
         return $"{damage.Description} (file: {damage.File}). This node has no peers to resync from, so it will not start on damaged data. " +
-               $"Restore its data from a backup: stop the node, run `mv '{databaseDirectory}' '{aside}'`, copy the backup of the data directory to '{databaseDirectory}', and start the node again. " +
+               $"Restore its data from a backup: stop the node, run `mv '{databaseDirectory}' '{aside}'`, put a backup in its place with `Ledger.Node restore --from BACKUP --data-dir '{Path.GetDirectoryName(databaseDirectory)}'` (docs/backup-restore.md), and start the node again. " +
                $"With no backup, `mv '{databaseDirectory}' '{aside}'` and start the node on an empty directory (a new, empty ledger: its history stays in '{aside}').";
     }
 }

@@ -283,6 +283,34 @@ public sealed class BlockStore
         return block;
     }
 
+    /// <summary>
+    /// Whether block <paramref name="height"/> is stored as one whole-block record (format version 6), and if so stages
+    /// its rewrite as format 7 stores it: one record per transaction, the whole-block record deleted. The block is read
+    /// and checked (<see cref="GetBlock"/>) before anything is staged. For <see cref="Migration.FormatMigration"/>.
+    /// </summary>
+    internal bool StageLegacyBlockRewrite(WriteBatch batch, ulong height)
+    {
+        var legacy = ReadLegacyBlock(height);
+        if (legacy is null)
+        {
+            return false;
+        }
+
+        StageTransactionRecords(batch, legacy, height);
+        var key = new byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.LegacyBlock, height);
+        batch.Delete(key, _database.Blocks);
+        return true;
+    }
+
+    /// <summary>Whether block <paramref name="height"/> still has a whole-block record (format version 6).</summary>
+    internal bool HasLegacyRecord(ulong height)
+    {
+        Span<byte> key = stackalloc byte[BlockKeys.KeyBytes];
+        BlockKeys.Write(key, BlockKeys.LegacyBlock, height);
+        return _database.HasKey(_database.Blocks, key);
+    }
+
     /// <summary>Reads the <paramref name="count"/> transaction records of block <paramref name="height"/> (one batched read) into <paramref name="block"/>.</summary>
     private void ReadTransactionRecords(ulong height, uint count, Block block)
     {

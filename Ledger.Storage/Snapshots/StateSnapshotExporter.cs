@@ -74,7 +74,7 @@ public static class StateSnapshotExporter
     }
 
     /// <summary>Term and membership at <paramref name="applied"/>, from the same view as the state.</summary>
-    private static RaftSnapshotMeta ReadRaftMeta(LedgerDatabase database, ReadOptions read, ulong applied)
+    internal static RaftSnapshotMeta ReadRaftMeta(LedgerDatabase database, ReadOptions read, ulong applied)
     {
         var rocks = database.Rocks;
         var start = rocks.Get(RaftLogKeys.LogStart, database.RaftState, read);
@@ -132,7 +132,7 @@ public static class StateSnapshotExporter
         return true;
     }
 
-    private static ulong ReadU64(RocksDb rocks, ColumnFamilyHandle family, ReadOnlySpan<byte> key, ReadOptions read)
+    internal static ulong ReadU64(RocksDb rocks, ColumnFamilyHandle family, ReadOnlySpan<byte> key, ReadOptions read)
     {
         var bytes = rocks.Get(key, family, read);
         if (bytes is null)

@@ -263,6 +263,12 @@ internal sealed class DiskDamageScenario : IDisposable
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.GetFiles(source))
         {
+            if (Path.GetFileName(file) == Node.Admin.AdminSocket.FileName)
+            {
+                // The node's admin socket (left by a killed node) is not data, and a socket cannot be copied as a file.
+                continue;
+            }
+
             File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
         }
 

@@ -3,6 +3,7 @@ namespace Ledger.Chaos.Disk;
 /// <summary>Copies of a stopped node's data directory, to put back later as a restored backup would.</summary>
 public static class DataDirectoryCopy
 {
+
     /// <summary>Copies every file under <paramref name="source"/> into a new <paramref name="destination"/>.</summary>
     public static void Take(string source, string destination)
     {
@@ -21,6 +22,12 @@ public static class DataDirectoryCopy
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
+            if (Path.GetFileName(file) == Node.Admin.AdminSocket.FileName)
+            {
+                // The node's admin socket (left by a killed node) is not data, and a socket cannot be copied as a file.
+                continue;
+            }
+
             File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
         }
     }

@@ -21,8 +21,11 @@ internal static class LegacyLayout
         return key;
     }
 
-    /// <summary>Rewrites every stored block of <paramref name="store"/> as version 6 wrote it, and stamps the directory version 6.</summary>
-    public static void Convert(LedgerDatabase database, BlockStore store)
+    /// <summary>
+    /// Rewrites every stored block of <paramref name="store"/> as version 6 wrote it, and stamps the directory
+    /// <paramref name="stamp"/>: 6, or 7 for a version-6 directory an earlier build restamped on open without rewriting it.
+    /// </summary>
+    public static void Convert(LedgerDatabase database, BlockStore store, uint stamp = FormatVersion)
     {
         using var batch = new WriteBatch();
         for (var height = BlockStore.FirstHeight; height <= store.LatestHeight; height++)
@@ -36,7 +39,7 @@ internal static class LegacyLayout
         }
 
         var version = new byte[sizeof(uint)];
-        BinaryPrimitives.WriteUInt32BigEndian(version, FormatVersion);
+        BinaryPrimitives.WriteUInt32BigEndian(version, stamp);
         batch.Put("format_version"u8.ToArray(), version, database.Meta);
         database.Write(batch);
     }

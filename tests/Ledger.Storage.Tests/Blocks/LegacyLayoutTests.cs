@@ -7,15 +7,36 @@ using RocksDbSharp;
 namespace Ledger.Storage.Tests.Blocks;
 
 /// <summary>
-/// A data directory of format version 6 (whole-block records) opens under version 7: it is restamped,
-/// its old blocks still read (whole, checked as before), and new blocks are written one record per transaction.
+/// Whole-block records (format version 6): a directory stamped 6 is refused until migrated (FormatMigrationTests); one an
+/// earlier build restamped 7 on open without rewriting its blocks still reads them (whole, checked as before), and new
+/// blocks are written one record per transaction.
 /// </summary>
 public sealed class LegacyLayoutTests
 {
     [Test]
-    public void Open_Version6Directory_IsRestampedVersion7AndReadsItsWholeBlockRecords()
+    public void Open_Version6Directory_IsRefusedAndLeftAsItWas()
     {
-        // Arrange: five blocks as version 6 stored them.
+        using var directory = new TempDirectory();
+        using (var database = TestChain.OpenDatabase(directory.Path))
+        {
+            var store = new BlockStore(database, TestChain.Hashing);
+            TestChain.AppendBlocks(store, 3);
+            LegacyLayout.Convert(database, store);
+        }
+
+        var error = Assert.Throws<FormatMigrationRequiredException>(() => TestChain.OpenDatabase(directory.Path));
+
+        Assert.That(error!.StoredVersion, Is.EqualTo(LegacyLayout.FormatVersion));
+        Assert.That(error.Message, Does.Contain("format version 6").And.Contain("does not upgrade a directory on its own"));
+        using var migratable = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory.Path, ChainId = TestChain.ChainId, OpenOlderFormatForMigration = true });
+        Assert.That(LegacyLayout.StoredFormatVersion(migratable), Is.EqualTo(LegacyLayout.FormatVersion), "the refused open did not restamp it");
+        Assert.That(migratable.StoredFormatVersion, Is.EqualTo(LegacyLayout.FormatVersion));
+    }
+
+    [Test]
+    public void Open_Version6DirectoryRestampedVersion7ByAnEarlierBuild_ReadsItsWholeBlockRecords()
+    {
+        // Arrange: five blocks as version 6 stored them, stamped 7 as builds before the explicit migration did on open.
         using var directory = new TempDirectory();
         var blocks = new List<Block>();
         using (var database = TestChain.OpenDatabase(directory.Path))
@@ -23,7 +44,7 @@ public sealed class LegacyLayoutTests
             var store = new BlockStore(database, TestChain.Hashing);
             TestChain.AppendBlocks(store, 5);
             blocks.AddRange(Enumerable.Range(1, 5).Select(height => store.GetBlock((ulong)height)!));
-            LegacyLayout.Convert(database, store);
+            LegacyLayout.Convert(database, store, stamp: LedgerDatabase.FormatVersion);
         }
 
         // Act
@@ -33,8 +54,6 @@ public sealed class LegacyLayoutTests
         // Assert
         Assert.Multiple(() =>
         {
-            Assert.That(reopened.UpgradedFromFormatVersion, Is.EqualTo(LegacyLayout.FormatVersion));
-            Assert.That(LegacyLayout.StoredFormatVersion(reopened), Is.EqualTo(LedgerDatabase.FormatVersion), "restamped, so an older build refuses it");
             Assert.That(reopened.Get(reopened.Blocks, LegacyLayout.BlockKey(3)), Is.Not.Null, "precondition: block 3 is stored whole");
             Assert.That(reopened.Get(reopened.Blocks, BlockKeys.TransactionKey(3, 0)), Is.Null, "precondition: and not per transaction");
         });
@@ -58,7 +77,7 @@ public sealed class LegacyLayoutTests
         {
             var store = new BlockStore(database, TestChain.Hashing);
             TestChain.AppendBlocks(store, 4);
-            LegacyLayout.Convert(database, store);
+            LegacyLayout.Convert(database, store, stamp: LedgerDatabase.FormatVersion);
         }
 
         using var reopened = TestChain.OpenDatabase(directory.Path);
@@ -88,7 +107,7 @@ public sealed class LegacyLayoutTests
             var store = new BlockStore(database, TestChain.Hashing);
             TestChain.AppendBlocks(store, 4);
             transactionHash = TestChain.Hashing.HashTransaction(store.GetBlock(3)!.Transactions[1]);
-            LegacyLayout.Convert(database, store);
+            LegacyLayout.Convert(database, store, stamp: LedgerDatabase.FormatVersion);
             var block = Block.Parser.ParseFrom(database.Get(database.Blocks, LegacyLayout.BlockKey(3))!);
             var envelope = block.Transactions[0].Envelope.ToByteArray();
             envelope[^1] ^= 0x01;
@@ -117,13 +136,13 @@ public sealed class LegacyLayoutTests
         {
             using var batch = new WriteBatch();
             var version = new byte[sizeof(uint)];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(version, LedgerDatabase.OldestUpgradableFormatVersion - 1);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(version, LedgerDatabase.OldestMigratableFormatVersion - 1);
             batch.Put("format_version"u8.ToArray(), version, database.Meta);
             database.Write(batch);
         }
 
         var error = Assert.Throws<IncompatibleFormatVersionException>(() => TestChain.OpenDatabase(directory.Path));
 
-        Assert.That(error!.StoredVersion, Is.EqualTo(LedgerDatabase.OldestUpgradableFormatVersion - 1));
+        Assert.That(error!.StoredVersion, Is.EqualTo(LedgerDatabase.OldestMigratableFormatVersion - 1));
     }
 }

@@ -90,7 +90,7 @@ public sealed class IntegrityScannerTests
         {
             var store = new BlockStore(original, TestChain.Hashing);
             TestChain.AppendBlocks(store, BlockCount);
-            LegacyLayout.Convert(original, store);
+            LegacyLayout.Convert(original, store, stamp: LedgerDatabase.FormatVersion);
         }
 
         using var database = TestChain.OpenDatabase(directory.Path);
