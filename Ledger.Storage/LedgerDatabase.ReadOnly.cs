@@ -90,7 +90,7 @@ public sealed partial class LedgerDatabase
     private static ColumnFamilyOptions ReadOnlyFamilyOptions(Cache blockCache) => new ColumnFamilyOptions()
         .SetBlockBasedTableFactory(new BlockBasedTableOptions().SetBlockCache(blockCache).SetFormatVersion(5));
 
-    /// <summary>As <see cref="CheckOrStampIdentity"/>, without stamping or upgrading anything.</summary>
+    /// <summary>As <see cref="CheckOrStampIdentity"/>, without stamping or migrating anything: a format from <see cref="OldestMigratableFormatVersion"/> on is read (a backup or a migration reads a previous-format directory); <see cref="StoredFormatVersion"/> says which.</summary>
     private void CheckIdentityReadOnly()
     {
         var storedVersion = Get(Meta, MetaKeys.FormatVersion);
@@ -106,7 +106,7 @@ public sealed partial class LedgerDatabase
         }
 
         var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version is < OldestUpgradableFormatVersion or > FormatVersion)
+        if (version is < OldestMigratableFormatVersion or > FormatVersion)
         {
             throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
         }
@@ -121,5 +121,7 @@ public sealed partial class LedgerDatabase
         {
             throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
         }
+
+        StoredFormatVersion = version;
     }
 }

@@ -90,8 +90,6 @@ public sealed partial class LedgerDatabase : IDisposable
     /// </summary>
     public uint StoredFormatVersion { get; private set; } = FormatVersion;
 
-    /// <summary>Whether this instance was opened read-only (<see cref="OpenReadOnly"/>): every write fails.</summary>
-    public bool IsReadOnly { get; private init; }
 
     public bool SyncWrites { get; }
 
@@ -244,10 +242,9 @@ public sealed partial class LedgerDatabase : IDisposable
     }
 
     /// <summary>
-    /// Opens a ledger directory read-only (a backup being verified, a checkpoint just taken): nothing is written, not
-    /// even the incarnation; the write-ahead log is replayed into memory only. Its identity is checked as
-    /// <see cref="Open"/> checks it, except that any format from <see cref="OldestMigratableFormatVersion"/> on is
-    /// accepted (<see cref="StoredFormatVersion"/> says which). <paramref name="chainId"/> null accepts the stored one.
+    /// Opens a ledger directory read-only (a backup being verified, a checkpoint just taken): <see cref="OpenReadOnly(LedgerDatabaseOptions)"/>
+    /// with a small block cache; <paramref name="chainId"/> null accepts the stored one. Any format from
+    /// <see cref="OldestMigratableFormatVersion"/> on is accepted (<see cref="StoredFormatVersion"/> says which).
     /// </summary>
     public static LedgerDatabase OpenReadOnly(string dataDirectory, string? chainId)
     {
@@ -258,32 +255,7 @@ public sealed partial class LedgerDatabase : IDisposable
             throw new DirectoryNotFoundException($"'{path}' holds no database (no CURRENT file)");
         }
 
-        var storedChainId = chainId ?? ReadStoredChainId(path);
-        var options = new LedgerDatabaseOptions { DataDirectory = path, ChainId = storedChainId, SyncWrites = false, BlockCacheBytes = ReadOnlyBlockCacheBytes };
-        options.Validate();
-        var (dbOptions, columnFamilies, blockCache) = Configure(options);
-        RocksDb rocks;
-        try
-        {
-            rocks = RocksDb.OpenReadOnly(dbOptions, path, columnFamilies, errIfLogFileExists: false);
-        }
-        catch (RocksDbException e) when (IsCorruption(e))
-        {
-            throw OpenDamage(path, e);
-        }
-
-        var database = new LedgerDatabase(options, path, rocks, dbOptions, blockCache) { IsReadOnly = true };
-        try
-        {
-            database.CheckIdentityReadOnly();
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
-        }
-
-        return database;
+        return OpenReadOnly(new LedgerDatabaseOptions { DataDirectory = path, ChainId = chainId ?? ReadStoredChainId(path), SyncWrites = false, BlockCacheBytes = ReadOnlyBlockCacheBytes });
     }
 
     /// <summary>A read-only open reads a few records: a small cache will do.</summary>
@@ -314,30 +286,6 @@ public sealed partial class LedgerDatabase : IDisposable
         {
             throw new DataDirectoryDamagedException(path, DamagedPart.Identity, fileName: null, $"it has no '{ColumnFamilyNames.Meta}' column family");
         }
-    }
-
-    private void CheckIdentityReadOnly()
-    {
-        var storedVersion = Get(Meta, MetaKeys.FormatVersion);
-        var storedChainId = Get(Meta, MetaKeys.ChainId);
-        if (storedVersion is null || storedVersion.Length != sizeof(uint) || storedChainId is null)
-        {
-            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has no valid format version and chain id");
-        }
-
-        var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version is < OldestMigratableFormatVersion or > FormatVersion)
-        {
-            throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
-        }
-
-        var chainId = Encoding.UTF8.GetString(storedChainId);
-        if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
-        {
-            throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
-        }
-
-        StoredFormatVersion = version;
     }
 
     /// <summary>Stamps the directory with <see cref="FormatVersion"/>, synced: the last step of a migration (<see cref="Migration.FormatMigration"/>).</summary>
