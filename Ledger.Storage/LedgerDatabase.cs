@@ -52,6 +52,7 @@ public sealed class LedgerDatabase : IDisposable
     // are not kept in the block cache, so a pass over cold data does not evict what serving reads.
     private readonly ReadOptions _scanReadOptions;
     private bool _disposed;
+    private readonly byte[]? genesisHash;
 
     // Kept for the statistics (StorageStatistics): the options own the statistics object that counts write stalls.
     private readonly DbOptions _dbOptions;
@@ -66,6 +67,7 @@ public sealed class LedgerDatabase : IDisposable
         _blockCache = blockCache;
         DataDirectory = path;
         ChainId = options.ChainId;
+        genesisHash = options.GenesisHash;
         SyncWrites = options.SyncWrites;
         _rocks = rocks;
         _writeOptions = new WriteOptions().SetSync(options.SyncWrites);
@@ -83,6 +85,12 @@ public sealed class LedgerDatabase : IDisposable
     public string DataDirectory { get; }
 
     public string ChainId { get; }
+
+    /// <summary>
+    /// True when this open recorded the genesis hash in a directory that had a chain id but no genesis hash
+    /// (written by a build before the hash was recorded): from now on it is bound to that genesis.
+    /// </summary>
+    public bool GenesisHashStampedOnExistingDirectory { get; private set; }
 
     /// <summary>The format version this open upgraded the directory from (see <see cref="OldestUpgradableFormatVersion"/>); null when it was current.</summary>
     public uint? UpgradedFromFormatVersion { get; private set; }
@@ -778,6 +786,30 @@ public sealed class LedgerDatabase : IDisposable
         return File.Exists(current) ? File.ReadAllText(current).Trim() : null;
     }
 
+    /// <summary>After the chain id matched: the directory's genesis hash must be the configured one; a directory without one gets it now.</summary>
+    private void CheckOrStampGenesisHash()
+    {
+        if (genesisHash is null)
+        {
+            return;
+        }
+
+        var stored = Get(Meta, MetaKeys.GenesisHash);
+        if (stored is null)
+        {
+            using var batch = new WriteBatch();
+            batch.Put(MetaKeys.GenesisHash, genesisHash, Meta);
+            _rocks.Write(batch, new WriteOptions().SetSync(true));
+            GenesisHashStampedOnExistingDirectory = true;
+            return;
+        }
+
+        if (!stored.AsSpan().SequenceEqual(genesisHash))
+        {
+            throw new GenesisMismatchException(DataDirectory, ChainId, stored, genesisHash);
+        }
+    }
+
     /// <param name="existingManifest">The MANIFEST the directory's CURRENT named before the open; null for a new directory.</param>
     private void CheckOrStampIdentity(string? existingManifest)
     {
@@ -800,6 +832,11 @@ public sealed class LedgerDatabase : IDisposable
             BinaryPrimitives.WriteUInt32BigEndian(versionBytes, FormatVersion);
             batch.Put(MetaKeys.FormatVersion, versionBytes, Meta);
             batch.Put(MetaKeys.ChainId, Encoding.UTF8.GetBytes(ChainId), Meta);
+            if (genesisHash is not null)
+            {
+                batch.Put(MetaKeys.GenesisHash, genesisHash, Meta);
+            }
+
             _rocks.Write(batch, new WriteOptions().SetSync(true));
             return;
         }
@@ -825,6 +862,8 @@ public sealed class LedgerDatabase : IDisposable
         {
             throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
         }
+
+        CheckOrStampGenesisHash();
 
         if (version < FormatVersion)
         {

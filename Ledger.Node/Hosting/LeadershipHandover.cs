@@ -1,0 +1,145 @@
+using Ledger.Consensus;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>
+/// A leader being stopped hands leadership over first (Raft §3.10, etcd's MsgTimeoutNow): it picks the most
+/// caught-up active voter, asks Raft to transfer (which stops new proposals, brings the target's log up to
+/// date and tells it to campaign at once), and waits until it is no longer the leader. Clients then see one
+/// quick leader change instead of an election timeout without a leader. Runs in the host's
+/// <c>StoppingAsync</c>, before the listeners close; bounded by <see cref="NodeOptions.StopLeadershipTransferMilliseconds"/>
+/// and by the election timeout (after which Raft abandons a transfer anyway).
+/// </summary>
+public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSpan pollInterval, TimeProvider timeProvider, ILogger<LeadershipHandover> logger) : IHostedLifecycleService, IDisposable
+{
+    private readonly CancellationTokenSource peerStreamsStopping = new();
+
+    /// <summary>
+    /// Cancelled once the hand-over is done (or was not needed): ends the incoming peer streams. Not the host's
+    /// ApplicationStopping, which fires first: a leader that stopped reading its peers would not hear the
+    /// acknowledgements that let the target catch up, nor the new leader's term that ends its own leadership.
+    /// </summary>
+    public CancellationToken PeerStreamsStopping => peerStreamsStopping.Token;
+
+    /// <summary>Hands leadership over if this node leads; returns the node it went to, or 0 when nothing was handed over.</summary>
+    public async Task<ulong> HandOverAsync(CancellationToken cancellationToken)
+    {
+        if (waitMax <= TimeSpan.Zero || !node.IsLeader || node.Damage.Current is not null)
+        {
+            return 0;
+        }
+
+        RaftStatus status;
+        try
+        {
+            status = await node.Driver.InspectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+            return 0;
+        }
+
+        if (status.SoftState.Role != RaftRole.Leader)
+        {
+            return 0;
+        }
+
+        var target = MostCaughtUpVoter(status);
+        if (target == 0)
+        {
+            HandoverLog.NoSuccessor(logger);
+            return 0;
+        }
+
+        var started = timeProvider.GetTimestamp();
+        if (!node.Driver.TryTransferLeadership(target))
+        {
+            return 0;
+        }
+
+        HandoverLog.Transferring(logger, target, (long)waitMax.TotalMilliseconds);
+        while (timeProvider.GetElapsedTime(started) < waitMax)
+        {
+            if (node.RaftStatus.Role != RaftRole.Leader)
+            {
+                HandoverLog.Transferred(logger, node.RaftStatus.Leader, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                return target;
+            }
+
+            try
+            {
+                await Task.Delay(pollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        HandoverLog.NotTransferred(logger, target, (long)waitMax.TotalMilliseconds);
+        return 0;
+    }
+
+    /// <summary>The voter (not this node, not a learner, heard from recently, not recovering) with the longest log; 0 when there is none.</summary>
+    public static ulong MostCaughtUpVoter(RaftStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ulong best = 0;
+        ulong bestMatch = 0;
+        foreach (var progress in status.Progress)
+        {
+            if (progress.Id == status.Id || progress.IsLearner || !progress.RecentActive || progress.Recovering || !status.ConfState.IsVoter(progress.Id))
+            {
+                continue;
+            }
+
+            if (best == 0 || progress.Match > bestMatch)
+            {
+                best = progress.Id;
+                bestMatch = progress.Match;
+            }
+        }
+
+        return best;
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await HandOverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await peerStreamsStopping.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => peerStreamsStopping.CancelAsync();
+
+    public void Dispose() => peerStreamsStopping.Dispose();
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Leadership hand-over at stop (event ids 6711-6714).</summary>
+internal static partial class HandoverLog
+{
+    [LoggerMessage(EventId = 6711, Level = LogLevel.Information, Message = "Stopping as leader: handing leadership to raft node {Target} (waiting at most {WaitMilliseconds} ms)")]
+    public static partial void Transferring(ILogger logger, ulong target, long waitMilliseconds);
+
+    [LoggerMessage(EventId = 6712, Level = LogLevel.Information, Message = "Leadership handed over to raft node {Leader} in {ElapsedMilliseconds} ms; stopping")]
+    public static partial void Transferred(ILogger logger, ulong leader, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 6713, Level = LogLevel.Warning, Message = "Leadership was not handed to raft node {Target} within {WaitMilliseconds} ms; stopping anyway (the others elect a leader after an election timeout)")]
+    public static partial void NotTransferred(ILogger logger, ulong target, long waitMilliseconds);
+
+    [LoggerMessage(EventId = 6714, Level = LogLevel.Information, Message = "Stopping as leader with no caught-up voter to hand leadership to")]
+    public static partial void NoSuccessor(ILogger logger);
+}
