@@ -28,6 +28,7 @@ public static class NodeConfiguration
         ConfigurationKeyCheck.ThrowIfUnknown(configuration, NodeOptions.SectionName, typeof(NodeOptions));
 
         var options = Bind(configuration);
+        Validate(options);
         var development = DevelopmentMode.Decide(configuration, options);
         var created = false;
         if (development)
@@ -41,17 +42,21 @@ public static class NodeConfiguration
                 [$"{NodeOptions.SectionName}:{nameof(NodeOptions.NodeId)}"] = DevConsortium.NodeId,
             });
             options = Bind(configuration);
-        }
-
-        var validation = new NodeOptionsValidator().Validate(Options.DefaultName, options);
-        if (validation.Failed)
-        {
-            throw new NodeConfigurationException(validation.FailureMessage);
+            Validate(options);
         }
 
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
         return new LoadedNodeOptions(options, development, created);
+    }
+
+    private static void Validate(NodeOptions options)
+    {
+        var validation = new NodeOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new NodeConfigurationException(validation.FailureMessage);
+        }
     }
 
     private static NodeOptions Bind(IConfiguration configuration)
