@@ -1,4 +1,7 @@
 using Ledger.Node.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Tests.Configuration;
 
@@ -87,7 +90,7 @@ public sealed class ConfigurationKeyCheckTests
     {
         using var consortium = new Support.TestConsortium(1);
 
-        var refused = Assert.Throws<NodeConfigurationException>(() => Hosting.NodeProgram.Build(consortium.ArgumentsFor(0, ["--Node:SubmitTimeoutMillis=5"])));
+        var refused = Assert.Throws<NodeConfigurationException>(() => Ledger.Node.Hosting.NodeProgram.Build(consortium.ArgumentsFor(0, ["--Node:SubmitTimeoutMillis=5"])));
 
         Assert.That(refused!.Message, Does.Contain("Node:SubmitTimeoutMillis"));
         Assert.That(Directory.Exists(consortium.Nodes[0].DataDirectory), Is.False);

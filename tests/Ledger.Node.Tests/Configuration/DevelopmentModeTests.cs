@@ -1,5 +1,8 @@
 using Ledger.Node.Configuration;
 using Ledger.Node.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Tests.Configuration;
 

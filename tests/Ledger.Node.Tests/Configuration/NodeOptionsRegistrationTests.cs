@@ -1,4 +1,7 @@
 using Ledger.Node.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ledger.Node.Tests.Configuration;
