@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Ledger.Consensus;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
