@@ -39,8 +39,9 @@ public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSp
             return 0;
         }
 
-        if (status.SoftState.Role != RaftRole.Leader)
+        if (status.SoftState.Role != RaftRole.Leader || status.ConfState.Voters.Length < 2)
         {
+            // A lone voter has nobody to hand over to, and nobody waits for it.
             return 0;
         }
 
@@ -72,11 +73,12 @@ public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSp
             }
             catch (OperationCanceledException)
             {
+                // The host's shutdown deadline came first.
                 break;
             }
         }
 
-        HandoverLog.NotTransferred(logger, target, (long)waitMax.TotalMilliseconds);
+        HandoverLog.NotTransferred(logger, target, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, cancellationToken.IsCancellationRequested);
         return 0;
     }
 
@@ -137,8 +139,8 @@ internal static partial class HandoverLog
     [LoggerMessage(EventId = 6712, Level = LogLevel.Information, Message = "Leadership handed over to raft node {Leader} in {ElapsedMilliseconds} ms; stopping")]
     public static partial void Transferred(ILogger logger, ulong leader, long elapsedMilliseconds);
 
-    [LoggerMessage(EventId = 6713, Level = LogLevel.Warning, Message = "Leadership was not handed to raft node {Target} within {WaitMilliseconds} ms; stopping anyway (the others elect a leader after an election timeout)")]
-    public static partial void NotTransferred(ILogger logger, ulong target, long waitMilliseconds);
+    [LoggerMessage(EventId = 6713, Level = LogLevel.Warning, Message = "Leadership was not handed to raft node {Target} after {ElapsedMilliseconds} ms (shutdown deadline reached: {DeadlineReached}); stopping anyway (the others elect a leader after an election timeout)")]
+    public static partial void NotTransferred(ILogger logger, ulong target, long elapsedMilliseconds, bool deadlineReached);
 
     [LoggerMessage(EventId = 6714, Level = LogLevel.Information, Message = "Stopping as leader with no caught-up voter to hand leadership to")]
     public static partial void NoSuccessor(ILogger logger);

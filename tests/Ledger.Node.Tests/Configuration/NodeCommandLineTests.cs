@@ -92,6 +92,26 @@ public sealed class NodeCommandLineTests
     }
 
     [Test]
+    public async Task RunAsync_Help_PrintsTheFlagsAndExitsZero()
+    {
+        var output = new StringWriter();
+        var previous = Console.Out;
+        int exitCode;
+        Console.SetOut(output);
+        try
+        {
+            exitCode = await NodeProgram.RunAsync(["--help"]);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.That(exitCode, Is.Zero);
+        Assert.That(output.ToString(), Does.Contain("--genesis FILE").And.Contain("--dev").And.Contain("docs/configuration.md"));
+    }
+
+    [Test]
     public async Task RunAsync_Version_ExitsZeroWithoutStartingANode()
     {
         var data = Path.Combine(Path.GetTempPath(), "ledger-never-created-" + Guid.NewGuid().ToString("N"));
