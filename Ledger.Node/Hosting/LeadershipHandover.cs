@@ -21,7 +21,7 @@ public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSp
     /// </summary>
     public CancellationToken PeerStreamsStopping => peerStreamsStopping.Token;
 
-    /// <summary>Hands leadership over if this node leads; returns the node it went to, or 0 when nothing was handed over.</summary>
+    /// <summary>Hands leadership over if this node leads; returns the Raft id of the new leader, or 0 when nothing was handed over.</summary>
     public async Task<ulong> HandOverAsync(CancellationToken cancellationToken)
     {
         if (waitMax <= TimeSpan.Zero || !node.IsLeader || node.Damage.Current is not null)
@@ -45,26 +45,46 @@ public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSp
             return 0;
         }
 
-        var target = MostCaughtUpVoter(status);
-        if (target == 0)
-        {
-            HandoverLog.NoSuccessor(logger);
-            return 0;
-        }
-
+        // A leader elected a moment ago may not have heard from any follower yet (none is "recently active"):
+        // then there is no target at first, and the loop looks again at every poll until one answers.
+        var tried = new HashSet<ulong>();
+        var target = PickTarget(status, tried);
         var started = timeProvider.GetTimestamp();
-        if (!node.Driver.TryTransferLeadership(target))
+        if (target != 0)
         {
-            return 0;
+            node.Driver.TryTransferLeadership(target);
+            HandoverLog.Transferring(logger, target, (long)waitMax.TotalMilliseconds);
         }
 
-        HandoverLog.Transferring(logger, target, (long)waitMax.TotalMilliseconds);
+        var polls = 0;
         while (timeProvider.GetElapsedTime(started) < waitMax)
         {
             if (node.RaftStatus.Role != RaftRole.Leader)
             {
                 HandoverLog.Transferred(logger, node.RaftStatus.Leader, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-                return target;
+                return node.RaftStatus.Leader is var leader and not 0 ? leader : target;
+            }
+
+            if (target == 0 || ++polls % RetryPolls == 0)
+            {
+                // The target did not take over: it may have stopped a moment ago (Raft still counts it recently
+                // active for an election timeout), or the one TimeoutNow Raft sends was dropped by a peer stream
+                // that was reconnecting. Abort the transfer (a transfer to oneself) and try the next voter.
+                if (target != 0)
+                {
+                    node.Driver.TryTransferLeadership(node.RaftId);
+                }
+
+                if (await RetargetAsync(tried, cancellationToken).ConfigureAwait(false) is { } retarget)
+                {
+                    if (target == 0)
+                    {
+                        HandoverLog.Transferring(logger, retarget, (long)waitMax.TotalMilliseconds);
+                    }
+
+                    target = retarget;
+                    node.Driver.TryTransferLeadership(target);
+                }
             }
 
             try
@@ -78,19 +98,83 @@ public sealed class LeadershipHandover(LedgerNode node, TimeSpan waitMax, TimeSp
             }
         }
 
-        HandoverLog.NotTransferred(logger, target, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, cancellationToken.IsCancellationRequested);
+        if (target == 0)
+        {
+            HandoverLog.NoSuccessor(logger);
+        }
+        else
+        {
+            HandoverLog.NotTransferred(logger, target, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, cancellationToken.IsCancellationRequested);
+        }
+
         return 0;
     }
 
-    /// <summary>The voter (not this node, not a learner, heard from recently, not recovering) with the longest log; 0 when there is none.</summary>
-    public static ulong MostCaughtUpVoter(RaftStatus status)
+    /// <summary>Polls between two attempts of the same hand-over (a poll is a Raft tick).</summary>
+    private const int RetryPolls = 10;
+
+    private async Task<ulong?> RetargetAsync(HashSet<ulong> tried, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await node.Driver.InspectAsync(cancellationToken).ConfigureAwait(false);
+            if (status.SoftState.Role != RaftRole.Leader)
+            {
+                return null;
+            }
+
+            if (PickTarget(status, tried) is var target and not 0)
+            {
+                return target;
+            }
+
+            // Every voter was tried once: start over with the best of them.
+            tried.Clear();
+            return PickTarget(status, tried) is var again and not 0 ? again : null;
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The next voter to try: among those not tried yet, one this node's peer stream reaches now if there is one; remembered in <paramref name="tried"/>.</summary>
+    private ulong PickTarget(RaftStatus status, HashSet<ulong> tried)
+    {
+        var stats = node.Peers.Stats();
+        var skip = new HashSet<ulong>(tried);
+        foreach (var progress in status.Progress)
+        {
+            if (!stats.TryGetValue(progress.Id, out var peer) || !peer.Connected)
+            {
+                skip.Add(progress.Id);
+            }
+        }
+
+        var target = MostCaughtUpVoter(status, skip);
+        if (target == 0)
+        {
+            target = MostCaughtUpVoter(status, tried);
+        }
+
+        if (target != 0)
+        {
+            tried.Add(target);
+        }
+
+        return target;
+    }
+
+    /// <summary>The voter (not this node, not a learner, heard from recently, not recovering, not in <paramref name="skip"/>) with the longest log; 0 when there is none.</summary>
+    public static ulong MostCaughtUpVoter(RaftStatus status, IReadOnlySet<ulong>? skip = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ulong best = 0;
         ulong bestMatch = 0;
         foreach (var progress in status.Progress)
         {
-            if (progress.Id == status.Id || progress.IsLearner || !progress.RecentActive || progress.Recovering || !status.ConfState.IsVoter(progress.Id))
+            if (progress.Id == status.Id || progress.IsLearner || !progress.RecentActive || progress.Recovering || !status.ConfState.IsVoter(progress.Id)
+                || (skip is not null && skip.Contains(progress.Id)))
             {
                 continue;
             }
@@ -142,6 +226,6 @@ internal static partial class HandoverLog
     [LoggerMessage(EventId = 6713, Level = LogLevel.Warning, Message = "Leadership was not handed to raft node {Target} after {ElapsedMilliseconds} ms (shutdown deadline reached: {DeadlineReached}); stopping anyway (the others elect a leader after an election timeout)")]
     public static partial void NotTransferred(ILogger logger, ulong target, long elapsedMilliseconds, bool deadlineReached);
 
-    [LoggerMessage(EventId = 6714, Level = LogLevel.Information, Message = "Stopping as leader with no caught-up voter to hand leadership to")]
+    [LoggerMessage(EventId = 6714, Level = LogLevel.Information, Message = "Stopping as leader with no reachable, caught-up voter to hand leadership to")]
     public static partial void NoSuccessor(ILogger logger);
 }

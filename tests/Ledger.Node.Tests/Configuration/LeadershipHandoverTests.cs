@@ -38,6 +38,14 @@ public sealed class LeadershipHandoverTests
     }
 
     [Test]
+    public void MostCaughtUpVoter_SkippedVoter_NextBest()
+    {
+        var status = Leader(Peer(1, 10), Peer(2, 7), Peer(3, 9));
+
+        Assert.That(LeadershipHandover.MostCaughtUpVoter(status, new HashSet<ulong> { 3 }), Is.EqualTo(2UL));
+    }
+
+    [Test]
     public void MostCaughtUpVoter_NoOtherVoter_None()
     {
         Assert.That(LeadershipHandover.MostCaughtUpVoter(Leader(Peer(1, 10), Peer(5, 10, learner: true))), Is.Zero);
@@ -71,6 +79,11 @@ public sealed class LeadershipHandoverTests
 
             Assert.That(newLeader, Has.Count.EqualTo(1), "a follower leads the moment the old leader's stop returns");
             Assert.That(newLeader[0].Node.RaftStatus.Term, Is.GreaterThan(term));
+
+            // And again at once, from the leader that just took over (its stream to the last node may be new).
+            var last = nodes.Skip(1).Single(n => n != newLeader[0]);
+            await newLeader[0].StopAsync();
+            Assert.That(last.Node.RaftStatus.Role, Is.EqualTo(RaftRole.Leader), "the last node leads the moment the second leader's stop returns");
         }
         finally
         {
