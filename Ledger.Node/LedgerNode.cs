@@ -89,6 +89,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 // Clock-based floor: a replaced directory (restored copy, damaged one moved aside) must still give a new incarnation.
                 IncarnationFloor = (ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
                 ChainId = chain.ChainId,
+                GenesisHash = chain.GenesisSha256,
                 SyncWrites = false,
                 VerifyAtOpenBytesMax = (ulong)options.IntegrityScan.VerifyAtOpenBytesMax,
             }));
@@ -357,6 +358,12 @@ public sealed partial class LedgerNode : IAsyncDisposable
     public EntryTimeCheck EntryTimeCheck { get; }
 
     public DriverStatus RaftStatus => driver.Status;
+
+    /// <summary>This start recorded the genesis hash in a data directory that had none (see <see cref="Chain.GenesisBinding"/>).</summary>
+    public bool GenesisHashStampedOnExistingDirectory => database.GenesisHashStampedOnExistingDirectory;
+
+    /// <summary>The database directory (under the configured data directory).</summary>
+    public string DatabaseDirectoryPath => database.DataDirectory;
 
     public bool IsLeader => driver.Status.Role == RaftRole.Leader;
 

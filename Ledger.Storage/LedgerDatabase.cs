@@ -52,6 +52,7 @@ public sealed partial class LedgerDatabase : IDisposable
     // are not kept in the block cache, so a pass over cold data does not evict what serving reads.
     private readonly ReadOptions _scanReadOptions;
     private bool _disposed;
+    private readonly byte[]? genesisHash;
 
     // Kept for the statistics (StorageStatistics): the options own the statistics object that counts write stalls.
     private readonly DbOptions _dbOptions;
@@ -66,6 +67,7 @@ public sealed partial class LedgerDatabase : IDisposable
         _blockCache = blockCache;
         DataDirectory = path;
         ChainId = options.ChainId;
+        genesisHash = options.GenesisHash;
         SyncWrites = options.SyncWrites;
         _rocks = rocks;
         _writeOptions = new WriteOptions().SetSync(options.SyncWrites);
@@ -89,6 +91,12 @@ public sealed partial class LedgerDatabase : IDisposable
     /// <see cref="LedgerDatabaseOptions.OpenOlderFormatForMigration"/>.
     /// </summary>
     public uint StoredFormatVersion { get; private set; } = FormatVersion;
+
+    /// <summary>
+    /// True when this open recorded the genesis hash in a directory that had a chain id but no genesis hash
+    /// (written by a build before the hash was recorded): from now on it is bound to that genesis.
+    /// </summary>
+    public bool GenesisHashStampedOnExistingDirectory { get; private set; }
 
 
     public bool SyncWrites { get; }
@@ -848,6 +856,30 @@ public sealed partial class LedgerDatabase : IDisposable
         return File.Exists(current) ? File.ReadAllText(current).Trim() : null;
     }
 
+    /// <summary>After the chain id matched: the directory's genesis hash must be the configured one; a directory without one gets it now.</summary>
+    private void CheckOrStampGenesisHash()
+    {
+        if (genesisHash is null)
+        {
+            return;
+        }
+
+        var stored = Get(Meta, MetaKeys.GenesisHash);
+        if (stored is null)
+        {
+            using var batch = new WriteBatch();
+            batch.Put(MetaKeys.GenesisHash, genesisHash, Meta);
+            _rocks.Write(batch, new WriteOptions().SetSync(true));
+            GenesisHashStampedOnExistingDirectory = true;
+            return;
+        }
+
+        if (!stored.AsSpan().SequenceEqual(genesisHash))
+        {
+            throw new GenesisMismatchException(DataDirectory, ChainId, stored, genesisHash);
+        }
+    }
+
     /// <param name="existingManifest">The MANIFEST the directory's CURRENT named before the open; null for a new directory.</param>
     /// <param name="openOlderFormat">Open an older, migratable format as it is (<see cref="LedgerDatabaseOptions.OpenOlderFormatForMigration"/>).</param>
     private void CheckOrStampIdentity(string? existingManifest, bool openOlderFormat)
@@ -871,6 +903,11 @@ public sealed partial class LedgerDatabase : IDisposable
             BinaryPrimitives.WriteUInt32BigEndian(versionBytes, FormatVersion);
             batch.Put(MetaKeys.FormatVersion, versionBytes, Meta);
             batch.Put(MetaKeys.ChainId, Encoding.UTF8.GetBytes(ChainId), Meta);
+            if (genesisHash is not null)
+            {
+                batch.Put(MetaKeys.GenesisHash, genesisHash, Meta);
+            }
+
             _rocks.Write(batch, new WriteOptions().SetSync(true));
             return;
         }
@@ -907,5 +944,8 @@ public sealed partial class LedgerDatabase : IDisposable
 
             StoredFormatVersion = version;
         }
+
+        // After the format check: a directory refused for its format is left as it was found.
+        CheckOrStampGenesisHash();
     }
 }

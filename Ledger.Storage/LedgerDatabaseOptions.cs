@@ -5,10 +5,22 @@ public sealed record LedgerDatabaseOptions
 {
     public const int ChainIdBytesMax = 256;
 
+    /// <summary>Largest genesis hash a directory records (a SHA-512 or smaller digest).</summary>
+    public const int GenesisHashBytesMax = 64;
+
     public required string DataDirectory { get; init; }
 
     /// <summary>Recorded on first open; every later open must name the same chain.</summary>
     public required string ChainId { get; init; }
+
+    /// <summary>
+    /// The hash of the genesis file this node runs under (the node passes SHA-256 of its bytes). Recorded on
+    /// first open, and on the first open of an older directory that has none yet
+    /// (<see cref="LedgerDatabase.GenesisHashStampedOnExistingDirectory"/>); every later open must pass the same
+    /// hash, or <see cref="Errors.GenesisMismatchException"/>: a chain id alone does not say the members,
+    /// keys and nodes are the ones the data was written under. Null: not checked (tools, benchmarks, scratch copies).
+    /// </summary>
+    public byte[]? GenesisHash { get; init; }
 
     /// <summary>fsync every write (Raft followers acknowledge only durable data). Off only for benchmarks and bulk loads.</summary>
     public bool SyncWrites { get; init; } = true;
@@ -138,6 +150,11 @@ public sealed record LedgerDatabaseOptions
         if (System.Text.Encoding.UTF8.GetByteCount(ChainId) > ChainIdBytesMax)
         {
             throw new ArgumentException($"chain id must be at most {ChainIdBytesMax} UTF-8 bytes", nameof(ChainId));
+        }
+
+        if (GenesisHash is { Length: 0 or > GenesisHashBytesMax })
+        {
+            throw new ArgumentException($"genesis hash must be 1..{GenesisHashBytesMax} bytes, was {GenesisHash.Length}", nameof(GenesisHash));
         }
 
         CheckMemory(nameof(BlockCacheBytes), BlockCacheBytes);

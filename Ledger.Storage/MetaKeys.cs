@@ -7,6 +7,9 @@ internal static class MetaKeys
 
     public static ReadOnlySpan<byte> ChainId => "chain_id"u8;
 
+    /// <summary>Hash of the genesis file the directory was created under (see <see cref="LedgerDatabaseOptions.GenesisHash"/>).</summary>
+    public static ReadOnlySpan<byte> GenesisHash => "genesis_hash"u8;
+
     /// <summary>Last Raft index whose effects are in the database (written in the same batch as those effects).</summary>
     public static ReadOnlySpan<byte> AppliedRaftIndex => "applied_raft_index"u8;
 

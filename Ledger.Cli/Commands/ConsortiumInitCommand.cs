@@ -66,7 +66,7 @@ public static class ConsortiumInitCommand
             console.Result(json, [$"consortium '{settings.ChainId}' ({settings.Suite.Name}, {settings.NodeCount} nodes) written to {settings.Directory}:", .. written.Select(path => "  " + path)]);
             return ExitCodes.Ok;
         });
-        var group = new Command("consortium", "Consortium set-up") { command, ConsortiumAddNodeCommand.Create(environment) };
+        var group = new Command("consortium", "Consortium set-up") { command, ConsortiumAddNodeCommand.Create(environment), ConsortiumRenewCertCommand.Create(environment) };
         return group;
     }
 

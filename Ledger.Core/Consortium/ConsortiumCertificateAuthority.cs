@@ -45,8 +45,15 @@ public sealed class ConsortiumCertificateAuthority : IDisposable
     /// <summary>Issues a node certificate for <paramref name="nodeId"/>, valid for the given host names and addresses.</summary>
     public X509Certificate2 IssueNodeCertificate(string nodeId, IEnumerable<string> hostNames, IEnumerable<IPAddress> addresses, DateTimeOffset notBefore, TimeSpan validity)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return IssueNodeCertificate(nodeId, key, hostNames, addresses, notBefore, validity);
+    }
+
+    /// <summary>As above, for a key the node already has (a renewal that keeps the node's TLS key).</summary>
+    public X509Certificate2 IssueNodeCertificate(string nodeId, ECDsa key, IEnumerable<string> hostNames, IEnumerable<IPAddress> addresses, DateTimeOffset notBefore, TimeSpan validity)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
+        ArgumentNullException.ThrowIfNull(key);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={EscapeName(nodeId)}"), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));

@@ -43,6 +43,7 @@ public sealed class ChainContext
 
         GenesisHash = new byte[Hash.HashSizeBytes];
         Hash.Hash(genesisBytes, GenesisHash);
+        GenesisSha256 = System.Security.Cryptography.SHA256.HashData(genesisBytes);
     }
 
     public ConsortiumGenesis Genesis { get; }
@@ -51,6 +52,9 @@ public sealed class ChainContext
     public byte[] GenesisBytes { get; }
 
     public byte[] GenesisHash { get; }
+
+    /// <summary>SHA-256 of the genesis file's bytes whatever the suite (what <c>sha256sum genesis.json</c> prints): the data directory is bound to it.</summary>
+    public byte[] GenesisSha256 { get; }
 
     public string ChainId => Genesis.ChainId;
 

@@ -14,6 +14,26 @@ public sealed class NodeOptions
 {
     public const string SectionName = "Node";
 
+    /// <summary>
+    /// Run as a development node (<c>--dev</c>): a generated single-node consortium in the data directory.
+    /// Needed whenever anything production-like is configured (a data directory); without a genesis file and
+    /// without any such setting the node is a development node anyway. Refused together with a genesis file.
+    /// </summary>
+    public bool Development { get; set; }
+
+    /// <summary>Console log format: <c>simple</c> (one line per event) or <c>json</c> (one JSON object per line, for log collectors).</summary>
+    public string LogFormat { get; set; } = LogFormats.Simple;
+
+    /// <summary>
+    /// A leader being stopped first hands leadership to the most caught-up voter and waits for it at most this
+    /// long (capped by the election timeout, after which Raft abandons a transfer): clients see a leader change,
+    /// not an election timeout of unavailability. 0 turns it off.
+    /// </summary>
+    public int StopLeadershipTransferMilliseconds { get; set; } = 2_000;
+
+    /// <summary>Longest <see cref="StopLeadershipTransferMilliseconds"/>: the host's whole shutdown budget is a few seconds.</summary>
+    public const int StopLeadershipTransferMillisecondsMax = 10_000;
+
     /// <summary>This node's id as named in the genesis file. Empty in development mode (taken from the generated consortium).</summary>
     public string NodeId { get; set; } = "";
 
@@ -211,6 +231,17 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"Node:MetricsUrl ({MetricsUrl}) must use a port of its own: metrics are served by the listener's port, not by Host header");
         }
 
+        if (LogFormat is not (LogFormats.Simple or LogFormats.Json))
+        {
+            throw new InvalidOperationException($"Node:LogFormat (--log-format) must be '{LogFormats.Simple}' or '{LogFormats.Json}', was '{LogFormat}'");
+        }
+
+        if (StopLeadershipTransferMilliseconds is < 0 or > StopLeadershipTransferMillisecondsMax)
+        {
+            throw new InvalidOperationException($"Node:StopLeadershipTransferMilliseconds must be within 0..{StopLeadershipTransferMillisecondsMax}, was {StopLeadershipTransferMilliseconds}");
+        }
+
+        Tls.Validate();
         Web.WebListenerUrl.Validate(WebUrl, PublicUrl, PeerUrl, MetricsUrl);
         TestFaults.SkewedTimeProvider.Validate(ClockOffsetMilliseconds, ClockDriftPpm);
         Api.Validate();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Ledger.Consensus;
 using Ledger.Core.Consortium;
 using Ledger.Core.Crypto;
@@ -11,11 +10,13 @@ using Ledger.Node.Peers;
 using Ledger.Node.Recovery;
 using Ledger.Node.Services;
 using Ledger.Node.TestFaults;
+using Ledger.Node.Tls;
 using Ledger.Node.Tracing;
 using Ledger.Node.Web;
 using Ledger.Storage.Errors;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace Ledger.Node.Hosting;
@@ -38,13 +39,26 @@ public static class NodeProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
+        switch (ParseCommandLine(args, out var refusal))
+        {
+            case NodeCommand.Help:
+                await Console.Out.WriteAsync(NodeCommandLine.HelpText()).ConfigureAwait(false);
+                return 0;
+            case NodeCommand.Version:
+                await Console.Out.WriteLineAsync(NodeCommandLine.VersionText()).ConfigureAwait(false);
+                return 0;
+            case null:
+                await Console.Error.WriteLineAsync($"ledger-node: {refusal}").ConfigureAwait(false);
+                return ExitConfiguration;
+        }
+
         WebApplication app;
         LedgerNode node;
         try
         {
             (app, node) = Build(args);
         }
-        catch (Exception e) when (e is InvalidOperationException or GenesisFormatException or LedgerCryptoException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or GenesisFormatException or LedgerCryptoException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
         {
             await Console.Error.WriteLineAsync($"ledger-node: {Describe(e)}").ConfigureAwait(false);
             return e is IOException or UnauthorizedAccessException ? ExitStorage : ExitConfiguration;
@@ -89,31 +103,21 @@ public static class NodeProgram
     public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null)
     {
         var startup = new StartupPhases(sinceProcessStart: timeProvider is null);
+        if (NodeCommandLine.Parse(args) != NodeCommand.Run)
+        {
+            throw new NodeConfigurationException("--help and --version print and exit; they start no node");
+        }
+
         args = CommandLineFlags.ExpandSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
-        builder.Configuration.AddEnvironmentVariables("LEDGER_");
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(CommandLineFlags.Map));
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        // Per-request framework logs would drown the ledger's own events at thousands of calls per second.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // A recovering node is unhealthy by design; the readiness answer says why, a log line per probe adds nothing.
-        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
-
-        var options = new NodeOptions();
-        builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
-        options.Validate();
+        var (options, development, devConsortiumCreated) = NodeConfiguration.Load(builder.Configuration, builder.Services, args);
+        NodeLogging.Configure(builder.Logging, builder.Configuration, options.LogFormat);
         var testBugs = TestBugs.FromEnvironment(options.TestBugs);
 
-        var development = options.GenesisFile.Length == 0;
         var webUri = WebListenerUrl.Resolve(options.WebUrl, development);
         if (development)
         {
-            var created = DevConsortium.EnsureCreated(options.DataDirectory, options.PeerUrl);
-            options.GenesisFile = DevConsortium.GenesisPath(options.DataDirectory);
-            options.NodeKeyFile = DevConsortium.NodeKeyPath(options.DataDirectory);
-            options.NodeId = DevConsortium.NodeId;
-            PrintDevelopmentBanner(options, created, webUri);
+            PrintDevelopmentBanner(options, devConsortiumCreated, webUri);
         }
 
         if (options.NodeId.Length == 0 || options.NodeKeyFile.Length == 0)
@@ -126,17 +130,9 @@ public static class NodeProgram
         var chain = ChainContext.Load(options.GenesisFile);
         var nodeKey = KeyFile.Import(File.ReadAllText(options.NodeKeyFile));
         var peerUrls = ParsePeers(options.Peers);
-        PeerTls? tls = null;
-        if (options.Tls.Enabled)
-        {
-            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(options.Tls.CaCertificateFile));
-            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(options.Tls.CertificateFile), File.ReadAllText(options.Tls.PrivateKeyFile));
-            // Kestrel needs a certificate whose key is exportable through the platform store on Linux.
-            certificate = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-            tls = new PeerTls(certificate, authority);
-        }
-
-        var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        // The node's own components log through a factory configured exactly as the host's (levels, format).
+        var loggerFactory = NodeLogging.CreateFactory(builder.Configuration, options.LogFormat);
+        var tls = TlsSetup.Load(options.Tls, options.NodeId, timeProvider ?? TimeProvider.System, loggerFactory);
         PeerTransportPolicy.Enforce(
             PeerTransportPolicy.FindPlaintextPeers(chain, options.NodeId, options.PeerUrl, tls is not null, peerUrls),
             options.InsecurePlaintextPeers,
@@ -173,6 +169,9 @@ public static class NodeProgram
         }
 
         builder.Services.AddSingleton(node);
+        GenesisBinding.Report(node, loggerFactory.CreateLogger(typeof(GenesisBinding)));
+        var handover = new LeadershipHandover(node, LeadershipHandoverWait(options), TimeSpan.FromMilliseconds(options.TickMilliseconds), clock, loggerFactory.CreateLogger<LeadershipHandover>());
+        builder.Services.AddSingleton<IHostedService>(handover);
         builder.Services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name);
         var streamBudget = new SubmitStreamBudget(options.Api);
         builder.Services.AddSingleton(streamBudget);
@@ -180,7 +179,7 @@ public static class NodeProgram
             "ledger_submit_stream_answers_pending", "SubmitStream answers read and not yet written, over the node (at most Node:Api:NodeAnswersMax)");
         node.Metrics.Registry.AddBeforeCollectCallback(() => answersPending.Set(streamBudget.PendingAnswers));
         builder.Services.AddSingleton(new NodeRuntimeOptions(TimeSpan.FromMilliseconds(options.SubmitTimeoutMilliseconds), options.BlocksPerRangeMax));
-        builder.Services.AddSingleton(sp => new LedgerPeerService(node, tls is not null, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+        builder.Services.AddSingleton(_ => new LedgerPeerService(node, tls is not null, handover.PeerStreamsStopping));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<EvidenceService>(); // one instance: it bounds the exports in flight
 
@@ -222,7 +221,8 @@ public static class NodeProgram
                 if (publicUri.Scheme == Uri.UriSchemeHttps)
                 {
                     // Clients authenticate the node by the consortium CA; they present no certificate themselves.
-                    listen.UseHttps(tls?.Certificate ?? throw new InvalidOperationException($"public URL {publicUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)"));
+                    var certificates = tls ?? throw new InvalidOperationException($"public URL {publicUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)");
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificates.Current });
                 }
             });
             if (options.MetricsUrl.Length > 0)
@@ -240,7 +240,8 @@ public static class NodeProgram
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
-                        ServerCertificate = tls.Certificate,
+                        // Asked per handshake: a renewed certificate file is served without a restart (TlsCertificateFiles).
+                        ServerCertificateSelector = (_, _) => tls.Current,
                         ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                         ClientCertificateValidation = (certificate, _, _) =>
                             ConsortiumCertificateAuthority.ChainsTo(certificate, tls.Authority, DateTimeOffset.UtcNow),
@@ -326,6 +327,25 @@ public static class NodeProgram
               dotnet run --project Ledger.Cli -- witness run --key {Path.Combine(directory, DevConsortium.WitnessId + ".key.json")} --endpoint {options.PublicUrl} --genesis {Path.Combine(directory, "genesis.json")}
             """);
     }
+
+    /// <summary>The command line's request, or null (and why) when it is wrong.</summary>
+    private static NodeCommand? ParseCommandLine(string[] args, out string? refusal)
+    {
+        try
+        {
+            refusal = null;
+            return NodeCommandLine.Parse(args);
+        }
+        catch (NodeConfigurationException e)
+        {
+            refusal = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>The stop-time hand-over waits at most the configured time and never past an election timeout (Raft abandons the transfer then).</summary>
+    private static TimeSpan LeadershipHandoverWait(NodeOptions options) =>
+        TimeSpan.FromMilliseconds(Math.Min(options.StopLeadershipTransferMilliseconds, (long)options.ElectionTicks * options.TickMilliseconds));
 
     private static string Describe(Exception e) => e switch
     {

@@ -157,7 +157,8 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
         {
             handler.SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = [tls.Certificate],
+                // Asked per connection: a renewed certificate file is presented on the next connection (TlsCertificateFiles).
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => tls.Current,
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                     certificate is X509Certificate2 presented
                     && ConsortiumCertificateAuthority.ChainsTo(presented, tls.Authority, timeProvider.GetUtcNow())
@@ -201,4 +202,11 @@ public sealed class PeerNetwork : IRaftTransport, IAsyncDisposable
 public sealed record PeerAddress(string NodeId, string Url);
 
 /// <summary>This node's client certificate and the consortium CA that peers must chain to.</summary>
-public sealed record PeerTls(X509Certificate2 Certificate, X509Certificate2 Authority);
+public sealed record PeerTls(X509Certificate2 Certificate, X509Certificate2 Authority)
+{
+    /// <summary>When set, the certificate files this node's certificate is read from and re-read when they change.</summary>
+    public Tls.TlsCertificateFiles? Files { get; init; }
+
+    /// <summary>The certificate to present in a handshake now: the files' current one, else <see cref="Certificate"/>.</summary>
+    public X509Certificate2 Current => Files?.Current ?? Certificate;
+}

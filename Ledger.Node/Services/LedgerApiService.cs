@@ -337,6 +337,9 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
             CertifiedHeight = node.Collector.CertifiedHeight,
             Fault = node.Driver.Fault?.Message ?? "",
             BlocksPerCallMax = (uint)runtime.BlocksPerRangeMax,
+            SoftwareVersion = Configuration.NodeVersion.Software,
+            StorageFormatVersion = Configuration.NodeVersion.StorageFormat,
+            GenesisSha256 = Convert.ToHexStringLower(node.Chain.GenesisSha256),
         };
         (response.Recovering, response.Recovery) = node.Recovery;
         foreach (var voter in node.Directory.RaftMembership.Voters)

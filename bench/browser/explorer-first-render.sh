@@ -55,7 +55,7 @@ dotnet build "$root/bench/Ledger.Bench" -c Release -nologo -v q >&2
 
 mkdir -p "$data"
 echo "starting a dev node: data $data, gRPC :$grpc_port, web $web (log $work/node.log)" >&2
-dotnet "$root/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" --data-dir "$data" \
+dotnet "$root/Ledger.Node/bin/Release/net10.0/Ledger.Node.dll" --dev --data-dir "$data" \
   --public-url "http://127.0.0.1:$grpc_port" --peer-url "http://127.0.0.1:$peer_port" --web-url "$web" \
   --fsync false >"$work/node.log" 2>&1 &
 node_pid=$!

@@ -58,6 +58,7 @@ internal sealed partial class NodeProcess : IDisposable
     /// <summary>The arguments of a single dev-mode node on <paramref name="dataDirectory"/> (fsync on).</summary>
     public static string[] DevArguments(string dataDirectory, NodePorts ports) =>
     [
+        "--dev",
         "--data-dir", dataDirectory,
         "--public-url", ports.PublicUrl,
         "--peer-url", ports.PeerUrl,

@@ -56,7 +56,7 @@ public sealed class PeerTransportPolicyTests
         var data = Directory.CreateTempSubdirectory("ledger-dev-node-").FullName;
         try
         {
-            string[] args = ["--data-dir", data, "--public-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}"];
+            string[] args = ["--dev", "--data-dir", data, "--public-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}"];
 
             Assert.DoesNotThrowAsync(async () =>
             {

@@ -76,6 +76,9 @@ public sealed class TestConsortium : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>The consortium CA when made with TLS (to issue or renew node certificates); null otherwise.</summary>
+    public ConsortiumCertificateAuthority? CertificateAuthority => authority;
+
     public ICryptoSuite Suite { get; }
 
     public string ChainId { get; }

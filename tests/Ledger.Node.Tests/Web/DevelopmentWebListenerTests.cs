@@ -33,7 +33,7 @@ public sealed class DevelopmentWebListenerTests
         var publicUrl = $"http://127.0.0.1:{TestConsortium.FreePort()}";
         try
         {
-            var node = new InProcessNode(["--data-dir", data, "--public-url", publicUrl, "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--web-url", webUrl], publicUrl);
+            var node = new InProcessNode(["--dev", "--data-dir", data, "--public-url", publicUrl, "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--web-url", webUrl], publicUrl);
             var banner = await CaptureConsoleAsync(() => node.StartAsync());
             await using (node)
             {
@@ -57,7 +57,7 @@ public sealed class DevelopmentWebListenerTests
         var data = Directory.CreateTempSubdirectory("ledger-dev-web-").FullName;
         try
         {
-            string[] args = ["--data-dir", data, "--public-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", .. extra];
+            string[] args = ["--dev", "--data-dir", data, "--public-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", .. extra];
             return await CaptureConsoleAsync(async () =>
             {
                 var (app, node) = NodeProgram.Build(args);
