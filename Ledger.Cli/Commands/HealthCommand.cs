@@ -51,7 +51,7 @@ public static class HealthCommand
                 new JsonObject { ["endpoint"] = client.CurrentEndpoint.ToString(), ["status"] = Name(status) },
                 serving
                     ? $"{client.CurrentEndpoint}: SERVING"
-                    : $"{client.CurrentEndpoint}: {Name(status)} (not ready: no leader, applying behind, disk below its reserve, recovering, stopped after a fault or damaged; the node's /readyz lists the reasons)");
+                    : $"{client.CurrentEndpoint}: {Name(status)} (not ready: no leader, applying behind, disk below its reserve, recovering, stopped after a fault or damaged; the node's /readyz lists the reasons and `ledger status` shows its view of the cluster)");
             return serving ? ExitCodes.Ok : ExitCodes.Unavailable;
         });
         return command;

@@ -173,6 +173,9 @@ public sealed class NodeOptions
     /// <summary>What readiness demands (<c>Node:Health:*</c>).</summary>
     public Health.HealthOptions Health { get; set; } = new();
 
+    /// <summary>Node:Tracing: the OTLP export of the node's spans (bound and validated on its own by TracingRegistration; here so its keys are known to the unknown-key check).</summary>
+    public Tracing.TracingOptions Tracing { get; set; } = new();
+
     /// <summary>TEST/CHAOS ONLY: this node's wall clock is set off by this much (see <see cref="TestFaults.SkewedTimeProvider"/>). 0 in production.</summary>
     public long ClockOffsetMilliseconds { get; set; }
 

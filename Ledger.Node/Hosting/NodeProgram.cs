@@ -212,7 +212,7 @@ public static class NodeProgram
             WebLimits.Apply(kestrel.Limits);
             if (webUri is not null)
             {
-                Listen(kestrel, webUri, listen => WebHosting.ConfigureListener(listen, webUri, tls?.Certificate));
+                Listen(kestrel, webUri, listen => WebHosting.ConfigureListener(listen, webUri, tls is null ? null : () => tls.Current));
             }
 
             Listen(kestrel, publicUri, listen =>

@@ -11,8 +11,12 @@ namespace Ledger.Node.Web;
 /// </summary>
 public static partial class WebHosting
 {
-    /// <summary>The web listener: HTTP/1.1 and HTTP/2, its own connection cap, TLS with the node's certificate when the URL is https.</summary>
-    public static void ConfigureListener(ListenOptions listen, Uri webUri, X509Certificate2? certificate)
+    /// <summary>
+    /// The web listener: HTTP/1.1 and HTTP/2, its own connection cap, TLS with the node's certificate when the URL is https.
+    /// <paramref name="certificate"/> is asked per handshake, as on the gRPC listeners, so a renewed certificate file is
+    /// served without a restart (TlsCertificateFiles).
+    /// </summary>
+    public static void ConfigureListener(ListenOptions listen, Uri webUri, Func<X509Certificate2>? certificate)
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(webUri);
@@ -20,7 +24,8 @@ public static partial class WebHosting
         listen.Use(new WebConnectionLimit(WebLimits.ConnectionsMax).Wrap);
         if (webUri.Scheme == Uri.UriSchemeHttps)
         {
-            listen.UseHttps(certificate ?? throw new InvalidOperationException($"web URL {webUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)"));
+            var current = certificate ?? throw new InvalidOperationException($"web URL {webUri} is https but no TLS certificate is configured (--tls-cert/--tls-key/--tls-ca)");
+            listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => current() });
         }
     }
 

@@ -67,8 +67,10 @@ public sealed class ProcessCluster : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var node in Nodes)
+            // By index: a test may replace a node (Nodes[i] = ...) while another task looks for the leader.
+            for (var i = 0; i < Nodes.Count; i++)
             {
+                var node = Nodes[i];
                 var status = await TryStatusAsync(node);
                 if (status?.Role == "Leader")
                 {
@@ -90,9 +92,9 @@ public sealed class ProcessCluster : IDisposable
         while (DateTime.UtcNow < deadline)
         {
             var heights = new List<ulong>();
-            foreach (var node in Nodes)
+            for (var i = 0; i < Nodes.Count; i++)
             {
-                var status = await TryStatusAsync(node);
+                var status = await TryStatusAsync(Nodes[i]);
                 if (status is not null)
                 {
                     heights.Add(status.Height);

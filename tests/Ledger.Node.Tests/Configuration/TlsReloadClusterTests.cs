@@ -6,20 +6,29 @@ using Ledger.Node.Tests.Support;
 
 namespace Ledger.Node.Tests.Configuration;
 
-/// <summary>A renewed certificate file is what a running node's peer listener presents to the next connection, without a restart.</summary>
+/// <summary>A renewed certificate file is what a running node's listeners (peer, public, web) present to the next connection, without a restart.</summary>
 public sealed class TlsReloadClusterTests
 {
     [Test]
-    public async Task PeerListener_CertificateFileRenewed_ServedToNewConnections()
+    public async Task EveryListener_CertificateFileRenewed_ServedToNewConnections()
     {
         using var consortium = new TestConsortium(1, withTls: true);
-        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--Node:Tls:ReloadCheckSeconds=1"]), consortium.Nodes[0].PublicUrl);
+        var webUrl = $"https://127.0.0.1:{TestConsortium.FreePort()}";
+        await using var node = new InProcessNode(consortium.ArgumentsFor(0, ["--Node:Tls:ReloadCheckSeconds=1", "--web-url", webUrl]), consortium.Nodes[0].PublicUrl);
+        // The public listener is on TLS when the consortium's public URLs are https.
+        string[] listeners = consortium.Nodes[0].PublicUrl.StartsWith("https:", StringComparison.Ordinal)
+            ? [consortium.Nodes[0].PeerUrl, consortium.Nodes[0].PublicUrl, webUrl]
+            : [consortium.Nodes[0].PeerUrl, webUrl];
         await node.StartAsync();
         // The peer listener asks for a client certificate of the consortium: the node's own serves.
         using var client = X509CertificateLoader.LoadPkcs12(
             X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(consortium.Directory, "node-1.cert.pem")), File.ReadAllText(Path.Combine(consortium.Directory, "node-1.key.pem"))).Export(X509ContentType.Pkcs12),
             null);
-        var before = await PresentedThumbprintAsync(consortium.Nodes[0].PeerUrl, client);
+        var before = new string?[listeners.Length];
+        for (var i = 0; i < listeners.Length; i++)
+        {
+            before[i] = await PresentedThumbprintAsync(listeners[i], client);
+        }
 
         // What `ledger consortium renew-cert` does: a new certificate from the same CA, written over the files.
         var authority = LoadAuthority(consortium);
@@ -27,15 +36,26 @@ public sealed class TlsReloadClusterTests
         File.WriteAllText(Path.Combine(consortium.Directory, "node-1.key.pem"), ConsortiumCertificateAuthority.ExportPrivateKeyPem(renewed));
         File.WriteAllText(Path.Combine(consortium.Directory, "node-1.cert.pem"), ConsortiumCertificateAuthority.ExportCertificatePem(renewed));
 
-        string? after = null;
-        await Eventually.WaitUntilAsync(() =>
+        var after = new string?[listeners.Length];
+        try
         {
-            after = PresentedThumbprintAsync(consortium.Nodes[0].PeerUrl, client).GetAwaiter().GetResult();
-            return after == renewed.Thumbprint;
-        });
+            await Eventually.WaitUntilAsync(() =>
+            {
+                for (var i = 0; i < listeners.Length; i++)
+                {
+                    after[i] = PresentedThumbprintAsync(listeners[i], client).GetAwaiter().GetResult();
+                }
 
-        Assert.That(before, Is.Not.EqualTo(renewed.Thumbprint));
-        Assert.That(after, Is.EqualTo(renewed.Thumbprint));
+                return after.All(thumbprint => thumbprint == renewed.Thumbprint);
+            });
+        }
+        catch (TimeoutException)
+        {
+            // Reported below, listener by listener.
+        }
+
+        Assert.That(before, Has.All.Not.Null.And.All.Not.EqualTo(renewed.Thumbprint));
+        Assert.That(after, Has.All.EqualTo(renewed.Thumbprint), $"listeners ({string.Join(", ", listeners)}): before {string.Join(", ", before)}");
     }
 
     private static ConsortiumCertificateAuthority LoadAuthority(TestConsortium consortium) =>
