@@ -50,14 +50,14 @@ public sealed class DirectoryManifestReader : IManifestReader
             digest.AppendData("\n"u8);
             if (!skip)
             {
+                using var stream = RegularFile.OpenRead(file.FullPath);
                 if (withSm3)
                 {
-                    var hashes = ContentHashes.ComputeFile(file.FullPath);
+                    var hashes = ContentHashes.Compute(stream);
                     into.Add(new BatchItem { ItemId = file.ItemId, ContentSha256 = hashes.Sha256, ContentSm3 = hashes.Sm3 });
                 }
                 else
                 {
-                    using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
                     into.Add(new BatchItem { ItemId = file.ItemId, ContentSha256 = UnsafeByteOperations.UnsafeWrap(SHA256.HashData(stream)) });
                 }
             }

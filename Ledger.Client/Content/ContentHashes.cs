@@ -54,6 +54,14 @@ public static class ContentHashes
     public static ContentHash ComputeFile(string path)
     {
         using var stream = File.OpenRead(path);
+        return Compute(stream);
+    }
+
+    /// <summary>SHA-256 and SM3 of the rest of <paramref name="content"/>, read once (synchronously).</summary>
+    public static ContentHash Compute(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var stream = content;
         using var digests = new DigestPair();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         try

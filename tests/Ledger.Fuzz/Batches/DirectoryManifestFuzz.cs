@@ -118,9 +118,16 @@ public static class DirectoryManifestFuzz
 
             return items.Count;
         });
-        if (reading.Wait(waitMax))
+        try
         {
-            return FuzzOutcome.Accepted($"{reading.Result} items beside a named pipe");
+            if (reading.Wait(waitMax))
+            {
+                return FuzzOutcome.Accepted($"{reading.Result} items beside a named pipe");
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is ManifestFormatException refusal)
+        {
+            return FuzzOutcome.Refused(refusal.Message);
         }
 
         using (new FileStream(pipe, FileMode.Open, FileAccess.Write))
