@@ -47,7 +47,8 @@ internal sealed class Sm2BouncyCastleBackend : Sm2Backend
         return new ECPublicKeyParameters("EC", point, Domain);
     }
 
-    public override object ParsePublicKey(ReadOnlySpan<byte> encodedPublicKey) => DecodePoint(encodedPublicKey);
+    /// <summary>A <see cref="Sm2BouncyCastleVerifyingKey"/>: Z_A and the point's wNAF table computed once per key.</summary>
+    public override object ParsePublicKey(ReadOnlySpan<byte> encodedPublicKey) => new Sm2BouncyCastleVerifyingKey(DecodePoint(encodedPublicKey));
 
     public override object CreatePrivateKey(ReadOnlySpan<byte> privateScalar, ReadOnlySpan<byte> encodedPublicKey) =>
         new ECPrivateKeyParameters("EC", new BigInteger(1, privateScalar), Domain);
@@ -61,11 +62,14 @@ internal sealed class Sm2BouncyCastleBackend : Sm2Backend
         signer.GenerateSignature().CopyTo(signature);
     }
 
-    public override bool Verify(object publicHandle, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    public override bool Verify(object publicHandle, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        ((Sm2BouncyCastleVerifyingKey)publicHandle).Verify(message, signature);
+
+    /// <summary>Verification through BouncyCastle's own <see cref="SM2Signer"/> (Z_A and the point's tables per call): the reference <see cref="Sm2BouncyCastleVerifyingKey"/> is checked against.</summary>
+    public static bool VerifyWithSigner(ECPublicKeyParameters publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        // SM2Signer keeps per-message state, so each call gets its own; the parsed point is shared.
         var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-        signer.Init(false, new ParametersWithID((ECPublicKeyParameters)publicHandle, Sm2Sm3Suite.DefaultUserId));
+        signer.Init(false, new ParametersWithID(publicKey, Sm2Sm3Suite.DefaultUserId));
         signer.BlockUpdate(message);
         return signer.VerifySignature(signature.ToArray());
     }

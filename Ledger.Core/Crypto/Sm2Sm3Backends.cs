@@ -109,7 +109,7 @@ public static class Sm2Sm3Backends
             // OpenSSL signs, BouncyCastle verifies.
             var signature = new byte[Sm2SignatureEncoding.FixedSizeBytes];
             openSsl.Sign(openSslPrivate, message, signature);
-            var bouncyCastleAccepts = Sm2BouncyCastleBackend.Instance.Verify(publicParameters, message, signature);
+            var bouncyCastleAccepts = Sm2BouncyCastleBackend.VerifyWithSigner(publicParameters, message, signature);
 
             // BouncyCastle signs, OpenSSL verifies; and refuses it once one bit of s is flipped.
             var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
