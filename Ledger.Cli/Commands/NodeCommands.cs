@@ -156,7 +156,8 @@ public static class NodeCommands
                 $"leader:    {status.LeaderId} {status.LeaderAddress}",
                 $"height:    {status.Height} (certified {status.CertifiedHeight}), log size {status.LogSize}",
                 $"raft:      commit {status.CommitIndex}, applied {status.AppliedIndex}",
-                $"voters:    {string.Join(", ", status.Voters)}{(status.Learners.Count > 0 ? $"; learners {string.Join(", ", status.Learners)}" : "")}");
+                $"voters:    {string.Join(", ", status.Voters)}{(status.Learners.Count > 0 ? $"; learners {string.Join(", ", status.Learners)}" : "")}",
+                $"software:  {(status.SoftwareVersion.Length > 0 ? status.SoftwareVersion : "(not reported)")}, storage format {status.StorageFormatVersion}, genesis sha256 {(status.GenesisSha256.Length > 0 ? status.GenesisSha256 : "(not reported)")}");
             return ExitCodes.Ok;
         });
         return command;

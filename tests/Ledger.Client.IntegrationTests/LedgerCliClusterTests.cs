@@ -49,11 +49,15 @@ public sealed class LedgerCliClusterTests : ClusterFixture
         var txHash = registered.Json()[0].GetProperty("txHash").GetString()!;
 
         var status = LedgerCommand.Run(["status", "-o", "json", .. ConnectionArguments()]);
+        var statusText = LedgerCommand.Run(["status", .. ConnectionArguments()]);
         var get = LedgerCommand.Run(["get", txHash, "-o", "json", .. ConnectionArguments()]);
 
         Assert.That(registered.Json()[0].TryGetProperty("phash", out _), Is.False, "a text file gets no perceptual hash");
         Assert.That(status.ExitCode, Is.EqualTo(ExitCodes.Ok), status.ToString());
         Assert.That(status.Json().ValueKind, Is.EqualTo(JsonValueKind.Object));
+        var genesisSha256 = status.Json().GetProperty("genesisSha256").GetString();
+        Assert.That(genesisSha256, Has.Length.EqualTo(64), "the node reports the genesis it is bound to");
+        Assert.That(statusText.Out, Does.Contain($"storage format {Ledger.Storage.LedgerDatabase.FormatVersion}, genesis sha256 {genesisSha256}"), "an operator sees the node's version, format and genesis");
         Assert.That(get.ExitCode, Is.EqualTo(ExitCodes.Ok), get.ToString());
         Assert.That(get.Json().GetProperty("txHash").GetString(), Is.EqualTo(txHash));
     }
