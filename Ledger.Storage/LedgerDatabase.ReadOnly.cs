@@ -100,27 +100,7 @@ public sealed partial class LedgerDatabase
             throw new NotALedgerDatabaseException(DataDirectory, "it is a RocksDB database without the ledger's identity records (format version, chain id)");
         }
 
-        if (storedVersion is null || storedVersion.Length != sizeof(uint))
-        {
-            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a chain id but no valid format version");
-        }
-
-        var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version is < OldestMigratableFormatVersion or > FormatVersion)
-        {
-            throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
-        }
-
-        if (storedChainId is null)
-        {
-            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a format version but no chain id");
-        }
-
-        var chainId = Encoding.UTF8.GetString(storedChainId);
-        if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
-        {
-            throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
-        }
+        var version = CheckStoredIdentity(storedVersion, storedChainId);
 
         StoredFormatVersion = version;
     }

@@ -856,6 +856,38 @@ public sealed partial class LedgerDatabase : IDisposable
         return File.Exists(current) ? File.ReadAllText(current).Trim() : null;
     }
 
+    /// <summary>
+    /// The stored format version, once the identity records are whole, the format is one this build reads
+    /// (from <see cref="OldestMigratableFormatVersion"/>) and the chain id is this database's; throws otherwise.
+    /// One check for a read-write open and a read-only one.
+    /// </summary>
+    private uint CheckStoredIdentity(byte[]? storedVersion, byte[]? storedChainId)
+    {
+        if (storedVersion is null || storedVersion.Length != sizeof(uint))
+        {
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a chain id but no valid format version");
+        }
+
+        var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
+        if (version is < OldestMigratableFormatVersion or > FormatVersion)
+        {
+            throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
+        }
+
+        if (storedChainId is null)
+        {
+            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a format version but no chain id");
+        }
+
+        var chainId = Encoding.UTF8.GetString(storedChainId);
+        if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
+        {
+            throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
+        }
+
+        return version;
+    }
+
     /// <summary>After the chain id matched: the directory's genesis hash must be the configured one; a directory without one gets it now.</summary>
     private void CheckOrStampGenesisHash()
     {
@@ -912,27 +944,7 @@ public sealed partial class LedgerDatabase : IDisposable
             return;
         }
 
-        if (storedVersion is null || storedVersion.Length != sizeof(uint))
-        {
-            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a chain id but no valid format version");
-        }
-
-        var version = BinaryPrimitives.ReadUInt32BigEndian(storedVersion);
-        if (version is < OldestMigratableFormatVersion or > FormatVersion)
-        {
-            throw new IncompatibleFormatVersionException(DataDirectory, version, FormatVersion);
-        }
-
-        if (storedChainId is null)
-        {
-            throw new DataDirectoryDamagedException(DataDirectory, DamagedPart.Identity, fileName: null, "it has a format version but no chain id");
-        }
-
-        var chainId = Encoding.UTF8.GetString(storedChainId);
-        if (!string.Equals(chainId, ChainId, StringComparison.Ordinal))
-        {
-            throw new ChainIdMismatchException(DataDirectory, chainId, ChainId);
-        }
+        var version = CheckStoredIdentity(storedVersion, storedChainId);
 
         if (version < FormatVersion)
         {
