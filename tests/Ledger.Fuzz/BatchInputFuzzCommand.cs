@@ -7,7 +7,7 @@ namespace Ledger.Fuzz;
 /// <c>batch-input [--cases N] [--seed S] [--named-pipe]</c>: the batch-register input fuzzer (<see cref="BatchInputFuzzRun"/>):
 /// N mutated CSV manifests, N/4 generated directory trees and N/4 damaged journals resumed. Findings go to
 /// standard error; standard output gets exactly the closing line. Exit code 0 when nothing was found, 1 on a
-/// finding, 2 on a usage error. <c>--named-pipe</c> adds the open finding of a named pipe in a manifest directory.
+/// finding, 2 on a usage error. <c>--named-pipe</c> also puts a named pipe in a manifest directory (the reader must refuse it, not wait on it).
 /// </summary>
 public static class BatchInputFuzzCommand
 {

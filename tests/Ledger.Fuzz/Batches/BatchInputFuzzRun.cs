@@ -18,7 +18,7 @@ public sealed record BatchInputFuzzSummary(long Cases, IReadOnlyDictionary<strin
 /// </summary>
 public static class BatchInputFuzzRun
 {
-    /// <param name="checkNamedPipe">Also put a named pipe in a manifest directory (an open finding: the reader waits on it; see <see cref="DirectoryManifestFuzz.CheckNamedPipe"/>).</param>
+    /// <param name="checkNamedPipe">Also put a named pipe in a manifest directory (the reader must refuse it as not a regular file, not wait for a writer; see <see cref="DirectoryManifestFuzz.CheckNamedPipe"/>).</param>
     /// <param name="trace">Every case's outcome, one line each (a replay of the same seed writes the same lines).</param>
     public static BatchInputFuzzSummary Execute(long csvCases, long directoryCases, long journalCases, long seed, TextWriter? log = null, bool checkNamedPipe = false, TextWriter? trace = null)
     {

@@ -91,7 +91,8 @@ public static class DirectoryManifestFuzz
 
     /// <summary>
     /// A named pipe in the tree: reading it as a file would wait for a writer forever. Returns a finding when
-    /// the reader does not finish within <paramref name="waitMax"/> (then unblocks it by opening the pipe for writing).
+    /// the reader does not finish within <paramref name="waitMax"/> (then unblocks it by opening the pipe for writing);
+    /// the reader's refusal of the pipe as not a regular file is the expected outcome.
     /// </summary>
     public static FuzzOutcome CheckNamedPipe(string directory, TimeSpan waitMax)
     {
