@@ -17,31 +17,13 @@ public static class ApplyFuzzCommand
         ArgumentNullException.ThrowIfNull(args);
         long cases = 10_000;
         long seed = 1;
-        long fromCase = 0;
-        for (var i = 0; i < args.Length; i++)
+        var given = new Dictionary<string, long>();
+        if (!FuzzCaseArguments.TryParse("apply", args, error, ref cases, ref seed, [new("--from-case", TakesCount: true)], given))
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            var parsed = long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number);
-            switch (args[i])
-            {
-                case "--cases" when parsed && number >= 0:
-                    cases = number;
-                    i++;
-                    break;
-                case "--seed" when parsed:
-                    seed = number;
-                    i++;
-                    break;
-                case "--from-case" when parsed && number >= 0:
-                    fromCase = number;
-                    i++;
-                    break;
-                default:
-                    error.WriteLine($"apply: unknown or invalid argument '{args[i]}'");
-                    error.WriteLine(FuzzCommandLine.Usage);
-                    return 2;
-            }
+            return 2;
         }
+
+        var fromCase = given.GetValueOrDefault("--from-case");
 
         var summary = ApplyFuzzRun.Execute(cases, seed, fromCase, error);
         error.WriteLine($"apply fuzz seed={seed}: door_refused={summary.DoorRefused} rules_rejected={summary.RulesRejected} accepted={summary.Accepted} undecodable_envelopes={summary.UndecodableEnvelopes}");

@@ -20,30 +20,13 @@ public static class BatchInputFuzzCommand
         ArgumentNullException.ThrowIfNull(error);
         long cases = 4_000;
         long seed = 1;
-        var namedPipe = false;
-        for (var i = 0; i < args.Length; i++)
+        var given = new Dictionary<string, long>();
+        if (!FuzzCaseArguments.TryParse("batch-input", args, error, ref cases, ref seed, [new("--named-pipe", TakesCount: false)], given))
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            var parsed = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number);
-            switch (args[i])
-            {
-                case "--cases" when parsed && number >= 0:
-                    cases = number;
-                    i++;
-                    break;
-                case "--seed" when parsed:
-                    seed = number;
-                    i++;
-                    break;
-                case "--named-pipe":
-                    namedPipe = true;
-                    break;
-                default:
-                    error.WriteLine($"batch-input: unknown or invalid argument '{args[i]}'");
-                    error.WriteLine(FuzzCommandLine.Usage);
-                    return 2;
-            }
+            return 2;
         }
+
+        var namedPipe = given.ContainsKey("--named-pipe");
 
         var summary = BatchInputFuzzRun.Execute(cases, cases / 4, cases / 4, seed, error, namedPipe);
         error.WriteLine("batch-input fuzz seed=" + seed.ToString(CultureInfo.InvariantCulture) + ": " + string.Join(' ', summary.Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")));

@@ -20,25 +20,9 @@ public static class RecordFuzzCommand
         ArgumentNullException.ThrowIfNull(error);
         long cases = 20_000;
         long seed = 1;
-        for (var i = 0; i < args.Length; i++)
+        if (!FuzzCaseArguments.TryParse("records", args, error, ref cases, ref seed, [], []))
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            var parsed = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number);
-            switch (args[i])
-            {
-                case "--cases" when parsed && number >= 0:
-                    cases = number;
-                    i++;
-                    break;
-                case "--seed" when parsed:
-                    seed = number;
-                    i++;
-                    break;
-                default:
-                    error.WriteLine($"records: unknown or invalid argument '{args[i]}'");
-                    error.WriteLine(FuzzCommandLine.Usage);
-                    return 2;
-            }
+            return 2;
         }
 
         var summary = RecordFuzzRun.Execute(cases, cases, seed, error);
