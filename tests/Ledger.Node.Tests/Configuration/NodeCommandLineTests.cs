@@ -1,5 +1,6 @@
 using Ledger.Node.Configuration;
 using Ledger.Node.Hosting;
+using Ledger.Node.Tests.Support;
 
 namespace Ledger.Node.Tests.Configuration;
 
@@ -94,21 +95,11 @@ public sealed class NodeCommandLineTests
     [Test]
     public async Task RunAsync_Help_PrintsTheFlagsAndExitsZero()
     {
-        var output = new StringWriter();
-        var previous = Console.Out;
-        int exitCode;
-        Console.SetOut(output);
-        try
-        {
-            exitCode = await NodeProgram.RunAsync(["--help"]);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var exitCode = 0;
+        var output = await ConsoleCapture.RunAsync(async () => exitCode = await NodeProgram.RunAsync(["--help"]));
 
         Assert.That(exitCode, Is.Zero);
-        Assert.That(output.ToString(), Does.Contain("--genesis FILE").And.Contain("--dev").And.Contain("docs/configuration.md"));
+        Assert.That(output, Does.Contain("--genesis FILE").And.Contain("--dev").And.Contain("docs/configuration.md"));
     }
 
     [Test]

@@ -34,7 +34,7 @@ public sealed class DevelopmentWebListenerTests
         try
         {
             var node = new InProcessNode(["--dev", "--data-dir", data, "--public-url", publicUrl, "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--web-url", webUrl], publicUrl);
-            var banner = await CaptureConsoleAsync(() => node.StartAsync());
+            var banner = await ConsoleCapture.RunAsync(() => node.StartAsync());
             await using (node)
             {
                 using var client = new HttpClient { BaseAddress = new Uri(webUrl) };
@@ -58,7 +58,7 @@ public sealed class DevelopmentWebListenerTests
         try
         {
             string[] args = ["--dev", "--data-dir", data, "--public-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", "--peer-url", $"http://127.0.0.1:{TestConsortium.FreePort()}", .. extra];
-            return await CaptureConsoleAsync(async () =>
+            return await ConsoleCapture.RunAsync(async () =>
             {
                 var (app, node) = NodeProgram.Build(args);
                 await node.DisposeAsync();
@@ -69,22 +69,5 @@ public sealed class DevelopmentWebListenerTests
         {
             Directory.Delete(data, recursive: true);
         }
-    }
-
-    private static async Task<string> CaptureConsoleAsync(Func<Task> action)
-    {
-        var original = Console.Out;
-        using var captured = new StringWriter();
-        Console.SetOut(captured);
-        try
-        {
-            await action();
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return captured.ToString();
     }
 }
