@@ -39,6 +39,12 @@ public static class Sm2Sm3Backends
     /// <summary>"openssl" or "bouncycastle": what <see cref="Sm3HashAlgorithm.Instance"/> hashes with.</summary>
     public static string HashBackend => Sm3HashAlgorithm.Instance.Backend;
 
+    /// <summary>
+    /// How many SM2 public keys hold a comb table (BouncyCastle backend, process-wide): keys beyond it
+    /// verify on BouncyCastle's own multiplier. Each table keeps about 86 KB (Ledger.Bench sm2 measures it).
+    /// </summary>
+    public static int CombTablesMax => Sm2CombTableCache.SharedEntriesMax;
+
     /// <summary>The backends usable in this process, BouncyCastle always among them.</summary>
     public static IReadOnlyList<string> Available => OpenSslBackend.Value is null ? [BouncyCastle] : [OpenSsl, BouncyCastle];
 
