@@ -47,9 +47,7 @@ internal sealed class Sm2BouncyCastleVerifyingKey
     private readonly byte[] userDigest;
     private readonly Sm2CombTableCache combTables;
     private readonly Sm2CombTable generatorTable;
-    private readonly ECCurve curve;
     private readonly BigInteger order;
-    private readonly BigInteger fieldPrime;
     private readonly bool jacobian;
 
     private Sm2CombTable? combTable;
@@ -78,9 +76,8 @@ internal sealed class Sm2BouncyCastleVerifyingKey
         Parameters = parameters;
         Point = parameters.Q.Normalize();
         this.combTables = combTables;
-        curve = domain.Curve;
+        var curve = domain.Curve;
         order = domain.N;
-        fieldPrime = curve.Field.Characteristic;
         jacobian = curve.CoordinateSystem is ECCurve.COORD_JACOBIAN or ECCurve.COORD_JACOBIAN_CHUDNOVSKY or ECCurve.COORD_JACOBIAN_MODIFIED;
         generatorTable = ReferenceEquals(curve, Sm2BouncyCastleBackend.Domain.Curve) && domain.G.Equals(Sm2BouncyCastleBackend.Domain.G)
             ? Sm2GeneratorTable
@@ -143,20 +140,29 @@ internal sealed class Sm2BouncyCastleVerifyingKey
             sum = Sm2CombTable.SumOfTwoMultiplies(generatorTable, sBytes, table, tBytes);
         }
 
-        // B7: (e + x1) mod n = r, that is x1 = (r - e) mod n + k * n for k = 0 or 1, since 0 <= x1 < p < 2n.
+        // B7: (e + x1) mod n = r.
+        return HasAffineXCongruentTo(sum, r.Subtract(e).Mod(order), order, jacobian);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="sum"/> is a finite point whose affine x is congruent to
+    /// <paramref name="xModOrder"/> (in [0, n)) modulo n. Since 0 &lt;= x &lt; p &lt; 2n, x is either
+    /// that value or that value plus n (only possible when below p).
+    /// </summary>
+    internal static bool HasAffineXCongruentTo(ECPoint sum, BigInteger xModOrder, BigInteger order, bool jacobian)
+    {
         if (sum.IsInfinity)
         {
             return false;
         }
 
-        var x1ModOrder = r.Subtract(e).Mod(order);
-        if (HasAffineX(sum, x1ModOrder))
+        if (HasAffineX(sum, xModOrder, jacobian))
         {
             return true;
         }
 
-        var x1PlusOrder = x1ModOrder.Add(order);
-        return x1PlusOrder.CompareTo(fieldPrime) < 0 && HasAffineX(sum, x1PlusOrder);
+        var xPlusOrder = xModOrder.Add(order);
+        return xPlusOrder.CompareTo(sum.Curve.Field.Characteristic) < 0 && HasAffineX(sum, xPlusOrder, jacobian);
     }
 
     /// <summary>Called by the cache, under its lock, when it admits this key.</summary>
@@ -241,10 +247,10 @@ internal sealed class Sm2BouncyCastleVerifyingKey
         }
     }
 
-    /// <summary>Whether the affine x of <paramref name="sum"/> is <paramref name="x"/> (below p).</summary>
-    private bool HasAffineX(ECPoint sum, BigInteger x)
+    /// <summary>Whether the affine x of the finite point <paramref name="sum"/> is <paramref name="x"/> (below p).</summary>
+    private static bool HasAffineX(ECPoint sum, BigInteger x, bool jacobian)
     {
-        var candidate = curve.FromBigInteger(x);
+        var candidate = sum.Curve.FromBigInteger(x);
         if (!jacobian)
         {
             return candidate.Equals(sum.Normalize().AffineXCoord);

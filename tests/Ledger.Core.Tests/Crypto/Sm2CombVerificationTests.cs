@@ -299,6 +299,49 @@ public sealed class Sm2CombVerificationTests
     }
 
     [Test]
+    public void HasAffineXCongruentTo_PointWithXAtLeastTheOrder_MatchesXMinusN()
+    {
+        // A valid signature gives x1 >= n with probability about 2^-128, so B7's second candidate
+        // (x1 = (r - e) mod n + n) is checked here on a point built to have such an x, in Jacobian form.
+        var curve = Domain.Curve;
+        ECPoint? affine = null;
+        var x = N;
+        while (affine is null)
+        {
+            try
+            {
+                affine = curve.DecodePoint([0x02, .. Bytes32(x)]);
+            }
+            catch (ArgumentException)
+            {
+                x = x.Add(BigInteger.One); // no point with this x
+            }
+        }
+
+        var jacobian = affine.Multiply(BigInteger.Three).Add(affine.Twice().Negate());
+        Assert.That(jacobian.IsNormalized(), Is.False, "the check runs on projective coordinates");
+        Assert.That(jacobian.Normalize().AffineXCoord.ToBigInteger(), Is.EqualTo(x));
+        var xModOrder = x.Subtract(N);
+
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(jacobian, xModOrder, N, jacobian: true), Is.True);
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(affine, xModOrder, N, jacobian: true), Is.True);
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(jacobian, xModOrder, N, jacobian: false), Is.True);
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(jacobian, xModOrder.Add(BigInteger.One), N, jacobian: true), Is.False);
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(curve.Infinity, xModOrder, N, jacobian: true), Is.False);
+    }
+
+    [Test]
+    public void HasAffineXCongruentTo_PointWithXBelowTheOrder_MatchesXOnly()
+    {
+        var point = Domain.G.Multiply(BigInteger.ValueOf(7)).Add(Domain.G.Negate());
+        var x = point.Normalize().AffineXCoord.ToBigInteger();
+        Assume.That(x.CompareTo(N), Is.LessThan(0));
+
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(point, x, N, jacobian: true), Is.True);
+        Assert.That(Sm2BouncyCastleVerifyingKey.HasAffineXCongruentTo(point, x.Add(BigInteger.One).Mod(N), N, jacobian: true), Is.False);
+    }
+
+    [Test]
     public void Constants_TableShape_CoversEveryScalarBelowTheOrder()
     {
         Assert.That(Sm2CombTable.Width * Sm2CombTable.Columns, Is.EqualTo(Sm2CombTable.ScalarBits));
