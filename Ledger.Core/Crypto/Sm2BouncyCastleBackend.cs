@@ -47,7 +47,7 @@ internal sealed class Sm2BouncyCastleBackend : Sm2Backend
         return new ECPublicKeyParameters("EC", point, Domain);
     }
 
-    /// <summary>A <see cref="Sm2BouncyCastleVerifyingKey"/>: Z_A and the point's wNAF table computed once per key.</summary>
+    /// <summary>A <see cref="Sm2BouncyCastleVerifyingKey"/>: Z_A computed once per key, and from its second verification a comb table in the process-wide <see cref="Sm2CombTableCache.Shared"/>.</summary>
     public override object ParsePublicKey(ReadOnlySpan<byte> encodedPublicKey) => new Sm2BouncyCastleVerifyingKey(DecodePoint(encodedPublicKey));
 
     public override object CreatePrivateKey(ReadOnlySpan<byte> privateScalar, ReadOnlySpan<byte> encodedPublicKey) =>
@@ -65,7 +65,7 @@ internal sealed class Sm2BouncyCastleBackend : Sm2Backend
     public override bool Verify(object publicHandle, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
         ((Sm2BouncyCastleVerifyingKey)publicHandle).Verify(message, signature);
 
-    /// <summary>Verification through BouncyCastle's own <see cref="SM2Signer"/> (Z_A and the point's tables per call): the reference <see cref="Sm2BouncyCastleVerifyingKey"/> is checked against.</summary>
+    /// <summary>Verification through BouncyCastle's own <see cref="SM2Signer"/>, a new signer per call (Z_A per call; BouncyCastle's default multiplier, which keeps its tables on the point object): the reference <see cref="Sm2BouncyCastleVerifyingKey"/> is checked against.</summary>
     public static bool VerifyWithSigner(ECPublicKeyParameters publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());

@@ -24,10 +24,10 @@ public static class Sm2Sm3Backends
 
     /// <summary>
     /// False: OpenSSL 3.0-3.x runs SM2 on its generic prime-curve code (no precomputed tables for the
-    /// SM2 generator on x86-64), measured at 0.38x BouncyCastle's verification rate on this project's
-    /// machine (2,010 vs 5,327 per CPU-second, <c>Ledger.Bench sm2</c>, 2026-12-07); BouncyCastle's
-    /// specialised sm2p256v1 field and the tables it keeps on each cached public key win. Set true
-    /// where the deployed libcrypto has fast SM2 (and the bench shows it).
+    /// SM2 generator on x86-64), measured at 0.24x the BouncyCastle backend's verification rate on this
+    /// project's machine (3,300 vs 13,500-13,800 per CPU-second, <c>Ledger.Bench sm2</c>, 2026-12-07);
+    /// BouncyCastle's specialised sm2p256v1 field and the per-key comb tables (<see cref="Sm2CombTable"/>)
+    /// win. Set true where the deployed libcrypto has fast SM2 (and the bench shows it).
     /// </summary>
     private static readonly bool PreferOpenSslForSignatures = false;
 
@@ -38,6 +38,12 @@ public static class Sm2Sm3Backends
 
     /// <summary>"openssl" or "bouncycastle": what <see cref="Sm3HashAlgorithm.Instance"/> hashes with.</summary>
     public static string HashBackend => Sm3HashAlgorithm.Instance.Backend;
+
+    /// <summary>
+    /// How many SM2 public keys hold a comb table (BouncyCastle backend, process-wide): keys beyond it
+    /// verify on BouncyCastle's own multiplier. Each table keeps about 86 KB (Ledger.Bench sm2 measures it).
+    /// </summary>
+    public static int CombTablesMax => Sm2CombTableCache.SharedEntriesMax;
 
     /// <summary>The backends usable in this process, BouncyCastle always among them.</summary>
     public static IReadOnlyList<string> Available => OpenSslBackend.Value is null ? [BouncyCastle] : [OpenSsl, BouncyCastle];

@@ -9,8 +9,25 @@ namespace Ledger.Bench;
 /// SM2 and SM3 on the system's OpenSSL 3 against BouncyCastle, in the same run, on one thread:
 /// verifications, signatures and key parses per CPU-second (so per core, and insensitive to other
 /// load on a shared machine) and SM3 throughput on large and transaction-sized inputs. Rounds
-/// alternate the backends; the best round of each is reported.
+/// alternate the backends and the baselines; the best round of each is reported, and every ratio
+/// is between figures of this one run.
 /// </summary>
+/// <remarks>
+/// Baselines, all BouncyCastle's own <c>SM2Signer</c> with SM3 and the default user id, on the same
+/// messages (see docs/sm-crypto.md):
+/// <list type="bullet">
+/// <item><b>stock, key decoded per verification</b> (<c>sm2_verify_per_s_bc_sm2signer_decoded</c>):
+/// a new SM2Signer initialised with ECPublicKeyParameters decoded from the key's bytes for that
+/// verification, which is how the door and the apply path verified before #20 (they decoded the
+/// signer's key per transaction); Z_A and the point's wNAF table are computed every time.</item>
+/// <item><b>stock, key parameters retained</b> (<c>sm2_verify_per_s_bc_sm2signer</c>): a new SM2Signer
+/// per verification over one retained ECPublicKeyParameters. Z_A is computed every time, but
+/// BouncyCastle keeps the point's tables on the point object and, after four uses, switches it to its
+/// fixed-point comb (width 6), so this is already a precomputed-key figure.</item>
+/// <item><b>reused signer</b> (<c>sm2_verify_per_s_bc_sm2signer_reused</c>): one SM2Signer initialised
+/// once (Z_A once), fed one message after another.</item>
+/// </list>
+/// </remarks>
 public sealed class Sm2Bench : IBenchCommand
 {
     private const long RoundsDefault = 3;
@@ -36,12 +53,12 @@ public sealed class Sm2Bench : IBenchCommand
         Console.Error.WriteLine($"sm2-sm3 suite backend in use: signatures {Sm2Sm3Backends.SignatureBackend}, SM3 {Sm2Sm3Backends.HashBackend}; measuring {string.Join(", ", backends)}");
 
         var results = backends.ToDictionary(backend => backend, _ => new Result());
-        var bouncyCastleSigner = 0.0;
+        var signers = new SignerResult();
         for (var round = 0; round < rounds; round++)
         {
-            var signerRate = MeasureBouncyCastleSigner(verificationsPerRound);
-            bouncyCastleSigner = Math.Max(bouncyCastleSigner, signerRate);
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1} BouncyCastle SM2Signer (key parameters reused): verify {signerRate,8:F0}/s"));
+            var signerRound = MeasureBouncyCastleSigner(verificationsPerRound);
+            signers.KeepBest(signerRound);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1} BouncyCastle SM2Signer: verify {signerRound.RetainedPerCpuSecond,8:F0}/s new signer per verification over retained key parameters, {signerRound.DecodedPerCpuSecond,8:F0}/s key decoded per verification, {signerRound.ReusedPerCpuSecond,8:F0}/s one signer reused"));
             foreach (var backend in backends)
             {
                 var result = Measure(backend, verificationsPerRound);
@@ -55,21 +72,66 @@ public sealed class Sm2Bench : IBenchCommand
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{backend,-12}  SM2 verify {result.VerifiesPerCpuSecond,8:F0}/s per core (key decoded per call {result.UncachedVerifiesPerCpuSecond,8:F0}/s)   sign {result.SignsPerCpuSecond,8:F0}/s   key parse {result.ParsesPerCpuSecond,8:F0}/s   SM3 {result.Sm3LargeMegabytesPerSecond,6:F0} MB/s   SM3({Sm3SmallInputBytes} B) {result.Sm3SmallHashesPerSecond,9:F0}/s"));
         }
 
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BouncyCastle SM2Signer, its own API with the key parameters reused: SM2 verify {bouncyCastleSigner,8:F0}/s per core"));
         var bouncyCastle = results[Sm2Sm3Backends.BouncyCastle];
         var openSsl = results.GetValueOrDefault(Sm2Sm3Backends.OpenSsl) ?? new Result();
+        var inUse = results[Sm2Sm3Backends.SignatureBackend];
+        var tableBytes = MeasureCombTableBytes();
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BouncyCastle SM2Signer, new per verification, key decoded per verification (before #20): SM2 verify {signers.DecodedPerCpuSecond,8:F0}/s per core"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BouncyCastle SM2Signer, new per verification, key parameters retained:                SM2 verify {signers.RetainedPerCpuSecond,8:F0}/s per core, {signers.RetainedBytesPerVerification,7:F0} B allocated per verification"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BouncyCastle SM2Signer, one signer reused:                                            SM2 verify {signers.ReusedPerCpuSecond,8:F0}/s per core"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in use ({Sm2Sm3Backends.SignatureBackend}): key cached {inUse.VerifiesPerCpuSecond,8:F0}/s per core ({inUse.BytesPerVerification,7:F0} B allocated per verification), first use of a key {inUse.UncachedVerifiesPerCpuSecond,8:F0}/s; x{inUse.VerifiesPerCpuSecond / signers.DecodedPerCpuSecond:F2} SM2Signer with the key decoded per verification, x{inUse.VerifiesPerCpuSecond / signers.RetainedPerCpuSecond:F2} with the key parameters retained, x{inUse.VerifiesPerCpuSecond / signers.ReusedPerCpuSecond:F2} one signer reused"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"comb tables: at most {Sm2Sm3Backends.CombTablesMax} keys, {tableBytes:F0} B retained per table (measured), {Sm2Sm3Backends.CombTablesMax * tableBytes / 1e6:F1} MB at the bound"));
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"sm2_backend={Sm2Sm3Backends.SignatureBackend} sm2_verify_per_s_openssl={openSsl.VerifiesPerCpuSecond:F0} sm2_verify_per_s_bouncycastle={bouncyCastle.VerifiesPerCpuSecond:F0} sm2_verify_ratio={openSsl.VerifiesPerCpuSecond / bouncyCastle.VerifiesPerCpuSecond:F2} sm2_verify_uncached_per_s_openssl={openSsl.UncachedVerifiesPerCpuSecond:F0} sm2_verify_uncached_per_s_bouncycastle={bouncyCastle.UncachedVerifiesPerCpuSecond:F0} sm3_mb_per_s_openssl={openSsl.Sm3LargeMegabytesPerSecond:F0} sm3_mb_per_s_bouncycastle={bouncyCastle.Sm3LargeMegabytesPerSecond:F0} sm2_verify_per_s_bc_sm2signer={bouncyCastleSigner:F0} sm2_verify_in_use_vs_bc_sm2signer={Math.Max(openSsl.VerifiesPerCpuSecond, bouncyCastle.VerifiesPerCpuSecond) / bouncyCastleSigner:F2}"));
+            $"sm2_backend={Sm2Sm3Backends.SignatureBackend} sm2_verify_per_s_openssl={openSsl.VerifiesPerCpuSecond:F0} sm2_verify_per_s_bouncycastle={bouncyCastle.VerifiesPerCpuSecond:F0} sm2_verify_ratio={openSsl.VerifiesPerCpuSecond / bouncyCastle.VerifiesPerCpuSecond:F2} sm2_verify_uncached_per_s_openssl={openSsl.UncachedVerifiesPerCpuSecond:F0} sm2_verify_uncached_per_s_bouncycastle={bouncyCastle.UncachedVerifiesPerCpuSecond:F0} sm3_mb_per_s_openssl={openSsl.Sm3LargeMegabytesPerSecond:F0} sm3_mb_per_s_bouncycastle={bouncyCastle.Sm3LargeMegabytesPerSecond:F0} sm2_verify_per_s_bc_sm2signer={signers.RetainedPerCpuSecond:F0} sm2_verify_in_use_vs_bc_sm2signer={Math.Max(openSsl.VerifiesPerCpuSecond, bouncyCastle.VerifiesPerCpuSecond) / signers.RetainedPerCpuSecond:F2}"
+            + $" sm2_verify_per_s_in_use={inUse.VerifiesPerCpuSecond:F0} sm2_verify_per_s_first_use={inUse.UncachedVerifiesPerCpuSecond:F0} sm2_verify_per_s_bc_sm2signer_decoded={signers.DecodedPerCpuSecond:F0} sm2_verify_per_s_bc_sm2signer_reused={signers.ReusedPerCpuSecond:F0} sm2_verify_in_use_vs_bc_sm2signer_decoded={inUse.VerifiesPerCpuSecond / signers.DecodedPerCpuSecond:F2} sm2_verify_in_use_vs_bc_sm2signer_reused={inUse.VerifiesPerCpuSecond / signers.ReusedPerCpuSecond:F2} sm2_verify_alloc_bytes_in_use={inUse.BytesPerVerification:F0} sm2_verify_alloc_bytes_bc_sm2signer={signers.RetainedBytesPerVerification:F0} sm2_comb_tables_max={Sm2Sm3Backends.CombTablesMax} sm2_comb_table_bytes={tableBytes:F0}"));
         return 0;
     }
 
     /// <summary>
-    /// The baseline: BouncyCastle's SM2Signer as its API is meant to be used, a new signer per verification
-    /// over one decoded public key (it recomputes Z_A and the key point's tables each time), on the same
-    /// message size. The suite's BouncyCastle backend computes both once per key (Sm2BouncyCastleVerifyingKey).
+    /// Managed bytes one comb table keeps alive: keys verified twice (each builds a table) against keys
+    /// verified once (no table), the same number of each, on fresh suites; within the cache's bound.
     /// </summary>
-    private static double MeasureBouncyCastleSigner(int verifications)
+    private static double MeasureCombTableBytes()
+    {
+        const int keys = 32;
+        var random = new Random(Seed);
+        var message = new byte[MessageBytes];
+        random.NextBytes(message);
+
+        long RetainedAfter(int verificationsPerKey, List<object> keepAlive)
+        {
+            var suite = Sm2Sm3Backends.CreateSuite(Sm2Sm3Backends.BouncyCastle);
+            var pairs = Enumerable.Range(0, keys).Select(_ => suite.GenerateKeyPair()).ToArray();
+            var signatures = pairs.Select(pair => pair.Sign(message)).ToArray();
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            for (var i = 0; i < keys; i++)
+            {
+                var decoded = suite.DecodePublicKey(pairs[i].Public.ToArray());
+                for (var verification = 0; verification < verificationsPerKey; verification++)
+                {
+                    decoded.Verify(message, signatures[i]);
+                }
+
+                keepAlive.Add(decoded);
+            }
+
+            return GC.GetTotalMemory(forceFullCollection: true) - before;
+        }
+
+        var held = new List<object>();
+        var once = RetainedAfter(1, held);
+        var twice = RetainedAfter(2, held);
+        GC.KeepAlive(held);
+        return Math.Max(0, twice - once) / (double)keys;
+    }
+
+    /// <summary>
+    /// The baselines (see the class remarks): BouncyCastle's SM2Signer, new per verification over retained
+    /// key parameters, new per verification over a key decoded for it, and one signer reused; same
+    /// message size as the suite's figures.
+    /// </summary>
+    private static SignerResult MeasureBouncyCastleSigner(int verifications)
     {
         var suite = Sm2Sm3Backends.CreateSuite(Sm2Sm3Backends.BouncyCastle);
         var keyPair = suite.GenerateKeyPair();
@@ -86,21 +148,64 @@ public sealed class Sm2Bench : IBenchCommand
         var domain = new Org.BouncyCastle.Crypto.Parameters.ECDomainParameters(curve);
         var publicKey = new Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters(domain.Curve.DecodePoint(keyPair.Public.ToArray()), domain);
         var userId = "1234567812345678"u8.ToArray();
-        var seconds = CpuSeconds(() =>
+        var encodedPublicKey = keyPair.Public.ToArray();
+
+        // Stock, key parameters retained: a new signer per verification over the same ECPublicKeyParameters.
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var retainedSeconds = CpuSeconds(() =>
         {
             for (var i = 0; i < verifications; i++)
             {
-                var signer = new Org.BouncyCastle.Crypto.Signers.SM2Signer(Org.BouncyCastle.Crypto.Signers.PlainDsaEncoding.Instance, new Org.BouncyCastle.Crypto.Digests.SM3Digest());
-                signer.Init(false, new Org.BouncyCastle.Crypto.Parameters.ParametersWithID(publicKey, userId));
+                VerifyWithNewSigner(publicKey, userId, messages[i % messages.Length], signatures[i % messages.Length]);
+            }
+        });
+        var retainedBytes = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)verifications;
+
+        // Stock, key decoded per verification: the door and apply path before #20.
+        var decodedCount = Math.Max(1, verifications / 4);
+        var decodedSeconds = CpuSeconds(() =>
+        {
+            for (var i = 0; i < decodedCount; i++)
+            {
+                var decodedKey = new Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters(domain.Curve.DecodePoint(encodedPublicKey), domain);
+                VerifyWithNewSigner(decodedKey, userId, messages[i % messages.Length], signatures[i % messages.Length]);
+            }
+        });
+
+        // One signer initialised once: SM2Signer resets to the state after Init when a verification ends.
+        var reused = new Org.BouncyCastle.Crypto.Signers.SM2Signer(Org.BouncyCastle.Crypto.Signers.PlainDsaEncoding.Instance, new Org.BouncyCastle.Crypto.Digests.SM3Digest());
+        reused.Init(false, new Org.BouncyCastle.Crypto.Parameters.ParametersWithID(publicKey, userId));
+        var reusedSeconds = CpuSeconds(() =>
+        {
+            for (var i = 0; i < verifications; i++)
+            {
                 var message = messages[i % messages.Length];
-                signer.BlockUpdate(message, 0, message.Length);
-                if (!signer.VerifySignature(signatures[i % messages.Length]))
+                reused.BlockUpdate(message, 0, message.Length);
+                if (!reused.VerifySignature(signatures[i % messages.Length]))
                 {
-                    throw new InvalidOperationException("BouncyCastle SM2Signer: a valid signature did not verify");
+                    throw new InvalidOperationException("BouncyCastle SM2Signer (reused): a valid signature did not verify");
                 }
             }
         });
-        return verifications / seconds;
+
+        return new SignerResult
+        {
+            RetainedPerCpuSecond = verifications / retainedSeconds,
+            RetainedBytesPerVerification = retainedBytes,
+            DecodedPerCpuSecond = decodedCount / decodedSeconds,
+            ReusedPerCpuSecond = verifications / reusedSeconds,
+        };
+    }
+
+    private static void VerifyWithNewSigner(Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters publicKey, byte[] userId, byte[] message, byte[] signature)
+    {
+        var signer = new Org.BouncyCastle.Crypto.Signers.SM2Signer(Org.BouncyCastle.Crypto.Signers.PlainDsaEncoding.Instance, new Org.BouncyCastle.Crypto.Digests.SM3Digest());
+        signer.Init(false, new Org.BouncyCastle.Crypto.Parameters.ParametersWithID(publicKey, userId));
+        signer.BlockUpdate(message, 0, message.Length);
+        if (!signer.VerifySignature(signature))
+        {
+            throw new InvalidOperationException("BouncyCastle SM2Signer: a valid signature did not verify");
+        }
     }
 
     private static Result Measure(string backend, int verifications)
@@ -117,6 +222,7 @@ public sealed class Sm2Bench : IBenchCommand
 
         var signatures = messages.Select(message => keyPair.Sign(message)).ToArray();
 
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var verifySeconds = CpuSeconds(() =>
         {
             for (var i = 0; i < verifications; i++)
@@ -128,8 +234,10 @@ public sealed class Sm2Bench : IBenchCommand
             }
         });
 
-        // The path before the suite cached parsed keys: every verification decoded the signer's key
-        // first (a fresh suite per call has an empty cache), and BouncyCastle lost its per-point tables.
+        var verifyBytes = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)verifications;
+
+        // A key's first use: a fresh suite per call has an empty parsed-key cache, so every call decodes
+        // the key, computes Z_A and verifies on BouncyCastle's multiplier (no table yet).
         var encodedPublicKey = keyPair.Public.ToArray();
         var uncachedCount = Math.Max(1, verifications / 4);
         var uncachedSeconds = CpuSeconds(() =>
@@ -186,6 +294,7 @@ public sealed class Sm2Bench : IBenchCommand
         return new Result
         {
             VerifiesPerCpuSecond = verifications / verifySeconds,
+            BytesPerVerification = verifyBytes,
             UncachedVerifiesPerCpuSecond = uncachedCount / uncachedSeconds,
             SignsPerCpuSecond = SignaturesPerRound / signSeconds,
             ParsesPerCpuSecond = KeysParsedPerRound / parseSeconds,
@@ -204,9 +313,34 @@ public sealed class Sm2Bench : IBenchCommand
         return double.IsNaN(cpu) ? wall.Elapsed.TotalSeconds : cpu / 1e6;
     }
 
+    private sealed class SignerResult
+    {
+        public double RetainedPerCpuSecond { get; set; }
+
+        public double RetainedBytesPerVerification { get; set; }
+
+        public double DecodedPerCpuSecond { get; set; }
+
+        public double ReusedPerCpuSecond { get; set; }
+
+        public void KeepBest(SignerResult other)
+        {
+            if (other.RetainedPerCpuSecond > RetainedPerCpuSecond)
+            {
+                RetainedBytesPerVerification = other.RetainedBytesPerVerification;
+            }
+
+            RetainedPerCpuSecond = Math.Max(RetainedPerCpuSecond, other.RetainedPerCpuSecond);
+            DecodedPerCpuSecond = Math.Max(DecodedPerCpuSecond, other.DecodedPerCpuSecond);
+            ReusedPerCpuSecond = Math.Max(ReusedPerCpuSecond, other.ReusedPerCpuSecond);
+        }
+    }
+
     private sealed class Result
     {
         public double VerifiesPerCpuSecond { get; set; }
+
+        public double BytesPerVerification { get; set; }
 
         public double UncachedVerifiesPerCpuSecond { get; set; }
 
@@ -220,6 +354,11 @@ public sealed class Sm2Bench : IBenchCommand
 
         public void KeepBest(Result other)
         {
+            if (other.VerifiesPerCpuSecond > VerifiesPerCpuSecond)
+            {
+                BytesPerVerification = other.BytesPerVerification;
+            }
+
             VerifiesPerCpuSecond = Math.Max(VerifiesPerCpuSecond, other.VerifiesPerCpuSecond);
             UncachedVerifiesPerCpuSecond = Math.Max(UncachedVerifiesPerCpuSecond, other.UncachedVerifiesPerCpuSecond);
             SignsPerCpuSecond = Math.Max(SignsPerCpuSecond, other.SignsPerCpuSecond);
