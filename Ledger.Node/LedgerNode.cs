@@ -218,7 +218,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 m.Term.Set(raft.Term);
                 m.IsLeader.Set(raft.Role == RaftRole.Leader ? 1 : 0);
             });
-            ManagedMemory = new ManagedMemoryMetrics(Metrics.Registry, () => raftLog.CachedEntries.Bytes);
+            ManagedMemory = new ManagedMemoryMetrics(Metrics.Registry, () => raftLog.CachedEntries.Bytes, options.Memory.BudgetBytes(options.Storage));
             recovery = new RecoveryProgress(() => driver.Status, () => driver.AppliedIndex, StartNote, logger);
             Damage = new RuntimeDamage(database, logger);
             Damage.Watch(driver);

@@ -44,7 +44,7 @@ public static class EntryBatchCodec
     {
         try
         {
-            batch = EntryBatch.Parser.ParseFrom(entry.Data.Span);
+            batch = ParseBatch(entry.Data);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -85,7 +85,7 @@ public static class EntryBatchCodec
         SignedTransaction parsed;
         try
         {
-            parsed = SignedTransaction.Parser.ParseFrom(bytes);
+            parsed = ParseTransaction(bytes);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -123,6 +123,155 @@ public static class EntryBatchCodec
         finally
         {
             ArrayPool<byte>.Shared.Return(canonical);
+        }
+    }
+
+    /// <summary>
+    /// What <c>EntryBatch.Parser.ParseFrom(data)</c> gives, with each transaction a view of <paramref name="data"/>
+    /// rather than a copy (<see cref="TryReadInPlace(ReadOnlyMemory{byte}, out EntryBatch)"/>); throws as it does.
+    /// <paramref name="data"/> must never be written afterwards (committed entry data never is).
+    /// </summary>
+    public static EntryBatch ParseBatch(ReadOnlyMemory<byte> data) =>
+        TryReadInPlace(data, out var inPlace) ? inPlace : EntryBatch.Parser.ParseFrom(data.Span);
+
+    /// <summary>What <c>SignedTransaction.Parser.ParseFrom(bytes)</c> gives, with its fields views of <paramref name="bytes"/>; throws as it does.</summary>
+    public static SignedTransaction ParseTransaction(ByteString bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return TryReadInPlace(bytes, out var inPlace) ? inPlace : SignedTransaction.Parser.ParseFrom(bytes);
+    }
+
+    // Field keys: EntryBatch.timestamp_unix_ms (1, varint), proposer_node_id (2) and transactions (3), and
+    // SignedTransaction's envelope (1), signature (2) and detached_items (3), all length-delimited.
+    private const ulong VarintKey1 = (1 << 3) | 0;
+    private const ulong BytesKey1 = (1 << 3) | 2;
+    private const ulong BytesKey2 = (2 << 3) | 2;
+    private const ulong BytesKey3 = (3 << 3) | 2;
+
+    /// <summary>
+    /// The batch with each transaction a view of the entry's own bytes instead of a copy: a committed
+    /// BatchRegister is a megabyte or more, and the full parse copied it into fresh large-object-heap arrays
+    /// on every node. Entry data is never written after it is made (proposal bytes, bytes read from RocksDB or
+    /// parsed from a peer message), so views of it stay valid for as long as they are referenced. Reads only the
+    /// plain layout (each field in the form the full parse reads the same way); anything else (an unknown
+    /// field, a proposer name that is not plain UTF-8, a truncated field) returns false and the full parse
+    /// decides, so the result is always what <see cref="EntryBatch.Parser"/> gives.
+    /// </summary>
+    private static bool TryReadInPlace(ReadOnlyMemory<byte> data, out EntryBatch batch)
+    {
+        batch = new EntryBatch();
+        var span = data.Span;
+        var position = 0;
+        while (position < span.Length)
+        {
+            if (!ProtobufVarint.TryRead(span, ref position, out var key))
+            {
+                return false;
+            }
+
+            if (key == VarintKey1)
+            {
+                if (!ProtobufVarint.TryRead(span, ref position, out var timestamp))
+                {
+                    return false;
+                }
+
+                batch.TimestampUnixMs = (long)timestamp;
+                continue;
+            }
+
+            if (key is not (BytesKey2 or BytesKey3) || !TryReadLength(span, ref position, out var length))
+            {
+                return false;
+            }
+
+            if (key == BytesKey2)
+            {
+                if (!TryDecodeUtf8(span.Slice(position, length), out var proposer))
+                {
+                    return false;
+                }
+
+                batch.ProposerNodeId = proposer;
+            }
+            else
+            {
+                batch.Transactions.Add(UnsafeByteOperations.UnsafeWrap(data.Slice(position, length)));
+            }
+
+            position += length;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The transaction's fields as views of <paramref name="bytes"/> (themselves a view of a committed entry),
+    /// for the plain layout only: envelope, signature and detached items, each at most once and in that order.
+    /// Anything else returns false and the full parse decides; canonicality is checked afterwards either way.
+    /// </summary>
+    private static bool TryReadInPlace(ByteString bytes, out SignedTransaction transaction)
+    {
+        transaction = new SignedTransaction();
+        var data = bytes.Memory;
+        var span = data.Span;
+        var position = 0;
+        ulong previousKey = 0;
+        while (position < span.Length)
+        {
+            if (!ProtobufVarint.TryRead(span, ref position, out var key) || key is not (BytesKey1 or BytesKey2 or BytesKey3) || key <= previousKey
+                || !TryReadLength(span, ref position, out var length))
+            {
+                return false;
+            }
+
+            previousKey = key;
+            var field = UnsafeByteOperations.UnsafeWrap(data.Slice(position, length));
+            switch (key)
+            {
+                case BytesKey1:
+                    transaction.Envelope = field;
+                    break;
+                case BytesKey2:
+                    transaction.Signature = field;
+                    break;
+                default:
+                    transaction.DetachedItems = field;
+                    break;
+            }
+
+            position += length;
+        }
+
+        return true;
+    }
+
+    /// <summary>A length prefix that fits in what follows it.</summary>
+    private static bool TryReadLength(ReadOnlySpan<byte> span, ref int position, out int length)
+    {
+        length = 0;
+        if (!ProtobufVarint.TryRead(span, ref position, out var value) || value > (ulong)(span.Length - position))
+        {
+            return false;
+        }
+
+        length = (int)value;
+        return true;
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static bool TryDecodeUtf8(ReadOnlySpan<byte> bytes, out string text)
+    {
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            text = "";
+            return false;
         }
     }
 

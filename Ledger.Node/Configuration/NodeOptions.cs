@@ -164,6 +164,9 @@ public sealed class NodeOptions
     /// <summary>RocksDB memory and file bounds (<c>Node:Storage:*</c>).</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>The managed heap's limit (<c>Node:Memory:*</c>); with <see cref="Storage"/>'s caches, the node's memory budget.</summary>
+    public MemoryOptions Memory { get; set; } = new();
+
     /// <summary>The background integrity scan of blocks and table files (<c>Node:IntegrityScan:*</c>).</summary>
     public Integrity.IntegrityScanOptions IntegrityScan { get; set; } = new();
 
@@ -252,6 +255,7 @@ public sealed class NodeOptions
         Raft.Validate(RaftAppendBytesMax);
         IntegrityScan.Validate();
         Storage.Validate();
+        Memory.Validate(Batching.BatchBytesMax);
         DiskSpace.Validate(Storage.WriteBufferBytes);
         Health.Validate();
 

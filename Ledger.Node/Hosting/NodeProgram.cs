@@ -56,7 +56,7 @@ public static class NodeProgram
         LedgerNode node;
         try
         {
-            (app, node) = Build(args);
+            (app, node) = Build(args, ownsProcess: true);
         }
         catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or GenesisFormatException or LedgerCryptoException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
         {
@@ -100,7 +100,8 @@ public static class NodeProgram
 
     /// <summary>Builds the host and node without running them (tests start several in one process).</summary>
     /// <param name="timeProvider">The node's clock; null = the system clock (tests give each in-process node its own).</param>
-    public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null)
+    /// <param name="ownsProcess">The node is the process (<see cref="RunAsync"/>): it applies process-wide settings, the GC heap limit; tests running several nodes in one process leave them.</param>
+    public static (WebApplication App, LedgerNode Node) Build(string[] args, TimeProvider? timeProvider = null, bool ownsProcess = false)
     {
         var startup = new StartupPhases(sinceProcessStart: timeProvider is null);
         if (NodeCommandLine.Parse(args) != NodeCommand.Run)
@@ -132,6 +133,8 @@ public static class NodeProgram
         var peerUrls = ParsePeers(options.Peers);
         // The node's own components log through a factory configured exactly as the host's (levels, format).
         var loggerFactory = NodeLogging.CreateFactory(builder.Configuration, options.LogFormat);
+        var gcAvailableBytes = ownsProcess ? GcHeapLimit.Apply(options.Memory) : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        MemoryBudgetLog.Report(options, gcAvailableBytes, loggerFactory.CreateLogger(typeof(MemoryBudgetLog)));
         var tls = TlsSetup.Load(options.Tls, options.NodeId, timeProvider ?? TimeProvider.System, loggerFactory);
         PeerTransportPolicy.Enforce(
             PeerTransportPolicy.FindPlaintextPeers(chain, options.NodeId, options.PeerUrl, tls is not null, peerUrls),

@@ -13,10 +13,18 @@ public sealed class ManagedMemoryMetrics
     private readonly Gauge committedBytes;
     private readonly Gauge fragmentedBytes;
     private readonly Gauge raftEntryCacheBytes;
+    private readonly Gauge availableBytes;
     private readonly Func<long> readRaftEntryCacheBytes;
 
+    /// <summary>The configured memory budget's gauge: managed heap limit + block cache + memtable budget; 0 when the heap has no limit.</summary>
+    public const string BudgetBytesName = "ledger_memory_budget_bytes";
+
+    /// <summary>What the GC may use: the heap hard limit when one is set, otherwise the machine's (or container's) memory.</summary>
+    public const string GcAvailableBytesName = "ledger_gc_available_bytes";
+
     /// <param name="readRaftEntryCacheBytes">Bytes of Raft entries the log keeps in memory now.</param>
-    public ManagedMemoryMetrics(CollectorRegistry registry, Func<long> readRaftEntryCacheBytes)
+    /// <param name="budgetBytes">The node's configured memory budget (<see cref="Configuration.MemoryOptions.BudgetBytes"/>); null when unbounded.</param>
+    public ManagedMemoryMetrics(CollectorRegistry registry, Func<long> readRaftEntryCacheBytes, long? budgetBytes = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         this.readRaftEntryCacheBytes = readRaftEntryCacheBytes;
@@ -25,6 +33,8 @@ public sealed class ManagedMemoryMetrics
         committedBytes = factory.CreateGauge("ledger_gc_committed_bytes", "Memory the garbage collector has committed from the operating system");
         fragmentedBytes = factory.CreateGauge("ledger_gc_fragmented_bytes", "Free space inside the managed heap after the last garbage collection");
         raftEntryCacheBytes = factory.CreateGauge("ledger_raft_entry_cache_bytes", "Bytes of recent Raft entries held in memory for followers (at most RaftEntryCache.BytesMax)");
+        availableBytes = factory.CreateGauge(GcAvailableBytesName, "Memory the GC may use: Node:Memory:GcHeapHardLimitBytes when set, otherwise the machine's or container's memory");
+        factory.CreateGauge(BudgetBytesName, "The node's configured memory budget beside process_working_set_bytes (its RSS): managed heap limit + RocksDB block cache + memtable budget; 0 when the managed heap has no limit").Set(budgetBytes ?? 0);
         registry.AddBeforeCollectCallback(Refresh);
     }
 
@@ -34,6 +44,7 @@ public sealed class ManagedMemoryMetrics
         heapBytes.Set(info.HeapSizeBytes);
         committedBytes.Set(info.TotalCommittedBytes);
         fragmentedBytes.Set(info.FragmentedBytes);
+        availableBytes.Set(info.TotalAvailableMemoryBytes);
         raftEntryCacheBytes.Set(readRaftEntryCacheBytes());
     }
 }

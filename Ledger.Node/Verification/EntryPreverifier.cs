@@ -159,7 +159,7 @@ public sealed class EntryPreverifier : IDisposable
         EntryBatch batch;
         try
         {
-            batch = EntryBatch.Parser.ParseFrom(data.Span);
+            batch = EntryBatchCodec.ParseBatch(data);
         }
         catch (InvalidProtocolBufferException)
         {
@@ -207,7 +207,7 @@ public sealed class EntryPreverifier : IDisposable
         TransactionEnvelope envelope;
         try
         {
-            signed = SignedTransaction.Parser.ParseFrom(bytes);
+            signed = EntryBatchCodec.ParseTransaction(bytes);
             if (!EntryBatchCodec.IsCanonical(bytes, signed))
             {
                 return null;

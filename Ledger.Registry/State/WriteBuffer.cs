@@ -23,6 +23,9 @@ internal sealed class WriteBuffer
     private Dictionary<StateKey, byte[]?>? storedReads;
     private Dictionary<StateKey, byte[]?> pending;
 
+    /// <summary>A layer's emptied large table, kept for its next large transaction (at most one, of at most <see cref="RetainedBlockCapacityMax"/>).</summary>
+    private Dictionary<StateKey, byte[]?>? largeSpare;
+
     /// <summary>Whether <see cref="Prefetch"/> reads anything (the stored state answers many keys in one call).</summary>
     public bool CanPrefetch => baseState is IMultiGetStateReader;
 
@@ -316,19 +319,42 @@ internal sealed class WriteBuffer
         return parsed;
     }
 
-    public void Put(StateKey key, byte[] value) => pending[key] = value;
+    public void Put(StateKey key, byte[] value) => Write(key, value);
 
     /// <summary>Stores the record's serialized bytes (written straight into an array of its size: no stream object).</summary>
     public void Put(StateKey key, IMessage record)
     {
         var bytes = new byte[record.CalculateSize()];
         record.WriteTo(bytes.AsSpan());
-        pending[key] = bytes;
+        Write(key, bytes);
     }
 
-    public void PutMarker(StateKey key) => pending[key] = [];
+    public void PutMarker(StateKey key) => Write(key, []);
 
-    public void Delete(StateKey key) => pending[key] = null;
+    public void Delete(StateKey key) => Write(key, null);
+
+    private void Write(StateKey key, byte[]? value)
+    {
+        if (largeSpare is not null && pending.Count >= ReusedCapacityMax)
+        {
+            TakeLargeSpare();
+        }
+
+        pending[key] = value;
+    }
+
+    /// <summary>A transaction outgrew a small table: its writes move into the kept large one (at most <see cref="ReusedCapacityMax"/> of them, once per large transaction).</summary>
+    private void TakeLargeSpare()
+    {
+        var large = largeSpare!;
+        largeSpare = null;
+        foreach (var (key, value) in pending)
+        {
+            large[key] = value;
+        }
+
+        pending = large;
+    }
 
     /// <summary>Above this capacity an emptied layer gets a fresh table: clearing costs its capacity, not its count.</summary>
     public const int ReusedCapacityMax = 1_024;
@@ -376,8 +402,18 @@ internal sealed class WriteBuffer
 
     private void Empty()
     {
-        if (pending.EnsureCapacity(0) > ReusedCapacityMax)
+        var capacity = pending.EnsureCapacity(0);
+        if (capacity > ReusedCapacityMax)
         {
+            // Not cleared for the next small transaction (that would cost its capacity each time), but
+            // kept, cleared once, for the next large one (a batch: tens of thousands of writes, whose
+            // table grown afresh would be large-object-heap garbage every block).
+            if (largeSpare is null && capacity <= RetainedBlockCapacityMax)
+            {
+                pending.Clear();
+                largeSpare = pending;
+            }
+
             pending = [];
             return;
         }
