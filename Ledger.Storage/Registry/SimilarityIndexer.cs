@@ -219,7 +219,7 @@ internal sealed class SimilarityIndexer : IDisposable
 
         var loaded = CatchUp();
         var current = view;
-        if (current.TailImages >= limits.WriteImagesMax || (!loaded && !current.Tail.IsEmpty))
+        if (limits.WritesHeld?.Invoke() != true && (current.TailImages >= limits.WriteImagesMax || (!loaded && !current.Tail.IsEmpty)))
         {
             lock (writeLock)
             {
@@ -435,7 +435,7 @@ internal sealed class SimilarityIndexer : IDisposable
 
             cursor = key;
             // Entries without images (skipped, or items without a hash) count too, so a batch is bounded in time.
-            if (images + ++visited >= limits.RebuildImagesPerBatch || token.IsCancellationRequested)
+            if (Math.Max(images, ++visited) >= limits.RebuildImagesPerBatch || token.IsCancellationRequested)
             {
                 done = false;
                 break;
@@ -453,12 +453,12 @@ internal sealed class SimilarityIndexer : IDisposable
         {
             rebuild.Dispose();
             rebuild = null;
-            Publish(_ => SimilarityIndexView.Following(baseHeight));
+            Publish(v => SimilarityIndexView.Following(baseHeight) with { RebuiltImages = v.RebuiltImages + images });
         }
         else
         {
             Publish(v => v with { RebuiltImages = v.RebuiltImages + images });
-            limits.AfterRebuildBatch?.Invoke();
+            limits.AfterRebuildBatch?.Invoke(token);
         }
 
         return true;
@@ -640,8 +640,11 @@ internal sealed record SimilarityIndexLimits
     /// <summary>How often the indexer looks for newly applied blocks when not woken.</summary>
     public int PollMilliseconds { get; init; } = 20;
 
-    /// <summary>Test hook: runs on the indexer's thread after each intermediate rebuild batch is written.</summary>
-    public Action? AfterRebuildBatch { get; init; }
+    /// <summary>Test hook: while it returns true the indexer loads the tail but writes nothing to the tables.</summary>
+    public Func<bool>? WritesHeld { get; init; }
+
+    /// <summary>Test hook: runs on the indexer's thread after each intermediate rebuild batch is written, with the token a stop cancels.</summary>
+    public Action<CancellationToken>? AfterRebuildBatch { get; init; }
 
     public void Validate()
     {
