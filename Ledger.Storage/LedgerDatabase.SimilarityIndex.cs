@@ -67,10 +67,13 @@ public sealed partial class LedgerDatabase
             .SetCacheIndexAndFilterBlocks(true)
             .SetPinL0FilterAndIndexBlocksInCache(true)
             .SetFormatVersion(5);
-        return new ColumnFamilyOptions()
+        var familyOptions = new ColumnFamilyOptions()
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize(options.WriteBufferBytes)
             .SetCompactionStyle(Compaction.Universal)
             .SetCompression(Compression.No);
+        // The indexer writes each table's keys in ascending order; the first key byte is the table.
+        InsertWithKeySpaceHints(familyOptions);
+        return familyOptions;
     }
 }

@@ -464,29 +464,45 @@ internal sealed class SimilarityIndexer : IDisposable
         return true;
     }
 
-    // m entries per image (keys sorted before they go into the batch), one source record per group.
+    // m entries per image (each table's keys sorted before they go into the batch, so the memtable's
+    // insert hint climbs from the previous key), one source record per group.
     private void PutEntries(WriteBatch batch, IEnumerable<SimilarityTailGroup> groups)
     {
-        var entries = new List<(int Table, ulong Rotated, ulong Source, uint Item)>();
+        var count = 0;
+        var hashes = new List<ulong>();
+        var references = new List<(ulong Source, uint Item)>();
         foreach (var group in groups)
         {
             var source = (ulong)nextSource++;
             batch.Put(SimilarityIndexKeys.Source(source), group.TxHash, database.SimilarityIndex);
             for (var i = 0; i < group.Items.Length; i++)
             {
-                for (var j = 0; j < layout.SubstringCount; j++)
-                {
-                    entries.Add((j, BitOperations.RotateLeft(group.Hashes[i], layout.OffsetBits(j)), source, group.Items[i]));
-                }
+                hashes.Add(group.Hashes[i]);
+                references.Add((source, group.Items[i]));
+                count++;
             }
         }
 
-        entries.Sort();
+        var rotated = new ulong[count];
+        var order = new int[count];
         var key = new byte[SimilarityIndexKeys.EntryKeyBytes];
-        foreach (var (table, rotated, source, item) in entries)
+        for (var j = 0; j < layout.SubstringCount; j++)
         {
-            SimilarityIndexKeys.WriteEntry(key, table, rotated, source, item);
-            batch.Put(key, (ulong)key.Length, EmptyValue, 0, database.SimilarityIndex);
+            var offset = layout.OffsetBits(j);
+            for (var i = 0; i < count; i++)
+            {
+                rotated[i] = BitOperations.RotateLeft(hashes[i], offset);
+                order[i] = i;
+            }
+
+            // Equal hashes keep no particular order among themselves: RocksDB orders their keys by reference.
+            Array.Sort(rotated, order);
+            for (var i = 0; i < count; i++)
+            {
+                var (source, item) = references[order[i]];
+                SimilarityIndexKeys.WriteEntry(key, j, rotated[i], source, item);
+                batch.Put(key, (ulong)key.Length, EmptyValue, 0, database.SimilarityIndex);
+            }
         }
     }
 
