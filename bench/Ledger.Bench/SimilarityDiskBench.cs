@@ -1,8 +1,12 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using Google.Protobuf;
 using Ledger.Core.Hashing;
+using Ledger.Core.Protocol;
 using Ledger.Registry;
+using Ledger.Registry.Batches;
+using Ledger.Registry.Model;
 using Ledger.Registry.Queries;
 using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
@@ -34,16 +38,19 @@ public sealed class SimilarityDiskBench : IBenchCommand
 {
     private const int BlockImages = 10_000;
     private const int QueryLimit = 20;
+    private const int BatchItems = 10_000;
+    private const int PerceptualEvery = 4;
 
     public string Name => "similardisk";
 
-    public string Usage => "[--images 1000000] [--round-images 250000] [--queries 500] [--dir PATH]";
+    public string Usage => "[--images 1000000] [--round-images 250000] [--queries 500] [--batches] [--dir PATH] (--batches: blocks of one 10,000-item BatchRegister, 1 item in 4 with an image, as the scale run; counts are then images)";
 
     public int Run(string[] args)
     {
         var images = BenchArguments.PositiveLong(args, "--images", 1_000_000);
         var roundImages = BenchArguments.PositiveLong(args, "--round-images", 250_000);
         var queries = (int)BenchArguments.PositiveLong(args, "--queries", 500);
+        var batches = args.Contains("--batches");
         var dirAt = Array.IndexOf(args, "--dir");
         var root = Path.Combine(dirAt >= 0 && dirAt + 1 < args.Length ? args[dirAt + 1] : Path.GetTempPath(), $"ledger-similardisk-{Environment.ProcessId}");
         var options = new RegistryOptions(Sha256HashAlgorithm.Instance);
@@ -69,7 +76,7 @@ public sealed class SimilarityDiskBench : IBenchCommand
             for (long done = 0; done < images; done += roundImages)
             {
                 var round = Math.Min(roundImages, images - done);
-                var blocks = Blocks(seeds.Next(), height, round);
+                var blocks = batches ? BatchBlocks(seeds.Next(), height, round) : Blocks(seeds.Next(), height, round);
                 height += (ulong)blocks.Count;
                 var step = new List<string>();
                 for (var v = 0; v < variants.Length; v++)
@@ -86,7 +93,15 @@ public sealed class SimilarityDiskBench : IBenchCommand
                         state.NotifyWritten();
                         if (v == 1)
                         {
-                            memory.AddRange(blockImages);
+                            // What the old node did on the applying thread: the block's images from its writes, into the tables.
+                            var extracted = blockImages;
+                            if (batches)
+                            {
+                                extracted = [];
+                                BatchItemImages.AddFromWrites(writes, extracted);
+                            }
+
+                            memory.AddRange(extracted);
                         }
                     }
 
@@ -119,7 +134,7 @@ public sealed class SimilarityDiskBench : IBenchCommand
             var stateBytes = ulong.Parse(diskDb.GetProperty("rocksdb.total-sst-files-size", diskDb.RegistryState) ?? "0", CultureInfo.InvariantCulture);
 
             var random = new Random(0x51D2);
-            var hashes = AllHashes(0x51D, images, roundImages);
+            var hashes = AllHashes(0x51D, images, roundImages, batches);
             var (memoryP50, memoryP99) = Latency((query, k) => memory.FindSimilar(query, k, QueryLimit), hashes, queries, random);
             var diskQueries = new RegistryQueries(diskState, options);
             var (diskP50, diskP99) = Latency((query, k) => diskQueries.FindSimilarWorks(query, k, QueryLimit), hashes, queries, random);
@@ -128,7 +143,7 @@ public sealed class SimilarityDiskBench : IBenchCommand
             var diskCpu = (processCpu[2] - processCpu[0]) / images;
             var baseCpu = processCpu[0] / images;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"similardisk: N={images} images (blocks of {BlockImages} single registrations, m={layout.SubstringCount}); process CPU per image: state alone {baseCpu:F2} us, memory index +{memoryCpu:F2} us, disk index +{diskCpu:F2} us (pending record + indexer + its flushes and compactions); applying thread per image: state {applyCpu[0] / images:F2} us, memory {applyCpu[1] / images:F2} us, disk {applyCpu[2] / images:F2} us"));
+                $"similardisk: N={images} images ({(batches ? $"blocks of one {BatchItems}-item batch, 1 item in {PerceptualEvery} with an image" : $"blocks of {BlockImages} single registrations")}, m={layout.SubstringCount}); process CPU per image: state alone {baseCpu:F2} us, memory index +{memoryCpu:F2} us, disk index +{diskCpu:F2} us (pending record + indexer + its flushes and compactions); applying thread per image: state {applyCpu[0] / images:F2} us, memory {applyCpu[1] / images:F2} us, disk {applyCpu[2] / images:F2} us"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"similardisk: similarity_index after full compaction {indexBytes / (double)images:F1} bytes/image ({indexBytes} bytes; registry_state {stateBytes / (double)images:F1} bytes/image); managed heap kept by the memory index {memoryHeap / (double)images:F1} bytes/image, by the disk index's tail at rest {diskState.SimilarityProgress!.TailImages} images"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -172,13 +187,59 @@ public sealed class SimilarityDiskBench : IBenchCommand
         return blocks;
     }
 
-    private static ulong[] AllHashes(int seed, long images, long roundImages)
+    // Blocks of one BatchRegister each, as its apply writes them into the state: the commitment (all items accepted) and the item chunks.
+    private static List<(List<StateWrite> Writes, List<(ulong Hash, byte[] WorkId)> Images)> BatchBlocks(int seed, ulong height, long imageCount)
+    {
+        var random = new Random(seed);
+        var blocks = new List<(List<StateWrite>, List<(ulong, byte[])>)>();
+        for (long done = 0; done < imageCount; done += BatchItems / PerceptualEvery)
+        {
+            var txHash = new byte[32];
+            random.NextBytes(txHash);
+            var items = new List<BatchItem>(BatchItems);
+            var images = new List<(ulong, byte[])>();
+            for (var i = 0; i < BatchItems; i++)
+            {
+                var content = new byte[32];
+                random.NextBytes(content);
+                var item = new BatchItem { ContentSha256 = ByteString.CopyFrom(content), ItemId = $"item-{i}" };
+                if (i % PerceptualEvery == 0)
+                {
+                    item.PerceptualHash = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63);
+                    images.Add((item.PerceptualHash, WorkIds.Create(txHash, (uint)i)));
+                }
+
+                items.Add(item);
+            }
+
+            var writes = new List<StateWrite>();
+            var chunks = BatchItemTable.Encode(items, parallelismMax: 1);
+            for (var c = 0; c < chunks.Length; c++)
+            {
+                writes.Add(new StateWrite(StateKeys.BatchItemChunk(txHash, c), chunks[c]));
+            }
+
+            var accepted = new bool[BatchItems];
+            Array.Fill(accepted, true);
+            writes.Add(new StateWrite(StateKeys.BatchCommitment(txHash), BatchCommitment.Encode(new byte[32], accepted)));
+            var encoded = new byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64BigEndian(encoded, ++height);
+            writes.Add(new StateWrite(StateKeys.AppliedHeight(), encoded));
+            writes.Sort((a, b) => a.Key.CompareTo(b.Key));
+            blocks.Add((writes, images));
+        }
+
+        return blocks;
+    }
+
+    private static ulong[] AllHashes(int seed, long images, long roundImages, bool batches)
     {
         var seeds = new Random(seed);
         var hashes = new List<ulong>();
         for (long done = 0; done < images; done += roundImages)
         {
-            foreach (var (_, blockImages) in Blocks(seeds.Next(), 0, Math.Min(roundImages, images - done)))
+            var round = Math.Min(roundImages, images - done);
+            foreach (var (_, blockImages) in batches ? BatchBlocks(seeds.Next(), 0, round) : Blocks(seeds.Next(), 0, round))
             {
                 hashes.AddRange(blockImages.Select(image => image.Hash));
             }
