@@ -7,27 +7,31 @@ namespace Ledger.Storage.Registry;
 /// Keys of the <c>similarity_index</c> column family (derived from the registry state, never part of
 /// the state root or a state snapshot):
 /// <code>
-/// [j][rotated hash, uint64 BE][source, uint40 BE][item, uint32 BE]   table j entry, empty value (18 bytes)
-/// [0x80][source, uint40 BE]                                          the source's transaction hash (32 bytes)
-/// [0xE0][height, uint64 BE]                                          a block's images still to index (<see cref="SimilarityPendingRecord"/>)
-/// [0xF0]                                                             status (<see cref="SimilarityIndexStatus"/>)
+/// [j][rotated hash, uint64 BE][image ordinal, uint40 BE]   table j entry, empty value (14 bytes)
+/// [0x80][first ordinal, uint40 BE]                         a source: transaction hash (32) | ordinals it spans, uint32 BE
+/// [0xE0][height, uint64 BE]                                a block's images still to index (<see cref="SimilarityPendingRecord"/>)
+/// [0xF0]                                                   status (<see cref="SimilarityIndexStatus"/>)
 /// </code>
 /// The apply path writes only the pending record of each block (one small put, in the block's own
 /// write batch); the background <see cref="SimilarityIndexer"/> turns pending records into table
 /// entries and deletes them, in one write batch with the status.
 /// Table j (j &lt; <see cref="PerceptualHashIndexLayout.SubstringCountMax"/>) holds each image once, its
-/// hash rotated left by substring j's offset, so one bucket is one key range. A source is a number
-/// the index gives each registering transaction, so an entry names its work in 9 bytes instead of 36
-/// (the 32-byte transaction hash is stored once per transaction, not once per image and table).
+/// hash rotated left by substring j's offset, so one bucket is one key range. The index gives each
+/// registering transaction a range of image ordinals (first ordinal + item index, spanning its
+/// highest indexed item + 1), so an entry names its work in 5 bytes instead of 36: the source
+/// record at or below the ordinal (a reverse seek) holds the transaction hash once per transaction.
 /// </summary>
 internal static class SimilarityIndexKeys
 {
-    public const int EntryKeyBytes = 1 + sizeof(ulong) + SourceBytes + sizeof(uint);
+    public const int EntryKeyBytes = 1 + sizeof(ulong) + SourceBytes;
 
-    /// <summary>Sources are 40-bit: a trillion registering transactions.</summary>
+    /// <summary>Image ordinals are 40-bit: a trillion batch items (a batch spans its item count at most).</summary>
     public const int SourceBytes = 5;
 
     public const ulong SourceMax = (1UL << (8 * SourceBytes)) - 1;
+
+    /// <summary>A source record's value: the transaction hash and the ordinals it spans.</summary>
+    public const int SourceValueBytes = 32 + sizeof(uint);
 
     public const byte SourcePrefix = 0x80;
 
@@ -64,21 +68,17 @@ internal static class SimilarityIndexKeys
     }
 
     /// <summary>Writes table entry key of <paramref name="table"/> into <paramref name="destination"/> (<see cref="EntryKeyBytes"/> bytes).</summary>
-    public static void WriteEntry(Span<byte> destination, int table, ulong rotatedHash, ulong source, uint item)
+    public static void WriteEntry(Span<byte> destination, int table, ulong rotatedHash, ulong ordinal)
     {
         destination[0] = (byte)table;
         BinaryPrimitives.WriteUInt64BigEndian(destination[1..], rotatedHash);
-        WriteSource(destination[(1 + sizeof(ulong))..], source);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(1 + sizeof(ulong) + SourceBytes)..], item);
+        WriteSource(destination[(1 + sizeof(ulong))..], ordinal);
     }
 
-    public static byte[] Entry(int table, ulong rotatedHash, ulong source, uint item)
+    public static byte[] Entry(int table, ulong rotatedHash, ulong ordinal)
     {
         var key = new byte[EntryKeyBytes];
-        key[0] = (byte)table;
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), rotatedHash);
-        WriteSource(key.AsSpan(1 + sizeof(ulong)), source);
-        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(1 + sizeof(ulong) + SourceBytes), item);
+        WriteEntry(key, table, rotatedHash, ordinal);
         return key;
     }
 
@@ -100,10 +100,16 @@ internal static class SimilarityIndexKeys
             return false;
         }
 
-        var source = ReadSource(key[(1 + sizeof(ulong))..]);
-        var item = BinaryPrimitives.ReadUInt32BigEndian(key[(1 + sizeof(ulong) + SourceBytes)..]);
-        entry = new PerceptualHashTableEntry(BinaryPrimitives.ReadUInt64BigEndian(key[1..]), new ImageReference(source, item));
+        entry = new PerceptualHashTableEntry(BinaryPrimitives.ReadUInt64BigEndian(key[1..]), new ImageReference(ReadSource(key[(1 + sizeof(ulong))..]), 0));
         return true;
+    }
+
+    public static byte[] SourceValue(ReadOnlySpan<byte> txHash, uint span)
+    {
+        var value = new byte[SourceValueBytes];
+        txHash.CopyTo(value);
+        BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(32), span);
+        return value;
     }
 
     public static byte[] Source(ulong source)
@@ -129,7 +135,7 @@ internal static class SimilarityIndexKeys
     {
         if (source > SourceMax)
         {
-            throw new InvalidOperationException($"similarity index source {source} exceeds {SourceMax}");
+            throw new InvalidOperationException($"similarity index image ordinal {source} exceeds {SourceMax}");
         }
 
         for (var i = SourceBytes - 1; i >= 0; i--)

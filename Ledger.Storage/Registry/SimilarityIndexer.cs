@@ -146,7 +146,7 @@ internal sealed class SimilarityIndexer : IDisposable
     {
         var applied = AppliedHeight(state);
         var status = SimilarityIndexStatus.TryDecode(database.Get(database.SimilarityIndex, SimilarityIndexKeys.Status));
-        nextSource = checked((long)LastSource() + 1);
+        nextSource = checked((long)NextOrdinal());
         if (status is null || status.SubstringCount != layout.SubstringCount || status.Height > applied)
         {
             // Absent (a directory from before the index), another layout, or ahead of the state (a state put back): rebuild.
@@ -470,15 +470,23 @@ internal sealed class SimilarityIndexer : IDisposable
     {
         var count = 0;
         var hashes = new List<ulong>();
-        var references = new List<(ulong Source, uint Item)>();
+        var ordinals = new List<ulong>();
         foreach (var group in groups)
         {
-            var source = (ulong)nextSource++;
-            batch.Put(SimilarityIndexKeys.Source(source), group.TxHash, database.SimilarityIndex);
+            // The group's ordinals: first + item index, for item indexes up to its highest one.
+            var first = (ulong)nextSource;
+            var span = group.Items.Max() + 1UL;
+            if (first + span - 1 > SimilarityIndexKeys.SourceMax)
+            {
+                throw new InvalidOperationException($"similarity index image ordinals exhausted ({SimilarityIndexKeys.SourceMax})");
+            }
+
+            nextSource = checked((long)(first + span));
+            batch.Put(SimilarityIndexKeys.Source(first), SimilarityIndexKeys.SourceValue(group.TxHash, (uint)span), database.SimilarityIndex);
             for (var i = 0; i < group.Items.Length; i++)
             {
                 hashes.Add(group.Hashes[i]);
-                references.Add((source, group.Items[i]));
+                ordinals.Add(first + group.Items[i]);
                 count++;
             }
         }
@@ -499,8 +507,7 @@ internal sealed class SimilarityIndexer : IDisposable
             Array.Sort(rotated, order);
             for (var i = 0; i < count; i++)
             {
-                var (source, item) = references[order[i]];
-                SimilarityIndexKeys.WriteEntry(key, j, rotated[i], source, item);
+                SimilarityIndexKeys.WriteEntry(key, j, rotated[i], ordinals[order[i]]);
                 batch.Put(key, (ulong)key.Length, EmptyValue, 0, database.SimilarityIndex);
             }
         }
@@ -514,28 +521,30 @@ internal sealed class SimilarityIndexer : IDisposable
         }
     }
 
-    private ulong LastSource()
+    // The first ordinal no source record covers: past the last record's span (1 in an empty index).
+    private ulong NextOrdinal()
     {
         using var iterator = database.NewIterator(database.SimilarityIndex);
         iterator.SeekForPrev([SimilarityIndexKeys.SourcePrefix, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
         if (!iterator.Valid())
         {
             database.ThrowIfIteratorFailed(iterator);
-            return 0;
+            return 1;
         }
 
         var key = iterator.Key();
         if (key[0] != SimilarityIndexKeys.SourcePrefix)
         {
-            return 0;
+            return 1;
         }
 
-        if (key.Length != SimilarityIndexKeys.SourceKeyBytes)
+        var value = iterator.Value();
+        if (key.Length != SimilarityIndexKeys.SourceKeyBytes || value.Length != SimilarityIndexKeys.SourceValueBytes)
         {
-            throw new StorageCorruptionException($"similarity index source key {Convert.ToHexString(key)} in '{database.DataDirectory}' is {key.Length} bytes, expected {SimilarityIndexKeys.SourceKeyBytes}. {LedgerDatabase.CorruptDirectoryRecovery}");
+            throw new StorageCorruptionException($"similarity index source record {Convert.ToHexString(key)} in '{database.DataDirectory}' is malformed ({key.Length}-byte key, {value.Length}-byte value). {LedgerDatabase.CorruptDirectoryRecovery}");
         }
 
-        return SimilarityIndexKeys.ReadSource(key.AsSpan(1));
+        return SimilarityIndexKeys.ReadSource(key.AsSpan(1)) + BinaryPrimitives.ReadUInt32BigEndian(value.AsSpan(WorkIds.TxHashBytes));
     }
 
     internal static ulong AppliedHeight(IRegistryStateReader reader) =>

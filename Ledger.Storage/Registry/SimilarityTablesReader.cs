@@ -17,7 +17,10 @@ namespace Ledger.Storage.Registry;
 internal sealed class SimilarityTablesReader(LedgerDatabase database, SimilarityIndexView view) : IPerceptualHashTableReader
 {
     private readonly Iterator iterator = database.NewIterator(database.SimilarityIndex);
-    private readonly Dictionary<ulong, byte[]?> sources = [];
+    private readonly Iterator sourceIterator = database.NewIterator(database.SimilarityIndex);
+
+    // Source records read by this query, by first ordinal (a batch's images share one).
+    private readonly SortedList<ulong, (byte[] TxHash, uint Span)> sources = [];
 
     public IEnumerable<PerceptualHashTableEntry> Range(int table, ulong rotatedFrom, ulong rotatedTo)
     {
@@ -49,21 +52,72 @@ internal sealed class SimilarityTablesReader(LedgerDatabase database, Similarity
 
     public byte[]? WorkIdOf(ImageReference image)
     {
-        if (!sources.TryGetValue(image.Source, out var txHash))
+        var ordinal = image.Source;
+        if (!TryCachedSource(ordinal, out var first, out var source))
         {
-            txHash = database.Get(database.SimilarityIndex, SimilarityIndexKeys.Source(image.Source));
-            if (txHash is not null && txHash.Length != WorkIds.TxHashBytes)
+            sourceIterator.SeekForPrev(SimilarityIndexKeys.Source(ordinal));
+            if (!sourceIterator.Valid())
             {
-                throw new StorageCorruptionException($"similarity index source {image.Source} in '{database.DataDirectory}' holds {txHash.Length} bytes, not a transaction hash. {LedgerDatabase.CorruptDirectoryRecovery}");
+                database.ThrowIfIteratorFailed(sourceIterator);
+                return null;
             }
 
-            sources[image.Source] = txHash;
+            var key = sourceIterator.Key();
+            if (key[0] != SimilarityIndexKeys.SourcePrefix)
+            {
+                return null;
+            }
+
+            var value = sourceIterator.Value();
+            if (key.Length != SimilarityIndexKeys.SourceKeyBytes || value.Length != SimilarityIndexKeys.SourceValueBytes)
+            {
+                throw new StorageCorruptionException($"similarity index source record {Convert.ToHexString(key)} in '{database.DataDirectory}' is malformed ({key.Length}-byte key, {value.Length}-byte value; expected {SimilarityIndexKeys.SourceKeyBytes} and {SimilarityIndexKeys.SourceValueBytes}). {LedgerDatabase.CorruptDirectoryRecovery}");
+            }
+
+            first = SimilarityIndexKeys.ReadSource(key.AsSpan(1));
+            source = (value[..WorkIds.TxHashBytes], System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(value.AsSpan(WorkIds.TxHashBytes)));
+            sources[first] = source;
         }
 
-        return txHash is null ? null : WorkIds.Create(txHash, image.Item);
+        // An ordinal past its source's span names nothing (a dangling entry).
+        return ordinal - first < source.Span ? WorkIds.Create(source.TxHash, (uint)(ordinal - first)) : null;
+    }
+
+    private bool TryCachedSource(ulong ordinal, out ulong first, out (byte[] TxHash, uint Span) source)
+    {
+        var keys = sources.Keys;
+        int low = 0, high = keys.Count - 1, found = -1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            if (keys[middle] <= ordinal)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        if (found >= 0 && ordinal - keys[found] < sources.Values[found].Span)
+        {
+            first = keys[found];
+            source = sources.Values[found];
+            return true;
+        }
+
+        first = 0;
+        source = default;
+        return false;
     }
 
     public void AddUnindexedMatches(ulong query, int maxDistance, List<SimilarWork> matches) => view.AddTailMatches(query, maxDistance, matches);
 
-    public void Dispose() => iterator.Dispose();
+    public void Dispose()
+    {
+        iterator.Dispose();
+        sourceIterator.Dispose();
+    }
 }

@@ -326,7 +326,7 @@ public sealed class RocksDbSimilarityIndexTests
         WriteBlock(database, rocks, BlockWrites(1, 20, new Random(1), images));
         WaitIndexed(rocks, 1);
         var query = images[0].Hash;
-        var malformed = new byte[12];
+        var malformed = new byte[SimilarityIndexKeys.EntryKeyBytes - 2];
         BinaryPrimitives.WriteUInt64BigEndian(malformed.AsSpan(1), query);
         using (var batch = new WriteBatch())
         {
@@ -375,13 +375,13 @@ public sealed class RocksDbSimilarityIndexTests
         var layout = Options.Similarity.Layout;
         using (var batch = new WriteBatch())
         {
-            // Source 1000 names a transaction that registered nothing; source 1001 has no record at all.
-            batch.Put(SimilarityIndexKeys.Source(1000), new byte[32], database.SimilarityIndex);
+            // Ordinals 1000..1007 name items of a transaction that registered nothing; ordinal 5000 lies past every source's span.
+            batch.Put(SimilarityIndexKeys.Source(1000), SimilarityIndexKeys.SourceValue(new byte[32], 8), database.SimilarityIndex);
             for (var j = 0; j < layout.SubstringCount; j++)
             {
                 var rotated = BitOperations.RotateLeft(query, layout.OffsetBits(j));
-                batch.Put(SimilarityIndexKeys.Entry(j, rotated, 1000, 7), Array.Empty<byte>(), database.SimilarityIndex);
-                batch.Put(SimilarityIndexKeys.Entry(j, rotated, 1001, 0), Array.Empty<byte>(), database.SimilarityIndex);
+                batch.Put(SimilarityIndexKeys.Entry(j, rotated, 1007), Array.Empty<byte>(), database.SimilarityIndex);
+                batch.Put(SimilarityIndexKeys.Entry(j, rotated, 5000), Array.Empty<byte>(), database.SimilarityIndex);
             }
 
             database.Write(batch, sync: false);
