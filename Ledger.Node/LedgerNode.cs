@@ -113,6 +113,8 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 RegistryGenesis.Initialize(RegistryState, chain.Genesis, chain.RegistryOptions);
             }
 
+            // Before any block is applied: the index follows applied blocks (or rebuilds itself) on its own thread.
+            RegistryState.StartSimilarityIndex(chain.RegistryOptions.Similarity.Layout);
             Startup.Mark("registry-state");
 
             if (TestBugs.IsOn(TestBug.ApplyTwiceAfterRestart))
@@ -253,6 +255,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             DiskSpace?.Dispose();
             StorageWrites?.Dispose();
             raftWriteFlusher?.Dispose();
+            RegistryState?.Dispose();
             database.Dispose();
             throw;
         }
@@ -435,6 +438,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
         PendingReceipts.FailAll(new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down")));
         await peers.DisposeAsync().ConfigureAwait(false);
         raftWriteFlusher?.Dispose();
+        RegistryState.Dispose();
         FlushAtShutdown();
         StorageWrites.Dispose();
         database.Dispose();

@@ -246,6 +246,8 @@ public sealed partial class LedgerDatabase : IDisposable
             columnFamilies.Add(name, familyOptions);
         }
 
+        // Derived, so not in ColumnFamilyNames.All: read-only opens (backups, audits) never need it.
+        columnFamilies.Add(ColumnFamilyNames.SimilarityIndex, SimilarityIndexFamilyOptions(options, blockCache));
         return (dbOptions, columnFamilies, blockCache);
     }
 

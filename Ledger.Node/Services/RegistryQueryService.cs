@@ -9,6 +9,7 @@ using Ledger.Node.TestFaults;
 using Ledger.Registry.Applying;
 using Ledger.Registry.Model;
 using Ledger.Registry.Queries;
+using Ledger.Registry.Similarity;
 using Ledger.Registry.State;
 
 namespace Ledger.Node.Services;
@@ -217,7 +218,17 @@ public sealed class RegistryQueryService(LedgerNode node, NodeRuntimeOptions run
         }
 
         var asOf = await BeginReadAsync(request.Consistency, context).ConfigureAwait(false);
-        var result = queries.FindSimilarWorks(request.PerceptualHash, (int)request.MaxDistance, limit);
+        SimilarWorksResult result;
+        try
+        {
+            result = queries.FindSimilarWorks(request.PerceptualHash, (int)request.MaxDistance, limit);
+        }
+        catch (SimilarityIndexUnavailableException e)
+        {
+            // Rebuilding after a snapshot install, or too far behind: the message names the progress; retry later.
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+
         var response = new FindSimilarWorksResponse { Truncated = result.Truncated, AsOfHeight = asOf };
         foreach (var match in result.Matches)
         {

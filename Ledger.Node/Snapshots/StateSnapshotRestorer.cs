@@ -15,7 +15,7 @@ namespace Ledger.Node.Snapshots;
 /// <summary>
 /// Installs a state snapshot Raft has accepted (after its record is durable in the Raft state) on
 /// the apply thread: finds the verified copy the receiver staged, swaps the state column families in,
-/// reloads the stores' in-memory views (blocks, attestations, the similarity index), and checks the result — the new tip is the manifest's, and the
+/// reloads the stores' in-memory views (blocks, attestations), has the similarity index rebuilt in the background, and checks the result — the new tip is the manifest's, and the
 /// block at our old tip's height is our old tip (the snapshot extends our chain instead of replacing
 /// it). A failed check throws: the drive loop stops and the node stops serving.
 /// </summary>

@@ -17,12 +17,25 @@ public static class BatchItemImages
     /// <summary>Every accepted batch item's image in the state (a full scan of the item chunks).</summary>
     public static void AddFrom(IRegistryStateReader state, List<ulong> hashes, List<byte[]> workIds)
     {
-        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(hashes);
         ArgumentNullException.ThrowIfNull(workIds);
+        foreach (var (_, chunkHashes, chunkWorkIds) in Chunks(state, startAfter: null))
+        {
+            hashes.AddRange(chunkHashes);
+            workIds.AddRange(chunkWorkIds);
+        }
+    }
+
+    /// <summary>
+    /// The accepted images of each item chunk in key order, after the chunk key
+    /// <paramref name="startAfter"/> when given (a scan resumed where it stopped), with the chunk's key.
+    /// </summary>
+    public static IEnumerable<(StateKey ChunkKey, List<ulong> Hashes, List<byte[]> WorkIds)> Chunks(IRegistryStateReader state, StateKey? startAfter)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         byte[]? txHash = null;
         byte[]? commitment = null;
-        foreach (var entry in state.Scan(new StateKey([(byte)KeySpace.BatchItems])))
+        foreach (var entry in state.Scan(new StateKey([(byte)KeySpace.BatchItems]), startAfter))
         {
             if (!TryReadChunkKey(entry.Key, out var chunkTxHash, out var chunkIndex))
             {
@@ -37,8 +50,50 @@ public static class BatchItemImages
                     : throw new RegistryInvariantException($"batch {Convert.ToHexString(txHash)} has item chunks but no commitment");
             }
 
+            var hashes = new List<ulong>();
+            var workIds = new List<byte[]>();
             AddChunk(txHash, chunkIndex, entry.Value, commitment!, hashes, workIds);
+            yield return (entry.Key, hashes, workIds);
         }
+    }
+
+    /// <summary>
+    /// The accepted images of the one batch <paramref name="txHash"/> (its commitment and item chunks
+    /// read from the state), as item indexes and hashes; false when the state holds no commitment for it.
+    /// </summary>
+    public static bool TryAddBatch(IRegistryStateReader state, ReadOnlySpan<byte> txHash, List<uint> items, List<ulong> hashes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (!state.TryGet(StateKeys.BatchCommitment(txHash), out var commitment))
+        {
+            return false;
+        }
+
+        var count = BatchCommitment.ItemCount(commitment);
+        var chunks = BatchItemTable.ChunkCount(checked((int)count));
+        for (var c = 0; c < chunks; c++)
+        {
+            if (!state.TryGet(StateKeys.BatchItemChunk(txHash, c), out var chunk))
+            {
+                throw new RegistryInvariantException($"batch {Convert.ToHexString(txHash)} has a commitment for {count} items but no item chunk {c}");
+            }
+
+            var first = (uint)c * BatchItemTable.ChunkItems;
+            var inChunk = BatchItemTable.CountOf(chunk);
+            for (var k = 0; k < inChunk; k++)
+            {
+                var index = first + (uint)k;
+                if (BatchCommitment.IsAccepted(commitment, index) && BatchItemEncoding.TryReadPerceptualHash(BatchItemTable.Item(chunk, k), out var hash))
+                {
+                    items.Add(index);
+                    hashes.Add(hash);
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -6,10 +6,10 @@ namespace Ledger.Registry.Similarity;
 
 /// <summary>
 /// Index entries and queries for <see cref="PerceptualHashIndexLayout"/>. One entry per image, key
-/// [PerceptualHashIndex][full hash, uint64 BE][work id], empty value. Queries are answered by the
-/// in-memory multi-index hashing tables (<see cref="PerceptualHashMemoryIndex"/>), which are built
-/// from these entries; the substring buckets exist only in memory, so an image costs one state
-/// write instead of m.
+/// [PerceptualHashIndex][full hash, uint64 BE][work id], empty value. Queries are answered by
+/// multi-index hashing tables (<see cref="PerceptualHashSearch"/>) that a node keeps outside the
+/// state (derived, not committed: a RocksDB node keeps them on disk, written in the background), so
+/// an image costs one state write instead of m.
 /// </summary>
 public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
 {
@@ -60,16 +60,18 @@ public sealed class PerceptualHashIndex(PerceptualHashIndexLayout layout)
 
     /// <summary>
     /// Works whose perceptual hash is within <paramref name="maxDistance"/> bits of
-    /// <paramref name="query"/>, nearest first (ties by work id), at most <paramref name="limit"/>.
-    /// From the state's in-memory tables when it keeps them (<see cref="ISimilarityIndexedState"/>);
-    /// any other state (the in-memory state of tests and tools) builds the tables from its entries
-    /// for this one query, which costs a scan of every entry.
+    /// <paramref name="query"/>, nearest first (ties by work id), at most <paramref name="limit"/>
+    /// (<see cref="PerceptualHashSearch"/>). From the state's stored tables when it keeps them
+    /// (<see cref="ISimilarityIndexedState"/>); any other state (the in-memory state of tests and
+    /// tools, a RocksDB state opened without its index) builds the tables from its entries for this
+    /// one query, which costs a scan of every entry.
     /// </summary>
+    /// <exception cref="SimilarityIndexUnavailableException">The state's index is too far behind its applied height to answer.</exception>
     public SimilarWorksResult FindSimilar(IRegistryStateReader state, ulong query, int maxDistance, int limit)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var memory = state is ISimilarityIndexedState indexed ? indexed.SimilarityIndex(Layout) : PerceptualHashMemoryIndex.Build(state, Layout);
-        return memory.FindSimilar(query, maxDistance, limit);
+        using var tables = (state as ISimilarityIndexedState)?.TryOpenSimilarityTables(Layout) ?? PerceptualHashMemoryTables.Build(state, Layout);
+        return PerceptualHashSearch.FindSimilar(tables, state, Layout, query, maxDistance, limit);
     }
 
     /// <summary>Every value of <paramref name="widthBits"/> bits within <paramref name="radius"/> of <paramref name="center"/>.</summary>

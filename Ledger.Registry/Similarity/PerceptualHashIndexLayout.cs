@@ -59,6 +59,9 @@ public sealed class PerceptualHashIndexLayout
 
     public int WidthBits(int substring) => widthsBits[substring];
 
+    /// <summary>Bits above substring <paramref name="substring"/> (its rotation in table j puts it at the top).</summary>
+    public int OffsetBits(int substring) => offsetsBits[substring];
+
     /// <summary>Bytes used for the substring value inside an index key (big-endian).</summary>
     public int ValueBytes(int substring) => (widthsBits[substring] + 7) / 8;
 

@@ -12,23 +12,63 @@ namespace Ledger.Storage.Registry;
 /// are normally staged with <see cref="Stage"/> into the block's WriteBatch so state, block and
 /// applied index commit together; <see cref="Apply"/> is the stand-alone form (genesis).
 /// <para>
-/// Similar-work queries are answered from a <see cref="PerceptualHashMemoryIndex"/> built from the
-/// column family on the first query and then fed each staged block's new entries once that block
-/// is written (its applied height is visible), so a query never sees an unwritten block.
+/// Similar-work queries read the multi-index hashing tables kept on disk beside the state, in the
+/// derived <c>similarity_index</c> column family, once the host starts the index
+/// (<see cref="StartSimilarityIndex"/>): <see cref="Stage"/> then adds one small pending record per
+/// block to the block's batch, and a background <see cref="SimilarityIndexer"/> turns those into
+/// table entries, so the apply path never writes the tables and memory does not grow with the
+/// images. Without a started index a query builds the tables from the state for itself.
 /// </para>
 /// </summary>
-public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader, ISimilarityIndexedState
+public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader, ISimilarityIndexedState, IDisposable
 {
     private readonly LedgerDatabase database;
-    private readonly Lock similarityLock = new();
-    private PerceptualHashMemoryIndex? similarity;
-    private StagedImages? staged;
-    private bool dedupeNextPublish;
+    private SimilarityIndexer? similarity;
 
     public RocksDbRegistryState(LedgerDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         this.database = database;
+    }
+
+    /// <summary>
+    /// Starts keeping the similarity tables for <paramref name="layout"/>: checks the stored index
+    /// against the state (rebuilding it in the background when it is missing, of another layout or
+    /// not the state's) and starts the indexer thread. Call once, before blocks are applied.
+    /// </summary>
+    public void StartSimilarityIndex(PerceptualHashIndexLayout layout) => StartSimilarityIndex(layout, new SimilarityIndexLimits());
+
+    internal void StartSimilarityIndex(PerceptualHashIndexLayout layout, SimilarityIndexLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (similarity is not null)
+        {
+            throw new InvalidOperationException("the similarity index is already started");
+        }
+
+        similarity = new SimilarityIndexer(database, this, layout, limits);
+    }
+
+    /// <summary>Where the similarity index stands (null when not started): for status, metrics and tests.</summary>
+    public SimilarityIndexProgress? SimilarityProgress
+    {
+        get
+        {
+            if (similarity is null)
+            {
+                return null;
+            }
+
+            var view = similarity.View;
+            return new SimilarityIndexProgress(view.Rebuilding, view.IndexedHeight, view.LoadedHeight, view.TailImages, view.RebuiltImages, view.Failure);
+        }
+    }
+
+    /// <summary>Stops the indexer thread (promptly, also during a rebuild: it stops between batches). The database stays open.</summary>
+    public void Dispose()
+    {
+        similarity?.Dispose();
+        similarity = null;
     }
 
     public bool TryGet(StateKey key, [NotNullWhen(true)] out byte[]? value)
@@ -59,33 +99,29 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
     }
 
     /// <inheritdoc/>
-    public PerceptualHashMemoryIndex SimilarityIndex(PerceptualHashIndexLayout layout)
+    public IPerceptualHashTableReader? TryOpenSimilarityTables(PerceptualHashIndexLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        lock (similarityLock)
+        if (similarity is not { } indexer)
         {
-            if (similarity is null || similarity.Layout.SubstringCount != layout.SubstringCount)
-            {
-                // A block staged before this scan may land while it runs: its entries are then
-                // published once more, and the first publication skips what the scan already saw.
-                similarity = PerceptualHashMemoryIndex.Build(this, layout);
-                dedupeNextPublish = staged is not null;
-            }
-
-            PublishStagedIfWritten();
-            return similarity;
+            return null;
         }
+
+        if (layout.SubstringCount != indexer.Layout.SubstringCount)
+        {
+            throw new ArgumentException($"the similarity index is kept for {indexer.Layout.SubstringCount} substrings, the query asks for {layout.SubstringCount}", nameof(layout));
+        }
+
+        return indexer.OpenReader(SimilarityIndexer.AppliedHeight(this));
     }
 
-    /// <summary>Drops the in-memory similarity index (the host replaced the column family's contents, e.g. from a snapshot).</summary>
-    public void InvalidateSimilarityIndex()
-    {
-        lock (similarityLock)
-        {
-            similarity = null;
-            staged = null;
-        }
-    }
+    /// <summary>
+    /// The host replaced the state's contents (a snapshot install, on the apply thread): the
+    /// similarity index is dropped and rebuilt from the new state in the background. Returns at
+    /// once (after at most one index write batch in flight); queries get UNAVAILABLE until the
+    /// rebuild ends.
+    /// </summary>
+    public void InvalidateSimilarityIndex() => similarity?.Reset(SimilarityIndexer.AppliedHeight(this));
 
     private IEnumerable<StateEntry> ScanIterator(StateKey prefix, StateKey? startAfter)
     {
@@ -127,7 +163,7 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
             }
         }
 
-        StageSimilarity(writes);
+        StageSimilarity(batch, writes);
     }
 
     public void Apply(IReadOnlyList<StateWrite> writes)
@@ -135,79 +171,63 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
         using var batch = new WriteBatch();
         Stage(batch, writes);
         database.Write(batch, sync: true);
-        lock (similarityLock)
-        {
-            PublishStagedIfWritten();
-        }
+        similarity?.Notify();
     }
 
-    private void StageSimilarity(IReadOnlyList<StateWrite> writes)
+    /// <summary>Tells the similarity indexer that a staged batch was written (it also polls).</summary>
+    public void NotifyWritten() => similarity?.Notify();
+
+    // The apply path's whole share of the index: one pending record per block, naming its images.
+    private void StageSimilarity(WriteBatch batch, IReadOnlyList<StateWrite> writes)
     {
-        lock (similarityLock)
-        {
-            PublishStagedIfWritten();
-            if (similarity is null)
-            {
-                staged = null;
-                return;
-            }
-
-            var images = new List<(ulong Hash, byte[] WorkId)>();
-            ulong? height = null;
-            foreach (var write in writes)
-            {
-                var space = write.Key.Space;
-                if (space == KeySpace.Meta && write.Value is { Length: sizeof(ulong) } encoded && write.Key == StateKeys.AppliedHeight())
-                {
-                    height = BinaryPrimitives.ReadUInt64BigEndian(encoded);
-                }
-                else if (space == KeySpace.PerceptualHashIndex)
-                {
-                    if (write.Value is null)
-                    {
-                        // The rules never delete index entries; if a future rule does, rebuild rather than guess.
-                        similarity = null;
-                        staged = null;
-                        return;
-                    }
-
-                    if (PerceptualHashIndex.TryReadEntry(write.Key, out var hash, out var workId))
-                    {
-                        images.Add((hash, workId));
-                    }
-                }
-            }
-
-            // Batch items' images come from their item chunks, not from index entries.
-            BatchItemImages.AddFromWrites(writes, images);
-            if (images.Count > 0 && height is null)
-            {
-                // Not a block (no applied height): nothing tells when it is written, so rebuild on the next query.
-                similarity = null;
-                staged = null;
-                return;
-            }
-
-            staged = images.Count > 0 ? new StagedImages(height!.Value, images) : null;
-        }
-    }
-
-    private void PublishStagedIfWritten()
-    {
-        if (staged is null || similarity is null)
+        if (similarity is null)
         {
             return;
         }
 
-        if (!TryGet(StateKeys.AppliedHeight(), out var encoded) || BinaryPrimitives.ReadUInt64BigEndian(encoded) < staged.Height)
+        ulong? height = null;
+        List<(ulong Hash, byte[] WorkId)>? singles = null;
+        List<byte[]>? batches = null;
+        foreach (var write in writes)
         {
+            var space = write.Key.Space;
+            if (space == KeySpace.Meta && write.Value is { Length: sizeof(ulong) } encoded && write.Key == StateKeys.AppliedHeight())
+            {
+                height = BinaryPrimitives.ReadUInt64BigEndian(encoded);
+            }
+            else if (space == KeySpace.PerceptualHashIndex)
+            {
+                if (write.Value is null || !PerceptualHashIndex.TryReadEntry(write.Key, out var hash, out var workId))
+                {
+                    // The rules only ever add well-formed entries; the index has no way to follow anything else.
+                    throw new InvalidOperationException($"a block {(write.Value is null ? "deletes" : "writes malformed")} perceptual-hash entry {Convert.ToHexString(write.Key.Span)}");
+                }
+
+                (singles ??= []).Add((hash, workId));
+            }
+            else if (space == KeySpace.BatchCommitment && write.Value is not null)
+            {
+                (batches ??= []).Add(write.Key.Span[1..].ToArray());
+            }
+        }
+
+        if (height is not { } applied)
+        {
+            if (singles is not null || batches is not null)
+            {
+                throw new InvalidOperationException("writes that register images must carry the applied height (a block), so the similarity index can follow them");
+            }
+
             return;
         }
 
-        similarity.AddRange(staged.Images, skipExisting: dedupeNextPublish);
-        dedupeNextPublish = false;
-        staged = null;
+        batch.Put(SimilarityIndexKeys.Pending(applied), SimilarityPendingRecord.Encode(singles ?? [], batches ?? []), database.SimilarityIndex);
     }
-
-    private sealed record StagedImages(ulong Height, List<(ulong Hash, byte[] WorkId)> Images);
 }
+
+/// <summary>
+/// Where a node's similarity index stands: <see cref="IndexedHeight"/> is on disk, the tail holds
+/// <see cref="TailImages"/> images of the blocks after it through <see cref="LoadedHeight"/>;
+/// while <see cref="Rebuilding"/>, IndexedHeight is the height of the state being indexed.
+/// </summary>
+public sealed record SimilarityIndexProgress(bool Rebuilding, ulong IndexedHeight, ulong LoadedHeight, long TailImages, long RebuiltImages, string? Failure);

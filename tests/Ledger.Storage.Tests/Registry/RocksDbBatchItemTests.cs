@@ -67,6 +67,51 @@ public sealed class RocksDbBatchItemTests
         Assert.That(state.Scan(PerceptualHashIndexPrefix()).Any(), Is.False, "no per-item perceptual-hash entries");
     }
 
+    [Test]
+    public void SimilarityIndex_IndexesAcceptedBatchItemsFromTheirChunks_BothFollowingBlocksAndRebuildingADirectoryWithoutIt()
+    {
+        byte[] first, second;
+        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId }))
+        {
+            using var state = new RocksDbRegistryState(database);
+            RegistryGenesis.Initialize(state, Genesis(), Options);
+            state.StartSimilarityIndex(Options.Similarity.Layout);
+            var applier = new RegistryApplier(Options);
+            var holder = new RightsHolder { MemberId = Platform };
+            first = Apply(database, state, applier, 1, Batch(holder, 0, 600));
+            second = Apply(database, state, applier, 2, Batch(holder, 590, 400));
+            AssertBatchImages(state, first, second);
+        }
+
+        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId }))
+        {
+            // As a directory from before the similarity index: its column family is empty.
+            using var clear = new WriteBatch();
+            clear.DeleteRange([0x00], 1, [0xFF, 0xFF], 2, database.SimilarityIndex);
+            database.Write(clear, sync: true);
+        }
+
+        using var reopened = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId });
+        using var rebuilt = new RocksDbRegistryState(reopened);
+        rebuilt.StartSimilarityIndex(Options.Similarity.Layout);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (rebuilt.SimilarityProgress is not { Rebuilding: false } && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        Assert.That(rebuilt.SimilarityProgress!.RebuiltImages, Is.EqualTo(600 + 390), "every accepted item once; the 10 rejected repeats are not images");
+        AssertBatchImages(rebuilt, first, second);
+    }
+
+    private static void AssertBatchImages(RocksDbRegistryState state, byte[] first, byte[] second)
+    {
+        var queries = new RegistryQueries(state, Options);
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(599), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 599)));
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(989), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(second, 399)));
+        Assert.That(queries.FindSimilarWorks(PerceptualHashOf(595), 0, 10).Matches.Single().WorkId, Is.EqualTo(WorkIds.Create(first, 595)), "the rejected repeat is not an image");
+    }
+
     private byte[] Apply(LedgerDatabase database, RocksDbRegistryState state, RegistryApplier applier, ulong height, (BatchRegister Body, BatchItems Items) batchToApply)
     {
         var (body, items) = batchToApply;
