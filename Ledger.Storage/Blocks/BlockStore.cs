@@ -372,6 +372,12 @@ public sealed class BlockStore
                 BlockKeys.WriteTransaction(key, height, (uint)position);
                 TransactionRecord.Write(buffer.AsSpan(0, length), key, transaction, transactionBytes, result);
                 batch.Put(key, buffer.AsSpan(0, length), _database.Blocks);
+                if (length >= ResultRecord.TransactionRecordBytesMin)
+                {
+                    // A proof of a large transaction (a batch) then reads this, not the blob (FindTransactionLeaf).
+                    var resultKey = BlockKeys.ResultKey(height, (uint)position);
+                    batch.Put(resultKey, ResultRecord.Create(resultKey, result), _database.Blocks);
+                }
             }
         }
         finally
@@ -456,11 +462,13 @@ public sealed class BlockStore
 
     /// <summary>
     /// The log leaf of a transaction found by hash (its first occurrence) and its inclusion proof in the log as of
-    /// its block, checked as <see cref="FindTransaction"/> checks them, without materializing the transaction: its
+    /// its block, without materializing the transaction. A large transaction (a batch) has a result record
+    /// (<see cref="ResultRecord"/>, ~50 bytes): the leaf is the hash asked for with that result. Otherwise its
     /// record is read into a pooled buffer, its checksum verified, and only the hashed part (envelope and
-    /// signature) and the result are parsed, never the detached batch items (~0.7 MB for a 10,000-item batch,
-    /// which <see cref="FindTransaction"/> copies twice). The transaction's hash is checked against the hash asked
-    /// for and its leaf (hash and result) against the header's log_root. Null when unknown or not yet committed;
+    /// signature) and the result are parsed, never detached batch items (~0.7 MB for a 10,000-item batch, which
+    /// <see cref="FindTransaction"/> copies twice); the transaction's hash must be the hash asked for. Either way
+    /// the leaf must lead to the header's log_root before it is returned: the hash asked for, with that result, is
+    /// what the chain committed at that position. Null when unknown or not yet committed;
     /// <see cref="StorageCorruptionException"/> when what was read fails a check. What an inclusion proof needs.
     /// </summary>
     public TransactionLeaf? FindTransactionLeaf(ReadOnlySpan<byte> transactionHash)
@@ -471,6 +479,17 @@ public sealed class BlockStore
         }
 
         var (height, position, header) = located;
+
+        var resultKey = BlockKeys.ResultKey(height, position);
+        if (_database.Get(_database.Blocks, resultKey) is { } resultRecord)
+        {
+            // A large transaction's result alone: the leaf is the hash asked for with it, checked against the log_root below.
+            Interlocked.Add(ref _blockRecordBytesRead, resultRecord.Length);
+            var result = ResultRecord.Read(resultKey, resultRecord, height, position);
+            var askedHash = transactionHash.ToArray();
+            var resultLeaf = _hashing.LeafHashOf(askedHash, result);
+            return new TransactionLeaf(askedHash, height, position, result, header, resultLeaf, ProveStoredLeaf(header, position, resultLeaf));
+        }
 
         if (!_hashing.TransactionHashIgnoresDetachedItems)
         {

@@ -100,6 +100,105 @@ public sealed class TransactionLeafTests
     }
 
     [Test]
+    public void FindTransactionLeaf_ABatch_ReadsItsResultRecordNotItsItems()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, Canonical);
+        var (block, hash) = AppendBatch(store);
+        var before = store.BlockRecordBytesRead;
+
+        var leaf = store.FindTransactionLeaf(hash)!;
+
+        var read = store.BlockRecordBytesRead - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.LessThan(1_000), "header, hashes and the result record; not the ~600 KB record");
+            Assert.That(leaf.Result, Is.EqualTo(block.Results[0]));
+            Assert.That(leaf.LogInclusion, Is.EqualTo(store.FindTransaction(hash)!.LogInclusion));
+            Assert.That(leaf.LeafHash, Is.EqualTo(store.LogTree.GetLeafHash(leaf.LogInclusion.LeafIndex)));
+        });
+    }
+
+    [Test]
+    public void FindTransactionLeaf_SmallTransaction_HasNoResultRecord()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, Canonical);
+        AppendBatch(store);
+
+        Assert.That(database.Get(database.Blocks, BlockKeys.ResultKey(1, 0)), Is.Not.Null, "the batch has one");
+        Assert.That(database.Get(database.Blocks, BlockKeys.ResultKey(1, 1)), Is.Null, "a record under 4 KB is read whole");
+    }
+
+    [Test]
+    public void FindTransactionLeaf_AnyByteOfItsResultRecordFlipped_ThrowsStorageCorruptionNamingTheHeight()
+    {
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, Canonical);
+        var (_, hash) = AppendBatch(store);
+        var key = BlockKeys.ResultKey(1, 0);
+        var intact = database.Get(database.Blocks, key)!;
+
+        for (var offset = 0; offset < intact.Length; offset++)
+        {
+            var damaged = (byte[])intact.Clone();
+            damaged[offset] ^= 0x01;
+            PutRaw(database, key, damaged);
+
+            var error = Assert.Throws<StorageCorruptionException>(() => store.FindTransactionLeaf(hash), $"byte {offset} of {intact.Length} flipped");
+
+            Assert.That(error!.Height, Is.EqualTo(1UL), $"byte {offset}");
+        }
+
+        PutRaw(database, key, intact);
+        Assert.That(store.FindTransactionLeaf(hash)!.Position, Is.EqualTo(0u), "the intact record reads again");
+    }
+
+    [Test]
+    public void FindTransactionLeaf_ResultRecordResealedWithAnotherResult_ThrowsStorageCorruptionNamingTheLogRoot()
+    {
+        // A checksum valid for the key, a forged outcome: only the header's log_root can tell.
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, Canonical);
+        var (_, hash) = AppendBatch(store);
+        var key = BlockKeys.ResultKey(1, 0);
+        PutRaw(database, key, ResultRecord.Create(key, new TransactionResult { Code = ResultCode.Rejected, Reason = "forged" }));
+
+        var error = Assert.Throws<StorageCorruptionException>(() => store.FindTransactionLeaf(hash));
+
+        Assert.That(error!.Height, Is.EqualTo(1UL));
+        Assert.That(error.Message, Does.Contain("log_root"));
+    }
+
+    [Test]
+    public void FindTransactionLeaf_ResultRecordAbsent_ReadsTheTransactionRecordAndAgrees()
+    {
+        // Blocks written before result records existed have none.
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, Canonical);
+        var (block, hash) = AppendBatch(store);
+        var expected = store.FindTransactionLeaf(hash)!;
+        using (var batch = new RocksDbSharp.WriteBatch())
+        {
+            batch.Delete(BlockKeys.ResultKey(1, 0), database.Blocks);
+            database.Write(batch);
+        }
+
+        var before = store.BlockRecordBytesRead;
+        var leaf = store.FindTransactionLeaf(hash)!;
+
+        Assert.That(store.BlockRecordBytesRead - before, Is.GreaterThan(BatchItems * BatchItemBytes), "the whole record, as before");
+        Assert.That(leaf.LogInclusion, Is.EqualTo(expected.LogInclusion));
+        Assert.That(leaf.LeafHash, Is.EqualTo(expected.LeafHash));
+        Assert.That(leaf.Result, Is.EqualTo(block.Results[0]));
+    }
+
+    [Test]
     public void FindTransactionLeaf_AnyByteOfItsRecordFlipped_ThrowsStorageCorruptionNamingTheHeight()
     {
         // Arrange: detached items too, so flips reach bytes only the record's checksum covers.
@@ -209,6 +308,25 @@ public sealed class TransactionLeafTests
     public void HashedPrefixLength_Layouts(byte[] transaction, int expected)
     {
         Assert.That(TransactionRecord.HashedPrefixLength(transaction), Is.EqualTo(expected));
+    }
+
+    /// <summary>Block 1: a 10,000-item batch (~600 KB of detached items) and one small transaction.</summary>
+    private static (Block Block, byte[] BatchHash) AppendBatch(BlockStore store)
+    {
+        var batch = TestChain.Transaction(1, 0);
+        var items = new byte[BatchItems * BatchItemBytes];
+        new Random(18).NextBytes(items);
+        batch.DetachedItems = ByteString.CopyFrom(items);
+        var block = TestChain.Next(store, [batch, TestChain.Transaction(1, 1)]);
+        store.Append(block, block.Header.RaftIndex);
+        return (block, Canonical.HashTransaction(batch));
+    }
+
+    private static void PutRaw(LedgerDatabase database, byte[] key, byte[] value)
+    {
+        using var batch = new RocksDbSharp.WriteBatch();
+        batch.Put(key, value, database.Blocks);
+        database.Write(batch);
     }
 
     private static void AppendOne(BlockStore store)
