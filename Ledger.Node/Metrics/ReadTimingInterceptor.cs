@@ -57,7 +57,7 @@ public sealed class ReadTimingInterceptor(LedgerNode node) : Interceptor
     }
 
     /// <summary>The method's name when its calls are timed, else null.</summary>
-    internal static string? Label(string method) => Labels.GetOrAdd(method, static m =>
+    public static string? Label(string method) => Labels.GetOrAdd(method, static m =>
         TimedServices.Any(service => m.StartsWith(service, StringComparison.Ordinal)) && !UntimedMethods.Contains(m, StringComparer.Ordinal)
             ? m[(m.LastIndexOf('/') + 1)..]
             : null);
