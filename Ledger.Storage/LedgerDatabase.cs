@@ -31,6 +31,9 @@ public sealed partial class LedgerDatabase : IDisposable
     /// Version 6: the Raft hard state also records recovery (reason, target) and the acknowledged watermarks.
     /// Version 7: a block's body is one record per transaction and result (BlockKeys.Transaction, 'C'), no
     /// longer one whole-block record ('B'), so a lookup by hash reads one transaction, not its block.
+    /// Within version 7 (no bump: optional in both directions): a transaction whose record is at least 4 KB also has a
+    /// result record ('R', ResultRecord) that inclusion proofs read instead; blocks written before have none and are
+    /// read whole, and a build that does not know them never reads them.
     public const uint FormatVersion = 7;
 
     /// <summary>
