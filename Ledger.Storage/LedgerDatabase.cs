@@ -31,6 +31,9 @@ public sealed partial class LedgerDatabase : IDisposable
     /// Version 6: the Raft hard state also records recovery (reason, target) and the acknowledged watermarks.
     /// Version 7: a block's body is one record per transaction and result (BlockKeys.Transaction, 'C'), no
     /// longer one whole-block record ('B'), so a lookup by hash reads one transaction, not its block.
+    /// Within version 7 (no bump: optional in both directions): a transaction whose record is at least 4 KB also has a
+    /// result record ('R', ResultRecord) that inclusion proofs read instead; blocks written before have none and are
+    /// read whole, and a build that does not know them never reads them.
     public const uint FormatVersion = 7;
 
     /// <summary>
@@ -457,6 +460,64 @@ public sealed partial class LedgerDatabase : IDisposable
             }
 
             throw new InvalidOperationException($"RocksDB MultiGet in '{DataDirectory}' failed: {firstError}");
+        }
+    }
+
+    /// <summary>
+    /// Reads the value under <paramref name="key"/> (as <see cref="Get"/> does: checksums verified, corruption
+    /// throws <see cref="StorageCorruptionException"/>) into a pooled buffer and hands it to <paramref name="reader"/>,
+    /// which must not keep the span; false when the key is absent. For large values read often (a batch
+    /// transaction's record, ~0.7 MB): <see cref="Get"/> would allocate a new large-object array per read,
+    /// and those drive full (gen2) collections of the whole heap.
+    /// </summary>
+    public bool TryRead<TState, TResult>(ColumnFamilyHandle columnFamily, ReadOnlySpan<byte> key, TState state, PooledValueReader<TState, TResult> reader, out TResult result)
+    {
+        ArgumentNullException.ThrowIfNull(columnFamily);
+        ArgumentNullException.ThrowIfNull(reader);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var keyBytes = key.ToArray();
+        var slice = Native.Instance.rocksdb_get_pinned_cf(_rocks.Handle, _readOptions.Handle, columnFamily.Handle, keyBytes, (UIntPtr)keyBytes.Length, out var error);
+        if (error != IntPtr.Zero)
+        {
+            var message = Marshal.PtrToStringAnsi(error) ?? "unknown error";
+            Native.Instance.rocksdb_free(error);
+            if (message.Contains("Corruption", StringComparison.Ordinal) || message.Contains("checksum", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StorageCorruptionException($"read from '{DataDirectory}' hit corruption: {message}");
+            }
+
+            throw new InvalidOperationException($"RocksDB Get in '{DataDirectory}' failed: {message}");
+        }
+
+        if (slice == IntPtr.Zero)
+        {
+            result = default!;
+            return false;
+        }
+
+        byte[]? buffer = null;
+        try
+        {
+            var data = Native.Instance.rocksdb_pinnableslice_value(slice, out var length);
+            var count = checked((int)length);
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
+            Marshal.Copy(data, buffer, 0, count);
+            Native.Instance.rocksdb_pinnableslice_destroy(slice);
+            slice = IntPtr.Zero;
+            result = reader(buffer.AsSpan(0, count), state);
+            return true;
+        }
+        finally
+        {
+            if (slice != IntPtr.Zero)
+            {
+                Native.Instance.rocksdb_pinnableslice_destroy(slice);
+            }
+
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

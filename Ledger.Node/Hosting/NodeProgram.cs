@@ -155,6 +155,7 @@ public static class NodeProgram
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<HexRequestFieldsInterceptor>();
+            o.Interceptors.Add<Metrics.ReadTimingInterceptor>(); // innermost: times the handler alone
         }).AddServiceOptions<LedgerPeerService>(o => o.MaxReceiveMessageSize = options.PeerMessageBytesMax).AddWebApi(builder.Services, webUri);
 
         TestFaultWarnings.LogActive(loggerFactory.CreateLogger(typeof(TestBugs)), testBugs, options);

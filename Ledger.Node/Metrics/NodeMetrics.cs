@@ -40,6 +40,8 @@ public sealed class NodeMetrics
         Term = factory.CreateGauge("ledger_raft_term", "This node's current Raft term");
         IsLeader = factory.CreateGauge("ledger_raft_is_leader", "1 while this node leads, else 0");
         PeerFramesRefused = factory.CreateCounter("ledger_peer_frames_refused_total", "Raft messages from peers dropped at the peer boundary, by reason", new CounterConfiguration { LabelNames = ["reason"] });
+        ReadSeconds = factory.CreateHistogram("ledger_read_seconds", "Public read calls (queries and proofs), by method: time inside the handler, from its first line to its answer (not the time the call waited for a thread, nor encoding and sending the answer)", new HistogramConfiguration { Buckets = SecondsBuckets, LabelNames = ["method"] });
+        ReadCpuSeconds = factory.CreateCounter("ledger_read_cpu_seconds_total", "Public read calls, by method: CPU time of the thread that ran the handler until it answered or first waited (all of it for a local read)", new CounterConfiguration { LabelNames = ["method"] });
         SnapshotsRefused = factory.CreateCounter("ledger_snapshots_refused_total", "Snapshot transfers from peers refused, by reason", new CounterConfiguration { LabelNames = ["reason"] });
     }
 
@@ -79,6 +81,12 @@ public sealed class NodeMetrics
 
     /// <summary>Raft messages from peers dropped before they reached Raft; label <c>reason</c> is a <see cref="Peers.PeerFrameRefusals.Label"/>.</summary>
     public Counter PeerFramesRefused { get; }
+
+    /// <summary>Label <c>method</c>: the gRPC method's name (<c>GetInclusionProof</c>, <c>GetWork</c>, ...); see <see cref="ReadTimingInterceptor"/>.</summary>
+    public Histogram ReadSeconds { get; }
+
+    /// <summary>Label <c>method</c>, as <see cref="ReadSeconds"/>; per call = this / the histogram's count.</summary>
+    public Counter ReadCpuSeconds { get; }
 
     /// <summary>Snapshot transfers refused (sender not the leader, header not certified, state not reproducing the header's root).</summary>
     public Counter SnapshotsRefused { get; }

@@ -58,7 +58,7 @@ public sealed class EvidenceServiceSource(LedgerNode node) : IEvidenceSource
     public Task<InclusionProof> GetInclusionProofAsync(byte[] txHash, ulong treeSize, CancellationToken cancellation)
     {
         node.ThrowIfNotServing();
-        var stored = node.Blocks.FindTransaction(txHash)
+        var stored = node.Blocks.FindTransactionLeaf(txHash)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(txHash)}"));
         var leafIndex = stored.LogInclusion.LeafIndex;
         if (treeSize <= leafIndex || treeSize > node.Blocks.LogTree.CommittedSize)

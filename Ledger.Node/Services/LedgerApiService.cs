@@ -241,7 +241,8 @@ public sealed class LedgerApiService(LedgerNode node, NodeRuntimeOptions runtime
     {
         node.ThrowIfNotServing();
         RequireHash(request.TxHash, "tx_hash");
-        var stored = node.Blocks.FindTransaction(request.TxHash.Span)
+        // The leaf alone: a proof never needs the transaction's body (for a batch, ~0.7 MB of detached items).
+        var stored = node.Blocks.FindTransactionLeaf(request.TxHash.Span)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no applied transaction {Convert.ToHexStringLower(request.TxHash.Span)}"));
         var leafIndex = stored.LogInclusion.LeafIndex;
         var treeSize = request.TreeSize == 0 ? node.Blocks.LogTree.CommittedSize : request.TreeSize;

@@ -23,11 +23,16 @@ public sealed class BlockHashing
     /// <param name="headerHash">block_hash over the canonical header bytes.</param>
     /// <param name="transactionHash">The transaction hash clients look transactions up by.</param>
     /// <param name="leafHash">RFC 9162 leaf hash (with the 0x00 prefix) of a transaction, given by its transaction hash, and its result in tx_root and the log.</param>
+    /// <param name="transactionHashIgnoresDetachedItems">
+    /// True when <paramref name="transactionHash"/> reads only the envelope and signature (as the protocol's does), so a
+    /// reader may hash a transaction without loading its detached batch items (<see cref="TransactionHashIgnoresDetachedItems"/>).
+    /// </param>
     public BlockHashing(
         MerkleHasher merkleHasher,
         Func<BlockHeader, byte[]> headerHash,
         Func<SignedTransaction, byte[]> transactionHash,
-        Func<byte[], TransactionResult, byte[]> leafHash)
+        Func<byte[], TransactionResult, byte[]> leafHash,
+        bool transactionHashIgnoresDetachedItems = false)
     {
         ArgumentNullException.ThrowIfNull(merkleHasher);
         ArgumentNullException.ThrowIfNull(headerHash);
@@ -37,7 +42,11 @@ public sealed class BlockHashing
         _headerHash = headerHash;
         _transactionHash = transactionHash;
         _leafHash = leafHash;
+        TransactionHashIgnoresDetachedItems = transactionHashIgnoresDetachedItems;
     }
+
+    /// <summary>Whether <see cref="HashTransaction"/> ignores detached batch items (true for <see cref="Canonical"/>: the protocol hashes fields 1 and 2 only).</summary>
+    public bool TransactionHashIgnoresDetachedItems { get; }
 
     public MerkleHasher MerkleHasher { get; }
 
@@ -51,7 +60,8 @@ public sealed class BlockHashing
             new MerkleHasher(hash),
             header => BlockHash.Compute(header, hash),
             transaction => TransactionHashing.ComputeHash(hash, transaction),
-            (transactionHash, result) => LogLeaf.MerkleLeafHash(transactionHash, result, hash));
+            (transactionHash, result) => LogLeaf.MerkleLeafHash(transactionHash, result, hash),
+            transactionHashIgnoresDetachedItems: true);
     }
 
     /// <summary>Stand-in hashing over protobuf bytes (not canonical; tests and benchmarks only).</summary>

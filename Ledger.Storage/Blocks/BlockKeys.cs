@@ -33,6 +33,13 @@ internal static class BlockKeys
     /// </summary>
     public const byte Transaction = (byte)'C';
 
+    /// <summary>
+    /// The result of a large transaction alone (<see cref="ResultRecord"/>), keyed by height and position like its
+    /// <see cref="Transaction"/> record: an inclusion proof needs the leaf (hash and result), not a batch's ~0.7 MB
+    /// of items. Optional: records written before it existed are read whole.
+    /// </summary>
+    public const byte Result = (byte)'R';
+
     /// <summary>tx_index value: height (u64) then position (u32), big-endian.</summary>
     public const int LocationBytes = sizeof(ulong) + sizeof(uint);
 
@@ -52,6 +59,14 @@ internal static class BlockKeys
     {
         var key = new byte[TransactionKeyBytes];
         WriteTransaction(key, height, position);
+        return key;
+    }
+
+    public static byte[] ResultKey(ulong height, uint position)
+    {
+        var key = new byte[TransactionKeyBytes];
+        Write(key, Result, height);
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(KeyBytes), position);
         return key;
     }
 

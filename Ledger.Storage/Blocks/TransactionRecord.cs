@@ -92,6 +92,99 @@ internal static class TransactionRecord
         }
     }
 
+    /// <summary>
+    /// What a transaction's log leaf needs from its record, without parsing its detached batch items: the
+    /// hashed part of the transaction (envelope and signature, fields 1 and 2) and the result, once the
+    /// record's checksum holds for <paramref name="key"/> and both parse; otherwise
+    /// <see cref="StorageCorruptionException"/>. Null hashed part when the stored transaction is not laid
+    /// out as its canonical encoding (fields 1, 2, 3 in order, each once): the caller then reads it whole.
+    /// </summary>
+    public static (SignedTransaction? HashedPart, TransactionResult Result) ReadLeafParts(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record, ulong height, uint position)
+    {
+        if (record.Length < PrefixBytes)
+        {
+            throw Corrupt(height, position, $"has {record.Length} bytes, fewer than its {PrefixBytes}-byte prefix");
+        }
+
+        var stored = BinaryPrimitives.ReadUInt32BigEndian(record);
+        var actual = Checksum(key, record[ChecksumBytes..]);
+        if (stored != actual)
+        {
+            throw Corrupt(height, position, $"fails its checksum (stored {stored:x8}, computed {actual:x8} for this key): damaged, or written for another key");
+        }
+
+        var transactionBytes = BinaryPrimitives.ReadUInt32BigEndian(record[ChecksumBytes..]);
+        if (transactionBytes > (uint)(record.Length - PrefixBytes))
+        {
+            throw Corrupt(height, position, $"says its transaction has {transactionBytes} bytes, but only {record.Length - PrefixBytes} follow");
+        }
+
+        var transaction = record.Slice(PrefixBytes, (int)transactionBytes);
+        try
+        {
+            var result = TransactionResult.Parser.ParseFrom(record[(PrefixBytes + (int)transactionBytes)..]);
+            var hashedLength = HashedPrefixLength(transaction);
+            return (hashedLength < 0 ? null : SignedTransaction.Parser.ParseFrom(transaction[..hashedLength]), result);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new StorageCorruptionException($"transaction record {position} of block {height} does not parse: {e.Message}", e, height);
+        }
+    }
+
+    /// <summary>
+    /// Bytes of <paramref name="transaction"/> before its detached items (field 3), when it is laid out as the
+    /// canonical encoding writes it: length-delimited fields 1, 2, 3, ascending, each at most once, nothing else;
+    /// otherwise -1.
+    /// </summary>
+    internal static int HashedPrefixLength(ReadOnlySpan<byte> transaction)
+    {
+        var offset = 0;
+        var lastField = 0;
+        while (offset < transaction.Length)
+        {
+            // Tags of fields 1..3 with wire type 2 are single bytes (0x0a, 0x12, 0x1a).
+            var tag = transaction[offset];
+            var field = tag >> 3;
+            if ((tag & 7) != 2 || field is < 1 or > 3 || field <= lastField)
+            {
+                return -1;
+            }
+
+            if (field == 3)
+            {
+                return offset;
+            }
+
+            var (length, lengthBytes) = ReadLength(transaction[(offset + 1)..]);
+            if (lengthBytes == 0 || length > (ulong)(transaction.Length - offset - 1 - lengthBytes))
+            {
+                return -1;
+            }
+
+            offset += 1 + lengthBytes + (int)length;
+            lastField = field;
+        }
+
+        return offset;
+    }
+
+    // A varint of at most 5 bytes (lengths fit in 32 bits); (0, 0) when malformed.
+    private static (ulong Value, int Bytes) ReadLength(ReadOnlySpan<byte> bytes)
+    {
+        ulong value = 0;
+        for (var i = 0; i < Math.Min(5, bytes.Length); i++)
+        {
+            value |= (ulong)(bytes[i] & 0x7f) << (7 * i);
+            if ((bytes[i] & 0x80) == 0)
+            {
+                return (value, i + 1);
+            }
+        }
+
+        return (0, 0);
+    }
+
     private static uint Checksum(ReadOnlySpan<byte> key, ReadOnlySpan<byte> afterChecksum) =>
         Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Initial, key), afterChecksum));
 

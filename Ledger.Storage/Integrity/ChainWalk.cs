@@ -228,6 +228,12 @@ public sealed class ChainWalk
                 var (transaction, result) = TransactionRecord.Read(key, record, height, position);
                 block.Transactions.Add(transaction);
                 block.Results.Add(result);
+                // Paired with what proofs read: a large transaction's result record (if it has one) must hold the same result.
+                if (record.Length >= ResultRecord.TransactionRecordBytesMin && Read(BlockKeys.ResultKey(height, position)) is { } resultBytes
+                    && !ResultRecord.Read(BlockKeys.ResultKey(height, position), resultBytes, height, position).Equals(result))
+                {
+                    return Fail(height, IntegrityFailure.MalformedRecord, $"result record {position} differs from the result in its transaction record");
+                }
             }
             catch (StorageCorruptionException e)
             {

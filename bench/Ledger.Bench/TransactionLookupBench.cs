@@ -46,6 +46,7 @@ public sealed class TransactionLookupBench : IBenchCommand
             using var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId, SyncWrites = false });
             var store = new BlockStore(database, BlockHashing.Canonical(Sha256HashAlgorithm.Instance));
             var smallHashes = new List<byte[]>();
+            var batchHashes = new List<byte[]>();
             var itemsBytes = new byte[batchItems * itemBytes];
             for (var b = 0; b < blockCount; b++)
             {
@@ -59,6 +60,7 @@ public sealed class TransactionLookupBench : IBenchCommand
                 var block = NextBlock(store, transactions);
                 store.Append(block, block.Header.RaftIndex);
                 smallHashes.AddRange(transactions.Skip(1).Select(store.Hashing.HashTransaction));
+                batchHashes.Add(store.Hashing.HashTransaction(transactions[0]));
             }
 
             database.Flush();
@@ -74,6 +76,7 @@ public sealed class TransactionLookupBench : IBenchCommand
             Console.WriteLine($"find_tx_us p50={findOnly.P50:F1} p99={findOnly.P99:F1} mean={findOnly.Mean:F1} thread_cpu_mean={findOnly.CpuMean:F1}");
             Console.WriteLine($"find_tx_and_proof_us p50={withProof.P50:F1} p99={withProof.P99:F1} mean={withProof.Mean:F1} thread_cpu_mean={withProof.CpuMean:F1}");
             Console.WriteLine($"tx_lookup blocks={blockCount} batch_items={batchItems} find_p50_us={findOnly.P50:F1} proof_p50_us={withProof.P50:F1} proof_p99_us={withProof.P99:F1} proof_cpu_us={withProof.CpuMean:F1}");
+            CompareBatchProofs(store, batchHashes, lookups, random);
             return 0;
         }
         finally
@@ -83,6 +86,57 @@ public sealed class TransactionLookupBench : IBenchCommand
                 Directory.Delete(directory, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// An inclusion proof of a batch transaction at the current log size (what GetInclusionProof answers), the way
+    /// it was served until 2026-12-07 (FindTransaction: the whole ~0.6 MB record read, parsed and its detached items
+    /// copied) against the leaf read (FindTransactionLeaf: the batch's result record), interleaved in one run:
+    /// thread CPU and bytes allocated per proof, and full collections during the run.
+    /// </summary>
+    private static void CompareBatchProofs(BlockStore store, List<byte[]> batchHashes, int lookups, Random random)
+    {
+        var size = store.LogTree.CommittedSize;
+        InclusionProof Whole(byte[] hash)
+        {
+            var found = store.FindTransaction(hash)!;
+            return store.GetLogInclusionProof(found.Header, found.Position, size);
+        }
+
+        InclusionProof Leaf(byte[] hash)
+        {
+            var found = store.FindTransactionLeaf(hash)!;
+            return store.GetLogInclusionProof(found.Header, found.Position, size);
+        }
+
+        for (var i = 0; i < Math.Min(lookups, 100); i++)
+        {
+            var hash = batchHashes[random.Next(batchHashes.Count)];
+            if (!Whole(hash).Equals(Leaf(hash)))
+            {
+                throw new InvalidOperationException("the two reads gave different proofs");
+            }
+        }
+
+        var cpu = new double[2];
+        var allocated = new long[2];
+        var gen2Before = GC.CollectionCount(2);
+        for (var i = 0; i < lookups; i++)
+        {
+            var hash = batchHashes[random.Next(batchHashes.Count)];
+            for (var variant = 0; variant < 2; variant++)
+            {
+                var cpuStart = ThreadCpuClock.NowMicroseconds();
+                var bytesStart = GC.GetAllocatedBytesForCurrentThread();
+                _ = variant == 0 ? Whole(hash) : Leaf(hash);
+
+                cpu[variant] += ThreadCpuClock.NowMicroseconds() - cpuStart;
+                allocated[variant] += GC.GetAllocatedBytesForCurrentThread() - bytesStart;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batch_proof lookups={lookups} whole_record_cpu_us={cpu[0] / lookups:F1} leaf_cpu_us={cpu[1] / lookups:F1} whole_record_alloc_kb={allocated[0] / 1024.0 / lookups:F1} leaf_alloc_kb={allocated[1] / 1024.0 / lookups:F1} gen2_collections={GC.CollectionCount(2) - gen2Before}"));
     }
 
     private static (double P50, double P99, double Mean, double CpuMean) Time(int lookups, Random random, List<byte[]> hashes, Action<byte[]> lookup)

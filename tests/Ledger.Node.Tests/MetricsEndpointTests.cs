@@ -40,6 +40,44 @@ public sealed class MetricsEndpointTests
     }
 
     [Test]
+    public async Task Metrics_AfterReads_ReportEachReadMethodsHandlerTimeAndCpuButNotSubmissions()
+    {
+        using var consortium = new TestConsortium(1);
+        var (node, metricsUrl) = await StartWithMetricsAsync(consortium);
+        await using var running = node;
+        await WaitUntilLeaderAsync(node);
+        var receipt = (await node.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() })).Receipt;
+
+        await node.Client.GetInclusionProofAsync(new GetInclusionProofRequest { TxHash = receipt.TxHash });
+        await node.Client.GetInclusionProofAsync(new GetInclusionProofRequest { TxHash = receipt.TxHash });
+        await node.Client.GetTransactionAsync(new GetTransactionRequest { TxHash = receipt.TxHash });
+        Assert.ThrowsAsync<RpcException>(async () => await node.Client.GetInclusionProofAsync(new GetInclusionProofRequest { TxHash = Google.Protobuf.ByteString.CopyFrom(new byte[32]) }));
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{metricsUrl}/metrics");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(text, "ledger_read_seconds_count{method=\"GetInclusionProof\"}"), Is.EqualTo(3), "answered and refused calls alike");
+            Assert.That(Value(text, "ledger_read_seconds_count{method=\"GetTransaction\"}"), Is.EqualTo(1));
+            Assert.That(Value(text, "ledger_read_cpu_seconds_total{method=\"GetInclusionProof\"}"), Is.GreaterThan(0));
+            Assert.That(text, Does.Not.Contain("method=\"Submit\""), "submissions have their own figures (ledger_submit_seconds)");
+        });
+    }
+
+    [TestCase("/ledger.v1.LedgerApi/GetInclusionProof", "GetInclusionProof")]
+    [TestCase("/ledger.v1.RegistryQuery/GetWork", "GetWork")]
+    [TestCase("/ledger.v1.EvidenceApi/GetEvidenceBundle", "GetEvidenceBundle")]
+    [TestCase("/ledger.v1.LedgerApi/Submit", null)]
+    [TestCase("/ledger.v1.LedgerApi/AddCosignature", null)]
+    [TestCase("/ledger.v1.LedgerPeer/Step", null)]
+    [TestCase("/ledger.v1.NodeAdmin/Backup", null)]
+    public void ReadTimingInterceptor_Label_TimesPublicReadsOnly(string method, string? expected)
+    {
+        Assert.That(Ledger.Node.Metrics.ReadTimingInterceptor.Label(method), Is.EqualTo(expected));
+    }
+
+    [Test]
     public async Task Metrics_AreNotServedOnThePublicGrpcPort()
     {
         using var consortium = new TestConsortium(1);

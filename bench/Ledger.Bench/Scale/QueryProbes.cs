@@ -18,7 +18,13 @@ internal sealed record StepLatencies(
 /// Queries through the public gRPC API of the node (the door clients use), each on an item picked
 /// uniformly from everything anchored so far, so a growing store shows up as colder reads.
 /// </summary>
-internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuery.RegistryQueryClient registry, ScaleItems items, AnchoredBatches batches, int batchItems)
+/// <remarks>
+/// Each kind is sampled after <see cref="LatencySampler.WarmupCalls"/> untimed calls, with the load paused (RocksDB's
+/// compactions go on), and beside the client's latency the node's own figures for the same calls are read from
+/// its metrics (<paramref name="server"/>: method name to probe; null: none): handler time and CPU per call, and the node
+/// process's CPU per call, which also holds the background work that competed with the calls.
+/// </remarks>
+internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuery.RegistryQueryClient registry, ScaleItems items, AnchoredBatches batches, int batchItems, Func<string, IServerSideProbe>? server = null)
 {
     /// <summary>Similar-works radius: wide enough that the index is searched, not only probed for an exact match.</summary>
     public const uint SimilarMaxDistance = 4;
@@ -93,13 +99,13 @@ internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuer
 
             var proof = await ledger.GetInclusionProofAsync(new GetInclusionProofRequest { TxHash = ByteString.CopyFrom(target.TxHash) }, deadline: Deadline()).ConfigureAwait(false);
             return proof.Proof is not null;
-        }).ConfigureAwait(false);
+        }, server?.Invoke("GetInclusionProof")).ConfigureAwait(false);
 
         var consistency = await LatencySampler.RunAsync(samples, concurrency, async _ =>
         {
             var proof = await ledger.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = NextSize(), SecondSize = logSize }, deadline: Deadline()).ConfigureAwait(false);
             return proof is not null;
-        }).ConfigureAwait(false);
+        }, server?.Invoke("GetConsistencyProof")).ConfigureAwait(false);
 
         var workById = await LatencySampler.RunAsync(samples, concurrency, async _ =>
         {
@@ -111,7 +117,7 @@ internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuer
             var workId = WorkIds.Create(target.TxHash, (uint)target.Item);
             var response = await registry.GetWorkAsync(new GetWorkRequest { WorkId = ByteString.CopyFrom(workId) }, deadline: Deadline()).ConfigureAwait(false);
             return response.Work is not null;
-        }).ConfigureAwait(false);
+        }, server?.Invoke("GetWork")).ConfigureAwait(false);
 
         var byContent = await LatencySampler.RunAsync(samples, concurrency, async _ =>
         {
@@ -122,7 +128,7 @@ internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuer
 
             var response = await registry.FindByContentHashAsync(new FindByContentHashRequest { Sha256 = ByteString.CopyFrom(items.ContentHash(target.Batch, target.Item)) }, deadline: Deadline()).ConfigureAwait(false);
             return response.Work is not null;
-        }).ConfigureAwait(false);
+        }, server?.Invoke("FindByContentHash")).ConfigureAwait(false);
 
         var similar = await LatencySampler.RunAsync(samples, concurrency, async _ =>
         {
@@ -135,7 +141,7 @@ internal sealed class QueryProbes(LedgerApi.LedgerApiClient ledger, RegistryQuer
             var probe = items.PerceptualHash(target.Batch, target.Item) ^ 0b101UL;
             var response = await registry.FindSimilarWorksAsync(new FindSimilarWorksRequest { PerceptualHash = probe, MaxDistance = SimilarMaxDistance, Limit = SimilarLimit }, deadline: Deadline()).ConfigureAwait(false);
             return response.Matches.Count > 0;
-        }).ConfigureAwait(false);
+        }, server?.Invoke("FindSimilarWorks")).ConfigureAwait(false);
 
         return new StepLatencies(inclusion, consistency, workById, byContent, similar, similarFirst);
     }

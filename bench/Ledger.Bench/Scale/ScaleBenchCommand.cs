@@ -75,7 +75,8 @@ public sealed class ScaleBenchCommand : IBenchCommand
             var anchored = new AnchoredBatches(batchesTotal);
             var ingest = new BatchIngest(ledger, builder, holder, items, anchored, options.BatchItems, options.InFlight);
             var singles = new SingleStream(ledger, builder, holder, items, options.SingleRate);
-            var probes = new QueryProbes(ledger, registry, items, anchored, options.BatchItems);
+            // The node process is replaced at each restart: the probe asks for the current one's CPU.
+            var probes = new QueryProbes(ledger, registry, items, anchored, options.BatchItems, method => new NodeReadProbe(ports.MetricsUrl, () => node.CpuSeconds(), method));
             var learner = new LearnerCatchUp(nodeDll, options, devDirectory, ledger, options.OutDirectory);
 
             await File.WriteAllTextAsync(csvPath, ScaleCsv.Header + "\n").ConfigureAwait(false);

@@ -22,6 +22,12 @@ internal static class ScaleCsv
         "pending_compaction_bytes", "write_stall_s_step", "write_stall_s_total",
         "stop_s", "stop_exit_code", "restart_s", "first_similar_after_restart_s", "rss_after_restart_bytes",
         "learner_catch_up_s", "learner_snapshot_bytes", "learner_note", "load_avg",
+        // The node's own figures for the sampled calls (LatencySampler, ServerSideFigures): handler time, handler CPU, node process CPU per call.
+        "inclusion_handler_us", "inclusion_handler_cpu_us", "inclusion_node_cpu_us",
+        "consistency_handler_us", "consistency_handler_cpu_us", "consistency_node_cpu_us",
+        "work_by_id_handler_us", "work_by_id_handler_cpu_us", "work_by_id_node_cpu_us",
+        "by_content_hash_handler_us", "by_content_hash_handler_cpu_us", "by_content_hash_node_cpu_us",
+        "similar_handler_us", "similar_handler_cpu_us", "similar_node_cpu_us",
     ];
 
     public static string Header => string.Join(',', Columns);
@@ -45,6 +51,13 @@ internal static class ScaleCsv
             F(r.Restart?.StopSeconds, 2), r.Restart is null ? "" : I(r.Restart.ExitCode), F(r.Restart?.ServingSeconds, 2), F(r.Restart?.FirstSimilarSeconds, 2), r.Restart is null ? "" : I(r.Restart.ResidentBytesAfter),
             F(r.Learner?.CatchUpSeconds, 2), F(r.Learner?.SnapshotBytes, 0), Text(r.Learner?.Note), Text(r.LoadAverage),
         };
+        foreach (var kind in new[] { l.Inclusion, l.Consistency, l.WorkById, l.ByContentHash, l.Similar })
+        {
+            cells.Add(F(kind.ServerSide.HandlerMeanMicroseconds, 1));
+            cells.Add(F(kind.ServerSide.HandlerCpuMicroseconds, 1));
+            cells.Add(F(kind.ServerSide.NodeCpuMicroseconds, 1));
+        }
+
         return string.Join(',', cells);
     }
 
@@ -55,6 +68,7 @@ internal static class ScaleCsv
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"step {r.Step}: items={r.Items} batch_items_per_s={r.BatchItemsPerSecond:F0} single_tx_per_s={r.Singles.CommittedPerSecond:F1} node_cpu_us_per_item={r.NodeCpuMicrosecondsPerItem:F1} bench_cpu_s={r.BenchCpuSeconds:F0}");
         line.Append(CultureInfo.InvariantCulture, $" p50/p99: inclusion={Us(l.Inclusion)} consistency={Us(l.Consistency)} work_by_id={Us(l.WorkById)} by_content={Us(l.ByContentHash)} similar={Us(l.Similar)}");
+        line.Append(CultureInfo.InvariantCulture, $" handler_us/handler_cpu_us/node_cpu_us: inclusion={Server(l.Inclusion)} consistency={Server(l.Consistency)} work_by_id={Server(l.WorkById)} by_content={Server(l.ByContentHash)} similar={Server(l.Similar)}");
         line.Append(CultureInfo.InvariantCulture, $" disk_bytes_per_item={r.DiskBytesPerItem:F1} rocks_bytes_per_item={(r.RocksBytesPerItem is { } b ? b.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
         line.Append(CultureInfo.InvariantCulture, $" rss_max_mb={r.ResidentBytesMax / 1048576.0:F0} rss_now_mb={r.ResidentBytesNow / 1048576.0:F0} bench_rss_mb={r.BenchResidentBytes / 1048576.0:F0}");
         line.Append(CultureInfo.InvariantCulture, $" pending_compaction_mb={(r.Store.PendingCompactionBytes is { } p ? (p / 1048576).ToString("F0", CultureInfo.InvariantCulture) : "n/a")} write_stall_s={(r.WriteStallSecondsStep is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}");
@@ -72,6 +86,9 @@ internal static class ScaleCsv
     }
 
     private static string Us(LatencySummary s) => s.Samples == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{s.P50Microseconds / 1000:F2}/{s.P99Microseconds / 1000:F2}ms");
+
+    private static string Server(LatencySummary s) =>
+        string.Create(CultureInfo.InvariantCulture, $"{F(s.ServerSide.HandlerMeanMicroseconds, 0)}/{F(s.ServerSide.HandlerCpuMicroseconds, 0)}/{F(s.ServerSide.NodeCpuMicroseconds, 0)}");
 
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -83,6 +83,31 @@ public sealed class IntegrityScannerTests
     }
 
     [Test]
+    public void Scan_ABatchsResultRecordForgedWithAValidChecksum_ReportsItAtThatHeight()
+    {
+        // Arrange: block 2 holds a batch (a record over 4 KB, so it has a result record), block 3 follows.
+        using var directory = new TempDirectory();
+        using var database = TestChain.OpenDatabase(directory.Path);
+        var store = new BlockStore(database, TestChain.Hashing);
+        TestChain.AppendBlocks(store, 1);
+        var batch = TestChain.Transaction(2, 0);
+        batch.DetachedItems = Google.Protobuf.ByteString.CopyFrom(new byte[8_000]);
+        var block = TestChain.Next(store, [batch, TestChain.Transaction(2, 1)]);
+        store.Append(block, block.Header.RaftIndex);
+        TestChain.AppendBlocks(store, 1);
+        Assert.That(IntegrityScanner.Scan(database, TestChain.Hashing).IsIntact, Is.True, "precondition: intact with its result record");
+        var key = BlockKeys.ResultKey(2, 0);
+        Put(database, database.Blocks, key, ResultRecord.Create(key, new Ledger.Core.Protocol.TransactionResult { Code = Ledger.Core.Protocol.ResultCode.Rejected, Reason = "forged" }));
+
+        // Act
+        var report = IntegrityScanner.Scan(database, TestChain.Hashing);
+
+        // Assert
+        Assert.That(report.FirstBadHeight, Is.EqualTo(2UL), report.ToString());
+        Assert.That(report.Failure, Is.EqualTo(IntegrityFailure.MalformedRecord));
+    }
+
+    [Test]
     public void Scan_OneByteOfAWholeBlockRecordOfFormatVersion6Flipped_NamesThatHeight()
     {
         using var directory = new TempDirectory();
