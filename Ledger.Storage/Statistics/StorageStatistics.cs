@@ -7,7 +7,7 @@ namespace Ledger.Storage.Statistics;
 /// </summary>
 public sealed record StorageStatistics
 {
-    /// <summary>One entry per column family, in <see cref="ColumnFamilyNames.All"/> order.</summary>
+    /// <summary>One entry per column family, in <see cref="ColumnFamilyNames.All"/> order, then the derived <see cref="ColumnFamilyNames.SimilarityIndex"/> when the database has it open (read-write opens).</summary>
     public required IReadOnlyList<ColumnFamilyStatistics> ColumnFamilies { get; init; }
 
     /// <summary>Bytes of the live write-ahead log files (the <c>*.log</c> files in the database directory).</summary>

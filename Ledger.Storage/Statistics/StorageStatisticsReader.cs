@@ -41,6 +41,14 @@ internal static class StorageStatisticsReader
             pendingCompactionBytes += Number(rocks, PendingCompactionBytesProperty, family);
         }
 
+        // The derived similarity tables: open only in a read-write open, and counted in bytes per item like the rest.
+        if (rocks.TryGetColumnFamily(ColumnFamilyNames.SimilarityIndex, out var similarity))
+        {
+            families.Add(new ColumnFamilyStatistics(ColumnFamilyNames.SimilarityIndex, Number(rocks, LiveSstBytesProperty, similarity), Number(rocks, LiveBlobBytesProperty, similarity)));
+            memtableBytes += Number(rocks, MemtableBytesProperty, similarity);
+            pendingCompactionBytes += Number(rocks, PendingCompactionBytesProperty, similarity);
+        }
+
         return new StorageStatistics
         {
             ColumnFamilies = families,

@@ -10,14 +10,14 @@ public sealed class StorageStatisticsTests
     private const ulong MiB = 1024 * 1024;
 
     [Test]
-    public void ReadStatistics_FreshDatabase_ListsEveryColumnFamilyAndNoStop()
+    public void ReadStatistics_FreshDatabase_ListsEveryColumnFamilyTheDerivedSimilarityIndexLastAndNoStop()
     {
         using var directory = new TempDirectory();
         using var database = Open(directory.Path);
 
         var statistics = database.ReadStatistics();
 
-        Assert.That(statistics.ColumnFamilies.Select(family => family.Name), Is.EqualTo(ColumnFamilyNames.All));
+        Assert.That(statistics.ColumnFamilies.Select(family => family.Name), Is.EqualTo(ColumnFamilyNames.All.Append(ColumnFamilyNames.SimilarityIndex)));
         Assert.That(statistics.WriteStopped, Is.False);
         Assert.That(statistics.BlockCacheBytes, Is.LessThanOrEqualTo(8 * MiB));
     }
