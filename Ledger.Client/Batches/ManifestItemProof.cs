@@ -41,10 +41,10 @@ internal static class ManifestItemProof
         var hasher = new MerkleHasher(chainHash);
         var root = header.MerkleRoot is { } rootHex && rootHex.Length == 2 * hasher.HashSizeBytes && rootHex.All(char.IsAsciiHexDigit)
             ? Convert.FromHexString(rootHex)
-            : throw new BatchManifestException(1, $"merkleRoot must be {2 * hasher.HashSizeBytes} hex digits");
+            : throw new BatchManifestException(1, $"MerkleRoot must be {2 * hasher.HashSizeBytes} hex digits");
         if (header.ItemCount is < 1 or > BatchRegistration.ItemsMax)
         {
-            throw new BatchManifestException(1, $"itemCount must be 1..{BatchRegistration.ItemsMax}, is {header.ItemCount}");
+            throw new BatchManifestException(1, $"ItemCount must be 1..{BatchRegistration.ItemsMax}, is {header.ItemCount}");
         }
 
         var count = header.ItemCount;
@@ -105,35 +105,35 @@ internal static class ManifestItemProof
         var number = lines.LineNumber;
         if (entry.Index != expectedIndex)
         {
-            throw new BatchManifestException(number, $"index is {entry.Index}, item lines must count up from 0 (expected {expectedIndex})");
+            throw new BatchManifestException(number, $"Index is {entry.Index}, item lines must count up from 0 (expected {expectedIndex})");
         }
 
         if (entry.ItemId is null)
         {
-            throw new BatchManifestException(number, "itemId is missing");
+            throw new BatchManifestException(number, "ItemId is missing");
         }
 
         if (System.Text.Encoding.UTF8.GetByteCount(entry.ItemId) > BatchItemLeaf.ItemIdBytesMax)
         {
-            throw new BatchManifestException(number, $"itemId is longer than {BatchItemLeaf.ItemIdBytesMax} UTF-8 bytes");
+            throw new BatchManifestException(number, $"ItemId is longer than {BatchItemLeaf.ItemIdBytesMax} UTF-8 bytes");
         }
 
         var item = new BatchItem
         {
             ItemId = entry.ItemId,
-            ContentSha256 = Hash(entry.ContentSha256, "contentSha256", number),
-            ContentSm3 = Hash(entry.ContentSm3, "contentSm3", number),
+            ContentSha256 = Hash(entry.ContentSha256, "ContentSha256", number),
+            ContentSm3 = Hash(entry.ContentSm3, "ContentSm3", number),
         };
         if (item.ContentSha256.IsEmpty && item.ContentSm3.IsEmpty)
         {
-            throw new BatchManifestException(number, "the item has neither contentSha256 nor contentSm3");
+            throw new BatchManifestException(number, "the item has neither ContentSha256 nor ContentSm3");
         }
 
         if (entry.PerceptualHash is { } phash)
         {
             if (phash.Length is 0 or > PerceptualHashHexDigitsMax || !ulong.TryParse(phash, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
             {
-                throw new BatchManifestException(number, $"perceptualHash must be 1..{PerceptualHashHexDigitsMax} hex digits");
+                throw new BatchManifestException(number, $"PerceptualHash must be 1..{PerceptualHashHexDigitsMax} hex digits");
             }
 
             item.PerceptualHash = value;

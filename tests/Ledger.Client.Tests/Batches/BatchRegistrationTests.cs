@@ -137,7 +137,7 @@ public sealed class BatchRegistrationTests
         Assert.That(endless.CharsRead, Is.LessThan(manifest.Length + (64 * 1024)));
     }
 
-    [TestCase("{\"MerkleRoot\":\"00\",\"ItemCount\":1,\"TxHash\":\"\"}", 1, "merkleRoot must be 64 hex digits")]
+    [TestCase("{\"MerkleRoot\":\"00\",\"ItemCount\":1,\"TxHash\":\"\"}", 1, "MerkleRoot must be 64 hex digits")]
     [TestCase("not json", 1, "not a manifest header line")]
     [TestCase("", 0, "the manifest is empty")]
     public void ProofFromManifest_BadHeader_IsRefusedNamingTheLine(string text, long line, string problem)
@@ -152,7 +152,7 @@ public sealed class BatchRegistrationTests
         var header = $"{{\"MerkleRoot\":\"{new string('0', 64)}\",\"ItemCount\":{BatchRegistration.ItemsMax + 1},\"TxHash\":\"\"}}";
 
         Assert.That(() => BatchRegistration.ProofFromManifest(new StringReader(header), 0, Sha256HashAlgorithm.Instance), Throws.TypeOf<BatchManifestException>()
-            .With.Message.Contains($"itemCount must be 1..{BatchRegistration.ItemsMax}"));
+            .With.Message.Contains($"ItemCount must be 1..{BatchRegistration.ItemsMax}"));
     }
 
     [Test]
@@ -173,9 +173,9 @@ public sealed class BatchRegistrationTests
         var badHash = string.Join('\n', [lines[0], lines[1], lines[2].Replace("\"ContentSha256\":\"", "\"ContentSha256\":\"zz", StringComparison.Ordinal), lines[3], lines[4]]);
 
         Assert.That(() => BatchRegistration.ProofFromManifest(new StringReader(swapped), 0, Sha256HashAlgorithm.Instance), Throws.TypeOf<BatchManifestException>()
-            .With.Property(nameof(BatchManifestException.LineNumber)).EqualTo(3).And.Message.Contains("index is 2"));
+            .With.Property(nameof(BatchManifestException.LineNumber)).EqualTo(3).And.Message.Contains("Index is 2"));
         Assert.That(() => BatchRegistration.ProofFromManifest(new StringReader(badHash), 0, Sha256HashAlgorithm.Instance), Throws.TypeOf<BatchManifestException>()
-            .With.Property(nameof(BatchManifestException.LineNumber)).EqualTo(3).And.Message.Contains("contentSha256 must be 64 hex digits"));
+            .With.Property(nameof(BatchManifestException.LineNumber)).EqualTo(3).And.Message.Contains("ContentSha256 must be 64 hex digits"));
     }
 
     [Test]
