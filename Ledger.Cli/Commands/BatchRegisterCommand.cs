@@ -12,7 +12,8 @@ namespace Ledger.Cli.Commands;
 /// <c>--batch-size</c> items each, streaming the manifest (CSV or directory) in bounded memory with
 /// up to <c>--in-flight</c> batches outstanding, writing one manifest per batch (from which any item's
 /// proof can be rebuilt) and a journal that makes an interrupted run resume exactly once
-/// (<see cref="BatchJournal"/>, <see cref="BatchRegisterRun"/>).
+/// (<see cref="BatchJournal"/>, <see cref="BatchRegisterRun"/>); one run at a time per manifest
+/// directory (<see cref="BatchRunLock"/>).
 /// </summary>
 public static class BatchRegisterCommand
 {
@@ -38,6 +39,8 @@ public static class BatchRegisterCommand
             var source = parse.GetValue(input)!;
             CheckExists(source);
             var directory = parse.GetValue(manifests) ?? source.TrimEnd('/') + ".batches";
+            // One run per manifest directory, before the journal is read: held until this process ends (or dies).
+            using var runLock = BatchRunLock.Acquire(directory);
             var journal = BatchJournal.Open(directory);
             var holderId = parse.GetValue(holder)!;
             await using var client = ClientFactory.Create(parse, console);

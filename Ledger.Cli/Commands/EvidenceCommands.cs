@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Ledger.Cli.Infrastructure;
+using Ledger.Client.Batches;
 using Ledger.Client.Content;
 using Ledger.Client.Evidence;
 using Ledger.Core.Consortium;
@@ -107,8 +109,7 @@ public static class EvidenceCommands
             if (parse.GetValue(manifest) is { } manifestPath)
             {
                 var index = itemIndex ?? throw CliException.Usage("--manifest needs --item");
-                using var reader = new StreamReader(manifestPath);
-                manifestItem = Ledger.Client.Batches.BatchRegistration.ProofFromManifest(reader, index, client.ChainHash);
+                manifestItem = ManifestItem(manifestPath, index, client.ChainHash);
             }
 
             var bundle = await EvidenceExporter.ExportAsync(client, genesisBytes, txHash, itemIndex, manifestItem, cancellation).ConfigureAwait(false);
@@ -142,6 +143,36 @@ public static class EvidenceCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Item <paramref name="index"/> of the batch manifest at <paramref name="path"/> with its proof, read in one pass in
+    /// bounded memory (<see cref="BatchRegistration.ProofFromManifest"/>); a bad manifest is named with its file and line.
+    /// </summary>
+    private static BatchItemEvidence ManifestItem(string path, int index, Ledger.Core.Hashing.IHashAlgorithm chainHash)
+    {
+        if (!File.Exists(path))
+        {
+            throw CliException.NotFound($"manifest {path} does not exist");
+        }
+
+        try
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
+            return BatchRegistration.ProofFromManifest(reader, index, chainHash);
+        }
+        catch (BatchManifestException manifest)
+        {
+            throw CliException.InvalidInput(manifest.LineNumber > 0 ? $"manifest {path}:{manifest.LineNumber}: {manifest.Problem}" : $"manifest {path}: {manifest.Problem}");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw CliException.InvalidInput($"manifest {path} is not UTF-8 text");
+        }
+        catch (Ledger.Client.ClientVerificationException verification)
+        {
+            throw CliException.VerificationFailed($"manifest {path}: {verification.Message}");
+        }
     }
 
     /// <summary><c>ledger evidence samples --out DIR</c>: writes docs/samples/ (the same bytes every time).</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Ledger.Core.Evidence;
 using Ledger.Core.Hashing;
@@ -29,6 +28,13 @@ public static class BatchRegistration
 {
     /// <summary>Most items one BatchRegister carries (the registry's bound).</summary>
     public const int ItemsMax = 100_000;
+
+    /// <summary>
+    /// A manifest line in characters, read no further: an item line is an item id of at most
+    /// <see cref="BatchItemLeaf.ItemIdBytesMax"/> UTF-8 bytes (JSON escapes a byte to at most six characters),
+    /// three hashes in hex and the field names, well under this.
+    /// </summary>
+    public const int ManifestLineCharsMax = 4096;
 
     /// <summary>The signed body (merkle_root, item_count, media type, holder; no items), the detached items, and their tree (for proofs).</summary>
     public static BuiltBatch Build(IReadOnlyList<BatchItem> items, MediaType mediaType, RightsHolder holder, IHashAlgorithm chainHash)
@@ -111,57 +117,13 @@ public static class BatchRegistration
         }
     }
 
-    /// <summary>Rebuilds the batch tree from a manifest and returns item <paramref name="index"/> with its proof (checked against the manifest's root).</summary>
-    public static BatchItemEvidence ProofFromManifest(TextReader reader, int index, IHashAlgorithm chainHash)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        var header = JsonSerializer.Deserialize<ManifestHeader>(reader.ReadLine() ?? throw new FormatException("empty manifest"))
-            ?? throw new FormatException("manifest header is null");
-        if (header.TreeHash is { } treeHash && treeHash != chainHash.Name)
-        {
-            throw new ClientVerificationException($"the manifest's batch tree is hashed with {treeHash}, the consortium's suite hashes with {chainHash.Name}");
-        }
-
-        var items = new List<BatchItem>(header.ItemCount);
-        while (reader.ReadLine() is { } line)
-        {
-            var entry = JsonSerializer.Deserialize<ManifestItem>(line) ?? throw new FormatException("manifest line is null");
-            var item = new BatchItem
-            {
-                ItemId = entry.ItemId,
-                ContentSha256 = entry.ContentSha256 is null ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(entry.ContentSha256)),
-                ContentSm3 = entry.ContentSm3 is null ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(entry.ContentSm3)),
-            };
-            if (entry.PerceptualHash is not null)
-            {
-                item.PerceptualHash = ulong.Parse(entry.PerceptualHash, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            }
-
-            items.Add(item);
-        }
-
-        if (items.Count != header.ItemCount || index < 0 || index >= items.Count)
-        {
-            throw new FormatException($"manifest lists {items.Count} items (header says {header.ItemCount}); item {index} is not among them");
-        }
-
-        var built = Build(items, MediaType.Unspecified, new RightsHolder(), chainHash);
-        if (Convert.ToHexStringLower(built.Body.MerkleRoot.Span) != header.MerkleRoot)
-        {
-            throw new ClientVerificationException($"manifest items hash to root {Convert.ToHexStringLower(built.Body.MerkleRoot.Span)}, its header says {header.MerkleRoot}");
-        }
-
-        var proof = new InclusionProof { LeafIndex = (ulong)index, TreeSize = (ulong)items.Count };
-        proof.Path.AddRange(built.Tree.BuildInclusionProof((ulong)index, (ulong)items.Count).Select(ByteString.CopyFrom));
-        return new BatchItemEvidence { Item = items[index], ItemProof = proof };
-    }
-
-    private sealed record ManifestHeader(string MerkleRoot, int ItemCount, string TxHash, string? TreeHash = null);
-
-    private sealed record ManifestItem(
-        int Index,
-        string ItemId,
-        string? ContentSha256,
-        string? PerceptualHash,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentSm3 = null);
-}
+    /// <summary>
+    /// Item <paramref name="index"/> of a manifest with its proof to the manifest's root, read in one pass in bounded
+    /// memory whatever the file holds: a line of at most <see cref="ManifestLineCharsMax"/> characters and a few hashes
+    /// per tree level, never the batch (the header's count is bounded by <see cref="ItemsMax"/>, and the items must be
+    /// exactly that many, in order, hashing to the header's root).
+    /// </summary>
+    /// <exception cref="BatchManifestException">A line is past its bound or not a manifest line, the counts disagree, or the manifest has no item <paramref name="index"/>.</exception>
+    /// <exception cref="ClientVerificationException">The items do not hash to the header's root, or the tree is of another hash than the suite's.</exception>
+    public static BatchItemEvidence ProofFromManifest(TextReader reader, int index, IHashAlgorithm chainHash) =>
+        ManifestItemProof.Read(reader, index, chainHash);}

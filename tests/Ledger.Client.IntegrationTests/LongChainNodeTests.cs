@@ -10,7 +10,7 @@ namespace Ledger.Client.IntegrationTests;
 /// <summary>
 /// Issue 18, "audit a real chain over the network", on a real node whose chain is longer than its
 /// blocks-per-call bound (lowered to 5 through its options, as the default 1,000 is to a 6,000-block
-/// chain): the SDK's block stream, <c>ledger audit --endpoint</c>, Watch and evidence export all read it
+/// chain): the SDK's block stream, <c>ledger audit --endpoint</c>, Watch (the SDK's and <c>ledger watch</c>) and evidence export all read it
 /// whole, and a block stream survives the node being stopped and restarted under it.
 /// </summary>
 public sealed class LongChainNodeTests
@@ -92,6 +92,16 @@ public sealed class LongChainNodeTests
             }
         }
 
+        Assert.That(heights, Is.EqualTo(Heights(ChainBlocks)));
+    }
+
+    [Test]
+    public void WatchCommand_FromBlock1_PrintsTheWholeChainInOrder()
+    {
+        var watch = LedgerCommand.Run(["watch", "--from", "1", "--count", ChainBlocks.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "json", "--endpoint", node.PublicUrl]);
+
+        Assert.That(watch.ExitCode, Is.EqualTo(ExitCodes.Ok), watch.ToString());
+        var heights = watch.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("height").GetUInt64());
         Assert.That(heights, Is.EqualTo(Heights(ChainBlocks)));
     }
 

@@ -4,6 +4,7 @@ using Ledger.Client.Signing;
 using Ledger.Client.Tests.Support;
 using Ledger.Core.Hashing;
 using Ledger.Core.Protocol;
+using Ledger.Core.Signing;
 
 namespace Ledger.Client.Tests.Cli;
 
@@ -41,6 +42,54 @@ public sealed class BatchRegisterRunTests
         Assert.That(async () => await running, Throws.InstanceOf<OperationCanceledException>());
     }
 
+    /// <summary>
+    /// The issue's fault: the node commits batch 27 of 100 and the CLI never learns it (the node ran out of disk
+    /// before answering, or the CLI was stopped while waiting). The resumed run looks the journaled hash up, takes
+    /// that commit, and signs nothing it signed before: every batch is signed once and committed once, and batch
+    /// 27's manifest names the transaction that registered its items.
+    /// </summary>
+    [TestCase(Fault.ErrorAfterCommit)]
+    [TestCase(Fault.StoppedAfterCommit)]
+    public async Task RunAsync_FaultBetweenCommitAndAcknowledgementOfBatch27_ResumeFindsTheCommitAndSignsNothingTwice(Fault fault)
+    {
+        const int Batches = 100;
+        const int BatchSize = 3;
+        const int FaultyBatch = 27;
+        var csv = string.Join('\n', Enumerable.Range(0, Batches * BatchSize).Select(i => $"sku-{i},{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"item {i}")))}"));
+        var ledger = new CommittingLedger { FaultAtSubmission = FaultyBatch + 1, Fault = fault };
+        var signatures = 0;
+        using var stop = new CancellationTokenSource();
+        ledger.Committed += () =>
+        {
+            if (fault == Fault.StoppedAfterCommit && ledger.CommitCount == FaultyBatch + 1)
+            {
+                stop.Cancel();
+            }
+        };
+
+        using (var reader = new CsvManifestReader(new StringReader(csv), "items.csv", csv.Length))
+        {
+            var first = NewRun(reader, ledger, BatchSize, inFlight: 1, counted: () => signatures++);
+            Assert.That(async () => await first.RunAsync(stop.Token), Throws.Exception, "the first run ends at the fault");
+        }
+
+        var acknowledgedBeforeResume = BatchJournal.Open(directory).State.BatchesDone;
+        BatchRunSummary summary;
+        using (var reader = new CsvManifestReader(new StringReader(csv), "items.csv", csv.Length))
+        {
+            summary = await NewRun(reader, ledger, BatchSize, inFlight: 4, counted: () => signatures++).RunAsync(CancellationToken.None);
+        }
+
+        Assert.That(acknowledgedBeforeResume, Is.EqualTo(FaultyBatch), "batch 27 was committed but not acknowledged");
+        Assert.That((summary.ResumedAfterBatches, summary.RecoveredFromJournal, summary.Resubmitted), Is.EqualTo((FaultyBatch, 1, 0)));
+        Assert.That((summary.Batches, summary.Items), Is.EqualTo((Batches, (long)(Batches * BatchSize))));
+        Assert.That(signatures, Is.EqualTo(Batches), "each batch signed exactly once over both runs");
+        Assert.That(ledger.CommitCount, Is.EqualTo(Batches), "each batch committed exactly once");
+        Assert.That(ledger.Submissions, Is.EqualTo(Batches), "the committed batch 27 was not submitted again");
+        var journal = BatchJournal.Open(directory);
+        Assert.That(ledger.IsCommitted(journal.RecordedTxHash(FaultyBatch)!), Is.True, "batch 27's manifest names the transaction the ledger committed");
+    }
+
     [Test]
     public void CheckOrRecord_OtherBatchSize_IsRefusedNamingBoth()
     {
@@ -60,12 +109,94 @@ public sealed class BatchRegisterRunTests
         Assert.That(() => BatchJournal.Open(directory), Throws.InstanceOf<Ledger.Cli.Infrastructure.CliException>().With.Message.Contains("cannot be resumed exactly-once"));
     }
 
-    private BatchRegisterRun NewRun(IManifestReader reader, IBatchLedger ledger, int batchSize, int inFlight)
+    private BatchRegisterRun NewRun(IManifestReader reader, IBatchLedger ledger, int batchSize, int inFlight, Action? counted = null)
     {
         var journal = BatchJournal.Open(directory);
         journal.CheckOrRecord(Identity(batchSize));
         var signer = new TransactionBuilder(Ledger.Core.Crypto.CryptoSuites.P256Sha256.GenerateKeyPair(), TestChain.ChainId);
-        return new BatchRegisterRun(reader, journal, ledger, signer.BatchRegister, new BatchRunSettings(batchSize, inFlight, MediaType.ProductListing, "platform-1", Sha256HashAlgorithm.Instance));
+        return new BatchRegisterRun(reader, journal, ledger, built =>
+        {
+            counted?.Invoke();
+            return signer.BatchRegister(built);
+        }, new BatchRunSettings(batchSize, inFlight, MediaType.ProductListing, "platform-1", Sha256HashAlgorithm.Instance));
+    }
+
+    public enum Fault
+    {
+        /// <summary>The submission fails after the node committed it (out of disk before the answer, a dropped connection).</summary>
+        ErrorAfterCommit,
+
+        /// <summary>The node commits it and the run is stopped before the answer arrives (Ctrl-C, or killed: the journal is the same).</summary>
+        StoppedAfterCommit,
+    }
+
+    /// <summary>A ledger that commits each new transaction once (by hash) and answers lookups; one submission can be faulted after its commit.</summary>
+    private sealed class CommittingLedger : IBatchLedger
+    {
+        private readonly Lock gate = new();
+        private readonly Dictionary<string, BatchCommit> committed = [];
+        private int submissions;
+
+        public int FaultAtSubmission { get; init; }
+
+        public Fault Fault { get; init; }
+
+        public event Action? Committed;
+
+        public int CommitCount
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return committed.Count;
+                }
+            }
+        }
+
+        public int Submissions => Volatile.Read(ref submissions);
+
+        public bool IsCommitted(string txHash)
+        {
+            lock (gate)
+            {
+                return committed.ContainsKey(txHash);
+            }
+        }
+
+        public Task<BatchCommit?> FindAsync(byte[] txHash, CancellationToken cancellation)
+        {
+            lock (gate)
+            {
+                return Task.FromResult<BatchCommit?>(committed.GetValueOrDefault(Convert.ToHexStringLower(txHash)));
+            }
+        }
+
+        public async Task<BatchCommit> SubmitAsync(SignedTransaction transaction, CancellationToken cancellation)
+        {
+            var number = Interlocked.Increment(ref submissions);
+            var hash = Convert.ToHexStringLower(TransactionHashing.ComputeHash(Sha256HashAlgorithm.Instance, transaction));
+            BatchCommit commit;
+            lock (gate)
+            {
+                Assert.That(committed.ContainsKey(hash), Is.False, $"tx {hash} submitted again after it was committed");
+                commit = new BatchCommit((ulong)committed.Count + 1, ResultCode.Ok, "3 of 3 items registered", true);
+                committed.Add(hash, commit);
+            }
+
+            Committed?.Invoke();
+            if (number == FaultAtSubmission)
+            {
+                if (Fault == Fault.ErrorAfterCommit)
+                {
+                    throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.ResourceExhausted, "no space left on device"));
+                }
+
+                await Task.Delay(Timeout.Infinite, cancellation);
+            }
+
+            return commit;
+        }
     }
 
     private static RunIdentity Identity(int batchSize) => new(BatchJournal.FormatName, "csv", batchSize, "platform-1", MediaType.ProductListing.ToString(), TestChain.ChainId);

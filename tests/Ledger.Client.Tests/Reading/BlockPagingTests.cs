@@ -130,6 +130,22 @@ public sealed class BlockPagingTests
         Assert.That(api.BlocksServed, Is.EqualTo(ChainBlocks), "no block served twice");
     }
 
+    [Test]
+    public async Task WatchCommand_ChainLongerThanTheNodesBoundStreamDroppedAfter17Blocks_PrintsEveryBlockOnceInOrder()
+    {
+        // ledger watch, the command: one JSON line per block across the drop, none repeated or skipped.
+        var api = Node();
+        api.DropStreamAfterBlocks = 17;
+        await using var server = await FakeLedgerServer.StartAsync(api);
+
+        var run = CliRunner.Run("watch", "--from", "1", "--count", ChainBlocks.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "json", "--endpoint", server.Endpoint.ToString());
+
+        Assert.That(run.ExitCode, Is.EqualTo(Ledger.Cli.Infrastructure.ExitCodes.Ok), run.Out + run.Error);
+        var heights = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("height").GetUInt64());
+        Assert.That(heights, Is.EqualTo(Heights(1, ChainBlocks)));
+        Assert.That(api.BlocksServed, Is.EqualTo(ChainBlocks), "resumed from block 18, not from 1");
+    }
+
     private const int AttemptsMax = 4;
 
     /// <summary>What Grpc.Net.Client receives at most unless told otherwise.</summary>

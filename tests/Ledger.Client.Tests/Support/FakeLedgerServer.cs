@@ -72,8 +72,18 @@ public sealed class FakeLedgerApi : LedgerApi.LedgerApiBase
 
     public int CertificateCalls { get; private set; }
 
-    public override Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context) =>
-        Task.FromResult(new SubmitResponse { Receipt = SubmitReceipt ?? throw new RpcException(new Status(StatusCode.Unavailable, "no receipt")) });
+    /// <summary>Awaited before every Submit is answered (a node that holds a submission).</summary>
+    public Func<SubmitRequest, ServerCallContext, Task>? BeforeSubmit { get; set; }
+
+    public override async Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
+    {
+        if (BeforeSubmit is { } before)
+        {
+            await before(request, context).ConfigureAwait(false);
+        }
+
+        return new SubmitResponse { Receipt = SubmitReceipt ?? throw new RpcException(new Status(StatusCode.Unavailable, "no receipt")) };
+    }
 
     public override Task<GetTransactionResponse> GetTransaction(GetTransactionRequest request, ServerCallContext context) =>
         Task.FromResult(Transaction ?? throw new RpcException(new Status(StatusCode.NotFound, "no such transaction")));
