@@ -234,6 +234,12 @@ public sealed partial class LedgerDatabase : IDisposable
             {
                 OptimizeForAbsentKeyReads(familyOptions);
                 InsertWithKeySpaceHints(familyOptions);
+                familyOptions.SetLevel0FileNumCompactionTrigger(options.RegistryStateLevel0FilesCompactionTrigger);
+                if (!options.RegistryStateUpperLevelsCompressed)
+                {
+                    // Random hashes do not compress; the bottommost level keeps ZSTD (set above).
+                    familyOptions.SetCompression(Compression.No);
+                }
             }
             else if (name == ColumnFamilyNames.TransactionIndex)
             {

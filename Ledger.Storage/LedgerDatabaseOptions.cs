@@ -79,6 +79,22 @@ public sealed record LedgerDatabaseOptions
     public ulong LevelBaseBytes { get; init; } = DefaultLevelBaseBytes;
 
     /// <summary>
+    /// Level-0 files of <c>registry_state</c> that start a compaction into the base level (RocksDB
+    /// level0_file_num_compaction_trigger). Its content-hash keys are random, so every level-0 file
+    /// spans the whole key range and each such compaction rewrites the whole base level: more files
+    /// per compaction, fewer rewrites of it per item (docs/storage.md, "Compaction").
+    /// </summary>
+    public int RegistryStateLevel0FilesCompactionTrigger { get; init; } = DefaultRegistryStateLevel0FilesCompactionTrigger;
+
+    /// <summary>
+    /// Whether <c>registry_state</c>'s levels above the bottommost are LZ4-compressed. The entries that
+    /// stay in its table files during bulk ingest are random content hashes and work ids, which LZ4
+    /// does not shrink, while every flush and compaction pays for it; the bottommost level (ZSTD) is
+    /// compressed either way (docs/storage.md, "Compaction").
+    /// </summary>
+    public bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
+
+    /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
     /// at open (a read of all of them); a larger one relies on verified reads and the
     /// integrity scan, so a large node does not pay a full read at every restart.
@@ -109,6 +125,14 @@ public sealed record LedgerDatabaseOptions
     public const int DefaultOpenFilesMax = 1024;
     public const int DefaultSubcompactionsMax = 1;
     public const ulong DefaultLevelBaseBytes = 256UL * 1024 * 1024;
+    public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 4;
+    public const bool DefaultRegistryStateUpperLevelsCompressed = true;
+
+    /// <summary>
+    /// Most level-0 files that may start a <c>registry_state</c> compaction: RocksDB slows writes at 20
+    /// level-0 files and stops them at 36, and the trigger must stay well below the slowdown.
+    /// </summary>
+    public const int RegistryStateLevel0FilesCompactionTriggerMax = 16;
 
     /// <summary>Most background threads (flushes and compactions together) and most subcompactions of one job.</summary>
     public const int BackgroundThreadsMaxLimit = 64;
@@ -193,6 +217,11 @@ public sealed record LedgerDatabaseOptions
         if (LevelBaseBytes is < LevelBaseBytesMin or > LevelBaseBytesMaxLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(LevelBaseBytes), LevelBaseBytes, $"base level target must be within {LevelBaseBytesMin}..{LevelBaseBytesMaxLimit} bytes (16 MiB..64 GiB)");
+        }
+
+        if (RegistryStateLevel0FilesCompactionTrigger is < 1 or > RegistryStateLevel0FilesCompactionTriggerMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RegistryStateLevel0FilesCompactionTrigger), RegistryStateLevel0FilesCompactionTrigger, $"registry_state level-0 compaction trigger must be within 1..{RegistryStateLevel0FilesCompactionTriggerMax} files");
         }
     }
 

@@ -47,6 +47,15 @@ public sealed class RocksIngestBench : IBenchCommand
         ["blobs-sub2"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 2, LevelBaseBytes = 256UL << 20 },
         ["blobs-base1g"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 1UL << 30 },
         ["blobs-wb128"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 256UL << 20, WriteBufferBytes = 128UL << 20 },
+        ["l0x8"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8 },
+        ["raw-upper"] = o => o with { RegistryStateUpperLevelsCompressed = false },
+        ["l0x8-raw-upper"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateUpperLevelsCompressed = false },
+        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true },
+
+        // The block cache at a tenth of its default: an 8 M-item run then holds about as many index and
+        // filter bytes per cached byte as the default cache at 80 M items (the scale run's decay).
+        ["now-cache-tenth"] = o => o with { BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
+        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
     };
 
     public int Run(string[] args)
@@ -110,7 +119,7 @@ public sealed class RocksIngestBench : IBenchCommand
     {
         var options = Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB"));
+            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} block_cache={options.BlockCacheBytes >> 20} MiB"));
         Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
         var random = new Random(unchecked((int)Seed));
         var steps = new List<StepFigures>();
