@@ -769,6 +769,7 @@ public sealed partial class LedgerDatabase : IDisposable
             .SetWriteBufferSize(options.WriteBufferBytes)
             .SetLevelCompactionDynamicLevelBytes(true)
             .SetMaxBytesForLevelBase(options.LevelBaseBytes)
+            .SetTargetFileSizeBase(options.TableFileBytes)
             .SetCompression(compress ? Compression.Lz4 : Compression.No);
     }
 

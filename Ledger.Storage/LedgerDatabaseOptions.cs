@@ -78,6 +78,9 @@ public sealed record LedgerDatabaseOptions
     /// </summary>
     public ulong LevelBaseBytes { get; init; } = DefaultLevelBaseBytes;
 
+    /// <summary>Target size of one table file written by a compaction (RocksDB target_file_size_base; every family).</summary>
+    public ulong TableFileBytes { get; init; } = DefaultTableFileBytes;
+
     /// <summary>
     /// Level-0 files of <c>registry_state</c> that start a compaction into the base level (RocksDB
     /// level0_file_num_compaction_trigger). Its content-hash keys are random, so every level-0 file
@@ -125,6 +128,9 @@ public sealed record LedgerDatabaseOptions
     public const int DefaultOpenFilesMax = 1024;
     public const int DefaultSubcompactionsMax = 1;
     public const ulong DefaultLevelBaseBytes = 256UL * 1024 * 1024;
+    public const ulong DefaultTableFileBytes = 64UL * 1024 * 1024;
+    public const ulong TableFileBytesMin = 1024 * 1024;
+    public const ulong TableFileBytesMaxLimit = 4UL * 1024 * 1024 * 1024;
     public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 4;
     public const bool DefaultRegistryStateUpperLevelsCompressed = true;
 
@@ -217,6 +223,11 @@ public sealed record LedgerDatabaseOptions
         if (LevelBaseBytes is < LevelBaseBytesMin or > LevelBaseBytesMaxLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(LevelBaseBytes), LevelBaseBytes, $"base level target must be within {LevelBaseBytesMin}..{LevelBaseBytesMaxLimit} bytes (16 MiB..64 GiB)");
+        }
+
+        if (TableFileBytes is < TableFileBytesMin or > TableFileBytesMaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TableFileBytes), TableFileBytes, $"table file target must be within {TableFileBytesMin}..{TableFileBytesMaxLimit} bytes (1 MiB..4 GiB)");
         }
 
         if (RegistryStateLevel0FilesCompactionTrigger is < 1 or > RegistryStateLevel0FilesCompactionTriggerMax)
