@@ -235,6 +235,7 @@ public sealed partial class LedgerDatabase : IDisposable
                 OptimizeForAbsentKeyReads(familyOptions);
                 InsertWithKeySpaceHints(familyOptions);
                 familyOptions.SetLevel0FileNumCompactionTrigger(options.RegistryStateLevel0FilesCompactionTrigger);
+                familyOptions.SetMaxBytesForLevelMultiplier(options.RegistryStateLevelSizeMultiplier);
                 if (!options.RegistryStateUpperLevelsCompressed)
                 {
                     // Random hashes do not compress; the bottommost level keeps ZSTD (set above).

@@ -90,6 +90,16 @@ public sealed record LedgerDatabaseOptions
     public int RegistryStateLevel0FilesCompactionTrigger { get; init; } = DefaultRegistryStateLevel0FilesCompactionTrigger;
 
     /// <summary>
+    /// How much larger each level of <c>registry_state</c> is than the one above it (RocksDB
+    /// max_bytes_for_level_multiplier). Each entry is rewritten about once per level it passes and,
+    /// with random keys, each move into a level rewrites about this many bytes of it per byte moved:
+    /// a smaller ratio means more, cheaper levels. The family's entries are never overwritten, so the
+    /// upper levels hold no stale copies and bytes on disk do not grow with more levels
+    /// (docs/storage.md, "Compaction").
+    /// </summary>
+    public int RegistryStateLevelSizeMultiplier { get; init; } = DefaultRegistryStateLevelSizeMultiplier;
+
+    /// <summary>
     /// Whether <c>registry_state</c>'s levels above the bottommost are LZ4-compressed. The entries that
     /// stay in its table files during bulk ingest are random content hashes and work ids, which LZ4
     /// does not shrink, while every flush and compaction pays for it; the bottommost level (ZSTD) is
@@ -132,6 +142,11 @@ public sealed record LedgerDatabaseOptions
     public const ulong TableFileBytesMin = 1024 * 1024;
     public const ulong TableFileBytesMaxLimit = 4UL * 1024 * 1024 * 1024;
     public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 4;
+    public const int DefaultRegistryStateLevelSizeMultiplier = 10;
+
+    /// <summary>Level size ratios accepted: below 2 every level is as large as the next; above 20 the base level is rewritten on every move.</summary>
+    public const int RegistryStateLevelSizeMultiplierMin = 2;
+    public const int RegistryStateLevelSizeMultiplierMax = 20;
     public const bool DefaultRegistryStateUpperLevelsCompressed = true;
 
     /// <summary>
@@ -228,6 +243,11 @@ public sealed record LedgerDatabaseOptions
         if (TableFileBytes is < TableFileBytesMin or > TableFileBytesMaxLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(TableFileBytes), TableFileBytes, $"table file target must be within {TableFileBytesMin}..{TableFileBytesMaxLimit} bytes (1 MiB..4 GiB)");
+        }
+
+        if (RegistryStateLevelSizeMultiplier is < RegistryStateLevelSizeMultiplierMin or > RegistryStateLevelSizeMultiplierMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RegistryStateLevelSizeMultiplier), RegistryStateLevelSizeMultiplier, $"registry_state level size ratio must be within {RegistryStateLevelSizeMultiplierMin}..{RegistryStateLevelSizeMultiplierMax}");
         }
 
         if (RegistryStateLevel0FilesCompactionTrigger is < 1 or > RegistryStateLevel0FilesCompactionTriggerMax)

@@ -116,6 +116,7 @@ public sealed class CompactionOptionsTests
             DataDirectory = directory.Path,
             ChainId = ChainId,
             RegistryStateLevel0FilesCompactionTrigger = 8,
+            RegistryStateLevelSizeMultiplier = 5,
             RegistryStateUpperLevelsCompressed = false,
             TableFileBytes = 32UL * 1024 * 1024,
         }).Dispose();
@@ -125,6 +126,8 @@ public sealed class CompactionOptionsTests
         Assert.Multiple(() =>
         {
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("8"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "max_bytes_for_level_multiplier"), Does.StartWith("5"));
+            Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "max_bytes_for_level_multiplier"), Does.StartWith("10"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compression"), Is.EqualTo("kNoCompression"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "bottommost_compression"), Is.EqualTo("kZSTD"));
             // The other families keep their own settings.

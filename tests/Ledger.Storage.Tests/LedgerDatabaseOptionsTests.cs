@@ -107,6 +107,15 @@ public sealed class LedgerDatabaseOptionsTests
         Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.RegistryStateLevel0FilesCompactionTrigger)));
     }
 
+    [TestCase(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplierMin - 1)]
+    [TestCase(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplierMax + 1)]
+    public void Validate_RegistryStateLevelSizeMultiplierOutOfRange_ThrowsNamingIt(int multiplier)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { RegistryStateLevelSizeMultiplier = multiplier }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplier)));
+    }
+
     [TestCase(LedgerDatabaseOptions.TableFileBytesMin - 1)]
     [TestCase(LedgerDatabaseOptions.TableFileBytesMaxLimit + 1)]
     public void Validate_TableFileTargetOutOfRange_ThrowsNamingIt(ulong bytes)
