@@ -236,6 +236,10 @@ public sealed partial class LedgerDatabase : IDisposable
                 InsertWithKeySpaceHints(familyOptions);
                 familyOptions.SetLevel0FileNumCompactionTrigger(options.RegistryStateLevel0FilesCompactionTrigger);
                 familyOptions.SetMaxBytesForLevelMultiplier(options.RegistryStateLevelSizeMultiplier);
+                if (options.RegistryStateUniversalCompaction)
+                {
+                    familyOptions.SetCompactionStyle(Compaction.Universal);
+                }
                 if (!options.RegistryStateUpperLevelsCompressed)
                 {
                     // Random hashes do not compress; the bottommost level keeps ZSTD (set above).

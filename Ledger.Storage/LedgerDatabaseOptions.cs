@@ -100,6 +100,13 @@ public sealed record LedgerDatabaseOptions
     public int RegistryStateLevelSizeMultiplier { get; init; } = DefaultRegistryStateLevelSizeMultiplier;
 
     /// <summary>
+    /// Measurement only (Ledger.Bench rocksingest): <c>registry_state</c> under RocksDB's universal
+    /// compaction instead of leveled. Not offered as a setting: a directory's existing levels are not
+    /// migrated, and a full merge needs the family's size again in free space (docs/storage.md, "Compaction").
+    /// </summary>
+    internal bool RegistryStateUniversalCompaction { get; init; }
+
+    /// <summary>
     /// Whether <c>registry_state</c>'s levels above the bottommost are LZ4-compressed. The entries that
     /// stay in its table files during bulk ingest are random content hashes and work ids, which LZ4
     /// does not shrink, while every flush and compaction pays for it; the bottommost level (ZSTD) is
@@ -141,7 +148,7 @@ public sealed record LedgerDatabaseOptions
     public const ulong DefaultTableFileBytes = 64UL * 1024 * 1024;
     public const ulong TableFileBytesMin = 1024 * 1024;
     public const ulong TableFileBytesMaxLimit = 4UL * 1024 * 1024 * 1024;
-    public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 4;
+    public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 8;
     public const int DefaultRegistryStateLevelSizeMultiplier = 10;
 
     /// <summary>Level size ratios accepted: below 2 every level is as large as the next; above 20 the base level is rewritten on every move.</summary>

@@ -54,6 +54,7 @@ public sealed class RocksIngestBench : IBenchCommand
         ["mult4"] = o => o with { RegistryStateLevelSizeMultiplier = 4 },
         ["l0x8-mult5"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 5 },
         ["l0x8-mult4"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 4 },
+        ["universal"] = o => o with { RegistryStateUniversalCompaction = true },
         ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true },
 
         // The block cache at a tenth of its default: an 8 M-item run then holds about as many index and
@@ -124,7 +125,7 @@ public sealed class RocksIngestBench : IBenchCommand
     {
         var options = ScaledDown(Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true }), scaleDown);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} registry_level_multiplier={options.RegistryStateLevelSizeMultiplier} block_cache={options.BlockCacheBytes >> 20} MiB table_file={options.TableFileBytes >> 20} MiB scale_down={scaleDown}"));
+            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} registry_level_multiplier={options.RegistryStateLevelSizeMultiplier} registry_universal={options.RegistryStateUniversalCompaction} block_cache={options.BlockCacheBytes >> 20} MiB table_file={options.TableFileBytes >> 20} MiB scale_down={scaleDown}"));
         Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
         var random = new Random(unchecked((int)Seed));
         var steps = new List<StepFigures>();

@@ -26,6 +26,8 @@ public sealed class CompactionOptionsTests
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "min_blob_size"), Is.EqualTo(LedgerDatabase.BlobValueBytesMin.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "blob_compression_type"), Is.EqualTo("kZSTD"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "enable_blob_garbage_collection"), Is.EqualTo("false"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("8"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compaction_style"), Is.EqualTo("kCompactionStyleLevel"));
         });
     }
 
@@ -115,7 +117,7 @@ public sealed class CompactionOptionsTests
         {
             DataDirectory = directory.Path,
             ChainId = ChainId,
-            RegistryStateLevel0FilesCompactionTrigger = 8,
+            RegistryStateLevel0FilesCompactionTrigger = 6,
             RegistryStateLevelSizeMultiplier = 5,
             RegistryStateUpperLevelsCompressed = false,
             TableFileBytes = 32UL * 1024 * 1024,
@@ -125,7 +127,7 @@ public sealed class CompactionOptionsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("8"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("6"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "max_bytes_for_level_multiplier"), Does.StartWith("5"));
             Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "max_bytes_for_level_multiplier"), Does.StartWith("10"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compression"), Is.EqualTo("kNoCompression"));
