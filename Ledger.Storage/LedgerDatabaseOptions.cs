@@ -78,8 +78,11 @@ public sealed record LedgerDatabaseOptions
     /// </summary>
     public ulong LevelBaseBytes { get; init; } = DefaultLevelBaseBytes;
 
-    /// <summary>Target size of one table file written by a compaction (RocksDB target_file_size_base; every family).</summary>
-    public ulong TableFileBytes { get; init; } = DefaultTableFileBytes;
+    /// <summary>
+    /// Target size of one table file written by a compaction (RocksDB target_file_size_base, every family;
+    /// RocksDB's 64 MiB). Measurement only: rocksingest's --scale-down shrinks it with the other sizes.
+    /// </summary>
+    internal ulong TableFileBytes { get; init; } = DefaultTableFileBytes;
 
     /// <summary>
     /// Level-0 files of <c>registry_state</c> that start a compaction into the base level (RocksDB
@@ -107,12 +110,12 @@ public sealed record LedgerDatabaseOptions
     internal bool RegistryStateUniversalCompaction { get; init; }
 
     /// <summary>
-    /// Whether <c>registry_state</c>'s levels above the bottommost are LZ4-compressed. The entries that
-    /// stay in its table files during bulk ingest are random content hashes and work ids, which LZ4
-    /// does not shrink, while every flush and compaction pays for it; the bottommost level (ZSTD) is
-    /// compressed either way (docs/storage.md, "Compaction").
+    /// Measurement only (rocksingest "raw-upper"): whether <c>registry_state</c>'s levels above the
+    /// bottommost are LZ4-compressed (the bottommost is ZSTD either way). Off was measured and not
+    /// taken: LZ4 still shrinks recent files (one batch's work ids repeat among neighbouring keys),
+    /// and CPU per item did not fall measurably (docs/storage.md, "Compaction").
     /// </summary>
-    public bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
+    internal bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
 
     /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
