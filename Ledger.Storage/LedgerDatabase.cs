@@ -237,6 +237,17 @@ public sealed partial class LedgerDatabase : IDisposable
             {
                 OptimizeForAbsentKeyReads(familyOptions);
                 InsertWithKeySpaceHints(familyOptions);
+                familyOptions.SetLevel0FileNumCompactionTrigger(options.RegistryStateLevel0FilesCompactionTrigger);
+                familyOptions.SetMaxBytesForLevelMultiplier(options.RegistryStateLevelSizeMultiplier);
+                if (options.RegistryStateUniversalCompaction)
+                {
+                    familyOptions.SetCompactionStyle(Compaction.Universal);
+                }
+                if (!options.RegistryStateUpperLevelsCompressed)
+                {
+                    // Random hashes do not compress; the bottommost level keeps ZSTD (set above).
+                    familyOptions.SetCompression(Compression.No);
+                }
             }
             else if (name == ColumnFamilyNames.TransactionIndex)
             {
@@ -826,6 +837,7 @@ public sealed partial class LedgerDatabase : IDisposable
             .SetWriteBufferSize(options.WriteBufferBytes)
             .SetLevelCompactionDynamicLevelBytes(true)
             .SetMaxBytesForLevelBase(options.LevelBaseBytes)
+            .SetTargetFileSizeBase(options.TableFileBytes)
             .SetCompression(compress ? Compression.Lz4 : Compression.No);
     }
 

@@ -79,6 +79,45 @@ public sealed record LedgerDatabaseOptions
     public ulong LevelBaseBytes { get; init; } = DefaultLevelBaseBytes;
 
     /// <summary>
+    /// Target size of one table file written by a compaction (RocksDB target_file_size_base, every family;
+    /// RocksDB's 64 MiB). Measurement only: rocksingest's --scale-down shrinks it with the other sizes.
+    /// </summary>
+    internal ulong TableFileBytes { get; init; } = DefaultTableFileBytes;
+
+    /// <summary>
+    /// Level-0 files of <c>registry_state</c> that start a compaction into the base level (RocksDB
+    /// level0_file_num_compaction_trigger). Its content-hash keys are random, so every level-0 file
+    /// spans the whole key range and each such compaction rewrites the whole base level: more files
+    /// per compaction, fewer rewrites of it per item (docs/storage.md, "Compaction").
+    /// </summary>
+    public int RegistryStateLevel0FilesCompactionTrigger { get; init; } = DefaultRegistryStateLevel0FilesCompactionTrigger;
+
+    /// <summary>
+    /// How much larger each level of <c>registry_state</c> is than the one above it (RocksDB
+    /// max_bytes_for_level_multiplier). Each entry is rewritten about once per level it passes and,
+    /// with random keys, each move into a level rewrites about this many bytes of it per byte moved:
+    /// a smaller ratio means more, cheaper levels. The family's entries are never overwritten, so the
+    /// upper levels hold no stale copies and bytes on disk do not grow with more levels
+    /// (docs/storage.md, "Compaction").
+    /// </summary>
+    public int RegistryStateLevelSizeMultiplier { get; init; } = DefaultRegistryStateLevelSizeMultiplier;
+
+    /// <summary>
+    /// Measurement only (Ledger.Bench rocksingest): <c>registry_state</c> under RocksDB's universal
+    /// compaction instead of leveled. Not offered as a setting: a directory's existing levels are not
+    /// migrated, and a full merge needs the family's size again in free space (docs/storage.md, "Compaction").
+    /// </summary>
+    internal bool RegistryStateUniversalCompaction { get; init; }
+
+    /// <summary>
+    /// Measurement only (rocksingest "raw-upper"): whether <c>registry_state</c>'s levels above the
+    /// bottommost are LZ4-compressed (the bottommost is ZSTD either way). Off was measured and not
+    /// taken: LZ4 still shrinks recent files (one batch's work ids repeat among neighbouring keys),
+    /// and CPU per item did not fall measurably (docs/storage.md, "Compaction").
+    /// </summary>
+    internal bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
+
+    /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
     /// at open (a read of all of them); a larger one relies on verified reads and the
     /// integrity scan, so a large node does not pay a full read at every restart.
@@ -109,6 +148,22 @@ public sealed record LedgerDatabaseOptions
     public const int DefaultOpenFilesMax = 1024;
     public const int DefaultSubcompactionsMax = 1;
     public const ulong DefaultLevelBaseBytes = 256UL * 1024 * 1024;
+    public const ulong DefaultTableFileBytes = 64UL * 1024 * 1024;
+    public const ulong TableFileBytesMin = 1024 * 1024;
+    public const ulong TableFileBytesMaxLimit = 4UL * 1024 * 1024 * 1024;
+    public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 8;
+    public const int DefaultRegistryStateLevelSizeMultiplier = 10;
+
+    /// <summary>Level size ratios accepted: below 2 every level is as large as the next; above 20 the base level is rewritten on every move.</summary>
+    public const int RegistryStateLevelSizeMultiplierMin = 2;
+    public const int RegistryStateLevelSizeMultiplierMax = 20;
+    public const bool DefaultRegistryStateUpperLevelsCompressed = true;
+
+    /// <summary>
+    /// Most level-0 files that may start a <c>registry_state</c> compaction: RocksDB slows writes at 20
+    /// level-0 files and stops them at 36, and the trigger must stay well below the slowdown.
+    /// </summary>
+    public const int RegistryStateLevel0FilesCompactionTriggerMax = 16;
 
     /// <summary>Most background threads (flushes and compactions together) and most subcompactions of one job.</summary>
     public const int BackgroundThreadsMaxLimit = 64;
@@ -193,6 +248,21 @@ public sealed record LedgerDatabaseOptions
         if (LevelBaseBytes is < LevelBaseBytesMin or > LevelBaseBytesMaxLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(LevelBaseBytes), LevelBaseBytes, $"base level target must be within {LevelBaseBytesMin}..{LevelBaseBytesMaxLimit} bytes (16 MiB..64 GiB)");
+        }
+
+        if (TableFileBytes is < TableFileBytesMin or > TableFileBytesMaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TableFileBytes), TableFileBytes, $"table file target must be within {TableFileBytesMin}..{TableFileBytesMaxLimit} bytes (1 MiB..4 GiB)");
+        }
+
+        if (RegistryStateLevelSizeMultiplier is < RegistryStateLevelSizeMultiplierMin or > RegistryStateLevelSizeMultiplierMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RegistryStateLevelSizeMultiplier), RegistryStateLevelSizeMultiplier, $"registry_state level size ratio must be within {RegistryStateLevelSizeMultiplierMin}..{RegistryStateLevelSizeMultiplierMax}");
+        }
+
+        if (RegistryStateLevel0FilesCompactionTrigger is < 1 or > RegistryStateLevel0FilesCompactionTriggerMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RegistryStateLevel0FilesCompactionTrigger), RegistryStateLevel0FilesCompactionTrigger, $"registry_state level-0 compaction trigger must be within 1..{RegistryStateLevel0FilesCompactionTriggerMax} files");
         }
     }
 

@@ -34,6 +34,12 @@ public sealed class StorageOptions
     /// <summary>Target size of the level that level 0 compacts into (RocksDB max_bytes_for_level_base).</summary>
     public long LevelBaseBytes { get; set; } = (long)LedgerDatabaseOptions.DefaultLevelBaseBytes;
 
+    /// <summary>Level-0 files of registry_state that start a compaction (see <see cref="LedgerDatabaseOptions.RegistryStateLevel0FilesCompactionTrigger"/>).</summary>
+    public int RegistryStateLevel0FilesCompactionTrigger { get; set; } = LedgerDatabaseOptions.DefaultRegistryStateLevel0FilesCompactionTrigger;
+
+    /// <summary>Size ratio between registry_state's levels (see <see cref="LedgerDatabaseOptions.RegistryStateLevelSizeMultiplier"/>).</summary>
+    public int RegistryStateLevelSizeMultiplier { get; set; } = LedgerDatabaseOptions.DefaultRegistryStateLevelSizeMultiplier;
+
     /// <summary>Fills the storage part of the database options; <paramref name="options"/> supplies the rest.</summary>
     public LedgerDatabaseOptions Apply(LedgerDatabaseOptions options) => options with
     {
@@ -45,6 +51,8 @@ public sealed class StorageOptions
         RegistryStateLargeValuesInBlobFiles = RegistryStateLargeValuesInBlobFiles,
         SubcompactionsMax = SubcompactionsMax,
         LevelBaseBytes = (ulong)LevelBaseBytes,
+        RegistryStateLevel0FilesCompactionTrigger = RegistryStateLevel0FilesCompactionTrigger,
+        RegistryStateLevelSizeMultiplier = RegistryStateLevelSizeMultiplier,
     };
 
     /// <summary>Throws, naming the <c>Node:Storage:*</c> setting, when a bound is out of range or the bounds disagree.</summary>

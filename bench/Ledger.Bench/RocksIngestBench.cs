@@ -32,7 +32,7 @@ public sealed class RocksIngestBench : IBenchCommand
     public string Name => "rocksingest";
 
     public string Usage =>
-        "[--items 10000000] [--batch-items 10000] [--steps 10] [--repeat 1] [--profiles before,now] [--dir PATH] (profiles: " + string.Join(',', Profiles.Keys) + ")";
+        "[--items 10000000] [--batch-items 10000] [--steps 10] [--repeat 1] [--profiles before,now] [--scale-down 1] [--dir PATH] (profiles: " + string.Join(',', Profiles.Keys) + ")";
 
     /// <summary>
     /// The candidate option sets. "before" is the store as configured before issue #18's compaction
@@ -47,6 +47,20 @@ public sealed class RocksIngestBench : IBenchCommand
         ["blobs-sub2"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 2, LevelBaseBytes = 256UL << 20 },
         ["blobs-base1g"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 1UL << 30 },
         ["blobs-wb128"] = o => o with { RegistryStateLargeValuesInBlobFiles = true, SubcompactionsMax = 1, LevelBaseBytes = 256UL << 20, WriteBufferBytes = 128UL << 20 },
+        ["l0x8"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8 },
+        ["raw-upper"] = o => o with { RegistryStateUpperLevelsCompressed = false },
+        ["l0x8-raw-upper"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateUpperLevelsCompressed = false },
+        ["mult5"] = o => o with { RegistryStateLevelSizeMultiplier = 5 },
+        ["mult4"] = o => o with { RegistryStateLevelSizeMultiplier = 4 },
+        ["l0x8-mult5"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 5 },
+        ["l0x8-mult4"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 4 },
+        ["universal"] = o => o with { RegistryStateUniversalCompaction = true },
+        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true },
+
+        // The block cache at a tenth of its default: an 8 M-item run then holds about as many index and
+        // filter bytes per cached byte as the default cache at 80 M items (the scale run's decay).
+        ["now-cache-tenth"] = o => o with { BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
+        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
     };
 
     public int Run(string[] args)
@@ -55,6 +69,7 @@ public sealed class RocksIngestBench : IBenchCommand
         var batchItems = (int)BenchArguments.PositiveLong(args, "--batch-items", 10_000);
         var steps = (int)BenchArguments.PositiveLong(args, "--steps", 10);
         var repeat = (int)BenchArguments.PositiveLong(args, "--repeat", 1);
+        var scaleDown = (int)BenchArguments.PositiveLong(args, "--scale-down", 1);
         var names = StringArgument(args, "--profiles", "before,now").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var root = StringArgument(args, "--dir", Path.Combine(Path.GetTempPath(), "ledger-rocksingest-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
         foreach (var name in names)
@@ -75,7 +90,7 @@ public sealed class RocksIngestBench : IBenchCommand
                 var path = Path.Combine(root, name);
                 try
                 {
-                    var result = RunProfile(name, run, path, batches, batchesPerStep, batchItems);
+                    var result = RunProfile(name, run, path, batches, batchesPerStep, batchItems, scaleDown);
                     results.Add((name, run, result));
                 }
                 finally
@@ -106,11 +121,11 @@ public sealed class RocksIngestBench : IBenchCommand
         return 0;
     }
 
-    private static ProfileResult RunProfile(string name, int run, string path, long batches, long batchesPerStep, int batchItems)
+    private static ProfileResult RunProfile(string name, int run, string path, long batches, long batchesPerStep, int batchItems, int scaleDown)
     {
-        var options = Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true });
+        var options = ScaledDown(Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true }), scaleDown);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB"));
+            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} registry_level_multiplier={options.RegistryStateLevelSizeMultiplier} registry_universal={options.RegistryStateUniversalCompaction} block_cache={options.BlockCacheBytes >> 20} MiB table_file={options.TableFileBytes >> 20} MiB scale_down={scaleDown}"));
         Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
         var random = new Random(unchecked((int)Seed));
         var steps = new List<StepFigures>();
@@ -226,6 +241,33 @@ public sealed class RocksIngestBench : IBenchCommand
         BinaryPrimitives.WriteUInt64BigEndian(height, checked((ulong)batch + 1));
         write.Put(height, block, database.Blocks);
         database.Write(write);
+    }
+
+    /// <summary>
+    /// The store's geometry and caches divided by <paramref name="factor"/> (write buffers, memtable
+    /// budget, WAL bound, base level, table files, block cache; level-0 file counts and bloom bits are
+    /// counts and stay): a run of n items then has about the levels, the compaction bytes per item and
+    /// the index and filter bytes per cached byte of a run of n × factor items under the real
+    /// settings, so the decay of a 100 M-item run can be looked at in a 10 M-item one. An
+    /// approximation: per-file and per-flush fixed costs weigh more in the smaller files.
+    /// </summary>
+    private static LedgerDatabaseOptions ScaledDown(LedgerDatabaseOptions options, int factor)
+    {
+        if (factor == 1)
+        {
+            return options;
+        }
+
+        var f = (ulong)factor;
+        return options with
+        {
+            WriteBufferBytes = Math.Max(LedgerDatabaseOptions.MemoryBytesMin, options.WriteBufferBytes / f),
+            MemtableBudgetBytes = Math.Max(LedgerDatabaseOptions.MemoryBytesMin, options.MemtableBudgetBytes / f),
+            WalBytesMax = Math.Max(LedgerDatabaseOptions.WalBytesMin, options.WalBytesMax / f),
+            LevelBaseBytes = Math.Max(LedgerDatabaseOptions.LevelBaseBytesMin, options.LevelBaseBytes / f),
+            TableFileBytes = Math.Max(LedgerDatabaseOptions.TableFileBytesMin, options.TableFileBytes / f),
+            BlockCacheBytes = Math.Max(LedgerDatabaseOptions.MemoryBytesMin, options.BlockCacheBytes / f),
+        };
     }
 
     private static string StringArgument(string[] args, string flag, string fallback)

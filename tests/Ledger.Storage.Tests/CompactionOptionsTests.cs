@@ -26,6 +26,8 @@ public sealed class CompactionOptionsTests
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "min_blob_size"), Is.EqualTo(LedgerDatabase.BlobValueBytesMin.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "blob_compression_type"), Is.EqualTo("kZSTD"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "enable_blob_garbage_collection"), Is.EqualTo("false"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("8"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compaction_style"), Is.EqualTo("kCompactionStyleLevel"));
         });
     }
 
@@ -104,6 +106,66 @@ public sealed class CompactionOptionsTests
                 Assert.That(recorded.Family(family, "max_bytes_for_level_base"), Is.EqualTo((512UL * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture)), family);
                 Assert.That(recorded.Family(family, "level_compaction_dynamic_level_bytes"), Is.EqualTo("true"), family);
             }
+        });
+    }
+
+    [Test]
+    public void Open_RegistryStateTriggerUpperCompressionAndTableFiles_AreWhatRocksDbRuns()
+    {
+        using var directory = new TempDirectory();
+        LedgerDatabase.Open(new LedgerDatabaseOptions
+        {
+            DataDirectory = directory.Path,
+            ChainId = ChainId,
+            RegistryStateLevel0FilesCompactionTrigger = 6,
+            RegistryStateLevelSizeMultiplier = 5,
+            RegistryStateUpperLevelsCompressed = false,
+            TableFileBytes = 32UL * 1024 * 1024,
+        }).Dispose();
+
+        var recorded = RocksOptionsFile.ReadNewest(directory.Path);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "level0_file_num_compaction_trigger"), Is.EqualTo("6"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "max_bytes_for_level_multiplier"), Does.StartWith("5"));
+            Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "max_bytes_for_level_multiplier"), Does.StartWith("10"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compression"), Is.EqualTo("kNoCompression"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "bottommost_compression"), Is.EqualTo("kZSTD"));
+            // The other families keep their own settings.
+            Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "level0_file_num_compaction_trigger"), Is.EqualTo("4"));
+            foreach (var family in ColumnFamilyNames.All)
+            {
+                Assert.That(recorded.Family(family, "target_file_size_base"), Is.EqualTo((32UL * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture)), family);
+            }
+        });
+    }
+
+    [Test]
+    public void Open_DirectoryWrittenWithCompressedUpperLevels_ReadsUnderUncompressedOnes()
+    {
+        using var directory = new TempDirectory();
+        byte[] olderKey = [0x0a, 1, 2, 3];
+        byte[] newerKey = [0x0a, 4, 5, 6];
+        var olderValue = new byte[36];
+        var newerValue = new byte[36];
+        new Random(3).NextBytes(olderValue);
+        new Random(4).NextBytes(newerValue);
+        using (var before = Open(directory.Path))
+        {
+            Put(before, olderKey, olderValue);
+            before.Flush();
+        }
+
+        using var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory.Path, ChainId = ChainId, RegistryStateUpperLevelsCompressed = false, RegistryStateLevel0FilesCompactionTrigger = 8 });
+        Put(database, newerKey, newerValue);
+        database.Flush();
+        database.Rocks.CompactRange(null, null, database.RegistryState);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(database.Get(database.RegistryState, olderKey), Is.EqualTo(olderValue));
+            Assert.That(database.Get(database.RegistryState, newerKey), Is.EqualTo(newerValue));
         });
     }
 

@@ -98,6 +98,33 @@ public sealed class LedgerDatabaseOptionsTests
         Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.LevelBaseBytes)));
     }
 
+    [TestCase(0)]
+    [TestCase(LedgerDatabaseOptions.RegistryStateLevel0FilesCompactionTriggerMax + 1)]
+    public void Validate_RegistryStateLevel0TriggerOutOfRange_ThrowsNamingIt(int files)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { RegistryStateLevel0FilesCompactionTrigger = files }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.RegistryStateLevel0FilesCompactionTrigger)));
+    }
+
+    [TestCase(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplierMin - 1)]
+    [TestCase(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplierMax + 1)]
+    public void Validate_RegistryStateLevelSizeMultiplierOutOfRange_ThrowsNamingIt(int multiplier)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { RegistryStateLevelSizeMultiplier = multiplier }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.RegistryStateLevelSizeMultiplier)));
+    }
+
+    [TestCase(LedgerDatabaseOptions.TableFileBytesMin - 1)]
+    [TestCase(LedgerDatabaseOptions.TableFileBytesMaxLimit + 1)]
+    public void Validate_TableFileTargetOutOfRange_ThrowsNamingIt(ulong bytes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Defaults with { TableFileBytes = bytes }).Validate());
+
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(LedgerDatabaseOptions.TableFileBytes)));
+    }
+
     [Test]
     public void Open_InvalidBounds_ThrowsBeforeCreatingTheDirectory()
     {

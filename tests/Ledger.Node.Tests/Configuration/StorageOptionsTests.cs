@@ -51,9 +51,19 @@ public sealed class StorageOptionsTests
     }
 
     [Test]
+    public void Validate_RegistryStateLevelSizeMultiplierOutOfRange_NamesTheSetting()
+    {
+        var options = new StorageOptions { RegistryStateLevelSizeMultiplier = 1 };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.That(error!.Message, Does.StartWith("Node:Storage:RegistryStateLevelSizeMultiplier"));
+    }
+
+    [Test]
     public void Apply_Settings_ReachTheDatabaseOptionsAndKeepTheRest()
     {
-        var storage = new StorageOptions { BlockCacheBytes = 64 * MiB, MemtableBudgetBytes = 32 * MiB, WriteBufferBytes = 8 * MiB, WalBytesMax = 128 * MiB, OpenFilesMax = 500, RegistryStateLargeValuesInBlobFiles = false, SubcompactionsMax = 3, LevelBaseBytes = 512 * MiB };
+        var storage = new StorageOptions { BlockCacheBytes = 64 * MiB, MemtableBudgetBytes = 32 * MiB, WriteBufferBytes = 8 * MiB, WalBytesMax = 128 * MiB, OpenFilesMax = 500, RegistryStateLargeValuesInBlobFiles = false, SubcompactionsMax = 3, LevelBaseBytes = 512 * MiB, RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 5 };
 
         var applied = storage.Apply(new LedgerDatabaseOptions { DataDirectory = "d", ChainId = "c", SyncWrites = false });
 
@@ -67,6 +77,8 @@ public sealed class StorageOptionsTests
             Assert.That(applied.RegistryStateLargeValuesInBlobFiles, Is.False);
             Assert.That(applied.SubcompactionsMax, Is.EqualTo(3));
             Assert.That(applied.LevelBaseBytes, Is.EqualTo(512UL * 1024 * 1024));
+            Assert.That(applied.RegistryStateLevel0FilesCompactionTrigger, Is.EqualTo(8));
+            Assert.That(applied.RegistryStateLevelSizeMultiplier, Is.EqualTo(5));
             Assert.That(applied.DataDirectory, Is.EqualTo("d"));
             Assert.That(applied.SyncWrites, Is.False);
         });
