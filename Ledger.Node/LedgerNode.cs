@@ -162,7 +162,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
             Startup.Mark("node-directory");
 
             peers = new PeerNetwork(nodeId, new PeerResolution(RaftId, Directory, peerUrls).ResolvePeer, options.PeerQueueCapacity, tls, timeProvider, loggerFactory);
-            Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>());
+            Collector = new AttestationCollector(chain, Directory, nodeId, nodeKey, Blocks, Attestations, attestation => peers.Broadcast(attestation, Directory.BroadcastTargets), loggerFactory.CreateLogger<AttestationCollector>(), StorageWrites.Run);
             var witnesses = new WitnessDirectory(new Registry.Queries.RegistryQueries(RegistryState, chain.RegistryOptions), () => Blocks.LatestHeight);
             var cosignatures = new CosignatureStore(database);
             Checkpoints = new CheckpointPublisher(chain, Collector, Directory, Blocks, cosignatures, witnesses, loggerFactory.CreateLogger<CheckpointPublisher>());

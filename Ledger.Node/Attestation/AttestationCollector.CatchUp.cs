@@ -87,7 +87,7 @@ public sealed partial class AttestationCollector
             return FetchedAttestationOutcome.BadSignature;
         }
 
-        store.Put(OnlyWhatWasVerified(attestation));
+        Keep(OnlyWhatWasVerified(attestation));
         if (store.Get(header.Height).Count >= directory.Nodes.QuorumAt(header.Height) && GetCertified(header.Height) is not null)
         {
             store.MarkCertified(header.Height);

@@ -36,6 +36,7 @@ public sealed partial class AttestationCollector
     private readonly Action<Core.Protocol.Attestation> broadcast;
     private readonly ILogger logger;
     private readonly Checkpoints.CheckpointAttestations checkpoints;
+    private readonly Action<Action, string> storageWrite;
     private readonly Lock sync = new();
     private readonly Dictionary<ulong, List<Core.Protocol.Attestation>> early = [];
     private int earlyCount;
@@ -49,8 +50,12 @@ public sealed partial class AttestationCollector
         BlockStore blocks,
         AttestationStore store,
         Action<Core.Protocol.Attestation> broadcast,
-        ILogger logger)
+        ILogger logger,
+        Action<Action, string>? storageWrite = null)
     {
+        // The node passes StorageWritePause.Run: a full disk pauses the attestation work (and the node says
+        // not ready) instead of faulting it, like the Raft log and block writes.
+        this.storageWrite = storageWrite ?? ((write, _) => write());
         this.chain = chain;
         this.directory = directory;
         this.nodeId = nodeId;
@@ -61,6 +66,9 @@ public sealed partial class AttestationCollector
         this.logger = logger;
         checkpoints = new Checkpoints.CheckpointAttestations(chain, nodeKey, logger);
     }
+
+    /// <summary>Stores an attestation, waiting for disk space when the volume is full.</summary>
+    private void Keep(Core.Protocol.Attestation attestation) => storageWrite(() => store.Put(attestation), "attestation store write");
 
     /// <summary>Set when a quorum certified a different block than this node built; the node must stop serving.</summary>
     public string? Divergence => divergence;
@@ -80,7 +88,7 @@ public sealed partial class AttestationCollector
         {
             var own = BlockAttestations.Sign(nodeKey, nodeId, header, chain.Hash);
             checkpoints.Attach(own, header);
-            store.Put(own);
+            Keep(own);
             broadcast(own);
         }
 
@@ -185,7 +193,7 @@ public sealed partial class AttestationCollector
             return false;
         }
 
-        store.Put(attestation);
+        Keep(attestation);
         var ours = BlockHash.Compute(header, chain.Hash);
         if (!attestation.BlockHash.Span.SequenceEqual(ours))
         {

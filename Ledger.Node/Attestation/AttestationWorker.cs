@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Ledger.Core.Protocol;
+using Ledger.Node.DiskSpace;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Attestation;
@@ -116,6 +117,14 @@ public sealed partial class AttestationWorker : IAsyncDisposable
 
                     item.Drained?.TrySetResult();
                 }
+                catch (OperationCanceledException e) when (StorageWritePause.IsNoSpace(e))
+                {
+                    // The node stopped while an attestation write waited for disk space: the node is stopping,
+                    // the work did not fail.
+                    fault = e;
+                    item.Drained?.TrySetException(e);
+                    LogStoppedWaitingForSpace(logger);
+                }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     fault = e;
@@ -133,6 +142,9 @@ public sealed partial class AttestationWorker : IAsyncDisposable
     }
 
     private readonly record struct Item(BlockHeader? Header, Core.Protocol.Attestation? Attestation, TaskCompletionSource? Drained = null, long AppliedUnixMs = 0);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Attestation work stopped while a write waited for disk space (the node is stopping)")]
+    private static partial void LogStoppedWaitingForSpace(ILogger logger);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Critical, Message = "Attestation work failed; this node stops serving")]
     private static partial void LogFault(ILogger logger, Exception exception);

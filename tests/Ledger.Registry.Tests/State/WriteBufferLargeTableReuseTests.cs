@@ -30,8 +30,10 @@ public sealed class WriteBufferLargeTableReuseTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         // A table of 20,000 entries is ~0.7 MB (grown by doubling, ~1.4 MB allocated in all); moving the
-        // first ReusedCapacityMax writes into the kept table allocates nothing.
-        Assert.That(allocated, Is.LessThan(64 * 1024), $"bytes allocated by a second large transaction's {LargeTransactionWrites} writes");
+        // first ReusedCapacityMax writes into the kept table allocates nothing. The bound leaves room for what the
+        // runtime allocates on this thread meanwhile (a Release CI run measured 102,160 bytes: tiering and
+        // on-stack replacement of the loop), far below a new table.
+        Assert.That(allocated, Is.LessThan(256 * 1024), $"bytes allocated by a second large transaction's {LargeTransactionWrites} writes");
         layer.CommitToParent();
         Assert.Multiple(() =>
         {
