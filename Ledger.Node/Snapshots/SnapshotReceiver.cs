@@ -32,8 +32,16 @@ public sealed partial class SnapshotReceiver(
     SnapshotAcceptance acceptance,
     SnapshotTransferOptions options,
     TimeProvider timeProvider,
-    ILogger logger)
+    ILogger logger,
+    DiskSpace.DiskSpaceGuard? diskSpace = null)
 {
+    /// <summary>
+    /// Free space a transfer needs, as multiples of the snapshot's size, beyond what is already staged: the
+    /// acceptance check installs it into a scratch database (one copy) and the apply thread installs it into
+    /// the live one (another), while the staged copy is still on disk.
+    /// </summary>
+    public const int InstallCopiesBeyondStaging = 2;
+
     /// <summary>Transfers are serialized: one staging directory, one writer.</summary>
     private readonly SemaphoreSlim transferGate = new(1, 1);
 
@@ -71,6 +79,7 @@ public sealed partial class SnapshotReceiver(
         try
         {
             var staged = Stage(() => staging.Begin(manifest));
+            CheckRoomFor(manifest, total, staged);
             if (first.Data.IsEmpty && !first.Last)
             {
                 return new SnapshotAck { NextOffset = staged };
@@ -161,6 +170,27 @@ public sealed partial class SnapshotReceiver(
         }
 
         LogInstalled(logger, manifest.Meta.Index, manifest.Height);
+    }
+
+    /// <summary>
+    /// Refuses, before a byte more is staged, a snapshot this node's disk cannot hold through its install, so a
+    /// leader does not send gigabytes that will be discarded (a 100M-item learner took a 16.8 GB snapshot twice
+    /// and refused it twice for lack of space). The sender retries later, as for a busy receiver.
+    /// </summary>
+    private void CheckRoomFor(SnapshotManifest manifest, ulong total, ulong staged)
+    {
+        if (diskSpace is null)
+        {
+            return;
+        }
+
+        diskSpace.Refresh();
+        var needed = (decimal)(total - Math.Min(staged, total)) + InstallCopiesBeyondStaging * (decimal)total + diskSpace.ReserveBytes;
+        if (diskSpace.FreeBytes < needed)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"no room for the snapshot at raft index {manifest.Meta.Index}: it is {total} bytes, {staged} staged; staging and installing it needs {needed} bytes free (with the reserve of {diskSpace.ReserveBytes}), {diskSpace.FreeBytes} are"));
+        }
     }
 
     private void CheckSenderLeads(ulong senderRaftId, ulong term)

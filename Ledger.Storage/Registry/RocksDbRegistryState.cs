@@ -126,23 +126,9 @@ public sealed class RocksDbRegistryState : IRegistryState, IMultiGetStateReader,
     private IEnumerable<StateEntry> ScanIterator(StateKey prefix, StateKey? startAfter)
     {
         using var iterator = database.NewIterator(database.RegistryState);
-        iterator.Seek((startAfter ?? prefix).UnsafeBytes);
-        while (iterator.Valid())
+        foreach (var entry in StatePrefixScan.Entries(iterator, prefix, startAfter))
         {
-            var key = iterator.Key();
-            if (!key.AsSpan().StartsWith(prefix.Span))
-            {
-                yield break;
-            }
-
-            if (startAfter is { } skip && skip.Span.SequenceEqual(key))
-            {
-                iterator.Next();
-                continue;
-            }
-
-            yield return new StateEntry(new StateKey(key), iterator.Value());
-            iterator.Next();
+            yield return entry;
         }
     }
 

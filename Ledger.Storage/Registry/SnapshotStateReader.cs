@@ -31,23 +31,9 @@ internal sealed class SnapshotStateReader : IRegistryStateReader, IDisposable
     public IEnumerable<StateEntry> Scan(StateKey prefix, StateKey? startAfter = null)
     {
         using var iterator = database.Rocks.NewIterator(database.RegistryState, readOptions);
-        iterator.Seek((startAfter ?? prefix).UnsafeBytes);
-        while (iterator.Valid())
+        foreach (var entry in StatePrefixScan.Entries(iterator, prefix, startAfter))
         {
-            var key = iterator.Key();
-            if (!key.AsSpan().StartsWith(prefix.Span))
-            {
-                yield break;
-            }
-
-            if (startAfter is { } skip && skip.Span.SequenceEqual(key))
-            {
-                iterator.Next();
-                continue;
-            }
-
-            yield return new StateEntry(new StateKey(key), iterator.Value());
-            iterator.Next();
+            yield return entry;
         }
 
         database.ThrowIfIteratorFailed(iterator);

@@ -129,6 +129,44 @@ public sealed class SnapshotTransferTests
     }
 
     [Test]
+    public async Task SnapshotLargerThanTheDiskCanInstall_IsRefusedWithResourceExhausted_BeforeAnyChunkIsStaged()
+    {
+        // A 100M-item learner took a 16.8 GB snapshot twice and discarded it twice for lack of space: the
+        // receiver now refuses up front what its free space cannot stage and install (three copies at peak).
+        using var consortium = new TestConsortium(3);
+        var nodes = StartNodes(consortium, AggressiveCompaction);
+        try
+        {
+            foreach (var node in nodes)
+            {
+                await node.StartAsync();
+            }
+
+            var leader = await WaitForLeaderAsync(nodes);
+            var followerIndex = nodes.FindIndex(n => n != leader);
+            var content = RandomNumberGenerator.GetBytes(4_096);
+            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+            manifest.Files[0].SizeBytes = 1UL << 50; // a pebibyte: no test machine has three of them free
+            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+            var client = new LedgerPeer.LedgerPeerClient(channel);
+
+            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content) }, attestations)));
+
+            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+            Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain((1UL << 50).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.Zero);
+            Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task SnapshotOfAnotherChain_IsRefused_BeforeAnythingIsStaged()
     {
         using var consortium = new TestConsortium(3);

@@ -76,6 +76,9 @@ public sealed class RocksDbBatchItemTests
             using var state = new RocksDbRegistryState(database);
             RegistryGenesis.Initialize(state, Genesis(), Options);
             state.StartSimilarityIndex(Options.Similarity.Layout);
+            // A new directory has no index yet: its (empty) rebuild runs in the background, and a query during it
+            // answers "unavailable" (this assertion raced it on a loaded machine).
+            WaitUntilRebuilt(state);
             var applier = new RegistryApplier(Options);
             var holder = new RightsHolder { MemberId = Platform };
             first = Apply(database, state, applier, 1, Batch(holder, 0, 600));
@@ -94,14 +97,19 @@ public sealed class RocksDbBatchItemTests
         using var reopened = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId });
         using var rebuilt = new RocksDbRegistryState(reopened);
         rebuilt.StartSimilarityIndex(Options.Similarity.Layout);
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (rebuilt.SimilarityProgress is not { Rebuilding: false } && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(10);
-        }
+        WaitUntilRebuilt(rebuilt);
 
         Assert.That(rebuilt.SimilarityProgress!.RebuiltImages, Is.EqualTo(600 + 390), "every accepted item once; the 10 rejected repeats are not images");
         AssertBatchImages(rebuilt, first, second);
+    }
+
+    private static void WaitUntilRebuilt(RocksDbRegistryState state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (state.SimilarityProgress is not { Rebuilding: false } && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
     }
 
     private static void AssertBatchImages(RocksDbRegistryState state, byte[] first, byte[] second)

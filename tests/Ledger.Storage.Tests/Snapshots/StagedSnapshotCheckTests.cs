@@ -54,6 +54,26 @@ public sealed class StagedSnapshotCheckTests
     }
 
     [Test]
+    public void Verify_StagedFileCutShort_RefusalNamesTheCauseNotOnlyItsType()
+    {
+        // A refusal reaches the learner's log and the leader: "RocksDbException" alone hid a full disk at 100M items.
+        using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
+        StateSnapshotTests.BuildState(source, 10, seed: 1);
+        var root = StateRoots.Recompute(new RocksDbRegistryState(source), Sha256HashAlgorithm.Instance);
+        var (ready, manifest) = ExportAndStage(source, root);
+        var largest = new DirectoryInfo(ready).EnumerateFiles("*", SearchOption.AllDirectories).MaxBy(file => file.Length)!;
+        using (var stream = new FileStream(largest.FullName, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(largest.Length / 2);
+        }
+
+        var refusal = StagedSnapshotCheck.Verify(ready, manifest, Sha256HashAlgorithm.Instance, Path.Combine(temp.Path, "scratch"));
+
+        Assert.That(refusal, Does.Match(@"does not install cleanly: \w+: \S"));
+        Assert.That(refusal!.Length, Is.LessThanOrEqualTo(200 + StagedSnapshotCheck.CauseCharactersMax));
+    }
+
+    [Test]
     public void Verify_HeaderWithoutStateRoot_Refused()
     {
         using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
