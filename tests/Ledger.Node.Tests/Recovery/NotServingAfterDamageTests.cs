@@ -18,6 +18,8 @@ public sealed class NotServingAfterDamageTests
         using var consortium = new TestConsortium(1);
         await using var node = new InProcessNode(consortium.ArgumentsFor(0), consortium.Nodes[0].PublicUrl);
         await node.StartAsync();
+        // A submission before the node elected itself answers "no leader is known" (CI, 2026-12-07).
+        await Eventually.WaitUntilAsync(() => node.Node.IsLeader);
         var accepted = await node.Client.SubmitAsync(new SubmitRequest { Transaction = consortium.RegisterWork() });
         var txHash = accepted.Receipt.TxHash;
 
