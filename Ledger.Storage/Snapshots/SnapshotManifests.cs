@@ -10,7 +10,14 @@ public static class SnapshotManifests
     /// <summary>Manifests carry at most one file per state column family.</summary>
     public static int FilesMax => SnapshotColumnFamilies.InstallOrder.Count;
 
-    /// <summary>Bytes in the snapshot's stream (all its files).</summary>
+    /// <summary>
+    /// Bytes one snapshot file may announce: 16 TiB, far above a 1.5-billion-item state (~300 GB) and low
+    /// enough that <see cref="FilesMax"/> of them cannot overflow a 64-bit total. A peer's manifest is checked
+    /// against it in <see cref="Validate"/>, so no size it sends can make the sum throw.
+    /// </summary>
+    public const ulong FileBytesMax = 1UL << 44;
+
+    /// <summary>Bytes in the snapshot's stream (all its files); only for a manifest that passed <see cref="Validate"/> (the sum of unchecked sizes may overflow, and throws).</summary>
     public static ulong TotalBytes(SnapshotManifest manifest)
     {
         ulong total = 0;
@@ -69,6 +76,11 @@ public static class SnapshotManifests
             if (file.SizeBytes == 0)
             {
                 throw new SnapshotRejectedException($"snapshot file for '{file.ColumnFamily}' is empty");
+            }
+
+            if (file.SizeBytes > FileBytesMax)
+            {
+                throw new SnapshotRejectedException($"snapshot file for '{file.ColumnFamily}' announces {file.SizeBytes} bytes, more than the {FileBytesMax} a file may have");
             }
         }
 

@@ -146,14 +146,14 @@ public sealed class SnapshotTransferTests
             var followerIndex = nodes.FindIndex(n => n != leader);
             var content = RandomNumberGenerator.GetBytes(4_096);
             var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            manifest.Files[0].SizeBytes = 1UL << 50; // a pebibyte: no test machine has three of them free
+            manifest.Files[0].SizeBytes = SnapshotManifests.FileBytesMax; // 16 TiB: no test machine has three times that free
             using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
             var client = new LedgerPeer.LedgerPeerClient(channel);
 
             var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content) }, attestations)));
 
             Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
-            Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain((1UL << 50).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain(SnapshotManifests.FileBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.Zero);
             Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
         }

@@ -191,6 +191,40 @@ public sealed class StateSnapshotTests
         Assert.That(rejected!.Message, Does.Contain("another-chain"));
     }
 
+    [Test]
+    public void Validate_FileSizesWhoseSumWouldOverflow_AreRejectedAsTooLarge_NotAnOverflow()
+    {
+        // A peer's manifest once reached TotalBytes unchecked: two files of 2^63 bytes made the sum throw
+        // OverflowException out of the receiver instead of a refusal.
+        using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
+        BuildState(source, 3, seed: 1);
+        var manifest = StateSnapshotExporter.Export(source, Path.Combine(temp.Path, "export"));
+        Assert.That(manifest.Files, Has.Count.GreaterThanOrEqualTo(2));
+        manifest.Files[0].SizeBytes = 1UL << 63;
+        manifest.Files[1].SizeBytes = 1UL << 63;
+
+        var rejected = Assert.Throws<SnapshotRejectedException>(() => SnapshotManifests.Validate(manifest, manifest.ChainId));
+
+        Assert.That(rejected!.Message, Does.Contain("more than the " + SnapshotManifests.FileBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public void Validate_FileOfExactlyTheBound_IsAccepted_AndTheTotalOfEveryFileAtTheBoundFitsIn64Bits()
+    {
+        using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
+        BuildState(source, 3, seed: 1);
+        var manifest = StateSnapshotExporter.Export(source, Path.Combine(temp.Path, "export"));
+        foreach (var file in manifest.Files)
+        {
+            file.SizeBytes = SnapshotManifests.FileBytesMax;
+        }
+
+        SnapshotManifests.Validate(manifest, manifest.ChainId);
+
+        Assert.That(SnapshotManifests.TotalBytes(manifest), Is.EqualTo(SnapshotManifests.FileBytesMax * (ulong)manifest.Files.Count));
+        Assert.That((ulong)SnapshotManifests.FilesMax, Is.LessThanOrEqualTo(ulong.MaxValue / SnapshotManifests.FileBytesMax));
+    }
+
     /// <summary>Blocks 1..n (raft index = height, term 1, all in the raft log) and one registry key per block.</summary>
     internal static void BuildState(LedgerDatabase database, int blockCount, int seed)
     {
