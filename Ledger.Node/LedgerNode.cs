@@ -200,7 +200,7 @@ public sealed partial class LedgerNode : IAsyncDisposable
                 (peer, status) => driver!.TryReportSnapshot(peer, status), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotSender>(),
                 height => Collector.GetCertified(height)?.Attestations);
             SnapshotReceiver = new SnapshotReceiver(chain, RaftId, Blocks, snapshotStaging, message => driver!.TryDeliver(message),
-                new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>(), DiskSpace);
+                new SnapshotAcceptance(chain, Directory, () => driver!.Status, Metrics, Path.Combine(options.DataDirectory, "snapshots", "verify")), options.Snapshots, timeProvider, loggerFactory.CreateLogger<SnapshotReceiver>(), DiskSpace, database.DataDirectory);
             driver = new RaftDriver(
                 raftNode,
                 new PausingRaftPersistence(new RaftLogPersistence(raftLog), StorageWrites),

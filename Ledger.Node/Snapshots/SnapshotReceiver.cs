@@ -33,14 +33,23 @@ public sealed partial class SnapshotReceiver(
     SnapshotTransferOptions options,
     TimeProvider timeProvider,
     ILogger logger,
-    DiskSpace.DiskSpaceGuard? diskSpace = null)
+    DiskSpace.DiskSpaceGuard? diskSpace = null,
+    string? databaseDirectory = null)
 {
     /// <summary>
-    /// Free space a transfer needs, as multiples of the snapshot's size, beyond what is already staged: the
-    /// acceptance check installs it into a scratch database (one copy) and the apply thread installs it into
-    /// the live one (another), while the staged copy is still on disk.
+    /// Free space a transfer needs, as multiples of the snapshot's size, beyond what is already staged, when the
+    /// staged files cannot be hard-linked into the database: the acceptance check installs them into a scratch
+    /// database (one copy) and the apply thread into the live one (another), while the staged copy is still on disk.
+    /// With links (<see cref="SnapshotFileLinks"/>, the staging area inside the data directory) neither install
+    /// copies: the transfer needs the staged bytes only.
     /// </summary>
     public const int InstallCopiesBeyondStaging = 2;
+
+    private int? installCopies;
+
+    /// <summary>Copies beyond the staged one that installing takes here: 0 where the staging area links into the database's file system.</summary>
+    public int InstallCopies => installCopies ??=
+        databaseDirectory is not null && SnapshotFileLinks.CanLink(staging.RootDirectory, databaseDirectory) ? 0 : InstallCopiesBeyondStaging;
 
     /// <summary>Transfers are serialized: one staging directory, one writer.</summary>
     private readonly SemaphoreSlim transferGate = new(1, 1);
@@ -185,11 +194,11 @@ public sealed partial class SnapshotReceiver(
         }
 
         diskSpace.Refresh();
-        var needed = (decimal)(total - Math.Min(staged, total)) + InstallCopiesBeyondStaging * (decimal)total + diskSpace.ReserveBytes;
+        var needed = (decimal)(total - Math.Min(staged, total)) + InstallCopies * (decimal)total + diskSpace.ReserveBytes;
         if (diskSpace.FreeBytes < needed)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"no room for the snapshot at raft index {manifest.Meta.Index}: it is {total} bytes, {staged} staged; staging and installing it needs {needed} bytes free (with the reserve of {diskSpace.ReserveBytes}), {diskSpace.FreeBytes} are"));
+                $"no room for the snapshot at raft index {manifest.Meta.Index}: it is {total} bytes, {staged} staged; staging and installing it needs {needed} bytes free (with the reserve of {diskSpace.ReserveBytes}; {InstallCopies} install copies beyond the staged one), {diskSpace.FreeBytes} are"));
         }
     }
 

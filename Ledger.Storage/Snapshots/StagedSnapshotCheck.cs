@@ -13,8 +13,9 @@ namespace Ledger.Storage.Snapshots;
 /// paired checks (applied index and height as the manifest promises), then recomputes the registry
 /// state root entry by entry, not from the stored accumulator, and compares it with the root the
 /// manifest's last header commits to. A snapshot that fails here would otherwise fail on the apply
-/// thread (stopping the node) or install a state no quorum certified. Cost: one copy and one pass over
-/// the state, once per snapshot.
+/// thread (stopping the node) or install a state no quorum certified. Cost: one pass over the state, once
+/// per snapshot; the scratch database takes the staged files by hard link (<see cref="SnapshotFileLinks"/>),
+/// so it needs no second copy's space on the staging file system.
 /// </summary>
 public static class StagedSnapshotCheck
 {

@@ -10,8 +10,8 @@ namespace Ledger.Storage.Snapshots;
 /// <summary>
 /// Replaces the ledger state of a live database with a verified snapshot: for each state column
 /// family (in <see cref="SnapshotColumnFamilies.InstallOrder"/>, <c>meta</c> last) it deletes every
-/// key and ingests the snapshot's SST file. Ingestion copies, so the ready directory stays intact until
-/// the install is complete and can be replayed. The protocol that makes a crash leave either the old
+/// key and ingests the snapshot's SST file. Ingestion hard-links (<see cref="SnapshotFileLinks"/>), so the
+/// ready directory stays intact until the install is complete and can be replayed, and costs no second copy. The protocol that makes a crash leave either the old
 /// or the new state: the caller first records the Raft snapshot (index beyond the applied index) in
 /// the Raft state, then installs; <see cref="CompleteInterrupted"/> at the next start sees the Raft
 /// snapshot ahead of the applied index and installs again from the ready copy. Until <c>meta</c> is in
@@ -35,7 +35,8 @@ public static class StateSnapshotInstaller
         }
 
         var rocks = database.Rocks;
-        var ingest = new IngestExternalFileOptions().SetMoveFiles(false);
+        // Hard links (a copy where linking fails): the ready copy keeps its name and bytes for a replay.
+        var ingest = SnapshotFileLinks.IngestOptions();
         // A background reader (the integrity scan) must not see the families half cleared.
         using var replacing = database.StateReplacement.EnterReplacing();
         foreach (var family in SnapshotColumnFamilies.InstallOrder)

@@ -156,6 +156,11 @@ public sealed class SnapshotTransferTests
             Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain(SnapshotManifests.FileBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.Zero);
             Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
+
+            // The staging area lives in the data directory, so installs link the staged files: only the staged
+            // copy's bytes are counted (once three copies were, which refused a 100M-item learner on a disk that held two).
+            Assert.That(nodes[followerIndex].Node.SnapshotReceiver.InstallCopies, Is.Zero);
+            Assert.That(refused.Status.Detail, Does.Contain("0 install copies beyond the staged one"));
         }
         finally
         {

@@ -60,6 +60,87 @@ public sealed class StateSnapshotTests
     }
 
     [Test]
+    public void Install_LinksTheStagedFilesInsteadOfCopying_TheReadyCopyStaysIntact_AndTheStateOutlivesItsRemoval()
+    {
+        // A 100M-item learner needed ~3x its 16.8 GB snapshot free while the check and the install each copied it.
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("hard links are probed through libc on Linux");
+        }
+
+        using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
+        BuildState(source, SourceBlocks, seed: 1);
+        var manifest = StateSnapshotExporter.Export(source, Path.Combine(temp.Path, "export"));
+        var ready = Transfer(manifest, Path.Combine(temp.Path, "export"), new SnapshotStaging(Path.Combine(temp.Path, "staging")));
+        var stagedBefore = manifest.Files.ToDictionary(f => f.ColumnFamily, f => File.ReadAllBytes(SnapshotStaging.PathOf(ready, f)));
+        var targetDirectory = Path.Combine(temp.Path, "target");
+        Assert.That(SnapshotFileLinks.CanLink(ready, targetDirectory), Is.True, "staging and target share one file system here");
+
+        using (var target = TestChain.OpenDatabase(targetDirectory))
+        {
+            BuildState(target, 5, seed: 2);
+            StateSnapshotInstaller.Install(target, ready, manifest);
+
+            // The ready copy is untouched (a crash replays the install from it)...
+            foreach (var file in manifest.Files)
+            {
+                Assert.That(File.ReadAllBytes(SnapshotStaging.PathOf(ready, file)), Is.EqualTo(stagedBefore[file.ColumnFamily]), file.ColumnFamily);
+            }
+
+            // ...and the database holds the same files, not copies: a byte appended to a staged file shows in the
+            // database's file of the same content.
+            var largest = manifest.Files.OrderByDescending(f => f.SizeBytes).First();
+            var stagedPath = SnapshotStaging.PathOf(ready, largest);
+            var ingested = Directory.GetFiles(targetDirectory, "*.sst").Single(p => File.ReadAllBytes(p).AsSpan().SequenceEqual(stagedBefore[largest.ColumnFamily]));
+            File.AppendAllText(stagedPath, "x");
+            Assert.That(new FileInfo(ingested).Length, Is.EqualTo((long)largest.SizeBytes + 1), "the database's file is the staged file under a second name");
+            File.WriteAllBytes(stagedPath, stagedBefore[largest.ColumnFamily]);
+        }
+
+        Directory.Delete(ready, recursive: true);
+        using var reopened = TestChain.OpenDatabase(targetDirectory);
+        Assert.That(Dump(reopened), Is.EqualTo(Dump(source)));
+    }
+
+    [Test]
+    public void CanLink_AcrossFileSystems_IsFalse_SoTheReceiverCountsCopies()
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/dev/shm"))
+        {
+            Assert.Ignore("needs a tmpfs at /dev/shm beside the test's temporary directory");
+        }
+
+        var onTmpfs = Path.Combine("/dev/shm", $"ledger-link-{Guid.NewGuid():N}");
+        try
+        {
+            var sameDevice = string.Equals(RootMount(temp.Path), RootMount(onTmpfs), StringComparison.Ordinal);
+            Assert.That(SnapshotFileLinks.CanLink(temp.Path, onTmpfs), Is.EqualTo(sameDevice));
+            Assert.That(Directory.GetFiles(temp.Path, ".link-probe*"), Is.Empty, "the probe cleans up after itself");
+        }
+        finally
+        {
+            Directory.Delete(onTmpfs, recursive: true);
+        }
+    }
+
+    // The mount point a path lives under, from /proc/self/mounts (longest matching prefix).
+    private static string RootMount(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var best = "/";
+        foreach (var line in File.ReadLines("/proc/self/mounts"))
+        {
+            var mount = line.Split(' ')[1];
+            if ((full == mount || full.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal)) && mount.Length > best.Length)
+            {
+                best = mount;
+            }
+        }
+
+        return best;
+    }
+
+    [Test]
     public void InstallInterruptedAfterTheFirstColumnFamily_NextStartFinishesIt_StateIsTheSnapshots()
     {
         // Arrange
