@@ -14,16 +14,17 @@ internal static class ProcessThreadsCpu
     // Threads are few (tens); the bound keeps a runaway process from making this slow.
     private const int ThreadsMax = 4_096;
 
-    /// <summary>CPU nanoseconds so far per thread id, with the thread's name.</summary>
-    public static Dictionary<int, (string Name, long Nanoseconds)> Snapshot()
+    /// <summary>CPU nanoseconds so far per thread id, with the thread's name, of this process or of process <paramref name="processId"/>.</summary>
+    public static Dictionary<int, (string Name, long Nanoseconds)> Snapshot(int? processId = null)
     {
         var threads = new Dictionary<int, (string Name, long Nanoseconds)>();
-        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self/task"))
+        var tasks = processId is { } id0 ? $"/proc/{id0.ToString(CultureInfo.InvariantCulture)}/task" : "/proc/self/task";
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(tasks))
         {
             return threads;
         }
 
-        foreach (var directory in Directory.EnumerateDirectories("/proc/self/task"))
+        foreach (var directory in Directory.EnumerateDirectories(tasks))
         {
             if (threads.Count >= ThreadsMax)
             {

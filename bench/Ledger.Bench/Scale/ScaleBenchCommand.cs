@@ -95,6 +95,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 using var stopSingles = new CancellationTokenSource();
                 using var stopSampling = new CancellationTokenSource();
                 var nodeCpuBefore = node.CpuSeconds();
+                var nodeThreadsBefore = ProcessThreadsCpu.Snapshot(node.Id);
                 var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                 var singlesRun = singles.RunAsync(stopSingles.Token);
                 var residentMax = SampleResidentMaxAsync(node, stopSampling.Token);
@@ -105,6 +106,7 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 var rssMax = await residentMax.ConfigureAwait(false);
                 singleItems += singleResult.Committed;
                 var nodeCpu = node.CpuSeconds() - nodeCpuBefore;
+                var nodeThreads = ProcessThreadsCpu.Describe(nodeThreadsBefore, ProcessThreadsCpu.Snapshot(node.Id), Math.Max(1, ingestResult.Items), "item");
                 var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpuBefore;
 
                 // ---- measure, with the load paused: reads, store, memory.
@@ -141,9 +143,10 @@ public sealed class ScaleBenchCommand : IBenchCommand
                 restartAndLearnerSecondsPerItemMax = Math.Max(restartAndLearnerSecondsPerItemMax, Stopwatch.GetElapsedTime(restartAndLearnerStarted).TotalSeconds / Math.Max(1, ingest.ItemsAnchored));
 
                 var record = new StepRecord(step, ingest.ItemsAnchored, singleItems, ingestResult, nodeCpu, benchCpu, singleResult, latencies, store, stallStep,
-                    rssMax, rssNow, Environment.WorkingSet, restart, learnerFigures, LoadAverage());
+                    rssMax, rssNow, Environment.WorkingSet, restart, learnerFigures, LoadAverage(), nodeThreads);
                 steps.Add(record);
                 Console.WriteLine(ScaleCsv.Line(record));
+                Console.WriteLine($"  node threads: {nodeThreads}");
                 await File.AppendAllTextAsync(csvPath, ScaleCsv.Row(record) + "\n").ConfigureAwait(false);
 
                 // Redrawn every step, so a run cut short still leaves its curves so far.

@@ -28,6 +28,8 @@ internal static class ScaleCsv
         "work_by_id_handler_us", "work_by_id_handler_cpu_us", "work_by_id_node_cpu_us",
         "by_content_hash_handler_us", "by_content_hash_handler_cpu_us", "by_content_hash_node_cpu_us",
         "similar_handler_us", "similar_handler_cpu_us", "similar_node_cpu_us",
+        // Node CPU per batch item over the ingest phase by thread name (Linux /proc/<pid>/task), largest first: what is serial (the apply thread) and what is not.
+        "node_threads_us_per_item",
     ];
 
     public static string Header => string.Join(',', Columns);
@@ -57,6 +59,8 @@ internal static class ScaleCsv
             cells.Add(F(kind.ServerSide.HandlerCpuMicroseconds, 1));
             cells.Add(F(kind.ServerSide.NodeCpuMicroseconds, 1));
         }
+
+        cells.Add(Text(r.NodeThreadsPerItem));
 
         return string.Join(',', cells);
     }

@@ -24,7 +24,8 @@ internal sealed record StepRecord(
     long BenchResidentBytes,
     RestartFigures? Restart,
     LearnerFigures? Learner,
-    string LoadAverage)
+    string LoadAverage,
+    string NodeThreadsPerItem)
 {
     /// <summary>Node CPU per batch item over the ingest phase (singles included in the CPU, not in the count).</summary>
     public double NodeCpuMicrosecondsPerItem => Ingest.Items > 0 ? NodeCpuSeconds / Ingest.Items * 1e6 : 0;
