@@ -134,6 +134,7 @@ public sealed partial class LedgerDatabase : IDisposable
         var existingManifest = CurrentManifest(path);
 
         var (dbOptions, columnFamilies, blockCache) = Configure(options);
+        SetCompactionCpuPriority(options.CompactionCpuPriority);
         RocksDb rocks;
         try
         {
@@ -263,6 +264,33 @@ public sealed partial class LedgerDatabase : IDisposable
         // Derived, so not in ColumnFamilyNames.All: read-only opens (backups, audits) never need it.
         columnFamilies.Add(ColumnFamilyNames.SimilarityIndex, SimilarityIndexFamilyOptions(options, blockCache));
         return (dbOptions, columnFamilies, blockCache);
+    }
+
+    /// <summary>
+    /// Lowers the CPU priority of RocksDB's compaction pool (LOW) when asked; the flush pool (HIGH) is left
+    /// alone. Both pools belong to RocksDB's default environment, shared by every database in the process
+    /// (IncreaseParallelism sizes them there), so this is process-wide; RocksDB only lowers a pool, so a later
+    /// <see cref="CompactionCpuPriority.Normal"/> open does not raise it again. Each pool thread applies the
+    /// priority itself (setpriority, nice 19 on Linux) before its next job. RocksDbSharp binds the C API's
+    /// call in the native library it loaded; nothing else is loaded.
+    /// </summary>
+    private static void SetCompactionCpuPriority(CompactionCpuPriority priority)
+    {
+        if (priority != CompactionCpuPriority.Low)
+        {
+            return;
+        }
+
+        // A handle on RocksDB's default Env (Env::Default()); destroying the handle leaves the Env itself alone.
+        var defaultEnv = Native.Instance.rocksdb_create_default_env();
+        try
+        {
+            Native.Instance.rocksdb_env_lower_thread_pool_cpu_priority(defaultEnv);
+        }
+        finally
+        {
+            Native.Instance.rocksdb_env_destroy(defaultEnv);
+        }
     }
 
     /// <summary>
