@@ -229,9 +229,13 @@ public sealed partial class LedgerDatabase : IDisposable
                 familyOptions.SetLevel0FileNumCompactionTrigger(RaftLogLevel0CompactionTrigger);
             }
 
-            if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks)
+            if (name == ColumnFamilyNames.Blocks)
             {
                 CompressBottommostWithZstd(familyOptions);
+            }
+            else if (name == ColumnFamilyNames.RegistryState)
+            {
+                Native.Instance.rocksdb_options_set_bottommost_compression(familyOptions.Handle, (int)options.RegistryStateBottommostCompression);
             }
 
             if (name == ColumnFamilyNames.RegistryState)

@@ -133,6 +133,13 @@ public sealed record LedgerDatabaseOptions
     internal bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
 
     /// <summary>
+    /// Measurement only (rocksingest "bottom-*" profiles): the compression of <c>registry_state</c>'s bottommost
+    /// level (ZSTD in production; <c>blocks</c> keeps ZSTD either way). Every table file records its own
+    /// compression, so any value reads any directory (docs/storage.md, "Compaction").
+    /// </summary>
+    internal RocksDbSharp.Compression RegistryStateBottommostCompression { get; init; } = RocksDbSharp.Compression.Zstd;
+
+    /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
     /// at open (a read of all of them); a larger one relies on verified reads and the
     /// integrity scan, so a large node does not pay a full read at every restart.
