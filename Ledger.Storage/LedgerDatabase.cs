@@ -235,6 +235,8 @@ public sealed partial class LedgerDatabase : IDisposable
             }
             else if (name == ColumnFamilyNames.RegistryState)
             {
+                // LZ4 while the item chunks are in blob files (the content-hash index left at the bottom barely
+                // compresses, and ZSTD cost a fifth of the compaction threads' CPU), ZSTD while they are inline.
                 Native.Instance.rocksdb_options_set_bottommost_compression(familyOptions.Handle, (int)options.RegistryStateBottommostCompression);
             }
 
@@ -250,7 +252,7 @@ public sealed partial class LedgerDatabase : IDisposable
                 }
                 if (!options.RegistryStateUpperLevelsCompressed)
                 {
-                    // Random hashes do not compress; the bottommost level keeps ZSTD (set above).
+                    // Random hashes do not compress; the bottommost level keeps its own setting (set above).
                     familyOptions.SetCompression(Compression.No);
                 }
             }
@@ -936,10 +938,11 @@ public sealed partial class LedgerDatabase : IDisposable
     private const int RaftLogLevel0CompactionTrigger = 1;
 
     /// <summary>
-    /// Registry state and blocks are kept for ever and grow with every item: their bottommost level (with
-    /// dynamic level sizes ~90 % of the bytes) is written with ZSTD, which packs the text in them (item
-    /// ids such as "sku-000000001", batch fields) tighter than LZ4; upper levels keep their cheaper setting,
-    /// being rewritten often. Each file records its own compression, so files written before this setting
+    /// Blocks are kept for ever and grow with every item: their bottommost level (with dynamic level sizes
+    /// ~90 % of the bytes) is written with ZSTD, which packs text (item ids such as "sku-000000001", batch
+    /// fields) tighter than LZ4; upper levels keep their cheaper setting, being rewritten often. (Registry
+    /// state's bottommost level had it too, and keeps it only while its item chunks are inline:
+    /// <see cref="LedgerDatabaseOptions.RegistryStateBottommostCompression"/>.) Each file records its own compression, so files written before this setting
     /// still read (they are rewritten as compactions reach them); key and value layouts are unchanged.
     /// </summary>
     private static void CompressBottommostWithZstd(ColumnFamilyOptions familyOptions)

@@ -126,7 +126,7 @@ public sealed record LedgerDatabaseOptions
 
     /// <summary>
     /// Measurement only (rocksingest "raw-upper"): whether <c>registry_state</c>'s levels above the
-    /// bottommost are LZ4-compressed (the bottommost is ZSTD either way). Off was measured and not
+    /// bottommost are LZ4-compressed (the bottommost keeps <see cref="RegistryStateBottommostCompression"/> either way). Off was measured and not
     /// taken: LZ4 still shrinks recent files (one batch's work ids repeat among neighbouring keys),
     /// and CPU per item did not fall measurably (docs/storage.md, "Compaction").
     /// </summary>
@@ -134,10 +134,20 @@ public sealed record LedgerDatabaseOptions
 
     /// <summary>
     /// Measurement only (rocksingest "bottom-*" profiles): the compression of <c>registry_state</c>'s bottommost
-    /// level (ZSTD in production; <c>blocks</c> keeps ZSTD either way). Every table file records its own
-    /// compression, so any value reads any directory (docs/storage.md, "Compaction").
+    /// level; null (production) is <see cref="RegistryStateBottommostCompression"/>'s rule. Every table file
+    /// records its own compression, so any value reads any directory (docs/storage.md, "Compaction").
     /// </summary>
-    internal RocksDbSharp.Compression RegistryStateBottommostCompression { get; init; } = RocksDbSharp.Compression.Zstd;
+    internal RocksDbSharp.Compression? RegistryStateBottommostCompressionOverride { get; init; }
+
+    /// <summary>
+    /// The compression of <c>registry_state</c>'s bottommost level. With the item chunks in blob files the level
+    /// holds the content-hash index (random 34-byte keys, 36-byte work ids whose transaction hash rarely repeats
+    /// within a block), which ZSTD shrinks by 0.1 B/item more than LZ4 for about a fifth of the compaction
+    /// threads' CPU: LZ4. With the chunks inline (<see cref="RegistryStateLargeValuesInBlobFiles"/> off) the level
+    /// holds them too, and LZ4 would store ~10 B/item more: ZSTD, as before (docs/storage.md, "Compaction").
+    /// </summary>
+    internal RocksDbSharp.Compression RegistryStateBottommostCompression =>
+        RegistryStateBottommostCompressionOverride ?? (RegistryStateLargeValuesInBlobFiles ? RocksDbSharp.Compression.Lz4 : RocksDbSharp.Compression.Zstd);
 
     /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
