@@ -55,7 +55,7 @@ public sealed class RocksIngestBench : IBenchCommand
         ["l0x8-mult5"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 5 },
         ["l0x8-mult4"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 4 },
         ["universal"] = o => o with { RegistryStateUniversalCompaction = true },
-        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true },
+        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, RegistryStateBottommostCompressionOverride = Compression.Zstd },
 
         // Compaction threads' CPU priority (process-wide and only ever lowered: every "cpu-normal" run must come
         // before the first Low run of the invocation, which CheckPriorityOrder enforces; the other profiles take the default, Low).
@@ -73,7 +73,7 @@ public sealed class RocksIngestBench : IBenchCommand
         // The block cache at a tenth of its default: an 8 M-item run then holds about as many index and
         // filter bytes per cached byte as the default cache at 80 M items (the scale run's decay).
         ["now-cache-tenth"] = o => o with { BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
-        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
+        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, RegistryStateBottommostCompressionOverride = Compression.Zstd, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
     };
 
     public int Run(string[] args)
