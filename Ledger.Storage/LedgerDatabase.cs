@@ -134,6 +134,7 @@ public sealed partial class LedgerDatabase : IDisposable
         var existingManifest = CurrentManifest(path);
 
         var (dbOptions, columnFamilies, blockCache) = Configure(options);
+        SetCompactionCpuPriority(options.CompactionCpuPriority);
         RocksDb rocks;
         try
         {
@@ -228,9 +229,15 @@ public sealed partial class LedgerDatabase : IDisposable
                 familyOptions.SetLevel0FileNumCompactionTrigger(RaftLogLevel0CompactionTrigger);
             }
 
-            if (name is ColumnFamilyNames.RegistryState or ColumnFamilyNames.Blocks)
+            if (name == ColumnFamilyNames.Blocks)
             {
                 CompressBottommostWithZstd(familyOptions);
+            }
+            else if (name == ColumnFamilyNames.RegistryState)
+            {
+                // LZ4 while the item chunks are in blob files (the content-hash index left at the bottom barely
+                // compresses, and ZSTD cost a fifth of the compaction threads' CPU), ZSTD while they are inline.
+                Native.Instance.rocksdb_options_set_bottommost_compression(familyOptions.Handle, (int)options.RegistryStateBottommostCompression);
             }
 
             if (name == ColumnFamilyNames.RegistryState)
@@ -245,7 +252,7 @@ public sealed partial class LedgerDatabase : IDisposable
                 }
                 if (!options.RegistryStateUpperLevelsCompressed)
                 {
-                    // Random hashes do not compress; the bottommost level keeps ZSTD (set above).
+                    // Random hashes do not compress; the bottommost level keeps its own setting (set above).
                     familyOptions.SetCompression(Compression.No);
                 }
             }
@@ -263,6 +270,33 @@ public sealed partial class LedgerDatabase : IDisposable
         // Derived, so not in ColumnFamilyNames.All: read-only opens (backups, audits) never need it.
         columnFamilies.Add(ColumnFamilyNames.SimilarityIndex, SimilarityIndexFamilyOptions(options, blockCache));
         return (dbOptions, columnFamilies, blockCache);
+    }
+
+    /// <summary>
+    /// Lowers the CPU priority of RocksDB's compaction pool (LOW) when asked; the flush pool (HIGH) is left
+    /// alone. Both pools belong to RocksDB's default environment, shared by every database in the process
+    /// (IncreaseParallelism sizes them there), so this is process-wide; RocksDB only lowers a pool, so a later
+    /// <see cref="CompactionCpuPriority.Normal"/> open does not raise it again. Each pool thread applies the
+    /// priority itself (setpriority, nice 19 on Linux) before its next job. RocksDbSharp binds the C API's
+    /// call in the native library it loaded; nothing else is loaded.
+    /// </summary>
+    private static void SetCompactionCpuPriority(CompactionCpuPriority priority)
+    {
+        if (priority != CompactionCpuPriority.Low)
+        {
+            return;
+        }
+
+        // A handle on RocksDB's default Env (Env::Default()); destroying the handle leaves the Env itself alone.
+        var defaultEnv = Native.Instance.rocksdb_create_default_env();
+        try
+        {
+            Native.Instance.rocksdb_env_lower_thread_pool_cpu_priority(defaultEnv);
+        }
+        finally
+        {
+            Native.Instance.rocksdb_env_destroy(defaultEnv);
+        }
     }
 
     /// <summary>
@@ -904,10 +938,11 @@ public sealed partial class LedgerDatabase : IDisposable
     private const int RaftLogLevel0CompactionTrigger = 1;
 
     /// <summary>
-    /// Registry state and blocks are kept for ever and grow with every item: their bottommost level (with
-    /// dynamic level sizes ~90 % of the bytes) is written with ZSTD, which packs the text in them (item
-    /// ids such as "sku-000000001", batch fields) tighter than LZ4; upper levels keep their cheaper setting,
-    /// being rewritten often. Each file records its own compression, so files written before this setting
+    /// Blocks are kept for ever and grow with every item: their bottommost level (with dynamic level sizes
+    /// ~90 % of the bytes) is written with ZSTD, which packs text (item ids such as "sku-000000001", batch
+    /// fields) tighter than LZ4; upper levels keep their cheaper setting, being rewritten often. (Registry
+    /// state's bottommost level had it too, and keeps it only while its item chunks are inline:
+    /// <see cref="LedgerDatabaseOptions.RegistryStateBottommostCompression"/>.) Each file records its own compression, so files written before this setting
     /// still read (they are rewritten as compactions reach them); key and value layouts are unchanged.
     /// </summary>
     private static void CompressBottommostWithZstd(ColumnFamilyOptions familyOptions)

@@ -59,6 +59,21 @@ public sealed record LedgerDatabaseOptions
     public int BackgroundThreads { get; init; } = 2;
 
     /// <summary>
+    /// CPU priority of RocksDB's compaction threads (the LOW pool; flushes, in the HIGH pool, keep the normal
+    /// priority: a starved flush stops writes). <see cref="Ledger.Storage.CompactionCpuPriority.Low"/> (the default) runs
+    /// them at nice 19, so foreground reads and writes come first and compactions take the idle CPU; when they
+    /// fall behind, RocksDB's write controller (level-0 file and pending-compaction slowdown and stop triggers)
+    /// slows writes until they catch up, which is the price of keeping reads fast (docs/storage.md, "Compaction").
+    /// <para>
+    /// Process-wide and one-way: the pools belong to RocksDB's default environment, which every database in the
+    /// process shares, and RocksDB only ever lowers a pool's priority. The first open with <c>Low</c> lowers
+    /// compactions for every database in the process until it exits; <c>Normal</c> leaves the environment as
+    /// it finds it.
+    /// </para>
+    /// </summary>
+    public CompactionCpuPriority CompactionCpuPriority { get; init; } = DefaultCompactionCpuPriority;
+
+    /// <summary>
     /// Whether <c>registry_state</c> keeps its large values (a batch's item chunks, ~13 KB each, about
     /// 40 % of its bytes) in blob files written once at flush, so that compactions rewrite only the
     /// content-hash index and small records (docs/storage.md, "Compaction"). Off reproduces the layout
@@ -111,11 +126,28 @@ public sealed record LedgerDatabaseOptions
 
     /// <summary>
     /// Measurement only (rocksingest "raw-upper"): whether <c>registry_state</c>'s levels above the
-    /// bottommost are LZ4-compressed (the bottommost is ZSTD either way). Off was measured and not
+    /// bottommost are LZ4-compressed (the bottommost keeps <see cref="RegistryStateBottommostCompression"/> either way). Off was measured and not
     /// taken: LZ4 still shrinks recent files (one batch's work ids repeat among neighbouring keys),
     /// and CPU per item did not fall measurably (docs/storage.md, "Compaction").
     /// </summary>
     internal bool RegistryStateUpperLevelsCompressed { get; init; } = DefaultRegistryStateUpperLevelsCompressed;
+
+    /// <summary>
+    /// Measurement only (rocksingest "bottom-*" profiles): the compression of <c>registry_state</c>'s bottommost
+    /// level; null (production) is <see cref="RegistryStateBottommostCompression"/>'s rule. Every table file
+    /// records its own compression, so any value reads any directory (docs/storage.md, "Compaction").
+    /// </summary>
+    internal RocksDbSharp.Compression? RegistryStateBottommostCompressionOverride { get; init; }
+
+    /// <summary>
+    /// The compression of <c>registry_state</c>'s bottommost level. With the item chunks in blob files the level
+    /// holds the content-hash index (random 34-byte keys, 36-byte work ids whose transaction hash rarely repeats
+    /// within a block), which ZSTD shrinks by 0.1 B/item more than LZ4 for about a fifth of the compaction
+    /// threads' CPU: LZ4. With the chunks inline (<see cref="RegistryStateLargeValuesInBlobFiles"/> off) the level
+    /// holds them too, and LZ4 would store ~10 B/item more: ZSTD, as before (docs/storage.md, "Compaction").
+    /// </summary>
+    internal RocksDbSharp.Compression RegistryStateBottommostCompression =>
+        RegistryStateBottommostCompressionOverride ?? (RegistryStateLargeValuesInBlobFiles ? RocksDbSharp.Compression.Lz4 : RocksDbSharp.Compression.Zstd);
 
     /// <summary>
     /// A directory whose table and blob files total at most this many bytes has every checksum verified
@@ -152,6 +184,7 @@ public sealed record LedgerDatabaseOptions
     public const ulong TableFileBytesMin = 1024 * 1024;
     public const ulong TableFileBytesMaxLimit = 4UL * 1024 * 1024 * 1024;
     public const int DefaultRegistryStateLevel0FilesCompactionTrigger = 8;
+    public const CompactionCpuPriority DefaultCompactionCpuPriority = CompactionCpuPriority.Low;
     public const int DefaultRegistryStateLevelSizeMultiplier = 10;
 
     /// <summary>Level size ratios accepted: below 2 every level is as large as the next; above 20 the base level is rewritten on every move.</summary>
@@ -238,6 +271,11 @@ public sealed record LedgerDatabaseOptions
         if (BackgroundThreads is < 1 or > BackgroundThreadsMaxLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(BackgroundThreads), BackgroundThreads, $"background threads must be within 1..{BackgroundThreadsMaxLimit}");
+        }
+
+        if (!Enum.IsDefined(CompactionCpuPriority))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionCpuPriority), CompactionCpuPriority, $"compaction CPU priority must be {nameof(CompactionCpuPriority.Normal)} or {nameof(CompactionCpuPriority.Low)}");
         }
 
         if (SubcompactionsMax is < 1 or > BackgroundThreadsMaxLimit)

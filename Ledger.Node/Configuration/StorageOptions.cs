@@ -40,6 +40,9 @@ public sealed class StorageOptions
     /// <summary>Size ratio between registry_state's levels (see <see cref="LedgerDatabaseOptions.RegistryStateLevelSizeMultiplier"/>).</summary>
     public int RegistryStateLevelSizeMultiplier { get; set; } = LedgerDatabaseOptions.DefaultRegistryStateLevelSizeMultiplier;
 
+    /// <summary>CPU priority of RocksDB's compaction threads, Normal or Low (process-wide; see <see cref="LedgerDatabaseOptions.CompactionCpuPriority"/>).</summary>
+    public CompactionCpuPriority CompactionCpuPriority { get; set; } = LedgerDatabaseOptions.DefaultCompactionCpuPriority;
+
     /// <summary>Fills the storage part of the database options; <paramref name="options"/> supplies the rest.</summary>
     public LedgerDatabaseOptions Apply(LedgerDatabaseOptions options) => options with
     {
@@ -53,6 +56,7 @@ public sealed class StorageOptions
         LevelBaseBytes = (ulong)LevelBaseBytes,
         RegistryStateLevel0FilesCompactionTrigger = RegistryStateLevel0FilesCompactionTrigger,
         RegistryStateLevelSizeMultiplier = RegistryStateLevelSizeMultiplier,
+        CompactionCpuPriority = CompactionCpuPriority,
     };
 
     /// <summary>Throws, naming the <c>Node:Storage:*</c> setting, when a bound is out of range or the bounds disagree.</summary>

@@ -32,7 +32,7 @@ public sealed class RocksIngestBench : IBenchCommand
     public string Name => "rocksingest";
 
     public string Usage =>
-        "[--items 10000000] [--batch-items 10000] [--steps 10] [--repeat 1] [--profiles before,now] [--scale-down 1] [--dir PATH] (profiles: " + string.Join(',', Profiles.Keys) + ")";
+        "[--items 10000000] [--batch-items 10000] [--steps 10] [--repeat 1] [--profiles before,now] [--scale-down 1] [--compact-at-end] [--dir PATH] (profiles: " + string.Join(',', Profiles.Keys) + ")";
 
     /// <summary>
     /// The candidate option sets. "before" is the store as configured before issue #18's compaction
@@ -55,12 +55,25 @@ public sealed class RocksIngestBench : IBenchCommand
         ["l0x8-mult5"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 5 },
         ["l0x8-mult4"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 8, RegistryStateLevelSizeMultiplier = 4 },
         ["universal"] = o => o with { RegistryStateUniversalCompaction = true },
-        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true },
+        ["issue18-before"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, RegistryStateBottommostCompressionOverride = Compression.Zstd },
+
+        // Compaction threads' CPU priority (process-wide and only ever lowered: every "cpu-normal" run must come
+        // before the first Low run of the invocation, which CheckPriorityOrder enforces; the other profiles take the default, Low).
+        ["cpu-normal"] = o => o with { CompactionCpuPriority = CompactionCpuPriority.Normal },
+        ["cpu-low"] = o => o with { CompactionCpuPriority = CompactionCpuPriority.Low },
+
+        // registry_state's bottommost level: ZSTD (the default before issue #18's measurement), LZ4 (the default now), or none.
+        ["bottom-zstd"] = o => o with { RegistryStateBottommostCompressionOverride = Compression.Zstd },
+        ["bottom-lz4"] = o => o with { RegistryStateBottommostCompressionOverride = Compression.Lz4 },
+        ["bottom-none"] = o => o with { RegistryStateBottommostCompressionOverride = Compression.No },
+        // The same with the item chunks inline (blob files off, as directories written before them hold their chunks).
+        ["inline-bottom-zstd"] = o => o with { RegistryStateLargeValuesInBlobFiles = false, RegistryStateBottommostCompressionOverride = Compression.Zstd },
+        ["inline-bottom-lz4"] = o => o with { RegistryStateLargeValuesInBlobFiles = false, RegistryStateBottommostCompressionOverride = Compression.Lz4 },
 
         // The block cache at a tenth of its default: an 8 M-item run then holds about as many index and
         // filter bytes per cached byte as the default cache at 80 M items (the scale run's decay).
         ["now-cache-tenth"] = o => o with { BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
-        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
+        ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, RegistryStateBottommostCompressionOverride = Compression.Zstd, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
     };
 
     public int Run(string[] args)
@@ -80,6 +93,8 @@ public sealed class RocksIngestBench : IBenchCommand
             }
         }
 
+        var compactAtEnd = args.Contains("--compact-at-end");
+        CheckPriorityOrder(names, repeat);
         var batches = items / batchItems;
         var batchesPerStep = Math.Max(1, batches / steps);
         var results = new List<(string Profile, int Run, ProfileResult Result)>();
@@ -90,7 +105,7 @@ public sealed class RocksIngestBench : IBenchCommand
                 var path = Path.Combine(root, name);
                 try
                 {
-                    var result = RunProfile(name, run, path, batches, batchesPerStep, batchItems, scaleDown);
+                    var result = RunProfile(name, run, path, batches, batchesPerStep, batchItems, scaleDown, compactAtEnd);
                     results.Add((name, run, result));
                 }
                 finally
@@ -105,11 +120,11 @@ public sealed class RocksIngestBench : IBenchCommand
         }
 
         Console.WriteLine();
-        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last_quarter,bg_written_bytes_per_item_run,bg_written_bytes_per_item_last_quarter,registry_bytes_per_item,total_bytes_per_item");
+        Console.WriteLine("profile,run,first_step_items_per_s,last_step_items_per_s,last_over_first,pending_compaction_gb_end,stall_s_total,cpu_us_per_item_first,cpu_us_per_item_last_quarter,cpu_us_per_item_run,compaction_thread_cpu_us_per_item_run,flush_thread_cpu_us_per_item_run,compaction_thread_nice_max,bg_written_bytes_per_item_run,bg_written_bytes_per_item_last_quarter,registry_sst_bytes_per_item,registry_bytes_per_item,total_bytes_per_item,registry_sst_bytes_per_item_compacted,final_compaction_thread_cpu_us_per_item");
         foreach (var (profile, run, result) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.CpuMicrosecondsPerItemLastQuarter:F1},{result.BackgroundWrittenBytesPerItem:F0},{result.BackgroundWrittenBytesPerItemLastQuarter:F0},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1}"));
+                $"{profile},{run},{result.First.ItemsPerSecond:F0},{result.Last.ItemsPerSecond:F0},{result.Last.ItemsPerSecond / result.First.ItemsPerSecond:F2},{result.Last.PendingCompactionBytes / 1e9:F2},{result.StallSecondsTotal:F1},{result.First.CpuMicrosecondsPerItem:F1},{result.CpuMicrosecondsPerItemLastQuarter:F1},{result.CpuMicrosecondsPerItemRun:F2},{result.CompactionThreadCpuMicrosecondsPerItem:F2},{result.FlushThreadCpuMicrosecondsPerItem:F2},{result.CompactionThreadNiceMax},{result.BackgroundWrittenBytesPerItem:F0},{result.BackgroundWrittenBytesPerItemLastQuarter:F0},{result.RegistrySstBytesPerItem:F2},{result.Last.RegistryBytesPerItem:F1},{result.Last.TotalBytesPerItem:F1},{result.RegistrySstBytesPerItemCompacted:F2},{result.FinalCompactionThreadCpuMicrosecondsPerItem:F2}"));
         }
 
         foreach (var (profile, run, result) in results)
@@ -121,11 +136,11 @@ public sealed class RocksIngestBench : IBenchCommand
         return 0;
     }
 
-    private static ProfileResult RunProfile(string name, int run, string path, long batches, long batchesPerStep, int batchItems, int scaleDown)
+    private static ProfileResult RunProfile(string name, int run, string path, long batches, long batchesPerStep, int batchItems, int scaleDown, bool compactAtEnd)
     {
         var options = ScaledDown(Profiles[name](new LedgerDatabaseOptions { DataDirectory = path, ChainId = "rocksingest", SyncWrites = true }), scaleDown);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} registry_level_multiplier={options.RegistryStateLevelSizeMultiplier} registry_universal={options.RegistryStateUniversalCompaction} block_cache={options.BlockCacheBytes >> 20} MiB table_file={options.TableFileBytes >> 20} MiB scale_down={scaleDown}"));
+            $"profile {name} run {run}: blob files for registry_state={options.RegistryStateLargeValuesInBlobFiles} subcompactions={options.SubcompactionsMax} level_base={options.LevelBaseBytes >> 20} MiB write_buffer={options.WriteBufferBytes >> 20} MiB registry_l0_trigger={options.RegistryStateLevel0FilesCompactionTrigger} registry_upper_compressed={options.RegistryStateUpperLevelsCompressed} registry_level_multiplier={options.RegistryStateLevelSizeMultiplier} registry_universal={options.RegistryStateUniversalCompaction} registry_bottommost={options.RegistryStateBottommostCompression} compaction_cpu_priority={options.CompactionCpuPriority} block_cache={options.BlockCacheBytes >> 20} MiB table_file={options.TableFileBytes >> 20} MiB scale_down={scaleDown}"));
         Console.WriteLine("step,items,items_per_s,pending_compaction_gb,stall_s,cpu_us_per_item,bg_written_bytes_per_item,compaction_read_bytes_per_item,registry_sst_mb,registry_blob_mb,registry_bytes_per_item,total_bytes_per_item");
         var random = new Random(unchecked((int)Seed));
         var steps = new List<StepFigures>();
@@ -135,6 +150,8 @@ public sealed class RocksIngestBench : IBenchCommand
         var stepStart = Stopwatch.GetTimestamp();
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
+        var runCpuStart = cpuStart;
+        var poolCpuStart = PoolThreadCpu.Read();
         var startStatistics = database.ReadStatistics();
         var stallStart = startStatistics.WriteStallMicroseconds;
         var writtenStart = startStatistics.BackgroundWrittenBytes;
@@ -176,9 +193,36 @@ public sealed class RocksIngestBench : IBenchCommand
             readStart = statistics.CompactionReadBytes;
         }
 
+        // Wait out the debt the run left, so that the CPU and bytes of every compaction the run caused are counted
+        // (a profile that compacts less during the run would otherwise look cheaper by what it leaves behind).
+        WaitForCompactions(database);
+        process.Refresh();
+        var runCpu = process.TotalProcessorTime - runCpuStart;
+        var poolCpu = PoolThreadCpu.Read() - poolCpuStart;
+        var registrySst = database.ReadStatistics().ColumnFamilies.Single(family => family.Name == ColumnFamilyNames.RegistryState).SstBytes;
+        var compactedSst = double.NaN;
+        var finalCompactionCpu = double.NaN;
+        if (compactAtEnd)
+        {
+            // Everything into the bottommost level: the bytes per item under the bottommost compression alone.
+            var before = PoolThreadCpu.Read();
+            database.Rocks.CompactRange(null, null, database.RegistryState);
+            compactedSst = database.ReadStatistics().ColumnFamilies.Single(family => family.Name == ColumnFamilyNames.RegistryState).SstBytes / (double)written;
+            finalCompactionCpu = (PoolThreadCpu.Read() - before).CompactionMicroseconds / written;
+        }
+
         static double Background(StepFigures step) => step.BackgroundWrittenBytesPerItem;
         static double Cpu(StepFigures step) => step.CpuMicrosecondsPerItem;
-        return new ProfileResult(written, steps[0], steps[^1], stallTotal, PerItem(steps, Background), PerItem(LastQuarter(steps), Background), PerItem(LastQuarter(steps), Cpu));
+        return new ProfileResult(written, steps[0], steps[^1], stallTotal, PerItem(steps, Background), PerItem(LastQuarter(steps), Background), PerItem(LastQuarter(steps), Cpu))
+        {
+            CpuMicrosecondsPerItemRun = runCpu.TotalMicroseconds / written,
+            CompactionThreadCpuMicrosecondsPerItem = poolCpu.CompactionMicroseconds / written,
+            FlushThreadCpuMicrosecondsPerItem = poolCpu.FlushMicroseconds / written,
+            CompactionThreadNiceMax = PoolThreadCpu.CompactionThreadNiceMax(),
+            RegistrySstBytesPerItem = registrySst / (double)written,
+            RegistrySstBytesPerItemCompacted = compactedSst,
+            FinalCompactionThreadCpuMicrosecondsPerItem = finalCompactionCpu,
+        };
     }
 
     /// <summary>One BatchRegister apply's reads and writes (see the class comment), every item accepted.</summary>
@@ -270,6 +314,51 @@ public sealed class RocksIngestBench : IBenchCommand
         };
     }
 
+    /// <summary>
+    /// RocksDB's thread pools belong to the process-wide default environment and a pool's priority can only be
+    /// lowered: a profile asking for <see cref="CompactionCpuPriority.Normal"/> after one that lowered it would
+    /// silently run at Low. Refused up front instead.
+    /// </summary>
+    private static void CheckPriorityOrder(string[] names, int repeat)
+    {
+        string? lowered = null;
+        for (var run = 1; run <= repeat; run++)
+        {
+            foreach (var name in names)
+            {
+                var priority = Profiles[name](new LedgerDatabaseOptions { DataDirectory = "unused", ChainId = "unused" }).CompactionCpuPriority;
+                if (priority == CompactionCpuPriority.Low)
+                {
+                    lowered ??= name;
+                }
+                else if (lowered is not null)
+                {
+                    throw new ArgumentException($"profile '{name}' (run {run}) wants Normal compaction priority after '{lowered}' lowered it: RocksDB's thread pools are process-wide and only ever lowered; list Normal profiles first, with --repeat 1");
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until RocksDB reports no compaction running or pending for any family (polled; bounded so a stuck run still ends).</summary>
+    private static void WaitForCompactions(LedgerDatabase database)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var statistics = database.ReadStatistics();
+            var running = ulong.Parse(database.GetProperty("rocksdb.num-running-compactions", database.RegistryState) ?? "0", CultureInfo.InvariantCulture);
+            var flushes = ulong.Parse(database.GetProperty("rocksdb.num-running-flushes", database.RegistryState) ?? "0", CultureInfo.InvariantCulture);
+            if (statistics.PendingCompactionBytes == 0 && running == 0 && flushes == 0)
+            {
+                return;
+            }
+
+            Thread.Sleep(200);
+        }
+
+        Console.WriteLine("compactions still pending after 10 minutes; figures include only what ran");
+    }
+
     private static string StringArgument(string[] args, string flag, string fallback)
     {
         var at = Array.IndexOf(args, flag);
@@ -293,5 +382,87 @@ public sealed class RocksIngestBench : IBenchCommand
     /// <param name="BackgroundWrittenBytesPerItem">Flush and compaction bytes written per item over the whole run.</param>
     /// <param name="BackgroundWrittenBytesPerItemLastQuarter">The same over the last quarter of the steps.</param>
     /// <param name="CpuMicrosecondsPerItemLastQuarter">Process CPU (writer and RocksDB's threads) per item over the last quarter of the steps.</param>
-    private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal, double BackgroundWrittenBytesPerItem, double BackgroundWrittenBytesPerItemLastQuarter, double CpuMicrosecondsPerItemLastQuarter);
+    private sealed record ProfileResult(long Items, StepFigures First, StepFigures Last, double StallSecondsTotal, double BackgroundWrittenBytesPerItem, double BackgroundWrittenBytesPerItemLastQuarter, double CpuMicrosecondsPerItemLastQuarter)
+    {
+        /// <summary>Process CPU per item from the open to the end of the compactions the run left pending.</summary>
+        public double CpuMicrosecondsPerItemRun { get; init; }
+
+        /// <summary>CPU of RocksDB's compaction threads (rocksdb:low) per item over the same window.</summary>
+        public double CompactionThreadCpuMicrosecondsPerItem { get; init; }
+
+        /// <summary>CPU of RocksDB's flush threads (rocksdb:high) per item over the same window.</summary>
+        public double FlushThreadCpuMicrosecondsPerItem { get; init; }
+
+        /// <summary>The highest nice value among the compaction threads at the end (19: lowered).</summary>
+        public int CompactionThreadNiceMax { get; init; }
+
+        /// <summary>registry_state table-file bytes per item once the run's compactions are done.</summary>
+        public double RegistrySstBytesPerItem { get; init; }
+
+        /// <summary>The same after a full compaction of the family (--compact-at-end; NaN otherwise).</summary>
+        public double RegistrySstBytesPerItemCompacted { get; init; }
+
+        /// <summary>Compaction-thread CPU per item of that full compaction (NaN without it).</summary>
+        public double FinalCompactionThreadCpuMicrosecondsPerItem { get; init; }
+    }
+
+    /// <summary>
+    /// CPU time of RocksDB's pool threads, by pool, summed over /proc/self/task (utime + stime, in clock ticks of
+    /// 10 ms): compactions run on "rocksdb:low" threads, flushes on "rocksdb:high". The pools are process-wide and
+    /// outlive a database, so a profile reads deltas. Zero off Linux.
+    /// </summary>
+    private readonly record struct PoolThreadCpu(double CompactionMicroseconds, double FlushMicroseconds)
+    {
+        private const double MicrosecondsPerTick = 10_000;
+
+        public static PoolThreadCpu operator -(PoolThreadCpu a, PoolThreadCpu b) => new(a.CompactionMicroseconds - b.CompactionMicroseconds, a.FlushMicroseconds - b.FlushMicroseconds);
+
+        public static PoolThreadCpu Read()
+        {
+            double compaction = 0, flush = 0;
+            foreach (var (name, fields) in Tasks())
+            {
+                var ticks = double.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + double.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
+                if (name.StartsWith("rocksdb:low", StringComparison.Ordinal))
+                {
+                    compaction += ticks * MicrosecondsPerTick;
+                }
+                else if (name.StartsWith("rocksdb:high", StringComparison.Ordinal))
+                {
+                    flush += ticks * MicrosecondsPerTick;
+                }
+            }
+
+            return new PoolThreadCpu(compaction, flush);
+        }
+
+        public static int CompactionThreadNiceMax() =>
+            Tasks().Where(task => task.Name.StartsWith("rocksdb:low", StringComparison.Ordinal)).Select(task => int.Parse(task.Fields[19 - 3], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+        /// <summary>Each thread's name and the fields of its stat line after the parenthesised name (field 3 onwards, proc(5)).</summary>
+        private static IEnumerable<(string Name, string[] Fields)> Tasks()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                yield break;
+            }
+
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                string stat;
+                string name;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                yield return (name, stat[(stat.LastIndexOf(')') + 2)..].Split(' '));
+            }
+        }
+    }
 }

@@ -131,7 +131,7 @@ public sealed class CompactionOptionsTests
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "max_bytes_for_level_multiplier"), Does.StartWith("5"));
             Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "max_bytes_for_level_multiplier"), Does.StartWith("10"));
             Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "compression"), Is.EqualTo("kNoCompression"));
-            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "bottommost_compression"), Is.EqualTo("kZSTD"));
+            Assert.That(recorded.Family(ColumnFamilyNames.RegistryState, "bottommost_compression"), Is.EqualTo("kLZ4Compression"));
             // The other families keep their own settings.
             Assert.That(recorded.Family(ColumnFamilyNames.Blocks, "level0_file_num_compaction_trigger"), Is.EqualTo("4"));
             foreach (var family in ColumnFamilyNames.All)

@@ -15,7 +15,12 @@ public static class Program
             return CrashWriter.Run(args[1]);
         }
 
-        Console.Error.WriteLine($"usage: Ledger.Storage.Tests {CrashWriter.Command} <data directory>");
+        if (args.Length == 3 && args[0] == CompactionCpuPriorityProbe.Command)
+        {
+            return CompactionCpuPriorityProbe.Run(args[1], args[2]);
+        }
+
+        Console.Error.WriteLine($"usage: Ledger.Storage.Tests {CrashWriter.Command} <data directory> | {CompactionCpuPriorityProbe.Command} <data directory> Normal|Low");
         return 2;
     }
 }
