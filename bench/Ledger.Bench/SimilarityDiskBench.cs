@@ -40,6 +40,7 @@ public sealed class SimilarityDiskBench : IBenchCommand
     private const int QueryLimit = 20;
     private const int BatchItems = 10_000;
     private const int PerceptualEvery = 4;
+    private const int SettlePendingMilliseconds = 2_000;
 
     public string Name => "similardisk";
 
@@ -488,14 +489,26 @@ public sealed class SimilarityDiskBench : IBenchCommand
     }
 
     // Flushes every memtable and waits for the compactions that follow, so they land in this variant's CPU window.
+    // Universal compaction can report a compaction pending that its picker then declines ("nothing to do"),
+    // so pending alone is waited for at most SettlePendingMilliseconds without one running.
     private static void Settle(LedgerDatabase database)
     {
         database.Flush();
         database.Flush(database.SimilarityIndex);
         foreach (var family in new[] { database.RegistryState, database.SimilarityIndex })
         {
-            while (database.GetProperty("rocksdb.compaction-pending", family) != "0" || database.GetProperty("rocksdb.num-running-compactions", family) != "0")
+            var idleSince = Stopwatch.GetTimestamp();
+            while (true)
             {
+                if (database.GetProperty("rocksdb.num-running-compactions", family) != "0")
+                {
+                    idleSince = Stopwatch.GetTimestamp();
+                }
+                else if (database.GetProperty("rocksdb.compaction-pending", family) == "0" || Stopwatch.GetElapsedTime(idleSince).TotalMilliseconds > SettlePendingMilliseconds)
+                {
+                    break;
+                }
+
                 Thread.Sleep(5);
             }
         }
