@@ -33,6 +33,7 @@ namespace Ledger.Bench;
 /// similar-works p50/p99 of both at the final size.
 /// Single registrations are the apply path's worst case: a batch item's image costs its pending
 /// record nothing (the record names the batch once), a single one 44 bytes.
+/// With <c>--widths</c> it compares substring counts of the on-disk index instead (<see cref="RunWidths"/>).
 /// </summary>
 public sealed class SimilarityDiskBench : IBenchCommand
 {
@@ -41,6 +42,10 @@ public sealed class SimilarityDiskBench : IBenchCommand
     private const int BatchItems = 10_000;
     private const int PerceptualEvery = 4;
     private const int SettlePendingMilliseconds = 2_000;
+
+    // --widths: the scale run's similar-works limit; queries per interleaved chunk.
+    private const int WidthQueryLimit = 10;
+    private const int WidthQueryChunk = 10;
 
     public string Name => "similardisk";
 
@@ -290,9 +295,6 @@ public sealed class SimilarityDiskBench : IBenchCommand
             Directory.Delete(root, recursive: true);
         }
     }
-
-    private const int WidthQueryLimit = 10;
-    private const int WidthQueryChunk = 10;
 
     // The same queries (a registered hash with up to k bits flipped) against each index, interleaved in chunks; per index: buckets, entries, thread CPU us and results per query.
     private static (double Buckets, double Entries, double CpuMicros, double Found)[] QueryCosts(RocksDbRegistryState[] states, PerceptualHashIndexLayout[] layouts, List<ulong> hashes, int k, int queries, Random random)
