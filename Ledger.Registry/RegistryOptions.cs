@@ -8,12 +8,18 @@ namespace Ledger.Registry;
 public delegate byte[] KeyIdDerivation(string suite, ReadOnlySpan<byte> publicKey);
 
 /// <summary>
-/// What the registry needs injected. Every replica must use identical options: the hash and the
-/// perceptual-index layout shape the state.
+/// What the registry needs injected. Every replica must use the same hash (it shapes the state root).
+/// The perceptual-index layout does not shape the state (one state entry per image whatever it is):
+/// it only shapes a node's derived similarity tables, which a node rebuilds in the background when it changes.
 /// </summary>
 public sealed class RegistryOptions
 {
-    public const int DefaultPerceptualHashSubstringCount = 4;
+    /// <summary>
+    /// m = 3 substrings of 22/21/21 bits: buckets of ~N / 2^21 images keep a distance-4 query near
+    /// 67 seeks up to hundreds of millions of images, where m = 4 (16 bits) reads 68 N / 2^16 entries
+    /// (<see cref="PerceptualHashIndexLayout"/>; measured in docs/storage.md).
+    /// </summary>
+    public const int DefaultPerceptualHashSubstringCount = 3;
 
     public RegistryOptions(IHashAlgorithm hash, KeyIdDerivation? deriveKeyId = null, int perceptualHashSubstringCount = DefaultPerceptualHashSubstringCount)
     {

@@ -12,9 +12,19 @@ namespace Ledger.Registry.Similarity;
 /// most r = floor(k / m) bits (otherwise the total would be at least m(r + 1) &gt; k). A query
 /// therefore probes, for every substring, each value within Hamming distance r of the query's
 /// substring, and filters the candidates by full distance. With m &gt; k this is the plain
-/// exact-match case (r = 0, m probes). The default m = 4 (16-bit substrings) answers k ≤ 3 with 4
-/// probes and k = 8 with 4 × (1 + 16 + 120) = 548 probes; a larger consortium-wide collection
-/// prefers wider substrings (smaller buckets) at the cost of more probes for large k.
+/// exact-match case (r = 0, m probes).
+/// </para>
+/// <para>
+/// Cost of a query over N images: (probes) seeks plus (probes × N / 2^w) entries read, w the
+/// substring width. Norouzi et al. choose w ≈ log2 N, so buckets stay small and the seeks dominate.
+/// The default m = 3 (22/21/21 bits, <see cref="RegistryOptions.DefaultPerceptualHashSubstringCount"/>)
+/// answers k ≤ 2 with 3 probes, k = 4 with 3 + 64 = 67 probes reading ~2.6e-5 N entries (~66 at
+/// 2.5 M images, ~660 at 25 M, ~9,900 at 375 M images, the 1.5-billion-item mission), and k = 8 with
+/// 3 + 64 + 651 = 718 probes. m = 4 (16 bits) probes 68 buckets at k = 4 but reads 68 N / 2^16 ≈
+/// 1.0e-3 N entries, ~39 times as many: linear in N from a few hundred thousand images on
+/// (docs/storage.md has the measurements). m = 2 would need 82,898 probes at k = 8, past
+/// <see cref="ProbesPerQueryMax"/>. The layout is not part of the state: the state holds one entry
+/// per image whatever m is, and a node rebuilds its derived tables in the background when m changes.
 /// </para>
 /// </summary>
 public sealed class PerceptualHashIndexLayout

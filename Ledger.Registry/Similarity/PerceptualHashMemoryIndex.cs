@@ -17,7 +17,8 @@ namespace Ledger.Registry.Similarity;
 /// (no rotation: sorted by the hash itself) also carries each entry's ordinal, which names the
 /// work id. Entries added since the last merge sit in an unsorted tail that every query scans;
 /// the tail is merged into the tables when it reaches <see cref="TailEntriesMax"/>.
-/// About 8m + 40 bytes per image (m = substrings): 10 million images with m = 4 is ~720 MB.
+/// About 8m + 40 bytes per image (m = substrings): 10 million images with m = 4 is ~720 MB,
+/// with m = 3 ~640 MB.
 /// </para>
 /// <para>
 /// One writer (the thread applying blocks, or the loader) and any number of readers: the writer

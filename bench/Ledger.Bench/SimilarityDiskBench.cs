@@ -33,6 +33,7 @@ namespace Ledger.Bench;
 /// similar-works p50/p99 of both at the final size.
 /// Single registrations are the apply path's worst case: a batch item's image costs its pending
 /// record nothing (the record names the batch once), a single one 44 bytes.
+/// With <c>--widths</c> it compares substring counts of the on-disk index instead (<see cref="RunWidths"/>).
 /// </summary>
 public sealed class SimilarityDiskBench : IBenchCommand
 {
@@ -40,13 +41,23 @@ public sealed class SimilarityDiskBench : IBenchCommand
     private const int QueryLimit = 20;
     private const int BatchItems = 10_000;
     private const int PerceptualEvery = 4;
+    private const int SettlePendingMilliseconds = 2_000;
+
+    // --widths: the scale run's similar-works limit; queries per interleaved chunk.
+    private const int WidthQueryLimit = 10;
+    private const int WidthQueryChunk = 10;
 
     public string Name => "similardisk";
 
-    public string Usage => "[--images 1000000] [--round-images 250000] [--queries 500] [--batches] [--dir PATH] (--batches: blocks of one 10,000-item BatchRegister, 1 item in 4 with an image, as the scale run; counts are then images)";
+    public string Usage => "[--images 1000000] [--round-images 250000] [--queries 500] [--batches] [--dir PATH] (--batches: blocks of one 10,000-item BatchRegister, 1 item in 4 with an image, as the scale run; counts are then images) | --widths 3,4 [--sizes 1000000,3000000] [--round-images 250000] [--queries 200] [--batches] [--dir PATH] (substring counts compared: indexing CPU and bytes per image, per-query entries read, buckets probed and CPU at distances 4 and 8, at each size)";
 
     public int Run(string[] args)
     {
+        if (args.Contains("--widths"))
+        {
+            return RunWidths(args);
+        }
+
         var images = BenchArguments.PositiveLong(args, "--images", 1_000_000);
         var roundImages = BenchArguments.PositiveLong(args, "--round-images", 250_000);
         var queries = (int)BenchArguments.PositiveLong(args, "--queries", 500);
@@ -158,6 +169,224 @@ public sealed class SimilarityDiskBench : IBenchCommand
         }
     }
 
+    /// <summary>
+    /// <c>--widths</c>: the on-disk index under several substring counts m (and the state writes
+    /// alone, the baseline), grown side by side by the same blocks in interleaved rounds (the order
+    /// rotates each round), each through the real apply path and background indexer. At each size of
+    /// <c>--sizes</c> every index is flushed and fully compacted (outside the CPU windows), then the
+    /// same queries run against each, interleaved in chunks: per query at distance 4 and 8 (limit 10,
+    /// as the scale run's probe) the buckets probed, entries read and the querying thread's CPU.
+    /// </summary>
+    private static int RunWidths(string[] args)
+    {
+        var widths = ListArgument(args, "--widths", [3, 4]).Select(w => (int)w).ToArray();
+        var sizes = ListArgument(args, "--sizes", [1_000_000, 3_000_000]);
+        Array.Sort(sizes);
+        var roundImages = BenchArguments.PositiveLong(args, "--round-images", 250_000);
+        var queries = (int)BenchArguments.PositiveLong(args, "--queries", 200);
+        var batches = args.Contains("--batches");
+        var dirAt = Array.IndexOf(args, "--dir");
+        var root = Path.Combine(dirAt >= 0 && dirAt + 1 < args.Length ? args[dirAt + 1] : Path.GetTempPath(), $"ledger-similarwidths-{Environment.ProcessId}");
+        var layouts = widths.Select(w => new PerceptualHashIndexLayout(w)).ToArray();
+        var variants = widths.Length + 1;
+        Directory.CreateDirectory(root);
+        var databases = new List<LedgerDatabase>();
+        var states = new List<RocksDbRegistryState>();
+        try
+        {
+            for (var v = 0; v < variants; v++)
+            {
+                var database = RegistryBenchCommand.OpenDatabase(Path.Combine(root, v == 0 ? "state" : $"m{widths[v - 1]}"), 128UL * 1024 * 1024);
+                databases.Add(database);
+                var state = new RocksDbRegistryState(database);
+                states.Add(state);
+                if (v > 0)
+                {
+                    state.StartSimilarityIndex(layouts[v - 1]);
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"similardisk --widths: m = {string.Join(", ", widths)} (widths {string.Join("; ", layouts.Select(l => string.Join("/", Enumerable.Range(0, l.SubstringCount).Select(l.WidthBits))))} bits), {(batches ? $"blocks of one {BatchItems}-item batch, 1 item in {PerceptualEvery} with an image" : $"blocks of {BlockImages} single registrations")}; CPU is process CPU (indexing) or the querying thread's CPU (queries), not wall time"));
+            var processCpu = new double[variants];
+            var hashes = new List<ulong>();
+            var seeds = new Random(0x51D);
+            ulong height = 0;
+            long done = 0;
+            var round = 0;
+            foreach (var size in sizes)
+            {
+                while (done < size)
+                {
+                    var count = Math.Min(roundImages, size - done);
+                    var blocks = batches ? BatchBlocks(seeds.Next(), height, count) : Blocks(seeds.Next(), height, count);
+                    height += (ulong)blocks.Count;
+                    foreach (var (_, blockImages) in blocks)
+                    {
+                        hashes.AddRange(blockImages.Select(image => image.Hash));
+                    }
+
+                    for (var i = 0; i < variants; i++)
+                    {
+                        var v = (i + round) % variants;
+                        var cpuStarted = Process.GetCurrentProcess().TotalProcessorTime;
+                        foreach (var (writes, _) in blocks)
+                        {
+                            using var batch = new WriteBatch();
+                            states[v].Stage(batch, writes);
+                            databases[v].Write(batch);
+                            states[v].NotifyWritten();
+                        }
+
+                        if (v > 0)
+                        {
+                            WaitIndexed(states[v], height);
+                        }
+
+                        Settle(databases[v]);
+                        processCpu[v] += (Process.GetCurrentProcess().TotalProcessorTime - cpuStarted).TotalMicroseconds;
+                    }
+
+                    done += count;
+                    round++;
+                }
+
+                var bytes = new double[variants];
+                for (var v = 1; v < variants; v++)
+                {
+                    databases[v].Flush(databases[v].SimilarityIndex);
+                    databases[v].CompactFully(databases[v].SimilarityIndex);
+                    bytes[v] = ulong.Parse(databases[v].GetProperty("rocksdb.total-sst-files-size", databases[v].SimilarityIndex) ?? "0", CultureInfo.InvariantCulture);
+                }
+
+                for (var v = 1; v < variants; v++)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"similardisk --widths: N={done} images m={widths[v - 1]}: indexing process CPU over the state writes alone {(processCpu[v] - processCpu[0]) / done:F2} us/image (state alone {processCpu[0] / done:F2}); similarity_index after full compaction {bytes[v] / done:F1} bytes/image"));
+                }
+
+                foreach (var k in new[] { 4, 8 })
+                {
+                    var cost = QueryCosts(states.Skip(1).ToArray(), layouts, hashes, k, queries, new Random(0x51D3 + k));
+                    for (var v = 0; v < layouts.Length; v++)
+                    {
+                        var (buckets, entries, cpu, found) = cost[v];
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"similardisk --widths: N={done} m={widths[v]} k={k}: per query {buckets:F0} buckets probed, {entries:F1} entries read, {found:F2} results, querying thread CPU {cpu:F1} us"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"similarwidth_images={done} m={widths[v]} k={k} buckets_per_query={buckets:F0} entries_per_query={entries:F1} query_cpu_us={cpu:F1} index_cpu_us_per_image={(processCpu[v + 1] - processCpu[0]) / done:F2} index_bytes_per_image={bytes[v + 1] / done:F1}"));
+                    }
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            foreach (var state in states)
+            {
+                state.Dispose();
+            }
+
+            foreach (var database in databases)
+            {
+                database.Dispose();
+            }
+
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    // The same queries (a registered hash with up to k bits flipped) against each index, interleaved in chunks; per index: buckets, entries, thread CPU us and results per query.
+    private static (double Buckets, double Entries, double CpuMicros, double Found)[] QueryCosts(RocksDbRegistryState[] states, PerceptualHashIndexLayout[] layouts, List<ulong> hashes, int k, int queries, Random random)
+    {
+        var picked = new ulong[queries];
+        for (var q = 0; q < queries; q++)
+        {
+            var query = hashes[random.Next(hashes.Count)];
+            var flips = random.Next(k + 1);
+            for (var f = 0; f < flips; f++)
+            {
+                query ^= 1UL << random.Next(64);
+            }
+
+            picked[q] = query;
+        }
+
+        var totals = new (long Buckets, long Entries, double Cpu, long Found)[states.Length];
+        for (var v = 0; v < states.Length; v++)
+        {
+            // Warm-up: JIT, block cache and page cache for this index.
+            for (var q = 0; q < Math.Min(queries, 20); q++)
+            {
+                Query(states[v], layouts[v], picked[q], k);
+            }
+        }
+
+        for (var chunk = 0; chunk < queries; chunk += WidthQueryChunk)
+        {
+            for (var i = 0; i < states.Length; i++)
+            {
+                var v = (i + (chunk / WidthQueryChunk)) % states.Length;
+                var started = ThreadCpuClock.NowMicroseconds();
+                long buckets = 0, entries = 0, found = 0;
+                for (var q = chunk; q < Math.Min(queries, chunk + WidthQueryChunk); q++)
+                {
+                    var (b, e, f) = Query(states[v], layouts[v], picked[q], k);
+                    buckets += b;
+                    entries += e;
+                    found += f;
+                }
+
+                var cpu = ThreadCpuClock.NowMicroseconds() - started;
+                totals[v] = (totals[v].Buckets + buckets, totals[v].Entries + entries, totals[v].Cpu + cpu, totals[v].Found + found);
+            }
+        }
+
+        return [.. totals.Select(t => ((double)t.Buckets / queries, (double)t.Entries / queries, t.Cpu / queries, (double)t.Found / queries))];
+    }
+
+    private static (long Buckets, long Entries, int Found) Query(RocksDbRegistryState state, PerceptualHashIndexLayout layout, ulong query, int k)
+    {
+        using var tables = new CountingTables(state.TryOpenSimilarityTables(layout) ?? throw new InvalidOperationException("the similarity index is not started"));
+        var result = PerceptualHashSearch.FindSimilar(tables, state, layout, query, k, WidthQueryLimit);
+        return (tables.Buckets, tables.Entries, result.Matches.Count);
+    }
+
+    private static long[] ListArgument(string[] args, string flag, long[] fallback)
+    {
+        var at = Array.IndexOf(args, flag);
+        if (at < 0 || at + 1 >= args.Length || args[at + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            return fallback;
+        }
+
+        return [.. args[at + 1].Split(',').Select(part => long.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>Counts the buckets a query probes (ranges opened) and the entries it reads.</summary>
+    private sealed class CountingTables(IPerceptualHashTableReader inner) : IPerceptualHashTableReader
+    {
+        public long Buckets { get; private set; }
+
+        public long Entries { get; private set; }
+
+        public IEnumerable<PerceptualHashTableEntry> Range(int table, ulong rotatedFrom, ulong rotatedTo)
+        {
+            Buckets++;
+            foreach (var entry in inner.Range(table, rotatedFrom, rotatedTo))
+            {
+                Entries++;
+                yield return entry;
+            }
+        }
+
+        public byte[]? WorkIdOf(ImageReference image) => inner.WorkIdOf(image);
+
+        public void AddUnindexedMatches(ulong query, int maxDistance, List<SimilarWork> matches) => inner.AddUnindexedMatches(query, maxDistance, matches);
+
+        public void Dispose() => inner.Dispose();
+    }
+
     // Blocks of single registrations: each image's state entry and the block's applied height, in key order.
     private static List<(List<StateWrite> Writes, List<(ulong Hash, byte[] WorkId)> Images)> Blocks(int seed, ulong height, long count)
     {
@@ -262,14 +491,26 @@ public sealed class SimilarityDiskBench : IBenchCommand
     }
 
     // Flushes every memtable and waits for the compactions that follow, so they land in this variant's CPU window.
+    // Universal compaction can report a compaction pending that its picker then declines ("nothing to do"),
+    // so pending alone is waited for at most SettlePendingMilliseconds without one running.
     private static void Settle(LedgerDatabase database)
     {
         database.Flush();
         database.Flush(database.SimilarityIndex);
         foreach (var family in new[] { database.RegistryState, database.SimilarityIndex })
         {
-            while (database.GetProperty("rocksdb.compaction-pending", family) != "0" || database.GetProperty("rocksdb.num-running-compactions", family) != "0")
+            var idleSince = Stopwatch.GetTimestamp();
+            while (true)
             {
+                if (database.GetProperty("rocksdb.num-running-compactions", family) != "0")
+                {
+                    idleSince = Stopwatch.GetTimestamp();
+                }
+                else if (database.GetProperty("rocksdb.compaction-pending", family) == "0" || Stopwatch.GetElapsedTime(idleSince).TotalMilliseconds > SettlePendingMilliseconds)
+                {
+                    break;
+                }
+
                 Thread.Sleep(5);
             }
         }

@@ -177,7 +177,7 @@ public sealed class RegistryQueryTests
     {
         var phash = BinaryPrimitives.ReadUInt64BigEndian(RandomNumberGenerator.GetBytes(8));
         var receipt = await RegisterAsync(perceptualHash: phash);
-        // Three bits apart, one in each of three different 16-bit substrings.
+        // Three bits apart: one in each of three 16-bit substrings under m = 4; under m = 3 (22/21/21) two share substring 1.
         var query = phash ^ (1UL << 3) ^ (1UL << 21) ^ (1UL << 40);
 
         var within = await queries.FindSimilarWorksAsync(new FindSimilarWorksRequest { PerceptualHash = query, MaxDistance = 3, Consistency = ReadConsistency.Linearizable });

@@ -10,6 +10,9 @@ public sealed class MemoryIndexTests
 {
     [TestCase(3)]
     [TestCase(4)]
+    [TestCase(5)]
+    [TestCase(6)]
+    [TestCase(7)]
     [TestCase(8)]
     public void FindSimilar_FromMemory_EqualsTheStateScan_AfterBuildAddsAndMerges(int substringCount)
     {

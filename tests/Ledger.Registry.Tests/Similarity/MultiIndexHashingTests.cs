@@ -12,6 +12,9 @@ public sealed class MultiIndexHashingTests
 {
     [TestCase(3)]
     [TestCase(4)]
+    [TestCase(5)]
+    [TestCase(6)]
+    [TestCase(7)]
     [TestCase(8)]
     public void FindSimilar_AgreesWithBruteForce_OnRandomClusteredHashes(int substringCount)
     {
@@ -100,6 +103,45 @@ public sealed class MultiIndexHashingTests
 
         Assert.That(result.Matches.Select(m => m.Distance), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(result.Matches[0].WorkId, Is.EqualTo(originalId));
+    }
+
+    [Test]
+    public void DefaultLayout_IsThreeSubstringsOf22_21_21Bits_WithinTheProbeBound()
+    {
+        var layout = new TestChain().Options.Similarity.Layout;
+
+        Assert.That(layout.SubstringCount, Is.EqualTo(RegistryOptions.DefaultPerceptualHashSubstringCount).And.EqualTo(3));
+        Assert.That(Enumerable.Range(0, 3).Select(layout.WidthBits), Is.EqualTo(new[] { 22, 21, 21 }));
+        Assert.That(layout.ProbeCount(4), Is.EqualTo(67), "radius 1: 3 + 22 + 21 + 21");
+        Assert.That(layout.ProbeCount(RegistryLimits.PerceptualHashDistanceMax), Is.EqualTo(718).And.LessThanOrEqualTo(PerceptualHashIndexLayout.ProbesPerQueryMax), "radius 2: 67 + 231 + 210 + 210");
+    }
+
+    [Test]
+    public void StateRoots_DoNotDependOnTheSubstringCount_OneStateEntryPerImage()
+    {
+        // The layout only shapes a node's derived tables: chains under different m commit the same state.
+        var chains = new[] { new TestChain(perceptualHashSubstringCount: 3), new TestChain(perceptualHashSubstringCount: 4), new TestChain(perceptualHashSubstringCount: 8) };
+        var roots = chains.Select(_ => new List<string>()).ToArray();
+        for (var i = 0; i < chains.Length; i++)
+        {
+            var chain = chains[i];
+            for (var w = 0; w < 5; w++)
+            {
+                chain.Apply(Alice, TransactionType.RegisterWork, Sample.Work($"work-{w}", Sample.Member(Alice), perceptualHash: 0x0123_4567_89AB_CDEFUL * (ulong)(w + 1)));
+                roots[i].Add(Convert.ToHexString(chain.LastBlock!.StateRoot));
+            }
+
+            chain.Apply(Platform, TransactionType.RegisterWork, Sample.Batch(Sample.External("seller"), [Sample.Item("a", "item-a", perceptualHash: 7), Sample.Item("b", "item-b"), Sample.Item("c", "item-c", perceptualHash: 7 ^ 0b101)]));
+            roots[i].Add(Convert.ToHexString(chain.LastBlock!.StateRoot));
+            Assert.That(chain.State.Scan(PerceptualHashIndex.EntriesPrefix).Count(), Is.EqualTo(5), $"m={chain.Options.Similarity.Layout.SubstringCount}: one entry per single image, none for batch items (their chunks carry the hash)");
+        }
+
+        Assert.That(roots[1], Is.EqualTo(roots[0]));
+        Assert.That(roots[2], Is.EqualTo(roots[0]));
+        var answers = chains.Select(chain => chain.Queries.FindSimilarWorks(0x0123_4567_89AB_CDEFUL ^ 0b11, 4, 10).Matches.Select(m => Convert.ToHexString(m.WorkId)).ToList()).ToArray();
+        Assert.That(answers[0], Has.Count.EqualTo(1));
+        Assert.That(answers[1], Is.EqualTo(answers[0]));
+        Assert.That(answers[2], Is.EqualTo(answers[0]));
     }
 
     [Test]

@@ -33,10 +33,12 @@ public sealed class RocksDbSimilarityIndexTests
 
     [TestCase(1, 3)]
     [TestCase(2, 4)]
-    [TestCase(3, 4)]
+    [TestCase(3, 3)]
     [TestCase(4, 4)]
     [TestCase(5, 5)]
     [TestCase(6, 8)]
+    [TestCase(7, 6)]
+    [TestCase(8, 7)]
     public void FindSimilarWorks_TablesAndTail_EqualABruteForceScan_AtEveryDistanceAndLimit(int seed, int substringCount)
     {
         var options = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: substringCount);
@@ -208,6 +210,69 @@ public sealed class RocksDbSimilarityIndexTests
         WaitIndexed(rocks, 7);
         AssertEqualsBruteForce(rocks, images, random);
         Assert.That(CountKeys(database, table: 0), Is.EqualTo(images.Count), "each image once: the blocks applied during the rebuild come from their pending records only");
+    }
+
+    [Test]
+    public void StartSimilarityIndex_DirectoryIndexedWithFourSubstrings_RebuildsToTheDefaultThree_AnswersUnavailableMeanwhile_ThenExactly()
+    {
+        var four = new RegistryOptions(Sha256HashAlgorithm.Instance, perceptualHashSubstringCount: 4);
+        Assert.That(Options.Similarity.Layout.SubstringCount, Is.EqualTo(3), "the default this test moves to");
+        var random = new Random(23);
+        var images = new List<(ulong Hash, byte[] WorkId)>();
+        using var database = Open();
+        using (var old = Started(database, four))
+        {
+            // A directory a build with m = 4 indexed: four tables and their status.
+            for (ulong height = 1; height <= 4; height++)
+            {
+                WriteBlock(database, old, BlockWrites(height, 250, random, images));
+            }
+
+            WaitIndexed(old, 4);
+        }
+
+        Assert.That(StoredStatus(database)!.SubstringCount, Is.EqualTo(4));
+        Assert.That(CountKeys(database, table: 3), Is.EqualTo(images.Count));
+
+        using var inRebuild = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var rocks = Started(database, limits: new SimilarityIndexLimits
+        {
+            RebuildImagesPerBatch = 100,
+            AfterRebuildBatch = stop =>
+            {
+                inRebuild.Set();
+                WaitHandle.WaitAny([release.WaitHandle, stop.WaitHandle]);
+            },
+        });
+        Assert.That(inRebuild.Wait(TimeSpan.FromMinutes(2)), Is.True);
+
+        var unavailable = Assert.Throws<SimilarityIndexUnavailableException>(() => new RegistryQueries(rocks, Options).FindSimilarWorks(images[0].Hash, 4, 10));
+        Assert.That(unavailable!.Message, Does.StartWith("similarity index at height 4 of 4: rebuilding from the state, 100 images indexed so far"));
+        Assert.That(() => new RegistryQueries(rocks, four).FindSimilarWorks(images[0].Hash, 4, 10), Throws.ArgumentException, "a query under the old layout is refused, never answered from the wrong tables");
+
+        // Blocks applied during the rebuild are indexed after it, under the new layout.
+        for (ulong height = 5; height <= 6; height++)
+        {
+            WriteBlock(database, rocks, BlockWrites(height, 100, random, images));
+        }
+
+        release.Set();
+        WaitIndexed(rocks, 6);
+        Assert.That(StoredStatus(database)!.SubstringCount, Is.EqualTo(3));
+        for (var table = 0; table < 3; table++)
+        {
+            Assert.That(CountKeys(database, table), Is.EqualTo(images.Count), $"table {table}: each image once");
+        }
+
+        Assert.That(CountKeys(database, table: 3), Is.Zero, "the fourth table of the old layout is gone");
+        AssertEqualsBruteForce(rocks, images, random);
+        var probes = Enumerable.Range(0, 40).Select(_ => Flip(images[random.Next(images.Count)].Hash, random.Next(0, 5), random)).ToList();
+        var queries = new RegistryQueries(rocks, Options);
+        foreach (var probe in probes)
+        {
+            Assert.That(Render(queries.FindSimilarWorks(probe, 4, 50)), Is.EqualTo(BruteForce(images, probe, 4, 50)), $"query {probe:X16} at the scale probe's distance");
+        }
     }
 
     [Test]
