@@ -69,6 +69,26 @@ public sealed class CompactContentHashIndexTests
         Assert.That(chain.RecomputedRoot(), Is.EqualTo(chain.LastBlock!.StateRoot));
     }
 
+    /// <summary>The prefetched (batched) read of a RegisterWork's entry and the parallel peeks of a large batch resolve the compact form too.</summary>
+    [Test]
+    public void DuplicateChecks_ThroughPrefetchAndParallelPeeks_ResolveCompactEntries()
+    {
+        var chain = new TestChain(parallelismMax: 4, multiGetReads: true);
+        var items = Enumerable.Range(0, 3_000).Select(i => Sample.Item($"p-{i}", $"p-{i}")).ToList();
+        chain.Apply(Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("brand"), items));
+        var batchTx = chain.LastTxHash;
+
+        var single = chain.Apply(Platform, TransactionType.RegisterWork, Sample.Work("p-2999", Sample.External("s")));
+        var repeat = chain.Apply(Platform, TransactionType.BatchRegister, Sample.Batch(Sample.External("brand"), items.Take(2_500)));
+
+        Assert.That(chain.BatchedReads, Is.GreaterThan(0));
+        Assert.That(single.Reason, Is.EqualTo(RejectionReason.DuplicateContentHash));
+        Assert.That(single.Detail, Is.EqualTo($"sha256 content hash already registered as work {Convert.ToHexString(WorkIds.Create(batchTx, 2_999))}"));
+        Assert.That(single.ReferenceTxHash, Is.EqualTo(batchTx));
+        Assert.That(repeat.Batch!.AcceptedCount, Is.Zero);
+        Assert.That(repeat.Batch.Rejections[2_499].ReferenceWorkId.ToByteArray(), Is.EqualTo(WorkIds.Create(batchTx, 2_499)));
+    }
+
     [Test]
     public void BatchRegister_AcceptingNoItem_TakesNoOrdinal()
     {
