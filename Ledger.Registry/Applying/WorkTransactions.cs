@@ -129,7 +129,7 @@ internal static class WorkTransactions
         // of the batch with the same hash resolves it from this layer.
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
         var accepted = new bool[count];
-        BatchOrdinal? ordinal = null;
+        OrdinalAssignment? ordinal = null;
         for (var i = 0; i < count; i++)
         {
             // SHA-256 first, worded as before items could carry SM3 (a p256 chain's results do not change).
@@ -246,20 +246,20 @@ internal static class WorkTransactions
     }
 
     /// <summary>A batch's ordinal, or none (<see cref="Assigned"/> null) once the chain has used all <see cref="ContentHashIndexValue.OrdinalMax"/> + 1: its items then take the 36-byte form.</summary>
-    private readonly record struct BatchOrdinal(ulong? Assigned);
+    private readonly record struct OrdinalAssignment(ulong? Assigned);
 
     /// <summary>
     /// Takes the chain's next batch ordinal for this transaction and maps it to the transaction's
     /// hash (<see cref="StateKeys.BatchOrdinal"/>), both in this layer: a rejected transaction
     /// leaves neither, so ordinals are consecutive over the batches that accepted an item, on every node.
     /// </summary>
-    private static BatchOrdinal AssignOrdinal(TransactionContext context)
+    private static OrdinalAssignment AssignOrdinal(TransactionContext context)
     {
         var state = context.State;
         var next = ContentHashIndexValue.NextOrdinal(state.TryGet);
         if (next > ContentHashIndexValue.OrdinalMax)
         {
-            return new BatchOrdinal(null);
+            return new OrdinalAssignment(null);
         }
 
         if (context.TxHash.Length != WorkIds.TxHashBytes)
@@ -269,7 +269,7 @@ internal static class WorkTransactions
 
         state.Put(StateKeys.BatchOrdinal(next), (byte[])context.TxHash.Clone());
         state.Put(StateKeys.BatchOrdinalNext(), ContentHashIndexValue.EncodeNextOrdinal(next + 1));
-        return new BatchOrdinal(next);
+        return new OrdinalAssignment(next);
     }
 
     public static TransactionOutcome Transfer(TransactionContext context, TransferOwnership body)

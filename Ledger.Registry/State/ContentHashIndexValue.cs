@@ -21,6 +21,12 @@ namespace Ledger.Registry.State;
 /// tag, or an ordinal with no mapping is damaged state (<see cref="RegistryInvariantException"/>,
 /// as for any stored record that cannot be decoded), never a rejection.
 /// <para>
+/// The ordinal counts the batches that accepted an item since this form was introduced on this
+/// node's state (<see cref="StateKeys.BatchOrdinalNext"/>, absent = 0), so raw values may differ
+/// between nodes that upgraded at different heights; the work id each resolves to, the outcomes and
+/// the state root (which covers neither space) do not.
+/// </para>
+/// <para>
 /// Bounds: the ordinal has 40 bits (<see cref="OrdinalMax"/>, ~1.1 × 10^12 batch transactions);
 /// a batch applied once the chain's counter has passed it falls back to the 36-byte form, so the
 /// bound changes bytes, never outcomes. The item index has 24 bits (<see cref="ItemIndexMax"/>),
