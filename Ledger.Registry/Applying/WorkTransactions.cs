@@ -123,9 +123,13 @@ internal static class WorkTransactions
         // record is rebuilt from the batch's header and item chunks (BatchItemRecords), its owner
         // entry is the batch's, its image is read from its chunk (BatchItemImages). Earlier items
         // of this same batch count as prior registrations too: their entries are already pending
-        // in this layer.
+        // in this layer. An entry's value is the compact batch-item form (ContentHashIndexValue:
+        // the batch's ordinal and the item index, 9 bytes) once the batch has an ordinal, assigned
+        // with its first accepted item, before that item's entry is written, so a later item
+        // of the batch with the same hash resolves it from this layer.
         var outcome = new BatchRegisterOutcome { ItemCount = (uint)count };
         var accepted = new bool[count];
+        OrdinalAssignment? ordinal = null;
         for (var i = 0; i < count; i++)
         {
             // SHA-256 first, worded as before items could carry SM3 (a p256 chain's results do not change).
@@ -149,15 +153,18 @@ internal static class WorkTransactions
                 continue;
             }
 
-            var workId = WorkIds.Create(context.TxHash, (uint)i);
+            ordinal ??= AssignOrdinal(context);
+            var value = ordinal.Value.Assigned is { } assigned
+                ? ContentHashIndexValue.ForBatchItem(assigned, (uint)i)
+                : WorkIds.Create(context.TxHash, (uint)i);
             if (sha256Keys[i] is { } sha256Key)
             {
-                state.Put(sha256Key, workId);
+                state.Put(sha256Key, value);
             }
 
             if (sm3Keys[i] is { } sm3Key)
             {
-                state.Put(sm3Key, workId);
+                state.Put(sm3Key, value);
             }
 
             accepted[i] = true;
@@ -223,7 +230,10 @@ internal static class WorkTransactions
         return values;
     }
 
-    /// <summary>The work id registered under <paramref name="key"/> before this item: stored before the transaction, or pending from an earlier item of it.</summary>
+    /// <summary>
+    /// The work id registered under <paramref name="key"/> before this item: stored before the
+    /// transaction, or pending from an earlier item of it; resolved from either value form.
+    /// </summary>
     private static byte[]? Prior(WriteBuffer state, StateKey? key, byte[]? stored)
     {
         if (key is not { } present)
@@ -231,7 +241,35 @@ internal static class WorkTransactions
             return null;
         }
 
-        return stored ?? (state.TryGetPending(present, out var pending) ? pending : null);
+        var value = stored ?? (state.TryGetPending(present, out var pending) ? pending : null);
+        return value is null ? null : ContentHashIndexValue.ResolveWorkId(present, value, state.TryGet);
+    }
+
+    /// <summary>A batch's ordinal, or none (<see cref="Assigned"/> null) once the chain has used all <see cref="ContentHashIndexValue.OrdinalMax"/> + 1: its items then take the 36-byte form.</summary>
+    private readonly record struct OrdinalAssignment(ulong? Assigned);
+
+    /// <summary>
+    /// Takes the chain's next batch ordinal for this transaction and maps it to the transaction's
+    /// hash (<see cref="StateKeys.BatchOrdinal"/>), both in this layer: a rejected transaction
+    /// leaves neither, so ordinals are consecutive over the batches that accepted an item, on every node.
+    /// </summary>
+    private static OrdinalAssignment AssignOrdinal(TransactionContext context)
+    {
+        var state = context.State;
+        var next = ContentHashIndexValue.NextOrdinal(state.TryGet);
+        if (next > ContentHashIndexValue.OrdinalMax)
+        {
+            return new OrdinalAssignment(null);
+        }
+
+        if (context.TxHash.Length != WorkIds.TxHashBytes)
+        {
+            throw new RegistryInvariantException($"transaction hash of {context.TxHash.Length} bytes, not {WorkIds.TxHashBytes}");
+        }
+
+        state.Put(StateKeys.BatchOrdinal(next), (byte[])context.TxHash.Clone());
+        state.Put(StateKeys.BatchOrdinalNext(), ContentHashIndexValue.EncodeNextOrdinal(next + 1));
+        return new OrdinalAssignment(next);
     }
 
     public static TransactionOutcome Transfer(TransactionContext context, TransferOwnership body)
@@ -273,8 +311,9 @@ internal static class WorkTransactions
         }
 
         var key = StateKeys.ContentHash(algorithm, hash.Span);
-        if (state.TryGet(key, out var prior))
+        if (state.TryGet(key, out var value))
         {
+            var prior = ContentHashIndexValue.ResolveWorkId(key, value, state.TryGet);
             throw Check.Fail(
                 RejectionReason.DuplicateContentHash,
                 $"{name} content hash already registered as work {Convert.ToHexString(prior)}",

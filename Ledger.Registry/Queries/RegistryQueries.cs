@@ -37,8 +37,15 @@ public sealed class RegistryQueries
     public WorkRecord? GetWork(ReadOnlySpan<byte> workId) =>
         Get(StateKeys.Work(workId), WorkRecord.Parser) ?? BatchItemRecords.Find(state.TryGet, workId);
 
-    public WorkRecord? FindByContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
-        state.TryGet(StateKeys.ContentHash(algorithm, hash), out var workId) ? GetWork(workId) : null;
+    /// <summary>
+    /// The work registered under this content hash, whichever form its index entry has
+    /// (<see cref="ContentHashIndexValue"/>); a malformed entry is damage (<see cref="RegistryInvariantException"/>).
+    /// </summary>
+    public WorkRecord? FindByContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash)
+    {
+        var key = StateKeys.ContentHash(algorithm, hash);
+        return state.TryGet(key, out var value) ? GetWork(ContentHashIndexValue.ResolveWorkId(key, value, state.TryGet)) : null;
+    }
 
     /// <summary>
     /// The holder's works in work-id order, a batch's items among them (its one owner entry

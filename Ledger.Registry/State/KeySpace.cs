@@ -24,6 +24,13 @@ public enum KeySpace : byte
     BatchCommitment = 0x14,
 
     FirstIndexSpace = 0x40,
+
+    /// <summary>
+    /// <c>[0x40][algorithm][content hash]</c> → which work registered it
+    /// (<see cref="ContentHashIndexValue"/>): a 36-byte work id (single works; every entry written
+    /// before the compact form) or, for a batch item, 9 bytes <c>[0xB1][batch ordinal uint40][item index uint24]</c>
+    /// resolved through <see cref="BatchOrdinal"/>.
+    /// </summary>
     ContentHashIndex = 0x40,
     OwnerIndex = 0x41,
     WorkHistory = 0x42,
@@ -44,7 +51,16 @@ public enum KeySpace : byte
     /// </summary>
     BatchItems = 0x48,
 
-    /// <summary>Bookkeeping: last applied height and the state-root accumulator.</summary>
+    /// <summary>
+    /// <c>[0x49][ordinal uint64 BE]</c> → the 32-byte hash of the chain's ordinal-th BatchRegister
+    /// that accepted an item (ordinals from 0, counted in the <see cref="Meta"/> key
+    /// <see cref="StateKeys.BatchOrdinalNext"/>), so a batch item's content-hash entry carries the
+    /// ordinal (5 bytes) instead of the hash (32). Written in the same layer as the batch's entries;
+    /// a deterministic function of the log like the other index spaces.
+    /// </summary>
+    BatchOrdinal = 0x49,
+
+    /// <summary>Bookkeeping: last applied height, the state-root accumulator and the next batch ordinal.</summary>
     Meta = 0x7F,
 }
 

@@ -84,6 +84,11 @@ public static class StateKeys
 
     public static StateKey Evidence(ReadOnlySpan<byte> evidenceId) => WithId(KeySpace.Evidence, evidenceId);
 
+    /// <summary>
+    /// <c>[0x40][algorithm][hash]</c>; its value says which work registered the hash, in one of two
+    /// forms (<see cref="ContentHashIndexValue"/>: a 36-byte work id, or a 9-byte batch item that
+    /// names its batch by <see cref="BatchOrdinal"/>), read only through <c>ContentHashIndexValue.ResolveWorkId</c>.
+    /// </summary>
     public static StateKey ContentHash(ContentHashAlgorithm algorithm, ReadOnlySpan<byte> hash)
     {
         var key = new byte[2 + hash.Length];
@@ -137,6 +142,21 @@ public static class StateKeys
 
     public static StateKey BatchOutcome(ReadOnlySpan<byte> txHash) => WithId(KeySpace.BatchOutcome, txHash);
 
+    /// <summary><c>[0x49][ordinal uint64 BE]</c> → the batch's 32-byte transaction hash (<see cref="KeySpace.BatchOrdinal"/>).</summary>
+    public static StateKey BatchOrdinal(ulong ordinal)
+    {
+        var key = new byte[1 + sizeof(ulong)];
+        key[0] = (byte)KeySpace.BatchOrdinal;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), ordinal);
+        return Checked(key);
+    }
+
+    /// <summary>
+    /// Meta: the next batch ordinal to assign (uint64 BE; absent = 0), advanced once per
+    /// BatchRegister that accepts at least one item. Outside the state root like every meta key.
+    /// </summary>
+    public static StateKey BatchOrdinalNext() => new(BatchOrdinalNextKey);
+
     // Shared arrays: StateKey never hands out its bytes for writing.
     public static StateKey AppliedHeight() => new(AppliedHeightKey);
 
@@ -165,6 +185,7 @@ public static class StateKeys
 
     private static readonly byte[] AppliedHeightKey = Build(KeySpace.Meta, w => w.Ascii("applied-height")).UnsafeBytes;
     private static readonly byte[] StateAccumulatorKey = Build(KeySpace.Meta, w => w.Ascii("state-accumulator")).UnsafeBytes;
+    private static readonly byte[] BatchOrdinalNextKey = Build(KeySpace.Meta, w => w.Ascii("batch-ordinal-next")).UnsafeBytes;
     private static readonly byte[] GovernanceKey = [(byte)KeySpace.Governance];
 
     private static StateKey Build(KeySpace space, Action<KeyWriter> write)

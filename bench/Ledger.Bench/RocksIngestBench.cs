@@ -16,8 +16,9 @@ namespace Ledger.Bench;
 /// after batch, under each storage profile in turn (same seed, same bytes), so old and new options are
 /// compared in one invocation on the same (shared) machine. Per batch: one MultiGet of the batch's
 /// 10,000 content-hash keys (the apply's duplicate check, almost all misses), then one synced write
-/// batch holding what the apply writes — a content-hash index entry per item (34-byte random key,
-/// 36-byte work id), the batch's item chunks (256 items each), its header, commitment, outcome and
+/// batch holding what the apply writes — a content-hash index entry per item (34-byte random key;
+/// value: the 9-byte batch-item form and the batch's ordinal mapping and counter, as the registry
+/// writes now, or the 36-byte work id of profiles that say <c>value36</c>), the batch's item chunks (256 items each), its header, commitment, outcome and
 /// owner entries in <c>registry_state</c>, and the block (the item bytes again) in <c>blocks</c>.
 /// Key and value shapes come from the registry's own encoders (StateKeys, BatchItemTable,
 /// BatchCommitment), so they follow the real layout. Prints per step: write rate, pending compaction
@@ -74,7 +75,15 @@ public sealed class RocksIngestBench : IBenchCommand
         // filter bytes per cached byte as the default cache at 80 M items (the scale run's decay).
         ["now-cache-tenth"] = o => o with { BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
         ["issue18-before-cache-tenth"] = o => o with { RegistryStateLevel0FilesCompactionTrigger = 4, RegistryStateUpperLevelsCompressed = true, RegistryStateBottommostCompressionOverride = Compression.Zstd, BlockCacheBytes = LedgerDatabaseOptions.DefaultBlockCacheBytes / 10 },
+
+        // The content-hash index value of a batch item: the 36-byte work id (as written before the compact
+        // form) or the 9-byte batch-item form (ContentHashIndexValue, what the registry writes now); today's options.
+        ["value36"] = o => o,
+        ["value9"] = o => o,
     };
+
+    /// <summary>Profiles whose items' index entries hold the 36-byte work id; every other profile writes the registry's current 9-byte form.</summary>
+    private static readonly HashSet<string> WorkIdValueProfiles = new(StringComparer.Ordinal) { "value36" };
 
     public int Run(string[] args)
     {
@@ -159,7 +168,7 @@ public sealed class RocksIngestBench : IBenchCommand
         long written = 0;
         for (long batch = 0; batch < batches; batch++)
         {
-            ApplyBatch(database, random, batch, batchItems);
+            ApplyBatch(database, random, batch, batchItems, compactValues: !WorkIdValueProfiles.Contains(name));
             written += batchItems;
             if ((batch + 1) % batchesPerStep != 0 && batch + 1 != batches)
             {
@@ -225,8 +234,12 @@ public sealed class RocksIngestBench : IBenchCommand
         };
     }
 
-    /// <summary>One BatchRegister apply's reads and writes (see the class comment), every item accepted.</summary>
-    private static void ApplyBatch(LedgerDatabase database, Random random, long batch, int batchItems)
+    /// <summary>
+    /// One BatchRegister apply's reads and writes (see the class comment), every item accepted; with
+    /// <paramref name="compactValues"/> the index values are the 9-byte batch-item form and the batch's
+    /// ordinal (its number here: every batch accepts) is mapped to its tx hash and counted, as the registry does.
+    /// </summary>
+    private static void ApplyBatch(LedgerDatabase database, Random random, long batch, int batchItems, bool compactValues)
     {
         var txHash = new byte[32];
         random.NextBytes(txHash);
@@ -256,9 +269,19 @@ public sealed class RocksIngestBench : IBenchCommand
         random.NextBytes(header);
 
         using var write = new WriteBatch();
+        var ordinal = (ulong)batch;
         for (var i = 0; i < batchItems; i++)
         {
-            write.Put(contentKeys[i], WorkIds.Create(txHash, (uint)i), database.RegistryState);
+            var value = compactValues ? ContentHashIndexValue.ForBatchItem(ordinal, (uint)i) : WorkIds.Create(txHash, (uint)i);
+            write.Put(contentKeys[i], value, database.RegistryState);
+        }
+
+        if (compactValues)
+        {
+            write.Put(StateKeys.BatchOrdinal(ordinal).UnsafeBytes, txHash, database.RegistryState);
+            var next = new byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64BigEndian(next, ordinal + 1);
+            write.Put(StateKeys.BatchOrdinalNext().UnsafeBytes, next, database.RegistryState);
         }
 
         write.Put(StateKeys.BatchItemsHeader(txHash).UnsafeBytes, header, database.RegistryState);

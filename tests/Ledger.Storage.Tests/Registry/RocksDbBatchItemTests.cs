@@ -103,6 +103,53 @@ public sealed class RocksDbBatchItemTests
         AssertBatchImages(rebuilt, first, second);
     }
 
+    /// <summary>
+    /// A directory whose content-hash entries hold 36-byte work ids (as every directory written before
+    /// the 9-byte batch-item form does, with no batch ordinals) keeps answering and rejecting after a
+    /// reopen, and the batches applied on it write the 9-byte form beside those entries.
+    /// </summary>
+    [Test]
+    public void ContentHashEntries_InTheWorkIdForm_AfterReopen_AreFoundAndRejectDuplicates_NewItemsTakeNineBytes()
+    {
+        var holder = new RightsHolder { MemberId = Platform };
+        byte[] first;
+        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId }))
+        {
+            using var state = new RocksDbRegistryState(database);
+            RegistryGenesis.Initialize(state, Genesis(), Options);
+            first = Apply(database, state, new RegistryApplier(Options), 1, Batch(holder, 0, 600));
+
+            // Rewrite the batch's entries as the code before wrote them and drop its ordinal.
+            using var rewrite = new WriteBatch();
+            var rewritten = 0;
+            foreach (var entry in state.Scan(new StateKey([(byte)KeySpace.ContentHashIndex])).ToList())
+            {
+                Assert.That(entry.Value, Has.Length.EqualTo(ContentHashIndexValue.BatchItemBytes));
+                rewrite.Put(entry.Key.UnsafeBytes, WorkIds.Create(first, ContentHashIndexValue.ItemIndexOf(entry.Value)), database.RegistryState);
+                rewritten++;
+            }
+
+            rewrite.Delete(StateKeys.BatchOrdinal(0).UnsafeBytes, database.RegistryState);
+            rewrite.Delete(StateKeys.BatchOrdinalNext().UnsafeBytes, database.RegistryState);
+            database.Write(rewrite, sync: true);
+            Assert.That(rewritten, Is.EqualTo(600));
+        }
+
+        using var reopened = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = directory, ChainId = ChainId });
+        using var reopenedState = new RocksDbRegistryState(reopened);
+        var queries = new RegistryQueries(reopenedState, Options);
+        Assert.That(queries.FindByContentHash(ContentHashAlgorithm.Sha256, ContentOf(5).Span)!.WorkId.ToByteArray(), Is.EqualTo(WorkIds.Create(first, 5)));
+
+        var second = Apply(reopened, reopenedState, new RegistryApplier(Options), 2, Batch(holder, 590, 400));
+
+        var outcome = queries.GetBatchOutcome(second)!;
+        Assert.That(outcome.AcceptedCount, Is.EqualTo(390));
+        Assert.That(outcome.Rejections.Select(r => r.ReferenceWorkId.ToByteArray()), Is.EqualTo(Enumerable.Range(590, 10).Select(i => WorkIds.Create(first, (uint)i))));
+        Assert.That(outcome.Rejections[0].Reason, Is.EqualTo($"content already registered as work {Convert.ToHexString(WorkIds.Create(first, 590))}"));
+        Assert.That(reopenedState.TryGet(StateKeys.ContentHash(ContentHashAlgorithm.Sha256, ContentOf(700).Span), out var compact) ? compact : null, Is.EqualTo(ContentHashIndexValue.ForBatchItem(0, 110)));
+        Assert.That(queries.FindByContentHash(ContentHashAlgorithm.Sha256, ContentOf(700).Span)!.WorkId.ToByteArray(), Is.EqualTo(WorkIds.Create(second, 110)));
+    }
+
     private static void WaitUntilRebuilt(RocksDbRegistryState state)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
