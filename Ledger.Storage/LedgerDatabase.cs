@@ -34,13 +34,17 @@ public sealed partial class LedgerDatabase : IDisposable
     /// Within version 7 (no bump: optional in both directions): a transaction whose record is at least 4 KB also has a
     /// result record ('R', ResultRecord) that inclusion proofs read instead; blocks written before have none and are
     /// read whole, and a build that does not know them never reads them.
-    public const uint FormatVersion = 7;
+    /// Version 8: a batch item's content-hash index entry (0x40) may hold a 9-byte compact value (batch ordinal and item
+    /// index) resolved through the batch-ordinal space (0x49), and the similarity index has its own family. Nothing a
+    /// version 7 directory holds changes meaning (36-byte work ids are still read), so migrating 7 to 8 backs up and
+    /// restamps; a version 7 build must not open a version 8 directory: it would read a compact value as a work id.
+    public const uint FormatVersion = 8;
 
     /// <summary>
     /// The oldest format this build migrates (<see cref="Migration.FormatMigration"/>, run by <c>Ledger.Node migrate</c>); a node
     /// start refuses such a directory with the command to run (<see cref="FormatMigrationRequiredException"/>) and never
     /// upgrades it on its own. Version 6 differs from 7 only in its blocks' records: one whole-block record per block, which
-    /// the migration rewrites as one record per transaction.
+    /// the migration rewrites as one record per transaction; 7 differs from 8 in nothing it holds (the migration restamps).
     /// </summary>
     public const uint OldestMigratableFormatVersion = 6;
 

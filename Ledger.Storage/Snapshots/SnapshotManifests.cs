@@ -45,6 +45,12 @@ public static class SnapshotManifests
             throw new SnapshotRejectedException($"snapshot of chain '{manifest.ChainId}' offered to a node of chain '{chainId}'");
         }
 
+        if (manifest.StorageFormatVersion > LedgerDatabase.FormatVersion)
+        {
+            // Its state may hold records this build would misread (format 8's compact content-hash values read by a 7).
+            throw new SnapshotRejectedException($"snapshot of storage format {manifest.StorageFormatVersion} offered to a node of format {LedgerDatabase.FormatVersion}: upgrade this node first");
+        }
+
         if (manifest.Meta is null || manifest.Meta.Index == 0 || manifest.Meta.Term == 0)
         {
             throw new SnapshotRejectedException("snapshot manifest has no raft index and term");

@@ -44,6 +44,7 @@ public static class StateSnapshotExporter
             ChainId = database.ChainId,
             Meta = ReadRaftMeta(database, read, applied),
             Height = ReadU64(rocks, database.Meta, MetaKeys.LatestHeight, read),
+            StorageFormatVersion = LedgerDatabase.FormatVersion,
         };
         if (manifest.Height > 0)
         {

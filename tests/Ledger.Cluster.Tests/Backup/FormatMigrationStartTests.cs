@@ -67,7 +67,7 @@ public sealed partial class FormatMigrationStartTests
 
         // Assert: backed up first (the backup still says format 6), then the node starts on the directory and holds its blocks.
         Assert.That(migrated.ExitCode, Is.Zero, migrated.Error + migrated.Output);
-        var backup = Directory.GetDirectories(data, "backup-before-format-7-*").Single();
+        var backup = Directory.GetDirectories(data, $"backup-before-format-{Ledger.Storage.LedgerDatabase.FormatVersion}-*").Single();
         var manifest = BackupVerifier.Verify(backup);
         Assert.That(manifest.StorageFormatVersion, Is.EqualTo(6u));
         Assert.That(manifest.Height, Is.EqualTo(height));

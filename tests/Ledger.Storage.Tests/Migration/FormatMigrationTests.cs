@@ -9,7 +9,8 @@ namespace Ledger.Storage.Tests.Migration;
 
 /// <summary>
 /// The stored format-6 fixture: a plain open refuses it untouched; the explicit migration backs it up first, rewrites every
-/// block as format 7 stores it, stamps it 7, and the chain reads and scans the same.
+/// block as format 7 stores it, stamps it current (8), and the chain reads and scans the same. A format-7 directory is
+/// refused too and migrated by a restamp.
 /// </summary>
 public sealed class FormatMigrationTests
 {
@@ -100,6 +101,45 @@ public sealed class FormatMigrationTests
         Assert.That(result.BlocksRewritten, Is.EqualTo((ulong)Format6Fixture.Blocks - 2));
         Assert.That(database.StoredFormatVersion, Is.EqualTo(LedgerDatabase.FormatVersion));
         Assert.That(IntegrityScanner.Scan(database, TestChain.Hashing).IsIntact, Is.True);
+    }
+
+    [Test]
+    public void Format7Directory_IsRefusedByAPlainOpen_ThenMigrateBacksUpAndRestampsWithoutRewritingABlock()
+    {
+        // Format 8 adds compact content-hash values a format-7 build would misread: the stamp is what stops a
+        // downgrade, and an upgrade from 7 is the explicit, backed-up migration like any other.
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "db");
+        List<Core.Protocol.Block> before;
+        using (var database = TestChain.OpenDatabase(path))
+        {
+            var store = new BlockStore(database, TestChain.Hashing);
+            TestChain.AppendBlocks(store, 3);
+            before = [.. Enumerable.Range(1, 3).Select(h => store.GetBlock((ulong)h)!)];
+            using var batch = new RocksDbSharp.WriteBatch();
+            batch.Put("format_version"u8.ToArray(), new byte[] { 0, 0, 0, 7 }, database.Meta);
+            database.Write(batch, sync: true);
+        }
+
+        var refused = Assert.Throws<FormatMigrationRequiredException>(() => TestChain.OpenDatabase(path));
+        Assert.That(refused!.StoredVersion, Is.EqualTo(7u));
+
+        FormatMigrationResult result;
+        using (var database = LedgerDatabase.Open(new LedgerDatabaseOptions { DataDirectory = path, ChainId = TestChain.ChainId, OpenOlderFormatForMigration = true }))
+        {
+            result = FormatMigration.Migrate(database, TestChain.Hashing, Path.Combine(directory.Path, "backup"), TimeProvider.System);
+        }
+
+        Assert.That(result.FromVersion, Is.EqualTo(7u));
+        Assert.That(result.BlocksRewritten, Is.Zero);
+        Assert.That(BackupVerifier.Verify(Path.Combine(directory.Path, "backup")).StorageFormatVersion, Is.EqualTo(7u));
+        using var migrated = TestChain.OpenDatabase(path);
+        Assert.That(migrated.StoredFormatVersion, Is.EqualTo(8u));
+        var migratedStore = new BlockStore(migrated, TestChain.Hashing);
+        for (var height = 1; height <= 3; height++)
+        {
+            Assert.That(migratedStore.GetBlock((ulong)height), Is.EqualTo(before[height - 1]), $"block {height}");
+        }
     }
 
     [Test]

@@ -273,6 +273,25 @@ public sealed class StateSnapshotTests
     }
 
     [Test]
+    public void Manifest_CarriesTheSendersStorageFormat_ANewerFormatIsRefused_AnOlderOrUnstatedOneIsAccepted()
+    {
+        using var source = TestChain.OpenDatabase(Path.Combine(temp.Path, "source"));
+        BuildState(source, 3, seed: 1);
+        var manifest = StateSnapshotExporter.Export(source, Path.Combine(temp.Path, "export"));
+        Assert.That(manifest.StorageFormatVersion, Is.EqualTo(LedgerDatabase.FormatVersion));
+
+        manifest.StorageFormatVersion = LedgerDatabase.FormatVersion + 1;
+        var rejected = Assert.Throws<SnapshotRejectedException>(() => SnapshotManifests.Validate(manifest, manifest.ChainId));
+        Assert.That(rejected!.Message, Does.Contain($"storage format {LedgerDatabase.FormatVersion + 1}").And.Contain("upgrade this node first"));
+
+        // A sender from before the field (0) holds a state every later build reads.
+        manifest.StorageFormatVersion = 0;
+        Assert.DoesNotThrow(() => SnapshotManifests.Validate(manifest, manifest.ChainId));
+        manifest.StorageFormatVersion = LedgerDatabase.FormatVersion - 1;
+        Assert.DoesNotThrow(() => SnapshotManifests.Validate(manifest, manifest.ChainId));
+    }
+
+    [Test]
     public void Validate_FileSizesWhoseSumWouldOverflow_AreRejectedAsTooLarge_NotAnOverflow()
     {
         // A peer's manifest once reached TotalBytes unchecked: two files of 2^63 bytes made the sum throw
