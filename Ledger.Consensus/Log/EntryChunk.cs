@@ -24,11 +24,18 @@ internal sealed class EntryChunk
     /// <summary>Slots [0, Written) hold entries of this generation; slots are only ever appended.</summary>
     public int Written { get; set; }
 
+    /// <summary>
+    /// Bytes (<see cref="Entry.SizeBytes"/>) of the entries in this block that the log no longer holds (released
+    /// after apply) but whose slots still reference them until the block is recycled.
+    /// </summary>
+    public long ReleasedBytes { get; set; }
+
     /// <summary>Invalidates every window onto this block and empties it for reuse.</summary>
     public void Recycle()
     {
         Generation++;
         Written = 0;
+        ReleasedBytes = 0;
         Array.Clear(Slots);
     }
 }

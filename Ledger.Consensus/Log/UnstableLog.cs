@@ -19,6 +19,14 @@ internal sealed class UnstableLog
     /// <summary>Free blocks kept for reuse; more are left to the garbage collector.</summary>
     private const int FreeChunksMax = 4;
 
+    /// <summary>
+    /// Released entries a block may keep referencing before new entries go to a fresh block (so it can be retired
+    /// and recycled): slots are never cleared while windows may read them, so without this bound a block kept up
+    /// to <see cref="EntryChunk.StandardSlots"/> applied entries alive. With 10,000-item batches (~0.6 MB per entry)
+    /// that was gigabytes: a node under a 2 GiB heap limit died of OutOfMemory at ~35M items (issue #18).
+    /// </summary>
+    public const long ReleasedBytesPerChunkMax = 32L * 1024 * 1024;
+
     private readonly List<Segment> segments = [];
     private readonly Stack<EntryChunk> free = new();
     private readonly List<EntryChunk> retiredSinceReady = [];
@@ -180,6 +188,7 @@ internal sealed class UnstableLog
             if (index + 1 < end)
             {
                 var drop = (int)(index + 1 - first.FirstIndex);
+                first.Chunk.ReleasedBytes += BytesOf(first.Chunk, first.Start, drop);
                 segments[0] = new Segment(first.Chunk, first.Start + drop, index + 1, first.Count - drop);
                 break;
             }
@@ -187,7 +196,8 @@ internal sealed class UnstableLog
             var writable = segments.Count == 1 && first.Start + first.Count == first.Chunk.Written && first.Chunk.Written < first.Chunk.Capacity;
             if (writable)
             {
-                // The block new entries go into: keep it, empty.
+                // The block new entries go into: keep it, empty (until its released entries reach the bound).
+                first.Chunk.ReleasedBytes += BytesOf(first.Chunk, first.Start, first.Count);
                 segments[0] = new Segment(first.Chunk, first.Start + first.Count, end, 0);
                 break;
             }
@@ -277,6 +287,55 @@ internal sealed class UnstableLog
         retiredAwaitingAdvance.Clear();
     }
 
+    /// <summary>Bytes of the entries every block still in use references, released or not (what this log keeps alive; tests).</summary>
+    internal long ReferencedBytes
+    {
+        get
+        {
+            long total = 0;
+            var seen = new HashSet<EntryChunk>();
+            foreach (var chunk in AllChunks())
+            {
+                if (seen.Add(chunk))
+                {
+                    total += BytesOf(chunk, 0, chunk.Written);
+                }
+            }
+
+            return total;
+        }
+    }
+
+    private IEnumerable<EntryChunk> AllChunks()
+    {
+        foreach (var segment in segments)
+        {
+            yield return segment.Chunk;
+        }
+
+        foreach (var chunk in retiredSinceReady)
+        {
+            yield return chunk;
+        }
+
+        foreach (var chunk in retiredAwaitingAdvance)
+        {
+            yield return chunk;
+        }
+    }
+
+    private static long BytesOf(EntryChunk chunk, int start, int count)
+    {
+        long bytes = 0;
+        var slots = chunk.Slots;
+        for (var i = start; i < start + count; i++)
+        {
+            bytes += slots[i].SizeBytes;
+        }
+
+        return bytes;
+    }
+
     private Entry EntryAt(ulong index) => SegmentOf(index).EntryAt(index);
 
     private Segment SegmentOf(ulong index)
@@ -306,7 +365,7 @@ internal sealed class UnstableLog
         {
             var last = segments[^1];
             var chunk = last.Chunk;
-            if (last.Start + last.Count == chunk.Written && chunk.Written < chunk.Capacity)
+            if (last.Start + last.Count == chunk.Written && chunk.Written < chunk.Capacity && chunk.ReleasedBytes < ReleasedBytesPerChunkMax)
             {
                 return chunk;
             }

@@ -10,6 +10,69 @@ public sealed class UnstableLogBlockTests
     private const int BlockSlots = 4;
     private const int Steps = 3000;
 
+    [Test]
+    public void AppliedEntriesReleasedOneByOne_AreNotKeptAliveByTheirBlock_BeyondTheReleasedBytesBound()
+    {
+        // A single node applying 10,000-item batches (~0.6 MB entries) kept up to 8,192 applied entries alive per
+        // block, gigabytes, and died of OutOfMemory under a 2 GiB heap limit at ~35M items (issue #18).
+        var log = new UnstableLog(1);
+        var data = new byte[256 * 1024];
+        const int entries = 2_000;
+        long peak = 0;
+        for (ulong index = 1; index <= entries; index++)
+        {
+            log.AppendOne(new Entry(1, index, EntryType.Normal, data));
+            log.OnReadyHandedOut();
+            log.StableTo(index, 1);
+            log.ReleaseTo(index);
+            log.OnReadyAdvanced();
+            peak = Math.Max(peak, log.ReferencedBytes);
+        }
+
+        var entryBytes = new Entry(1, 1, EntryType.Normal, data).SizeBytes;
+        Assert.That(peak, Is.LessThanOrEqualTo(UnstableLog.ReleasedBytesPerChunkMax + (2L * entryBytes)), $"{entries} entries of {entryBytes} bytes went through the log");
+        Assert.That(peak, Is.GreaterThanOrEqualTo(UnstableLog.ReleasedBytesPerChunkMax), "precondition: the bound was reached, not avoided");
+    }
+
+    [Test]
+    public void EntriesHeldUntilApplied_StayReadable_WhileNewBlocksTakeNewEntries()
+    {
+        // The bound moves writing to a fresh block; entries persisted but not yet applied stay where they are.
+        var log = new UnstableLog(1);
+        var data = new byte[1024 * 1024];
+        const ulong entries = 100;
+        for (ulong index = 1; index <= entries; index++)
+        {
+            log.AppendOne(new Entry(1, index, EntryType.Normal, data));
+            log.StableTo(index, 1);
+            if (index > 10)
+            {
+                log.ReleaseTo(index - 10);
+            }
+
+            log.OnReadyHandedOut();
+            log.OnReadyAdvanced();
+        }
+
+        Assert.That(log.HeldFirst, Is.EqualTo(entries - 9));
+        var window = log.Window(log.HeldFirst, entries + 1, long.MaxValue, int.MaxValue);
+        var read = new List<ulong>();
+        var low = log.HeldFirst;
+        while (low <= entries)
+        {
+            window = log.Window(low, entries + 1, long.MaxValue, int.MaxValue);
+            for (var i = 0; i < window.Length; i++)
+            {
+                read.Add(window[i].Index);
+            }
+
+            low += (ulong)window.Length;
+        }
+
+        Assert.That(read, Is.EqualTo(Enumerable.Range((int)(entries - 9), 10).Select(i => (ulong)i)));
+        Assert.That(log.ReferencedBytes, Is.LessThanOrEqualTo(UnstableLog.ReleasedBytesPerChunkMax + (12L * (data.Length + 64))));
+    }
+
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
