@@ -237,15 +237,12 @@ public sealed partial class LedgerDatabase : IDisposable
             {
                 CompressBottommostWithZstd(familyOptions);
             }
-            else if (name == ColumnFamilyNames.RegistryState)
+
+            if (name == ColumnFamilyNames.RegistryState)
             {
                 // LZ4 while the item chunks are in blob files (the content-hash index left at the bottom barely
                 // compresses, and ZSTD cost a fifth of the compaction threads' CPU), ZSTD while they are inline.
                 Native.Instance.rocksdb_options_set_bottommost_compression(familyOptions.Handle, (int)options.RegistryStateBottommostCompression);
-            }
-
-            if (name == ColumnFamilyNames.RegistryState)
-            {
                 OptimizeForAbsentKeyReads(familyOptions);
                 InsertWithKeySpaceHints(familyOptions);
                 familyOptions.SetLevel0FileNumCompactionTrigger(options.RegistryStateLevel0FilesCompactionTrigger);
@@ -256,7 +253,7 @@ public sealed partial class LedgerDatabase : IDisposable
                 }
                 if (!options.RegistryStateUpperLevelsCompressed)
                 {
-                    // Random hashes do not compress; the bottommost level keeps its own setting (set above).
+                    // Random hashes do not compress; the bottommost level keeps its own setting (above).
                     familyOptions.SetCompression(Compression.No);
                 }
             }
@@ -732,12 +729,6 @@ public sealed partial class LedgerDatabase : IDisposable
     }
 
     /// <summary>
-    /// Verifies the checksum of every table file (RocksDB VerifyChecksum) and reads back every value of the
-    /// families whose large values may live in blob files (a blob record's checksum is checked when it is
-    /// read), when the directory's table and blob files total at most <paramref name="bytesMax"/>. Larger
-    /// directories rely on verified reads and the integrity scan. Returns whether it verified.
-    /// </summary>
-    /// <summary>
     /// Bytes of the table and blob files among <paramref name="files"/>. RocksDB's background compactions run
     /// during an open and delete the files they replace, so a file listed a moment ago may be gone: it is
     /// skipped (its data is in the files that replaced it). The sum only chooses whether to verify everything.
@@ -766,6 +757,12 @@ public sealed partial class LedgerDatabase : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// Verifies the checksum of every table file (RocksDB VerifyChecksum) and reads back every value of the
+    /// families whose large values may live in blob files (a blob record's checksum is checked when it is
+    /// read), when the directory's table and blob files total at most <paramref name="bytesMax"/>. Larger
+    /// directories rely on verified reads and the integrity scan. Returns whether it verified.
+    /// </summary>
     private bool VerifyChecksumsIfSmall(ulong bytesMax)
     {
         if (TableAndBlobBytes(new DirectoryInfo(DataDirectory).EnumerateFiles()) > bytesMax)
