@@ -430,29 +430,26 @@ public sealed class RocksIngestBench : IBenchCommand
     }
 
     /// <summary>
-    /// CPU time of RocksDB's pool threads, by pool, summed over /proc/self/task (utime + stime, in clock ticks of
-    /// 10 ms): compactions run on "rocksdb:low" threads, flushes on "rocksdb:high". The pools are process-wide and
+    /// CPU time of RocksDB's pool threads, by pool, from <see cref="ProcessThreadsCpu"/> (each thread's time on the CPU,
+    /// by name): compactions run on "rocksdb:low" threads, flushes on "rocksdb:high". The pools are process-wide and
     /// outlive a database, so a profile reads deltas. Zero off Linux.
     /// </summary>
     private readonly record struct PoolThreadCpu(double CompactionMicroseconds, double FlushMicroseconds)
     {
-        private const double MicrosecondsPerTick = 10_000;
-
         public static PoolThreadCpu operator -(PoolThreadCpu a, PoolThreadCpu b) => new(a.CompactionMicroseconds - b.CompactionMicroseconds, a.FlushMicroseconds - b.FlushMicroseconds);
 
         public static PoolThreadCpu Read()
         {
             double compaction = 0, flush = 0;
-            foreach (var (name, fields) in Tasks())
+            foreach (var (name, nanoseconds) in ProcessThreadsCpu.Snapshot().Values)
             {
-                var ticks = double.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + double.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
                 if (name.StartsWith("rocksdb:low", StringComparison.Ordinal))
                 {
-                    compaction += ticks * MicrosecondsPerTick;
+                    compaction += nanoseconds / 1e3;
                 }
                 else if (name.StartsWith("rocksdb:high", StringComparison.Ordinal))
                 {
-                    flush += ticks * MicrosecondsPerTick;
+                    flush += nanoseconds / 1e3;
                 }
             }
 
