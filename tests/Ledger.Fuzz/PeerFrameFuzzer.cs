@@ -6,6 +6,8 @@ using Ledger.Consensus;
 using Ledger.Core.Consortium;
 using Ledger.Core.Protocol;
 using Ledger.Node.Tests.Support;
+using Ledger.Storage;
+using Ledger.Storage.Snapshots;
 
 namespace Ledger.Fuzz;
 
@@ -183,6 +185,19 @@ public static class PeerFrameFuzzer
         };
         manifest.Meta.Voters.Add(target.Node.RaftStatus.Id);
         manifest.Files.Add(new SnapshotFile { ColumnFamily = random.Next(2) == 0 ? "registry_state" : "blocks", SizeBytes = (ulong)content.Length });
+        if (random.Next(4) == 0)
+        {
+            // Sizes and formats around their bounds (SnapshotManifests.Validate): a file at or past FileBytesMax, a second
+            // file whose size would overflow the sum, a storage format newer than the receiver's.
+            manifest.Files[0].SizeBytes = AroundBound(random, SnapshotManifests.FileBytesMax);
+            if (random.Next(2) == 0)
+            {
+                manifest.Files.Add(new SnapshotFile { ColumnFamily = manifest.Files[0].ColumnFamily == "blocks" ? "registry_state" : "blocks", SizeBytes = AroundBound(random, SnapshotManifests.FileBytesMax) });
+            }
+
+            manifest.StorageFormatVersion = (uint)random.Next(0, (int)LedgerDatabase.FormatVersion + 3);
+        }
+
         var first = new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = target.Node.RaftStatus.Term + (ulong)random.Next(0, 2), Offset = 0, Data = ByteString.CopyFrom(content), Last = random.Next(3) != 0 };
         var certified = leader?.Node.Collector.GetCertified(0);
         if (certified is not null && random.Next(3) != 0)
@@ -208,6 +223,14 @@ public static class PeerFrameFuzzer
             // Refused: what the boundary is for.
         }
     }
+
+    private static ulong AroundBound(Random random, ulong bound) => random.Next(4) switch
+    {
+        0 => bound,
+        1 => bound + 1,
+        2 => ulong.MaxValue - (ulong)random.Next(0, 2),
+        _ => (ulong)random.NextInt64(1, long.MaxValue),
+    };
 
     /// <summary>A long-lived Exchange stream to one node; reopened when the node cuts it (it refuses undecodable frames that way).</summary>
     private sealed class FrameStream(string peerUrl) : IAsyncDisposable
