@@ -16,6 +16,53 @@ namespace Ledger.Registry.Tests.Batches;
 /// </summary>
 public sealed class CompactContentHashIndexTests
 {
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void ResolveWorkId_AnyStoredBytes_GiveAWorkIdOrDamage_NeverAnotherException(int seed)
+    {
+        // The value and the ordinal mapping are read from disk: every length, tag and mapping a lying disk can
+        // hold either resolves (a 36-byte work id as it is, a well-formed batch item through a 32-byte mapping)
+        // or is reported as damage.
+        var random = new Random(seed);
+        var key = StateKeys.ContentHash(ContentHashAlgorithm.Sha256, new byte[32]);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = new byte[random.Next(5) == 0 ? ContentHashIndexValue.BatchItemBytes : random.Next(0, 41)];
+            random.NextBytes(value);
+            if (value.Length == ContentHashIndexValue.BatchItemBytes && random.Next(2) == 0)
+            {
+                value[0] = ContentHashIndexValue.BatchItemTag;
+            }
+
+            byte[]? mapping = random.Next(3) switch
+            {
+                0 => null,
+                1 => new byte[32],
+                _ => new byte[random.Next(0, 65)],
+            };
+
+            bool Read(StateKey read, out byte[] bytes)
+            {
+                bytes = mapping ?? [];
+                return mapping is not null && read.Span.SequenceEqual(StateKeys.BatchOrdinal(ContentHashIndexValue.OrdinalOf(value)).Span);
+            }
+
+            var wellFormed = value.Length == WorkIds.WorkIdBytes
+                || (ContentHashIndexValue.IsBatchItem(value) && mapping is { Length: WorkIds.TxHashBytes });
+            try
+            {
+                var workId = ContentHashIndexValue.ResolveWorkId(key, value, Read);
+                Assert.That(wellFormed, Is.True, $"seed {seed} case {i}: {Convert.ToHexString(value)} resolved");
+                Assert.That(workId, Has.Length.EqualTo(WorkIds.WorkIdBytes));
+            }
+            catch (RegistryInvariantException)
+            {
+                Assert.That(wellFormed, Is.False, $"seed {seed} case {i}: {Convert.ToHexString(value)} refused");
+            }
+        }
+    }
+
     [Test]
     public void ValueBounds_CoverTheLargestBatch_AndRoundTripAtTheirLimits()
     {
