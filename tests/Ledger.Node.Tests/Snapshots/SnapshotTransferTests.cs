@@ -31,101 +31,73 @@ public sealed class SnapshotTransferTests
     public async Task WipedFollower_RejoinsThroughASnapshotOverMutualTls_AndItsChainIsIdentical()
     {
         // Arrange
-        using var consortium = new TestConsortium(3, withTls: true);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, withTls: true, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        await SubmitAsync(consortium, leader, 3);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        var follower = nodes[followerIndex];
+        await follower.StopAsync();
+        Directory.Delete(consortium.Nodes[followerIndex].DataDirectory, recursive: true);
 
-            var leader = await WaitForLeaderAsync(nodes);
-            await SubmitAsync(consortium, leader, 3);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            var follower = nodes[followerIndex];
-            await follower.StopAsync();
-            Directory.Delete(consortium.Nodes[followerIndex].DataDirectory, recursive: true);
+        // The chain grows well past what the leader keeps in its log.
+        await SubmitAsync(consortium, leader, 30);
+        var firstKept = leader.Node.RaftLogFirstIndex;
 
-            // The chain grows well past what the leader keeps in its log.
-            await SubmitAsync(consortium, leader, 30);
-            var firstKept = leader.Node.RaftLogFirstIndex;
+        // Act
+        await follower.StartAsync();
+        await WaitForSameHeightAsync(nodes);
+        await SubmitAsync(consortium, leader, 2);
+        var height = await WaitForSameHeightAsync(nodes);
+        await WaitUntilAsync(() => leader.Node.SnapshotSender.TransfersCompleted >= 1, "the leader never heard that the transfer completed");
 
-            // Act
-            await follower.StartAsync();
-            await WaitForSameHeightAsync(nodes);
-            await SubmitAsync(consortium, leader, 2);
-            var height = await WaitForSameHeightAsync(nodes);
-            await WaitUntilAsync(() => leader.Node.SnapshotSender.TransfersCompleted >= 1, "the leader never heard that the transfer completed");
-
-            // Assert
-            Assert.That(firstKept, Is.GreaterThan(10UL), "the leader compacted its log");
-            Assert.That(leader.Node.SnapshotSender.TransfersCompleted, Is.GreaterThanOrEqualTo(1));
-            Assert.That(follower.Node.RaftLogFirstIndex, Is.GreaterThan(1UL), "the wiped node's log starts at the snapshot, not at genesis");
-            Assert.That(height, Is.GreaterThanOrEqualTo(35UL));
-            AssertIdenticalChains(nodes, height);
-            Assert.That(follower.Node.Attestations.CertifiedHeight, Is.LessThanOrEqualTo(height));
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        // Assert
+        Assert.That(firstKept, Is.GreaterThan(10UL), "the leader compacted its log");
+        Assert.That(leader.Node.SnapshotSender.TransfersCompleted, Is.GreaterThanOrEqualTo(1));
+        Assert.That(follower.Node.RaftLogFirstIndex, Is.GreaterThan(1UL), "the wiped node's log starts at the snapshot, not at genesis");
+        Assert.That(height, Is.GreaterThanOrEqualTo(35UL));
+        AssertIdenticalChains(nodes, height);
+        Assert.That(follower.Node.Attestations.CertifiedHeight, Is.LessThanOrEqualTo(height));
     }
 
     [Test]
     public async Task InterruptedTransfer_TheReceiverResumesAtTheStagedOffset()
     {
         // Arrange: a snapshot offer newer than anything the follower applied, cut off half way.
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        var content = RandomNumberGenerator.GetBytes(20_000);
+        var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
+        var from = leader.Node.NodeId;
+        var term = leader.Node.RaftStatus.Term;
+
+        // Act
+        SnapshotAck cut;
+        using (var call = client.InstallSnapshot())
         {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
-
-            var leader = await WaitForLeaderAsync(nodes);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            var content = RandomNumberGenerator.GetBytes(20_000);
-            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
-            var from = leader.Node.NodeId;
-            var term = leader.Node.RaftStatus.Term;
-
-            // Act
-            SnapshotAck cut;
-            using (var call = client.InstallSnapshot())
-            {
-                await call.RequestStream.WriteAsync(WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0, Data = ByteString.CopyFrom(content, 0, 4096) }, attestations));
-                await call.RequestStream.WriteAsync(new SnapshotChunk { FromNodeId = from, Offset = 4096, Data = ByteString.CopyFrom(content, 4096, 4096) });
-                await call.RequestStream.CompleteAsync();
-                cut = await call.ResponseAsync;
-            }
-
-            var probe = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0 }, attestations));
-            var wrongOffset = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 100, Data = ByteString.CopyFrom(content, 100, 10) }, attestations));
-            var resumed = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 8192, Data = ByteString.CopyFrom(content, 8192, 4096) }, attestations));
-
-            // Assert
-            Assert.That(cut.NextOffset, Is.EqualTo(8192UL));
-            Assert.That(cut.Complete, Is.False);
-            Assert.That(probe.NextOffset, Is.EqualTo(8192UL), "a new call learns where the staged copy ends");
-            Assert.That(wrongOffset.NextOffset, Is.EqualTo(8192UL), "a chunk at the wrong offset is not written");
-            Assert.That(resumed.NextOffset, Is.EqualTo(12_288UL));
-            Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.EqualTo(12_288UL));
+            await call.RequestStream.WriteAsync(WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0, Data = ByteString.CopyFrom(content, 0, 4096) }, attestations));
+            await call.RequestStream.WriteAsync(new SnapshotChunk { FromNodeId = from, Offset = 4096, Data = ByteString.CopyFrom(content, 4096, 4096) });
+            await call.RequestStream.CompleteAsync();
+            cut = await call.ResponseAsync;
         }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+
+        var probe = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 0 }, attestations));
+        var wrongOffset = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 100, Data = ByteString.CopyFrom(content, 100, 10) }, attestations));
+        var resumed = await CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = from, Manifest = manifest, Term = term, Offset = 8192, Data = ByteString.CopyFrom(content, 8192, 4096) }, attestations));
+
+        // Assert
+        Assert.That(cut.NextOffset, Is.EqualTo(8192UL));
+        Assert.That(cut.Complete, Is.False);
+        Assert.That(probe.NextOffset, Is.EqualTo(8192UL), "a new call learns where the staged copy ends");
+        Assert.That(wrongOffset.NextOffset, Is.EqualTo(8192UL), "a chunk at the wrong offset is not written");
+        Assert.That(resumed.NextOffset, Is.EqualTo(12_288UL));
+        Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.EqualTo(12_288UL));
     }
 
     [Test]
@@ -133,225 +105,141 @@ public sealed class SnapshotTransferTests
     {
         // A 100M-item learner took a 16.8 GB snapshot twice and discarded it twice for lack of space: the
         // receiver now refuses up front what its free space cannot stage and install (three copies at peak).
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        var content = RandomNumberGenerator.GetBytes(4_096);
+        var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+        manifest.Files[0].SizeBytes = SnapshotManifests.FileBytesMax; // 16 TiB: no test machine has three times that free
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
 
-            var leader = await WaitForLeaderAsync(nodes);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            var content = RandomNumberGenerator.GetBytes(4_096);
-            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            manifest.Files[0].SizeBytes = SnapshotManifests.FileBytesMax; // 16 TiB: no test machine has three times that free
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
+        var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content) }, attestations)));
 
-            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content) }, attestations)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+        Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain(SnapshotManifests.FileBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.Zero);
+        Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
 
-            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
-            Assert.That(refused.Status.Detail, Does.Contain("no room for the snapshot").And.Contain(SnapshotManifests.FileBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            Assert.That(nodes[followerIndex].Node.SnapshotReceiver.Staging.ReceivedBytes, Is.Zero);
-            Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
-
-            // The staging area lives in the data directory, so installs link the staged files: only the staged
-            // copy's bytes are counted (once three copies were, which refused a 100M-item learner on a disk that held two).
-            Assert.That(nodes[followerIndex].Node.SnapshotReceiver.InstallCopies, Is.Zero);
-            Assert.That(refused.Status.Detail, Does.Contain("0 install copies beyond the staged one"));
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        // The staging area lives in the data directory, so installs link the staged files: only the staged
+        // copy's bytes are counted (once three copies were, which refused a 100M-item learner on a disk that held two).
+        Assert.That(nodes[followerIndex].Node.SnapshotReceiver.InstallCopies, Is.Zero);
+        Assert.That(refused.Status.Detail, Does.Contain("0 install copies beyond the staged one"));
     }
 
     [Test]
     public async Task SnapshotOfAnotherChain_IsRefused_BeforeAnythingIsStaged()
     {
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        var content = RandomNumberGenerator.GetBytes(5_000);
+        var manifest = FakeManifest("some-other-chain", content);
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
 
-            var leader = await WaitForLeaderAsync(nodes);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            var content = RandomNumberGenerator.GetBytes(5_000);
-            var manifest = FakeManifest("some-other-chain", content);
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
+        var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = 1, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }));
 
-            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = 1, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }));
-
-            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
-            Assert.That(refused.Status.Detail, Does.Contain("some-other-chain"));
-            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
-            Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(refused.Status.Detail, Does.Contain("some-other-chain"));
+        Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
+        Assert.That(nodes[followerIndex].Node.Driver.Fault, Is.Null);
     }
 
     [Test]
     public async Task SnapshotNotNewerThanTheAppliedState_IsAcknowledgedWithoutInstalling()
     {
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        await SubmitAsync(consortium, leader, 2);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        await WaitForSameHeightAsync(nodes);
+        var content = RandomNumberGenerator.GetBytes(5_000);
+        var manifest = FakeManifest(consortium.ChainId, content, raftIndex: 1);
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
+        var heightBefore = nodes[followerIndex].Node.Blocks.LatestHeight;
 
-            var leader = await WaitForLeaderAsync(nodes);
-            await SubmitAsync(consortium, leader, 2);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            await WaitForSameHeightAsync(nodes);
-            var content = RandomNumberGenerator.GetBytes(5_000);
-            var manifest = FakeManifest(consortium.ChainId, content, raftIndex: 1);
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
-            var heightBefore = nodes[followerIndex].Node.Blocks.LatestHeight;
+        var ack = await CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true });
 
-            var ack = await CallAsync(client, new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true });
-
-            Assert.That(ack.Complete, Is.True);
-            Assert.That(nodes[followerIndex].Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
-            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        Assert.That(ack.Complete, Is.True);
+        Assert.That(nodes[followerIndex].Node.Blocks.LatestHeight, Is.EqualTo(heightBefore));
+        Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
     }
 
     [Test]
     public async Task SnapshotFromAnAdmittedPeerThatIsNotTheLeader_IsRefused_BeforeAnythingIsStaged()
     {
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var content = RandomNumberGenerator.GetBytes(5_000);
+        var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+        var followers = Enumerable.Range(0, nodes.Count).Where(i => nodes[i] != leader).ToList();
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followers[0]].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
+        var otherFollower = nodes[followers[1]].Node.NodeId;
 
-            var leader = await WaitForLeaderAsync(nodes);
-            var content = RandomNumberGenerator.GetBytes(5_000);
-            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            var followers = Enumerable.Range(0, nodes.Count).Where(i => nodes[i] != leader).ToList();
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followers[0]].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
-            var otherFollower = nodes[followers[1]].Node.NodeId;
+        var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+            new SnapshotChunk { FromNodeId = otherFollower, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, attestations)));
 
-            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
-                new SnapshotChunk { FromNodeId = otherFollower, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, attestations)));
-
-            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
-            Assert.That(refused.Status.Detail, Does.Contain("not the leader"));
-            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followers[0]].DataDirectory, "snapshots", "incoming")), Is.False);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+        Assert.That(refused.Status.Detail, Does.Contain("not the leader"));
+        Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followers[0]].DataDirectory, "snapshots", "incoming")), Is.False);
     }
 
     [Test]
     public async Task SnapshotFromTheLeaderWithAnUncertifiedHeader_IsRefused_BeforeAnythingIsStaged()
     {
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var content = RandomNumberGenerator.GetBytes(5_000);
+        var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
 
-            var leader = await WaitForLeaderAsync(nodes);
-            var content = RandomNumberGenerator.GetBytes(5_000);
-            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
+        // Only the leader's own signature: one of three is no quorum.
+        var own = attestations.Where(a => a.NodeId == leader.Node.NodeId).ToList();
+        var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+            new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, own)));
 
-            // Only the leader's own signature: one of three is no quorum.
-            var own = attestations.Where(a => a.NodeId == leader.Node.NodeId).ToList();
-            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
-                new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, own)));
-
-            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
-            Assert.That(refused.Status.Detail, Does.Contain("not certified"));
-            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(refused.Status.Detail, Does.Contain("not certified"));
+        Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
     }
 
     [Test]
     public async Task SnapshotFromTheLeaderWithMoreAttestationsThanNodes_IsRefused_BeforeAnyIsVerified()
     {
-        using var consortium = new TestConsortium(3);
-        var nodes = StartNodes(consortium, AggressiveCompaction);
-        try
-        {
-            foreach (var node in nodes)
-            {
-                await node.StartAsync();
-            }
+        await using var cluster = await TestCluster.StartAsync(3, extraArguments: AggressiveCompaction);
+        var consortium = cluster.Consortium;
+        var nodes = cluster.Nodes;
+        var leader = await WaitForLeaderAsync(nodes);
+        var content = RandomNumberGenerator.GetBytes(5_000);
+        var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
+        var followerIndex = nodes.FindIndex(n => n != leader);
+        using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
+        var client = new LedgerPeer.LedgerPeerClient(channel);
 
-            var leader = await WaitForLeaderAsync(nodes);
-            var content = RandomNumberGenerator.GetBytes(5_000);
-            var (manifest, attestations) = await CertifiedFakeManifestAsync(consortium, leader, content);
-            var followerIndex = nodes.FindIndex(n => n != leader);
-            using var channel = GrpcChannel.ForAddress(consortium.Nodes[followerIndex].PeerUrl);
-            var client = new LedgerPeer.LedgerPeerClient(channel);
+        // The genuine quorum's attestations, repeated past the bound: each would otherwise cost a signature check.
+        var repeated = Enumerable.Repeat(attestations, (SnapshotAcceptance.AttestationsMax / attestations.Count) + 1).SelectMany(a => a).ToList();
+        Assert.That(repeated, Has.Count.GreaterThan(SnapshotAcceptance.AttestationsMax));
+        var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
+            new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, repeated)));
 
-            // The genuine quorum's attestations, repeated past the bound: each would otherwise cost a signature check.
-            var repeated = Enumerable.Repeat(attestations, (SnapshotAcceptance.AttestationsMax / attestations.Count) + 1).SelectMany(a => a).ToList();
-            Assert.That(repeated, Has.Count.GreaterThan(SnapshotAcceptance.AttestationsMax));
-            var refused = Assert.ThrowsAsync<RpcException>(() => CallAsync(client, WithAttestations(
-                new SnapshotChunk { FromNodeId = leader.Node.NodeId, Manifest = manifest, Term = leader.Node.RaftStatus.Term, Offset = 0, Data = ByteString.CopyFrom(content), Last = true }, repeated)));
-
-            Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
-            Assert.That(refused.Status.Detail, Does.Contain($"more than {SnapshotAcceptance.AttestationsMax}"));
-            Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(refused.Status.Detail, Does.Contain($"more than {SnapshotAcceptance.AttestationsMax}"));
+        Assert.That(Directory.Exists(Path.Combine(consortium.Nodes[followerIndex].DataDirectory, "snapshots", "incoming")), Is.False);
     }
 
     /// <summary>
@@ -375,9 +263,6 @@ public sealed class SnapshotTransferTests
         chunk.LastHeaderAttestations.Add(attestations);
         return chunk;
     }
-
-    private static List<InProcessNode> StartNodes(TestConsortium consortium, IReadOnlyList<string> extra) =>
-        [.. Enumerable.Range(0, consortium.Nodes.Count).Select(i => new InProcessNode(consortium.ArgumentsFor(i, extra), consortium.Nodes[i].PublicUrl))];
 
     /// <summary>A well-formed offer of <paramref name="content"/> as a blocks file; its height 0 passes every chain check of a fresh node.</summary>
     private static SnapshotManifest FakeManifest(string chainId, byte[] content, ulong raftIndex = 1_000_000)

@@ -5,12 +5,12 @@ namespace Ledger.Node.Tests.Support;
 /// <summary>N in-process nodes of one <see cref="TestConsortium"/>.</summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private TestCluster(TestConsortium consortium)
+    private TestCluster(TestConsortium consortium, IReadOnlyList<string>? extraArguments)
     {
         Consortium = consortium;
         for (var i = 0; i < consortium.Nodes.Count; i++)
         {
-            Nodes.Add(new InProcessNode(consortium.ArgumentsFor(i), consortium.Nodes[i].PublicUrl));
+            Nodes.Add(new InProcessNode(consortium.ArgumentsFor(i, extraArguments), consortium.Nodes[i].PublicUrl));
         }
     }
 
@@ -18,9 +18,10 @@ public sealed class TestCluster : IAsyncDisposable
 
     public List<InProcessNode> Nodes { get; } = [];
 
-    public static async Task<TestCluster> StartAsync(int nodeCount, bool withTls = false, string suite = Ledger.Core.Crypto.CryptoSuites.P256Sha256Name)
+    /// <param name="extraArguments">Node options every node gets on top of the consortium's (e.g. <c>--Node:Raft:CompactionRetainEntries=2</c>).</param>
+    public static async Task<TestCluster> StartAsync(int nodeCount, bool withTls = false, string suite = Ledger.Core.Crypto.CryptoSuites.P256Sha256Name, IReadOnlyList<string>? extraArguments = null)
     {
-        var cluster = new TestCluster(new TestConsortium(nodeCount, withTls: withTls, suite: suite));
+        var cluster = new TestCluster(new TestConsortium(nodeCount, withTls: withTls, suite: suite), extraArguments);
         foreach (var node in cluster.Nodes)
         {
             await node.StartAsync().ConfigureAwait(false);
